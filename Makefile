@@ -1,0 +1,35 @@
+# The two set-up commands are `make up` (run the platform) and `make test` (run the tests).
+.PHONY: up down status test test-unit lint fmt docs token logs clean-state
+
+up:            ## start Kafka, Postgres and the four services on this machine
+	deploy/local/platform.sh up
+
+down:          ## stop everything `make up` started
+	deploy/local/platform.sh down
+
+status:        ## readiness of each service, Kafka and Postgres
+	deploy/local/platform.sh status
+
+test:          ## lint, type-check and run the whole test suite against real Kafka and Postgres
+	scripts/test.sh
+
+test-unit:     ## only the tests without I/O
+	scripts/test.sh -m unit
+
+lint:
+	uv run ruff check . && uv run ruff format --check . && uv run mypy
+
+fmt:
+	uv run ruff check --fix . && uv run ruff format .
+
+docs:          ## generate the AsyncAPI event catalogue and each service's OpenAPI into docs/generated/
+	uv run python scripts/generate_docs.py
+
+token:         ## mint a development JWT: make token USER_ID=<user-id> [TENANT=..] [COMPANY=..]
+	@uv run contacts-token --user "$(USER_ID)" $(if $(TENANT),--tenant $(TENANT)) $(if $(COMPANY),--company $(COMPANY))
+
+logs:          ## follow the platform's logs
+	tail -F /var/tmp/contacts-platform/logs/*.log
+
+clean-state:   ## stop and delete all local data (Kafka logs, Postgres cluster)
+	deploy/local/platform.sh down; rm -rf /var/tmp/contacts-platform /var/tmp/contacts-platform-test

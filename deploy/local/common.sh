@@ -1,0 +1,37 @@
+# Shared settings for the local (Docker-free) platform scripts. Sourced, not run.
+# Every value can be overridden from the environment, so tests can start a private copy.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STATE_DIR="${CONTACTS_STATE_DIR:-/var/tmp/contacts-platform}"
+CACHE_DIR="${CONTACTS_CACHE_DIR:-$HOME/.cache/contacts-platform}"
+LOG_DIR="${CONTACTS_LOG_DIR:-$STATE_DIR/logs}"
+
+KAFKA_VERSION="4.1.1"
+KAFKA_PORT="${KAFKA_PORT:-59092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-59093}"
+KAFKA_DIR="$STATE_DIR/kafka"
+KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+
+PG_PORT="${PG_PORT:-55432}"
+PG_DIR="$STATE_DIR/postgres"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_SUPERUSER_PASSWORD="${PG_SUPERUSER_PASSWORD:-postgres}"
+PG_DATABASE="${PG_DATABASE:-contacts_platform}"
+
+mkdir -p "$STATE_DIR" "$LOG_DIR"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# wait_for_port HOST PORT SECONDS: succeed once a TCP connect works.
+wait_for_port() {
+  local host=$1 port=$2 deadline=$(( $(date +%s) + $3 ))
+  while (( $(date +%s) < deadline )); do
+    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  return 1
+}
+
+# pid_alive FILE: the process recorded in FILE is running.
+pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }

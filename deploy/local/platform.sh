@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The whole platform on this machine without Docker: Kafka, Postgres, the four services.
+# Usage: platform.sh up|down|status
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+PORT_BASE="${SERVICE_PORT_BASE:-8000}"
+SERVICES=(directory:$((PORT_BASE + 1)) contacts:$((PORT_BASE + 2)) importer:$((PORT_BASE + 3)) invitations:$((PORT_BASE + 4)))
+RUN_DIR="$STATE_DIR/run"
+mkdir -p "$RUN_DIR"
+
+start_service() {
+  local name=${1%%:*} port=${1##*:}
+  local pid_file="$RUN_DIR/$name.pid"
+  if pid_alive "$pid_file"; then log "$name already running"; return 0; fi
+  log "starting $name on 127.0.0.1:$port (logs: $LOG_DIR/$name.log)"
+  DATABASE_URL="postgresql://${name}_svc:${name}_svc@127.0.0.1:$PG_PORT/$PG_DATABASE" \
+  DB_SCHEMA="$name" HTTP_PORT="$port" LOG_FORMAT=json \
+  KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+    nohup "$REPO_ROOT/.venv/bin/$name-service" >>"$LOG_DIR/$name.log" 2>&1 &
+  echo $! >"$pid_file"
+}
+
+wait_ready() {
+  local name=${1%%:*} port=${1##*:} deadline=$(( $(date +%s) + 90 ))
+  until curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
+    if ! pid_alive "$RUN_DIR/$name.pid"; then log "$name exited; see $LOG_DIR/$name.log"; tail -20 "$LOG_DIR/$name.log" >&2; return 1; fi
+    (( $(date +%s) < deadline )) || { log "$name not ready after 90 s; see $LOG_DIR/$name.log"; return 1; }
+    sleep 0.5
+  done
+}
+
+stop_service() {
+  local name=${1%%:*} pid_file="$RUN_DIR/${1%%:*}.pid"
+  if pid_alive "$pid_file"; then
+    local pid; pid=$(cat "$pid_file"); kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "$name stopped"
+  fi
+  rm -f "$pid_file"
+}
+
+up() {
+  "$REPO_ROOT/scripts/setup.sh"
+  "$REPO_ROOT/deploy/local/kafka.sh" start
+  "$REPO_ROOT/deploy/local/postgres.sh" start
+  for s in "${SERVICES[@]}"; do start_service "$s"; done
+  for s in "${SERVICES[@]}"; do wait_ready "$s"; done
+  cat <<MSG
+
+The contacts platform is up.
+  directory    http://127.0.0.1:$((PORT_BASE + 1))   (each service: OpenAPI at /docs and /openapi.json)
+  contacts     http://127.0.0.1:$((PORT_BASE + 2))
+  importer     http://127.0.0.1:$((PORT_BASE + 3))
+  invitations  http://127.0.0.1:$((PORT_BASE + 4))
+  Kafka        127.0.0.1:$KAFKA_PORT
+  Postgres     postgresql://postgres:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE
+Logs: $LOG_DIR    Token: make token USER_ID=<user-id>    Stop: make down
+MSG
+}
+
+down() {
+  for s in "${SERVICES[@]}"; do stop_service "$s"; done
+  "$REPO_ROOT/deploy/local/postgres.sh" stop
+  "$REPO_ROOT/deploy/local/kafka.sh" stop
+  log "platform stopped"
+}
+
+status() {
+  for s in "${SERVICES[@]}"; do
+    local name=${s%%:*} port=${s##*:}
+    if curl -fsS "http://127.0.0.1:$port/ready" 2>/dev/null; then echo; else echo "$name: not ready (127.0.0.1:$port)"; fi
+  done
+  "$REPO_ROOT/deploy/local/kafka.sh" status || true
+  "$REPO_ROOT/deploy/local/postgres.sh" status || true
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+esac

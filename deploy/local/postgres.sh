@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Private PostgreSQL 15 cluster from the system binaries, on its own port and data directory.
+# Runs as the `postgres` OS user when invoked as root (initdb refuses root).
+# Usage: postgres.sh start|stop|kill|status|bootstrap
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+SOCKET_DIR="$PG_DIR/socket"
+
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+psql_admin() {
+  PGPASSWORD="$PG_SUPERUSER_PASSWORD" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+    -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"
+}
+
+init_cluster() {
+  mkdir -p "$PG_DIR"
+  [[ $(id -u) -eq 0 ]] && chown postgres: "$PG_DIR" "$STATE_DIR" "$LOG_DIR"
+  local pwfile="$PG_DIR/.pwfile"
+  as_owner bash -c "umask 077; printf '%s\n' '$PG_SUPERUSER_PASSWORD' > '$pwfile'"
+  as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --pwfile="$pwfile" \
+    --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$LOG_DIR/postgres-initdb.log"
+  rm -f "$pwfile"
+  as_owner mkdir -p "$SOCKET_DIR"
+  cat >>"$PG_DIR/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$SOCKET_DIR'
+max_connections = 300
+shared_buffers = 256MB
+fsync = on
+synchronous_commit = on
+CONF
+}
+
+start() {
+  if as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+    log "postgres already running"; return 0
+  fi
+  [[ -f $PG_DIR/data/PG_VERSION ]] || init_cluster
+  log "starting postgres on 127.0.0.1:$PG_PORT (logs: $LOG_DIR/postgres.log)"
+  as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null
+  bootstrap
+  log "postgres ready"
+}
+
+# Database, and one schema + one login role per service (idempotent).
+bootstrap() {
+  psql_admin -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'" | grep -q 1 \
+    || psql_admin -d postgres -c "CREATE DATABASE $PG_DATABASE"
+  psql_admin -d "$PG_DATABASE" -f "$REPO_ROOT/deploy/sql/bootstrap.sql" >/dev/null
+}
+
+stop_with() {
+  local mode=$1
+  as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1 || return 0
+  as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m "$mode" -w stop >/dev/null
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop_with fast ;;
+  kill) stop_with immediate ;;
+  bootstrap) bootstrap ;;
+  status) if as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+            echo "postgres running on 127.0.0.1:$PG_PORT"; else echo "postgres stopped"; exit 1; fi ;;
+  *) echo "usage: $0 start|stop|kill|status|bootstrap" >&2; exit 2 ;;
+esac

@@ -1,0 +1,192 @@
+"""Runs one service's messaging: pool, migrations, outbox relay and inbox subscribers.
+
+Start-up never waits for Kafka: the HTTP API comes up as soon as Postgres is migrated, the
+outbox accepts events at once, and a background task creates the topics, starts the
+producer and the subscribers, and then relays, retrying with back-off while Kafka is down.
+`/ready` says whether both Postgres and Kafka answer right now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from contacts_events.topics import PARTITIONS, dead_letter_topic
+from contacts_servicekit.db import create_pool
+from contacts_servicekit.http import create_app
+from contacts_servicekit.migrations import Migration, migrate
+from contacts_servicekit.settings import ServiceSettings
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+
+from contacts_messaging.backoff import Backoff
+from contacts_messaging.dead_letters import DeadLetters
+from contacts_messaging.inbox import Handler, InboxConsumer
+from contacts_messaging.kafka import ensure_topics, make_producer
+from contacts_messaging.outbox import Outbox
+from contacts_messaging.relay import OutboxRelay
+from contacts_messaging.schema import MESSAGING_MIGRATIONS
+from contacts_messaging.subscription import subscribe
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A consumer group of this service: the topics it reads and a handler per event name."""
+
+    group: str
+    topics: tuple[str, ...]
+    handlers: Mapping[str, Handler]
+
+
+class ServiceHost:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        migrations: Sequence[Migration],
+        *,
+        produces: Sequence[str],
+        subscriptions: Sequence[Subscription] = (),
+        startup_timeout: float = 60.0,
+    ) -> None:
+        self.settings = settings
+        self.migrations = [*MESSAGING_MIGRATIONS, *migrations]
+        self.produces = tuple(produces)
+        self.subscriptions = tuple(subscriptions)
+        self.startup_timeout = startup_timeout
+        self.outbox = Outbox(source=f"/services/{settings.service_name}")
+        self.consumers: list[InboxConsumer] = []
+        self.kafka_started = False
+        self._pool: asyncpg.Pool | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._producer: AIOKafkaProducer | None = None
+        self._broker: KafkaBroker | None = None
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("ServiceHost.start() has not run")
+        return self._pool
+
+    async def start(self) -> None:
+        s = self.settings
+        self._pool = await self._retry_until_up(
+            "postgres",
+            lambda: create_pool(s.database_url, s.db_schema, min_size=s.db_pool_min,
+                                max_size=s.db_pool_max, application_name=s.service_name),
+        )  # fmt: skip
+        async with self.pool.acquire() as conn:
+            await migrate(conn, s.db_schema, self.migrations)
+        # aiokafka clients must be created inside the running event loop
+        self._producer = producer = make_producer(s.kafka_bootstrap_servers, s.service_name)
+        self._broker = broker = KafkaBroker(s.kafka_bootstrap_servers, enable_idempotence=True)
+        for sub in self.subscriptions:
+            consumer = InboxConsumer(
+                self.pool, sub.group, sub.handlers, DeadLetters(producer, sub.group)
+            )
+            subscribe(broker, consumer, sub.topics)
+            self.consumers.append(consumer)
+        self._tasks.append(asyncio.create_task(self._run_kafka(), name="kafka"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._broker is not None:
+            with contextlib.suppress(Exception):
+                await self._broker.stop()
+        if self._producer is not None:
+            with contextlib.suppress(Exception):
+                await self._producer.stop()
+        if self._pool is not None:
+            await self._pool.close()
+
+    async def readiness(self) -> dict[str, str]:
+        checks = {}
+        try:
+            await asyncio.wait_for(self.pool.fetchval("SELECT 1"), 2)
+            checks["postgres"] = "ok"
+        except Exception as exc:
+            checks["postgres"] = f"unavailable: {type(exc).__name__}"
+        try:
+            if not self.kafka_started or self._producer is None:
+                raise ConnectionError("not connected yet")
+            await asyncio.wait_for(self._producer.client.fetch_all_metadata(), 2)
+            checks["kafka"] = "ok"
+        except Exception as exc:
+            checks["kafka"] = f"unavailable: {type(exc).__name__}"
+        return checks
+
+    def _topics(self) -> set[str]:
+        consumed = {t for sub in self.subscriptions for t in sub.topics}
+        dead = {dead_letter_topic(sub.group) for sub in self.subscriptions}
+        return set(self.produces) | consumed | dead
+
+    async def _run_kafka(self) -> None:
+        s = self.settings
+        assert self._producer is not None
+        assert self._broker is not None
+        backoff = Backoff(initial=0.5, maximum=10.0)
+        producer_started = False
+        while not self.kafka_started:
+            try:
+                await ensure_topics(
+                    s.kafka_bootstrap_servers, self._topics(), partitions=PARTITIONS
+                )
+                if not producer_started:
+                    await self._producer.start()
+                    producer_started = True
+                await self._broker.start()
+                self.kafka_started = True
+            except Exception as exc:
+                delay = backoff.next_delay()
+                log.warning("kafka.unavailable", error=repr(exc), retry_in=round(delay, 2))
+                await asyncio.sleep(delay)
+        log.info("kafka.connected", topics=sorted(self._topics()))
+        relay = OutboxRelay(self.pool, s.database_url, self._producer, s.db_schema)
+        await relay.run()
+
+    async def _retry_until_up(self, what: str, connect):  # type: ignore[no-untyped-def]
+        backoff = Backoff(initial=0.5, maximum=5.0)
+        deadline = asyncio.get_running_loop().time() + self.startup_timeout
+        while True:
+            try:
+                return await connect()
+            except Exception as exc:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                delay = backoff.next_delay()
+                log.warning(f"{what}.unavailable", error=repr(exc), retry_in=round(delay, 2))
+                await asyncio.sleep(delay)
+
+
+def service_app(
+    host: ServiceHost, *, title: str, description: str, version: str = "0.1.0"
+) -> FastAPI:
+    """The service's FastAPI app; its lifespan starts and stops `host`."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await host.start()
+        app.state.host = host
+        try:
+            yield
+        finally:
+            await host.stop()
+
+    return create_app(
+        service=host.settings.service_name,
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        readiness=host.readiness,
+    )

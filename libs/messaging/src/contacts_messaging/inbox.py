@@ -1,0 +1,127 @@
+"""Idempotent consumption: apply each event exactly once per consumer, commit, then ack.
+
+A batch of records is applied in one database transaction, each event inside its own
+savepoint that first records `(consumer, event_id)` in the inbox: an event already there is
+a redelivery and is skipped. Only after the transaction commits does the caller commit the
+Kafka offsets, so a crash anywhere before that redelivers the batch and the inbox absorbs it.
+
+Failures are sorted in two kinds. Transient ones (Postgres or the network down) abort the
+batch and are raised, so the subscriber rewinds and tries again later: an outage never
+dead-letters good events. Anything else is the event's own fault: it is retried alone a
+bounded number of times and then dead-lettered, and the rest of the partition moves on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import asyncpg
+import structlog
+from contacts_events.envelope import CloudEvent
+from contacts_events.kafka_binding import EventDecodeError, from_record
+from contacts_events.registry import EventRegistry, registry
+from contacts_servicekit.db import is_transient
+
+from contacts_messaging.backoff import Backoff
+from contacts_messaging.dead_letters import DeadLetters, Record
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[CloudEvent, asyncpg.Connection], Awaitable[None]]
+"""Applies one event using the given connection, inside the inbox's transaction."""
+
+_RECORD = """
+INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true
+"""
+
+
+@dataclass
+class _Pending:
+    record: Record
+    event: CloudEvent
+    error: str = ""
+
+
+class InboxConsumer:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        group: str,
+        handlers: Mapping[str, Handler],
+        dead_letters: DeadLetters,
+        *,
+        max_attempts: int = 3,
+        events: EventRegistry = registry,
+        after_commit: Callable[[Sequence[CloudEvent]], Awaitable[None]] | None = None,
+    ) -> None:
+        self.pool = pool
+        self.group = group
+        self.handlers = dict(handlers)  # event name -> handler
+        self.dead_letters = dead_letters
+        self.max_attempts = max_attempts
+        self.events = events  # the event types this consumer can read
+        self.after_commit = after_commit  # observation / fault-injection point for tests
+        self.applied = 0
+        self.duplicates = 0
+
+    async def process(self, records: Sequence[Record]) -> None:
+        """Apply a batch; raise only for transient failures (the caller then rewinds)."""
+        pending: list[_Pending] = []
+        for record in records:
+            try:
+                event = from_record(record.key, record.value, record.headers, self.events)
+            except EventDecodeError as exc:
+                await self.dead_letters.publish(record, f"undecodable: {exc}", attempts=0)
+                continue
+            if event.name in self.handlers:
+                pending.append(_Pending(record, event))
+        failed = await self._apply(pending)
+        backoff = Backoff(initial=0.1, maximum=2.0)
+        for _attempt in range(2, self.max_attempts + 1):
+            if not failed:
+                break
+            await backoff.sleep()
+            failed = [f for item in failed for f in await self._apply([item])]
+        for item in failed:
+            await self.dead_letters.publish(item.record, item.error, attempts=self.max_attempts)
+
+    async def _apply(self, batch: list[_Pending]) -> list[_Pending]:
+        """One transaction for the batch; return the items whose handler failed."""
+        if not batch:
+            return []
+        failed: list[_Pending] = []
+        applied: list[CloudEvent] = []
+        async with self.pool.acquire() as conn, conn.transaction():
+            for item in batch:
+                try:
+                    async with conn.transaction():  # savepoint: a failure undoes this event only
+                        if await self._record(conn, item):
+                            await self.handlers[item.event.name](item.event, conn)
+                            applied.append(item.event)
+                        else:
+                            self.duplicates += 1
+                except Exception as exc:
+                    if is_transient(exc):
+                        raise
+                    item.error = f"{type(exc).__name__}: {exc}"
+                    log.warning(
+                        "inbox.handler_failed",
+                        group=self.group,
+                        event_id=str(item.event.id),
+                        event_type=item.event.type,
+                        error=item.error,
+                    )
+                    failed.append(item)
+        self.applied += len(applied)
+        if self.after_commit is not None and applied:
+            await self.after_commit(applied)
+        return failed
+
+    async def _record(self, conn: asyncpg.Connection, item: _Pending) -> bool:
+        r = item.record
+        inserted = await conn.fetchval(
+            _RECORD, self.group, item.event.id, item.event.type, r.topic, r.partition, r.offset
+        )
+        return bool(inserted)

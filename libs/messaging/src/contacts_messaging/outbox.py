@@ -1,0 +1,49 @@
+"""Writing events to the transactional outbox, on the caller's connection and transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import asyncpg
+from contacts_events.base import IntegrationEvent
+from contacts_events.envelope import CloudEvent, EventContext
+from contacts_events.kafka_binding import to_record
+
+_COLUMNS = ("event_id", "topic", "key", "value", "headers")
+_COPY_THRESHOLD = 64
+
+
+class Outbox:
+    """Records events in the service's `outbox` table; the relay publishes them after commit.
+
+    Call `add` inside the transaction that changes the state the events describe: both commit
+    or neither does, so a rolled-back change never emits anything.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source  # CloudEvents `source`, e.g. "/services/contacts"
+
+    async def add(
+        self,
+        conn: asyncpg.Connection,
+        events: Sequence[IntegrationEvent],
+        context: EventContext,
+    ) -> list[CloudEvent]:
+        if not conn.is_in_transaction():
+            raise RuntimeError("Outbox.add must run inside the state change's transaction")
+        envelopes = [CloudEvent.wrap(e, source=self.source, context=context) for e in events]
+        rows = []
+        for envelope in envelopes:
+            record = to_record(envelope)
+            headers = json.dumps([[name, value.decode()] for name, value in record.headers])
+            rows.append((envelope.id, record.topic, record.key, record.value, headers))
+        if len(rows) >= _COPY_THRESHOLD:
+            await conn.copy_records_to_table("outbox", records=rows, columns=_COLUMNS)
+        elif rows:
+            await conn.executemany(
+                "INSERT INTO outbox (event_id, topic, key, value, headers)"
+                " VALUES ($1, $2, $3, $4, $5::jsonb)",
+                rows,
+            )
+        return envelopes

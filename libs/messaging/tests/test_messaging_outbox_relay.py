@@ -1,0 +1,106 @@
+"""The outbox and its relay against real Postgres and Kafka."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from contacts_events.envelope import EventContext
+from contacts_events.kafka_binding import from_record
+from contacts_messaging.kafka import make_producer
+from contacts_messaging.outbox import Outbox
+from contacts_messaging.relay import OutboxRelay
+from contacts_testing.events import probe_registry, probe_type
+from contacts_testing.kafka_reader import read_topic
+
+pytestmark = pytest.mark.integration
+
+
+async def test_committed_events_reach_kafka_as_cloudevents(
+    schema_pool, service_schema, postgres_admin_url, kafka_bootstrap, new_topic
+):
+    topic = await new_topic()
+    probe = probe_type(topic)
+    aggregate = uuid.uuid4()
+    context = EventContext(tenant="tenant-1", actor="user-1")
+    async with schema_pool.acquire() as conn, conn.transaction():
+        written = await Outbox("/services/test").add(
+            conn, [probe(probe_id=aggregate, seq=i) for i in range(3)], context
+        )
+
+    producer = make_producer(kafka_bootstrap, "t")
+    await producer.start()
+    relay = OutboxRelay(
+        schema_pool,
+        postgres_admin_url,
+        producer,
+        service_schema,
+        safety_poll_seconds=3600,  # only LISTEN/NOTIFY can wake it in time
+    )
+    task = asyncio.create_task(relay.run())
+    try:
+        records = await read_topic(kafka_bootstrap, topic, expect=3, seconds=30)
+    finally:
+        task.cancel()
+        await relay.producer.stop()
+
+    assert [r.key for r in records] == [str(aggregate).encode()] * 3
+    events = [from_record(r.key, r.value, r.headers, probe_registry) for r in records]
+    assert [e.id for e in events] == [e.id for e in written]
+    assert [e.data.seq for e in events] == [0, 1, 2]  # one key, one partition, in order
+    headers = dict(records[0].headers)
+    assert headers["ce_specversion"] == b"1.0"
+    assert headers["ce_type"] == b"io.connect.contacts.TestProbe.v1"
+    assert headers["ce_source"] == b"/services/test"
+    assert headers["ce_tenant"] == b"tenant-1"
+    assert headers["ce_correlationid"] == context.correlation_id.encode()
+    assert headers["content-type"] == b"application/json"
+    pending = await schema_pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+    assert pending == 0
+
+
+async def test_rolled_back_transaction_emits_nothing(schema_pool, new_topic):
+    probe = probe_type(await new_topic())
+
+    class Boom(Exception):
+        pass
+
+    async def write_then_fail() -> None:
+        async with schema_pool.acquire() as conn, conn.transaction():
+            await Outbox("/services/test").add(conn, [probe(probe_id=uuid.uuid4())], EventContext())
+            raise Boom
+
+    with pytest.raises(Boom):
+        await write_then_fail()
+
+    assert await schema_pool.fetchval("SELECT count(*) FROM outbox") == 0
+
+
+async def test_outbox_refuses_to_write_outside_a_transaction(schema_pool, new_topic):
+    probe = probe_type(await new_topic())
+    async with schema_pool.acquire() as conn:
+        with pytest.raises(RuntimeError, match="inside the state change's transaction"):
+            await Outbox("/s").add(conn, [probe(probe_id=uuid.uuid4())], EventContext())
+
+
+async def test_bulk_writes_use_copy_and_all_rows_are_published(
+    schema_pool, service_schema, postgres_admin_url, kafka_bootstrap, new_topic
+):
+    topic = await new_topic()
+    probe = probe_type(topic)
+    async with schema_pool.acquire() as conn, conn.transaction():
+        written = await Outbox("/s").add(
+            conn, [probe(probe_id=uuid.uuid4(), seq=i) for i in range(2500)], EventContext()
+        )
+    producer = make_producer(kafka_bootstrap, "t")
+    await producer.start()
+    relay = OutboxRelay(schema_pool, postgres_admin_url, producer, service_schema)
+    task = asyncio.create_task(relay.run())
+    try:
+        records = await read_topic(kafka_bootstrap, topic, expect=2500, seconds=60)
+    finally:
+        task.cancel()
+        await relay.producer.stop()
+    ids = {dict(r.headers)["ce_id"].decode() for r in records}
+    assert ids == {str(e.id) for e in written}

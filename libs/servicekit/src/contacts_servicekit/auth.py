@@ -1,0 +1,216 @@
+"""Bearer JWT authentication: who is calling, checked strictly.
+
+Tokens carry ``sub`` (user id), ``tenant``, ``company``, ``roles`` (list of strings) and the
+registered claims ``iss``, ``aud``, ``exp``, ``iat``. :class:`TokenVerifier` accepts only the one
+configured algorithm (HS256 with a shared secret, or RS256 with a PEM public key or a JWKS URL),
+checks issuer, audience and expiry and turns a token into a :class:`Principal`.
+:func:`principal_dependency` makes that a FastAPI dependency; :func:`mint_token` makes tokens for
+development and tests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import anyio.to_thread
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from fastapi import HTTPException, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .settings import AuthSettings
+
+Algorithm = Literal["HS256", "RS256"]
+LEEWAY_SECONDS = 10
+REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
+
+_REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt.ExpiredSignatureError, "token expired"),
+    (jwt.InvalidAudienceError, "wrong audience"),
+    (jwt.InvalidIssuerError, "wrong issuer"),
+    (jwt.ImmatureSignatureError, "token not valid yet"),
+    (jwt.InvalidIssuedAtError, "invalid iat claim"),
+    (jwt.InvalidAlgorithmError, "algorithm not allowed"),
+    (jwt.InvalidSignatureError, "bad signature"),
+    (jwt.DecodeError, "malformed token"),
+    (jwt.PyJWKClientConnectionError, "signing keys unavailable"),
+    (jwt.PyJWKClientError, "no signing key for this token"),
+)
+
+
+class InvalidToken(Exception):
+    """The token was refused; ``reason`` says why in a few words ("token expired")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user_id: str
+    tenant_id: str | None
+    company_id: str | None
+    roles: frozenset[str]
+
+    def has_role(self, role: str) -> bool:
+        """Whether the token granted ``role``."""
+        return role in self.roles
+
+
+class TokenVerifier:
+    """Verifies bearer JWTs for one issuer, audience and algorithm."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        algorithm: Algorithm = "HS256",
+        secret: str | None = None,
+        public_key: str | None = None,
+        jwks_url: str | None = None,
+    ) -> None:
+        if algorithm not in ("HS256", "RS256"):
+            raise ValueError(f"unsupported algorithm {algorithm!r}")
+        if algorithm == "HS256" and not secret:
+            raise ValueError("HS256 needs a secret")
+        if algorithm == "RS256" and not (public_key or jwks_url):
+            raise ValueError("RS256 needs a public key or a JWKS URL")
+        self.issuer, self.audience, self.algorithm = issuer, audience, algorithm
+        self._key: str | RSAPublicKey = secret or ""
+        self._jwks: jwt.PyJWKClient | None = None
+        if algorithm == "RS256" and public_key:
+            loaded = load_pem_public_key(public_key.encode())
+            if not isinstance(loaded, RSAPublicKey):
+                raise ValueError("RS256 needs an RSA public key")
+            self._key = loaded
+        elif algorithm == "RS256" and jwks_url:
+            self._jwks = jwt.PyJWKClient(jwks_url)
+
+    @classmethod
+    def from_settings(cls, settings: AuthSettings) -> TokenVerifier:
+        """A verifier for the ``JWT_*`` settings (any :class:`ServiceSettings` will do)."""
+        return cls(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            algorithm=settings.jwt_algorithm,
+            secret=settings.jwt_secret.get_secret_value(),
+            public_key=settings.jwt_public_key,
+            jwks_url=settings.jwt_jwks_url,
+        )
+
+    @property
+    def fetches_keys(self) -> bool:
+        """Whether :meth:`verify` may do network I/O (JWKS); then call it off the event loop."""
+        return self._jwks is not None
+
+    def verify(self, token: str) -> Principal:
+        """The :class:`Principal` the token names; :class:`InvalidToken` if it is not acceptable."""
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[self.algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
+        except jwt.MissingRequiredClaimError as error:
+            raise InvalidToken(f"missing claim '{error.claim}'") from None
+        except jwt.PyJWTError as error:
+            reason = next((text for kind, text in _REASONS if isinstance(error, kind)), str(error))
+            raise InvalidToken(reason) from None
+        return _principal_from(claims)
+
+
+def _principal_from(claims: dict[str, Any]) -> Principal:
+    user_id, tenant, company, roles = (claims.get(k) for k in ("sub", "tenant", "company", "roles"))
+    if not isinstance(user_id, str) or not user_id:
+        raise InvalidToken("claim 'sub' must be a non-empty string")
+    for name, value in (("tenant", tenant), ("company", company)):
+        if value is not None and not isinstance(value, str):
+            raise InvalidToken(f"claim '{name}' must be a string")
+    if roles is None:
+        roles = []
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise InvalidToken("claim 'roles' must be a list of strings")
+    return Principal(user_id, tenant, company, frozenset(roles))
+
+
+def _unauthorized(error: str, reason: str) -> HTTPException:
+    description = reason.replace("\\", "/").replace('"', "'")
+    challenge = f'Bearer error="{error}", error_description="{description}"'
+    if error == "missing_token":
+        challenge = "Bearer"  # RFC 6750 section 3.1: no error code when no credentials came
+    return HTTPException(
+        status_code=401,
+        detail={"error": error, "reason": reason},
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+def principal_dependency(
+    verifier: TokenVerifier,
+) -> Callable[[HTTPAuthorizationCredentials | None], Awaitable[Principal]]:
+    """A FastAPI dependency returning the caller's :class:`Principal` or answering 401.
+
+    Use as ``Annotated[Principal, Depends(principal_dependency(verifier))]``; the bearer scheme
+    also appears in the OpenAPI document.
+    """
+    bearer = HTTPBearer(auto_error=False, description="JWT minted by the identity provider")
+
+    async def current_principal(
+        credentials: HTTPAuthorizationCredentials | None = Security(bearer),  # noqa: B008
+    ) -> Principal:
+        if credentials is None or not credentials.credentials:
+            raise _unauthorized("missing_token", "missing 'Authorization: Bearer <token>' header")
+        try:
+            if verifier.fetches_keys:
+                return await anyio.to_thread.run_sync(verifier.verify, credentials.credentials)
+            return verifier.verify(credentials.credentials)
+        except InvalidToken as error:
+            raise _unauthorized("invalid_token", error.reason) from None
+
+    return current_principal
+
+
+def mint_token(
+    user_id: str,
+    *,
+    secret: str | None = None,
+    tenant_id: str | None = None,
+    company_id: str | None = None,
+    roles: Iterable[str] = (),
+    issuer: str,
+    audience: str,
+    ttl_seconds: int = 3600,
+    algorithm: Algorithm = "HS256",
+    private_key: str | bytes | RSAPrivateKey | None = None,
+) -> str:
+    """A signed token for development and tests (HS256 with ``secret``, RS256 with a key)."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "sub": user_id,
+        "roles": sorted(set(roles)),
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    if tenant_id is not None:
+        claims["tenant"] = tenant_id
+    if company_id is not None:
+        claims["company"] = company_id
+    key = secret if algorithm == "HS256" else private_key
+    if key is None:
+        raise ValueError(f"{algorithm} needs {'secret' if algorithm == 'HS256' else 'private_key'}")
+    return jwt.encode(claims, key, algorithm=algorithm)

@@ -1,0 +1,191 @@
+"""Settings every service shares, read from environment variables.
+
+Each field is read from the upper-case environment variable of the same name (``db_schema`` from
+``DB_SCHEMA``, no prefix). A service subclasses :class:`ServiceSettings` and gives its own
+defaults::
+
+    class ContactsSettings(ServiceSettings):
+        service_name: str = "contacts"
+        http_port: int = 8002
+
+Invalid values raise :class:`pydantic.ValidationError` whose locations are the variable names
+(``DB_SCHEMA``, ``HTTP_PORT``, ...); :meth:`ServiceSettings.load` turns that into a short
+:class:`SettingsError` fit for a start-up message. Inputs are never echoed, so secrets stay out of
+logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Literal, Self
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from pydantic import (
+    AliasGenerator,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - a known, public development value
+"""The development-only HS256 secret; refused when ``ENVIRONMENT=production``."""
+
+DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:55432/contacts_platform"
+MIN_PRODUCTION_SECRET_BYTES = 32  # RFC 7518 section 3.2: an HS256 key is at least 256 bits
+_SQL_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+Environment = Literal["development", "test", "production"]
+LogFormat = Literal["auto", "json", "console"]
+JwtAlgorithm = Literal["HS256", "RS256"]
+
+
+def _variable_name(loc: tuple[int | str, ...]) -> str:
+    """``('jwt_secret',)`` or ``('JWT_SECRET',)`` -> ``JWT_SECRET``; ``()`` -> ``settings``."""
+    return ".".join(str(part).upper() for part in loc) or "settings"
+
+
+class SettingsError(ValueError):
+    """Configuration is invalid; the message names each variable and the reason."""
+
+
+class AuthSettings(BaseSettings):
+    """The JWT settings, on their own so that tools (``contacts-token``) can read them too."""
+
+    model_config = SettingsConfigDict(
+        alias_generator=AliasGenerator(validation_alias=str.upper),
+        validate_by_name=True,
+        case_sensitive=True,
+        hide_input_in_errors=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+    environment: Environment = "development"
+    jwt_algorithm: JwtAlgorithm = "HS256"
+    jwt_secret: SecretStr = Field(default=SecretStr(DEV_JWT_SECRET), validate_default=True)
+    jwt_public_key: str | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str = Field(default="contacts-platform-dev", min_length=1)
+    jwt_audience: str = Field(default="contacts-platform", min_length=1)
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _refuse_weak_production_secret(cls, secret: SecretStr, info: ValidationInfo) -> SecretStr:
+        if info.data.get("environment") != "production":
+            return secret
+        if info.data.get("jwt_algorithm") != "HS256":
+            return secret  # the secret is not used to verify RS256 tokens
+        value = secret.get_secret_value()
+        if value == DEV_JWT_SECRET:
+            raise ValueError("the development JWT_SECRET is refused when ENVIRONMENT=production")
+        if len(value.encode()) < MIN_PRODUCTION_SECRET_BYTES:
+            raise ValueError(
+                f"JWT_SECRET must be at least {MIN_PRODUCTION_SECRET_BYTES} bytes in production"
+            )
+        return secret
+
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _parse_public_key(cls, pem: str | None) -> str | None:
+        if pem is None or not pem.strip():
+            return None
+        pem = pem.strip().replace("\\n", "\n")  # allow a one-line value with literal \n
+        try:
+            key = load_pem_public_key(pem.encode())
+        except ValueError:
+            raise ValueError("is not a PEM-encoded public key") from None
+        if not isinstance(key, RSAPublicKey):
+            raise ValueError("must be an RSA public key (JWT_ALGORITHM=RS256)")
+        return pem
+
+    @field_validator("jwt_jwks_url")
+    @classmethod
+    def _check_jwks_url(cls, url: str | None) -> str | None:
+        if url is None or not url.strip():
+            return None
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return url
+
+    @model_validator(mode="after")
+    def _require_rs256_key(self) -> Self:
+        if self.jwt_algorithm == "RS256" and not (self.jwt_public_key or self.jwt_jwks_url):
+            raise ValueError("JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY or JWT_JWKS_URL")
+        return self
+
+    @classmethod
+    def load(cls) -> Self:
+        """Read the environment; raise :class:`SettingsError` with one line per bad variable."""
+        try:
+            return cls()
+        except ValidationError as error:
+            lines = [
+                f"{_variable_name(e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+                for e in error.errors(include_url=False, include_input=False)
+            ]
+            raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from None
+
+
+class ServiceSettings(AuthSettings):
+    """The settings every service shares; subclasses set ``service_name`` and ``http_port``."""
+
+    service_name: str
+    database_url: str = DEFAULT_DATABASE_URL
+    db_schema: str = Field(default="", validate_default=True, description="default: SERVICE_NAME")
+    db_pool_min: int = Field(default=1, ge=0)
+    db_pool_max: int = Field(default=10, ge=1)
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092", min_length=1)
+    http_host: str = "127.0.0.1"
+    http_port: int
+    log_level: str = "INFO"
+    log_format: LogFormat = "auto"
+
+    # Subclasses redeclare service_name and http_port, which drops Field() constraints: so these
+    # checks are validators, which apply by field name.
+    @field_validator("service_name")
+    @classmethod
+    def _check_service_name(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("must not be empty")
+        return name
+
+    @field_validator("http_port")
+    @classmethod
+    def _check_port(cls, port: int) -> int:
+        if not 1 <= port <= 65535:
+            raise ValueError("must be a TCP port between 1 and 65535")
+        return port
+
+    @field_validator("db_schema")
+    @classmethod
+    def _check_schema(cls, schema: str, info: ValidationInfo) -> str:
+        if not schema:
+            schema = str(info.data.get("service_name", ""))
+        if not _SQL_IDENTIFIER.fullmatch(schema):
+            raise ValueError(
+                f"must be a safe SQL identifier matching {_SQL_IDENTIFIER.pattern} "
+                "(defaults to SERVICE_NAME)"
+            )
+        return schema
+
+    @field_validator("db_pool_max")
+    @classmethod
+    def _check_pool(cls, pool_max: int, info: ValidationInfo) -> int:
+        pool_min = info.data.get("db_pool_min")
+        if isinstance(pool_min, int) and pool_max < pool_min:
+            raise ValueError(f"must be >= DB_POOL_MIN ({pool_min})")
+        return pool_max
+
+    @field_validator("log_level")
+    @classmethod
+    def _check_log_level(cls, level: str) -> str:
+        level = level.strip().upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level

@@ -1,0 +1,92 @@
+"""Running an InboxConsumer on a real broker inside a test, with a table of effects."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from contacts_events.envelope import CloudEvent
+from contacts_events.topics import dead_letter_topic
+from contacts_messaging.dead_letters import DeadLetters
+from contacts_messaging.inbox import Handler, InboxConsumer
+from contacts_messaging.kafka import ensure_topics, make_producer
+from contacts_messaging.subscription import subscribe
+from faststream.kafka import KafkaBroker
+
+from contacts_testing.events import ProbeEvent, probe_registry
+
+EFFECTS_TABLE = """
+CREATE TABLE IF NOT EXISTS effects (
+    event_id uuid NOT NULL, probe_id uuid NOT NULL, seq int NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+
+
+async def record_effect(event: CloudEvent, conn: asyncpg.Connection) -> None:
+    """A handler whose effect can be counted: one `effects` row per application."""
+    data = event.data
+    assert isinstance(data, ProbeEvent)
+    await conn.execute(
+        "INSERT INTO effects (event_id, probe_id, seq) VALUES ($1, $2, $3)",
+        event.id, data.probe_id, data.seq,
+    )  # fmt: skip
+
+
+@asynccontextmanager
+async def running_consumer(
+    pool: asyncpg.Pool,
+    bootstrap: str,
+    topic: str,
+    group: str,
+    handler: Handler = record_effect,
+    **options: object,
+) -> AsyncIterator[InboxConsumer]:
+    """An InboxConsumer for TestProbe events on `topic`, subscribed through FastStream."""
+    await pool.execute(EFFECTS_TABLE)
+    await ensure_topics(bootstrap, [dead_letter_topic(group)], partitions=1)
+    producer = make_producer(bootstrap, f"{group}-dlt")
+    await producer.start()
+    consumer = InboxConsumer(
+        pool,
+        group,
+        {"TestProbe": handler},
+        DeadLetters(producer, group),
+        events=probe_registry,
+        **options,  # type: ignore[arg-type]
+    )
+    broker = KafkaBroker(bootstrap, enable_idempotence=True, logger=None)
+    subscribe(broker, consumer, [topic])
+    await broker.start()
+    try:
+        yield consumer
+    finally:
+        await broker.stop()
+        await producer.stop()
+
+
+async def wait_until(predicate: Callable[[], object], seconds: float = 60.0) -> None:
+    """Poll an async or sync predicate until it is truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"condition not met within {seconds} s")
+
+
+async def send_raw(
+    producer: AIOKafkaProducer,
+    topic: str,
+    key: bytes,
+    value: bytes,
+    headers: list[tuple[str, bytes]],
+) -> None:
+    await (await producer.send(topic, value, key=key, headers=headers, partition=0))

@@ -1,0 +1,113 @@
+"""Pytest fixtures for real Kafka and Postgres; each test gets its own topics and schema."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from contacts_messaging.kafka import ensure_topics
+from contacts_messaging.schema import MESSAGING_MIGRATIONS
+from contacts_servicekit.db import create_pool
+from contacts_servicekit.migrations import migrate
+
+from contacts_testing.infra import (
+    KAFKA_TEST_PORT,
+    PG_TEST_PORT,
+    TEST_STATE_DIR,
+    LocalKafka,
+    LocalPostgres,
+    docker_available,
+)
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """Bootstrap servers of a real Kafka broker."""
+    if url := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
+        yield url
+    elif docker_available():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer("apache/kafka:4.1.1").with_kraft() as container:
+            yield container.get_bootstrap_server()
+    else:
+        broker = LocalKafka(KAFKA_TEST_PORT, TEST_STATE_DIR)
+        broker.start()
+        yield broker.bootstrap
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """A superuser URL of a real Postgres whose database has the platform's bootstrap."""
+    if url := os.environ.get("DATABASE_URL"):
+        yield url
+    elif docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:15", dbname="contacts_platform") as container:
+            url = container.get_connection_url(driver=None)
+            yield url
+    else:
+        server = LocalPostgres(PG_TEST_PORT, TEST_STATE_DIR)
+        server.start()
+        yield server.admin_url
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> Callable[[str], str]:
+    """Names no other test uses: `unique_name("events")` -> `t_<test>_events_<hex>`."""
+    test = "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:20]
+    return lambda base: f"t_{test}_{base}_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+async def new_topic(
+    kafka_bootstrap: str, unique_name: Callable[[str], str]
+) -> Callable[..., Awaitable[str]]:
+    async def create(base: str = "events", partitions: int = 4) -> str:
+        name = unique_name(base)
+        await ensure_topics(kafka_bootstrap, [name], partitions=partitions)
+        return name
+
+    return create
+
+
+@pytest.fixture
+async def service_schema(
+    postgres_admin_url: str, unique_name: Callable[[str], str]
+) -> AsyncIterator[str]:
+    """A fresh schema with the messaging tables (outbox, inbox), dropped after the test."""
+    schema = unique_name("s")
+    conn = await asyncpg.connect(postgres_admin_url)
+    try:
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+        await conn.execute(f'SET search_path = "{schema}"')
+        await migrate(conn, schema, MESSAGING_MIGRATIONS)
+        yield schema
+    finally:
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await conn.close()
+
+
+@pytest.fixture
+async def schema_pool(postgres_admin_url: str, service_schema: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(postgres_admin_url, service_schema, max_size=5)
+    yield pool
+    await pool.close()
+
+
+def schema_dsn(admin_url: str, schema: str) -> str:
+    """A DSN whose connections use `schema` (for processes and LISTEN connections)."""
+    sep = "&" if "?" in admin_url else "?"
+    return f"{admin_url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    from contacts_testing.infra import REPO_ROOT
+
+    return REPO_ROOT

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, format check, type check, then every test (unit, integration,
+# fault) against real Kafka and Postgres (see libs/testing for where they come from).
+# Extra arguments go to pytest, e.g. scripts/test.sh -m unit
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh
+echo "== ruff" && uv run ruff check . && uv run ruff format --check .
+echo "== mypy" && uv run mypy
+echo "== pytest" && uv run pytest "$@"

@@ -1,0 +1,1 @@
+"""The directory service: Users, ConnectIDs, companies, memberships and contact points."""

@@ -1,0 +1,25 @@
+"""HTTP entrypoint of the directory service: its FastAPI app, wired to its messaging host."""
+
+from pathlib import Path
+
+from contacts_events import topics
+from contacts_messaging.host import ServiceHost, service_app
+from contacts_servicekit.migrations import discover
+from fastapi import FastAPI
+
+from directory_service.settings import DirectorySettings
+
+MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
+
+
+def build_app(settings: DirectorySettings) -> FastAPI:
+    host = ServiceHost(
+        settings,
+        discover("directory", MIGRATIONS),
+        produces=[topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES],
+    )
+    return service_app(
+        host,
+        title="Directory service",
+        description="Users, ConnectIDs, companies, memberships and contact points.",
+    )

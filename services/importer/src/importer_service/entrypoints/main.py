@@ -1,0 +1,10 @@
+"""`importer-service`: run the importer service (see README.md for its settings)."""
+
+from contacts_servicekit.runner import run_service
+
+from importer_service.entrypoints.app import build_app
+from importer_service.settings import ImporterSettings
+
+
+def main() -> None:
+    run_service(ImporterSettings, build_app)

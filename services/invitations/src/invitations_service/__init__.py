@@ -1,0 +1,1 @@
+"""The invitations service: SMS and email invitations: pending list, resend, delete, acceptance."""
