@@ -104,3 +104,34 @@ async def test_bulk_writes_use_copy_and_all_rows_are_published(
         await relay.producer.stop()
     ids = {dict(r.headers)["ce_id"].decode() for r in records}
     assert ids == {str(e.id) for e in written}
+
+
+async def test_two_relays_on_one_schema_keep_each_keys_order(
+    schema_pool, service_schema, postgres_admin_url, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=4)
+    probe = probe_type(topic)
+    keys = [uuid.uuid4() for _ in range(8)]
+    for round_ in range(20):
+        async with schema_pool.acquire() as conn, conn.transaction():
+            events = [probe(probe_id=key, seq=round_) for key in keys]
+            await Outbox("/s").add(conn, events, EventContext())
+    relays = []
+    for name in ("a", "b"):
+        producer = make_producer(kafka_bootstrap, f"relay-{name}")
+        await producer.start()
+        relays.append(
+            OutboxRelay(schema_pool, postgres_admin_url, producer, service_schema, batch_size=7)
+        )
+    tasks = [asyncio.create_task(relay.run()) for relay in relays]
+    try:
+        records = await read_topic(kafka_bootstrap, topic, expect=160, seconds=60)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for relay in relays:
+            await relay.producer.stop()
+    events = [from_record(r.key, r.value, r.headers, probe_registry) for r in records]
+    for key in keys:
+        assert [e.data.seq for e in events if e.data.probe_id == key] == list(range(20))
+    assert len(events) == 160  # each event once: the relays never both claimed a row

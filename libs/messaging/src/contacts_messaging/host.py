@@ -176,13 +176,12 @@ def service_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await host.start()
-        app.state.host = host
         try:
             yield
         finally:
             await host.stop()
 
-    return create_app(
+    app = create_app(
         service=host.settings.service_name,
         title=title,
         description=description,
@@ -190,3 +189,5 @@ def service_app(
         lifespan=lifespan,
         readiness=host.readiness,
     )
+    app.state.host = host
+    return app

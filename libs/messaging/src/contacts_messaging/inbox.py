@@ -22,6 +22,7 @@ from contacts_events.envelope import CloudEvent
 from contacts_events.kafka_binding import EventDecodeError, from_record
 from contacts_events.registry import EventRegistry, registry
 from contacts_servicekit.db import is_transient
+from structlog.contextvars import bound_contextvars
 
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters, Record
@@ -93,15 +94,19 @@ class InboxConsumer:
             return []
         failed: list[_Pending] = []
         applied: list[CloudEvent] = []
+        duplicates = 0
         async with self.pool.acquire() as conn, conn.transaction():
             for item in batch:
                 try:
-                    async with conn.transaction():  # savepoint: a failure undoes this event only
-                        if await self._record(conn, item):
-                            await self.handlers[item.event.name](item.event, conn)
-                            applied.append(item.event)
-                        else:
-                            self.duplicates += 1
+                    with bound_contextvars(
+                        correlation_id=item.event.correlationid, event_id=str(item.event.id)
+                    ):
+                        async with conn.transaction():  # savepoint: undoes this event only
+                            if await self._record(conn, item):
+                                await self.handlers[item.event.name](item.event, conn)
+                                applied.append(item.event)
+                            else:
+                                duplicates += 1
                 except Exception as exc:
                     if is_transient(exc):
                         raise
@@ -115,6 +120,7 @@ class InboxConsumer:
                     )
                     failed.append(item)
         self.applied += len(applied)
+        self.duplicates += duplicates
         if self.after_commit is not None and applied:
             await self.after_commit(applied)
         return failed

@@ -30,9 +30,10 @@ def kafka_bootstrap() -> Iterator[str]:
     if url := os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         yield url
     elif docker_available():
-        from testcontainers.kafka import KafkaContainer
+        from testcontainers.community.kafka import KafkaContainer
 
-        with KafkaContainer("apache/kafka:4.1.1").with_kraft() as container:
+        # Confluent Platform 8.0 is Apache Kafka 4.0, the image testcontainers knows how to run
+        with KafkaContainer("confluentinc/cp-kafka:8.0.0").with_kraft() as container:
             yield container.get_bootstrap_server()
     else:
         broker = LocalKafka(KAFKA_TEST_PORT, TEST_STATE_DIR)
@@ -46,9 +47,9 @@ def postgres_admin_url() -> Iterator[str]:
     if url := os.environ.get("DATABASE_URL"):
         yield url
     elif docker_available():
-        from testcontainers.postgres import PostgresContainer
+        from testcontainers.community.postgres import PostgresContainer
 
-        with PostgresContainer("postgres:15", dbname="contacts_platform") as container:
+        with PostgresContainer("postgres:15", dbname="contacts_platform", driver=None) as container:
             url = container.get_connection_url(driver=None)
             yield url
     else:

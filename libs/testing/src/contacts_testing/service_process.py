@@ -1,0 +1,85 @@
+"""A service run as its real console script in a process of its own, for tests that kill it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServiceProcess:
+    """`<name>-service` with the given environment, logging to `log_path`."""
+
+    name: str
+    env: dict[str, str]
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    _log: IO[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        executable = Path(sys.executable).parent / f"{self.name}-service"
+        env = {**os.environ, **self.env, "HTTP_PORT": str(self.port), "LOG_FORMAT": "json"}
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603 - our own console script
+            [str(executable)], env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def get(self, path: str) -> httpx.Response:
+        return httpx.get(self.url + path, timeout=5)
+
+    def wait_for(self, path: str, status: int = 200, seconds: float = 60) -> httpx.Response:
+        deadline = time.monotonic() + seconds
+        last: Any = None
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise AssertionError(
+                    f"{self.name} exited ({self.process.returncode}); see {self.log_path}"
+                )
+            try:
+                last = self.get(path)
+                if last.status_code == status:
+                    return last  # type: ignore[no-any-return]
+            except httpx.TransportError as exc:
+                last = exc
+            time.sleep(0.2)
+        raise AssertionError(f"{self.name} {path} never answered {status}: last {last!r}")
+
+    def terminate(self, seconds: float = 20) -> int:
+        """SIGTERM and wait; return the exit code."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(seconds)
+        self._close()
+        return code
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+        self._close()
+
+    def _close(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None

@@ -1,0 +1,83 @@
+"""The README's run command: the whole platform from the local scripts, on its own ports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import asyncpg
+import httpx
+import pytest
+from contacts_testing.infra import REPO_ROOT, TEST_STATE_DIR
+
+pytestmark = pytest.mark.e2e
+
+PORT_BASE = 18000
+SERVICES = {"directory": 18001, "contacts": 18002, "importer": 18003, "invitations": 18004}
+
+
+@pytest.fixture(scope="module")
+def platform():
+    state = TEST_STATE_DIR / "e2e-platform"
+    shutil.rmtree(state, ignore_errors=True)
+    env = {
+        **os.environ,
+        "CONTACTS_STATE_DIR": str(state),
+        "KAFKA_PORT": "59392",
+        "PG_PORT": "55632",
+        "SERVICE_PORT_BASE": str(PORT_BASE),
+    }
+    script = str(REPO_ROOT / "deploy" / "local" / "platform.sh")
+    up = subprocess.run([script, "up"], env=env, capture_output=True, text=True, timeout=300)
+    try:
+        assert up.returncode == 0, up.stderr[-3000:]
+        yield up.stdout, env
+    finally:
+        subprocess.run([script, "down"], env=env, capture_output=True, timeout=120)
+
+
+def test_up_prints_where_each_service_listens(platform):
+    stdout, _ = platform
+    for name, port in SERVICES.items():
+        assert f"{name}" in stdout
+        assert f"http://127.0.0.1:{port}" in stdout
+    assert "127.0.0.1:59392" in stdout  # Kafka
+    assert "Logs:" in stdout
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_service_is_ready_with_postgres_and_kafka(platform, name):
+    body = httpx.get(f"http://127.0.0.1:{SERVICES[name]}/ready", timeout=5).json()
+    assert body == {"status": "ready", "service": name, "checks": {"postgres": "ok", "kafka": "ok"}}
+
+
+async def test_each_service_runs_as_its_own_database_role_in_its_own_schema(platform):
+    conn = await asyncpg.connect("postgresql://postgres:postgres@127.0.0.1:55632/contacts_platform")
+    try:
+        sessions = await conn.fetch(
+            "SELECT DISTINCT application_name, usename FROM pg_stat_activity"
+            " WHERE application_name = ANY($1::text[])",
+            list(SERVICES),
+        )
+        assert {(r["application_name"], r["usename"]) for r in sessions} == {
+            (name, f"{name}_svc") for name in SERVICES
+        }
+        for name in SERVICES:
+            owner = await conn.fetchval(
+                "SELECT tableowner FROM pg_tables WHERE schemaname = $1 AND tablename = 'outbox'",
+                name,
+            )
+            assert owner == f"{name}_svc"
+    finally:
+        await conn.close()
+
+
+def test_status_reports_each_service(platform):
+    _, env = platform
+    script = str(REPO_ROOT / "deploy" / "local" / "platform.sh")
+    status = subprocess.run([script, "status"], env=env, capture_output=True, text=True, timeout=60)
+    for name in SERVICES:
+        assert f'"service":"{name}"' in status.stdout
+    assert "kafka running" in status.stdout
+    assert "postgres running" in status.stdout

@@ -1,0 +1,74 @@
+"""Each service as a real process: starts, migrates its schema, is ready, stops cleanly."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from contacts_testing.infra import TEST_STATE_DIR, LocalKafka
+from contacts_testing.service_process import ServiceProcess, free_port
+
+pytestmark = pytest.mark.integration
+
+SERVICES = ("directory", "contacts", "importer", "invitations")
+
+
+@pytest.mark.parametrize("name", SERVICES)
+async def test_a_service_starts_migrates_is_ready_and_stops_cleanly(
+    name, postgres_admin_url, kafka_bootstrap, service_schema, schema_pool, tmp_path
+):
+    service = ServiceProcess(
+        name,
+        {
+            "DATABASE_URL": postgres_admin_url,
+            "DB_SCHEMA": service_schema,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        },
+        tmp_path / f"{name}.log",
+    )
+    service.start()
+    try:
+        assert service.wait_for("/health").json() == {"status": "ok", "service": name}
+        ready = service.wait_for("/ready").json()
+        assert ready["checks"] == {"postgres": "ok", "kafka": "ok"}
+        paths = service.get("/openapi.json").json()["paths"]
+        assert {"/health", "/ready"} <= set(paths)
+        tables = {r["tablename"] for r in await schema_pool.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+        )}  # fmt: skip
+        assert {"outbox", "inbox", "schema_migrations"} <= tables
+        # uvicorn re-raises SIGTERM after a graceful shutdown, so the code is -15 either way;
+        # the log says whether the lifespan (relay, consumers, pool) was closed in order
+        assert service.terminate() in (0, -15)
+        assert "Application shutdown complete" in service.log_path.read_text()
+    finally:
+        service.kill()
+
+
+@pytest.mark.fault
+async def test_a_service_serves_without_kafka_and_becomes_ready_when_kafka_arrives(
+    postgres_admin_url, service_schema, tmp_path
+):
+    state = TEST_STATE_DIR / "late-broker"
+    shutil.rmtree(state, ignore_errors=True)
+    broker = LocalKafka(free_port(), state)
+    service = ServiceProcess(
+        "contacts",
+        {
+            "DATABASE_URL": postgres_admin_url,
+            "DB_SCHEMA": service_schema,
+            "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap,
+        },
+        tmp_path / "contacts.log",
+    )
+    service.start()
+    try:
+        service.wait_for("/health")
+        unready = service.wait_for("/ready", status=503).json()
+        assert unready["checks"]["postgres"] == "ok"
+        assert unready["checks"]["kafka"].startswith("unavailable")
+        broker.start()
+        assert service.wait_for("/ready", seconds=90).json()["status"] == "ready"
+    finally:
+        service.kill()
+        broker.kill()
