@@ -13,8 +13,8 @@ from contacts_testing.infra import REPO_ROOT, TEST_STATE_DIR
 
 pytestmark = pytest.mark.e2e
 
-PORT_BASE = 18000
-SERVICES = {"directory": 18001, "contacts": 18002, "importer": 18003, "invitations": 18004}
+PORT_BASE = 28000
+SERVICES = {"directory": 28001, "contacts": 28002, "importer": 28003, "invitations": 28004}
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +24,8 @@ def platform():
     env = {
         **os.environ,
         "CONTACTS_STATE_DIR": str(state),
-        "KAFKA_PORT": "59392",
-        "PG_PORT": "55632",
+        "KAFKA_PORT": "29292",
+        "PG_PORT": "25532",
         "SERVICE_PORT_BASE": str(PORT_BASE),
     }
     script = str(REPO_ROOT / "deploy" / "local" / "platform.sh")
@@ -42,7 +42,7 @@ def test_up_prints_where_each_service_listens(platform):
     for name, port in SERVICES.items():
         assert f"{name}" in stdout
         assert f"http://127.0.0.1:{port}" in stdout
-    assert "127.0.0.1:59392" in stdout  # Kafka
+    assert "127.0.0.1:29292" in stdout  # Kafka
     assert "Logs:" in stdout
 
 
@@ -53,7 +53,7 @@ def test_every_service_is_ready_with_postgres_and_kafka(platform, name):
 
 
 async def test_each_service_runs_as_its_own_database_role_in_its_own_schema(platform):
-    conn = await asyncpg.connect("postgresql://postgres:postgres@127.0.0.1:55632/contacts_platform")
+    conn = await asyncpg.connect("postgresql://postgres:postgres@127.0.0.1:25532/contacts_platform")
     try:
         sessions = await conn.fetch(
             "SELECT DISTINCT application_name, usename FROM pg_stat_activity"

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 from contacts_testing.infra import TEST_STATE_DIR, LocalKafka
-from contacts_testing.service_process import ServiceProcess, free_port
+from contacts_testing.service_process import ServiceProcess
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ async def test_a_service_serves_without_kafka_and_becomes_ready_when_kafka_arriv
 ):
     state = TEST_STATE_DIR / "late-broker"
     shutil.rmtree(state, ignore_errors=True)
-    broker = LocalKafka(free_port(), state)
+    broker = LocalKafka(29392, state)
     service = ServiceProcess(
         "contacts",
         {

@@ -33,7 +33,7 @@ def own_broker():
     """A broker of this test's own, which it may kill without disturbing other tests."""
     state = TEST_STATE_DIR / "fault-broker"
     shutil.rmtree(state, ignore_errors=True)
-    broker = LocalKafka(59292, state)
+    broker = LocalKafka(29192, state)
     broker.start()
     yield broker
     broker.kill()

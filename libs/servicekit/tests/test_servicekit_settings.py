@@ -43,7 +43,7 @@ def test_defaults_come_from_the_subclass_and_the_platform() -> None:
     assert settings.db_schema == "contacts"
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert (settings.db_pool_min, settings.db_pool_max) == (1, 10)
-    assert settings.kafka_bootstrap_servers == "127.0.0.1:59092"
+    assert settings.kafka_bootstrap_servers == "127.0.0.1:19092"
     assert settings.http_host == "127.0.0.1"
     assert (settings.log_level, settings.log_format) == ("INFO", "auto")
     assert settings.jwt_algorithm == "HS256"

@@ -36,7 +36,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - a known, public development value
 """The development-only HS256 secret; refused when ``ENVIRONMENT=production``."""
 
-DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:55432/contacts_platform"
+DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:15432/contacts_platform"
 MIN_PRODUCTION_SECRET_BYTES = 32  # RFC 7518 section 3.2: an HS256 key is at least 256 bits
 _SQL_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -140,7 +140,7 @@ class ServiceSettings(AuthSettings):
     db_schema: str = Field(default="", validate_default=True, description="default: SERVICE_NAME")
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
-    kafka_bootstrap_servers: str = Field(default="127.0.0.1:59092", min_length=1)
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", min_length=1)
     http_host: str = "127.0.0.1"
     http_port: int
     log_level: str = "INFO"

@@ -18,8 +18,8 @@ LOCAL = REPO_ROOT / "deploy" / "local"
 TEST_STATE_DIR = Path(
     os.environ.get("CONTACTS_TEST_STATE_DIR", "/var/tmp/contacts-platform-test")  # noqa: S108
 )
-PG_TEST_PORT = 55532
-KAFKA_TEST_PORT = 59192
+PG_TEST_PORT = 25432
+KAFKA_TEST_PORT = 29092
 
 
 def docker_available() -> bool:
