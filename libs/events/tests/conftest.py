@@ -24,6 +24,7 @@ def _samples() -> list[ce.IntegrationEvent]:
         ce.UserRegistered(user_id=USER, email="jane@example.com", company_id=COMPANY, **profile),
         ce.UserProfileChanged(user_id=USER, changed_fields=("display_name",), **profile),
         ce.UserDeactivated(user_id=USER, reason=ce.DeactivationReason.CLOSED_BY_USER),
+        ce.CompanyCreated(company_id=COMPANY, company_name="Acme Ltd"),
         ce.CompanyMemberJoined(company_id=COMPANY, user_id=USER, role=ce.CompanyRole.ADMIN),
         ce.CompanyMemberLeft(company_id=COMPANY, user_id=USER),
         ce.ContactPointCreated(

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.unit
 
 EXPECTED = {
     "directory": {
-        "UserRegistered", "UserProfileChanged", "UserDeactivated", "CompanyMemberJoined",
+        "UserRegistered", "UserProfileChanged", "UserDeactivated", "CompanyCreated",
+        "CompanyMemberJoined",
         "CompanyMemberLeft", "ContactPointCreated", "ContactPointRemoved",
     },
     "contacts": {"ContactAdded", "ContactArchived", "ContactUnarchived", "ContactRemoved"},

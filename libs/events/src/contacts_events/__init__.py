@@ -8,6 +8,7 @@ from contacts_events.base import IntegrationEvent
 from contacts_events.catalog import (
     AcceptanceMatch,
     CancellationReason,
+    CompanyCreated,
     CompanyMemberJoined,
     CompanyMemberLeft,
     CompanyRole,
@@ -48,6 +49,7 @@ __all__ = [
     "AcceptanceMatch",
     "CancellationReason",
     "CloudEvent",
+    "CompanyCreated",
     "CompanyMemberJoined",
     "CompanyMemberLeft",
     "CompanyRole",

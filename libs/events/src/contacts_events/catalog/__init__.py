@@ -13,6 +13,7 @@ from contacts_events.catalog.contacts import (
     ContactUnarchived,
 )
 from contacts_events.catalog.directory import (
+    CompanyCreated,
     CompanyMemberJoined,
     CompanyMemberLeft,
     CompanyRole,
@@ -61,6 +62,7 @@ __all__ = [
     "SERVICES",
     "AcceptanceMatch",
     "CancellationReason",
+    "CompanyCreated",
     "CompanyMemberJoined",
     "CompanyMemberLeft",
     "CompanyRole",

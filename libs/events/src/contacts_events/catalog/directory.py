@@ -108,6 +108,15 @@ class UserDeactivated(UserEvent):
 
 
 @registry.register
+class CompanyCreated(CompanyEvent):
+    """A company was set up on the platform. Carries its name, which the public profiles of its
+    members and contact points show."""
+
+    name = "CompanyCreated"
+    company_name: DisplayName
+
+
+@registry.register
 class CompanyMemberJoined(CompanyEvent):
     """A user became a member of a company (at sign-up or when an admin added them).
 

@@ -4,9 +4,13 @@ from pathlib import Path
 
 from contacts_events import topics
 from contacts_messaging.host import ServiceHost, service_app
+from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
+from directory_service.adapters.rate_limiter import Limit
+from directory_service.entrypoints import api_companies, api_lookup, api_users
+from directory_service.entrypoints.errors import install_error_handlers
 from directory_service.settings import DirectorySettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -18,8 +22,16 @@ def build_app(settings: DirectorySettings) -> FastAPI:
         discover("directory", MIGRATIONS),
         produces=[topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES],
     )
-    return service_app(
+    app = service_app(
         host,
         title="Directory service",
         description="Users, ConnectIDs, companies, memberships and contact points.",
     )
+    app.state.authenticate = principal_dependency(TokenVerifier.from_settings(settings))
+    app.state.lookup_limit = Limit(
+        "connect_id_lookup", settings.lookup_burst, settings.lookup_per_minute
+    )
+    for router in (api_users.router, api_lookup.router, api_companies.router):
+        app.include_router(router)
+    install_error_handlers(app)
+    return app

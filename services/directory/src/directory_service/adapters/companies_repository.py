@@ -1,0 +1,90 @@
+"""Companies, memberships and contact points in Postgres."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from directory_service.domain.connect_id import ConnectId
+from directory_service.domain.errors import Conflict, NotFound
+from directory_service.domain.model import Company, ContactPoint
+
+
+async def insert_company(conn: asyncpg.Connection, company_id: UUID, name: str) -> None:
+    await conn.execute("INSERT INTO companies (company_id, name) VALUES ($1, $2)", company_id, name)
+
+
+async def get_company(conn: asyncpg.Connection, company_id: UUID) -> Company | None:
+    row = await conn.fetchrow(
+        "SELECT company_id, name FROM companies WHERE company_id = $1", company_id
+    )
+    return Company(**dict(row)) if row else None
+
+
+async def role_in(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) -> str | None:
+    """The user's role in the company, or None when not a member."""
+    role: str | None = await conn.fetchval(
+        "SELECT role FROM memberships WHERE company_id = $1 AND user_id = $2", company_id, user_id
+    )
+    return role
+
+
+async def add_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID, role: str) -> None:
+    if await get_company(conn, company_id) is None:
+        raise NotFound("company_not_found", "No company has this id.", "company_id")
+    inserted = await conn.fetchval(
+        "INSERT INTO memberships (user_id, company_id, role) VALUES ($1, $2, $3)"
+        " ON CONFLICT (user_id) DO NOTHING RETURNING true",
+        user_id,
+        company_id,
+        role,
+    )
+    if not inserted:
+        raise Conflict("already_member", "This user is already a member of a company.", "user_id")
+
+
+async def remove_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) -> bool:
+    result = await conn.execute(
+        "DELETE FROM memberships WHERE company_id = $1 AND user_id = $2", company_id, user_id
+    )
+    return bool(result == "DELETE 1")
+
+
+async def count_admins(conn: asyncpg.Connection, company_id: UUID) -> int:
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM memberships WHERE company_id = $1 AND role = 'admin'", company_id
+    )
+    return count
+
+
+async def insert_contact_point(
+    conn: asyncpg.Connection, point_id: UUID, company_id: UUID, connect_id: ConnectId, name: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO contact_points (contact_point_id, company_id, connect_id, display_name)"
+        " VALUES ($1, $2, $3, $4)",
+        point_id,
+        company_id,
+        connect_id,
+        name,
+    )
+
+
+async def contact_points(conn: asyncpg.Connection, company_id: UUID) -> list[ContactPoint]:
+    rows = await conn.fetch(
+        "SELECT contact_point_id, company_id, connect_id, display_name FROM contact_points"
+        " WHERE company_id = $1 AND removed_at IS NULL ORDER BY display_name, contact_point_id",
+        company_id,
+    )
+    return [ContactPoint(**dict(r)) for r in rows]
+
+
+async def remove_contact_point(conn: asyncpg.Connection, company_id: UUID, point_id: UUID) -> bool:
+    result = await conn.execute(
+        "UPDATE contact_points SET removed_at = now()"
+        " WHERE company_id = $1 AND contact_point_id = $2 AND removed_at IS NULL",
+        company_id,
+        point_id,
+    )
+    return bool(result == "UPDATE 1")

@@ -1,0 +1,52 @@
+"""/v1/connect-ids/{connect_id}: find a user or contact point by ConnectID (public profile)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from contacts_messaging.host import ServiceHost
+from fastapi import APIRouter, Depends, Path, Request
+
+from directory_service.adapters import rate_limiter
+from directory_service.adapters import users_repository as users
+from directory_service.adapters.rate_limiter import Limit
+from directory_service.domain import connect_id
+from directory_service.domain.errors import NotFound, TooManyRequests
+from directory_service.entrypoints.dependencies import CallerDep, get_lookup_limit
+from directory_service.entrypoints.schemas import ErrorView, PublicProfileView
+
+router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
+
+
+@router.get(
+    "/{connect_id}",
+    response_model=PublicProfileView,
+    responses={
+        404: {"model": ErrorView, "description": "no user or contact point has this ConnectID"},
+        422: {"model": ErrorView, "description": "not a ConnectID (checked before any look-up)"},
+        429: {"model": ErrorView, "description": "too many look-ups; see Retry-After"},
+    },
+)
+async def look_up(
+    connect_id_text: Annotated[str, Path(alias="connect_id", max_length=40)],
+    request: Request,
+    caller: CallerDep,
+    limit: Annotated[Limit, Depends(get_lookup_limit)],
+) -> PublicProfileView:
+    """The public profile behind a ConnectID (`K7Q-M2X-9HB`, any case, with or without
+    hyphens). Look-ups are limited per user, because a series of them could enumerate users."""
+    wanted = connect_id.parse(connect_id_text)
+    host: ServiceHost = request.app.state.host
+    decision = await rate_limiter.take(host.pool, limit, caller.principal.user_id)
+    if not decision.allowed:
+        raise TooManyRequests(
+            f"Too many ConnectID look-ups; try again in {decision.retry_after_seconds} s.",
+            decision.retry_after_seconds,
+        )
+    async with host.pool.acquire() as conn:
+        profile = await users.public_profile(conn, wanted)
+    if profile is None:
+        raise NotFound(
+            "connect_id_not_found", "No user or contact point has this ConnectID.", "connect_id"
+        )
+    return PublicProfileView.of(profile)

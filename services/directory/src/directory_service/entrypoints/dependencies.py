@@ -1,0 +1,89 @@
+"""What every endpoint needs: the caller, a transaction, the outbox, the event context."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated
+
+import asyncpg
+from contacts_events import EventContext
+from contacts_messaging.host import ServiceHost
+from contacts_messaging.outbox import Outbox
+from contacts_servicekit.auth import Principal
+from contacts_servicekit.logging import current_correlation_id
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from directory_service.adapters.rate_limiter import Limit
+from directory_service.domain.errors import NotAllowed, NotFound
+
+STAFF_ROLES = frozenset({"admin", "service"})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated principal, as the directory sees it."""
+
+    principal: Principal
+
+    @property
+    def is_staff(self) -> bool:
+        """Platform back-ends and administrators (roles `service`, `admin`)."""
+        return bool(self.principal.roles & STAFF_ROLES)
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        """The caller's user id; 404 when the token's subject is not a user id at all."""
+        try:
+            return uuid.UUID(self.principal.user_id)
+        except ValueError:
+            raise NotFound("user_not_found", "No user has this id.") from None
+
+    def require_staff(self) -> None:
+        if not self.is_staff:
+            raise NotAllowed(
+                "staff_only", "This needs platform credentials (role service or admin)."
+            )
+
+    def event_context(self) -> EventContext:
+        return EventContext(
+            correlation_id=current_correlation_id() or str(uuid.uuid4()),
+            tenant=self.principal.tenant_id,
+            actor=self.principal.user_id,
+        )
+
+
+_bearer = HTTPBearer(auto_error=False, description="A JWT from the platform's issuer")
+
+
+async def get_caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Caller:
+    """401 unless the request carries a valid bearer token."""
+    return Caller(await request.app.state.authenticate(credentials))
+
+
+@asynccontextmanager
+async def transaction(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """One connection and transaction: a state change and its events commit together, and
+    the response is sent only after the commit succeeded."""
+    host: ServiceHost = request.app.state.host
+    async with host.pool.acquire() as conn, conn.transaction():
+        yield conn
+
+
+def get_outbox(request: Request) -> Outbox:
+    host: ServiceHost = request.app.state.host
+    return host.outbox
+
+
+def get_lookup_limit(request: Request) -> Limit:
+    limit: Limit = request.app.state.lookup_limit
+    return limit
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+OutboxDep = Annotated[Outbox, Depends(get_outbox)]

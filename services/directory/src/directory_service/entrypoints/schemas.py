@@ -1,0 +1,111 @@
+"""Request and response bodies of the directory's HTTP API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from contacts_events import CompanyRole
+from pydantic import BaseModel, ConfigDict, Field
+
+from directory_service.domain.connect_id import display
+from directory_service.domain.model import ContactPoint, PublicProfile, User
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterUser(Body):
+    display_name: str = Field(max_length=400)
+    phone: str = Field(max_length=40, description="Verified mobile number, E.164 (+447700900123)")
+    email: str | None = Field(default=None, max_length=254)
+    company_id: UUID | None = None
+    invitation_token: str | None = Field(default=None, max_length=200)
+
+
+class ChangeProfile(Body):
+    display_name: str | None = Field(default=None, max_length=400)
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254, description='"" removes the email')
+
+
+class UserView(BaseModel):
+    user_id: UUID
+    connect_id: str
+    display_name: str
+    phone: str
+    email: str | None
+    company_id: UUID | None
+    company_role: CompanyRole | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(
+            user_id=user.user_id, connect_id=display(user.connect_id),
+            display_name=user.display_name, phone=user.phone_e164, email=user.email,
+            company_id=user.company_id,
+            company_role=CompanyRole(user.company_role) if user.company_role else None,
+            created_at=user.created_at,
+        )  # fmt: skip
+
+
+class PublicProfileView(BaseModel):
+    """A user's or contact point's public profile: never a phone number or an email."""
+
+    connect_id: str
+    display_name: str
+    company_name: str | None
+    is_contact_point: bool
+
+    @classmethod
+    def of(cls, profile: PublicProfile) -> PublicProfileView:
+        return cls(
+            connect_id=display(profile.connect_id), display_name=profile.display_name,
+            company_name=profile.company_name, is_contact_point=profile.is_contact_point,
+        )  # fmt: skip
+
+
+class CreateCompany(Body):
+    name: str = Field(max_length=400)
+
+
+class CompanyView(BaseModel):
+    company_id: UUID
+    name: str
+
+
+class AddMember(Body):
+    user_id: UUID
+    role: CompanyRole = CompanyRole.MEMBER
+
+
+class CreateContactPoint(Body):
+    display_name: str = Field(max_length=400)
+
+
+class ContactPointView(BaseModel):
+    contact_point_id: UUID
+    company_id: UUID
+    connect_id: str
+    display_name: str
+
+    @classmethod
+    def of(cls, point: ContactPoint) -> ContactPointView:
+        return cls(
+            contact_point_id=point.contact_point_id, company_id=point.company_id,
+            connect_id=display(point.connect_id), display_name=point.display_name,
+        )  # fmt: skip
+
+
+class ErrorView(BaseModel):
+    error: str = Field(description="machine-readable code")
+    message: str = Field(description="what went wrong, for a person")
+    field: str | None = Field(description="the request field at fault, if one is")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorView} for code in (401, 403, 404, 409, 422)
+}

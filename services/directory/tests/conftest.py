@@ -1,0 +1,78 @@
+"""A directory service process of the tests' own (own schema), and tokens to call it with."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+
+import asyncpg
+import httpx
+import pytest
+from contacts_servicekit.auth import mint_token
+from contacts_servicekit.settings import AuthSettings
+from contacts_testing.service_process import ServiceProcess
+
+
+def token(user_id: str, *roles: str, company: str | None = None) -> str:
+    auth = AuthSettings()
+    return mint_token(
+        user_id, secret=auth.jwt_secret.get_secret_value(), roles=roles, company_id=company,
+        issuer=auth.jwt_issuer, audience=auth.jwt_audience,
+    )  # fmt: skip
+
+
+def bearer(user_id: str, *roles: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(user_id, *roles)}"}
+
+
+STAFF = bearer("registration-backend", "service")
+
+
+@pytest.fixture(scope="module")
+async def directory_schema(postgres_admin_url: str) -> AsyncIterator[str]:
+    schema = f"t_directory_{uuid.uuid4().hex[:8]}"
+    conn = await asyncpg.connect(postgres_admin_url)
+    await conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield schema
+    await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    await conn.close()
+
+
+@pytest.fixture(scope="module")
+def start_directory(
+    postgres_admin_url: str,
+    kafka_bootstrap: str,
+    directory_schema: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[..., ServiceProcess]:
+    """Start directory processes sharing one schema; all are stopped after the module."""
+    started: list[ServiceProcess] = []
+
+    def start(**env: str) -> ServiceProcess:
+        service = ServiceProcess(
+            "directory",
+            {"DATABASE_URL": postgres_admin_url, "DB_SCHEMA": directory_schema,
+             "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, **env},
+            tmp_path_factory.mktemp("directory") / "directory.log",
+        )  # fmt: skip
+        service.start()
+        service.wait_for("/ready")
+        started.append(service)
+        return service
+
+    yield start  # type: ignore[misc]
+    for service in started:
+        service.kill()
+
+
+@pytest.fixture(scope="module")
+def directory(start_directory: Callable[..., ServiceProcess]) -> httpx.Client:
+    service = start_directory(LOOKUP_BURST="1000", LOOKUP_PER_MINUTE="1000")
+    with httpx.Client(base_url=service.url, timeout=10) as client:
+        yield client  # type: ignore[misc]
+
+
+@pytest.fixture
+def new_phone() -> Callable[[], str]:
+    """A fresh, valid UK mobile number (+44 7400 xxxxxx)."""
+    return lambda: f"+447400{uuid.uuid4().int % 1_000_000:06d}"
