@@ -9,11 +9,24 @@ import subprocess
 import asyncpg
 import httpx
 import pytest
+from contacts_events import topics
+from contacts_servicekit.auth import mint_token
+from contacts_servicekit.settings import AuthSettings
 from contacts_testing.infra import REPO_ROOT, TEST_STATE_DIR
+from contacts_testing.kafka_reader import read_topic
 
 pytestmark = pytest.mark.e2e
 
 PORT_BASE = 28000
+
+
+def bearer(sub: str, *roles: str) -> dict[str, str]:
+    auth = AuthSettings()
+    token = mint_token(sub, secret=auth.jwt_secret.get_secret_value(), roles=roles,
+                       issuer=auth.jwt_issuer, audience=auth.jwt_audience)  # fmt: skip
+    return {"Authorization": f"Bearer {token}"}
+
+
 SERVICES = {"directory": 28001, "contacts": 28002, "importer": 28003, "invitations": 28004}
 
 
@@ -81,3 +94,35 @@ def test_status_reports_each_service(platform):
         assert f'"service":"{name}"' in status.stdout
     assert "kafka running" in status.stdout
     assert "postgres running" in status.stdout
+
+
+async def test_two_users_register_and_find_each_other_by_connect_id(platform):
+    """Issue 3's acceptance: through the running platform, over HTTP, with the event on Kafka."""
+    base = f"http://127.0.0.1:{SERVICES['directory']}"
+    staff = bearer("signup-backend", "service")
+    with httpx.Client(base_url=base, timeout=10) as http:
+        alice = http.post(
+            "/v1/users", json={"display_name": "Alice", "phone": "+447400111222"}, headers=staff
+        )
+        bob = http.post(
+            "/v1/users", json={"display_name": "Bob", "phone": "+447400333444"}, headers=staff
+        )
+        assert alice.status_code == bob.status_code == 201
+        found = http.get(
+            f"/v1/connect-ids/{bob.json()['connect_id']}", headers=bearer(alice.json()["user_id"])
+        )
+        assert found.json()["display_name"] == "Bob"
+        assert "phone" not in found.json()
+        cid = bob.json()["connect_id"].replace("-", "")
+        typo = cid[:-1] + ("2" if cid[-1] != "2" else "3")
+        refused = http.get(f"/v1/connect-ids/{typo}", headers=bearer(alice.json()["user_id"]))
+        assert refused.status_code == 422
+
+    records = await read_topic("127.0.0.1:29292", topics.DIRECTORY_USERS, expect=2, seconds=30)
+    registered = {r.key.decode(): dict(r.headers) for r in records}
+    assert set(registered) == {alice.json()["user_id"], bob.json()["user_id"]}
+    for headers in registered.values():
+        assert headers["ce_specversion"] == b"1.0"
+        assert headers["ce_type"] == b"io.connect.contacts.UserRegistered.v1"
+        assert headers["ce_source"] == b"/services/directory"
+        assert {"ce_id", "ce_time", "ce_correlationid", "ce_subject"} <= set(headers)

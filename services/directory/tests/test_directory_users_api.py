@@ -22,7 +22,8 @@ async def test_registration_retried_with_one_idempotency_key_registers_and_annou
     directory, new_phone, kafka_bootstrap
 ):
     body = {"display_name": "Grace Hopper", "phone": new_phone(), "email": "grace@Example.COM"}
-    headers = {**STAFF, "Idempotency-Key": str(uuid.uuid4())}
+    correlation = f"signup-{uuid.uuid4()}"
+    headers = {**STAFF, "Idempotency-Key": str(uuid.uuid4()), "X-Correlation-ID": correlation}
     first = directory.post("/v1/users", json=body, headers=headers)
     again = directory.post("/v1/users", json=body, headers=headers)
     assert first.status_code == again.status_code == 201
@@ -40,6 +41,7 @@ async def test_registration_retried_with_one_idempotency_key_registers_and_annou
     assert headers["ce_type"] == b"io.connect.contacts.UserRegistered.v1"
     assert headers["ce_source"] == b"/services/directory"
     assert headers["ce_actor"] == b"registration-backend"
+    assert headers["ce_correlationid"] == correlation.encode()  # carried from HTTP to the event
 
 
 def test_the_same_key_with_another_body_is_refused(directory, new_phone):
