@@ -100,22 +100,22 @@ async def test_two_users_register_and_find_each_other_by_connect_id(platform):
     """Issue 3's acceptance: through the running platform, over HTTP, with the event on Kafka."""
     base = f"http://127.0.0.1:{SERVICES['directory']}"
     staff = bearer("signup-backend", "service")
-    with httpx.Client(base_url=base, timeout=10) as http:
-        alice = http.post(
+    async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+        alice = await http.post(
             "/v1/users", json={"display_name": "Alice", "phone": "+447400111222"}, headers=staff
         )
-        bob = http.post(
+        bob = await http.post(
             "/v1/users", json={"display_name": "Bob", "phone": "+447400333444"}, headers=staff
         )
         assert alice.status_code == bob.status_code == 201
-        found = http.get(
+        found = await http.get(
             f"/v1/connect-ids/{bob.json()['connect_id']}", headers=bearer(alice.json()["user_id"])
         )
         assert found.json()["display_name"] == "Bob"
         assert "phone" not in found.json()
         cid = bob.json()["connect_id"].replace("-", "")
         typo = cid[:-1] + ("2" if cid[-1] != "2" else "3")
-        refused = http.get(f"/v1/connect-ids/{typo}", headers=bearer(alice.json()["user_id"]))
+        refused = await http.get(f"/v1/connect-ids/{typo}", headers=bearer(alice.json()["user_id"]))
         assert refused.status_code == 422
 
     records = await read_topic("127.0.0.1:29292", topics.DIRECTORY_USERS, expect=2, seconds=30)
