@@ -18,7 +18,13 @@ def _samples() -> list[ce.IntegrationEvent]:
     sms = {"channel": ce.InvitationChannel.SMS, "phone_e164": PHONE, "expires_at": EXPIRES}
     invitation = {"invitation_id": INVITATION, "inviter_id": USER}
     contact = {"owner_id": USER, "contact_user_id": OTHER}
-    row = {"import_id": IMPORT, "owner_id": USER, "row_number": 2, "raw_phone": "06 12 34 56 78"}
+    row = {
+        "import_id": IMPORT,
+        "owner_id": USER,
+        "row_number": 2,
+        "raw_phone": "06 12 34 56 78",
+        "source": ce.ImportSource.FILE,
+    }
     counts = {status.value: 1 for status in ce.RowStatus}
     return [
         ce.UserRegistered(user_id=USER, email="jane@example.com", company_id=COMPANY, **profile),

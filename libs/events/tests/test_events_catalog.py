@@ -119,6 +119,7 @@ def _row(**changes: Any) -> dict[str, Any]:
     base = {
         "import_id": uuid4(),
         "owner_id": uuid4(),
+        "source": "pasted",
         "row_number": 1,
         "raw_phone": "abc",
         "status": "invalid",

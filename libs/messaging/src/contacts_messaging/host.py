@@ -17,7 +17,9 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from contacts_events.topics import PARTITIONS, dead_letter_topic
+from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
+from contacts_servicekit.errors import install_error_handlers
 from contacts_servicekit.http import create_app
 from contacts_servicekit.migrations import Migration, migrate
 from contacts_servicekit.settings import ServiceSettings
@@ -190,4 +192,6 @@ def service_app(
         readiness=host.readiness,
     )
     app.state.host = host
+    app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))
+    install_error_handlers(app)
     return app

@@ -16,12 +16,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+from contacts_servicekit.errors import Invalid
 
 MAX_KEY_LENGTH = 200
 
 
-class IdempotencyKeyReused(ValueError):
-    """The key was used before for a different request."""
+class IdempotencyKeyReused(Invalid):
+    """The key was used before for a different request (422)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "idempotency_key_reused",
+            "Idempotency-Key was already used for a different request.",
+            "Idempotency-Key",
+        )
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ async def claim(
         key,
     )
     if row["request_hash"] != fingerprint:
-        raise IdempotencyKeyReused("Idempotency-Key was already used for a different request")
+        raise IdempotencyKeyReused
     return StoredResponse(row["status_code"], json.loads(row["response"]))
 
 

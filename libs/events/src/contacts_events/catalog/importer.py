@@ -101,6 +101,7 @@ class ImportRowValidated(ImportEvent):
     name = "ImportRowValidated"
 
     owner_id: UUID
+    source: ImportSource = Field(description="Pasted numbers or an uploaded list.")
     row_number: RowNumber
     raw_phone: str = Field(max_length=256, description="The phone number as the user typed it.")
     phone_e164: PhoneE164 | None = Field(default=None, description="None when unparseable.")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import phonenumbers
+from contacts_servicekit.errors import Invalid
 from phonenumbers import PhoneNumberType
-
-from directory_service.domain.errors import Invalid
 
 _MOBILE_CAPABLE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from contacts_messaging.api import CallerDep, OutboxDep, transaction
+from contacts_servicekit.errors import ERROR_RESPONSES
 from fastapi import APIRouter, Request, Response
 
 from directory_service.domain.contact_details import display_name
-from directory_service.entrypoints.dependencies import CallerDep, OutboxDep, transaction
 from directory_service.entrypoints.schemas import (
-    ERROR_RESPONSES,
     AddMember,
     CompanyView,
     ContactPointView,

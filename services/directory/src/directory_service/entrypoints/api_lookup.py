@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from contacts_messaging.api import CallerDep
 from contacts_messaging.host import ServiceHost
+from contacts_servicekit.errors import ErrorView, NotFound, TooManyRequests
 from fastapi import APIRouter, Depends, Path, Request
 
 from directory_service.adapters import rate_limiter
 from directory_service.adapters import users_repository as users
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain import connect_id
-from directory_service.domain.errors import NotFound, TooManyRequests
-from directory_service.entrypoints.dependencies import CallerDep, get_lookup_limit
-from directory_service.entrypoints.schemas import ErrorView, PublicProfileView
+from directory_service.entrypoints.schemas import PublicProfileView
 
 router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
+
+
+def get_lookup_limit(request: Request) -> Limit:
+    limit: Limit = request.app.state.lookup_limit
+    return limit
 
 
 @router.get(

@@ -7,13 +7,13 @@ from uuid import UUID
 
 from contacts_events import DeactivationReason, ProfileField
 from contacts_messaging import idempotency
+from contacts_messaging.api import CallerDep, OutboxDep, transaction
+from contacts_servicekit.errors import ERROR_RESPONSES
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
 
 from directory_service.domain.contact_details import display_name, email_address, mobile_e164
-from directory_service.entrypoints.dependencies import CallerDep, OutboxDep, transaction
 from directory_service.entrypoints.schemas import (
-    ERROR_RESPONSES,
     ChangeProfile,
     RegisterUser,
     UserView,

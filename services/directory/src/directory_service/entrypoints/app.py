@@ -4,7 +4,6 @@ from pathlib import Path
 
 from contacts_events import topics
 from contacts_messaging.host import ServiceHost, service_app
-from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
@@ -27,7 +26,6 @@ def build_app(settings: DirectorySettings) -> FastAPI:
         title="Directory service",
         description="Users, ConnectIDs, companies, memberships and contact points.",
     )
-    app.state.authenticate = principal_dependency(TokenVerifier.from_settings(settings))
     app.state.lookup_limit = Limit(
         "connect_id_lookup", settings.lookup_burst, settings.lookup_per_minute
     )

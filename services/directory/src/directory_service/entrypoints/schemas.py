@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from contacts_events import CompanyRole
@@ -98,14 +97,3 @@ class ContactPointView(BaseModel):
             contact_point_id=point.contact_point_id, company_id=point.company_id,
             connect_id=display(point.connect_id), display_name=point.display_name,
         )  # fmt: skip
-
-
-class ErrorView(BaseModel):
-    error: str = Field(description="machine-readable code")
-    message: str = Field(description="what went wrong, for a person")
-    field: str | None = Field(description="the request field at fault, if one is")
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorView} for code in (401, 403, 404, 409, 422)
-}

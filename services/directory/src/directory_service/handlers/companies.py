@@ -15,10 +15,10 @@ from contacts_events import (
     EventContext,
 )
 from contacts_messaging.outbox import Outbox
+from contacts_servicekit.errors import Conflict, NotAllowed, NotFound
 
 from directory_service.adapters import companies_repository as companies
 from directory_service.adapters import users_repository as users
-from directory_service.domain.errors import Conflict, NotAllowed, NotFound
 from directory_service.domain.model import Company, ContactPoint
 
 

@@ -19,10 +19,10 @@ from contacts_events import (
 )
 from contacts_events.base import IntegrationEvent
 from contacts_messaging.outbox import Outbox
+from contacts_servicekit.errors import NotFound
 
 from directory_service.adapters import companies_repository as companies
 from directory_service.adapters import users_repository as users
-from directory_service.domain.errors import NotFound
 from directory_service.domain.model import User
 
 

@@ -1,4 +1,4 @@
-"""What every endpoint needs: the caller, a transaction, the outbox, the event context."""
+"""What every endpoint of a service needs: the caller, a transaction, the outbox."""
 
 from __future__ import annotations
 
@@ -9,23 +9,22 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import asyncpg
-from contacts_events import EventContext
-from contacts_messaging.host import ServiceHost
-from contacts_messaging.outbox import Outbox
+from contacts_events.envelope import EventContext
 from contacts_servicekit.auth import Principal
+from contacts_servicekit.errors import NotAllowed, NotFound
 from contacts_servicekit.logging import current_correlation_id
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from directory_service.adapters.rate_limiter import Limit
-from directory_service.domain.errors import NotAllowed, NotFound
+from contacts_messaging.host import ServiceHost
+from contacts_messaging.outbox import Outbox
 
 STAFF_ROLES = frozenset({"admin", "service"})
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated principal, as the directory sees it."""
+    """The authenticated principal of a request."""
 
     principal: Principal
 
@@ -49,6 +48,7 @@ class Caller:
             )
 
     def event_context(self) -> EventContext:
+        """Context for the events this request causes: its correlation id, tenant and actor."""
         return EventContext(
             correlation_id=current_correlation_id() or str(uuid.uuid4()),
             tenant=self.principal.tenant_id,
@@ -66,24 +66,23 @@ async def get_caller(
     return Caller(await request.app.state.authenticate(credentials))
 
 
+def get_host(request: Request) -> ServiceHost:
+    host: ServiceHost = request.app.state.host
+    return host
+
+
+def get_outbox(request: Request) -> Outbox:
+    return get_host(request).outbox
+
+
 @asynccontextmanager
 async def transaction(request: Request) -> AsyncIterator[asyncpg.Connection]:
     """One connection and transaction: a state change and its events commit together, and
     the response is sent only after the commit succeeded."""
-    host: ServiceHost = request.app.state.host
-    async with host.pool.acquire() as conn, conn.transaction():
+    async with get_host(request).pool.acquire() as conn, conn.transaction():
         yield conn
-
-
-def get_outbox(request: Request) -> Outbox:
-    host: ServiceHost = request.app.state.host
-    return host.outbox
-
-
-def get_lookup_limit(request: Request) -> Limit:
-    limit: Limit = request.app.state.lookup_limit
-    return limit
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 OutboxDep = Annotated[Outbox, Depends(get_outbox)]
+HostDep = Annotated[ServiceHost, Depends(get_host)]

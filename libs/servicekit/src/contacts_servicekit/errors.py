@@ -1,0 +1,71 @@
+"""Errors every service's API reports the same way: `{"error": code, "message": sentence,
+"field": name}` with the fitting status code."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+
+class ApiError(Exception):
+    status: ClassVar[int] = 400
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class Invalid(ApiError):
+    status = 422
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+class NotAllowed(ApiError):
+    """The caller may see the resource but not change it (e.g. a member, not an admin)."""
+
+    status = 403
+
+
+class TooManyRequests(ApiError):
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__("rate_limited", message)
+        self.retry_after = retry_after
+
+
+class ErrorView(BaseModel):
+    error: str = Field(description="machine-readable code")
+    message: str = Field(description="what went wrong, for a person")
+    field: str | None = Field(description="the request field at fault, if one is")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorView} for code in (401, 403, 404, 409, 422)
+}
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else {}
+    body = {"error": error.code, "message": error.message, "field": error.field}
+    return JSONResponse(body, status_code=error.status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def api_error(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, ApiError)
+        return error_response(error)
+
+    app.add_exception_handler(ApiError, api_error)
