@@ -44,9 +44,11 @@ class EventContext(BaseModel):
     tenant: str | None = None
     actor: str | None = None
 
-    def caused_by(self, envelope: CloudEvent) -> EventContext:
-        """Context for events emitted while handling `envelope`."""
-        return EventContext(
+    @classmethod
+    def caused_by(cls, envelope: CloudEvent) -> EventContext:
+        """Context for events emitted while handling `envelope`: same correlation, tenant and
+        actor, caused by that event."""
+        return cls(
             correlation_id=envelope.correlationid,
             causation_id=str(envelope.id),
             tenant=envelope.tenant,

@@ -36,6 +36,12 @@ PARTITIONS: Final = 8
 """Partitions per topic: the most consumer instances of one group that can share the work."""
 
 
+def namespaced(name: str, namespace: str) -> str:
+    """`contacts.contacts` in namespace `t1` is `t1.contacts.contacts` (no namespace: as is).
+    Namespaces let several copies of the platform share one broker (tests do)."""
+    return f"{namespace}.{name}" if namespace else name
+
+
 def dead_letter_topic(consumer_group: str) -> str:
     """Where one consumer group's poison messages go (one per group, so each can be replayed)."""
     return f"{consumer_group}.dlt"

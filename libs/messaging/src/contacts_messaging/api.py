@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import asyncpg
+from contacts_events.connect_id import ConnectId, InvalidConnectId, parse
 from contacts_events.envelope import EventContext
 from contacts_servicekit.auth import Principal
-from contacts_servicekit.errors import NotAllowed, NotFound
+from contacts_servicekit.errors import Invalid, NotAllowed, NotFound
 from contacts_servicekit.logging import current_correlation_id
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -81,6 +82,14 @@ async def transaction(request: Request) -> AsyncIterator[asyncpg.Connection]:
     the response is sent only after the commit succeeded."""
     async with get_host(request).pool.acquire() as conn, conn.transaction():
         yield conn
+
+
+def connect_id_from(text: str) -> ConnectId:
+    """A ConnectID typed by a person, or 422 saying what is wrong with it (before any look-up)."""
+    try:
+        return parse(text)
+    except InvalidConnectId as error:
+        raise Invalid(error.code, error.reason, "connect_id") from None
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

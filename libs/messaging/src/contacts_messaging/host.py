@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
-from contacts_events.topics import PARTITIONS, dead_letter_topic
+from contacts_events.topics import PARTITIONS, dead_letter_topic, namespaced
 from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.errors import install_error_handlers
@@ -46,6 +46,13 @@ class Subscription:
     topics: tuple[str, ...]
     handlers: Mapping[str, Handler]
 
+    def namespaced(self, namespace: str) -> Subscription:
+        return Subscription(
+            namespaced(self.group, namespace),
+            tuple(namespaced(topic, namespace) for topic in self.topics),
+            self.handlers,
+        )
+
 
 class ServiceHost:
     def __init__(
@@ -59,16 +66,23 @@ class ServiceHost:
     ) -> None:
         self.settings = settings
         self.migrations = [*MESSAGING_MIGRATIONS, *migrations]
-        self.produces = tuple(produces)
-        self.subscriptions = tuple(subscriptions)
+        ns = settings.kafka_namespace
+        self.produces = tuple(namespaced(topic, ns) for topic in produces)
+        self.subscriptions: list[Subscription] = []
+        for subscription in subscriptions:
+            self.add_subscription(subscription)
         self.startup_timeout = startup_timeout
-        self.outbox = Outbox(source=f"/services/{settings.service_name}")
+        self.outbox = Outbox(f"/services/{settings.service_name}", settings.kafka_namespace)
         self.consumers: list[InboxConsumer] = []
         self.kafka_started = False
         self._pool: asyncpg.Pool | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._producer: AIOKafkaProducer | None = None
         self._broker: KafkaBroker | None = None
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        """Consume with `subscription` too (before start; handlers may use `self.outbox`)."""
+        self.subscriptions.append(subscription.namespaced(self.settings.kafka_namespace))
 
     @property
     def pool(self) -> asyncpg.Pool:

@@ -9,6 +9,7 @@ import asyncpg
 from contacts_events.base import IntegrationEvent
 from contacts_events.envelope import CloudEvent, EventContext
 from contacts_events.kafka_binding import to_record
+from contacts_events.topics import namespaced
 
 _COLUMNS = ("event_id", "topic", "key", "value", "headers")
 _COPY_THRESHOLD = 64
@@ -21,8 +22,9 @@ class Outbox:
     or neither does, so a rolled-back change never emits anything.
     """
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, namespace: str = "") -> None:
         self.source = source  # CloudEvents `source`, e.g. "/services/contacts"
+        self.namespace = namespace  # topic prefix (see contacts_events.topics.namespaced)
 
     async def add(
         self,
@@ -37,7 +39,8 @@ class Outbox:
         for envelope in envelopes:
             record = to_record(envelope)
             headers = json.dumps([[name, value.decode()] for name, value in record.headers])
-            rows.append((envelope.id, record.topic, record.key, record.value, headers))
+            topic = namespaced(record.topic, self.namespace)
+            rows.append((envelope.id, topic, record.key, record.value, headers))
         if len(rows) >= _COPY_THRESHOLD:
             await conn.copy_records_to_table("outbox", records=rows, columns=_COLUMNS)
         elif rows:

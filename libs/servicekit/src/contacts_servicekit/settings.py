@@ -141,6 +141,11 @@ class ServiceSettings(AuthSettings):
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", min_length=1)
+    kafka_namespace: str = Field(
+        default="",
+        pattern=r"^([a-z0-9][a-z0-9_-]{0,40})?$",
+        description="KAFKA_NAMESPACE: prefix of every topic and consumer group (isolates tests)",
+    )
     http_host: str = "127.0.0.1"
     http_port: int
     log_level: str = "INFO"

@@ -3,23 +3,42 @@
 from pathlib import Path
 
 from contacts_events import topics
-from contacts_messaging.host import ServiceHost, service_app
+from contacts_messaging.host import ServiceHost, Subscription, service_app
+from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
+from contacts_service.entrypoints import api_contacts
+from contacts_service.handlers.additions import addition_handlers
+from contacts_service.handlers.projections import directory_handlers
 from contacts_service.settings import ContactsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
+DIRECTORY_GROUP = "contacts.directory"
+ADDITIONS_GROUP = "contacts.additions"
+
+
+def subscriptions(outbox: Outbox) -> list[Subscription]:
+    return [
+        Subscription(
+            DIRECTORY_GROUP,
+            (topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES),
+            directory_handlers(outbox),
+        ),
+        Subscription(
+            ADDITIONS_GROUP, (topics.IMPORTS, topics.INVITATIONS), addition_handlers(outbox)
+        ),
+    ]
 
 
 def build_app(settings: ContactsSettings) -> FastAPI:
-    host = ServiceHost(
-        settings,
-        discover("contacts", MIGRATIONS),
-        produces=[topics.CONTACTS],
-    )
-    return service_app(
+    host = ServiceHost(settings, discover("contacts", MIGRATIONS), produces=[topics.CONTACTS])
+    for subscription in subscriptions(host.outbox):
+        host.add_subscription(subscription)
+    app = service_app(
         host,
         title="Contacts service",
         description="Each user's contacts: by ConnectID, active/archived, company-managed.",
     )
+    app.include_router(api_contacts.router)
+    return app

@@ -5,9 +5,9 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
+from contacts_events.connect_id import ConnectId
 from contacts_servicekit.errors import Conflict, NotFound
 
-from directory_service.domain.connect_id import ConnectId
 from directory_service.domain.model import Company, ContactPoint
 
 

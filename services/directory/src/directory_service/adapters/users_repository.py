@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from contacts_events import connect_id as cid
 from contacts_servicekit.errors import Conflict
 
-from directory_service.domain import connect_id as cid
 from directory_service.domain.model import PublicProfile, User
 
 _USER = """

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from directory_service.domain.connect_id import ConnectId
+from contacts_events.connect_id import ConnectId
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from contacts_messaging.api import CallerDep
+from contacts_messaging.api import CallerDep, connect_id_from
 from contacts_messaging.host import ServiceHost
 from contacts_servicekit.errors import ErrorView, NotFound, TooManyRequests
 from fastapi import APIRouter, Depends, Path, Request
@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Path, Request
 from directory_service.adapters import rate_limiter
 from directory_service.adapters import users_repository as users
 from directory_service.adapters.rate_limiter import Limit
-from directory_service.domain import connect_id
 from directory_service.entrypoints.schemas import PublicProfileView
 
 router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
@@ -40,7 +39,7 @@ async def look_up(
 ) -> PublicProfileView:
     """The public profile behind a ConnectID (`K7Q-M2X-9HB`, any case, with or without
     hyphens). Look-ups are limited per user, because a series of them could enumerate users."""
-    wanted = connect_id.parse(connect_id_text)
+    wanted = connect_id_from(connect_id_text)
     host: ServiceHost = request.app.state.host
     decision = await rate_limiter.take(host.pool, limit, caller.principal.user_id)
     if not decision.allowed:

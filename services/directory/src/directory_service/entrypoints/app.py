@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.entrypoints import api_companies, api_lookup, api_users
-from directory_service.entrypoints.errors import install_error_handlers
 from directory_service.settings import DirectorySettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -31,5 +30,4 @@ def build_app(settings: DirectorySettings) -> FastAPI:
     )
     for router in (api_users.router, api_lookup.router, api_companies.router):
         app.include_router(router)
-    install_error_handlers(app)
     return app

@@ -6,9 +6,9 @@ from datetime import datetime
 from uuid import UUID
 
 from contacts_events import CompanyRole
+from contacts_events.connect_id import display
 from pydantic import BaseModel, ConfigDict, Field
 
-from directory_service.domain.connect_id import display
 from directory_service.domain.model import ContactPoint, PublicProfile, User
 
 

@@ -1,7 +1,7 @@
 """ConnectID generation and validation (property-based: typos are caught before any look-up)."""
 
 import pytest
-from directory_service.domain.connect_id import (
+from contacts_events.connect_id import (
     ALPHABET,
     LENGTH,
     InvalidConnectId,

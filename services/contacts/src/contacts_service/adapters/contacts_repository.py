@@ -1,0 +1,88 @@
+"""Personal contacts and their per-owner counts (own state of the contacts service)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+
+from contacts_service.adapters import projection
+
+
+async def insert(
+    conn: asyncpg.Connection,
+    owner_id: UUID,
+    contact_user_id: UUID,
+    source: str,
+    import_id: UUID | None = None,
+    invitation_id: UUID | None = None,
+) -> bool:
+    """Add a personal contact; False when the owner already has this contact (nothing changes)."""
+    known = await projection.user(conn, contact_user_id)
+    company = await projection.company_of(conn, contact_user_id)
+    added = await conn.fetchval(
+        """
+        INSERT INTO contacts (owner_id, contact_user_id, display_name, sort_name, connect_id,
+                              contact_company_id, source, import_id, invitation_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT DO NOTHING RETURNING true
+        """,
+        owner_id, contact_user_id,
+        known["display_name"] if known else None, known["sort_name"] if known else "",
+        known["connect_id"] if known else None, company, source, import_id, invitation_id,
+    )  # fmt: skip
+    if added:
+        await _count(conn, owner_id, active=1)
+    return bool(added)
+
+
+async def state(conn: asyncpg.Connection, owner_id: UUID, contact_user_id: UUID) -> str | None:
+    """'active', 'archived', or None when not a personal contact."""
+    archived_at = await conn.fetchrow(
+        "SELECT archived_at FROM contacts WHERE owner_id = $1 AND contact_user_id = $2 FOR UPDATE",
+        owner_id,
+        contact_user_id,
+    )
+    if archived_at is None:
+        return None
+    return "active" if archived_at["archived_at"] is None else "archived"
+
+
+async def set_archived(
+    conn: asyncpg.Connection, owner_id: UUID, contact_user_id: UUID, archived: bool
+) -> None:
+    await conn.execute(
+        "UPDATE contacts SET archived_at = CASE WHEN $3 THEN now() END"
+        " WHERE owner_id = $1 AND contact_user_id = $2",
+        owner_id,
+        contact_user_id,
+        archived,
+    )
+    await _count(conn, owner_id, active=-1 if archived else 1, archived=1 if archived else -1)
+
+
+async def remove_everywhere(conn: asyncpg.Connection, contact_user_id: UUID) -> list[UUID]:
+    """Remove a (deactivated) user from every list it is in; return the owners affected."""
+    rows = await conn.fetch(
+        "DELETE FROM contacts WHERE contact_user_id = $1"
+        " RETURNING owner_id, archived_at IS NULL AS active",
+        contact_user_id,
+    )
+    for row in rows:
+        await _count(
+            conn, row["owner_id"], active=-int(row["active"]), archived=-int(not row["active"])
+        )
+    return [row["owner_id"] for row in rows]
+
+
+async def _count(
+    conn: asyncpg.Connection, owner_id: UUID, *, active: int = 0, archived: int = 0
+) -> None:
+    await conn.execute(
+        "INSERT INTO owner_counts (owner_id, active, archived) VALUES ($1, $2, $3)"
+        " ON CONFLICT (owner_id) DO UPDATE"
+        " SET active = owner_counts.active + $2, archived = owner_counts.archived + $3",
+        owner_id,
+        active,
+        archived,
+    )

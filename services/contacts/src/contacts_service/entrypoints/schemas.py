@@ -1,0 +1,57 @@
+"""Request and response bodies of the contacts API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from contacts_events.connect_id import ConnectId, display
+from pydantic import BaseModel, ConfigDict, Field
+
+from contacts_service.domain.model import Contact, Kind, ManagedBy, Page
+
+
+class AddContact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    connect_id: str = Field(max_length=40, description="As typed: any case, spaces or hyphens")
+
+
+class ContactView(BaseModel):
+    contact_id: UUID = Field(description="The contact's user id (or the contact point's id)")
+    kind: Kind
+    connect_id: str | None
+    display_name: str | None
+    company_name: str | None
+    archived: bool
+    managed: bool = Field(description="Managed by your company: cannot be archived")
+    managed_by: ManagedBy | None
+    added_via: str | None = Field(description="connect_id, phone_import, list_import, invitation")
+    added_at: datetime | None
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactView:
+        return cls(
+            contact_id=contact.contact_id, kind=Kind(contact.kind),
+            connect_id=display(ConnectId(contact.connect_id)) if contact.connect_id else None,
+            display_name=contact.display_name, company_name=contact.company_name,
+            archived=contact.archived, managed=contact.managed_by is not None,
+            managed_by=ManagedBy(contact.managed_by) if contact.managed_by else None,
+            added_via=contact.source, added_at=contact.added_at,
+        )  # fmt: skip
+
+
+class ContactPage(BaseModel):
+    items: list[ContactView]
+    total: int = Field(description="How many contacts the list (and search) holds in all")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )
+
+    @classmethod
+    def of(cls, page: Page) -> ContactPage:
+        return cls(
+            items=[ContactView.of(c) for c in page.items],
+            total=page.total,
+            next_cursor=page.next_cursor,
+        )

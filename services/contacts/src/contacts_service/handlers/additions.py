@@ -1,0 +1,67 @@
+"""Contacts other services' events create (consumer group `contacts.additions`): a phone
+import that matched a user, an accepted invitation (both ways). Each exactly once: the inbox
+skips redeliveries, and a contact that already exists is left as it is (no second event)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+from contacts_events import (
+    ContactAdded,
+    ContactSource,
+    EventContext,
+    ImportRowValidated,
+    ImportSource,
+    InvitationAccepted,
+    RowStatus,
+)
+from contacts_events.envelope import CloudEvent
+from contacts_messaging.inbox import Handler
+from contacts_messaging.outbox import Outbox
+
+from contacts_service.adapters import contacts_repository as contacts
+
+_IMPORT_SOURCES = {
+    ImportSource.PASTED: ContactSource.PHONE_IMPORT,
+    ImportSource.FILE: ContactSource.LIST_IMPORT,
+}
+
+
+def addition_handlers(outbox: Outbox) -> dict[str, Handler]:
+    async def add(
+        conn: asyncpg.Connection, event: CloudEvent, owner: UUID, contact: UUID,
+        source: ContactSource,
+        import_id: UUID | None = None, invitation_id: UUID | None = None,
+    ) -> None:  # fmt: skip
+        if owner == contact or not await contacts.insert(
+            conn, owner, contact, source, import_id, invitation_id
+        ):
+            return
+        added = ContactAdded(
+            owner_id=owner, contact_user_id=contact, source=source,
+            import_id=import_id, invitation_id=invitation_id,
+        )  # fmt: skip
+        await outbox.add(conn, [added], EventContext.caused_by(event))
+
+    async def import_row(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        row = event.data
+        assert isinstance(row, ImportRowValidated)
+        if row.status is RowStatus.USER_ADDED and row.matched_user_id is not None:
+            source = _IMPORT_SOURCES[row.source]
+            await add(
+                conn, event, row.owner_id, row.matched_user_id, source, import_id=row.import_id
+            )
+
+    async def invitation_accepted(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        accepted = event.data
+        assert isinstance(accepted, InvitationAccepted)
+        inviter, invitee, invitation = (
+            accepted.inviter_id,
+            accepted.invitee_user_id,
+            accepted.invitation_id,
+        )
+        await add(conn, event, inviter, invitee, ContactSource.INVITATION, invitation_id=invitation)
+        await add(conn, event, invitee, inviter, ContactSource.INVITATION, invitation_id=invitation)
+
+    return {ImportRowValidated.name: import_row, InvitationAccepted.name: invitation_accepted}

@@ -1,0 +1,83 @@
+"""Applying directory events to the local projection (consumer group `contacts.directory`)."""
+
+from __future__ import annotations
+
+import asyncpg
+from contacts_events import (
+    CompanyCreated,
+    CompanyMemberJoined,
+    CompanyMemberLeft,
+    ContactPointCreated,
+    ContactPointRemoved,
+    ContactRemovalReason,
+    ContactRemoved,
+    EventContext,
+    UserDeactivated,
+    UserProfileChanged,
+    UserRegistered,
+)
+from contacts_events.envelope import CloudEvent
+from contacts_messaging.inbox import Handler
+from contacts_messaging.outbox import Outbox
+
+from contacts_service.adapters import contacts_repository as contacts
+from contacts_service.adapters import projection
+
+
+def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
+    async def user_profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        data = event.data
+        assert isinstance(data, UserRegistered | UserProfileChanged)
+        await projection.upsert_user(
+            conn, data.user_id, data.connect_id, data.display_name, event.time
+        )
+
+    async def user_deactivated(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        data = event.data
+        assert isinstance(data, UserDeactivated)
+        await projection.deactivate_user(conn, data.user_id, event.time)
+        owners = await contacts.remove_everywhere(conn, data.user_id)
+        removed = [
+            ContactRemoved(owner_id=owner, contact_user_id=data.user_id,
+                           reason=ContactRemovalReason.CONTACT_DEACTIVATED)
+            for owner in owners
+        ]  # fmt: skip
+        await outbox.add(conn, removed, EventContext.caused_by(event))
+
+    async def company_created(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        data = event.data
+        assert isinstance(data, CompanyCreated)
+        await projection.upsert_company(conn, data.company_id, data.company_name)
+
+    async def member_joined(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        data = event.data
+        assert isinstance(data, CompanyMemberJoined)
+        await projection.add_member(conn, data.company_id, data.user_id)
+
+    async def member_left(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        data = event.data
+        assert isinstance(data, CompanyMemberLeft)
+        await projection.remove_member(conn, data.company_id, data.user_id)
+
+    async def point_created(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        data = event.data
+        assert isinstance(data, ContactPointCreated)
+        await projection.add_contact_point(
+            conn, data.company_id, data.contact_point_id, data.connect_id, data.display_name
+        )
+
+    async def point_removed(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        data = event.data
+        assert isinstance(data, ContactPointRemoved)
+        await projection.remove_contact_point(conn, data.company_id, data.contact_point_id)
+
+    return {
+        UserRegistered.name: user_profile,
+        UserProfileChanged.name: user_profile,
+        UserDeactivated.name: user_deactivated,
+        CompanyCreated.name: company_created,
+        CompanyMemberJoined.name: member_joined,
+        CompanyMemberLeft.name: member_left,
+        ContactPointCreated.name: point_created,
+        ContactPointRemoved.name: point_removed,
+    }

@@ -1,0 +1,149 @@
+"""Archive and unarchive; contacts managed by the company (colleagues, contact points)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from contacts_events import (
+    CompanyCreated,
+    CompanyMemberJoined,
+    CompanyMemberLeft,
+    CompanyRole,
+    ContactPointCreated,
+    topics,
+)
+from contacts_events.connect_id import generate
+from contacts_events.kafka_binding import from_record
+from contacts_events.topics import namespaced
+from contacts_testing.kafka_reader import read_topic
+
+from .conftest import bearer
+
+pytestmark = pytest.mark.integration
+
+
+async def add(contacts, owner, other):
+    added = await contacts.http.post(
+        "/v1/contacts", json={"connect_id": other.connect_id}, headers=bearer(owner.user_id)
+    )
+    assert added.status_code == 201, added.text
+
+
+async def test_archive_then_unarchive_moves_a_contact_between_lists_with_events_in_order(
+    contacts, kafka_bootstrap
+):
+    ada, lin = await contacts.register("Ada"), await contacts.register("Lin")
+    await add(contacts, ada, lin)
+    me = bearer(ada.user_id)
+    archived = await contacts.http.post(f"/v1/contacts/{lin.user_id}/archive", headers=me)
+    assert archived.json()["archived"] is True
+    assert (
+        await contacts.http.post(f"/v1/contacts/{lin.user_id}/archive", headers=me)
+    ).status_code == 200
+    assert (await contacts.list(ada.user_id))["total"] == 0
+    archived_list = await contacts.list(ada.user_id, list="archived")
+    assert [c["display_name"] for c in archived_list["items"]] == ["Lin"]
+    assert archived_list["total"] == 1
+    unarchived = await contacts.http.post(f"/v1/contacts/{lin.user_id}/unarchive", headers=me)
+    assert unarchived.json()["archived"] is False
+    assert (await contacts.list(ada.user_id))["total"] == 1
+
+    topic = namespaced(topics.CONTACTS, contacts.namespace)
+    records = await read_topic(kafka_bootstrap, topic, expect=100, seconds=5)
+    mine = [
+        from_record(r.key, r.value, r.headers)
+        for r in records
+        if r.key == str(ada.user_id).encode()
+    ]
+    assert [e.name for e in mine] == ["ContactAdded", "ContactArchived", "ContactUnarchived"]
+
+
+async def test_colleagues_and_contact_points_are_managed_listed_once_and_cannot_be_archived(
+    contacts,
+):
+    ada, bo, cy = [await contacts.register(n) for n in ("Ada", "Bo", "Cy")]
+    company, point = uuid.uuid4(), uuid.uuid4()
+    await contacts.events.publish(
+        CompanyCreated(company_id=company, company_name="Acme"),
+        *(CompanyMemberJoined(company_id=company, user_id=u.user_id, role=CompanyRole.MEMBER) for u in (ada, bo)),
+        ContactPointCreated(company_id=company, contact_point_id=point, connect_id=generate(), display_name="Reception"),
+    )  # fmt: skip
+
+    async def ada_sees_the_company():
+        return (await contacts.list(ada.user_id))["total"] == 2
+
+    await contacts.until(ada_sees_the_company)
+    await add(contacts, ada, cy)
+    await add(contacts, ada, bo)  # a colleague who is also a personal contact: listed once
+    active = await contacts.list(ada.user_id)
+    assert [(c["display_name"], c["managed_by"]) for c in active["items"]] == [
+        ("Bo", "colleague"), ("Cy", None), ("Reception", "company_contact_point"),
+    ]  # fmt: skip
+    assert active["total"] == 3
+    assert active["items"][0]["company_name"] == "Acme"
+
+    for managed in (bo.user_id, point):
+        refused = await contacts.http.post(
+            f"/v1/contacts/{managed}/archive", headers=bearer(ada.user_id)
+        )
+        assert refused.status_code == 409
+        assert refused.json()["error"] == "managed_by_company"
+        assert "managed by your company" in refused.json()["message"]
+
+    # Bo leaves the company: he stays, as the personal contact Ada added, and can be archived
+    await contacts.events.publish(CompanyMemberLeft(company_id=company, user_id=bo.user_id))
+
+    async def bo_is_personal():
+        items = (await contacts.list(ada.user_id))["items"]
+        return next((c["display_name"], c["managed_by"]) for c in items) == ("Bo", None)
+
+    await contacts.until(bo_is_personal)
+    assert (
+        await contacts.http.post(f"/v1/contacts/{bo.user_id}/archive", headers=bearer(ada.user_id))
+    ).status_code == 200
+
+    # Ada leaves: the contact point goes, her personal contacts stay
+    await contacts.events.publish(CompanyMemberLeft(company_id=company, user_id=ada.user_id))
+
+    async def only_cy_left():
+        return [c["display_name"] for c in (await contacts.list(ada.user_id))["items"]] == ["Cy"]
+
+    await contacts.until(only_cy_left)
+    assert (await contacts.list(ada.user_id))["total"] == 1
+    assert (await contacts.list(ada.user_id, list="archived"))["total"] == 1
+
+
+async def test_company_membership_is_stored_per_member_not_per_pair(contacts):
+    members = [uuid.uuid4() for _ in range(30)]
+    company = uuid.uuid4()
+    await contacts.events.publish(
+        *(
+            CompanyMemberJoined(company_id=company, user_id=m, role=CompanyRole.MEMBER)
+            for m in members
+        )
+    )
+
+    async def all_joined():
+        return (
+            await contacts.pool.fetchval(
+                "SELECT member_count FROM companies WHERE company_id = $1", company
+            )
+            == 30
+        )
+
+    await contacts.until(all_joined)
+    assert (
+        await contacts.pool.fetchval(
+            "SELECT count(*) FROM company_members WHERE company_id = $1", company
+        )
+        == 30
+    )
+    assert (
+        await contacts.pool.fetchval(
+            "SELECT count(*) FROM contacts WHERE owner_id = ANY($1)", members
+        )
+        == 0
+    )
+    colleagues = await contacts.list(members[0])
+    assert colleagues["total"] == 29  # everyone but oneself, with no row per pair
