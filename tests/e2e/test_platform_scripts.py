@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -126,3 +127,60 @@ async def test_two_users_register_and_find_each_other_by_connect_id(platform):
         assert headers["ce_type"] == b"io.connect.contacts.UserRegistered.v1"
         assert headers["ce_source"] == b"/services/directory"
         assert {"ce_id", "ce_time", "ce_correlationid", "ce_subject"} <= set(headers)
+
+
+async def test_contacts_by_connect_id_archive_unarchive_and_a_refused_colleague(platform):
+    """Issue 4's acceptance: directory -> Kafka -> contacts, over HTTP, events in order."""
+    staff = bearer("signup-backend", "service")
+    directory = httpx.AsyncClient(base_url=f"http://127.0.0.1:{SERVICES['directory']}", timeout=10)
+    contacts = httpx.AsyncClient(base_url=f"http://127.0.0.1:{SERVICES['contacts']}", timeout=10)
+    async with directory, contacts:
+        company = (
+            await directory.post("/v1/companies", json={"name": "Acme"}, headers=staff)
+        ).json()
+        people = {}
+        for name, phone, in_company in (("Dana", "+447400555001", True), ("Eli", "+447400555002", False),
+                                        ("Fay", "+447400555003", True)):  # fmt: skip
+            body = {"display_name": name, "phone": phone}
+            if in_company:
+                body["company_id"] = company["company_id"]
+            people[name] = (await directory.post("/v1/users", json=body, headers=staff)).json()
+        dana = bearer(people["Dana"]["user_id"])
+
+        async def add_eli():
+            return await contacts.post(
+                "/v1/contacts", json={"connect_id": people["Eli"]["connect_id"]}, headers=dana
+            )
+
+        added = await add_eli()
+        for _ in range(100):  # the directory's events reach the contacts projection through Kafka
+            if added.status_code != 404:
+                break
+            await asyncio.sleep(0.2)
+            added = await add_eli()
+        assert added.status_code == 201, added.text
+
+        async def names(list_name):
+            page = (
+                await contacts.get("/v1/contacts", params={"list": list_name}, headers=dana)
+            ).json()
+            return [(c["display_name"], c["managed"]) for c in page["items"]]
+
+        assert await names("active") == [("Eli", False), ("Fay", True)]
+        eli_id, fay_id = people["Eli"]["user_id"], people["Fay"]["user_id"]
+        assert (
+            await contacts.post(f"/v1/contacts/{eli_id}/archive", headers=dana)
+        ).status_code == 200
+        assert await names("archived") == [("Eli", False)]
+        assert await names("active") == [("Fay", True)]
+        assert (
+            await contacts.post(f"/v1/contacts/{eli_id}/unarchive", headers=dana)
+        ).status_code == 200
+        refused = await contacts.post(f"/v1/contacts/{fay_id}/archive", headers=dana)
+        assert refused.status_code == 409
+        assert "managed by your company" in refused.json()["message"]
+
+    records = await read_topic("127.0.0.1:29292", topics.CONTACTS, expect=3, seconds=30)
+    dana_events = [dict(r.headers)["ce_type"].decode().split(".")[-2] for r in records
+                   if r.key == people["Dana"]["user_id"].encode()]  # fmt: skip
+    assert dana_events == ["ContactAdded", "ContactArchived", "ContactUnarchived"]

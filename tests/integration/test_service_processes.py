@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 
 import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from contacts_testing.infra import TEST_STATE_DIR, LocalKafka
 from contacts_testing.service_process import ServiceProcess
 
@@ -72,3 +75,29 @@ async def test_a_service_serves_without_kafka_and_becomes_ready_when_kafka_arriv
     finally:
         service.kill()
         broker.kill()
+
+
+async def test_the_directory_topics_keep_their_history_for_projection_rebuilds(
+    postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
+):
+    namespace = f"t{uuid.uuid4().hex[:8]}"
+    service = ServiceProcess(
+        "directory",
+        {"DATABASE_URL": postgres_admin_url, "DB_SCHEMA": service_schema,
+         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "KAFKA_NAMESPACE": namespace},
+        tmp_path / "directory.log",
+    )  # fmt: skip
+    service.start()
+    try:
+        service.wait_for("/ready")
+    finally:
+        service.kill()
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        topic = f"{namespace}.directory.users"
+        described = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        entries = {e[0]: e[1] for e in described[0].resources[0][4]}
+        assert entries["retention.ms"] == "-1"
+    finally:
+        await admin.close()

@@ -32,6 +32,13 @@ KEY_FIELDS: Final[Mapping[str, str]] = MappingProxyType(
 )
 """The payload field every event of a topic is keyed by (the record key is its text form)."""
 
+TOPIC_CONFIGS: Final = {
+    DIRECTORY_USERS: {"retention.ms": "-1"},
+    DIRECTORY_COMPANIES: {"retention.ms": "-1"},
+}
+"""Per-topic settings: the directory's history is kept for good, so that other services can
+rebuild their projections from it."""
+
 PARTITIONS: Final = 8
 """Partitions per topic: the most consumer instances of one group that can share the work."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
-from contacts_events.topics import PARTITIONS, dead_letter_topic, namespaced
+from contacts_events.topics import PARTITIONS, TOPIC_CONFIGS, dead_letter_topic, namespaced
 from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.errors import install_error_handlers
@@ -154,8 +154,12 @@ class ServiceHost:
         producer_started = False
         while not self.kafka_started:
             try:
+                configs = {namespaced(t, s.kafka_namespace): c for t, c in TOPIC_CONFIGS.items()}
                 await ensure_topics(
-                    s.kafka_bootstrap_servers, self._topics(), partitions=PARTITIONS
+                    s.kafka_bootstrap_servers,
+                    self._topics(),
+                    partitions=PARTITIONS,
+                    configs=configs,
                 )
                 if not producer_started:
                     await self._producer.start()
