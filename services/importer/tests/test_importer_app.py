@@ -2,6 +2,7 @@
 
 import pytest
 from contacts_events import topics
+from importer_service.adapters.work_queue import WORK_TOPIC
 from importer_service.entrypoints.app import build_app
 from importer_service.settings import ImporterSettings
 
@@ -20,4 +21,4 @@ def test_defaults_name_the_service_its_schema_and_port() -> None:
 def test_the_app_documents_its_probes_and_publishes_its_topics() -> None:
     app = build_app(ImporterSettings())
     assert {"/health", "/ready"} <= set(app.openapi()["paths"])
-    assert app.state.host.produces == (topics.IMPORTS,)
+    assert app.state.host.produces == (topics.IMPORTS, WORK_TOPIC)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from contacts_events.registry import EventRegistry, registry
 from contacts_events.topics import PARTITIONS, TOPIC_CONFIGS, dead_letter_topic, namespaced
 from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
@@ -45,12 +46,14 @@ class Subscription:
     group: str
     topics: tuple[str, ...]
     handlers: Mapping[str, Handler]
+    events: EventRegistry = registry  # the event types this group can read
+    max_records: int = 500  # per batch (and so per transaction)
 
     def namespaced(self, namespace: str) -> Subscription:
-        return Subscription(
-            namespaced(self.group, namespace),
-            tuple(namespaced(topic, namespace) for topic in self.topics),
-            self.handlers,
+        return replace(
+            self,
+            group=namespaced(self.group, namespace),
+            topics=tuple(namespaced(topic, namespace) for topic in self.topics),
         )
 
 
@@ -104,9 +107,13 @@ class ServiceHost:
         self._broker = broker = KafkaBroker(s.kafka_bootstrap_servers, enable_idempotence=True)
         for sub in self.subscriptions:
             consumer = InboxConsumer(
-                self.pool, sub.group, sub.handlers, DeadLetters(producer, sub.group)
+                self.pool,
+                sub.group,
+                sub.handlers,
+                DeadLetters(producer, sub.group),
+                events=sub.events,
             )
-            subscribe(broker, consumer, sub.topics)
+            subscribe(broker, consumer, sub.topics, max_records=sub.max_records)
             self.consumers.append(consumer)
         self._tasks.append(asyncio.create_task(self._run_kafka(), name="kafka"))
 

@@ -3,10 +3,14 @@
 from pathlib import Path
 
 from contacts_events import topics
-from contacts_messaging.host import ServiceHost, service_app
+from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
+from importer_service.adapters.work_queue import WORK_TOPIC, work_items
+from importer_service.entrypoints import api_imports
+from importer_service.handlers.pipeline import work_handlers
+from importer_service.handlers.projections import PROJECTION_HANDLERS
 from importer_service.settings import ImporterSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -14,12 +18,28 @@ MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
 
 def build_app(settings: ImporterSettings) -> FastAPI:
     host = ServiceHost(
-        settings,
-        discover("importer", MIGRATIONS),
-        produces=[topics.IMPORTS],
+        settings, discover("importer", MIGRATIONS), produces=[topics.IMPORTS, WORK_TOPIC]
     )
-    return service_app(
+    host.add_subscription(
+        Subscription(
+            "importer.projections",
+            (topics.DIRECTORY_USERS, topics.CONTACTS, topics.INVITATIONS),
+            PROJECTION_HANDLERS,
+        )
+    )
+    host.add_subscription(
+        Subscription(
+            "importer.workers",
+            (WORK_TOPIC,),
+            work_handlers(host.outbox, settings.import_chunk_rows),
+            events=work_items,
+            max_records=2,  # a work item is up to a chunk of rows: commit each step soon
+        )
+    )
+    app = service_app(
         host,
         title="Importer service",
         description="Imports of pasted numbers and CSV/XLS/XLSX lists, a status per row.",
     )
+    app.include_router(api_imports.router)
+    return app

@@ -1,0 +1,138 @@
+"""Imports and their rows in Postgres (the caller holds the connection and transaction)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from importer_service.domain.model import Import, ImportStatus
+
+ROW_FIELDS = (
+    "row_number",
+    "raw_phone",
+    "display_name",
+    "first_name",
+    "last_name",
+    "email",
+    "country",
+)
+
+
+async def create(conn: asyncpg.Connection, **fields: Any) -> None:
+    for name in ("sheets", "headers", "mapping"):
+        if name in fields:
+            fields[name] = json.dumps(fields[name])
+    columns = ", ".join(fields)
+    values = ", ".join(f"${i}" for i in range(1, len(fields) + 1))
+    await conn.execute(f"INSERT INTO imports ({columns}) VALUES ({values})", *fields.values())
+
+
+async def get(
+    conn: asyncpg.Connection, import_id: UUID, *, for_update: bool = False
+) -> Import | None:
+    row = await conn.fetchrow(
+        "SELECT * FROM imports WHERE import_id = $1" + (" FOR UPDATE" if for_update else ""),
+        import_id,
+    )
+    return Import.from_row(row) if row else None
+
+
+async def update(conn: asyncpg.Connection, import_id: UUID, **fields: Any) -> None:
+    for name in ("sheets", "headers", "mapping", "error", "counts"):
+        if name in fields and fields[name] is not None:
+            fields[name] = json.dumps(fields[name])
+    assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(fields, start=2))
+    await conn.execute(
+        f"UPDATE imports SET {assignments} WHERE import_id = $1", import_id, *fields.values()
+    )
+
+
+async def list_for_owner(conn: asyncpg.Connection, owner_id: UUID, limit: int) -> list[Import]:
+    rows = await conn.fetch(
+        "SELECT * FROM imports WHERE owner_id = $1 ORDER BY created_at DESC, import_id LIMIT $2",
+        owner_id,
+        limit,
+    )
+    return [Import.from_row(r) for r in rows]
+
+
+async def insert_rows(
+    conn: asyncpg.Connection, import_id: UUID, rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """COPY rows (ROW_FIELDS order) of one import."""
+    await conn.copy_records_to_table(
+        "import_rows", records=[(import_id, *r) for r in rows], columns=("import_id", *ROW_FIELDS)
+    )
+
+
+async def rows_between(
+    conn: asyncpg.Connection, import_id: UUID, first: int, last: int
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT * FROM import_rows WHERE import_id = $1 AND row_number BETWEEN $2 AND $3 ORDER BY row_number",
+        import_id,
+        first,
+        last,
+    )
+    return rows
+
+
+async def page_of_rows(
+    conn: asyncpg.Connection, import_id: UUID, after_row: int, limit: int, status: str | None
+) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
+        " AND ($4::text IS NULL OR status = $4) ORDER BY row_number LIMIT $3",
+        import_id,
+        after_row,
+        limit,
+        status,
+    )
+    return rows
+
+
+async def store_outcomes(
+    conn: asyncpg.Connection, import_id: UUID, outcomes: Sequence[tuple[Any, ...]]
+) -> None:
+    """Set (row_number, phone_e164, status, reason_code, reason, matched_user_id) of many rows
+    with one COPY and one UPDATE."""
+    await conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS row_outcomes (row_number integer, phone_e164 text,"
+        " status text, reason_code text, reason text, matched_user_id uuid) ON COMMIT DELETE ROWS"
+    )
+    await conn.copy_records_to_table("row_outcomes", records=outcomes)
+    await conn.execute(
+        "UPDATE import_rows r SET phone_e164 = o.phone_e164, status = o.status,"
+        " reason_code = o.reason_code, reason = o.reason, matched_user_id = o.matched_user_id"
+        " FROM row_outcomes o WHERE r.import_id = $1 AND r.row_number = o.row_number",
+        import_id,
+    )
+    await conn.execute("TRUNCATE row_outcomes")
+
+
+async def count_chunk_done(conn: asyncpg.Connection, import_id: UUID, stage: str) -> bool:
+    """Count one more chunk done in `stage` (parsed/emitted); True for the import's last one."""
+    column = {"parsed": "parsed_chunks", "emitted": "emitted_chunks"}[stage]
+    row = await conn.fetchrow(
+        f"UPDATE imports SET {column} = {column} + 1 WHERE import_id = $1 RETURNING {column} AS done, chunk_count",
+        import_id,
+    )
+    return bool(row["done"] == row["chunk_count"])
+
+
+async def status_counts(conn: asyncpg.Connection, import_id: UUID) -> dict[str, int]:
+    rows = await conn.fetch(
+        "SELECT status, count(*) AS n FROM import_rows WHERE import_id = $1 GROUP BY status",
+        import_id,
+    )
+    return {r["status"]: r["n"] for r in rows}
+
+
+async def mark_status(conn: asyncpg.Connection, import_id: UUID, status: ImportStatus) -> None:
+    await conn.execute(
+        "UPDATE imports SET status = $2 WHERE import_id = $1", import_id, status.value
+    )

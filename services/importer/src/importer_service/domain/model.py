@@ -1,0 +1,69 @@
+"""An import as the importer's handlers see it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+
+class ImportStatus(StrEnum):
+    UPLOADED = "uploaded"  # file stored, columns guessed; the mapping may be corrected
+    EXTRACTING = "extracting"  # rows being read from the file with the mapping
+    EXTRACTED = "extracted"  # rows ready for review
+    VALIDATING = "validating"  # statuses being computed
+    COMPLETED = "completed"
+    FAILED = "failed"
+    REPLACED = "replaced"  # the user went back and uploaded a corrected file
+
+
+@dataclass(frozen=True)
+class Import:
+    import_id: UUID
+    owner_id: UUID
+    source: str
+    filename: str | None
+    file_format: str | None
+    sheets: list[str]
+    sheet: str | None
+    headers: list[str]
+    mapping: dict[str, int | None] | None
+    default_region: str
+    status: ImportStatus
+    error: dict[str, str] | None
+    total_rows: int | None
+    chunk_count: int | None
+    parsed_chunks: int
+    emitted_chunks: int
+    counts: dict[str, int] | None
+    created_at: datetime
+    completed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Import:
+        data = {name: row[name] for name in cls.__dataclass_fields__}
+        for name in ("sheets", "headers", "mapping", "error", "counts"):
+            if isinstance(data[name], str):
+                data[name] = json.loads(data[name])
+        data["status"] = ImportStatus(data["status"])
+        return cls(**data)
+
+    @property
+    def progress(self) -> float:
+        """0..1: parsing is the first half of the work, statuses and events the second."""
+        if self.status is ImportStatus.COMPLETED:
+            return 1.0
+        if not self.chunk_count:
+            return 0.0
+        return (self.parsed_chunks + self.emitted_chunks) / (2 * self.chunk_count)
+
+
+def row_name(display_name: str | None, first_name: str | None, last_name: str | None) -> str | None:
+    """A row's name: its display name, else first and last name joined; None when blank."""
+    name = " ".join((display_name or "").split())
+    if not name:
+        name = " ".join(" ".join(p for p in (first_name, last_name) if p).split())
+    return name[:200] or None

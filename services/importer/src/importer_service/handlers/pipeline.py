@@ -1,0 +1,108 @@
+"""The validation pipeline, run by the importer workers (consumer group `importer.workers`).
+
+    (file) ExtractRows -> rows stored
+    start  -> ParseChunk x N   (parallel: numbers parsed and checked; invalid rows final)
+    last ParseChunk -> EmitChunk x N   (parallel: final statuses, ImportRowValidated events)
+    last EmitChunk  -> ImportCompleted with the counts
+
+Parsing must finish for the whole import before any status is final, because "duplicate in
+this import" points at the first row with the number, which may be in any chunk. Every step
+is one transaction with the inbox, the row updates and the events it emits, so a worker
+killed anywhere leaves either nothing or a finished step behind.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+from contacts_events import EventContext, ImportCompleted, ImportCounts, RowStatus
+from contacts_events.envelope import CloudEvent
+from contacts_messaging.inbox import Handler
+from contacts_messaging.outbox import Outbox
+
+from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.work_queue import EmitChunk, ExtractRows, ParseChunk, chunks
+from importer_service.domain.model import Import, ImportStatus
+from importer_service.handlers import chunk_steps
+from importer_service.handlers.extraction import extract_rows
+
+
+async def start_validation(
+    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import, chunk_size: int
+) -> None:
+    """Queue the parse chunks of an extracted import (in the caller's transaction)."""
+    total = job.total_rows or 0
+    ranges = (
+        chunks(2, total + 1, chunk_size) if job.source == "file" else chunks(1, total, chunk_size)
+    )
+    await imports.update(
+        conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=len(ranges),
+        parsed_chunks=0, emitted_chunks=0, started_at=_now(),
+    )  # fmt: skip
+    items = [ParseChunk(import_id=job.import_id, first_row=a, last_row=b) for a, b in ranges]
+    await outbox.add(conn, items, context)
+    if not ranges:
+        await _complete(conn, outbox, context, job)
+
+
+def work_handlers(outbox: Outbox, chunk_size: int) -> dict[str, Handler]:
+    async def on_extract(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        assert isinstance(event.data, ExtractRows)
+        await extract_rows(conn, event.data.import_id)
+
+    async def on_parse(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        item = event.data
+        assert isinstance(item, ParseChunk)
+        job = await imports.get(conn, item.import_id)
+        if job is None or job.status is not ImportStatus.VALIDATING:
+            return  # replaced or failed meanwhile
+        await chunk_steps.parse(conn, job, item.first_row, item.last_row)
+        if await imports.count_chunk_done(conn, job.import_id, "parsed"):
+            ranges = await _row_chunks(conn, job, chunk_size)
+            emits = [EmitChunk(import_id=job.import_id, first_row=a, last_row=b) for a, b in ranges]
+            await outbox.add(conn, emits, EventContext.caused_by(event))
+
+    async def on_emit(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        item = event.data
+        assert isinstance(item, EmitChunk)
+        job = await imports.get(conn, item.import_id)
+        if job is None or job.status is not ImportStatus.VALIDATING:
+            return
+        context = EventContext.caused_by(event)
+        await chunk_steps.emit(conn, outbox, context, job, item.first_row, item.last_row)
+        if await imports.count_chunk_done(conn, job.import_id, "emitted"):
+            await _complete(conn, outbox, context, job)
+
+    return {ExtractRows.name: on_extract, ParseChunk.name: on_parse, EmitChunk.name: on_emit}
+
+
+async def _row_chunks(conn: asyncpg.Connection, job: Import, size: int) -> list[tuple[int, int]]:
+    """Chunks over the import's row numbers (a file's start at 2 and may have gaps where
+    blank lines were skipped)."""
+    bounds = await conn.fetchrow(
+        "SELECT min(row_number) AS first, max(row_number) AS last FROM import_rows WHERE import_id = $1",
+        job.import_id,
+    )
+    if bounds["first"] is None:
+        return []
+    return chunks(bounds["first"], bounds["last"], size)
+
+
+async def _complete(
+    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import
+) -> None:
+    found = await imports.status_counts(conn, job.import_id)
+    counts = {status.value: found.get(status.value, 0) for status in RowStatus}
+    await imports.update(
+        conn, job.import_id, status=ImportStatus.COMPLETED.value, counts=counts, completed_at=_now()
+    )
+    event = ImportCompleted(
+        import_id=job.import_id, owner_id=job.owner_id, total_rows=job.total_rows or 0,
+        counts=ImportCounts(**counts),
+    )  # fmt: skip
+    await outbox.add(conn, [event], context)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

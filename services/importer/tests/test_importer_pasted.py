@@ -1,0 +1,114 @@
+"""Pasted numbers: every number gets its status, events on Kafka, invitations requested."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from contacts_events import ContactAdded, ContactSource, topics
+from contacts_events.kafka_binding import from_record
+from contacts_events.topics import namespaced
+from contacts_testing.kafka_reader import read_topic
+
+from .conftest import bearer
+
+pytestmark = pytest.mark.integration
+
+
+async def test_pasted_numbers_get_every_status(importer, kafka_bootstrap):
+    owner = await importer.register("+33612345001", "Owner")
+    friend = await importer.register("+33612345002", "Friend")
+    known = await importer.register("+33612345003", "Known")
+    await importer.events.publish(
+        ContactAdded(
+            owner_id=owner.user_id, contact_user_id=known.user_id, source=ContactSource.CONNECT_ID
+        )
+    )
+    text = ("06 12 34 50 02, +33612345003;0612345099\n+33 6 12 34 50 99\t01 23 45 67 89, 0612345001; not a number\n"
+            "+44 7400 123456")  # fmt: skip
+    created = await importer.http.post(
+        "/v1/imports/pasted", json={"text": text}, headers=bearer(owner.user_id)
+    )
+    assert created.status_code == 201, created.text
+    job = await importer.finished(owner.user_id, created.json()["import_id"])
+    assert job["status"] == "completed", job
+    rows = {r["row_number"]: r for r in await importer.rows(owner.user_id, job["import_id"])}
+    statuses = {n: (r["status"], r["reason_code"]) for n, r in rows.items()}
+    assert statuses[1][0] == "user_added" and rows[1]["matched_user_id"] == str(friend.user_id)
+    assert statuses[2][0] == "already_contact"
+    assert statuses[3][0] == "ready_to_invite"
+    assert statuses[4] == ("duplicate_in_import", statuses[4][1])
+    assert statuses[5][0] == "invalid"  # a landline cannot receive SMS
+    assert statuses[6][0] == "self"
+    assert statuses[7][0] == "invalid"
+    assert statuses[8][0] == "ready_to_invite"  # the +44 overrides the default region
+    assert job["counts"] == {"user_added": 1, "already_contact": 1, "ready_to_invite": 2,
+                             "duplicate_in_import": 1, "invalid": 2, "self": 1, "already_invited": 0}  # fmt: skip
+    assert job["progress"] == 1.0
+
+    records = await read_topic(
+        kafka_bootstrap, namespaced(topics.IMPORTS, importer.namespace), expect=10, seconds=30
+    )
+    events = [
+        from_record(r.key, r.value, r.headers)
+        for r in records
+        if r.key == job["import_id"].encode()
+    ]
+    names = [e.name for e in events]
+    assert names[0] == "ImportStarted" and names[-1] == "ImportCompleted"
+    validated = [e.data for e in events if e.name == "ImportRowValidated"]
+    assert sorted(v.row_number for v in validated) == list(range(1, 9))
+
+
+async def test_inviting_the_ready_rows_requests_each_number_once(importer, kafka_bootstrap):
+    owner = await importer.register("+33612346001", "Owner")
+    created = await importer.http.post(
+        "/v1/imports/pasted", json={"text": "0612346002, 0612346003"}, headers=bearer(owner.user_id)
+    )
+    job = await importer.finished(owner.user_id, created.json()["import_id"])
+    invited = await importer.http.post(
+        f"/v1/imports/{job['import_id']}/invitations", json={}, headers=bearer(owner.user_id)
+    )
+    assert invited.json() == {"requested": 2, "skipped": 0}
+    again = await importer.http.post(
+        f"/v1/imports/{job['import_id']}/invitations", json={}, headers=bearer(owner.user_id)
+    )
+    assert again.json() == {"requested": 0, "skipped": 2}
+
+    second = await importer.http.post(
+        "/v1/imports/pasted", json={"text": "0612346002"}, headers=bearer(owner.user_id)
+    )
+    job2 = await importer.finished(owner.user_id, second.json()["import_id"])
+    assert (await importer.rows(owner.user_id, job2["import_id"]))[0]["status"] == "already_invited"
+
+    records = await read_topic(
+        kafka_bootstrap, namespaced(topics.IMPORTS, importer.namespace), expect=1000, seconds=5
+    )
+    requested = [from_record(r.key, r.value, r.headers).data for r in records
+                 if dict(r.headers)["ce_type"].endswith(b"InvitationRequested.v1")]  # fmt: skip
+    assert sorted(e.phone_e164 for e in requested if e.inviter_id == owner.user_id) == [
+        "+33612346002",
+        "+33612346003",
+    ]
+
+
+async def test_another_users_import_is_404(importer):
+    owner = await importer.register("+33612347001", "Owner")
+    created = await importer.http.post(
+        "/v1/imports/pasted", json={"text": "0612347002"}, headers=bearer(owner.user_id)
+    )
+    stranger = bearer(uuid.uuid4())
+    import_id = created.json()["import_id"]
+    assert (
+        await importer.http.get(f"/v1/imports/{import_id}", headers=stranger)
+    ).status_code == 404
+    assert (
+        await importer.http.get(f"/v1/imports/{import_id}/rows", headers=stranger)
+    ).status_code == 404
+    assert (
+        await importer.http.get(f"/v1/imports/{import_id}/error-report.csv", headers=stranger)
+    ).status_code == 404
+    empty = await importer.http.post(
+        "/v1/imports/pasted", json={"text": " ,;\n"}, headers=bearer(owner.user_id)
+    )
+    assert (empty.status_code, empty.json()["error"]) == (422, "no_numbers")
