@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from .conftest import bearer
+from .conftest import bearer, running_importer
 from .files import csv_bytes, ods_bytes, xls_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.integration
@@ -142,3 +142,28 @@ async def test_back_with_a_corrected_file_duplicates_nothing(importer):
     statuses = [r["status"] for r in await importer.rows(owner.user_id, second["import_id"])]
     assert statuses == ["already_contact", "already_invited", "ready_to_invite"]
     assert friend.user_id  # matched in the first import, not added twice
+
+
+async def test_limits_are_answered_with_413_and_422_and_nothing_is_kept(
+    postgres_admin_url, kafka_bootstrap, tmp_path
+):
+    async with running_importer(
+        postgres_admin_url, kafka_bootstrap, tmp_path, IMPORT_MAX_BYTES="2000", IMPORT_MAX_ROWS="3"
+    ) as small:
+        owner = await small.register("+33612399010", "Owner")
+        me = bearer(owner.user_id)
+        big = csv_bytes([["Mobile"], *(["06 12 39 90 10"] for _ in range(300))])
+        too_big = await small.http.post(
+            "/v1/imports/files", files={"file": ("big.csv", big)}, headers=me
+        )
+        assert too_big.status_code == 413
+        assert "nothing was imported" in too_big.json()["message"]
+        many = csv_bytes([["Mobile"], *(["06 12 39 90 10"] for _ in range(4))])
+        too_many = await small.http.post(
+            "/v1/imports/files", files={"file": ("many.csv", many)}, headers=me
+        )
+        assert too_many.status_code == 422, too_many.text
+        assert too_many.json()["error"] == "too_many_rows"
+        pasted = await small.http.post("/v1/imports/pasted", json={"text": "1,2,3,4"}, headers=me)
+        assert (pasted.status_code, pasted.json()["error"]) == (422, "too_many_rows")
+        assert await small.pool.fetchval("SELECT count(*) FROM imports") == 0

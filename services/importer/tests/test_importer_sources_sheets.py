@@ -50,22 +50,34 @@ def test_cells_come_out_as_the_text_a_person_sees(tmp_path: Path, fmt: FileForma
     assert [number for number, _ in rows] == [2, 3, 4, 5]
     assert rows[0][1][:4] == ["33612345678", "x", "+33 6 12 34 56 78", "Zoë"]  # no ".0", no "e+10"
     assert rows[0][1][4].startswith("2024-01-02")
-    assert rows[1][1] == ["0612345678", "", "612345678", "Bob", ""]  # a number lost its 0: kept as is
+    assert rows[1][1] == [
+        "0612345678",
+        "",
+        "612345678",
+        "Bob",
+        "",
+    ]  # a number lost its 0: kept as is
     assert rows[2][1] == ["", "", "", "", ""]  # an empty row is kept, so numbers stay true
     assert rows[3][1][:2] == ["447400123456", "1.5"] and rows[3][1][3] == "  spaced "
     assert table.row_count() == 4
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize(("chosen", "header"), [("Other", "Mobile"), (1, "Mobile"), (" other ", "Mobile"), (0, "Phone")])
-def test_a_sheet_is_chosen_by_name_or_index(tmp_path: Path, fmt: FileFormat, chosen: str | int, header: str) -> None:
+@pytest.mark.parametrize(
+    ("chosen", "header"), [("Other", "Mobile"), (1, "Mobile"), (" other ", "Mobile"), (0, "Phone")]
+)
+def test_a_sheet_is_chosen_by_name_or_index(
+    tmp_path: Path, fmt: FileFormat, chosen: str | int, header: str
+) -> None:
     table = opened(tmp_path, fmt, CONTACTS, chosen)
     assert table.headers[0] == header and table.sheet in ("Other", "Contacts")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("chosen", ["Missing", 2, -1])
-def test_an_unknown_sheet_is_refused_naming_the_sheets(tmp_path: Path, fmt: FileFormat, chosen: str | int) -> None:
+def test_an_unknown_sheet_is_refused_naming_the_sheets(
+    tmp_path: Path, fmt: FileFormat, chosen: str | int
+) -> None:
     with pytest.raises(UnsupportedFile) as refused:
         opened(tmp_path, fmt, CONTACTS, chosen)
     assert refused.value.code == "sheet_not_found"
@@ -74,7 +86,9 @@ def test_an_unknown_sheet_is_refused_naming_the_sheets(tmp_path: Path, fmt: File
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_rows_above_the_header_count_in_the_numbering(tmp_path: Path, fmt: FileFormat) -> None:
-    table = opened(tmp_path, fmt, {"S": [[None], [None, None], [None, "Phone", "Name"], [None, "0612", "A"]]})
+    table = opened(
+        tmp_path, fmt, {"S": [[None], [None, None], [None, "Phone", "Name"], [None, "0612", "A"]]}
+    )
     assert table.headers[-2:] == ["Phone", "Name"]
     assert numbered(table)[0][0] == 4 and numbered(table)[0][1][-2:] == ["0612", "A"]
 
@@ -103,7 +117,10 @@ def test_an_empty_sheet_is_refused(tmp_path: Path, fmt: FileFormat) -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_more_rows_or_columns_than_the_limits_are_refused(tmp_path: Path, fmt: FileFormat) -> None:
     sheet: Sheets = {"S": [["Phone", "Name", "Email"]] + [["0612", "A", "a@b.c"]] * 5}
-    assert opened(tmp_path, fmt, sheet, limits=SourceLimits(max_rows=5, max_columns=3)).row_count() == 5
+    assert (
+        opened(tmp_path, fmt, sheet, limits=SourceLimits(max_rows=5, max_columns=3)).row_count()
+        == 5
+    )
     with pytest.raises(TooManyRows):
         opened(tmp_path, fmt, sheet, limits=SourceLimits(max_rows=4))
     with pytest.raises(TooManyColumns):
@@ -132,7 +149,14 @@ def test_a_damaged_workbook_is_refused(tmp_path: Path, fmt: FileFormat, content:
 
 def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "bomb.xlsx"
-    path.write_bytes(zip_bytes({"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": bytes(64 * 1024 * 1024)}))
+    path.write_bytes(
+        zip_bytes(
+            {
+                "[Content_Types].xml": b"<Types/>",
+                "xl/worksheets/sheet1.xml": bytes(64 * 1024 * 1024),
+            }
+        )
+    )
     with pytest.raises(UnsupportedFile) as refused:
         open_table(path, FileFormat.XLSX, SourceLimits(max_uncompressed_bytes=32 * 1024 * 1024))
     assert refused.value.code == "archive_too_large"
@@ -142,7 +166,9 @@ def test_a_larger_sheet_is_handed_over_a_batch_at_a_time(tmp_path: Path) -> None
     make: Callable[[Sheets], bytes] = WORKBOOKS[FileFormat.XLSX]
     rows = 30_000
     path = tmp_path / "big.xlsx"
-    path.write_bytes(make({"S": [["Phone", "Name"]] + [[33612000000 + n, f"N{n}"] for n in range(rows)]}))
+    path.write_bytes(
+        make({"S": [["Phone", "Name"]] + [[33612000000 + n, f"N{n}"] for n in range(rows)]})
+    )
     table = open_table(path, FileFormat.XLSX, LIMITS)
     sizes = [len(batch) for _, batch in table.batches(8_000)]
     assert sizes == [8_000, 8_000, 8_000, 6_000]

@@ -82,7 +82,7 @@ async def upload(
     settings = _settings(request)
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
         path = Path(folder) / "upload"
-        _save_bounded(file, path, settings.import_max_bytes)
+        await _save_bounded(file, path, settings.import_max_bytes)
         async with transaction(request) as conn:
             region = await _region(conn, caller.user_id, default_region, settings)
             job, sample = await use_cases.upload(
@@ -180,11 +180,11 @@ async def error_report(import_id: UUID, caller: CallerDep, host: HostDep) -> Str
     return StreamingResponse(body(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def _save_bounded(upload: UploadFile, path: Path, max_bytes: int) -> None:
-    """Copy the upload to `path`; 413 as soon as it passes `max_bytes`."""
+async def _save_bounded(upload: UploadFile, path: Path, max_bytes: int) -> None:
+    """Copy the upload to `path`; 413 as soon as it passes `max_bytes` (nothing is kept)."""
     written = 0
     with path.open("wb") as out:
-        while chunk := upload.file.read(1024 * 1024):
+        while chunk := await upload.read(1024 * 1024):
             written += len(chunk)
             if written > max_bytes:
                 raise TooLarge(

@@ -27,7 +27,7 @@ PHONE_QUALIFIERS = {
     "vast",
 }  # fmt: skip
 NOT_A_PHONE = {"fax", "telefax", "pager", "type", "label", "typ", "tipo", "etiquette", "ext",
-               "extension", "country", "code", "prefix", "indicatif", "vorwahl"}  # fmt: skip
+               "extension", "country", "code", "prefix", "indicatif", "vorwahl", "phonetic"}  # fmt: skip
 EMAIL_WORDS = {"email", "mail", "courriel", "correo", "mel", "elettronica"}
 NOT_AN_EMAIL = {"type", "label", "display", "name", "typ", "tipo"}
 COUNTRY_WORDS = {"country", "pays", "land", "pais", "paese", "nazione"}
