@@ -175,3 +175,9 @@ def test_a_large_file_comes_in_batches_no_larger_than_asked(tmp_path: Path) -> N
             last = (first + len(batch) - 1, batch[-1])
         assert sizes == [25_000] * 4 + [20_000]
         assert last == (rows + 1, [f"+3361{rows - 1:07d}", f"Name {rows - 1}"])
+
+
+def test_a_blank_header_row_still_leaves_its_rows(tmp_path: Path) -> None:
+    with opened(tmp_path, b",,\n0612,A,\n") as table:
+        assert table.headers == ["Column 1", "Column 2", "Column 3"]
+        assert everything(table) == [(2, ["0612", "A", ""])]

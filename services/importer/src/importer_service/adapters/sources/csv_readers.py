@@ -1,5 +1,5 @@
-"""The two ways a UTF-8 CSV file is read in batches, header record included: polars (fast, in
-Rust, all columns as strings) and, for the files polars refuses, Python's csv module.
+"""The two ways a UTF-8 CSV file's records are read, in batches: polars (fast, in Rust, all
+columns as strings) and, for the files polars refuses, Python's csv module.
 
 polars refuses a quote inside an unquoted value (`5'11"`), which spreadsheets read as a plain
 character; Python's csv reads it the same way, and its strict mode names the line of a quote

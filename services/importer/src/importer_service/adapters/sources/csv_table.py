@@ -35,7 +35,7 @@ class CsvTable(Table):
             raise TooManyColumns(len(header), limits.max_columns)
         if records - 1 > limits.max_rows:
             raise TooManyRows(limits.max_rows)
-        if non_blank <= 1:
+        if non_blank - any((cell or "").strip() for cell in header) == 0:
             raise UnsupportedFile("no_rows", "The file has a header row but no rows.")
         super().__init__(header_names(header), [], None)
         self._rows = records - 1
