@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import asyncpg
 import structlog
@@ -80,8 +81,16 @@ class ServiceHost:
         self.kafka_started = False
         self._pool: asyncpg.Pool | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: list[tuple[str, Callable[[ServiceHost], Coroutine[Any, Any, None]]]] = []
         self._producer: AIOKafkaProducer | None = None
         self._broker: KafkaBroker | None = None
+
+    def add_background(
+        self, name: str, work: Callable[[ServiceHost], Coroutine[Any, Any, None]]
+    ) -> None:
+        """Run `work(host)` as a task once the database is ready (a worker loop, say);
+        cancelled when the service stops."""
+        self._background.append((name, work))
 
     def add_subscription(self, subscription: Subscription) -> None:
         """Consume with `subscription` too (before start; handlers may use `self.outbox`)."""
@@ -116,6 +125,8 @@ class ServiceHost:
             subscribe(broker, consumer, sub.topics, max_records=sub.max_records)
             self.consumers.append(consumer)
         self._tasks.append(asyncio.create_task(self._run_kafka(), name="kafka"))
+        for name, work in self._background:
+            self._tasks.append(asyncio.create_task(work(self), name=name))
 
     async def stop(self) -> None:
         for task in self._tasks:

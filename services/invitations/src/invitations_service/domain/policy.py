@@ -1,0 +1,65 @@
+"""The rules of inviting: expiry, resend cool-down, daily caps, refused destinations."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import phonenumbers
+from contacts_servicekit.errors import Invalid, TooManyRequests
+from phonenumbers import PhoneNumberType
+
+_REFUSED_TYPES = {
+    PhoneNumberType.PREMIUM_RATE: (
+        "premium_rate",
+        "Premium-rate numbers are never invited (SMS pumping).",
+    ),
+    PhoneNumberType.SHARED_COST: (
+        "shared_cost",
+        "Shared-cost numbers are never invited (SMS pumping).",
+    ),
+    PhoneNumberType.FIXED_LINE: ("not_mobile", "A landline cannot receive an SMS invitation."),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    expiry: timedelta = timedelta(days=30)
+    resend_cooldown: timedelta = timedelta(minutes=10)
+    destination_daily_cap: int = 5  # sends to one number or address a day, all inviters together
+    inviter_daily_cap: int = 200  # invitations one user may send a day
+    max_delivery_attempts: int = 6
+
+    def check_resend(self, last_sent_at: datetime | None, now: datetime) -> None:
+        """Refuse a resend inside the cool-down, saying when it may be tried again."""
+        if last_sent_at is None:
+            return
+        ready_at = last_sent_at + self.resend_cooldown
+        if now < ready_at:
+            wait = math.ceil((ready_at - now).total_seconds())
+            raise TooManyRequests(
+                f"This invitation was sent less than {int(self.resend_cooldown.total_seconds() // 60)} "
+                f"minutes ago; it can be resent in {wait} s.",
+                wait,
+            )
+
+    def retry_delay(self, attempts: int) -> timedelta:
+        """Back-off between delivery attempts: 2, 4, 8 ... seconds, at most 5 minutes."""
+        return timedelta(seconds=min(300, 2**attempts))
+
+
+def checked_phone(phone: str) -> str:
+    """An invitable mobile number in E.164, or 422 saying why it is refused."""
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        raise Invalid(
+            "phone_unparseable", "Give the number in international form (+33...).", "phone"
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise Invalid("phone_invalid", "This phone number does not exist.", "phone")
+    refused = _REFUSED_TYPES.get(phonenumbers.number_type(number))
+    if refused:
+        raise Invalid(refused[0], refused[1], "phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,73 @@
+"""Acceptance: a new user whose phone, email or invitation token matches pending invitations
+accepts them all; expiry closes the ones nobody accepted in time."""
+
+from __future__ import annotations
+
+import asyncpg
+from contacts_events import (
+    AcceptanceMatch,
+    EventContext,
+    InvitationAccepted,
+    InvitationChannel,
+    InvitationExpired,
+    UserProfileChanged,
+    UserRegistered,
+)
+from contacts_events.envelope import CloudEvent
+from contacts_messaging.inbox import Handler
+from contacts_messaging.outbox import Outbox
+
+from invitations_service.adapters import invitations_repository as invitations
+
+
+def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
+    async def registered(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        user = event.data
+        assert isinstance(user, UserRegistered)
+        await _remember_user(conn, event)
+        matches = await invitations.open_matching(
+            conn, user.phone_e164, user.email, user.invitation_token
+        )
+        accepted = []
+        for found in matches:
+            await invitations.close(conn, found["invitation_id"], "accepted", user.user_id)
+            accepted.append(
+                InvitationAccepted(
+                    invitation_id=found["invitation_id"], inviter_id=found["inviter_id"],
+                    invitee_user_id=user.user_id, channel=InvitationChannel(found["channel"]),
+                    matched_by=AcceptanceMatch(found["matched_by"]),
+                )
+            )  # fmt: skip
+        await outbox.add(conn, accepted, EventContext.caused_by(event))
+
+    async def profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        await _remember_user(conn, event)
+
+    return {UserRegistered.name: registered, UserProfileChanged.name: profile}
+
+
+async def _remember_user(conn: asyncpg.Connection, event: CloudEvent) -> None:
+    user = event.data
+    assert isinstance(user, UserRegistered | UserProfileChanged)
+    await conn.execute(
+        "INSERT INTO directory_users (user_id, display_name, phone_e164, version) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name,"
+        " phone_e164 = excluded.phone_e164, version = excluded.version"
+        " WHERE directory_users.version <= excluded.version",
+        user.user_id, user.display_name, user.phone_e164, event.time,
+    )  # fmt: skip
+
+
+async def expire_due(conn: asyncpg.Connection, outbox: Outbox) -> int:
+    """Close the invitations past their expiry; return how many."""
+    rows = await conn.fetch(
+        "UPDATE invitations SET status = 'expired', closed_at = now()"
+        " WHERE status = ANY($1::text[]) AND expires_at <= now() RETURNING invitation_id, inviter_id",
+        list(invitations.OPEN),
+    )
+    events = [
+        InvitationExpired(invitation_id=r["invitation_id"], inviter_id=r["inviter_id"])
+        for r in rows
+    ]
+    await outbox.add(conn, events, EventContext())
+    return len(events)

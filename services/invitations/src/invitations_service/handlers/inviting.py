@@ -1,0 +1,119 @@
+"""Creating invitations (from the importer's InvitationRequested, or the API), resending,
+cancelling. Sending itself is the delivery worker's (delivery.py)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+from contacts_events import CancellationReason, EventContext, InvitationCancelled
+from contacts_messaging.outbox import Outbox
+from contacts_servicekit.errors import Conflict, NotFound, TooManyRequests
+
+from invitations_service.adapters import invitations_repository as invitations
+from invitations_service.domain.policy import Policy
+
+
+async def invite(
+    conn: asyncpg.Connection, policy: Policy, inviter_id: uuid.UUID, request_id: uuid.UUID,
+    channel: str, phone: str | None, email: str | None, invitee_name: str | None,
+    import_id: uuid.UUID | None = None,
+) -> tuple[asyncpg.Record, bool]:  # fmt: skip
+    """The invitation for this request: a new one queued for sending, or the open one this
+    inviter already has for the destination (then nothing is sent again). (record, created)"""
+    existing = await invitations.by_request(conn, request_id) or await invitations.open_for(
+        conn, inviter_id, phone, email
+    )
+    if existing is not None:
+        return existing, False
+    now = datetime.now(UTC)
+    if not await invitations.take_daily(
+        conn, "inviter", str(inviter_id), now.date(), policy.inviter_daily_cap
+    ):
+        raise TooManyRequests(
+            f"You can send at most {policy.inviter_daily_cap} invitations a day.",
+            _seconds_to_midnight(now),
+        )
+    destination = phone or (email or "").lower()
+    if not await invitations.take_daily(
+        conn, "destination", destination, now.date(), policy.destination_daily_cap
+    ):
+        raise TooManyRequests(
+            "This number or address got too many invitations today; try tomorrow.",
+            _seconds_to_midnight(now),
+        )
+    invitation_id = uuid.uuid4()
+    await invitations.insert(
+        conn, invitation_id=invitation_id, inviter_id=inviter_id, request_id=request_id,
+        import_id=import_id, channel=channel, phone_e164=phone, email=email,
+        invitee_name=invitee_name, token=secrets.token_urlsafe(24), status="pending",
+        expires_at=now + policy.expiry,
+    )  # fmt: skip
+    await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "first")
+    created = await invitations.get(conn, invitation_id)
+    assert created is not None
+    return created, True
+
+
+async def resend(
+    conn: asyncpg.Connection, policy: Policy, inviter_id: uuid.UUID, invitation_id: uuid.UUID
+) -> asyncpg.Record:
+    """Queue one more message for a pending invitation, within the cool-down and the caps."""
+    found = await owned_open(conn, inviter_id, invitation_id)
+    now = datetime.now(UTC)
+    if await conn.fetchval(
+        "SELECT true FROM deliveries WHERE invitation_id = $1 AND status IN ('queued', 'sending')",
+        invitation_id,
+    ):
+        raise Conflict("send_in_progress", "This invitation is being sent right now.")
+    policy.check_resend(found["last_sent_at"], now)
+    destination = found["phone_e164"] or found["email"].lower()
+    if not await invitations.take_daily(
+        conn, "destination", destination, now.date(), policy.destination_daily_cap
+    ):
+        raise TooManyRequests(
+            f"This number or address already got {policy.destination_daily_cap} invitations today; "
+            "it can be invited again tomorrow.",
+            _seconds_to_midnight(now),
+        )
+    await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "resend")
+    return found
+
+
+async def cancel(
+    conn: asyncpg.Connection,
+    outbox: Outbox,
+    context: EventContext,
+    inviter_id: uuid.UUID,
+    invitation_id: uuid.UUID,
+) -> None:
+    """Delete a pending invitation: it can no longer be accepted, and nothing more is sent."""
+    found = await owned_open(conn, inviter_id, invitation_id)
+    await invitations.close(conn, invitation_id, "cancelled")
+    event = InvitationCancelled(
+        invitation_id=invitation_id,
+        inviter_id=found["inviter_id"],
+        reason=CancellationReason.DELETED_BY_INVITER,
+    )
+    await outbox.add(conn, [event], context)
+
+
+async def owned_open(
+    conn: asyncpg.Connection, inviter_id: uuid.UUID, invitation_id: uuid.UUID
+) -> asyncpg.Record:
+    """The inviter's open invitation; another user's (or a closed one) is 404."""
+    found = await invitations.get(conn, invitation_id, for_update=True)
+    if (
+        found is None
+        or found["inviter_id"] != inviter_id
+        or found["status"] not in invitations.OPEN
+    ):
+        raise NotFound("invitation_not_found", "You have no pending invitation with this id.")
+    return found
+
+
+def _seconds_to_midnight(now: datetime) -> int:
+    tomorrow = datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp() + 86400
+    return max(1, int(tomorrow - now.timestamp()))
