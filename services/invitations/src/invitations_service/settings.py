@@ -17,6 +17,11 @@ class InvitationsSettings(ServiceSettings):
     destination_daily_cap: int = Field(default=5, ge=1, description="DESTINATION_DAILY_CAP")
     inviter_daily_cap: int = Field(default=200, ge=1, description="INVITER_DAILY_CAP")
     sends_per_second: float = Field(default=20, gt=0, description="SENDS_PER_SECOND, per worker")
+    delivery_lease_seconds: float = Field(
+        default=120,
+        gt=0,
+        description="DELIVERY_LEASE_SECONDS: a send not recorded by then is retried",
+    )
     invite_link_base: str = Field(default="http://127.0.0.1:8004", description="INVITE_LINK_BASE")
     sms_provider: str = Field(default="dev", pattern="^(dev|http)$", description="SMS_PROVIDER")
     sms_base_url: str = "http://127.0.0.1:8099"

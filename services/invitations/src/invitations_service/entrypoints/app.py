@@ -1,6 +1,7 @@
 """HTTP entrypoint of the invitations service: its FastAPI app, wired to its messaging host
 and to its delivery worker."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from contacts_events import topics
@@ -54,7 +55,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     async def deliver(running: ServiceHost) -> None:
         worker = DeliveryWorker(
             running.pool, running.outbox, channels(settings), policy, settings.invite_link_base,
-            per_second=settings.sends_per_second,
+            per_second=settings.sends_per_second, lease=timedelta(seconds=settings.delivery_lease_seconds),
         )  # fmt: skip
         await worker.run()
 

@@ -23,9 +23,9 @@ _NOT_ID_CHARS = re.compile(r"[^A-Za-z0-9.\-_]")
 
 
 def message_id(delivery_id: str, sender: str) -> str:
-    """``<invitation.{delivery_id}@{sender's domain}>``, the same for every send of an attempt."""
+    """``<{delivery_id}@{sender's domain}>``: the same for every send of one attempt."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "invitations.local"
-    return f"<invitation.{_NOT_ID_CHARS.sub('-', delivery_id)}@{domain}>"
+    return f"<{_NOT_ID_CHARS.sub('-', delivery_id)}@{domain}>"
 
 
 def build_email(message: Message, sender: str) -> EmailMessage:

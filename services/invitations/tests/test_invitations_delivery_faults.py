@@ -1,0 +1,87 @@
+"""Deliveries through a real HTTP SMS provider stand-in: provider errors are retried, and a
+sender killed mid-request never makes the provider deliver a message twice."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from .conftest import bearer, running_invitations
+from .sms_standin import SmsStandIn
+
+pytestmark = [pytest.mark.integration, pytest.mark.fault]
+
+
+def provider_env(standin: SmsStandIn) -> dict[str, str]:
+    return {
+        "SMS_PROVIDER": "http",
+        "SMS_BASE_URL": standin.url,
+        "SMS_ACCOUNT_SID": "AC1",
+        "SMS_AUTH_TOKEN": "t",
+    }
+
+
+async def test_a_provider_answering_500_then_201_delivers_exactly_one_message(
+    postgres_admin_url, kafka_bootstrap, tmp_path
+):
+    with SmsStandIn(fail_first=1) as standin:
+        async with running_invitations(
+            postgres_admin_url, kafka_bootstrap, tmp_path, **provider_env(standin)
+        ) as service:
+            inviter = uuid.uuid4()
+            await service.http.post(
+                "/v1/invitations", json={"phone": "+33612341001"}, headers=bearer(inviter)
+            )
+
+            async def sent():
+                items = (await service.http.get("/v1/invitations", headers=bearer(inviter))).json()[
+                    "items"
+                ]
+                return items[0]["status"] == "sent"
+
+            await service.until(sent)
+            assert len(standin.requests) == 2  # one 500, one accepted
+            assert len(standin.delivered) == 1
+            assert (
+                standin.requests[0]["key"] == standin.requests[1]["key"]
+            )  # the same attempt, retried
+            assert standin.requests[1]["To"] == "+33612341001"
+            assert "/invite/" in standin.requests[1]["Body"]
+
+
+async def test_a_sender_killed_mid_request_never_delivers_a_message_twice(
+    postgres_admin_url, kafka_bootstrap, tmp_path
+):
+    with SmsStandIn(delay_seconds=1.0) as standin:
+        env = {**provider_env(standin), "DELIVERY_LEASE_SECONDS": "3"}
+        async with running_invitations(
+            postgres_admin_url, kafka_bootstrap, tmp_path, **env
+        ) as service:
+            inviter = uuid.uuid4()
+            phones = [f"+3361234200{i}" for i in range(5)]
+            for phone in phones:
+                created = await service.http.post(
+                    "/v1/invitations", json={"phone": phone}, headers=bearer(inviter)
+                )
+                assert created.status_code == 201
+            await service.until(lambda: len(standin.requests) >= 1)
+            service.process.kill()  # SIGKILL while the provider is answering
+            await asyncio.sleep(0.5)
+            service.process.start()
+            await asyncio.to_thread(service.process.wait_for, "/ready")
+
+            async def all_sent():
+                items = (await service.http.get("/v1/invitations", headers=bearer(inviter))).json()[
+                    "items"
+                ]
+                return len(items) == 5 and all(i["send_count"] == 1 for i in items)
+
+            await service.until(all_sent, seconds=60)
+            assert sorted(m["To"] for m in standin.delivered.values()) == sorted(phones)
+            assert len(standin.delivered) == 5
+            keys = [r["key"] for r in standin.requests]
+            assert len(keys) > len(set(keys)), (
+                "the interrupted send was not retried"
+            )  # retried, same key
