@@ -64,13 +64,13 @@ def test_service_settings_read_the_variables_by_their_names(
     monkeypatch.setenv("SMS_AUTH_TOKEN", "t0k3n")
     monkeypatch.setenv("SMS_SENDER_ID", "+15005550006")
     monkeypatch.setenv("SMTP_PORT", "465")
-    monkeypatch.setenv("DEV_MESSAGES_DIR", "/tmp/invites")
+    monkeypatch.setenv("DEV_MESSAGES_DIR", "var/invites")
     settings = _Settings.load()
     assert (settings.sms_provider, settings.sms_account_sid, settings.smtp_port) == (
         "http", "AC9", 465,
     )  # fmt: skip
     assert settings.sms_auth_token.get_secret_value() == "t0k3n"
-    assert settings.dev_messages_dir == Path("/tmp/invites")
+    assert settings.dev_messages_dir == Path("var/invites")
     assert settings.service_name == "invitations"
 
 

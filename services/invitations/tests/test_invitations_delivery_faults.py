@@ -7,6 +7,7 @@ import asyncio
 import uuid
 
 import pytest
+from invitations_service.adapters.channels.sms_callback import expected_signature
 
 from .conftest import bearer, running_invitations
 from .sms_standin import SmsStandIn
@@ -85,3 +86,40 @@ async def test_a_sender_killed_mid_request_never_delivers_a_message_twice(
             assert len(keys) > len(set(keys)), (
                 "the interrupted send was not retried"
             )  # retried, same key
+
+
+async def test_a_signed_failure_callback_marks_the_invitation_and_an_unsigned_one_is_refused(
+    postgres_admin_url, kafka_bootstrap, tmp_path
+):
+    with SmsStandIn() as standin:
+        async with running_invitations(
+            postgres_admin_url, kafka_bootstrap, tmp_path, **provider_env(standin)
+        ) as service:
+            inviter = uuid.uuid4()
+            created = (
+                await service.http.post(
+                    "/v1/invitations", json={"phone": "+33612343001"}, headers=bearer(inviter)
+                )
+            ).json()
+
+            async def provider_id():
+                return await service.pool.fetchval(
+                    "SELECT provider_message_id FROM deliveries WHERE invitation_id = $1 AND status = 'sent'",
+                    uuid.UUID(created["invitation_id"]),
+                )
+
+            sid = await service.until(provider_id)
+            form = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+            url = "http://127.0.0.1:8004/v1/sms/status"  # INVITE_LINK_BASE's default
+            unsigned = await service.http.post("/v1/sms/status", data=form)
+            assert unsigned.status_code == 403
+            signed = await service.http.post(
+                "/v1/sms/status",
+                data=form,
+                headers={"X-Twilio-Signature": expected_signature(url, form, "t")},
+            )
+            assert signed.status_code == 204, signed.text
+            items = (await service.http.get("/v1/invitations", headers=bearer(inviter))).json()[
+                "items"
+            ]
+            assert items[0]["status"] == "delivery_failed"

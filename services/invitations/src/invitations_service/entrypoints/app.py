@@ -13,13 +13,17 @@ from invitations_service.adapters.channels.base import Channel
 from invitations_service.adapters.channels.dev_outbox import DevChannel
 from invitations_service.adapters.channels.sms_http import HttpSmsChannel
 from invitations_service.adapters.channels.smtp import SmtpChannel
-from invitations_service.entrypoints import api_invitations
+from invitations_service.entrypoints import api_invitations, api_sms_status
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.requests import request_handlers
 from invitations_service.settings import InvitationsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
+
+
+def status_callback_url(settings: InvitationsSettings) -> str:
+    return f"{settings.invite_link_base.rstrip('/')}/v1/sms/status"
 
 
 def channels(settings: InvitationsSettings) -> dict[str, Channel]:
@@ -29,7 +33,7 @@ def channels(settings: InvitationsSettings) -> dict[str, Channel]:
     if settings.sms_provider == "http":
         sms = HttpSmsChannel(
             settings.sms_base_url, settings.sms_account_sid, settings.sms_auth_token, settings.sms_sender_id,
-            status_callback_url=f"{settings.invite_link_base.rstrip('/')}/v1/sms/status",
+            status_callback_url=status_callback_url(settings),
         )  # fmt: skip
     email: Channel = dev
     if settings.email_provider == "smtp":
@@ -65,5 +69,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         description="SMS and email invitations: pending list, resend, delete, acceptance.",
     )  # fmt: skip
     app.state.policy = policy
+    app.state.sms_callback = (status_callback_url(settings), settings.sms_auth_token)
     app.include_router(api_invitations.router)
+    app.include_router(api_sms_status.router)
     return app

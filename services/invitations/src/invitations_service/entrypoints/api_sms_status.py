@@ -1,0 +1,33 @@
+"""POST /v1/sms/status: the SMS provider's delivery-status callback (signed, no JWT)."""
+
+from __future__ import annotations
+
+from contacts_messaging.api import HostDep, transaction
+from contacts_servicekit.errors import Invalid, NotAllowed
+from fastapi import APIRouter, Request, Response
+
+from invitations_service.adapters.channels.sms_callback import (
+    InvalidStatusCallback,
+    is_valid_signature,
+    parse_status_callback,
+)
+from invitations_service.handlers.delivery_status import record_status
+
+router = APIRouter(prefix="/v1/sms", tags=["provider callbacks"])
+
+
+@router.post("/status", status_code=204)
+async def status_callback(request: Request, host: HostDep) -> Response:
+    """Delivery status of one SMS, posted by the provider (form-encoded, `X-Twilio-Signature`
+    signed with the account's auth token; anything unsigned is refused)."""
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    url, token = request.app.state.sms_callback
+    if not is_valid_signature(url, form, request.headers.get("X-Twilio-Signature"), token):
+        raise NotAllowed("bad_signature", "This callback is not signed by the SMS provider.")
+    try:
+        update = parse_status_callback(form)
+    except InvalidStatusCallback as error:
+        raise Invalid("bad_callback", str(error)) from None
+    async with transaction(request) as conn:
+        await record_status(conn, host.outbox, update)
+    return Response(status_code=204)
