@@ -21,6 +21,7 @@ def provider_env(standin: SmsStandIn) -> dict[str, str]:
         "SMS_BASE_URL": standin.url,
         "SMS_ACCOUNT_SID": "AC1",
         "SMS_AUTH_TOKEN": "t",
+        "SMS_SENDER_ID": "Contacts",
     }
 
 

@@ -1,14 +1,18 @@
 """Settings of the invitations service (environment variables; see contacts_servicekit.settings)."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from contacts_servicekit.settings import ServiceSettings
 from pydantic import Field
 
+from invitations_service.adapters.channels.factory import ChannelSettings
 from invitations_service.domain.policy import Policy
 
 
-class InvitationsSettings(ServiceSettings):
+class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[misc]  # both model_configs merge at runtime
+    """The shared settings, the channels' (adapters/channels/factory.py) and these."""
+
     service_name: str = "invitations"
     db_schema: str = "invitations"
     http_port: int = 8004
@@ -23,21 +27,15 @@ class InvitationsSettings(ServiceSettings):
         description="DELIVERY_LEASE_SECONDS: a send not recorded by then is retried",
     )
     invite_link_base: str = Field(default="http://127.0.0.1:8004", description="INVITE_LINK_BASE")
-    sms_provider: str = Field(default="dev", pattern="^(dev|http)$", description="SMS_PROVIDER")
-    sms_base_url: str = "http://127.0.0.1:8099"
-    sms_account_sid: str = "dev-account"
-    sms_auth_token: str = "dev-token"  # noqa: S105 - a development default
-    sms_sender_id: str = "Contacts"
-    email_provider: str = Field(default="dev", pattern="^(dev|smtp)$", description="EMAIL_PROVIDER")
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 1025
-    smtp_sender: str = "invitations@contacts.invalid"
-    smtp_username: str | None = None
-    smtp_password: str | None = None
-    dev_messages_dir: str = Field(
-        default="/var/tmp/contacts-platform/messages",  # noqa: S108 - the local platform's state dir
-        description="DEV_MESSAGES_DIR: the dev channel's folder",
+    dev_messages_dir: Path = Field(
+        default=Path("/var/tmp/contacts-platform/messages"),  # noqa: S108 - the local platform's state
+        description="DEV_MESSAGES_DIR: where the dev channel writes the messages",
     )
+
+    @property
+    def status_callback_url(self) -> str:
+        """Where the SMS provider posts delivery statuses (signed with SMS_AUTH_TOKEN)."""
+        return self.sms_status_callback_url or f"{self.invite_link_base.rstrip('/')}/v1/sms/status"
 
     def policy(self) -> Policy:
         return Policy(

@@ -9,10 +9,7 @@ from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
-from invitations_service.adapters.channels.base import Channel
-from invitations_service.adapters.channels.dev_outbox import DevChannel
-from invitations_service.adapters.channels.sms_http import HttpSmsChannel
-from invitations_service.adapters.channels.smtp import SmtpChannel
+from invitations_service.adapters.channels.factory import channels_from_settings
 from invitations_service.entrypoints import api_invitations, api_sms_status
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.delivery import DeliveryWorker
@@ -20,28 +17,6 @@ from invitations_service.handlers.requests import request_handlers
 from invitations_service.settings import InvitationsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
-
-
-def status_callback_url(settings: InvitationsSettings) -> str:
-    return f"{settings.invite_link_base.rstrip('/')}/v1/sms/status"
-
-
-def channels(settings: InvitationsSettings) -> dict[str, Channel]:
-    """The SMS and email channels the settings choose (`dev` writes messages to a folder)."""
-    dev = DevChannel(Path(settings.dev_messages_dir))
-    sms: Channel = dev
-    if settings.sms_provider == "http":
-        sms = HttpSmsChannel(
-            settings.sms_base_url, settings.sms_account_sid, settings.sms_auth_token, settings.sms_sender_id,
-            status_callback_url=status_callback_url(settings),
-        )  # fmt: skip
-    email: Channel = dev
-    if settings.email_provider == "smtp":
-        email = SmtpChannel(
-            settings.smtp_host, settings.smtp_port, settings.smtp_sender,
-            settings.smtp_username, settings.smtp_password,
-        )  # fmt: skip
-    return {"sms": sms, "email": email}
 
 
 def build_app(settings: InvitationsSettings) -> FastAPI:
@@ -57,11 +32,15 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     )
 
     async def deliver(running: ServiceHost) -> None:
+        built = channels_from_settings(settings, environment=settings.environment)
         worker = DeliveryWorker(
-            running.pool, running.outbox, channels(settings), policy, settings.invite_link_base,
+            running.pool, running.outbox, {"sms": built.sms, "email": built.email}, policy, settings.invite_link_base,
             per_second=settings.sends_per_second, lease=timedelta(seconds=settings.delivery_lease_seconds),
         )  # fmt: skip
-        await worker.run()
+        try:
+            await worker.run()
+        finally:
+            await built.close()
 
     host.add_background("delivery", deliver)
     app = service_app(
@@ -69,7 +48,10 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         description="SMS and email invitations: pending list, resend, delete, acceptance.",
     )  # fmt: skip
     app.state.policy = policy
-    app.state.sms_callback = (status_callback_url(settings), settings.sms_auth_token)
+    app.state.sms_callback = (
+        settings.status_callback_url,
+        settings.sms_auth_token.get_secret_value(),
+    )
     app.include_router(api_invitations.router)
     app.include_router(api_sms_status.router)
     return app
