@@ -11,21 +11,13 @@ import asyncpg
 import httpx
 import pytest
 from contacts_events import topics
-from contacts_servicekit.auth import mint_token
-from contacts_servicekit.settings import AuthSettings
+from contacts_testing.auth import bearer
 from contacts_testing.infra import REPO_ROOT, TEST_STATE_DIR
 from contacts_testing.kafka_reader import read_topic
 
 pytestmark = pytest.mark.e2e
 
 PORT_BASE = 28000
-
-
-def bearer(sub: str, *roles: str) -> dict[str, str]:
-    auth = AuthSettings()
-    token = mint_token(sub, secret=auth.jwt_secret.get_secret_value(), roles=roles,
-                       issuer=auth.jwt_issuer, audience=auth.jwt_audience)  # fmt: skip
-    return {"Authorization": f"Bearer {token}"}
 
 
 SERVICES = {"directory": 28001, "contacts": 28002, "importer": 28003, "invitations": 28004}

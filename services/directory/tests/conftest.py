@@ -8,22 +8,8 @@ from collections.abc import AsyncIterator, Callable
 import asyncpg
 import httpx
 import pytest
-from contacts_servicekit.auth import mint_token
-from contacts_servicekit.settings import AuthSettings
+from contacts_testing.auth import bearer
 from contacts_testing.service_process import ServiceProcess
-
-
-def token(user_id: str, *roles: str, company: str | None = None) -> str:
-    auth = AuthSettings()
-    return mint_token(
-        user_id, secret=auth.jwt_secret.get_secret_value(), roles=roles, company_id=company,
-        issuer=auth.jwt_issuer, audience=auth.jwt_audience,
-    )  # fmt: skip
-
-
-def bearer(user_id: str, *roles: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token(user_id, *roles)}"}
-
 
 STAFF = bearer("registration-backend", "service")
 

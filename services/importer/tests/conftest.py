@@ -7,34 +7,19 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-import asyncpg
-import httpx
 import pytest
 from contacts_events import UserRegistered
 from contacts_events.connect_id import generate
-from contacts_servicekit.auth import mint_token
-from contacts_servicekit.settings import AuthSettings
-from contacts_testing.publisher import EventPublisher
-from contacts_testing.service_process import ServiceProcess
+from contacts_testing.auth import bearer
+from contacts_testing.running_service import RunningService, running_service
 
-
-def bearer(user_id: uuid.UUID | str) -> dict[str, str]:
-    auth = AuthSettings()
-    token = mint_token(str(user_id), secret=auth.jwt_secret.get_secret_value(),
-                       issuer=auth.jwt_issuer, audience=auth.jwt_audience)  # fmt: skip
-    return {"Authorization": f"Bearer {token}"}
+__all__ = ["ImporterUnderTest", "bearer", "running_importer"]
 
 
 @dataclass
-class ImporterUnderTest:
-    http: httpx.AsyncClient
-    events: EventPublisher
-    namespace: str
-    schema: str
-    pool: asyncpg.Pool
-    process: ServiceProcess
-
+class ImporterUnderTest(RunningService):
     async def register(self, phone: str, name: str = "User") -> UserRegistered:
         user = UserRegistered(
             user_id=uuid.uuid4(), connect_id=generate(), display_name=name, phone_e164=phone
@@ -68,30 +53,12 @@ class ImporterUnderTest:
 
 @asynccontextmanager
 async def running_importer(
-    admin_url: str, bootstrap: str, log_dir, **env: str
+    admin_url: str, bootstrap: str, folder: Path, **env: str
 ) -> AsyncIterator[ImporterUnderTest]:
-    """An importer process with its own schema and Kafka namespace (extra settings in `env`)."""
-    namespace = f"t{uuid.uuid4().hex[:10]}"
-    schema = f"t_importer_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE SCHEMA "{schema}"')
-    settings = {"DATABASE_URL": admin_url, "DB_SCHEMA": schema, "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-                "KAFKA_NAMESPACE": namespace, "IMPORT_CHUNK_ROWS": "7", "FALLBACK_REGION": "FR", **env}  # fmt: skip
-    process = ServiceProcess("importer", settings, log_dir / "importer.log")
-    process.start()
-    await asyncio.to_thread(process.wait_for, "/ready")
-    pool = await asyncpg.create_pool(admin_url, server_settings={"search_path": schema})
-    try:
-        async with (
-            httpx.AsyncClient(base_url=process.url, timeout=30) as http,
-            EventPublisher(bootstrap, namespace) as events,
-        ):
-            yield ImporterUnderTest(http, events, namespace, schema, pool, process)
-    finally:
-        process.kill()
-        await pool.close()
-        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        await admin.close()
+    """An importer process (small chunks, French default region unless `env` says otherwise)."""
+    settings = {"IMPORT_CHUNK_ROWS": "7", "FALLBACK_REGION": "FR", **env}
+    async with running_service("importer", admin_url, bootstrap, folder, **settings) as service:
+        yield ImporterUnderTest(**vars(service))
 
 
 @pytest.fixture(scope="module")

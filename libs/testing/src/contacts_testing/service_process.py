@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -14,12 +15,20 @@ from typing import IO, Any
 
 import httpx
 
+_PORTS = range(30000, 32700)  # below the kernel's ephemeral range (32768-60999) and our fixed ports
+
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A free port outside the ephemeral range: no client socket can take it from a service
+    that is restarted on it."""
+    for port in random.sample(_PORTS, 200):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port found in 30000-32699")
 
 
 @dataclass

@@ -1,0 +1,69 @@
+"""A service as its real process, with a schema and a Kafka namespace of its own, plus an HTTP
+client, an event publisher into its namespace and a pool on its schema."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from contacts_testing.publisher import EventPublisher
+from contacts_testing.service_process import ServiceProcess
+
+
+@dataclass
+class RunningService:
+    http: httpx.AsyncClient
+    events: EventPublisher
+    namespace: str
+    schema: str
+    pool: asyncpg.Pool
+    process: ServiceProcess
+
+    async def until(self, check: Callable[[], Any], seconds: float = 30) -> Any:
+        """Poll `check` (sync or async) until it returns something truthy; return that."""
+        for _ in range(int(seconds * 10)):
+            value = check()
+            if asyncio.iscoroutine(value):
+                value = await value
+            if value:
+                return value
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"condition not met within {seconds} s")
+
+
+@asynccontextmanager
+async def running_service(
+    name: str, admin_url: str, bootstrap: str, folder: Path, **env: str
+) -> AsyncIterator[RunningService]:
+    """Start `<name>-service` on a fresh schema and namespace; remove both afterwards."""
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    schema = f"t_{name}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    settings = {"DATABASE_URL": admin_url, "DB_SCHEMA": schema, "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+                "KAFKA_NAMESPACE": namespace, **env}  # fmt: skip
+    process = ServiceProcess(name, settings, folder / f"{name}.log")
+    process.start()
+    pool = None
+    try:
+        await asyncio.to_thread(process.wait_for, "/ready")
+        pool = await asyncpg.create_pool(admin_url, server_settings={"search_path": schema})
+        async with (
+            httpx.AsyncClient(base_url=process.url, timeout=30) as http,
+            EventPublisher(bootstrap, namespace) as events,
+        ):
+            yield RunningService(http, events, namespace, schema, pool, process)
+    finally:
+        process.kill()
+        if pool is not None:
+            await pool.close()
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
