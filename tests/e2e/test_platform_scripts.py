@@ -176,3 +176,77 @@ async def test_contacts_by_connect_id_archive_unarchive_and_a_refused_colleague(
     dana_events = [dict(r.headers)["ce_type"].decode().split(".")[-2] for r in records
                    if r.key == people["Dana"]["user_id"].encode()]  # fmt: skip
     assert dana_events == ["ContactAdded", "ContactArchived", "ContactUnarchived"]
+
+
+async def test_paste_numbers_invite_and_the_invitee_joins_across_all_four_services(platform):
+    """Issues 5 and 6 through the running platform: directory -> importer -> contacts ->
+    invitations -> directory -> invitations -> contacts, all through Kafka."""
+    staff = bearer("signup-backend", "service")
+    clients = {
+        name: httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10)
+        for name, port in SERVICES.items()
+    }
+    try:
+        owner = (
+            await clients["directory"].post(
+                "/v1/users", json={"display_name": "Olga", "phone": "+447400700001"}, headers=staff
+            )
+        ).json()
+        registered = await clients["directory"].post(
+            "/v1/users", json={"display_name": "Finn", "phone": "+447400700002"}, headers=staff
+        )
+        assert registered.status_code == 201
+        me = bearer(owner["user_id"])
+
+        async def eventually(call, accept, seconds=60):
+            for _ in range(seconds * 5):
+                result = await call()
+                if accept(result):
+                    return result
+                await asyncio.sleep(0.2)
+            raise AssertionError(f"never accepted: {result}")
+
+        async def imported():
+            created = await clients["importer"].post(
+                "/v1/imports/pasted",
+                json={"text": "07400 700002, 07400 700003; 0207 123 4567"},
+                headers=me,
+            )
+            return await eventually(
+                lambda: clients["importer"].get(
+                    f"/v1/imports/{created.json()['import_id']}", headers=me
+                ),
+                lambda r: r.json()["status"] == "completed",
+            )
+
+        # the importer learns of Olga's and Finn's numbers from the directory's events
+        job = (await eventually(imported, lambda r: r.json()["counts"]["user_added"] == 1)).json()
+        assert job["counts"]["ready_to_invite"] == 1
+        assert job["counts"]["invalid"] == 1  # a landline
+
+        await eventually(lambda: clients["contacts"].get("/v1/contacts", headers=me),
+                         lambda r: [c["display_name"] for c in r.json()["items"]] == ["Finn"])  # fmt: skip
+        invited = await clients["importer"].post(
+            f"/v1/imports/{job['import_id']}/invitations", json={}, headers=me
+        )
+        assert invited.json() == {"requested": 1, "skipped": 0}
+        pending = await eventually(lambda: clients["invitations"].get("/v1/invitations", headers=me),
+                                   lambda r: r.json()["items"] and r.json()["items"][0]["send_count"] == 1)  # fmt: skip
+        assert pending.json()["items"][0]["destination"] == "+447400700003"
+
+        joined = await clients["directory"].post(
+            "/v1/users", json={"display_name": "Nina", "phone": "+447400700003"}, headers=staff
+        )
+        assert joined.status_code == 201
+        await eventually(
+            lambda: clients["invitations"].get("/v1/invitations", headers=me),
+            lambda r: r.json()["items"] == [],
+        )
+        await eventually(lambda: clients["contacts"].get("/v1/contacts", headers=me),
+                         lambda r: [c["display_name"] for c in r.json()["items"]] == ["Finn", "Nina"])  # fmt: skip
+        nina = bearer(joined.json()["user_id"])
+        await eventually(lambda: clients["contacts"].get("/v1/contacts", headers=nina),
+                         lambda r: [c["display_name"] for c in r.json()["items"]] == ["Olga"])  # fmt: skip
+    finally:
+        for client in clients.values():
+            await client.aclose()
