@@ -111,7 +111,9 @@ async def page(
     limit: int,
 ) -> list[Contact]:
     query = _ACTIVE if which is ListName.ACTIVE else _ARCHIVED
-    last = after or Cursor("", _NIL)
+    # start the keyset at the prefix itself, so the index scan begins there, not at the top
+    start = (name_range[0], _NIL)
+    last = after if after and (after.sort_name, after.contact_id) > start else Cursor(*start)
     rows = await conn.fetch(query, owner_id, *name_range, last.sort_name, last.contact_id, limit)
     return [Contact(**dict(row)) for row in rows]
 
