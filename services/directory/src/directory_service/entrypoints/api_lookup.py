@@ -17,7 +17,7 @@ from directory_service.entrypoints.schemas import PublicProfileView
 router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
 
 
-def get_lookup_limit(request: Request) -> Limit:
+async def get_lookup_limit(request: Request) -> Limit:
     limit: Limit = request.app.state.lookup_limit
     return limit
 

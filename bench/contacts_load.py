@@ -1,0 +1,178 @@
+"""Constant-rate (open-loop) attacks with vegeta, one at a time on this machine.
+
+Targets, vegeta's installation and the decoding of its results come from loadgen.py; the
+attack itself is run here, inside the machine-wide bench lock (`flock` on
+/tmp/contacts-bench.lock, the same lock flock(1) takes) and only when no other vegeta attack
+is running, so that two benchmarks never share the two cores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loadgen import REQUEST_TIMEOUT, VEGETA, Result, Target, read_results, write_targets
+from measure import CpuSnapshot, Row, postgres_cpu, process_cpu, summarise
+from stack import log
+
+LOCK_PATH = Path("/tmp/contacts-bench.lock")  # noqa: S108 - shared by the benches on purpose
+LOCK_WAIT_SECONDS = 1800
+OTHER_ATTACK_WAIT_SECONDS = 1800
+IDLE_CPU_SHARE = 0.1  # service + Postgres below 10 % of a core counts as idle
+IDLE_TIMEOUT_SECONDS = 300  # an overloaded attack leaves a backlog the service works off
+
+
+@contextlib.contextmanager
+def bench_lock(what: str) -> Iterator[None]:
+    """Hold the machine-wide bench lock (waiting at most LOCK_WAIT_SECONDS)."""
+    with LOCK_PATH.open("a") as handle:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    held = f"{LOCK_PATH} still held after {LOCK_WAIT_SECONDS} s"
+                    raise RuntimeError(held) from None
+                if not told:
+                    log(f"{what}: waiting for {LOCK_PATH} (another benchmark holds it)")
+                    told = True
+                time.sleep(1)
+        try:
+            wait_for_other_attacks(what)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def other_attacks() -> list[str]:
+    """Running vegeta attacks (found by `pgrep -af vegeta`, then narrowed to command lines that
+    run a `vegeta` binary with `attack`, so that an editor or a grep does not count)."""
+    found = subprocess.run(
+        ["pgrep", "-af", "vegeta"],  # noqa: S607
+        capture_output=True, text=True, timeout=10, check=False,
+    ).stdout.splitlines()  # fmt: skip
+    attacks = []
+    for line in found:
+        pid, *argv = line.split()
+        if (
+            int(pid) != os.getpid()
+            and "attack" in argv
+            and any(Path(arg).name == "vegeta" for arg in argv)
+        ):
+            attacks.append(line)
+    return attacks
+
+
+def wait_for_other_attacks(what: str) -> None:
+    deadline = time.monotonic() + OTHER_ATTACK_WAIT_SECONDS
+    while others := other_attacks():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"another vegeta is still running: {others}")
+        log(f"{what}: waiting, another load generator is running: {others[0][:120]}")
+        time.sleep(5)
+
+
+def wait_until_idle(service_pid: int, postmaster_pid: int) -> None:
+    """Before an attack: until the service and Postgres have worked off any backlog of the
+    one before (vegeta gives up on a request after its timeout; the service does not)."""
+    deadline = time.monotonic() + IDLE_TIMEOUT_SECONDS
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        before = process_cpu(service_pid) + postgres_cpu(postmaster_pid)
+        time.sleep(0.5)
+        if process_cpu(service_pid) + postgres_cpu(postmaster_pid) - before < IDLE_CPU_SHARE / 2:
+            if time.monotonic() - started > 5:
+                log(f"the service was busy for {time.monotonic() - started:.0f} s more")
+            return
+    log(f"the service was still busy after {IDLE_TIMEOUT_SECONDS} s; going on")
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+@dataclass
+class Attack:
+    """One scenario's answers: its row, the load average around it, the non-200 answers."""
+
+    row: Row
+    load_before: str
+    load_after: str
+    unexpected: Counter[str] = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+
+
+def _attack_command(targets: Path, rate: int, seconds: float, output: Path) -> list[str]:
+    return [
+        str(VEGETA), "attack", "-format=json", f"-targets={targets}", f"-rate={rate}/1s",
+        f"-duration={seconds}s", f"-timeout={REQUEST_TIMEOUT}", "-max-body=0",
+        "-http2=false", f"-output={output}",
+    ]  # fmt: skip
+
+
+def _kind(result: Result) -> str:
+    """`503`, or `0 timeout` / `0 <error>` when no answer came (without the URL in it)."""
+    if result.code:
+        return str(result.code)
+    if "deadline exceeded" in result.error or "Timeout" in result.error:
+        return "0 timeout"
+    return "0 " + result.error.rsplit(": ", 1)[-1]
+
+
+def _window_seconds(results: list[Result]) -> float:
+    first = min(r.sent_ns for r in results)
+    last = max(r.sent_ns + r.latency_ns for r in results)
+    return (last - first) / 1e9
+
+
+def attack(
+    name: str,
+    targets: list[Target],
+    rate: int,
+    seconds: float,
+    workdir: Path,
+    pids: tuple[int, int],
+) -> Attack:
+    """`rate` requests/s for `seconds`, cycling through `targets`; every answer must be 200.
+    `pids` are the service's and the postmaster's, for CPU per request."""
+    slug = "".join(c if c.isalnum() else "-" for c in name)
+    target_file, output = workdir / f"{slug}.targets.jsonl", workdir / f"{slug}.bin"
+    write_targets(target_file, targets)
+    with bench_lock(name):
+        wait_until_idle(*pids)
+        load_before = load_average()
+        log(f"{name}: {rate} req/s for {seconds:g} s (load average {load_before})")
+        before = CpuSnapshot.take(*pids)
+        subprocess.run(  # noqa: S603 - our own vegeta binary
+            _attack_command(target_file, rate, seconds, output),
+            check=True, timeout=seconds + 60, start_new_session=True,
+        )  # fmt: skip
+        after = CpuSnapshot.take(*pids)
+        load_after = load_average()
+    results = read_results(output)
+    if not results:
+        raise RuntimeError(f"{name}: vegeta recorded no results")
+    unexpected: Counter[str] = Counter()
+    examples: list[str] = []
+    for result in results:
+        if result.code != 200:
+            unexpected[_kind(result)] += 1
+            if len(examples) < 5:
+                examples.append(f"{result.code} {result.error} {result.url}")
+    row = summarise(
+        name, f"{rate}/s", [r.latency_ns / 1e6 for r in results],
+        len(results) - sum(unexpected.values()), _window_seconds(results),
+        before.per_request(after, len(results)),
+    )  # fmt: skip
+    return Attack(row, load_before, load_after, unexpected, examples)
