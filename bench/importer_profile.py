@@ -1,0 +1,389 @@
+"""Finding the importer's cost: py-spy on the live importer processes while they validate
+(--profile), and one chunk's steps replayed in a rolled-back transaction with the service's own
+code, timed call by call, under cProfile, and with EXPLAIN ANALYZE of every query (--explain).
+
+py-spy is not a project dependency: install it outside the project (e.g.
+`uv venv /tmp/importer-prof && uv pip install --python /tmp/importer-prof/bin/python py-spy`)
+and pass --py-spy or PY_SPY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import json
+import pstats
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from contacts_events import EventContext, RowStatus
+from contacts_events.envelope import CloudEvent
+from contacts_events.kafka_binding import to_record
+from contacts_messaging.kafka import ensure_topics, make_producer
+from contacts_messaging.outbox import Outbox
+from contacts_messaging.relay import _CLAIM
+from importer_service.adapters import imports_repository as imports
+from importer_service.domain.phones import check_phone, raw_validation_rate
+from importer_service.domain.statuses import RowOutcome
+from importer_service.handlers import chunk_steps
+from stack import log
+
+# (function, file) markers, most specific first; a sample goes to the marker nearest its leaf.
+SPECIFIC = [
+    ("check_phone", "phones.py", "parse: check_phone (phonenumbers)"),
+    ("classify", "statuses.py", "emit: classify"),
+    ("_row_event", "chunk_steps.py", "emit: build ImportRowValidated (pydantic)"),
+    ("wrap", "envelope.py", "outbox: CloudEvent.wrap"),
+    ("to_record", "kafka_binding.py", "outbox: to_record (JSON value + headers)"),
+    ("add", "outbox.py", "outbox: headers JSON + COPY into outbox"),
+    ("store_outcomes", "imports_repository.py", "store_outcomes: COPY + UPDATE import_rows"),
+    ("rows_between", "imports_repository.py", "fetch the chunk's rows"),
+    ("users_by_phone", "projection.py", "emit: lookups"),
+    ("first_rows", "projection.py", "emit: lookups"),
+    ("contacts_among", "projection.py", "emit: lookups"),
+    ("invited_among", "projection.py", "emit: lookups"),
+    ("owner_phone", "projection.py", "emit: lookups"),
+    ("_send", "relay.py", "relay: producer.send of each event"),
+    ("publish_batch", "relay.py", "relay: claim + mark sent (Postgres)"),
+    ("extract_rows", "extraction.py", "extraction (file -> COPY import_rows)"),
+    ("process", "inbox.py", "inbox + pipeline glue (handler code outside the steps above)"),
+]
+GENERIC = [
+    ("aiokafka", "aiokafka internals (sender, fetcher, consumer)"),
+    ("faststream", "faststream (consumer loop)"),
+    ("asyncpg", "asyncpg (other)"),
+    ("uvicorn", "HTTP (uvicorn)"),
+    ("starlette", "HTTP (starlette/fastapi)"),
+]
+
+
+IDLE = "event loop itself (waiting, scheduling)"
+_LOOP = ("Runner.run", "BaseEventLoop.run_until_complete", "BaseEventLoop.run_forever",
+         "BaseEventLoop._run_once", "Handle._run")  # fmt: skip
+
+
+def _function(frame: str) -> str:
+    """`OutboxRelay._send (contacts_messaging/relay.py:123)` -> `_send`."""
+    return frame.split(" (", 1)[0].rsplit(".", 1)[-1]
+
+
+def bucket_of(frames: Sequence[str]) -> str:
+    """`frames` root first, as py-spy writes them: `Class.function (path:line)`. Only the frames
+    above the event loop (the task's own code) count."""
+    loop = [i for i, frame in enumerate(frames) if frame.split(" (", 1)[0] in _LOOP]
+    task = frames[loop[-1] + 1 :] if loop else frames
+    for frame in reversed(task):
+        name = _function(frame)
+        for function, path, label in SPECIFIC:
+            if name == function and path in frame:
+                return label
+    for frame in reversed(task):
+        for hint, label in GENERIC:
+            if f"{hint}/" in frame:
+                return label
+    if not task or all(f.split(" (", 1)[0].endswith("select") for f in task):
+        return IDLE
+    return "other (logging, json, asyncio callbacks, ...)"
+
+
+def summarise_collapsed(path: Path) -> tuple[int, Counter[str]]:
+    """Samples per bucket of a py-spy `--format raw` (collapsed stacks) file."""
+    buckets: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        buckets[bucket_of(stack.split(";"))] += int(count)
+        total += int(count)
+    return total, buckets
+
+
+class PySpy:
+    """`py-spy record` attached to each importer from start() to stop() (non-blocking, so the
+    importers are not paused), then a table of where their samples went."""
+
+    RATE = 97
+
+    def __init__(self, executable: Path, pids: list[int], out_dir: Path) -> None:
+        self.executable = executable
+        self.pids = pids
+        self.out_dir = out_dir
+        self._running: list[tuple[int, subprocess.Popen[bytes], Path]] = []
+        self._began = 0.0
+
+    def start(self) -> None:
+        if not self.executable.exists():
+            log(f"--profile: no py-spy at {self.executable}; not profiling")
+            return
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        for pid in self.pids:
+            out = self.out_dir / f"importer-{pid}.collapsed"
+            command = [str(self.executable), "record", "--pid", str(pid), "--rate", str(self.RATE),
+                       "--nonblocking", "--format", "raw", "--output", str(out)]  # fmt: skip
+            with (self.out_dir / f"py-spy-{pid}.log").open("wb") as err:
+                process = subprocess.Popen(command, stdout=err, stderr=subprocess.STDOUT)  # noqa: S603
+            self._running.append((pid, process, out))
+        self._began = time.monotonic()
+
+    def stop(self) -> None:
+        seconds = time.monotonic() - self._began
+        for _pid, process, _out in self._running:
+            process.send_signal(signal.SIGINT)
+        for _pid, process, _out in self._running:
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        for pid, _process, out in self._running:
+            if not out.exists():
+                log(f"py-spy wrote nothing for pid {pid}; see {self.out_dir}")
+                continue
+            total, buckets = summarise_collapsed(out)
+            busy = total - buckets[IDLE]
+            print(f"\npy-spy, importer pid {pid}: {total} samples over {seconds:.0f} s at "
+                  f"{self.RATE}/s, {busy} in Python code ({busy / max(seconds * self.RATE, 1):.0%}"
+                  f" of the window); share of those busy samples:\n  ({out})")  # fmt: skip
+            for label, count in buckets.most_common():
+                if label != IDLE:
+                    print(f"  {count / max(busy, 1):6.1%}  {label}")
+        self._running.clear()
+
+
+class _TimedConnection:
+    """Passes calls to an asyncpg connection, timing each (and, with `explain`, first running
+    EXPLAIN (ANALYZE, BUFFERS) of each data query with the same arguments)."""
+
+    def __init__(self, conn: asyncpg.Connection, *, explain: bool = False) -> None:
+        self._conn = conn
+        self._explain = explain
+        self.calls: list[tuple[str, float]] = []
+        self.plans: list[tuple[str, str]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    async def _plan(self, query: str, args: tuple[Any, ...]) -> None:
+        if self._explain and query.lstrip().split()[0].upper() in ("SELECT", "UPDATE", "WITH"):
+            rows = await self._conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {query}", *args)
+            self.plans.append((_label(query), "\n".join(r[0] for r in rows)))
+            if args:
+                self.plans.append((f"{_label(query)}\n  GENERIC plan (what a prepared statement"
+                                   " reused on one connection gets after 5 runs)",
+                                   await self._generic_plan(query, args)))  # fmt: skip
+
+    async def _generic_plan(self, query: str, args: tuple[Any, ...]) -> str:
+        """EXPLAIN ANALYZE of the statement prepared and run with plan_cache_mode =
+        force_generic_plan: asyncpg caches prepared statements per connection, and Postgres
+        switches a statement to its generic plan after five runs when it looks no worse."""
+        statement = await self._conn.prepare(query)
+        types = [t.name for t in statement.get_parameters()]
+        literals = [  # EXECUTE takes no bind parameters: the values as typed literals
+            f"{await self._conn.fetchval(f'SELECT quote_nullable($1::{kind}::text)', arg)}::{kind}"
+            for kind, arg in zip(types, args, strict=True)
+        ]
+        await self._conn.execute(f"PREPARE bench_generic ({', '.join(types)}) AS {query}")
+        try:
+            await self._conn.execute("SET plan_cache_mode = force_generic_plan")
+            rows = await self._conn.fetch(
+                f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE bench_generic ({', '.join(literals)})"
+            )
+        finally:
+            await self._conn.execute("RESET plan_cache_mode")
+            await self._conn.execute("DEALLOCATE bench_generic")
+        return "\n".join(r[0] for r in rows)
+
+    async def _timed(self, what: str, query: str, args: tuple[Any, ...], **kw: Any) -> Any:
+        await self._plan(query, args)
+        began = time.perf_counter()
+        result = await getattr(self._conn, what)(query, *args, **kw)
+        self.calls.append((_label(query), time.perf_counter() - began))
+        return result
+
+    async def fetch(self, query: str, *args: Any) -> Any:
+        return await self._timed("fetch", query, args)
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        return await self._timed("fetchrow", query, args)
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        return await self._timed("fetchval", query, args)
+
+    async def execute(self, query: str, *args: Any) -> Any:
+        return await self._timed("execute", query, args)
+
+    async def copy_records_to_table(self, table: str, **kw: Any) -> Any:
+        began = time.perf_counter()
+        result = await self._conn.copy_records_to_table(table, **kw)
+        self.calls.append((f"COPY {table} ({len(kw.get('records', []))} rows)",
+                           time.perf_counter() - began))  # fmt: skip
+        return result
+
+
+def _label(query: str) -> str:
+    return " ".join(query.split())[:90]
+
+
+_FOCUS = [
+    ("check_phone", "parse: check_phone"),
+    ("_row_event", "emit: build ImportRowValidated"),
+    ("classify", "emit: classify"),
+    ("wrap", "outbox: CloudEvent.wrap"),
+    ("to_record", "outbox: to_record"),
+    ("dumps", "json.dumps (outbox headers)"),
+    ("_email", "emit: _email regex"),
+    ("_name", "emit: _name"),
+]
+
+
+def _python_costs(profile: cProfile.Profile) -> list[tuple[str, float, int]]:
+    stats = pstats.Stats(profile)
+    found: list[tuple[str, float, int]] = []
+    table: dict[tuple[str, int, str], Any] = stats.stats  # type: ignore[attr-defined]
+    for function, label in _FOCUS:
+        cumulative, calls = 0.0, 0
+        for (_file, _line, name), (_cc, nc, _tt, ct, _callers) in table.items():
+            if name == function:
+                cumulative, calls = max(cumulative, ct), max(calls, nc)
+        if calls:
+            found.append((label, cumulative, calls))
+    return found
+
+
+async def _replay(
+    conn: asyncpg.Connection,
+    job: Any,
+    first: int,
+    last: int,
+    namespace: str,
+    *,
+    explain: bool,
+    profile: bool = False,
+) -> dict[str, tuple[float, _TimedConnection, cProfile.Profile]]:
+    """parse then emit of rows first..last, each in a transaction rolled back."""
+    done = {}
+    outbox = Outbox("/services/importer", namespace)
+    for step in ("parse", "emit"):
+        timed = _TimedConnection(conn, explain=explain)
+        profiler = cProfile.Profile()
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            began = time.perf_counter()
+            if profile:
+                profiler.enable()
+            if step == "parse":
+                await chunk_steps.parse(timed, job, first, last)  # type: ignore[arg-type]
+            else:
+                await chunk_steps.emit(timed, outbox, EventContext(), job, first, last)  # type: ignore[arg-type]
+            profiler.disable()
+            done[step] = (time.perf_counter() - began, timed, profiler)
+            if explain and step == "emit":
+                await timed._plan(_CLAIM, (1000,))
+        finally:
+            await transaction.rollback()
+    return done
+
+
+async def _stage_costs(
+    conn: asyncpg.Connection, job: Any, first: int, last: int, bootstrap: str, namespace: str
+) -> list[tuple[str, float]]:
+    """Microseconds per row of each Python stage of the pipeline, on the chunk's real rows,
+    timed one stage at a time without a profiler (the service's own functions)."""
+    rows = await imports.rows_between(conn, job.import_id, first, last)
+    n = max(len(rows), 1)
+    costs: list[tuple[str, float]] = []
+
+    def timed(label: str, work: Any) -> Any:
+        began = time.perf_counter()
+        result = work()
+        costs.append((label, (time.perf_counter() - began) / n * 1e6))
+        return result
+
+    timed("parse: check_phone",
+          lambda: [check_phone(r["raw_phone"], job.default_region, r["country"]) for r in rows])  # fmt: skip
+    timed("raw phonenumbers parse + is_valid_number (same rows)",
+          lambda: raw_validation_rate([r["raw_phone"] for r in rows], job.default_region))  # fmt: skip
+    outcomes = [
+        RowOutcome(RowStatus(r["status"]), r["reason_code"], r["reason"], r["matched_user_id"])
+        for r in rows
+    ]
+    events = timed("emit: build ImportRowValidated (_row_event, pydantic)",
+                   lambda: [chunk_steps._row_event(job, r, o)
+                            for r, o in zip(rows, outcomes, strict=True)])  # fmt: skip
+    context = EventContext()
+    envelopes = timed("outbox: CloudEvent.wrap",
+                      lambda: [CloudEvent.wrap(e, source="/services/importer", context=context)
+                               for e in events])  # fmt: skip
+    records = timed("outbox: to_record (JSON value, headers)",
+                    lambda: [to_record(e) for e in envelopes])  # fmt: skip
+    timed("outbox: headers as JSON text",
+          lambda: [json.dumps([[k, v.decode()] for k, v in r.headers]) for r in records])  # fmt: skip
+    topic = f"{namespace}.bench.scratch"
+    await ensure_topics(bootstrap, [topic], partitions=8)
+    producer = make_producer(bootstrap, "bench-relay-probe")
+    await producer.start()
+    try:
+        began = time.perf_counter()
+        futures = [await producer.send(topic, r.value, key=r.key, headers=r.headers)
+                   for r in records]  # fmt: skip
+        costs.append(("relay: producer.send per event (as OutboxRelay._send)",
+                      (time.perf_counter() - began) / n * 1e6))  # fmt: skip
+        began = time.perf_counter()
+        await asyncio.gather(*futures)
+        costs.append(("relay: awaiting the acks after the sends",
+                      (time.perf_counter() - began) / n * 1e6))  # fmt: skip
+    finally:
+        await producer.stop()
+    return costs
+
+
+async def explain_chunk(
+    dsn: str, schema: str, import_id: str, chunk_rows: int, bootstrap: str
+) -> None:
+    """Replay the middle chunk of a finished import: timings per call and per Python function,
+    then the query plans."""
+    conn = await asyncpg.connect(dsn, server_settings={"search_path": schema})
+    try:
+        job = await imports.get(conn, UUID(import_id))
+        assert job is not None
+        total = job.total_rows or 0
+        first = 2 + (total // chunk_rows // 2) * chunk_rows
+        last = min(first + chunk_rows - 1, total + 1)
+        namespace = await conn.fetchval("SELECT split_part(topic, '.', 1) FROM outbox LIMIT 1")
+        costs = await _stage_costs(conn, job, first, last, bootstrap, namespace or "bench")
+        print(f"\nPython cost per row of each stage, on rows {first}..{last} (no profiler):")
+        for label, micros in costs:
+            print(f"  {micros:8.1f} us/row  {label}")
+        plain = await _replay(conn, job, first, last, namespace or "", explain=False)
+        print(f"\nOne chunk (rows {first}..{last}) replayed with the service's code, rolled back:")
+        for step, (seconds, calls, _profile) in plain.items():
+            database = sum(s for _, s in calls.calls)
+            print(f"  {step}: {seconds * 1000:.0f} ms, of which awaiting Postgres "
+                  f"{database * 1000:.0f} ms, Python {(seconds - database) * 1000:.0f} ms")  # fmt: skip
+            for label, spent in calls.calls:
+                print(f"    {spent * 1000:7.1f} ms  {label}")
+        timed = await _replay(conn, job, first, last, namespace or "", explain=False, profile=True)
+        print("\nThe same under cProfile (its overhead inflates the Python side):")
+        for step, (seconds, calls, profile) in timed.items():
+            database = sum(s for _, s in calls.calls)
+            print(f"  {step}: {seconds * 1000:.0f} ms, of which awaiting Postgres "
+                  f"{database * 1000:.0f} ms, Python {(seconds - database) * 1000:.0f} ms")  # fmt: skip
+            for label, spent, count in _python_costs(profile):
+                print(f"    {spent * 1000:7.1f} ms  python {label} ({count} calls, under cProfile)")
+        plans = await _replay(conn, job, first, last, namespace or "", explain=True)
+        print("\nEXPLAIN (ANALYZE, BUFFERS) of the chunk's queries (and the relay's claim):")
+        for step, (_seconds, calls, _profile) in plans.items():
+            for label, plan in calls.plans:
+                lines = [f"    {p[:160]}{'...' if len(p) > 160 else ''}" for p in plan.splitlines()]
+                print(f"\n  [{step}] {label}\n" + "\n".join(lines))
+    finally:
+        await conn.close()

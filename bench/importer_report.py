@@ -1,0 +1,154 @@
+"""The importer bench's printed tables: figures beside the raw validation rate, the target's
+ratio, where the time and the CPU went, peak memory, and the correctness checks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from importer_flow import ImportRun
+
+TARGET_SHARE = 0.5  # end-to-end >= 50% of the raw rate x instances
+TARGET_PEAK_MB = 512
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    fmt: str
+    instances: int
+    rows: int
+    raw_rate: float  # numbers/s, phonenumbers parse + is_valid_number, one process
+    load: tuple[float, float, float]  # load average when the scenario started
+    run: ImportRun
+
+    @property
+    def target_rate(self) -> float:
+        return TARGET_SHARE * self.raw_rate * self.instances
+
+    def rate(self, seconds: float | None) -> float:
+        return self.rows / seconds if seconds else math.nan
+
+    def share(self, seconds: float | None) -> float:
+        """End-to-end rate / (raw rate x instances): the target is >= 0.50."""
+        return self.rate(seconds) / (self.raw_rate * self.instances)
+
+    def peaks_mb(self) -> list[float]:
+        run = self.run
+        pids = sorted(set(run.extract_peak_kb) | set(run.validate_peak_kb))
+        return [
+            max(run.extract_peak_kb.get(p, 0), run.validate_peak_kb.get(p, 0)) / 1024 for p in pids
+        ]
+
+    @property
+    def ok(self) -> bool:
+        return all(passed for _, passed, _ in self.run.checks)
+
+
+def _s(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "-"
+
+
+def _mb(values: list[float]) -> str:
+    return " / ".join(f"{v:.0f}" for v in values) or "-"
+
+
+def print_report(results: list[Result]) -> None:
+    print("\nImporter bulk benchmark: times from POST /start unless said; rates in rows/s;")
+    print("x raw = rate / (raw phonenumbers rate x instances), target >= 0.50; memory target"
+          f" < {TARGET_PEAK_MB} MB per importer process\n")  # fmt: skip
+    head = (
+        f"{'scenario':<10} {'inst':>4} {'rows':>8} {'raw/s':>7} {'target/s':>8} {'upl+ext s':>9} "
+        f"{'statuses s':>10} {'rows/s':>7} {'x raw':>6} {'kafka s':>8} {'rows/s':>7} {'x raw':>6} "
+        f"{'peak RSS MB':>13} {'checks':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        run = r.run
+        print(
+            f"{r.name:<10} {r.instances:>4} {r.rows:>8} {r.raw_rate:>7.0f} {r.target_rate:>8.0f} "
+            f"{run.upload_s + run.extract_s:>9.1f} {_s(run.statuses_s):>10} "
+            f"{r.rate(run.statuses_s):>7.0f} {r.share(run.statuses_s):>6.2f} {_s(run.kafka_s):>8} "
+            f"{r.rate(run.kafka_s):>7.0f} {r.share(run.kafka_s):>6.2f} {_mb(r.peaks_mb()):>13} "
+            f"{'ok' if r.ok else 'FAIL':>6}"
+        )
+    print("\nWhere the time went (seconds; parse = start to progress 0.5, emit = to completed,"
+          " relay tail = completed to last event on Kafka, relay/s = rows / first to last event"
+          " timestamp); CPU seconds from start to the audit's last event (others = processes that"
+          " are not this bench's; cpu/wall and cpu us/row count this bench's only)")  # fmt: skip
+    head = (
+        f"{'scenario':<10} {'inst':>4} {'upload':>7} {'extract':>7} {'parse':>6} {'emit':>6} "
+        f"{'relay tail':>10} {'relay/s':>7} {'audit':>6} | {'importers cpu':>13} {'postgres':>8} {'kafka':>6} "
+        f"{'bench':>6} {'others':>6} {'cpu/wall':>8} {'cpu us/row':>10}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        run, cpu = r.run, r.run.validate_cpu
+        emit = (run.statuses_s - run.parse_s) if run.statuses_s and run.parse_s else None
+        tail = (run.kafka_s - run.statuses_s) if run.kafka_s and run.statuses_s else None
+        audit = run.audit
+        relay = math.nan
+        if audit is not None and audit.last_row_timestamp_ms > audit.first_row_timestamp_ms:
+            relay = r.rows / ((audit.last_row_timestamp_ms - audit.first_row_timestamp_ms) / 1000)
+        if cpu is not None:
+            total = sum(cpu.importers) + cpu.postgres + cpu.kafka + cpu.bench
+            cpus = (
+                f"{'+'.join(f'{c:.1f}' for c in cpu.importers):>13} {cpu.postgres:>8.1f} "
+                f"{cpu.kafka:>6.1f} {cpu.bench:>6.1f} {cpu.others:>6.1f} {total / cpu.wall:>8.2f} "
+                f"{total / r.rows * 1e6:>10.0f}"
+            )
+        else:
+            cpus = "-"
+        print(
+            f"{r.name:<10} {r.instances:>4} {run.upload_s:>7.1f} {run.extract_s:>7.1f} "
+            f"{_s(run.parse_s):>6} {_s(emit):>6} {_s(tail):>10} {relay:>7.0f} {_s(run.audit_s):>6} "
+            f"| {cpus}"
+        )
+    for r in results:
+        if r.run.postgres_cpu:
+            kinds = sorted(r.run.postgres_cpu.items(), key=lambda kv: -kv[1])
+            print(f"  Postgres CPU of {r.name} x{r.instances} by process: "
+                  + ", ".join(f"{k} {v:.1f} s" for k, v in kinds if v >= 0.05))  # fmt: skip
+    for r in results:
+        if r.run.statements:
+            print(f"\nTop statements of {r.name} x{r.instances} (pg_stat_statements, from start"
+                  " to the last event): total ms, calls, rows, query")  # fmt: skip
+            for query, calls, ms, rows in r.run.statements:
+                print(f"  {ms:9.0f} {calls:8} {rows:9}  {query}")
+        if r.run.slow_plans:
+            print(f"\nStatements of {r.name} x{r.instances} slower than the auto_explain threshold,"
+                  " with the plan they actually ran with (the slowest run's):")  # fmt: skip
+            for query, count, total, plan in r.run.slow_plans[:8]:
+                print(f"  {count} runs, {total:.0f} ms in all: {query}")
+                for line in plan.splitlines()[:12]:
+                    print(f"      {line[:150]}")
+    print("\nPeak RSS per importer process (MB): upload + extraction / validation (VmHWM)")
+    for r in results:
+        run = r.run
+        pids = sorted(run.validate_peak_kb)
+        both = ", ".join(
+            f"pid {p}: {run.extract_peak_kb.get(p, 0) / 1024:.0f} / "
+            f"{run.validate_peak_kb[p] / 1024:.0f}"
+            for p in pids
+        )
+        print(f"  {r.name:<10} x{r.instances}: {both}")
+    print("\nVerdict")
+    for r in results:
+        run = r.run
+        e2e = r.share(run.kafka_s)
+        peak = max(r.peaks_mb(), default=math.nan)
+        print(
+            f"  {r.name:<10} x{r.instances}: end-to-end (all events on Kafka) "
+            f"{r.rate(run.kafka_s):,.0f} rows/s = {e2e:.2f} x raw x {r.instances} "
+            f"({'meets' if e2e >= TARGET_SHARE else 'MISSES'} >= {TARGET_SHARE:.2f}); "
+            f"statuses stored {r.share(run.statuses_s):.2f}; peak {peak:.0f} MB "
+            f"({'meets' if peak < TARGET_PEAK_MB else 'MISSES'} < {TARGET_PEAK_MB}); "
+            f"load at start {r.load[0]:.2f}"
+        )
+    print("\nCorrectness checks")
+    for r in results:
+        for name, passed, detail in r.run.checks:
+            print(f"  {r.name:<10} x{r.instances} {'ok  ' if passed else 'FAIL'} {name}"
+                  + ("" if passed else f": {detail}"))  # fmt: skip

@@ -1,0 +1,268 @@
+"""The importer bench's own Postgres and Kafka, and per scenario: a fresh schema, a Kafka
+namespace of its own and one or more `importer-service` processes sharing both (so they share
+the consumer groups and the work items on `importer.work`). Everything started here is
+stopped on exit, also on errors and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient
+from contacts_testing.infra import LocalKafka, LocalPostgres
+from contacts_testing.service_process import ServiceProcess
+from stack import log
+
+STATE_DIR = Path("/var/tmp/contacts-platform-bench-importer")  # noqa: S108 - the bench's own
+PG_PORT = 25832
+KAFKA_PORT = 29692  # and 29693 for its controller
+READY_SECONDS = 120
+GROUP_SECONDS = 90
+GROUPS = ("importer.workers", "importer.projections")
+
+
+@dataclass(frozen=True)
+class Infra:
+    postgres: LocalPostgres
+    kafka: LocalKafka
+
+    @property
+    def dsn(self) -> str:
+        return self.postgres.admin_url
+
+    def postmaster_pid(self) -> int:
+        pid_file = self.postgres.state_dir / "postgres" / "data" / "postmaster.pid"
+        return int(pid_file.read_text().split()[0])
+
+    def kafka_pid(self) -> int:
+        return int((self.kafka.state_dir / "kafka" / "kafka.pid").read_text().strip())
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    schema: str
+    namespace: str
+    services: tuple[ServiceProcess, ...]
+
+    def pids(self) -> list[int]:
+        return [s.process.pid for s in self.services if s.process is not None]
+
+    @property
+    def url(self) -> str:
+        return self.services[0].url
+
+    def topic(self, name: str) -> str:
+        return f"{self.namespace}.{name}"
+
+
+def quietly(what: str, stop: Callable[[], object]) -> None:
+    log(f"stopping {what}")
+    try:
+        stop()
+    except Exception as error:  # clean-up goes on with the rest
+        log(f"stopping {what} failed: {error!r}")
+
+
+PG_LOG = STATE_DIR / "logs" / "postgres.log"
+SLOW_PLAN_MS = 150  # auto_explain logs the plan of every statement slower than this
+
+
+async def _preload(dsn: str, on: bool) -> bool:
+    """pg_stat_statements and auto_explain (plans of slow statements, as run, in the log) on or
+    off; True when shared_preload_libraries changed (Postgres must restart)."""
+    libraries = "pg_stat_statements,auto_explain" if on else ""
+    conn = await asyncpg.connect(dsn)
+    try:
+        current = await conn.fetchval("SHOW shared_preload_libraries")
+        if current == libraries:
+            return False
+        if "auto_explain" in current:
+            await conn.execute("ALTER SYSTEM RESET auto_explain.log_min_duration")
+        if on:
+            listed = ", ".join(f"'{name}'" for name in libraries.split(","))
+            await conn.execute(f"ALTER SYSTEM SET shared_preload_libraries = {listed}")
+        else:
+            await conn.execute("ALTER SYSTEM RESET shared_preload_libraries")
+        return True
+    finally:
+        await conn.close()
+
+
+async def _slow_plan_threshold(dsn: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f"ALTER SYSTEM SET auto_explain.log_min_duration = {SLOW_PLAN_MS}")
+        await conn.execute("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
+
+
+def pg_log_size() -> int:
+    return PG_LOG.stat().st_size if PG_LOG.exists() else 0
+
+
+def slow_plans(offset: int) -> list[tuple[str, int, float, str]]:
+    """auto_explain's entries in the Postgres log since `offset`: (query, count, total ms, the
+    slowest one's plan), slowest first."""
+    with PG_LOG.open("rb") as file:
+        file.seek(offset)
+        lines = file.read().decode(errors="replace").splitlines()
+    found: dict[str, list[Any]] = {}
+    index = 0
+    while index < len(lines):
+        match = _DURATION.search(lines[index])
+        index += 1
+        if not match:
+            continue
+        block = []
+        while index < len(lines) and lines[index].startswith(("\t", " ")):
+            block.append(lines[index].strip())
+            index += 1
+        text = next((b for b in block if b.startswith("Query Text:")), "?")
+        query = " ".join(text.removeprefix("Query Text:").split())[:100]
+        plan = "\n".join(b for b in block if not b.startswith("Query Text:"))
+        ms = float(match.group(1))
+        entry = found.setdefault(query, [0, 0.0, 0.0, ""])
+        entry[0] += 1
+        entry[1] += ms
+        if ms > entry[2]:
+            entry[2], entry[3] = ms, plan
+    ranked = sorted(found.items(), key=lambda kv: -kv[1][1])
+    return [(query, count, total, plan) for query, (count, total, _, plan) in ranked]
+
+
+@contextlib.contextmanager
+def running_infra(pg_stats: bool = False) -> Iterator[Infra]:
+    """Postgres and Kafka on the bench's reserved ports (both at once: Kafka is the slower);
+    each one stopped at exit even if the other failed to start."""
+    (STATE_DIR / "logs").mkdir(parents=True, exist_ok=True)
+    infra = Infra(
+        LocalPostgres(port=PG_PORT, state_dir=STATE_DIR), LocalKafka(KAFKA_PORT, STATE_DIR)
+    )
+    with contextlib.ExitStack() as stack:
+        log(f"starting postgres :{PG_PORT} and kafka :{KAFKA_PORT} (state {STATE_DIR})")
+        stack.callback(quietly, "kafka", infra.kafka.stop)
+        stack.callback(quietly, "postgres", infra.postgres.stop)
+        with ThreadPoolExecutor(2) as pool:
+            for future in [pool.submit(infra.postgres.start), pool.submit(infra.kafka.start)]:
+                future.result(timeout=300)
+        # pg_stat_statements (--pg-stats) in the bench's own cluster only: restart if needed
+        if asyncio.run(_preload(infra.dsn, pg_stats)):
+            log(f"restarting postgres with pg_stat_statements {'on' if pg_stats else 'off'}")
+            infra.postgres.stop()
+            infra.postgres.start()
+        if pg_stats:
+            asyncio.run(_slow_plan_threshold(infra.dsn))
+        yield infra
+
+
+async def _execute(dsn: str, sql: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def _stop_service(service: ServiceProcess) -> None:
+    if service.process is None or service.process.poll() is not None:
+        service.kill()  # closes the log file
+        return
+    try:
+        service.terminate(20)
+    except subprocess.TimeoutExpired:
+        service.kill()
+
+
+_DURATION = re.compile(r"LOG:  duration: ([0-9.]+) ms  plan:")
+KAFKA_LOG = STATE_DIR / "logs" / "kafka.log"
+_STABILIZED = re.compile(r"Stabilized group (\S+) generation (\d+) with (\d+) members")
+
+
+def log_size() -> int:
+    return KAFKA_LOG.stat().st_size if KAFKA_LOG.exists() else 0
+
+
+def wait_for_groups(namespace: str, instances: int, log_offset: int) -> None:
+    """Every instance is a member of both consumer groups: the broker's own log (written since
+    `log_offset`) says each group last stabilised with `instances` members. (aiokafka's
+    DescribeGroups cannot decode this broker's answer.)"""
+    groups = {f"{namespace}.{g}" for g in GROUPS}
+    deadline = time.monotonic() + GROUP_SECONDS
+    members: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        with KAFKA_LOG.open("rb") as file:
+            file.seek(log_offset)
+            text = file.read().decode(errors="replace")
+        for group, _generation, count in _STABILIZED.findall(text):
+            if group in groups:
+                members[group] = int(count)
+        if all(members.get(g) == instances for g in groups):
+            time.sleep(1)  # the members receive their assignment right after
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"consumer groups not stable with {instances} members: {members}")
+
+
+async def _delete_topics(bootstrap: str, namespace: str) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=30_000)
+    await admin.start()
+    try:
+        mine = [t for t in await admin.list_topics() if t.startswith(f"{namespace}.")]
+        if mine:
+            await admin.delete_topics(mine, timeout_ms=30_000)
+    finally:
+        await admin.close()
+
+
+@contextlib.contextmanager
+def running_scenario(
+    infra: Infra, name: str, instances: int, env: dict[str, str]
+) -> Iterator[Scenario]:
+    """A fresh schema and namespace, and `instances` importer processes on them (/ready, the
+    consumer groups stable); the processes, the schema and the topics are gone on exit."""
+    stamp = time.strftime("%H%M%S")
+    schema = f"bench_importer_{name}_{stamp}"
+    namespace = f"bi-{name}-{stamp}".replace("_", "-").lower()
+    with contextlib.ExitStack() as stack:
+        log_offset = log_size()
+        asyncio.run(_execute(infra.dsn, f'CREATE SCHEMA "{schema}"'))
+        drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
+        stack.callback(quietly, f"schema {schema}", lambda: asyncio.run(_execute(infra.dsn, drop)))
+        stack.callback(
+            quietly,
+            f"topics {namespace}.*",
+            lambda: asyncio.run(_delete_topics(infra.kafka.bootstrap, namespace)),
+        )
+        settings = {
+            "DATABASE_URL": infra.dsn,
+            "DB_SCHEMA": schema,
+            "KAFKA_BOOTSTRAP_SERVERS": infra.kafka.bootstrap,
+            "KAFKA_NAMESPACE": namespace,
+            "FALLBACK_REGION": "FR",
+            **env,
+        }
+        services = []
+        for number in range(instances):  # one after the other: the first one migrates
+            log_path = STATE_DIR / "logs" / f"importer-{name}-{stamp}-{number}.log"
+            service = ServiceProcess("importer", settings, log_path)
+            service.start()
+            stack.callback(quietly, f"importer {number}", lambda s=service: _stop_service(s))
+            pid = service.process.pid if service.process else "?"
+            log(f"importer {number}: pid {pid} on {service.url} (log {log_path}); waiting /ready")
+            service.wait_for("/ready", seconds=READY_SECONDS)
+            services.append(service)
+        wait_for_groups(namespace, instances, log_offset)
+        log(f"scenario {name}: schema {schema}, namespace {namespace}, {instances} importer(s)")
+        yield Scenario(name, schema, namespace, tuple(services))
