@@ -11,6 +11,7 @@ from contacts_events.kafka_binding import from_record
 from contacts_messaging.kafka import make_producer
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
+from contacts_testing.consumers import wait_until
 from contacts_testing.events import probe_registry, probe_type
 from contacts_testing.kafka_reader import read_topic
 
@@ -41,6 +42,9 @@ async def test_committed_events_reach_kafka_as_cloudevents(
     task = asyncio.create_task(relay.run())
     try:
         records = await read_topic(kafka_bootstrap, topic, expect=3, seconds=30)
+        # the relay marks rows sent in the transaction it commits after Kafka's acknowledgement
+        unsent = "SELECT count(*) = 0 FROM outbox WHERE sent_at IS NULL"
+        await wait_until(lambda: schema_pool.fetchval(unsent), seconds=30)
     finally:
         task.cancel()
         await relay.producer.stop()

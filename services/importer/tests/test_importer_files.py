@@ -141,7 +141,11 @@ async def test_back_with_a_corrected_file_duplicates_nothing(importer):
     await importer.finished(owner.user_id, second["import_id"])
     statuses = [r["status"] for r in await importer.rows(owner.user_id, second["import_id"])]
     assert statuses == ["already_contact", "already_invited", "ready_to_invite"]
-    assert friend.user_id  # matched in the first import, not added twice
+    first_rows = await importer.rows(owner.user_id, first["import_id"])
+    assert (first_rows[0]["status"], first_rows[0]["matched_user_id"]) == (
+        "user_added",
+        str(friend.user_id),
+    )
 
 
 async def test_limits_are_answered_with_413_and_422_and_nothing_is_kept(

@@ -99,7 +99,11 @@ async def store_outcomes(
     conn: asyncpg.Connection, import_id: UUID, outcomes: Sequence[tuple[Any, ...]]
 ) -> None:
     """Set (row_number, phone_e164, status, reason_code, reason, matched_user_id) of many rows
-    with one COPY and one UPDATE."""
+    with one COPY and one UPDATE that touches only the chunk's rows (the row-number bounds
+    keep Postgres from scanning the whole import for every chunk)."""
+    if not outcomes:
+        return
+    numbers = [o[0] for o in outcomes]
     await conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS row_outcomes (row_number integer, phone_e164 text,"
         " status text, reason_code text, reason text, matched_user_id uuid) ON COMMIT DELETE ROWS"
@@ -108,8 +112,11 @@ async def store_outcomes(
     await conn.execute(
         "UPDATE import_rows r SET phone_e164 = o.phone_e164, status = o.status,"
         " reason_code = o.reason_code, reason = o.reason, matched_user_id = o.matched_user_id"
-        " FROM row_outcomes o WHERE r.import_id = $1 AND r.row_number = o.row_number",
+        " FROM row_outcomes o WHERE r.import_id = $1 AND r.row_number BETWEEN $2 AND $3"
+        " AND r.row_number = o.row_number",
         import_id,
+        min(numbers),
+        max(numbers),
     )
     await conn.execute("TRUNCATE row_outcomes")
 
