@@ -1,10 +1,10 @@
 """The listing's own SQL: EXPLAIN ANALYZE of each query once, and its time from one client.
 
-Both use the service's code: the statements are those of contacts_service.adapters.listing,
-with the arguments contacts_service.handlers.contacts.list_contacts passes (a page of
-`limit + 1` to know whether there is a next page, then the total), through a pool made the
-way the service makes its own. So the SQL floor is the request's database work without HTTP,
-authentication, validation and JSON.
+Both use the service's code: the one statement of contacts_service.adapters.listing (the
+page and its total together), with the arguments contacts_service.handlers.contacts
+.list_contacts passes (a page of `limit + 1` to know whether there is a next page), through a
+pool made the way the service makes its own. So the SQL floor is the request's database work
+without HTTP, authentication, validation and JSON.
 """
 
 from __future__ import annotations
@@ -17,12 +17,11 @@ from uuid import UUID
 import asyncpg
 from contacts_scenarios import PAGE, Scenario
 from contacts_service.adapters import listing
-from contacts_service.domain.model import Cursor, ListName
+from contacts_service.domain.model import Cursor
 from contacts_service.domain.names import prefix_range
 from contacts_servicekit.db import create_pool
 from measure import Row, summarise
 
-_NIL = UUID(int=0)
 _NODE = re.compile(
     r"^\s*(?:->\s+)?(?P<node>[A-Z][^(]*?)\s+\(actual time=[\d.]+\.\.(?P<ms>[\d.]+) "
     r"rows=(?P<rows>\d+) loops=(?P<loops>\d+)\)"
@@ -37,17 +36,12 @@ class Statement:
 
 
 def statements(owner: UUID, scenario: Scenario) -> list[Statement]:
-    """The two statements one request runs: the page, then the total."""
+    """The one statement a request runs: the page and its total."""
     name_range = prefix_range(scenario.q) if scenario.q else None
-    last = Cursor.decode(scenario.cursor) if scenario.cursor else Cursor("", _NIL)
-    page_sql = listing._ACTIVE if scenario.list_name is ListName.ACTIVE else listing._ARCHIVED
-    page_args = (owner, *(name_range or prefix_range("")), last.sort_name, last.contact_id,
-                 PAGE + 1)  # fmt: skip
-    if name_range is None:
-        total = Statement("total (counters)", listing._TOTALS, (owner,))
-    else:
-        total = Statement("total (range counts)", listing._RANGE_COUNTS, (owner, *name_range))
-    return [Statement("page", page_sql, page_args), total]
+    after = Cursor.decode(scenario.cursor) if scenario.cursor else None
+    sql = listing.STATEMENTS[scenario.list_name, name_range is not None]
+    args = listing.arguments(owner, name_range or prefix_range(""), after, PAGE + 1)
+    return [Statement("page + total", sql, args)]
 
 
 @dataclass(frozen=True)
@@ -97,19 +91,15 @@ async def explain(dsn: str, schema: str, owner: UUID, scenarios: list[Scenario])
 async def sql_floor(
     dsn: str, schema: str, owner: UUID, scenarios: list[Scenario], seconds: float, most: int
 ) -> list[Row]:
-    """Each scenario's statements from one client, one request after the other, for about
-    `seconds` (at most `most` requests): page, total, and the whole transaction."""
+    """Each scenario's statement from one client, one request after the other, for about
+    `seconds` (at most `most` requests), timed around `listing.page_and_total`."""
     pool = await create_pool(dsn, schema, min_size=1, max_size=1, application_name="bench-sql")
     rows = []
     try:
         for scenario in scenarios:
-            page, total, both = await _loop(pool, owner, scenario, seconds, most)
-            done, took = len(both), sum(both) / 1000
-            rows += [
-                summarise(f"sql {scenario.name}: page", "closed", page, done, took),
-                summarise(f"sql {scenario.name}: total", "closed", total, done, took),
-                summarise(f"sql {scenario.name}: transaction", "closed", both, done, took),
-            ]
+            took_ms = await _loop(pool, owner, scenario, seconds, most)
+            rows.append(summarise(f"sql {scenario.name}", "closed", took_ms, len(took_ms),
+                                  sum(took_ms) / 1000))  # fmt: skip
     finally:
         await pool.close()
     return rows
@@ -117,31 +107,20 @@ async def sql_floor(
 
 async def _loop(
     pool: asyncpg.Pool, owner: UUID, scenario: Scenario, seconds: float, most: int
-) -> tuple[list[float], list[float], list[float]]:
-    which = scenario.list_name
+) -> list[float]:
     name_range = prefix_range(scenario.q) if scenario.q else None
     after = Cursor.decode(scenario.cursor) if scenario.cursor else None
-    page_ms: list[float] = []
-    total_ms: list[float] = []
-    both_ms: list[float] = []
+    took_ms: list[float] = []
     deadline = time.perf_counter() + seconds
     for _ in range(most):
         if time.perf_counter() > deadline:
             break
+        t0 = time.perf_counter()
         async with pool.acquire() as conn:
-            t0 = time.perf_counter()
-            async with conn.transaction():
-                t1 = time.perf_counter()
-                items = await listing.page(
-                    conn, owner, which, name_range or prefix_range(""), after, PAGE + 1
-                )
-                t2 = time.perf_counter()
-                await listing.total(conn, owner, which, name_range)
-                t3 = time.perf_counter()
-            t4 = time.perf_counter()
+            items, _total = await listing.page_and_total(
+                conn, owner, scenario.list_name, name_range, after, PAGE + 1
+            )
+        took_ms.append((time.perf_counter() - t0) * 1000)
         if len(items) != PAGE + 1:
             raise RuntimeError(f"sql {scenario.name}: {len(items)} rows, not {PAGE + 1}")
-        page_ms.append((t2 - t1) * 1000)
-        total_ms.append((t3 - t2) * 1000)
-        both_ms.append((t4 - t0) * 1000)
-    return page_ms, total_ms, both_ms
+    return took_ms

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from typing import Annotated, Any
 
 import jwt
@@ -276,3 +277,42 @@ async def test_bearer_scheme_is_documented_in_openapi() -> None:
 def test_mint_token_needs_a_key() -> None:
     with pytest.raises(ValueError, match="HS256 needs secret"):
         mint_token("u1", issuer=ISSUER, audience=AUDIENCE)
+
+
+def test_an_accepted_token_is_checked_once_then_again_after_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    verifier = hs256_verifier()
+    checks: list[str] = []
+    check = verifier._check
+    monkeypatch.setattr(verifier, "_check", lambda token: checks.append(token) or check(token))
+    token = hs256_token(ttl_seconds=60)
+    for _ in range(3):
+        assert verifier.verify(token).user_id == "u1"
+    assert len(checks) == 1  # remembered
+    later = time.time() + 60 + 11  # past exp and the leeway
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    assert verifier._accepted.get(token) is None
+    verifier.verify(token)  # (PyJWT's own clock still says valid)
+    assert len(checks) == 2
+
+
+def test_a_tampered_copy_of_an_accepted_token_is_still_refused() -> None:
+    verifier = hs256_verifier()
+    header, payload, signature = hs256_token(roles=["viewer"]).split(".")
+    assert verifier.verify(f"{header}.{payload}.{signature}").roles == {"viewer"}
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = b64(json.dumps(claims | {"roles": ["admin"]}).encode())
+
+    assert reason_for(verifier, f"{header}.{forged}.{signature}") == "bad signature"
+
+
+def test_the_accepted_token_cache_is_bounded_and_still_verifies_what_it_dropped() -> None:
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, secret=SECRET, cache_size=2)
+    tokens = [hs256_token(f"u{n}") for n in range(5)]
+    for token in tokens:
+        verifier.verify(token)
+
+    assert len(verifier._accepted._entries) == 2
+    assert [verifier.verify(token).user_id for token in tokens] == [f"u{n}" for n in range(5)]

@@ -147,3 +147,59 @@ async def test_company_membership_is_stored_per_member_not_per_pair(contacts):
     )
     colleagues = await contacts.list(members[0])
     assert colleagues["total"] == 29  # everyone but oneself, with no row per pair
+
+
+async def walk(contacts, owner, **params):
+    """Every item of a list (or search), two at a time, and the total each page reported."""
+    items, totals, cursor = [], set(), None
+    while True:
+        page = await contacts.list(
+            owner, limit=2, **params, **({"cursor": cursor} if cursor else {})
+        )
+        items += [c["display_name"] for c in page["items"]]
+        totals.add(page["total"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items, totals
+
+
+async def test_totals_count_each_listed_contact_once_with_and_without_a_name_search(contacts):
+    ada = await contacts.register("Ada")
+    mabel, marta, moses, zora, max_, mia = [
+        await contacts.register(n) for n in ("Mabel", "Marta", "Moses", "Zora", "Max", "Mia")
+    ]
+    for other in (mabel, marta, max_, mia):
+        await add(contacts, ada, other)
+    for archived in (marta, mia):  # Marta is archived, then becomes a colleague
+        response = await contacts.http.post(
+            f"/v1/contacts/{archived.user_id}/archive", headers=bearer(ada.user_id)
+        )
+        assert response.status_code == 200
+    company = uuid.uuid4()
+    await contacts.events.publish(
+        CompanyCreated(company_id=company, company_name="Acme"),
+        *(CompanyMemberJoined(company_id=company, user_id=u.user_id, role=CompanyRole.MEMBER)
+          for u in (ada, mabel, marta, moses, zora)),
+        ContactPointCreated(company_id=company, contact_point_id=uuid.uuid4(),
+                            connect_id=generate(), display_name="Mail room"),
+    )  # fmt: skip
+
+    async def company_listed():
+        return (await contacts.list(ada.user_id))["total"] == 6
+
+    await contacts.until(company_listed)
+    expected = {
+        ("active", None): ["Mabel", "Mail room", "Marta", "Max", "Moses", "Zora"],
+        ("archived", None): ["Mia"],  # Marta is a colleague now: managed, so active
+        ("active", "ma"): ["Mabel", "Mail room", "Marta", "Max"],
+        ("archived", "ma"): [],
+        ("active", "M"): ["Mabel", "Mail room", "Marta", "Max", "Moses"],
+        ("archived", "m"): ["Mia"],
+        ("active", "zo"): ["Zora"],
+        ("active", "x"): [],
+    }
+    for (list_name, q), names in expected.items():
+        params = {"list": list_name} | ({"q": q} if q else {})
+        walked, totals = await walk(contacts, ada.user_id, **params)
+        assert walked == names, (list_name, q)
+        assert totals == {len(names)}, (list_name, q)

@@ -84,6 +84,14 @@ async def transaction(request: Request) -> AsyncIterator[asyncpg.Connection]:
         yield conn
 
 
+@asynccontextmanager
+async def connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """One connection without a transaction, for a read of one statement (a transaction
+    would add two round trips and no consistency: each statement has its own snapshot)."""
+    async with get_host(request).pool.acquire() as conn:
+        yield conn
+
+
 def connect_id_from(text: str) -> ConnectId:
     """A ConnectID typed by a person, or 422 saying what is wrong with it (before any look-up)."""
     try:

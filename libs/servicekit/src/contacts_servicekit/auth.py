@@ -3,13 +3,16 @@
 Tokens carry ``sub`` (user id), ``tenant``, ``company``, ``roles`` (list of strings) and the
 registered claims ``iss``, ``aud``, ``exp``, ``iat``. :class:`TokenVerifier` accepts only the one
 configured algorithm (HS256 with a shared secret, or RS256 with a PEM public key or a JWKS URL),
-checks issuer, audience and expiry and turns a token into a :class:`Principal`.
+checks issuer, audience and expiry and turns a token into a :class:`Principal`. A token it has
+accepted is remembered until it expires (a bounded cache keyed by the whole token), so a client
+that sends the same token on every request pays for the signature check once.
 :func:`principal_dependency` makes that a FastAPI dependency; :func:`mint_token` makes tokens for
 development and tests.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -27,6 +30,7 @@ from .settings import AuthSettings
 Algorithm = Literal["HS256", "RS256"]
 LEEWAY_SECONDS = 10
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
+ACCEPTED_TOKENS_CACHED = 10_000
 
 _REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.ExpiredSignatureError, "token expired"),
@@ -76,6 +80,7 @@ class TokenVerifier:
         secret: str | None = None,
         public_key: str | None = None,
         jwks_url: str | None = None,
+        cache_size: int = ACCEPTED_TOKENS_CACHED,
     ) -> None:
         if algorithm not in ("HS256", "RS256"):
             raise ValueError(f"unsupported algorithm {algorithm!r}")
@@ -93,6 +98,7 @@ class TokenVerifier:
             self._key = loaded
         elif algorithm == "RS256" and jwks_url:
             self._jwks = jwt.PyJWKClient(jwks_url)
+        self._accepted = _AcceptedTokens(cache_size)
 
     @classmethod
     def from_settings(cls, settings: AuthSettings) -> TokenVerifier:
@@ -113,6 +119,14 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Principal:
         """The :class:`Principal` the token names; :class:`InvalidToken` if it is not acceptable."""
+        principal = self._accepted.get(token)
+        if principal is not None:
+            return principal
+        principal, expires_at = self._check(token)
+        self._accepted.put(token, principal, expires_at)
+        return principal
+
+    def _check(self, token: str) -> tuple[Principal, float]:
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
             claims = jwt.decode(
@@ -129,7 +143,39 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             reason = next((text for kind, text in _REASONS if isinstance(error, kind)), str(error))
             raise InvalidToken(reason) from None
-        return _principal_from(claims)
+        return _principal_from(claims), float(claims["exp"])
+
+
+class _AcceptedTokens:
+    """Tokens already verified, each until its ``exp`` (the same leeway as a fresh check).
+
+    Bounded: when full, the oldest entry goes. Keyed by the whole token, so a token differing
+    in any byte is checked afresh. A lock keeps it safe for verifications run in threads (JWKS).
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: dict[str, tuple[Principal, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        principal, expires_at = entry
+        if time.time() < expires_at + LEEWAY_SECONDS:
+            return principal
+        with self._lock:
+            self._entries.pop(token, None)
+        return None
+
+    def put(self, token: str, principal: Principal, expires_at: float) -> None:
+        if self._size <= 0:
+            return
+        with self._lock:
+            while len(self._entries) >= self._size:
+                del self._entries[next(iter(self._entries))]
+            self._entries[token] = (principal, expires_at)
 
 
 def _principal_from(claims: dict[str, Any]) -> Principal:

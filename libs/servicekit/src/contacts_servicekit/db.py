@@ -28,13 +28,24 @@ def is_transient(exc: BaseException) -> bool:
 async def create_pool(
     dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10, application_name: str = ""
 ) -> asyncpg.Pool:
-    """A pool whose connections resolve unqualified names in `schema` (and only there)."""
+    """A pool whose connections resolve unqualified names in `schema` (and only there).
+
+    A released connection is not reset beyond rolling back an unfinished transaction (asyncpg
+    does that always): the platform's code keeps session state transaction-scoped (``SET
+    LOCAL``, transaction advisory locks, ``LISTEN`` only on connections of its own), and
+    skipping asyncpg's reset query saves a round trip on every request.
+    """
     return await asyncpg.create_pool(
         dsn,
         min_size=min_size,
         max_size=max_size,
+        reset=_keep_session,
         server_settings={
             "search_path": sql_identifier(schema),
             "application_name": application_name or schema,
         },
     )
+
+
+async def _keep_session(_connection: asyncpg.Connection) -> None:
+    """Nothing to reset: see :func:`create_pool`."""

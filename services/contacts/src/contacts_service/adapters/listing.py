@@ -3,8 +3,9 @@ and contact points, in name order, a page at a time (keyset pagination).
 
 Each branch is an index range scan (owner or company, sort name, id) that stops after one
 page; the merge sorts at most three pages. Totals come from maintained counters, or from
-range counts when a name prefix narrows the list. Colleagues are never stored per owner: a
-company of N members is N rows, whoever looks at it.
+range counts when a name prefix narrows the list; the page and its total are one statement,
+so one round trip. Colleagues are never stored per owner: a company of N members is N rows,
+whoever looks at it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from uuid import UUID
 import asyncpg
 
 from contacts_service.domain.model import Contact, Cursor, ListName
+from contacts_service.domain.names import prefix_range
 
 _NIL = UUID(int=0)
+_WHOLE_LIST = prefix_range("")
 _MY_COMPANY = "(SELECT company_id FROM company_members WHERE user_id = $1 LIMIT 1)"
 _IN_RANGE = "{a}.sort_name >= $2 AND {a}.sort_name < $3 AND ({a}.sort_name, {a}.{id}) > ($4, $5)"
 _NOT_ACTIVE_PERSONAL = (
@@ -74,48 +77,90 @@ SELECT * FROM (
 ) found ORDER BY rank LIMIT 1
 """
 
-_TOTALS = f"""
-SELECT coalesce(oc.active, 0) AS active, coalesce(oc.archived, 0) AS archived,
-       coalesce(co.member_count, 0) - (co.company_id IS NOT NULL)::int AS colleagues,
-       coalesce(co.contact_point_count, 0) AS contact_points,
-       (SELECT count(*) FROM contacts c WHERE c.owner_id = $1
-          AND c.contact_company_id = co.company_id AND c.archived_at IS NULL) AS active_colleagues,
-       (SELECT count(*) FROM contacts c WHERE c.owner_id = $1
-          AND c.contact_company_id = co.company_id AND c.archived_at IS NOT NULL)
-          AS archived_colleagues
+# Totals, one column `total` each; they share the page's parameters ($1 owner, $2/$3 range).
+# A company's members are counted from its maintained counter (or its name index); colleagues
+# who are also active personal contacts are counted once, through `contacts_*_in_company`.
+_ME = f"""
 FROM (SELECT $1::uuid AS owner_id) me
 LEFT JOIN owner_counts oc ON oc.owner_id = me.owner_id
-LEFT JOIN companies co ON co.company_id = {_MY_COMPANY}
-"""
-
-_RANGE_COUNTS = f"""
-SELECT
-  (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NULL
-     AND c.sort_name >= $2 AND c.sort_name < $3) AS active,
-  (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NOT NULL
-     AND c.sort_name >= $2 AND c.sort_name < $3
-     AND NOT coalesce(c.contact_company_id = {_MY_COMPANY}, false)) AS archived,
-  (SELECT count(*) FROM company_members m WHERE m.company_id = {_MY_COMPANY} AND m.user_id <> $1
-     AND m.sort_name >= $2 AND m.sort_name < $3 AND {_NOT_ACTIVE_PERSONAL}) AS colleagues,
-  (SELECT count(*) FROM contact_points p WHERE p.company_id = {_MY_COMPANY}
-     AND p.sort_name >= $2 AND p.sort_name < $3) AS contact_points
-"""
+LEFT JOIN companies co ON co.company_id = {_MY_COMPANY}"""
+_PERSONAL_COLLEAGUES = (
+    "(SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.contact_company_id = {company}"
+    " AND c.archived_at IS {state} NULL{in_range})"
+)
+_IN_NAME_RANGE = " AND {a}.sort_name >= $2 AND {a}.sort_name < $3"
 
 
-async def page(
+def _colleagues(company: str, state: str, *, in_range: bool) -> str:
+    return _PERSONAL_COLLEAGUES.format(
+        company=company, state=state, in_range=_IN_NAME_RANGE.format(a="c") if in_range else ""
+    )
+
+
+_TOTAL_ACTIVE = f"""
+SELECT coalesce(oc.active, 0) + coalesce(co.member_count, 0) - (co.company_id IS NOT NULL)::int
+       + coalesce(co.contact_point_count, 0)
+       - {_colleagues("co.company_id", "", in_range=False)} AS total{_ME}"""
+_TOTAL_ARCHIVED = f"""
+SELECT coalesce(oc.archived, 0) - {_colleagues("co.company_id", "NOT", in_range=False)} AS total{_ME}"""
+_TOTAL_ACTIVE_IN_RANGE = f"""
+SELECT (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NULL
+          {_IN_NAME_RANGE.format(a="c")})
+     + (SELECT count(*) FROM company_members m WHERE m.company_id = {_MY_COMPANY}
+          AND m.user_id <> $1 {_IN_NAME_RANGE.format(a="m")})
+     - {_colleagues(_MY_COMPANY, "", in_range=True)}
+     + (SELECT count(*) FROM contact_points p WHERE p.company_id = {_MY_COMPANY}
+          {_IN_NAME_RANGE.format(a="p")}) AS total"""
+_TOTAL_ARCHIVED_IN_RANGE = f"""
+SELECT (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NOT NULL
+          {_IN_NAME_RANGE.format(a="c")})
+     - {_colleagues(_MY_COMPANY, "NOT", in_range=True)} AS total"""
+
+
+def _with_total(page_sql: str, total_sql: str) -> str:
+    """One statement, so one round trip: the total on every row, and on a row of NULLs when
+    the page is empty."""
+    return f"""
+WITH total AS ({total_sql}), page AS ({page_sql})
+SELECT total.total, page.* FROM total LEFT JOIN page ON true
+ORDER BY page.sort_name, page.contact_id"""
+
+
+STATEMENTS = {
+    (ListName.ACTIVE, False): _with_total(_ACTIVE, _TOTAL_ACTIVE),
+    (ListName.ARCHIVED, False): _with_total(_ARCHIVED, _TOTAL_ARCHIVED),
+    (ListName.ACTIVE, True): _with_total(_ACTIVE, _TOTAL_ACTIVE_IN_RANGE),
+    (ListName.ARCHIVED, True): _with_total(_ARCHIVED, _TOTAL_ARCHIVED_IN_RANGE),
+}
+"""The list statements by (list, searched by name)."""
+
+
+def arguments(
+    owner_id: UUID, name_range: tuple[str, str], after: Cursor | None, limit: int
+) -> tuple[object, ...]:
+    """The statements' parameters: the keyset starts at the name prefix itself (so the index
+    scan begins there, not at the top of the list) or at the cursor when it is further on."""
+    start = Cursor(name_range[0], _NIL)
+    ahead = after and (after.sort_name, after.contact_id) > (start.sort_name, start.contact_id)
+    last = after if after and ahead else start
+    return owner_id, *name_range, last.sort_name, last.contact_id, limit
+
+
+async def page_and_total(
     conn: asyncpg.Connection,
     owner_id: UUID,
     which: ListName,
-    name_range: tuple[str, str],
+    name_range: tuple[str, str] | None,
     after: Cursor | None,
     limit: int,
-) -> list[Contact]:
-    query = _ACTIVE if which is ListName.ACTIVE else _ARCHIVED
-    # start the keyset at the prefix itself, so the index scan begins there, not at the top
-    start = (name_range[0], _NIL)
-    last = after if after and (after.sort_name, after.contact_id) > start else Cursor(*start)
-    rows = await conn.fetch(query, owner_id, *name_range, last.sort_name, last.contact_id, limit)
-    return [Contact(**dict(row)) for row in rows]
+) -> tuple[list[Contact], int]:
+    """Up to `limit` contacts of the list after `after` (within the name prefix's range, when
+    searching), and how many the list (or search) holds in all."""
+    sql = STATEMENTS[which, name_range is not None]
+    rows = await conn.fetch(sql, *arguments(owner_id, name_range or _WHOLE_LIST, after, limit))
+    total = int(rows[0]["total"])
+    return [Contact(**{k: v for k, v in row.items() if k != "total"}) for row in rows
+            if row["contact_id"] is not None], total  # fmt: skip
 
 
 async def one(conn: asyncpg.Connection, owner_id: UUID, contact_id: UUID) -> Contact | None:
@@ -126,17 +171,3 @@ async def one(conn: asyncpg.Connection, owner_id: UUID, contact_id: UUID) -> Con
     fields = dict(row)
     del fields["rank"]
     return Contact(**fields)
-
-
-async def total(
-    conn: asyncpg.Connection, owner_id: UUID, which: ListName, name_range: tuple[str, str] | None
-) -> int:
-    if name_range is None:
-        t = await conn.fetchrow(_TOTALS, owner_id)
-        if which is ListName.ARCHIVED:
-            return int(t["archived"] - t["archived_colleagues"])
-        return int(t["active"] + t["colleagues"] + t["contact_points"] - t["active_colleagues"])
-    t = await conn.fetchrow(_RANGE_COUNTS, owner_id, *name_range)
-    if which is ListName.ARCHIVED:
-        return int(t["archived"])
-    return int(t["active"] + t["colleagues"] + t["contact_points"])

@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from contacts_messaging.api import CallerDep, OutboxDep, connect_id_from, transaction
+from contacts_messaging.api import (
+    CallerDep,
+    OutboxDep,
+    connect_id_from,
+    connection,
+    transaction,
+)
 from contacts_servicekit.errors import ERROR_RESPONSES
+from contacts_servicekit.responses import ModelResponse
 from fastapi import APIRouter, Query, Request
 
 from contacts_service.domain.model import ListName
@@ -24,12 +31,12 @@ async def list_contacts(
     q: Annotated[str | None, Query(max_length=100, description="Name prefix")] = None,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> ContactPage:
+) -> ModelResponse:
     """Active contacts (the default: personal contacts plus the company's members and contact
     points) or archived contacts, by display name, `limit` at a time."""
-    async with transaction(request) as conn:
+    async with connection(request) as conn:
         page = await contacts.list_contacts(conn, caller.user_id, list_name, q, cursor, limit)
-    return ContactPage.of(page)
+    return ModelResponse(ContactPage.of(page))
 
 
 @router.post("", status_code=201, response_model=ContactView)
@@ -49,7 +56,7 @@ async def add_contact(
 @router.get("/{contact_id}", response_model=ContactView)
 async def read_contact(contact_id: UUID, request: Request, caller: CallerDep) -> ContactView:
     """One contact: profile, how and when it was added, archived or not, managed or not."""
-    async with transaction(request) as conn:
+    async with connection(request) as conn:
         return ContactView.of(await contacts.detail(conn, caller.user_id, contact_id))
 
 

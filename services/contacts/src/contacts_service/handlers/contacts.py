@@ -65,13 +65,11 @@ async def list_contacts(
 ) -> Page:
     name_range = prefix_range(prefix) if prefix else None
     after = Cursor.decode(cursor) if cursor else None
-    items = await listing.page(
-        conn, owner_id, which, name_range or prefix_range(""), after, limit + 1
-    )
+    items, total = await listing.page_and_total(conn, owner_id, which, name_range, after, limit + 1)
     more = len(items) > limit
     items = items[:limit]
     next_cursor = Cursor(items[-1].sort_name, items[-1].contact_id).encode() if more else None
-    return Page(items, await listing.total(conn, owner_id, which, name_range), next_cursor)
+    return Page(items, total, next_cursor)
 
 
 async def detail(conn: asyncpg.Connection, owner_id: UUID, contact_id: UUID) -> Contact:

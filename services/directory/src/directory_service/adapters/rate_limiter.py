@@ -1,8 +1,12 @@
 """Token buckets in Postgres, so a limit holds however many instances of the service run.
 
-One row per (subject, action). The row is locked while a request takes a token, so two
-instances never both spend the last one. Rate-limit writes commit without waiting for the
-WAL flush: after a crash a user may get back a few look-ups, which is harmless.
+One row per (subject, action). The row is locked while a statement takes a token, so two
+instances never both spend the last one. ``rate_limits`` is an UNLOGGED table: taking a token
+writes no WAL and its commit never waits for a disk flush. After a Postgres crash the table
+comes back empty, so every user starts again with a full bucket, which is harmless.
+
+The bucket is a WITH-list fragment (:data:`BUCKET`) so a limited read can take its token in
+the same statement, and so in one round trip (see ``lookups.py``).
 """
 
 from __future__ import annotations
@@ -10,10 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import asyncpg
-
-_TAKE = """
-WITH bucket AS (
+# $1 subject, $2 action, $3 burst, $4 refill per second; `bucket.available` is the balance
+# before this statement took its token (the token is taken only when available >= 1).
+BUCKET = """
+bucket AS (
     SELECT least($3::float8, coalesce(
         (SELECT tokens + extract(epoch FROM clock_timestamp() - updated_at) * $4::float8
          FROM rate_limits WHERE subject = $1 AND action = $2 FOR UPDATE),
@@ -25,7 +29,6 @@ WITH bucket AS (
     ON CONFLICT (subject, action)
     DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at
 )
-SELECT available FROM bucket
 """
 
 
@@ -41,17 +44,19 @@ class Limit:
     def per_second(self) -> float:
         return self.per_minute / 60
 
+    def arguments(self, subject: str) -> tuple[str, str, int, float]:
+        """The values of :data:`BUCKET`'s parameters $1 to $4."""
+        return subject, self.action, self.burst, self.per_second
+
 
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
     retry_after_seconds: int  # 0 when allowed
 
-
-async def take(pool: asyncpg.Pool, limit: Limit, subject: str) -> Decision:
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SET LOCAL synchronous_commit = off")
-        available = await conn.fetchval(_TAKE, subject, limit.action, limit.burst, limit.per_second)
-    if available >= 1:
-        return Decision(True, 0)
-    return Decision(False, max(1, math.ceil((1 - available) / limit.per_second)))
+    @classmethod
+    def of(cls, available: float, limit: Limit) -> Decision:
+        """Allowed when a whole token was available; else when the next one will be."""
+        if available >= 1:
+            return cls(True, 0)
+        return cls(False, max(1, math.ceil((1 - available) / limit.per_second)))

@@ -9,7 +9,7 @@ import asyncpg
 from contacts_events import connect_id as cid
 from contacts_servicekit.errors import Conflict
 
-from directory_service.domain.model import PublicProfile, User
+from directory_service.domain.model import User
 
 _USER = """
 SELECT u.user_id, u.connect_id, u.display_name, u.phone_e164, u.email, u.status, u.created_at,
@@ -71,27 +71,6 @@ async def deactivate(conn: asyncpg.Connection, user_id: UUID) -> None:
         " WHERE user_id = $1",
         user_id,
     )
-
-
-async def public_profile(
-    conn: asyncpg.Connection, connect_id: cid.ConnectId
-) -> PublicProfile | None:
-    row = await conn.fetchrow(
-        """
-        SELECT c.connect_id, c.kind = 'contact_point' AS is_contact_point,
-               coalesce(u.display_name, p.display_name) AS display_name,
-               co.name AS company_name
-        FROM connect_ids c
-        LEFT JOIN users u ON c.kind = 'user' AND u.user_id = c.owner_id AND u.status = 'active'
-        LEFT JOIN memberships m ON m.user_id = u.user_id
-        LEFT JOIN contact_points p ON c.kind = 'contact_point'
-               AND p.contact_point_id = c.owner_id AND p.removed_at IS NULL
-        LEFT JOIN companies co ON co.company_id = coalesce(m.company_id, p.company_id)
-        WHERE c.connect_id = $1 AND (u.user_id IS NOT NULL OR p.contact_point_id IS NOT NULL)
-        """,
-        connect_id,
-    )
-    return PublicProfile(**dict(row)) if row else None
 
 
 def _taken(error: asyncpg.UniqueViolationError) -> Conflict:

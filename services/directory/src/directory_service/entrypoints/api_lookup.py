@@ -7,10 +7,10 @@ from typing import Annotated
 from contacts_messaging.api import CallerDep, connect_id_from
 from contacts_messaging.host import ServiceHost
 from contacts_servicekit.errors import ErrorView, NotFound, TooManyRequests
+from contacts_servicekit.responses import ModelResponse
 from fastapi import APIRouter, Depends, Path, Request
 
-from directory_service.adapters import rate_limiter
-from directory_service.adapters import users_repository as users
+from directory_service.adapters import lookups
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.entrypoints.schemas import PublicProfileView
 
@@ -36,21 +36,19 @@ async def look_up(
     request: Request,
     caller: CallerDep,
     limit: Annotated[Limit, Depends(get_lookup_limit)],
-) -> PublicProfileView:
+) -> ModelResponse:
     """The public profile behind a ConnectID (`K7Q-M2X-9HB`, any case, with or without
     hyphens). Look-ups are limited per user, because a series of them could enumerate users."""
     wanted = connect_id_from(connect_id_text)
     host: ServiceHost = request.app.state.host
-    decision = await rate_limiter.take(host.pool, limit, caller.principal.user_id)
+    decision, profile = await lookups.look_up(host.pool, limit, caller.principal.user_id, wanted)
     if not decision.allowed:
         raise TooManyRequests(
             f"Too many ConnectID look-ups; try again in {decision.retry_after_seconds} s.",
             decision.retry_after_seconds,
         )
-    async with host.pool.acquire() as conn:
-        profile = await users.public_profile(conn, wanted)
     if profile is None:
         raise NotFound(
             "connect_id_not_found", "No user or contact point has this ConnectID.", "connect_id"
         )
-    return PublicProfileView.of(profile)
+    return ModelResponse(PublicProfileView.of(profile))
