@@ -49,7 +49,9 @@ class Stack:
         return int(pid_file.read_text().split()[0])
 
     def service_pids(self) -> list[int]:
-        return [s.process.pid for s in self.services if s.process is not None]
+        """Each service process and, with HTTP_WORKERS > 1, its worker processes."""
+        pids = [s.process.pid for s in self.services if s.process is not None]
+        return [*pids, *(child for pid in pids for child in _children(pid))]
 
     def service_pid(self) -> int:
         return self.service_pids()[0]
@@ -86,6 +88,13 @@ def machine_lock(what: str) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 def log(message: str) -> None:

@@ -101,3 +101,52 @@ async def test_the_directory_topics_keep_their_history_for_projection_rebuilds(
         assert entries["retention.ms"] == "-1"
     finally:
         await admin.close()
+
+
+def workers_of(pid: int) -> set[int]:
+    """The processes uvicorn's supervisor spawned to serve (not multiprocessing's helpers)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        children = [int(child) for child in listing.read().split()]
+    workers = set()
+    for child in children:
+        with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+            if b"spawn_main" in cmdline.read():
+                workers.add(child)
+    return workers
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_it(
+    postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
+):
+    service = ServiceProcess(
+        "directory",
+        {
+            "DATABASE_URL": postgres_admin_url,
+            "DB_SCHEMA": service_schema,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "HTTP_WORKERS": "2",
+        },
+        tmp_path / "directory.log",
+    )
+    service.start()
+    try:
+        for _ in range(20):  # both workers are up (each runs its own lifespan) and answer
+            assert service.wait_for("/ready").json()["status"] == "ready"
+        assert service.process is not None
+        workers = workers_of(service.process.pid)
+        assert len(workers) == 2
+        log = service.log_path.read_text()
+        assert log.count("Application startup complete") == 2
+        assert service.terminate() in (0, -15)
+        assert not any(alive(pid) for pid in workers)
+        assert service.log_path.read_text().count("Application shutdown complete") == 2
+    finally:
+        service.kill()

@@ -1,11 +1,20 @@
-"""The `main()` of every service: load settings, configure logging, serve HTTP."""
+"""The `main()` of every service: load settings, configure logging, serve HTTP.
+
+With ``HTTP_WORKERS=N`` (N > 1) uvicorn's supervisor serves the port with N worker processes;
+each builds the whole service (pool, outbox relay, consumers) as a separate instance would,
+which the platform supports: the relay takes turns under an advisory lock and the consumer
+group shares the partitions. Each worker learns what to build from two environment variables
+the supervisor sets (see :func:`worker_app`).
+"""
 
 from __future__ import annotations
 
 import gc
+import importlib
+import os
 import sys
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -14,26 +23,59 @@ from contacts_servicekit.logging import configure_logging
 from contacts_servicekit.settings import ServiceSettings, SettingsError
 
 S = TypeVar("S", bound=ServiceSettings)
+_SETTINGS_CLASS = "CONTACTS_SERVICE_SETTINGS_CLASS"
+_BUILD_APP = "CONTACTS_SERVICE_BUILD_APP"
 
 
 def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> None:
     """Serve the service until SIGTERM/SIGINT; a bad setting exits 2 with the reason."""
-    try:
-        settings = settings_class.load()
-    except SettingsError as exc:
-        print(f"{settings_class.__name__}: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+    settings = _load(settings_class)
+    configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    serving: dict[str, Any] = {
+        "host": settings.http_host,
+        "port": settings.http_port,
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 10,
+    }
+    if settings.http_workers == 1:
+        app = build_app(settings)
+        _keep_startup_objects_out_of_gc()
+        uvicorn.run(app, **serving)
+        return
+    os.environ[_SETTINGS_CLASS] = _dotted(settings_class)
+    os.environ[_BUILD_APP] = _dotted(build_app)
+    uvicorn.run(
+        f"{__name__}:worker_app", factory=True, workers=settings.http_workers, **serving
+    )
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process (uvicorn calls this in each worker it starts)."""
+    settings_class: type[ServiceSettings] = _resolve(os.environ[_SETTINGS_CLASS])
+    build_app: Callable[[ServiceSettings], FastAPI] = _resolve(os.environ[_BUILD_APP])
+    settings = _load(settings_class)
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
     app = build_app(settings)
     _keep_startup_objects_out_of_gc()
-    uvicorn.run(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    return app
+
+
+def _load(settings_class: type[S]) -> S:
+    try:
+        return settings_class.load()
+    except SettingsError as exc:
+        print(f"{settings_class.__name__}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _dotted(thing: Any) -> str:
+    return f"{thing.__module__}:{thing.__qualname__}"
+
+
+def _resolve(dotted: str) -> Any:
+    module, _, name = dotted.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def _keep_startup_objects_out_of_gc() -> None:

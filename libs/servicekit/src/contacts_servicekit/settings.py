@@ -148,6 +148,12 @@ class ServiceSettings(AuthSettings):
     )
     http_host: str = "127.0.0.1"
     http_port: int
+    http_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="HTTP_WORKERS: processes serving the port (each also runs the consumers)",
+    )
     log_level: str = "INFO"
     log_format: LogFormat = "auto"
 
