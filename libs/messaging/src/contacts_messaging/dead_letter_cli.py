@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from contacts_servicekit.logging import configure_logging
+
 from contacts_messaging.dead_letter_replay import ReplayReport, Selection, replay_dead_letters
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:19092"
@@ -83,6 +85,7 @@ def render(report: ReplayReport) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    configure_logging("contacts-dlt", "INFO", stream=sys.stderr)  # stdout: the report only
     selection = Selection(tuple(args.topic), args.since, tuple(args.offsets), args.limit)
     dry_run = args.command == "list" or args.dry_run
     report = asyncio.run(
