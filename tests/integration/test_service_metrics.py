@@ -79,3 +79,22 @@ async def test_contacts_shows_events_consumed_and_its_consumer_lag(
                 and ("group", group) in labels}  # fmt: skip
         assert lags, "no consumer lag series for the partitions the group reads"
         assert set(lags.values()) == {0.0}  # everything read
+
+
+async def test_importer_counts_the_rows_it_validated(postgres_admin_url, kafka_bootstrap, tmp_path):
+    async with running_service("importer", postgres_admin_url, kafka_bootstrap, tmp_path,
+                               FALLBACK_REGION="GB") as svc:  # fmt: skip
+        before = value(await scrape(svc), "import_rows_validated_total")
+        assert before == 0
+        created = await svc.http.post(
+            "/v1/imports/pasted",
+            json={"text": "07400 700002, 07400 700003; 0207 123 4567"},
+            headers=bearer(uuid.uuid4()),
+        )
+        assert created.status_code in (200, 201, 202), created.text
+
+        async def validated() -> float | None:
+            rows = value(await scrape(svc), "import_rows_validated_total")
+            return rows if rows == 3 else None
+
+        assert await svc.until(validated) == 3
