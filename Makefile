@@ -7,8 +7,8 @@ up:            ## start Kafka, Postgres and the four services on this machine
 down:          ## stop everything `make up` started
 	deploy/local/platform.sh down
 
-status:        ## readiness of each service, Kafka and Postgres
-	deploy/local/platform.sh status
+status:        ## the platform at a glance: services up/ready, outbox backlogs, consumer lag, dead letters (JSON=1 for JSON)
+	deploy/local/platform.sh status $(if $(JSON),--json)
 
 test:          ## lint, type-check and run the whole test suite against real Kafka and Postgres
 	scripts/test.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole platform on this machine without Docker: Kafka, Postgres, the four services.
-# Usage: platform.sh up|down|status
+# Usage: platform.sh up|down|status [--json]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PORT_BASE="${SERVICE_PORT_BASE:-8000}"
@@ -67,18 +67,25 @@ down() {
   log "platform stopped"
 }
 
+# status [--json]: services up/ready, outbox backlogs, consumer lag, dead letters (contacts-status),
+# then the Kafka and Postgres processes (not with --json). Exits 1 unless all is healthy.
 status() {
-  for s in "${SERVICES[@]}"; do
-    local name=${s%%:*} port=${s##*:}
-    if curl -fsS "http://127.0.0.1:$port/ready" 2>/dev/null; then echo; else echo "$name: not ready (127.0.0.1:$port)"; fi
-  done
-  "$REPO_ROOT/deploy/local/kafka.sh" status || true
-  "$REPO_ROOT/deploy/local/postgres.sh" status || true
+  local rc=0 args=()
+  for s in "${SERVICES[@]}"; do args+=(--service "${s%%:*}=http://127.0.0.1:${s##*:}"); done
+  STATUS_DATABASE_URL="postgresql://postgres:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE" \
+  KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+    "$REPO_ROOT/.venv/bin/contacts-status" "${args[@]}" "$@" || rc=$?
+  if [[ " $* " != *" --json "* ]]; then
+    echo
+    "$REPO_ROOT/deploy/local/kafka.sh" status || true
+    "$REPO_ROOT/deploy/local/postgres.sh" status || true
+  fi
+  return "$rc"
 }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  status) shift; status "$@" ;;
+  *) echo "usage: $0 up|down|status [--json]" >&2; exit 2 ;;
 esac

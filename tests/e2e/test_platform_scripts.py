@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import subprocess
@@ -79,14 +80,29 @@ async def test_each_service_runs_as_its_own_database_role_in_its_own_schema(plat
         await conn.close()
 
 
-def test_status_reports_each_service(platform):
+def test_status_reports_each_service_its_outbox_lag_and_dead_letters(platform):
     _, env = platform
     script = str(REPO_ROOT / "deploy" / "local" / "platform.sh")
-    status = subprocess.run([script, "status"], env=env, capture_output=True, text=True, timeout=60)
-    for name in SERVICES:
-        assert f'"service":"{name}"' in status.stdout
-    assert "kafka running" in status.stdout
-    assert "postgres running" in status.stdout
+    as_json = subprocess.run([script, "status", "--json"], env=env, capture_output=True,
+                             text=True, timeout=60)  # fmt: skip
+    assert as_json.returncode == 0, as_json.stdout + as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["healthy"] is True
+    assert {(s["name"], s["up"], s["ready"]) for s in report["services"]} == {
+        (name, True, True) for name in SERVICES
+    }
+    assert {o["schema"] for o in report["outboxes"] if o["backlog"] is not None} == set(SERVICES)
+    groups = {g["group"] for g in report["consumer_groups"]}
+    assert {"contacts.directory", "importer.projections", "invitations.directory"} <= groups
+    assert {d["topic"] for d in report["dead_letters"]} >= {f"{g}.dlt" for g in groups}
+
+    table = subprocess.run([script, "status"], env=env, capture_output=True, text=True, timeout=60)
+    assert table.returncode == 0
+    assert "platform: healthy" in table.stdout
+    for port in SERVICES.values():
+        assert f"http://127.0.0.1:{port}" in table.stdout
+    assert "kafka running" in table.stdout
+    assert "postgres running" in table.stdout
 
 
 async def test_two_users_register_and_find_each_other_by_connect_id(platform):

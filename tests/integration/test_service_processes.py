@@ -36,6 +36,9 @@ async def test_a_service_starts_migrates_is_ready_and_stops_cleanly(
         assert ready["checks"] == {"postgres": "ok", "kafka": "ok"}
         paths = service.get("/openapi.json").json()["paths"]
         assert {"/health", "/ready"} <= set(paths)
+        metrics = service.get("/metrics").text  # no token, like the probes
+        assert f'outbox_backlog_events{{schema="{service_schema}"}}' in metrics
+        assert 'http_request_duration_seconds_count{method="GET",route="/ready"' in metrics
         tables = {r["tablename"] for r in await schema_pool.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
         )}  # fmt: skip

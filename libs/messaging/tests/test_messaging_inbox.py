@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 from contacts_events.topics import dead_letter_topic
-from contacts_messaging.kafka import make_producer
 from contacts_testing.consumers import record_effect, running_consumer, send_raw, wait_until
 from contacts_testing.events import probe_record
 from contacts_testing.kafka_reader import read_topic
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def producer(kafka_bootstrap):
-    producer = make_producer(kafka_bootstrap, "test-sender")
-    await producer.start()
-    yield producer
-    await producer.stop()
 
 
 async def effects(pool) -> list:

@@ -9,6 +9,8 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from contacts_events.topics import dead_letter_topic
 
+from contacts_messaging.metrics import UNKNOWN_TYPE, count_consumed
+
 log = structlog.get_logger(__name__)
 
 
@@ -35,7 +37,11 @@ class DeadLetters:
         self.topic = dead_letter_topic(group)
         self.count = 0
 
-    async def publish(self, record: Record, error: str, attempts: int) -> None:
+    async def publish(
+        self, record: Record, error: str, attempts: int, event_name: str = UNKNOWN_TYPE
+    ) -> None:
+        """Copy `record` to the dead-letter topic; `event_name` (the decoded event's, if it could
+        be decoded) labels the `events_consumed_total{outcome="dead_lettered"}` count."""
         original = [(k, v) for k, v in (record.headers or ()) if not k.startswith("dlt-")]
         headers = [
             *original,
@@ -52,6 +58,7 @@ class DeadLetters:
         )
         await delivery
         self.count += 1
+        count_consumed(self.group, "dead_lettered", [(record.topic, event_name)])
         log.error(
             "inbox.dead_lettered",
             group=self.group,

@@ -23,6 +23,7 @@ from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.errors import install_error_handlers
 from contacts_servicekit.http import create_app
+from contacts_servicekit.metrics_exposition import multiprocess_mode
 from contacts_servicekit.migrations import Migration, migrate
 from contacts_servicekit.settings import ServiceSettings
 from fastapi import FastAPI
@@ -32,12 +33,15 @@ from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
+from contacts_messaging.metrics_refresh import MessagingGauges
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
 from contacts_messaging.schema import MESSAGING_MIGRATIONS
 from contacts_messaging.subscription import subscribe
 
 log = structlog.get_logger(__name__)
+
+METRICS_REFRESH_SECONDS = 10.0  # multiprocess mode only; otherwise gauges refresh on scrape
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class ServiceHost:
         self._background: list[tuple[str, Callable[[ServiceHost], Coroutine[Any, Any, None]]]] = []
         self._producer: AIOKafkaProducer | None = None
         self._broker: KafkaBroker | None = None
+        self._subscribers: list[tuple[str, Any]] = []  # (group, FastStream subscriber)
+        self._gauges: MessagingGauges | None = None
 
     def add_background(
         self, name: str, work: Callable[[ServiceHost], Coroutine[Any, Any, None]]
@@ -122,8 +128,12 @@ class ServiceHost:
                 DeadLetters(producer, sub.group),
                 events=sub.events,
             )
-            subscribe(broker, consumer, sub.topics, max_records=sub.max_records)
+            subscriber = subscribe(broker, consumer, sub.topics, max_records=sub.max_records)
+            self._subscribers.append((sub.group, subscriber))
             self.consumers.append(consumer)
+        self._gauges = MessagingGauges(self.pool, s.db_schema, self._kafka_consumers)
+        if multiprocess_mode():  # keep this worker's gauges fresh whichever worker is scraped
+            self.add_background("metrics", _refresh_every(METRICS_REFRESH_SECONDS))
         self._tasks.append(asyncio.create_task(self._run_kafka(), name="kafka"))
         for name, work in self._background:
             self._tasks.append(asyncio.create_task(work(self), name=name))
@@ -142,6 +152,14 @@ class ServiceHost:
                 await self._producer.stop()
         if self._pool is not None:
             await self._pool.close()
+
+    async def refresh_metrics(self) -> None:
+        """Bring the outbox and consumer-lag gauges up to date (before a scrape)."""
+        if self._gauges is not None:
+            await self._gauges.refresh()
+
+    def _kafka_consumers(self) -> list[tuple[str, Any]]:
+        return [(group, subscriber.consumer) for group, subscriber in self._subscribers]
 
     async def readiness(self) -> dict[str, str]:
         checks = {}
@@ -226,8 +244,21 @@ def service_app(
         version=version,
         lifespan=lifespan,
         readiness=host.readiness,
+        metrics_refresh=host.refresh_metrics,
     )
     app.state.host = host
     app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))
     install_error_handlers(app)
     return app
+
+
+def _refresh_every(seconds: float) -> Callable[[ServiceHost], Coroutine[Any, Any, None]]:
+    async def refresh(host: ServiceHost) -> None:
+        while True:
+            try:
+                await host.refresh_metrics()
+            except Exception as exc:
+                log.warning("metrics.refresh_failed", error=repr(exc))
+            await asyncio.sleep(seconds)
+
+    return refresh

@@ -26,6 +26,7 @@ from structlog.contextvars import bound_contextvars
 
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters, Record
+from contacts_messaging.metrics import count_consumed
 
 log = structlog.get_logger(__name__)
 
@@ -70,6 +71,7 @@ class InboxConsumer:
     async def process(self, records: Sequence[Record]) -> None:
         """Apply a batch; raise only for transient failures (the caller then rewinds)."""
         pending: list[_Pending] = []
+        ignored: list[tuple[str, str]] = []
         for record in records:
             try:
                 event = from_record(record.key, record.value, record.headers, self.events)
@@ -78,6 +80,9 @@ class InboxConsumer:
                 continue
             if event.name in self.handlers:
                 pending.append(_Pending(record, event))
+            else:
+                ignored.append((record.topic, event.name))
+        count_consumed(self.group, "ignored", ignored)
         failed = await self._apply(pending)
         backoff = Backoff(initial=0.1, maximum=2.0)
         for _attempt in range(2, self.max_attempts + 1):
@@ -86,7 +91,9 @@ class InboxConsumer:
             await backoff.sleep()
             failed = [f for item in failed for f in await self._apply([item])]
         for item in failed:
-            await self.dead_letters.publish(item.record, item.error, attempts=self.max_attempts)
+            await self.dead_letters.publish(
+                item.record, item.error, attempts=self.max_attempts, event_name=item.event.name
+            )
 
     async def _apply(self, batch: list[_Pending]) -> list[_Pending]:
         """One transaction for the batch; return the items whose handler failed."""
@@ -94,7 +101,8 @@ class InboxConsumer:
             return []
         failed: list[_Pending] = []
         applied: list[CloudEvent] = []
-        duplicates = 0
+        ok: list[tuple[str, str]] = []  # (topic, event name) of each applied event, for metrics
+        duplicates: list[tuple[str, str]] = []
         async with self.pool.acquire() as conn, conn.transaction():
             for item in batch:
                 try:
@@ -105,8 +113,9 @@ class InboxConsumer:
                             if await self._record(conn, item):
                                 await self.handlers[item.event.name](item.event, conn)
                                 applied.append(item.event)
+                                ok.append((item.record.topic, item.event.name))
                             else:
-                                duplicates += 1
+                                duplicates.append((item.record.topic, item.event.name))
                 except Exception as exc:
                     if is_transient(exc):
                         raise
@@ -120,7 +129,9 @@ class InboxConsumer:
                     )
                     failed.append(item)
         self.applied += len(applied)
-        self.duplicates += duplicates
+        self.duplicates += len(duplicates)
+        count_consumed(self.group, "ok", ok)
+        count_consumed(self.group, "duplicate", duplicates)
         if self.after_commit is not None and applied:
             await self.after_commit(applied)
         return failed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -59,3 +59,15 @@ async def ensure_topics(
         return missing
     finally:
         await admin.close()
+
+
+async def partitions_of(
+    admin: AIOKafkaAdminClient, topics: Sequence[str] | None = None
+) -> dict[str, list[int]]:
+    """The partitions of each of `topics` that exists (of every topic when `topics` is None)."""
+    described = await admin.describe_topics(list(topics) if topics is not None else None)
+    return {
+        t["topic"]: sorted(p["partition"] for p in t["partitions"])
+        for t in described
+        if t["error_code"] == 0
+    }

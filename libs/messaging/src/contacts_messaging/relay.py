@@ -21,6 +21,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 
 from contacts_messaging.backoff import Backoff
+from contacts_messaging.metrics import count_produced, type_label
 
 log = structlog.get_logger(__name__)
 
@@ -90,7 +91,7 @@ class OutboxRelay:
             rows = await conn.fetch(_CLAIM, self.batch_size)
             if not rows:
                 return 0
-            sent, failed, error = await self._send(rows)
+            sent, failed, error, produced = await self._send(rows)
             if sent:
                 await conn.execute(
                     "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])", sent
@@ -103,6 +104,7 @@ class OutboxRelay:
                     error,
                 )
         self.published += len(sent)
+        count_produced(produced)
         if failed:
             raise RuntimeError(f"{len(failed)} outbox events not acknowledged by Kafka: {error}")
         return len(sent)
@@ -115,24 +117,34 @@ class OutboxRelay:
         )
         return int(result.split()[-1])
 
-    async def _send(self, rows: list[Any]) -> tuple[list[int], list[int], str | None]:
+    async def _send(
+        self, rows: list[Any]
+    ) -> tuple[list[int], list[int], str | None, list[tuple[str, str]]]:
+        """Send every row, await the acknowledgements; return the positions sent, those that
+        failed, the last error and the (topic, event type) of each event sent."""
         futures = []
+        kinds = []
         for row in rows:
-            headers = [(name, value.encode()) for name, value in _json(row["headers"])]
+            pairs = _json(row["headers"])
+            kinds.append(
+                type_label(next((value for name, value in pairs if name == "ce_type"), None))
+            )
+            headers = [(name, value.encode()) for name, value in pairs]
             futures.append(
                 await self.producer.send(
                     row["topic"], row["value"], key=row["key"], headers=headers
                 )
             )
         results = await asyncio.gather(*futures, return_exceptions=True)
-        sent, failed, error = [], [], None
-        for row, result in zip(rows, results, strict=True):
+        sent, failed, error, produced = [], [], None, []
+        for row, kind, result in zip(rows, kinds, results, strict=True):
             if isinstance(result, BaseException):
                 failed.append(row["position"])
                 error = repr(result)
             else:
                 sent.append(row["position"])
-        return sent, failed, error
+                produced.append((row["topic"], kind))
+        return sent, failed, error, produced
 
     async def _purge_now_and_then(self) -> None:
         if time.monotonic() >= self._next_purge:

@@ -32,11 +32,11 @@ def subscribe(
     *,
     max_records: int = 500,
     description: str = "",
-) -> None:
-    """Register a batch subscriber of `topics` for `consumer` on `broker`."""
+) -> Any:
+    """Register a batch subscriber of `topics` for `consumer` on `broker`; return FastStream's
+    subscriber (its `consumer` is the AIOKafkaConsumer once the broker has started)."""
     backoff = Backoff(initial=0.5, maximum=10.0)
-
-    @broker.subscriber(
+    subscriber = broker.subscriber(
         *topics,
         group_id=consumer.group,
         batch=True,
@@ -49,6 +49,8 @@ def subscribe(
         title=f"{consumer.group}:{','.join(topics)}",
         description=description or f"Inbox consumer {consumer.group}",
     )
+
+    @subscriber
     async def on_batch(bodies: list[bytes], message: KafkaMessage) -> None:
         try:
             await consumer.process(message.raw_message)
@@ -58,6 +60,8 @@ def subscribe(
             await asyncio.sleep(delay)
             raise
         backoff.reset()
+
+    return subscriber
 
 
 async def _utf8_headers_only(records: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:

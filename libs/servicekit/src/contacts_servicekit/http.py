@@ -1,18 +1,29 @@
-"""The HTTP scaffolding every service shares: correlation ids, `/health` and `/ready`."""
+"""The HTTP scaffolding every service shares: correlation ids, request metrics, `/health`,
+`/ready` and `/metrics`."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from contacts_servicekit.http_metrics import RequestMetricsMiddleware
 from contacts_servicekit.logging import CorrelationIdMiddleware
+from contacts_servicekit.metrics_exposition import exposition
 
 Readiness = Callable[[], Awaitable[dict[str, str]]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+MetricsRefresh = Callable[[], Awaitable[None]]
+"""Brings gauges up to date just before a scrape (outbox backlog, consumer lag)."""
+
+METRICS_REFRESH_TIMEOUT = 2.0  # seconds; a slow refresh leaves the previous values
+
+log = structlog.get_logger(__name__)
 
 
 def create_app(
@@ -23,10 +34,12 @@ def create_app(
     version: str,
     lifespan: Lifespan,
     readiness: Readiness,
+    metrics_refresh: MetricsRefresh | None = None,
 ) -> FastAPI:
     """A FastAPI app with the platform's middleware and probes; services add their routers."""
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(RequestMetricsMiddleware)  # outermost: times what the client waits for
     app.add_exception_handler(RequestValidationError, _invalid_request)
 
     @app.get("/health", tags=["probes"], summary="Liveness: the process serves requests")
@@ -44,6 +57,17 @@ def create_app(
         ok = all(value == "ok" for value in checks.values())
         body = {"status": "ready" if ok else "unavailable", "service": service, "checks": checks}
         return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        """Prometheus text exposition; no token, like the probes (expose it to scrapers only)."""
+        if metrics_refresh is not None:
+            try:
+                await asyncio.wait_for(metrics_refresh(), METRICS_REFRESH_TIMEOUT)
+            except Exception as exc:
+                log.warning("metrics.refresh_failed", error=repr(exc))
+        body, content_type = exposition()
+        return Response(body, media_type=content_type)
 
     return app
 

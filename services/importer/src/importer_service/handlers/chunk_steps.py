@@ -14,6 +14,7 @@ from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters import projection
+from importer_service.adapters.metrics import count_rows_validated
 from importer_service.domain.model import Import, row_name
 from importer_service.domain.phones import PhoneCheck, check_phone
 from importer_service.domain.statuses import RowOutcome, classify
@@ -42,6 +43,7 @@ async def parse(conn: asyncpg.Connection, job: Import, first: int, last: int) ->
                 )
             )
     await imports.store_outcomes(conn, job.import_id, outcomes)
+    count_rows_validated(len(outcomes))
 
 
 async def emit(
