@@ -126,6 +126,12 @@ def alive(pid: int) -> bool:
         return False
 
 
+def ready_requests_counted(exposition: str) -> float:
+    wanted = 'http_request_duration_seconds_count{method="GET",route="/ready",status="200"}'
+    return sum(float(line.rsplit(" ", 1)[1]) for line in exposition.splitlines()
+               if line.startswith(wanted))  # fmt: skip
+
+
 async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_it(
     postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
 ):
@@ -148,6 +154,8 @@ async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_
         assert len(workers) == 2
         log = service.log_path.read_text()
         assert log.count("Application startup complete") == 2
+        for _ in range(3):  # whichever worker answers, /metrics counts both workers' requests
+            assert ready_requests_counted(service.get("/metrics").text) >= 20
         assert service.terminate() in (0, -15)
         assert not any(alive(pid) for pid in workers)
         assert service.log_path.read_text().count("Application shutdown complete") == 2

@@ -4,7 +4,8 @@ With ``HTTP_WORKERS=N`` (N > 1) uvicorn's supervisor serves the port with N work
 each builds the whole service (pool, outbox relay, consumers) as a separate instance would,
 which the platform supports: the relay takes turns under an advisory lock and the consumer
 group shares the partitions. Each worker learns what to build from two environment variables
-the supervisor sets (see :func:`worker_app`).
+the supervisor sets (see :func:`worker_app`), and unless ``PROMETHEUS_MULTIPROC_DIR`` is
+given, the supervisor makes a fresh one so that ``/metrics`` of any worker sums them all.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import gc
 import importlib
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,6 +22,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from contacts_servicekit.logging import configure_logging
+from contacts_servicekit.metrics_exposition import MULTIPROCESS_DIR_VARIABLE
 from contacts_servicekit.settings import ServiceSettings, SettingsError
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -45,6 +48,10 @@ def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> N
         return
     os.environ[_SETTINGS_CLASS] = _dotted(settings_class)
     os.environ[_BUILD_APP] = _dotted(build_app)
+    if not os.environ.get(MULTIPROCESS_DIR_VARIABLE):  # one /metrics summing all workers
+        os.environ[MULTIPROCESS_DIR_VARIABLE] = tempfile.mkdtemp(
+            prefix=f"{settings.service_name}-metrics-"
+        )
     uvicorn.run(
         f"{__name__}:worker_app", factory=True, workers=settings.http_workers, **serving
     )
