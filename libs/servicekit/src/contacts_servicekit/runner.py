@@ -52,9 +52,7 @@ def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> N
         os.environ[MULTIPROCESS_DIR_VARIABLE] = tempfile.mkdtemp(
             prefix=f"{settings.service_name}-metrics-"
         )
-    uvicorn.run(
-        f"{__name__}:worker_app", factory=True, workers=settings.http_workers, **serving
-    )
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=settings.http_workers, **serving)
 
 
 def worker_app() -> FastAPI:
