@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from contacts_events import CompanyRole
+from contacts_events import CompanyMemberLeft, CompanyRole, ProfileField, UserProfileChanged
+from contacts_events.connect_id import generate
 from contacts_servicekit.auth import mint_token
 from contacts_servicekit.settings import AuthSettings
 
@@ -88,3 +89,24 @@ async def test_a_tenant_nobody_has_told_about_yet_refuses_no_country(invitations
 
 async def test_a_user_in_no_company_has_no_country_list(invitations):
     assert (await invite(invitations, bearer(uuid.uuid4()), "+34612345670")).status_code == 201
+
+
+async def test_the_members_countries_follow_phone_changes_and_departures(invitations):
+    stays, moves, leaves = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    company = await company_with(invitations, {
+        stays: (FR, CompanyRole.MEMBER), moves: (BE, CompanyRole.MEMBER), leaves: (DE, CompanyRole.MEMBER),
+    })  # fmt: skip
+    await invitations.events.publish(
+        UserProfileChanged(user_id=moves, connect_id=generate(), display_name="M",
+                           phone_e164="+34612345678", changed_fields=(ProfileField.PHONE_E164,)),
+        CompanyMemberLeft(company_id=company, user_id=leaves),
+    )  # fmt: skip
+    path = f"/v1/tenants/{company}/destination-countries"
+
+    async def updated():
+        shown = (await invitations.http.get(path, headers=bearer(stays))).json()
+        return shown["member_countries"] == ["ES", "FR"]
+
+    await invitations.until(updated)
+    assert (await invite(invitations, bearer(stays), "+34612345611")).status_code == 201
+    assert (await invite(invitations, bearer(stays), DE)).json()["error"] == "country_not_allowed"
