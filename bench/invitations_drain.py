@@ -14,7 +14,7 @@ One import asks for all of them: its `InvitationRequested` events (one inviter, 
 mobile numbers, rows 1..N) are published on `importer.imports` at once, as the importer's relay
 would. The service turns each into an invitation and a queued delivery, and its worker sends
 them. Every --every seconds the bench samples: requests published and not yet invitations (the
-consumer's lag), deliveries queued, messages sent, unsent outbox rows, and the service's RSS
+consumer's lag), requests refused, deliveries queued, messages sent, unsent outbox rows, and the service's RSS
 and CPU. It reports invitations/s, queue depth over time and whether memory stays flat, and
 checks that the provider got every message exactly once. See bench/INVITATIONS.md.
 
@@ -42,7 +42,8 @@ from measure import process_cpu
 from stack import log, terminate_as_interrupt
 
 _DEPTHS = """
-SELECT (SELECT count(*) FROM invitations) AS invitations,
+SELECT (SELECT count(*) FROM inbox WHERE consumer LIKE '%invitations.requests') AS handled,
+       (SELECT count(*) FROM invitations) AS invitations,
        (SELECT count(*) FROM deliveries WHERE status IN ('queued', 'sending')) AS queued,
        (SELECT count(*) FROM deliveries WHERE status = 'sent') AS sent,
        (SELECT count(*) FROM outbox WHERE sent_at IS NULL) AS outbox
@@ -60,9 +61,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def requests(count: int) -> list[InvitationRequested]:
-    """One import's requests: one inviter, distinct French mobile numbers."""
-    import_id, inviter = uuid.uuid4(), uuid.uuid4()
+def requests(import_id: uuid.UUID, inviter: uuid.UUID, rows: range) -> list[InvitationRequested]:
+    """Requests of one import for its `rows`: one inviter, a distinct French mobile a row."""
     return [
         InvitationRequested(
             import_id=import_id,
@@ -72,15 +72,18 @@ def requests(count: int) -> list[InvitationRequested]:
             phone_e164=f"+336{10_000_000 + row:08d}",
             row_number=row,
         )
-        for row in range(1, count + 1)
+        for row in rows
     ]
 
 
 async def publish(scenario: Scenario, count: int, published: list[int]) -> None:
+    """The whole import, 10,000 requests at a time (all on the import's partition)."""
+    import_id, inviter = uuid.uuid4(), uuid.uuid4()
     async with EventPublisher(scenario.bootstrap, scenario.namespace, "/services/importer") as out:
-        for first in range(0, count, 10_000):
-            await out.publish(*requests(min(10_000, count - first)))
-            published[0] = min(count, first + 10_000)
+        for first in range(1, count + 1, 10_000):
+            rows = range(first, min(count, first + 9_999) + 1)
+            await out.publish(*requests(import_id, inviter, rows))
+            published[0] = rows[-1]
 
 
 async def drain(scenario: Scenario, count: int, every: float, give_up_after: float) -> Drain:
@@ -95,13 +98,15 @@ async def drain(scenario: Scenario, count: int, every: float, give_up_after: flo
             scenario.check_service()
             row = await conn.fetchrow(_DEPTHS)
             samples.append(Sample(
-                seconds=time.monotonic() - began, published=published[0],
+                seconds=time.monotonic() - began, published=published[0], handled=row["handled"],
                 invitations=row["invitations"], queued=row["queued"], sent=row["sent"],
                 outbox=row["outbox"], rss_kb=status_kb(scenario.pid, "VmRSS"),
                 cpu_seconds=process_cpu(scenario.pid) - cpu0,
             ))  # fmt: skip
             if row["sent"] >= count and row["outbox"] == 0:
                 break
+            if row["handled"] >= count and row["invitations"] < count:
+                raise RuntimeError(f"{count - row['invitations']} requests refused: {samples[-1]}")
             if samples[-1].seconds > give_up_after:
                 raise RuntimeError(f"not drained in {give_up_after:g} s: {samples[-1]}")
             await asyncio.sleep(every)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 class Sample:
     seconds: float  # since the first request was published
     published: int  # requests on Kafka
+    handled: int  # requests the service consumed
     invitations: int  # requests turned into invitations
     queued: int  # deliveries waiting or being sent
     sent: int  # deliveries the provider accepted
@@ -18,7 +19,7 @@ class Sample:
 
     @property
     def lag(self) -> int:
-        return self.published - self.invitations
+        return self.published - self.handled
 
 
 @dataclass(frozen=True)
