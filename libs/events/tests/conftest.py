@@ -67,6 +67,16 @@ def _samples() -> list[ce.IntegrationEvent]:
             **invitation, invitee_user_id=OTHER, channel="sms", matched_by="invitation_token"
         ),
         ce.InvitationExpired(**invitation),
+        ce.InvitationRefused(
+            **invitation,
+            request_id=uuid4(),
+            import_id=IMPORT,
+            row_number=3,
+            channel="sms",
+            phone_e164="+449090123456",
+            reason_code="premium_rate",
+            reason="Premium-rate numbers are never invited (SMS pumping).",
+        ),
     ]
 
 

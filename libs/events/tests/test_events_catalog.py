@@ -24,7 +24,7 @@ EXPECTED = {
     "importer": {"ImportStarted", "ImportRowValidated", "ImportCompleted", "InvitationRequested"},
     "invitations": {
         "InvitationSent", "InvitationDeliveryFailed", "InvitationResent", "InvitationCancelled",
-        "InvitationAccepted", "InvitationExpired",
+        "InvitationAccepted", "InvitationExpired", "InvitationRefused",
     },
 }  # fmt: skip
 

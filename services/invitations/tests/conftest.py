@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from contacts_events import CompanyMemberJoined, CompanyRole, UserRegistered
+from contacts_events.connect_id import generate
 from contacts_testing.auth import bearer
 from contacts_testing.running_service import RunningService, running_service
 
-__all__ = ["InvitationsUnderTest", "bearer", "running_invitations"]
+__all__ = ["InvitationsUnderTest", "bearer", "company_with", "running_invitations"]
 
 
 @dataclass
@@ -44,3 +47,24 @@ async def invitations(
         postgres_admin_url, kafka_bootstrap, tmp_path_factory.mktemp("invitations")
     ) as service:
         yield service
+
+
+async def company_with(
+    service: RunningService, members: dict[uuid.UUID, tuple[str, CompanyRole]]
+) -> uuid.UUID:
+    """A company whose members (id -> phone, role) the service has learnt from the directory."""
+    company = uuid.uuid4()
+    for user_id, (phone, role) in members.items():
+        await service.events.publish(
+            UserRegistered(user_id=user_id, connect_id=generate(), display_name="M", phone_e164=phone),
+            CompanyMemberJoined(company_id=company, user_id=user_id, role=role),
+        )  # fmt: skip
+
+    async def known() -> bool:
+        rows = await service.pool.fetch(
+            "SELECT phone_region FROM company_members WHERE company_id = $1", company
+        )
+        return len(rows) == len(members) and all(r["phone_region"] for r in rows)
+
+    await service.until(known)
+    return company

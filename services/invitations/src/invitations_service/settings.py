@@ -20,6 +20,10 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
     resend_cooldown_minutes: float = Field(default=10, ge=0, description="RESEND_COOLDOWN_MINUTES")
     destination_daily_cap: int = Field(default=5, ge=1, description="DESTINATION_DAILY_CAP")
     inviter_daily_cap: int = Field(default=200, ge=1, description="INVITER_DAILY_CAP")
+    country_allow_list: bool = Field(
+        default=True,
+        description="COUNTRY_ALLOW_LIST: SMS go only to the countries the inviter's tenant allows",
+    )
     sends_per_second: float = Field(default=20, gt=0, description="SENDS_PER_SECOND, per worker")
     delivery_lease_seconds: float = Field(
         default=120,
@@ -43,4 +47,5 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
             resend_cooldown=timedelta(minutes=self.resend_cooldown_minutes),
             destination_daily_cap=self.destination_daily_cap,
             inviter_daily_cap=self.inviter_daily_cap,
+            country_allow_list=self.country_allow_list,
         )

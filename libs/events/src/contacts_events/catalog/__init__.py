@@ -41,6 +41,7 @@ from contacts_events.catalog.invitations import (
     InvitationCancelled,
     InvitationDeliveryFailed,
     InvitationExpired,
+    InvitationRefused,
     InvitationResent,
     InvitationSent,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "InvitationChannel",
     "InvitationDeliveryFailed",
     "InvitationExpired",
+    "InvitationRefused",
     "InvitationRequested",
     "InvitationResent",
     "InvitationSent",

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, Field, PositiveInt, model_validator
 
 from contacts_events import topics
 from contacts_events.base import IntegrationEvent
+from contacts_events.catalog.importer import RowNumber
 from contacts_events.catalog.values import (
     DisplayName,
     EmailAddress,
@@ -136,3 +137,34 @@ class InvitationExpired(InvitationEvent):
     """A pending invitation reached `expires_at` without being accepted; it is no longer pending."""
 
     name = "InvitationExpired"
+
+
+@registry.register
+class InvitationRefused(InvitationEvent):
+    """An `InvitationRequested` was refused: no invitation was created and nothing was sent.
+
+    `reason_code` says which rule refused it (`premium_rate`, `shared_cost`, `not_mobile`,
+    `country_not_allowed`, `inviter_daily_cap`, `destination_daily_cap`, ...) and `reason`
+    explains it to the inviter. A redelivered request is refused again under the same
+    `invitation_id`, so consumers can treat the event as idempotent.
+    """
+
+    name = "InvitationRefused"
+
+    invitation_id: UUID = Field(
+        description="Derived from `request_id` (UUID v5): the id the invitation would have had. "
+        "No invitation ever exists under it."
+    )
+    request_id: UUID = Field(description="The refused InvitationRequested.")
+    import_id: UUID | None = Field(default=None, description="The import that asked, if any.")
+    row_number: RowNumber | None = None
+    channel: InvitationChannel
+    phone_e164: PhoneE164 | None = None
+    email: EmailAddress | None = None
+    reason_code: ReasonCode = Field(examples=["premium_rate", "country_not_allowed"])
+    reason: Reason = Field(examples=["Your company invites only numbers in FR and BE."])
+
+    @model_validator(mode="after")
+    def _address_matches_channel(self) -> InvitationRefused:
+        check_channel_address(self.channel, self.phone_e164, self.email)
+        return self

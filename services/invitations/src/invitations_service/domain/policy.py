@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import phonenumbers
-from contacts_servicekit.errors import Invalid, TooManyRequests
+from contacts_servicekit.errors import ApiError, Invalid, TooManyRequests
 from phonenumbers import PhoneNumberType
 
 _REFUSED_TYPES = {
@@ -23,6 +23,19 @@ _REFUSED_TYPES = {
 }
 
 
+class LimitReached(TooManyRequests):
+    """429 of one named limit: `inviter_daily_cap`, `destination_daily_cap`, `resend_cooldown`."""
+
+    def __init__(self, limit: str, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after)
+        self.limit = limit
+
+
+def refusal_code(refusal: ApiError) -> str:
+    """The rule that refused: the limit of a 429, else the error's own code."""
+    return refusal.limit if isinstance(refusal, LimitReached) else refusal.code
+
+
 @dataclass(frozen=True)
 class Policy:
     expiry: timedelta = timedelta(days=30)
@@ -30,6 +43,7 @@ class Policy:
     destination_daily_cap: int = 5  # sends to one number or address a day, all inviters together
     inviter_daily_cap: int = 200  # invitations one user may send a day
     max_delivery_attempts: int = 6
+    country_allow_list: bool = True  # each tenant's SMS go only to its allowed countries
 
     def check_resend(self, last_sent_at: datetime | None, now: datetime) -> None:
         """Refuse a resend inside the cool-down, saying when it may be tried again."""
@@ -38,7 +52,8 @@ class Policy:
         ready_at = last_sent_at + self.resend_cooldown
         if now < ready_at:
             wait = math.ceil((ready_at - now).total_seconds())
-            raise TooManyRequests(
+            raise LimitReached(
+                "resend_cooldown",
                 f"This invitation was sent less than {int(self.resend_cooldown.total_seconds() // 60)} "
                 f"minutes ago; it can be resent in {wait} s.",
                 wait,

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from invitations_service.adapters import invitations_repository as invitations
+from invitations_service.adapters.metrics import refusals_counted
 from invitations_service.domain.policy import Policy, checked_phone
 from invitations_service.handlers import inviting
 
@@ -65,22 +66,28 @@ async def create(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> InvitationView:  # fmt: skip
     """Invite someone by SMS (a mobile number) or email. A second invitation to the same
-    destination while one is pending returns that one (200) and sends nothing."""
+    destination while one is pending returns that one (200) and sends nothing.
+
+    Refused with 422 naming `phone` and the reason for premium-rate, shared-cost and fixed-line
+    numbers and for a country the caller's tenant may not invite (`country_not_allowed`); with
+    429 and `Retry-After` past the caller's or the destination's daily cap."""
     if body.channel == "sms" and not body.phone:
         raise Invalid("phone_required", "An SMS invitation needs a phone number.", "phone")
     if body.channel == "email" and not body.email:
         raise Invalid("email_required", "An email invitation needs an email address.", "email")
-    phone = checked_phone(body.phone) if body.channel == "sms" and body.phone else None
     request_id = (
         uuid.uuid5(_NAMESPACE, f"{caller.user_id}:{idempotency_key}")
         if idempotency_key
         else uuid.uuid4()
     )
-    async with transaction(request) as conn:
-        row, created = await inviting.invite(
-            conn, _policy(request), caller.user_id, request_id, body.channel, phone,
-            body.email if body.channel == "email" else None, body.name,
-        )  # fmt: skip
+    tenant = caller.principal.tenant_id or caller.principal.company_id
+    with refusals_counted():
+        phone = checked_phone(body.phone) if body.channel == "sms" and body.phone else None
+        async with transaction(request) as conn:
+            row, created = await inviting.invite(
+                conn, _policy(request), caller.user_id, request_id, body.channel, phone,
+                body.email if body.channel == "email" else None, body.name, tenant=tenant,
+            )  # fmt: skip
     if not created:
         response.status_code = 200
     return InvitationView.of(row)
@@ -106,8 +113,9 @@ async def pending(
 async def resend(invitation_id: uuid.UUID, request: Request, caller: CallerDep) -> InvitationView:
     """Send the invitation again. Refused (429, with Retry-After and the reason) within the
     cool-down after the last message, or past the daily cap of the destination."""
-    async with transaction(request) as conn:
-        row = await inviting.resend(conn, _policy(request), caller.user_id, invitation_id)
+    with refusals_counted():
+        async with transaction(request) as conn:
+            row = await inviting.resend(conn, _policy(request), caller.user_id, invitation_id)
     return InvitationView.of(row)
 
 

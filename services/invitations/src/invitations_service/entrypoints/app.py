@@ -10,7 +10,11 @@ from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
 from invitations_service.adapters.channels.factory import channels_from_settings
-from invitations_service.entrypoints import api_invitations, api_sms_status
+from invitations_service.entrypoints import (
+    api_destination_countries,
+    api_invitations,
+    api_sms_status,
+)
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.requests import request_handlers
@@ -23,11 +27,15 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     host = ServiceHost(settings, discover("invitations", MIGRATIONS), produces=[topics.INVITATIONS])
     policy = settings.policy()
     host.add_subscription(
-        Subscription("invitations.requests", (topics.IMPORTS,), request_handlers(policy))
+        Subscription(
+            "invitations.requests", (topics.IMPORTS,), request_handlers(policy, host.outbox)
+        )
     )
     host.add_subscription(
         Subscription(
-            "invitations.directory", (topics.DIRECTORY_USERS,), directory_handlers(host.outbox)
+            "invitations.directory",
+            (topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES),
+            directory_handlers(host.outbox),
         )
     )
 
@@ -54,4 +62,5 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     )
     app.include_router(api_invitations.router)
     app.include_router(api_sms_status.router)
+    app.include_router(api_destination_countries.router)
     return app

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncpg
 from contacts_events import (
     AcceptanceMatch,
+    CompanyMemberJoined,
+    CompanyMemberLeft,
     EventContext,
     InvitationAccepted,
     InvitationChannel,
@@ -18,13 +20,20 @@ from contacts_messaging.inbox import Handler
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters import invitations_repository as invitations
+from invitations_service.handlers.directory_projection import (
+    member_joined,
+    member_left,
+    remember_user,
+)
 
 
 def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
+    """Acceptance on UserRegistered, and the directory projection (users, company members)."""
+
     async def registered(event: CloudEvent, conn: asyncpg.Connection) -> None:
         user = event.data
         assert isinstance(user, UserRegistered)
-        await _remember_user(conn, event)
+        await remember_user(conn, event)
         matches = await invitations.open_matching(
             conn, user.phone_e164, user.email, user.invitation_token
         )
@@ -41,21 +50,14 @@ def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
         await outbox.add(conn, accepted, EventContext.caused_by(event))
 
     async def profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        await _remember_user(conn, event)
+        await remember_user(conn, event)
 
-    return {UserRegistered.name: registered, UserProfileChanged.name: profile}
-
-
-async def _remember_user(conn: asyncpg.Connection, event: CloudEvent) -> None:
-    user = event.data
-    assert isinstance(user, UserRegistered | UserProfileChanged)
-    await conn.execute(
-        "INSERT INTO directory_users (user_id, display_name, phone_e164, version) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name,"
-        " phone_e164 = excluded.phone_e164, version = excluded.version"
-        " WHERE directory_users.version <= excluded.version",
-        user.user_id, user.display_name, user.phone_e164, event.time,
-    )  # fmt: skip
+    return {
+        UserRegistered.name: registered,
+        UserProfileChanged.name: profile,
+        CompanyMemberJoined.name: member_joined,
+        CompanyMemberLeft.name: member_left,
+    }
 
 
 async def expire_due(conn: asyncpg.Connection, outbox: Outbox) -> int:

@@ -26,6 +26,7 @@ from contacts_events import (
 from contacts_events.base import IntegrationEvent
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters import metrics
 from invitations_service.adapters.channels.base import (
     Channel,
     Message,
@@ -135,6 +136,7 @@ class DeliveryWorker:
                 conn, [self._sent_event(delivery, invitation, sends)], EventContext()
             )
         self.sent += 1
+        metrics.count_sent(invitation["channel"])
 
     def _sent_event(
         self, delivery: asyncpg.Record, invitation: asyncpg.Record, sends: int
@@ -168,22 +170,32 @@ class DeliveryWorker:
                     " WHERE delivery_id = $1 AND status = 'sending'",
                     delivery["delivery_id"], self.policy.retry_delay(delivery["attempts"]), f"{code}: {reason}",
                 )  # fmt: skip
-                return
-            await conn.execute(
-                "UPDATE deliveries SET status = 'failed', last_error = $2 WHERE delivery_id = $1",
-                delivery["delivery_id"], f"{code}: {reason}",
-            )  # fmt: skip
-            await conn.execute(
-                "UPDATE invitations SET status = 'delivery_failed' WHERE invitation_id = $1 AND status = 'pending'",
-                invitation["invitation_id"],
+            else:
+                await self._given_up(conn, delivery, invitation, code, reason)
+        metrics.count_delivery_failed(invitation["channel"], permanent=not retry)
+        if not retry:
+            log.warning(
+                "delivery.failed", invitation_id=str(invitation["invitation_id"]), code=code
             )
-            event = InvitationDeliveryFailed(
-                invitation_id=invitation["invitation_id"], inviter_id=invitation["inviter_id"],
-                channel=InvitationChannel(invitation["channel"]), attempt=invitation["send_count"] + 1,
-                reason_code=code, reason=reason[:500] or code, will_retry=False,
-            )  # fmt: skip
-            await self.outbox.add(conn, [event], EventContext())
-        log.warning("delivery.failed", invitation_id=str(invitation["invitation_id"]), code=code)
+
+    async def _given_up(
+        self, conn: asyncpg.Connection, delivery: asyncpg.Record, invitation: asyncpg.Record,
+        code: str, reason: str,
+    ) -> None:  # fmt: skip
+        await conn.execute(
+            "UPDATE deliveries SET status = 'failed', last_error = $2 WHERE delivery_id = $1",
+            delivery["delivery_id"], f"{code}: {reason}",
+        )  # fmt: skip
+        await conn.execute(
+            "UPDATE invitations SET status = 'delivery_failed' WHERE invitation_id = $1 AND status = 'pending'",
+            invitation["invitation_id"],
+        )
+        event = InvitationDeliveryFailed(
+            invitation_id=invitation["invitation_id"], inviter_id=invitation["inviter_id"],
+            channel=InvitationChannel(invitation["channel"]), attempt=invitation["send_count"] + 1,
+            reason_code=code, reason=reason[:500] or code, will_retry=False,
+        )  # fmt: skip
+        await self.outbox.add(conn, [event], EventContext())
 
     async def _pace(self) -> None:
         """At most `per_second` sends a second from this worker (the provider's rate)."""

@@ -7,6 +7,7 @@ from contacts_events import EventContext, InvitationChannel, InvitationDeliveryF
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters.channels.sms_callback import FAILED_STATUSES, StatusUpdate
+from invitations_service.adapters.metrics import count_delivery_failed
 
 
 async def record_status(conn: asyncpg.Connection, outbox: Outbox, update: StatusUpdate) -> bool:
@@ -40,4 +41,5 @@ async def record_status(conn: asyncpg.Connection, outbox: Outbox, update: Status
         will_retry=False,
     )  # fmt: skip
     await outbox.add(conn, [event], EventContext())
+    count_delivery_failed("sms", permanent=True)
     return True

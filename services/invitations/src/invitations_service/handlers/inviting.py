@@ -10,29 +10,39 @@ from datetime import UTC, datetime
 import asyncpg
 from contacts_events import CancellationReason, EventContext, InvitationCancelled
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, NotFound, TooManyRequests
+from contacts_servicekit.errors import Conflict, NotFound
 
 from invitations_service.adapters import invitations_repository as invitations
-from invitations_service.domain.policy import Policy
+from invitations_service.domain.policy import LimitReached, Policy
+from invitations_service.handlers.destinations import check_country, tenant_of
 
 
 async def invite(
     conn: asyncpg.Connection, policy: Policy, inviter_id: uuid.UUID, request_id: uuid.UUID,
     channel: str, phone: str | None, email: str | None, invitee_name: str | None,
-    import_id: uuid.UUID | None = None,
+    import_id: uuid.UUID | None = None, tenant: str | None = None,
 ) -> tuple[asyncpg.Record, bool]:  # fmt: skip
     """The invitation for this request: a new one queued for sending, or the open one this
-    inviter already has for the destination (then nothing is sent again). (record, created)"""
+    inviter already has for the destination (then nothing is sent again). (record, created)
+
+    Refused (ApiError) for a country the inviter's tenant may not invite (`tenant` is what the
+    request claims, used when the directory has not said which company the inviter is in),
+    and past the inviter's or the destination's daily cap."""
     existing = await invitations.by_request(conn, request_id) or await invitations.open_for(
         conn, inviter_id, phone, email
     )
     if existing is not None:
         return existing, False
+    if phone and policy.country_allow_list:
+        tenant_id = await tenant_of(conn, inviter_id, tenant)
+        if tenant_id is not None:
+            await check_country(conn, tenant_id, phone)
     now = datetime.now(UTC)
     if not await invitations.take_daily(
         conn, "inviter", str(inviter_id), now.date(), policy.inviter_daily_cap
     ):
-        raise TooManyRequests(
+        raise LimitReached(
+            "inviter_daily_cap",
             f"You can send at most {policy.inviter_daily_cap} invitations a day.",
             _seconds_to_midnight(now),
         )
@@ -40,7 +50,8 @@ async def invite(
     if not await invitations.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
-        raise TooManyRequests(
+        raise LimitReached(
+            "destination_daily_cap",
             "This number or address got too many invitations today; try tomorrow.",
             _seconds_to_midnight(now),
         )
@@ -73,7 +84,8 @@ async def resend(
     if not await invitations.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
-        raise TooManyRequests(
+        raise LimitReached(
+            "destination_daily_cap",
             f"This number or address already got {policy.destination_daily_cap} invitations today; "
             "it can be invited again tomorrow.",
             _seconds_to_midnight(now),

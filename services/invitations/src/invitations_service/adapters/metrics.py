@@ -1,0 +1,52 @@
+"""The invitations service's Prometheus metrics, in the process's default registry (the shared
+HTTP app serves it at /metrics)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from contacts_servicekit.errors import Invalid, TooManyRequests
+from prometheus_client import Counter
+
+from invitations_service.domain.policy import refusal_code
+
+SENT = Counter(
+    "invitations_sent_total",
+    "Invitation messages the provider accepted (first sends and resends).",
+    ["channel"],
+)
+REFUSED = Counter(
+    "invitations_refused_total",
+    "Invitations and resends refused, by the rule that refused them (premium_rate, "
+    "country_not_allowed, inviter_daily_cap, destination_daily_cap, resend_cooldown, ...).",
+    ["reason"],
+)
+DELIVERIES_FAILED = Counter(
+    "invitation_deliveries_failed_total",
+    "Delivery attempts that failed; permanent='true' when the message is given up, "
+    "'false' when it is retried.",
+    ["channel", "permanent"],
+)
+
+
+def count_sent(channel: str) -> None:
+    SENT.labels(channel=channel).inc()
+
+
+def count_refused(reason: str) -> None:
+    REFUSED.labels(reason=reason).inc()
+
+
+def count_delivery_failed(channel: str, *, permanent: bool) -> None:
+    DELIVERIES_FAILED.labels(channel=channel, permanent=str(permanent).lower()).inc()
+
+
+@contextmanager
+def refusals_counted() -> Iterator[None]:
+    """Count a refusal (422 or 429) raised inside, by its rule, and let it go on."""
+    try:
+        yield
+    except (Invalid, TooManyRequests) as refusal:
+        count_refused(refusal_code(refusal))
+        raise

@@ -1,0 +1,65 @@
+"""Whether a tenant may invite a number of this country, and the tenant's list as its admins
+see and change it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+
+from invitations_service.adapters import tenants_repository as tenants
+from invitations_service.domain.destinations import country_refusal, region_of
+
+
+async def tenant_of(
+    conn: asyncpg.Connection, inviter_id: uuid.UUID, claimed: str | None
+) -> uuid.UUID | None:
+    """The inviter's company as the directory announced it; failing that, the tenant the
+    request carries (token claim or event attribute) when it is a company id; else none."""
+    membership = await tenants.company_of(conn, inviter_id)
+    if membership is not None:
+        company: uuid.UUID = membership["company_id"]
+        return company
+    try:
+        return uuid.UUID(claimed) if claimed else None
+    except ValueError:
+        return None
+
+
+async def check_country(conn: asyncpg.Connection, tenant_id: uuid.UUID, phone_e164: str) -> None:
+    """422 (`country_not_allowed`, on `phone`) unless the tenant may invite this number.
+
+    An explicit list decides alone. Otherwise the number must be in a country one of the
+    tenant's members has a phone in; while no member's phone is known at all (a tenant the
+    directory has not told about yet), nothing is refused: there is no list to hold it to.
+    """
+    region = region_of(phone_e164)
+    explicit = await tenants.explicit_countries(conn, tenant_id)
+    if explicit is not None:
+        if region not in explicit:
+            raise country_refusal(region, explicit, explicit=True)
+        return
+    if await tenants.has_member_in(conn, tenant_id, region):
+        return
+    members = await tenants.member_regions(conn, tenant_id)
+    if members:
+        raise country_refusal(region, members, explicit=False)
+
+
+@dataclass(frozen=True)
+class DestinationCountries:
+    tenant_id: uuid.UUID
+    explicit: bool  # set by an admin; else the members' countries apply
+    countries: list[str]  # the countries invitations may go to now
+    member_countries: list[str]  # where the tenant's members' phones are
+
+
+async def destination_countries(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID
+) -> DestinationCountries:
+    explicit = await tenants.explicit_countries(conn, tenant_id)
+    members = await tenants.member_regions(conn, tenant_id)
+    return DestinationCountries(
+        tenant_id, explicit is not None, members if explicit is None else explicit, members
+    )
