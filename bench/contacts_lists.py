@@ -141,7 +141,7 @@ def run_light(stack: Stack, prep: Prepared, args: argparse.Namespace) -> list[At
     """/health and each list at a rate the service sustains: each request's own latency."""
     if not args.light_rate:
         return []
-    base, pids = stack.service.url, (stack.service_pid(), stack.postmaster_pid())
+    base, pids = stack.service.url, (stack.service_pids(), stack.postmaster_pid())
     rate, seconds, workdir = args.light_rate, args.light_seconds, STATE_DIR / "run"
     attacks = [attack(f"light health @ {rate}/s", [Target(base + "/health")], rate, seconds,
                       workdir, pids)]  # fmt: skip
@@ -153,7 +153,7 @@ def run_light(stack: Stack, prep: Prepared, args: argparse.Namespace) -> list[At
 
 def run_attacks(stack: Stack, prep: Prepared, args: argparse.Namespace) -> list[Attack]:
     """/health and each list at the main rate, the search last."""
-    base, pids = stack.service.url, (stack.service_pid(), stack.postmaster_pid())
+    base, pids = stack.service.url, (stack.service_pids(), stack.postmaster_pid())
     workdir = STATE_DIR / "run"
     attacks = [attack("health (HTTP floor)", [Target(base + "/health")], args.rate,
                       args.duration, workdir, pids)]  # fmt: skip
@@ -172,7 +172,7 @@ def warm_up(stack: Stack, prep: Prepared, args: argparse.Namespace) -> list[Atta
     if not args.warmup:
         return []
     targets = [Target(stack.service.url + s.path, prep.token) for s in prep.scenarios]
-    pids = (stack.service_pid(), stack.postmaster_pid())
+    pids = (stack.service_pids(), stack.postmaster_pid())
     return [attack("warm-up (all lists)", targets, 40, args.warmup, workdir, pids)]
 
 
@@ -180,7 +180,7 @@ def run_steps(stack: Stack, prep: Prepared, args: argparse.Namespace) -> list[At
     """The first page at rising rates; stop after the first rate the service did not keep up
     with (timeouts, or fewer answers per second than offered)."""
     first = Target(stack.service.url + prep.scenarios[0].path, prep.token)
-    pids = (stack.service_pid(), stack.postmaster_pid())
+    pids = (stack.service_pids(), stack.postmaster_pid())
     steps = []
     for rate in args.step_rates:
         step = attack(f"step first page @ {rate}/s", [first], rate, args.step_seconds,
@@ -267,7 +267,7 @@ def hold(stack: Stack, prep: Prepared, seconds: float) -> None:
     token_file.write_text(prep.token)
     log(
         f"holding the stack for {seconds:g} s (Ctrl-C to stop now): service {stack.service.url} "
-        f"pid {stack.service_pid()}, dsn {stack.dsn} schema {SCHEMA}, token in {token_file}"
+        f"pids {stack.service_pids()}, dsn {stack.dsn} schema {SCHEMA}, token in {token_file}"
     )
     try:
         time.sleep(seconds)

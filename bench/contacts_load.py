@@ -82,19 +82,23 @@ def wait_for_other_attacks(what: str) -> None:
         time.sleep(5)
 
 
-def wait_until_idle(service_pid: int, postmaster_pid: int) -> None:
+def wait_until_idle(service_pids: list[int], postmaster_pid: int) -> None:
     """Before an attack: until the service and Postgres have worked off any backlog of the
     one before (vegeta gives up on a request after its timeout; the service does not)."""
     deadline = time.monotonic() + IDLE_TIMEOUT_SECONDS
     started = time.monotonic()
     while time.monotonic() < deadline:
-        before = process_cpu(service_pid) + postgres_cpu(postmaster_pid)
+        before = _busy(service_pids, postmaster_pid)
         time.sleep(0.5)
-        if process_cpu(service_pid) + postgres_cpu(postmaster_pid) - before < IDLE_CPU_SHARE / 2:
+        if _busy(service_pids, postmaster_pid) - before < IDLE_CPU_SHARE / 2:
             if time.monotonic() - started > 5:
                 log(f"the service was busy for {time.monotonic() - started:.0f} s more")
             return
     log(f"the service was still busy after {IDLE_TIMEOUT_SECONDS} s; going on")
+
+
+def _busy(service_pids: list[int], postmaster_pid: int) -> float:
+    return sum(process_cpu(pid) for pid in service_pids) + postgres_cpu(postmaster_pid)
 
 
 def load_average() -> str:
@@ -142,7 +146,7 @@ def attack(
     rate: int,
     seconds: float,
     workdir: Path,
-    pids: tuple[int, int],
+    pids: tuple[list[int], int],
 ) -> Attack:
     """`rate` requests/s for `seconds`, cycling through `targets`; every answer must be 200.
     `pids` are the service's and the postmaster's, for CPU per request."""

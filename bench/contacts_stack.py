@@ -18,7 +18,7 @@ from pathlib import Path
 import asyncpg
 from contacts_testing.infra import LocalKafka, LocalPostgres
 from contacts_testing.service_process import ServiceProcess
-from stack import log
+from stack import log, process_children
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-contacts")  # noqa: S108 - the bench's own
 PG_PORT = 25732
@@ -42,9 +42,10 @@ class Stack:
         pid_file = self.postgres.state_dir / "postgres" / "data" / "postmaster.pid"
         return int(pid_file.read_text().split()[0])
 
-    def service_pid(self) -> int:
+    def service_pids(self) -> list[int]:
+        """The service process and, with HTTP_WORKERS > 1, its worker processes."""
         assert self.service.process is not None
-        return self.service.process.pid
+        return [self.service.process.pid, *process_children(self.service.process.pid)]
 
 
 async def _execute(dsn: str, sql: str) -> None:

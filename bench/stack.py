@@ -51,7 +51,7 @@ class Stack:
     def service_pids(self) -> list[int]:
         """Each service process and, with HTTP_WORKERS > 1, its worker processes."""
         pids = [s.process.pid for s in self.services if s.process is not None]
-        return [*pids, *(child for pid in pids for child in _children(pid))]
+        return [*pids, *(child for pid in pids for child in process_children(pid))]
 
     def service_pid(self) -> int:
         return self.service_pids()[0]
@@ -90,7 +90,7 @@ def machine_lock(what: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _children(pid: int) -> list[int]:
+def process_children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
