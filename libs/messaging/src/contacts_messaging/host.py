@@ -245,6 +245,7 @@ def service_app(
         lifespan=lifespan,
         readiness=host.readiness,
         metrics_refresh=host.refresh_metrics,
+        max_in_flight=host.settings.http_max_in_flight,
     )
     app.state.host = host
     app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from contacts_servicekit.http_metrics import RequestMetricsMiddleware
+from contacts_servicekit.load_shedding import InFlightLimit
 from contacts_servicekit.logging import CorrelationIdMiddleware
 from contacts_servicekit.metrics_exposition import exposition
 
@@ -35,9 +36,13 @@ def create_app(
     lifespan: Lifespan,
     readiness: Readiness,
     metrics_refresh: MetricsRefresh | None = None,
+    max_in_flight: int | None = None,
 ) -> FastAPI:
-    """A FastAPI app with the platform's middleware and probes; services add their routers."""
+    """A FastAPI app with the platform's middleware and probes; services add their routers.
+    With `max_in_flight`, requests beyond that many in progress get 503 (load_shedding.py)."""
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    if max_in_flight is not None:
+        app.add_middleware(InFlightLimit, limit=max_in_flight)  # inside: shed ones are logged
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: times what the client waits for
     app.add_exception_handler(RequestValidationError, _invalid_request)

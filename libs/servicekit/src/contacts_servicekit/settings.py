@@ -154,6 +154,11 @@ class ServiceSettings(AuthSettings):
         le=64,
         description="HTTP_WORKERS: processes serving the port (each also runs the consumers)",
     )
+    http_max_in_flight: int = Field(
+        default=256,
+        ge=1,
+        description="HTTP_MAX_IN_FLIGHT: requests a process works on at once; more get 503",
+    )
     log_level: str = "INFO"
     log_format: LogFormat = "auto"
 
