@@ -9,7 +9,6 @@ is running, so that two benchmarks never share the two cores.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import subprocess
 import time
@@ -20,10 +19,8 @@ from pathlib import Path
 
 from loadgen import REQUEST_TIMEOUT, VEGETA, Result, Target, read_results, write_targets
 from measure import CpuSnapshot, Row, postgres_cpu, process_cpu, summarise
-from stack import log
+from stack import log, machine_lock
 
-LOCK_PATH = Path("/tmp/contacts-bench.lock")  # noqa: S108 - shared by the benches on purpose
-LOCK_WAIT_SECONDS = 1800
 OTHER_ATTACK_WAIT_SECONDS = 1800
 IDLE_CPU_SHARE = 0.1  # service + Postgres below 10 % of a core counts as idle
 IDLE_TIMEOUT_SECONDS = 300  # an overloaded attack leaves a backlog the service works off
@@ -31,27 +28,10 @@ IDLE_TIMEOUT_SECONDS = 300  # an overloaded attack leaves a backlog the service 
 
 @contextlib.contextmanager
 def bench_lock(what: str) -> Iterator[None]:
-    """Hold the machine-wide bench lock (waiting at most LOCK_WAIT_SECONDS)."""
-    with LOCK_PATH.open("a") as handle:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        told = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    held = f"{LOCK_PATH} still held after {LOCK_WAIT_SECONDS} s"
-                    raise RuntimeError(held) from None
-                if not told:
-                    log(f"{what}: waiting for {LOCK_PATH} (another benchmark holds it)")
-                    told = True
-                time.sleep(1)
-        try:
-            wait_for_other_attacks(what)
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Hold the machine-wide bench lock (stack.machine_lock), then wait for other attacks."""
+    with machine_lock(what):
+        wait_for_other_attacks(what)
+        yield
 
 
 def other_attacks() -> list[str]:
