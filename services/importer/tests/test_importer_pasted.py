@@ -5,7 +5,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from contacts_events import ContactAdded, ContactSource, topics
+from contacts_events import (
+    ContactAdded,
+    ContactSource,
+    InvitationChannel,
+    InvitationRefused,
+    topics,
+)
 from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
 from contacts_testing.kafka_reader import read_topic
@@ -112,3 +118,48 @@ async def test_another_users_import_is_404(importer):
         "/v1/imports/pasted", json={"text": " ,;\n"}, headers=bearer(owner.user_id)
     )
     assert (empty.status_code, empty.json()["error"]) == (422, "no_numbers")
+
+
+async def test_a_refused_invitation_shows_on_its_row_and_the_row_can_be_invited_again(importer):
+    owner = await importer.register("+33612348001", "Owner")
+    me = bearer(owner.user_id)
+    created = await importer.http.post(
+        "/v1/imports/pasted", json={"text": "0612348002, 0612348003"}, headers=me
+    )
+    job = await importer.finished(owner.user_id, created.json()["import_id"])
+    invitations = f"/v1/imports/{job['import_id']}/invitations"
+    assert (await importer.http.post(invitations, json={}, headers=me)).json()["requested"] == 2
+    request = await importer.pool.fetchrow(
+        "SELECT request_id, row_number, phone_e164 FROM invitation_requests"
+        " WHERE import_id = $1 AND row_number = 2",
+        uuid.UUID(job["import_id"]),
+    )
+    refused = InvitationRefused(
+        invitation_id=uuid.uuid4(), request_id=request["request_id"], inviter_id=owner.user_id,
+        import_id=uuid.UUID(job["import_id"]), row_number=2, channel=InvitationChannel.SMS,
+        phone_e164=request["phone_e164"], reason_code="country_not_allowed",
+        reason="Your company invites only numbers in BE.",
+    )  # fmt: skip
+    await importer.events.publish(refused, refused)  # twice: still one refusal
+
+    async def refusals():
+        page = await importer.http.get(f"{invitations}/refusals", headers=me)
+        assert page.status_code == 200, page.text
+        return page.json()
+
+    await importer.until(lambda: _has_items(refusals))
+    page = await refusals()
+    assert page["total"] == 1
+    assert [(r["row_number"], r["phone_e164"], r["reason_code"], r["reason"])
+            for r in page["items"]] == [(2, "+33612348003", "country_not_allowed",
+                                         "Your company invites only numbers in BE.")]  # fmt: skip
+    stranger = await importer.http.get(f"{invitations}/refusals", headers=bearer(uuid.uuid4()))
+    assert stranger.status_code == 404
+
+    again = await importer.http.post(invitations, json={}, headers=me)
+    assert again.json() == {"requested": 1, "skipped": 1}  # the refused row only
+    assert (await refusals()) == {"items": [], "total": 0, "next_after": None}
+
+
+async def _has_items(fetch):
+    return bool((await fetch())["items"])

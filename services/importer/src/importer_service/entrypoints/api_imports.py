@@ -16,7 +16,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from importer_service.adapters import imports_repository as imports
-from importer_service.adapters import projection
+from importer_service.adapters import projection, refusals
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.mapping import ColumnMapping
 from importer_service.entrypoints.schemas import (
@@ -26,6 +26,8 @@ from importer_service.entrypoints.schemas import (
     InvitationsView,
     InviteRows,
     PasteNumbers,
+    RefusalPage,
+    RefusalView,
     RowPage,
     RowView,
     UploadView,
@@ -163,6 +165,22 @@ async def invite(
             conn, outbox, caller.event_context(), caller.user_id, import_id, body.rows
         )
     return InvitationsView(requested=requested, skipped=skipped)
+
+
+@router.get("/{import_id}/invitations/refusals", response_model=RefusalPage)
+async def invitation_refusals(
+    import_id: UUID, request: Request, caller: CallerDep,
+    after: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> RefusalPage:  # fmt: skip
+    """The rows whose invitation the invitations service refused, and why (a number outside
+    the company's countries, a daily cap, a premium-rate number...). A refused row can be
+    invited again once that has changed."""
+    async with transaction(request) as conn:
+        await use_cases.owned(conn, caller.user_id, import_id)
+        found, total = await refusals.page(conn, import_id, after, limit + 1)
+    items = [RefusalView(**dict(r)) for r in found[:limit]]
+    more = len(found) > limit
+    return RefusalPage(items=items, total=total, next_after=items[-1].row_number if more else None)
 
 
 @router.get("/{import_id}/error-report.csv", response_class=StreamingResponse)

@@ -101,6 +101,20 @@ class RowPage(BaseModel):
     next_after: int | None = Field(description="Pass as `after` for the next page; null at the end")
 
 
+class RefusalView(BaseModel):
+    row_number: int
+    phone_e164: str | None
+    reason_code: str = Field(examples=["country_not_allowed", "inviter_daily_cap"])
+    reason: str = Field(description="Why, in a sentence for the inviter")
+    refused_at: datetime
+
+
+class RefusalPage(BaseModel):
+    items: list[RefusalView]
+    total: int = Field(description="Refused invitations of this import in all")
+    next_after: int | None = Field(description="Pass as `after` for the next page; null at the end")
+
+
 class InvitationsView(BaseModel):
     requested: int = Field(description="Invitations requested now")
     skipped: int = Field(description="Ready rows already invited before")

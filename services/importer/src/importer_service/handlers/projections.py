@@ -9,6 +9,7 @@ from contacts_events import (
     InvitationAccepted,
     InvitationCancelled,
     InvitationExpired,
+    InvitationRefused,
     InvitationSent,
     UserDeactivated,
     UserProfileChanged,
@@ -17,7 +18,7 @@ from contacts_events import (
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import Handler
 
-from importer_service.adapters import projection
+from importer_service.adapters import projection, refusals
 
 
 async def _user(event: CloudEvent, conn: asyncpg.Connection) -> None:
@@ -53,6 +54,11 @@ async def _invitation_closed(event: CloudEvent, conn: asyncpg.Connection) -> Non
     await projection.invitation_closed(conn, data.invitation_id)
 
 
+async def _invitation_refused(event: CloudEvent, conn: asyncpg.Connection) -> None:
+    assert isinstance(event.data, InvitationRefused)
+    await refusals.record(conn, event.data, event.time)
+
+
 PROJECTION_HANDLERS: dict[str, Handler] = {
     UserRegistered.name: _user,
     UserProfileChanged.name: _user,
@@ -63,4 +69,5 @@ PROJECTION_HANDLERS: dict[str, Handler] = {
     InvitationAccepted.name: _invitation_closed,
     InvitationCancelled.name: _invitation_closed,
     InvitationExpired.name: _invitation_closed,
+    InvitationRefused.name: _invitation_refused,
 }

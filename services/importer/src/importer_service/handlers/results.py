@@ -11,6 +11,7 @@ from contacts_events import EventContext, InvitationChannel, InvitationRequested
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import Conflict
 
+from importer_service.adapters import refusals
 from importer_service.adapters.sources.report import write_csv
 from importer_service.domain.model import ImportStatus, row_name
 from importer_service.handlers.imports import owned
@@ -58,6 +59,7 @@ async def invite(
         if q in fresh
     ]  # fmt: skip
     await outbox.add(conn, events, context)
+    await refusals.forget(conn, import_id, [e.row_number for e in events if e.row_number])
     return len(events), len(requests) - len(events)
 
 
