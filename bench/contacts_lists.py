@@ -36,7 +36,7 @@ from contacts_stack import SCHEMA, STATE_DIR, Stack, running_stack
 from contacts_testing.infra import REPO_ROOT
 from loadgen import Target, ensure_vegeta
 from measure import Row, print_table
-from stack import log, terminate_as_interrupt
+from stack import log, machine_lock, terminate_as_interrupt
 
 TARGET_P99_MS = 25.0
 TARGET_RATE = 500
@@ -281,7 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     env = service_env(args.env)
     started = time.monotonic()
     try:
-        with terminate_as_interrupt(), running_stack(env) as stack:
+        with (
+            terminate_as_interrupt(),
+            machine_lock("contacts bench"),  # for the whole run: other work waits, not it
+            running_stack(env) as stack,
+        ):
             prep = prepare(stack, args)
             owner = prep.owner
             with bench_lock("EXPLAIN ANALYZE and SQL floor"):

@@ -84,15 +84,29 @@ def _lock_within(handle: IO[str], seconds: float, what: str) -> None:
         signal.signal(signal.SIGALRM, previous)
 
 
+_held = 0  # machine_lock is re-entrant within the process
+
+
 @contextlib.contextmanager
 def machine_lock(what: str) -> Iterator[None]:
     """The machine-wide bench lock (flock on LOCK_PATH, as flock(1) takes it): one benchmark
-    at a time on these two cores."""
-    with LOCK_PATH.open("a") as handle:
-        _lock_within(handle, LOCK_WAIT_SECONDS, what)
+    at a time on these two cores. Re-entrant: a bench may hold it for its whole run while
+    its parts take it too."""
+    global _held
+    if _held:
+        _held += 1
         try:
             yield
         finally:
+            _held -= 1
+        return
+    with LOCK_PATH.open("a") as handle:
+        _lock_within(handle, LOCK_WAIT_SECONDS, what)
+        _held = 1
+        try:
+            yield
+        finally:
+            _held = 0
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
