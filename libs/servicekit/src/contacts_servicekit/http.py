@@ -12,6 +12,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from contacts_servicekit.body_limit import (
+    DEFAULT_MAX_BODY_BYTES,
+    BodySizeLimitMiddleware,
+    BodyTooLarge,
+    body_too_large_handler,
+)
 from contacts_servicekit.http_metrics import RequestMetricsMiddleware
 from contacts_servicekit.logging import CorrelationIdMiddleware
 from contacts_servicekit.metrics_exposition import exposition
@@ -35,12 +41,20 @@ def create_app(
     lifespan: Lifespan,
     readiness: Readiness,
     metrics_refresh: MetricsRefresh | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_upload_bytes: int | None = None,
 ) -> FastAPI:
-    """A FastAPI app with the platform's middleware and probes; services add their routers."""
+    """A FastAPI app with the platform's middleware and probes; services add their routers.
+
+    Request bodies are bounded: `max_body_bytes`, or `max_upload_bytes` for multipart uploads
+    (413 `body_too_large` above)."""
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes,
+                       max_upload_bytes=max_upload_bytes)  # fmt: skip
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: times what the client waits for
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(BodyTooLarge, body_too_large_handler)
 
     @app.get("/health", tags=["probes"], summary="Liveness: the process serves requests")
     async def health() -> dict[str, str]:
