@@ -16,6 +16,12 @@ class ImporterSettings(ServiceSettings):
         ge=1024,
         description="HTTP_MAX_BODY_BYTES: a JSON body (pasted numbers: up to 2,000,000 characters)",
     )
+    phone_match_burst: int = Field(
+        default=1_048_576, ge=1, description="PHONE_MATCH_BURST: numbers a user may match at once"
+    )
+    phone_match_per_hour: float = Field(
+        default=1_048_576, gt=0, description="PHONE_MATCH_PER_HOUR: numbers regained per hour"
+    )
     import_chunk_rows: int = Field(default=10_000, ge=1, description="IMPORT_CHUNK_ROWS")
     fallback_region: str = Field(
         default="GB",
