@@ -96,25 +96,25 @@ async def test_phone_matching_sent_at_once_to_two_instances_spends_one_quota(imp
 
 
 async def test_a_list_over_the_quota_cannot_start_and_stays_ready_to_start(importers):
-    owner, me = uuid.uuid4(), bearer(uuid.uuid4())
-    me = bearer(owner)
-    first = await importers[0].http.post("/v1/imports/pasted", json={"text": ",".join(
-        new_mobile() for _ in range(8))}, headers=me)  # fmt: skip
-    assert first.status_code == 201
+    me = bearer(uuid.uuid4())
+    eight = ",".join(new_mobile() for _ in range(8))
+    assert (
+        await importers[0].http.post("/v1/imports/pasted", json={"text": eight}, headers=me)
+    ).status_code == 201
     rows = "Mobile\n" + "\n".join(new_mobile() for _ in range(3)) + "\n"
-    uploaded = (await importers[1].post("/v1/imports/files", files={"file": ("l.csv", rows.encode())},
-                                        headers=me)).json()  # fmt: skip
-    path = f"/v1/imports/{uploaded['import_id']}"
+    uploaded = await importers[1].post(
+        "/v1/imports/files", files={"file": ("l.csv", rows.encode())}, headers=me
+    )
+    path = f"/v1/imports/{uploaded.json()['import_id']}"
     await importers[1].put(f"{path}/mapping", json={"phone": "Mobile"}, headers=me)
-    await importers[0].until(
-        lambda: importers[0].http.get(path, headers=me), seconds=30
-    )  # the service answers; now wait for the rows to be read
-    for _ in range(300):
-        if (await importers[0].http.get(path, headers=me)).json()["status"] == "extracted":
-            break
-        await asyncio.sleep(0.1)
+
+    async def extracted() -> bool:
+        return bool((await importers[0].http.get(path, headers=me)).json()["status"] == "extracted")
+
+    await importers[0].until(extracted)
     refused = await importers[0].http.post(f"{path}/start", headers=me)
     assert refused.status_code == 429, refused.text  # 3 rows, 2 left
+    assert refused.json()["error"] == "rate_limited"
     assert (await importers[1].get(path, headers=me)).json()["status"] == "extracted"
 
 
