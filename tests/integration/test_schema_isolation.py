@@ -64,3 +64,26 @@ async def test_a_service_role_cannot_read_tables_of_another_schema_even_by_name(
         await owner.execute("DROP TABLE IF EXISTS secret_probe")
         await owner.close()
         await intruder.close()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_a_service_role_cannot_become_another_or_reach_around_its_schema(
+    bootstrapped: str, service: str
+) -> None:
+    conn = await asyncpg.connect(as_role(bootstrapped, f"{service}_svc"))
+    try:
+        for other in SERVICES:
+            if other == service:
+                continue
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute(f"SET ROLE {other}_svc")
+            with pytest.raises((asyncpg.InsufficientPrivilegeError, asyncpg.UndefinedTableError)):
+                await conn.execute(f'SET search_path = "{other}"; SELECT * FROM outbox')
+            await conn.execute(f'SET search_path = "{service}"')
+        for forbidden in ("CREATE SCHEMA intruder", "CREATE ROLE intruder", "SET ROLE postgres",
+                          "ALTER ROLE CURRENT_USER SUPERUSER",
+                          "COPY (SELECT 1) TO PROGRAM 'true'"):  # fmt: skip
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute(forbidden)
+    finally:
+        await conn.close()

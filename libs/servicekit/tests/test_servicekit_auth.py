@@ -18,6 +18,7 @@ from contacts_servicekit.auth import (
     mint_token,
     principal_dependency,
 )
+from contacts_servicekit.errors import install_error_handlers
 from contacts_servicekit.settings import AuthSettings
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -225,6 +226,7 @@ CurrentPrincipal = Annotated[Principal, Depends(principal_dependency(hs256_verif
 
 def api_client() -> AsyncClient:
     app = FastAPI()
+    install_error_handlers(app)
 
     @app.get("/me")
     async def me(principal: CurrentPrincipal) -> dict[str, str]:
@@ -248,7 +250,11 @@ async def test_dependency_answers_401_with_the_reason_for_a_bad_token() -> None:
         response = await client.get("/me", headers={"Authorization": f"Bearer {expired}"})
 
     assert response.status_code == 401
-    assert response.json() == {"detail": {"error": "invalid_token", "reason": "token expired"}}
+    assert response.json() == {
+        "error": "invalid_token",
+        "message": "token expired",
+        "field": "Authorization",
+    }
     assert response.headers["WWW-Authenticate"] == (
         'Bearer error="invalid_token", error_description="token expired"'
     )
@@ -260,9 +266,10 @@ async def test_dependency_answers_401_without_a_bearer_token(headers: dict[str, 
         response = await client.get("/me", headers=headers)
 
     assert response.status_code == 401
-    assert response.json()["detail"] == {
+    assert response.json() == {
         "error": "missing_token",
-        "reason": "missing 'Authorization: Bearer <token>' header",
+        "message": "missing 'Authorization: Bearer <token>' header",
+        "field": "Authorization",
     }
     assert response.headers["WWW-Authenticate"] == "Bearer"
 

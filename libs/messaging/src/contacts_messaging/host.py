@@ -246,6 +246,8 @@ def service_app(
         readiness=host.readiness,
         metrics_refresh=host.refresh_metrics,
         max_in_flight=host.settings.http_max_in_flight,
+        max_body_bytes=host.settings.http_max_body_bytes,
+        max_upload_bytes=host.settings.http_max_upload_bytes,
     )
     app.state.host = host
     app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))

@@ -23,6 +23,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi import HTTPException, Security
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .settings import AuthSettings
@@ -192,16 +193,26 @@ def _principal_from(claims: dict[str, Any]) -> Principal:
     return Principal(user_id, tenant, company, frozenset(roles))
 
 
-def _unauthorized(error: str, reason: str) -> HTTPException:
-    description = reason.replace("\\", "/").replace('"', "'")
-    challenge = f'Bearer error="{error}", error_description="{description}"'
-    if error == "missing_token":
-        challenge = "Bearer"  # RFC 6750 section 3.1: no error code when no credentials came
-    return HTTPException(
-        status_code=401,
-        detail={"error": error, "reason": reason},
-        headers={"WWW-Authenticate": challenge},
-    )
+class Unauthorized(HTTPException):
+    """401 with an RFC 6750 challenge; :func:`unauthorized_response` writes it in the platform's
+    error shape (``{"error", "message", "field"}``) where the service installs that handler."""
+
+    def __init__(self, error: str, reason: str) -> None:
+        description = reason.replace("\\", "/").replace('"', "'")
+        challenge = f'Bearer error="{error}", error_description="{description}"'
+        if error == "missing_token":
+            challenge = "Bearer"  # RFC 6750 section 3.1: no error code when no credentials came
+        super().__init__(
+            status_code=401,
+            detail={"error": error, "reason": reason},
+            headers={"WWW-Authenticate": challenge},
+        )
+        self.error, self.reason = error, reason
+
+
+def unauthorized_response(error: Unauthorized) -> JSONResponse:
+    body = {"error": error.error, "message": error.reason, "field": "Authorization"}
+    return JSONResponse(body, status_code=401, headers=error.headers)
 
 
 def principal_dependency(
@@ -218,13 +229,13 @@ def principal_dependency(
         credentials: HTTPAuthorizationCredentials | None = Security(bearer),  # noqa: B008
     ) -> Principal:
         if credentials is None or not credentials.credentials:
-            raise _unauthorized("missing_token", "missing 'Authorization: Bearer <token>' header")
+            raise Unauthorized("missing_token", "missing 'Authorization: Bearer <token>' header")
         try:
             if verifier.fetches_keys:
                 return await anyio.to_thread.run_sync(verifier.verify, credentials.credentials)
             return verifier.verify(credentials.credentials)
         except InvalidToken as error:
-            raise _unauthorized("invalid_token", error.reason) from None
+            raise Unauthorized("invalid_token", error.reason) from None
 
     return current_principal
 

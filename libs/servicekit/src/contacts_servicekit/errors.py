@@ -8,6 +8,9 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from contacts_servicekit.auth import Unauthorized, unauthorized_response
 
 
 class ApiError(Exception):
@@ -63,9 +66,35 @@ def error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(body, status_code=error.status, headers=headers)
 
 
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+def http_error_response(error: HTTPException) -> JSONResponse:
+    """Starlette's and FastAPI's own errors (unknown route, wrong method) in the platform's
+    shape. Their 400s all mean a body that could not be read (not UTF-8, broken multipart):
+    a 422 on the body, like any other invalid request."""
+    if error.status_code == 400:
+        unreadable = {"error": "invalid_body", "field": "body",
+                      "message": f"The request body could not be read: {error.detail}."}  # fmt: skip
+        return JSONResponse(unreadable, status_code=422)
+    code = _HTTP_CODES.get(error.status_code, "http_error")
+    body = {"error": code, "message": str(error.detail), "field": None}
+    return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def api_error(_: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ApiError)
         return error_response(error)
 
+    async def unauthorized(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, Unauthorized)
+        return unauthorized_response(error)
+
+    async def http_error(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, HTTPException)
+        return http_error_response(error)
+
+    app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(Unauthorized, unauthorized)

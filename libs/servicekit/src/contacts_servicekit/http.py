@@ -12,6 +12,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from contacts_servicekit.body_limit import (
+    DEFAULT_MAX_BODY_BYTES,
+    BodySizeLimitMiddleware,
+    BodyTooLarge,
+    body_too_large_handler,
+)
 from contacts_servicekit.http_metrics import RequestMetricsMiddleware
 from contacts_servicekit.load_shedding import InFlightLimit
 from contacts_servicekit.logging import CorrelationIdMiddleware
@@ -37,15 +43,23 @@ def create_app(
     readiness: Readiness,
     metrics_refresh: MetricsRefresh | None = None,
     max_in_flight: int | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_upload_bytes: int | None = None,
 ) -> FastAPI:
     """A FastAPI app with the platform's middleware and probes; services add their routers.
-    With `max_in_flight`, requests beyond that many in progress get 503 (load_shedding.py)."""
+
+    Request bodies are bounded: `max_body_bytes`, or `max_upload_bytes` for multipart uploads
+    (413 `body_too_large` above). With `max_in_flight`, requests beyond that many in progress
+    get 503 (load_shedding.py)."""
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes,
+                       max_upload_bytes=max_upload_bytes)  # fmt: skip
     if max_in_flight is not None:
         app.add_middleware(InFlightLimit, limit=max_in_flight)  # inside: shed ones are logged
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: times what the client waits for
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(BodyTooLarge, body_too_large_handler)
 
     @app.get("/health", tags=["probes"], summary="Liveness: the process serves requests")
     async def health() -> dict[str, str]:

@@ -159,8 +159,18 @@ class ServiceSettings(AuthSettings):
         ge=1,
         description="HTTP_MAX_IN_FLIGHT: requests a process works on at once; more get 503",
     )
+    http_max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="HTTP_MAX_BODY_BYTES: largest request body (413 above)",
+    )
     log_level: str = "INFO"
     log_format: LogFormat = "auto"
+
+    @property
+    def http_max_upload_bytes(self) -> int:
+        """Largest multipart upload; a service that takes files allows more."""
+        return self.http_max_body_bytes
 
     # Subclasses redeclare service_name and http_port, which drops Field() constraints: so these
     # checks are validators, which apply by field name.

@@ -11,11 +11,27 @@ class ImporterSettings(ServiceSettings):
     http_port: int = 8003
     import_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1, description="IMPORT_MAX_BYTES")
     import_max_rows: int = Field(default=1_048_576, ge=1, description="IMPORT_MAX_ROWS")
+    http_max_body_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="HTTP_MAX_BODY_BYTES: a JSON body (pasted numbers: up to 2,000,000 characters)",
+    )
+    phone_match_burst: int = Field(
+        default=1_048_576, ge=1, description="PHONE_MATCH_BURST: numbers a user may match at once"
+    )
+    phone_match_per_hour: float = Field(
+        default=1_048_576, gt=0, description="PHONE_MATCH_PER_HOUR: numbers regained per hour"
+    )
     import_chunk_rows: int = Field(default=10_000, ge=1, description="IMPORT_CHUNK_ROWS")
     fallback_region: str = Field(
         default="GB",
         description="FALLBACK_REGION: when neither the request nor the user's number says",
     )
+
+    @property
+    def http_max_upload_bytes(self) -> int:
+        """An upload may carry the largest file plus its multipart framing."""
+        return self.import_max_bytes + 64 * 1024
 
     @field_validator("fallback_region")
     @classmethod

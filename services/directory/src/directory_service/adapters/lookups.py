@@ -26,7 +26,8 @@ WITH {BUCKET}, profile AS (
     LEFT JOIN companies co ON co.company_id = coalesce(m.company_id, p.company_id)
     WHERE c.connect_id = $5 AND (u.user_id IS NOT NULL OR p.contact_point_id IS NOT NULL)
 )
-SELECT bucket.available, profile.* FROM bucket LEFT JOIN profile ON true
+SELECT bucket.available, (SELECT counted FROM spend) AS counted, profile.*
+FROM bucket LEFT JOIN profile ON true
 """
 
 
@@ -36,6 +37,8 @@ async def look_up(
     """Whether `subject` may look up now and, if anyone has `connect_id`, their profile."""
     async with pool.acquire() as conn:
         row = await conn.fetchrow(_LOOK_UP, *limit.arguments(subject), connect_id)
+        if row is not None and row["counted"] is None:  # lost the race to create the bucket
+            row = await conn.fetchrow(_LOOK_UP, *limit.arguments(subject), connect_id)
     assert row is not None  # the bucket always yields its one row
     decision = Decision.of(row["available"], limit)
     if row["connect_id"] is None:

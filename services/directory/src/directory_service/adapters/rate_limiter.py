@@ -15,21 +15,28 @@ import math
 from dataclasses import dataclass
 
 # $1 subject, $2 action, $3 burst, $4 refill per second; `bucket.available` is the balance
-# before this statement took its token (the token is taken only when available >= 1).
+# before this statement took its token (the token is taken only when available >= 1);
+# select `(SELECT counted FROM spend)`: NULL means the statement lost the race to create the row.
 BUCKET = """
 bucket AS (
     SELECT least($3::float8, coalesce(
         (SELECT tokens + extract(epoch FROM clock_timestamp() - updated_at) * $4::float8
          FROM rate_limits WHERE subject = $1 AND action = $2 FOR UPDATE),
-        $3::float8)) AS available
+        $3::float8)) AS available,
+        EXISTS (SELECT FROM rate_limits WHERE subject = $1 AND action = $2) AS existed
 ), spend AS (
     INSERT INTO rate_limits (subject, action, tokens, updated_at)
     SELECT $1, $2, CASE WHEN available >= 1 THEN available - 1 ELSE available END, clock_timestamp()
     FROM bucket
     ON CONFLICT (subject, action)
     DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at
+    WHERE (SELECT existed FROM bucket)
+    RETURNING true AS counted
 )
 """
+# A subject's first two requests at once both find no row: the second one's insert then
+# conflicts, and `spend` writes nothing rather than overwrite the first one's spending, so
+# `counted` is NULL and the caller runs the statement again (now the row exists and is locked).
 
 
 @dataclass(frozen=True)

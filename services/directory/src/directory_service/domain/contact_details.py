@@ -23,6 +23,10 @@ def mobile_e164(raw: str, field: str = "phone") -> str:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
         raise Invalid("phone_unparseable", "This is not a phone number.", field) from None
+    if number.extension:
+        raise Invalid("phone_has_extension", "A mobile number has no extension.", field)
+    if any(c.isalpha() for c in text):  # phonenumbers would read O as 0, l as 1, ABC as 2
+        raise Invalid("phone_unparseable", "A phone number has digits only, no letters.", field)
     if not phonenumbers.is_valid_number(number):
         raise Invalid(
             "phone_invalid", "This number does not exist in its country's numbering plan.", field

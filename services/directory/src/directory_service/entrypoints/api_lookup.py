@@ -26,6 +26,7 @@ async def get_lookup_limit(request: Request) -> Limit:
     "/{connect_id}",
     response_model=PublicProfileView,
     responses={
+        401: {"model": ErrorView, "description": "no valid bearer token"},
         404: {"model": ErrorView, "description": "no user or contact point has this ConnectID"},
         422: {"model": ErrorView, "description": "not a ConnectID (checked before any look-up)"},
         429: {"model": ErrorView, "description": "too many look-ups; see Retry-After"},

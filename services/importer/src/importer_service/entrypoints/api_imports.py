@@ -6,19 +6,21 @@ from __future__ import annotations
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import phonenumbers
 from contacts_messaging.api import CallerDep, HostDep, OutboxDep, transaction
-from contacts_servicekit.errors import ERROR_RESPONSES, ApiError, Invalid
+from contacts_servicekit.errors import ERROR_RESPONSES, ApiError, ErrorView, Invalid
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters import projection, refusals
+from importer_service.adapters.match_quota import MatchQuota
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.mapping import ColumnMapping
+from importer_service.domain.model import ImportStatus
 from importer_service.entrypoints.schemas import (
     MAPPED_FIELDS,
     ColumnChoice,
@@ -48,11 +50,20 @@ def _settings(request: Request) -> ImporterSettings:
     return settings
 
 
+def _quota(settings: ImporterSettings) -> MatchQuota:
+    return MatchQuota(settings.phone_match_burst, settings.phone_match_per_hour)
+
+
 def _limits(settings: ImporterSettings) -> SourceLimits:
     return SourceLimits(max_bytes=settings.import_max_bytes, max_rows=settings.import_max_rows)
 
 
-@router.post("/pasted", status_code=201, response_model=ImportView)
+_QUOTA: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorView, "description": "over the phone-matching quota; see Retry-After"}
+}
+
+
+@router.post("/pasted", status_code=201, response_model=ImportView, responses=_QUOTA)
 async def paste(
     body: PasteNumbers, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> ImportView:
@@ -65,6 +76,7 @@ async def paste(
             conn, outbox, caller.event_context(), caller.user_id, body.text, region,
             _limits(settings), settings.import_chunk_rows,
         )  # fmt: skip
+        await _quota(settings).spend(conn, caller.user_id, job.total_rows or 0)
     return ImportView.of(job)
 
 
@@ -138,20 +150,21 @@ async def rows(
     return RowPage(items=items, next_after=items[-1].row_number if len(found) > limit else None)
 
 
-@router.post("/{import_id}/start", response_model=ImportView)
+@router.post("/{import_id}/start", response_model=ImportView, responses=_QUOTA)
 async def start(
     import_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> ImportView:
-    """ "Import contacts": give every row its status (idempotent)."""
+    """ "Import contacts": give every row its status (idempotent). Matching the numbers
+    spends the caller's quota (429 over it; the import can be started again later)."""
+    settings = _settings(request)
     async with transaction(request) as conn:
+        ready = await use_cases.owned(conn, caller.user_id, import_id, for_update=True)
+        if ready.status is ImportStatus.EXTRACTED:
+            await _quota(settings).spend(conn, caller.user_id, ready.total_rows or 0)
         job = await use_cases.start(
-            conn,
-            outbox,
-            caller.event_context(),
-            caller.user_id,
-            import_id,
-            _settings(request).import_chunk_rows,
-        )
+            conn, outbox, caller.event_context(), caller.user_id, import_id,
+            settings.import_chunk_rows,
+        )  # fmt: skip
     return ImportView.of(job)
 
 

@@ -72,6 +72,10 @@ def checked_phone(phone: str) -> str:
         raise Invalid(
             "phone_unparseable", "Give the number in international form (+33...).", "phone"
         ) from None
+    if number.extension:
+        raise Invalid("phone_has_extension", "A mobile number has no extension.", "phone")
+    if any(c.isalpha() for c in phone):  # phonenumbers would read O as 0, l as 1, ABC as 2
+        raise Invalid("phone_unparseable", "A phone number has digits only, no letters.", "phone")
     if not phonenumbers.is_valid_number(number):
         raise Invalid("phone_invalid", "This phone number does not exist.", "phone")
     refused = _REFUSED_TYPES.get(phonenumbers.number_type(number))

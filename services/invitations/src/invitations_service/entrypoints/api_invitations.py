@@ -75,6 +75,8 @@ async def create(
         raise Invalid("phone_required", "An SMS invitation needs a phone number.", "phone")
     if body.channel == "email" and not body.email:
         raise Invalid("email_required", "An email invitation needs an email address.", "email")
+    if body.name is not None and any(ord(c) < 32 or c == "\x7f" for c in body.name):
+        raise Invalid("name_control_characters", "The name contains control characters.", "name")
     request_id = (
         uuid.uuid5(_NAMESPACE, f"{caller.user_id}:{idempotency_key}")
         if idempotency_key

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contacts_messaging.api import HostDep, transaction
-from contacts_servicekit.errors import Invalid, NotAllowed
+from contacts_servicekit.errors import ErrorView, Invalid, NotAllowed
 from fastapi import APIRouter, Request, Response
 
 from invitations_service.adapters.channels.sms_callback import (
@@ -16,7 +16,14 @@ from invitations_service.handlers.delivery_status import record_status
 router = APIRouter(prefix="/v1/sms", tags=["provider callbacks"])
 
 
-@router.post("/status", status_code=204)
+@router.post(
+    "/status",
+    status_code=204,
+    responses={
+        403: {"model": ErrorView, "description": "not signed by the SMS provider"},
+        422: {"model": ErrorView, "description": "signed, but not a status callback"},
+    },
+)
 async def status_callback(request: Request, host: HostDep) -> Response:
     """Delivery status of one SMS, posted by the provider (form-encoded, `X-Twilio-Signature`
     signed with the account's auth token; anything unsigned is refused)."""

@@ -1,0 +1,84 @@
+"""A bound on request bodies, so no client can make a service read (or spool) without end.
+
+A declared `Content-Length` over the limit is answered 413 before a byte of the body is read;
+a chunked body is counted as it arrives and refused as soon as it passes the limit. Uploads
+(`multipart/form-data`) have a bound of their own, since a service that takes files (the
+importer) allows far larger ones than a JSON body ever needs.
+"""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while the body is read; an HTTPException, so FastAPI lets it through unchanged."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(status_code=413)
+        self.limit = limit
+
+
+def body_too_large_response(limit: int) -> JSONResponse:
+    body = {
+        "error": "body_too_large",
+        "message": f"The request body is larger than the {limit:,} bytes this endpoint accepts.",
+        "field": "body",
+    }
+    return JSONResponse(body, status_code=413)
+
+
+async def body_too_large_handler(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, BodyTooLarge)
+    return body_too_large_response(error.limit)
+
+
+class BodySizeLimitMiddleware:
+    """Pure ASGI middleware: at most `max_bytes` of body, `max_upload_bytes` for multipart."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes or max_bytes
+
+    def limit_for(self, scope: Scope) -> int:
+        for name, value in scope.get("headers", ()):
+            if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
+                return self.max_upload_bytes
+        return self.max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope)
+        declared = _declared_length(scope)
+        if declared is not None and declared > limit:
+            await body_too_large_response(limit)(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

@@ -1,0 +1,46 @@
+"""The four services as real processes at once (each with its own schema and Kafka namespace),
+for suites that visit every service: security, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+from contacts_testing.running_service import RunningService, running_service
+
+SERVICES = ("directory", "contacts", "importer", "invitations")
+
+
+@asynccontextmanager
+async def running_services(
+    admin_url: str,
+    bootstrap: str,
+    folder: Path,
+    env: Mapping[str, Mapping[str, str]] | None = None,
+) -> AsyncIterator[dict[str, RunningService]]:
+    """Start every service in parallel (`env[name]` adds to a service's environment)."""
+    env = env or {}
+    async with AsyncExitStack() as stack:
+        started = await asyncio.gather(
+            *(
+                stack.enter_async_context(
+                    running_service(name, admin_url, bootstrap, folder, **env.get(name, {}))
+                )
+                for name in SERVICES
+            )
+        )
+        yield dict(zip(SERVICES, started, strict=True))
+
+
+def operations(openapi: Mapping[str, object]) -> set[tuple[str, str]]:
+    """Every (METHOD, path template) an OpenAPI document describes, probes aside."""
+    paths = openapi["paths"]
+    assert isinstance(paths, dict)
+    return {
+        (method.upper(), path)
+        for path, item in paths.items()
+        for method in item
+        if path not in ("/health", "/ready")
+    }

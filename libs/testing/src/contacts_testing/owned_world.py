@@ -1,0 +1,118 @@
+"""One user's data in every service (a profile, a company with a contact point, a contact, an
+import, an invitation), made through the services' own APIs and events, for tests that check
+another user can neither reach nor change it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from contacts_events import UserRegistered
+
+from contacts_testing.auth import bearer
+from contacts_testing.running_service import RunningService
+
+STAFF = bearer("platform-backend", "service")
+
+
+def new_mobile() -> str:
+    """A fresh valid UK mobile number."""
+    return f"+447400{uuid.uuid4().int % 1_000_000:06d}"
+
+
+@dataclass
+class OwnedWorld:
+    """What `owner` has, by id; `secrets` are strings no one else may ever be shown."""
+
+    owner: uuid.UUID
+    phone: str
+    email: str
+    connect_id: str
+    company_id: str = ""
+    contact_point_id: str = ""
+    contact_id: str = ""
+    import_id: str = ""
+    invitation_id: str = ""
+    invitee_phone: str = ""
+    extra_secrets: list[str] = field(default_factory=list)
+
+    @property
+    def secrets(self) -> list[str]:
+        return [str(self.owner), self.phone, self.email, self.company_id, self.contact_point_id,
+                self.contact_id, self.import_id, self.invitation_id, *self.extra_secrets]  # fmt: skip
+
+    @property
+    def ids(self) -> dict[str, str]:
+        """What a path template's placeholders are filled with."""
+        return {
+            "user_id": str(self.owner), "connect_id": self.connect_id,
+            "company_id": self.company_id, "contact_point_id": self.contact_point_id,
+            "contact_id": self.contact_id, "import_id": self.import_id,
+            "invitation_id": self.invitation_id,
+        }  # fmt: skip
+
+
+async def register_user(directory: RunningService, name: str) -> dict[str, str]:
+    """A user registered through the directory's API (as the platform back-end does)."""
+    body = {
+        "display_name": name,
+        "phone": new_mobile(),
+        "email": f"{uuid.uuid4().hex[:12]}@example.com",
+    }
+    response = await directory.http.post("/v1/users", json=body, headers=STAFF)
+    assert response.status_code == 201, response.text
+    user: dict[str, str] = response.json()
+    return user
+
+
+async def known_to_contacts(contacts: RunningService, user: dict[str, str]) -> None:
+    """The contacts service's projection learns of `user` (the directory's event, published)."""
+    event = UserRegistered(
+        user_id=uuid.UUID(user["user_id"]), connect_id=user["connect_id"].replace("-", ""),
+        display_name=user["display_name"], phone_e164=user["phone"],
+    )  # fmt: skip
+    await contacts.events.publish(event)
+    query = "SELECT true FROM directory_users WHERE user_id = $1"
+    await contacts.until(lambda: contacts.pool.fetchval(query, event.user_id))
+
+
+async def build_world(services: dict[str, RunningService], name: str) -> OwnedWorld:
+    """`name` registers, runs a company, adds a contact, imports and invites."""
+    directory, contacts = services["directory"], services["contacts"]
+    importer, invitations = services["importer"], services["invitations"]
+    user = await register_user(directory, name)
+    world = OwnedWorld(uuid.UUID(user["user_id"]), user["phone"], user["email"], user["connect_id"])
+    me = bearer(world.owner)
+
+    company = await directory.http.post(
+        "/v1/companies", json={"name": f"{name} Ltd"}, headers=STAFF
+    )
+    world.company_id = company.json()["company_id"]
+    joined = await directory.http.post(f"/v1/companies/{world.company_id}/members",
+                                       json={"user_id": user["user_id"], "role": "admin"}, headers=STAFF)  # fmt: skip
+    assert joined.status_code == 204, joined.text
+    point = await directory.http.post(f"/v1/companies/{world.company_id}/contact-points",
+                                      json={"display_name": f"{name} reception"}, headers=me)  # fmt: skip
+    world.contact_point_id = point.json()["contact_point_id"]
+
+    friend = await register_user(directory, f"{name}'s friend")
+    await known_to_contacts(contacts, user)
+    await known_to_contacts(contacts, friend)
+    added = await contacts.http.post(
+        "/v1/contacts", json={"connect_id": friend["connect_id"]}, headers=me
+    )
+    assert added.status_code == 201, added.text
+    world.contact_id = added.json()["contact_id"]
+
+    pasted = await importer.http.post("/v1/imports/pasted",
+                                      json={"text": f"{new_mobile()}, 06 12 34 56 78", "default_region": "FR"}, headers=me)  # fmt: skip
+    assert pasted.status_code == 201, pasted.text
+    world.import_id = pasted.json()["import_id"]
+
+    world.invitee_phone = new_mobile()
+    invited = await invitations.http.post(
+        "/v1/invitations", json={"phone": world.invitee_phone}, headers=me
+    )
+    assert invited.status_code == 201, invited.text
+    world.invitation_id = invited.json()["invitation_id"]
+    return world
