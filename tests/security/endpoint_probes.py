@@ -59,12 +59,16 @@ PROBES: dict[str, dict[tuple[str, str], Probe]] = {
         ("POST", "/v1/imports/{import_id}/start"): Probe(404, "import_not_found"),
         ("POST", "/v1/imports/{import_id}/invitations"): Probe(404, "import_not_found", json={}),
         ("GET", "/v1/imports/{import_id}/error-report.csv"): Probe(404, "import_not_found"),
+        ("GET", "/v1/imports/{import_id}/invitations/refusals"): Probe(404, "import_not_found"),
     },
     "invitations": {
         ("POST", "/v1/invitations"): Probe(201, json={"phone": "{invitee_phone}"}),  # a new one, the intruder's own
         ("GET", "/v1/invitations"): Probe(200),
         ("POST", "/v1/invitations/{invitation_id}/resend"): Probe(404, "invitation_not_found"),
         ("DELETE", "/v1/invitations/{invitation_id}"): Probe(404, "invitation_not_found"),
+        ("GET", "/v1/tenants/{tenant_id}/destination-countries"): Probe(404, "tenant_not_found"),
+        ("PUT", "/v1/tenants/{tenant_id}/destination-countries"): Probe(404, "tenant_not_found", json={"countries": ["FR"]}),
+        ("DELETE", "/v1/tenants/{tenant_id}/destination-countries"): Probe(404, "tenant_not_found"),
         ("POST", "/v1/sms/status"): Probe(403, "bad_signature", data={"MessageSid": "SM1", "MessageStatus": "failed"}, jwt=False),
     },
 }  # fmt: skip

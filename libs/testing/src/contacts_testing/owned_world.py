@@ -46,7 +46,8 @@ class OwnedWorld:
         """What a path template's placeholders are filled with."""
         return {
             "user_id": str(self.owner), "connect_id": self.connect_id,
-            "company_id": self.company_id, "contact_point_id": self.contact_point_id,
+            "company_id": self.company_id, "tenant_id": self.company_id,
+            "contact_point_id": self.contact_point_id,
             "contact_id": self.contact_id, "import_id": self.import_id,
             "invitation_id": self.invitation_id,
         }  # fmt: skip
