@@ -33,7 +33,9 @@ def build_app(settings: ImporterSettings) -> FastAPI:
             (WORK_TOPIC,),
             work_handlers(host.outbox, settings.import_chunk_rows),
             events=work_items,
-            max_records=2,  # a work item is up to a chunk of rows: commit each step soon
+            # a work item is up to a chunk of rows: commit each step alone, so the chunk
+            # counter's row lock (taken at the end of a step) is held only until its commit
+            max_records=1,
         )
     )
     app = service_app(
