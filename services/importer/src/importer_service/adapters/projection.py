@@ -124,4 +124,3 @@ async def invited_among(
         list(phones),
     )
     return {r["phone_e164"] for r in rows}
-

@@ -1,6 +1,7 @@
 """The two per-chunk steps of the pipeline: parse the numbers, then give final statuses.
 
-Parsing reads the chunk's numbers, checks them in Python (phonenumbers is the cost) and stores
+Parsing reads the chunk's numbers, checks them (phonenumbers is the cost; on worker processes
+for large chunks, see phone_workers) and stores
 the results as one row per chunk (`chunk_checks`). The emit step reads them back with the
 rows, classifies, writes every row once with its final status (one COPY and one UPDATE) and
 the chunk's `ImportRowValidated` events as one bulk outbox row. Lookups for a chunk are a
@@ -18,27 +19,27 @@ from contacts_messaging.outbox import Outbox
 from importer_service.adapters import chunk_checks, projection
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.chunk_checks import ChunkChecks
+from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.row_events import RowEvent, RowEventWriter
 from importer_service.domain.model import Import, row_name
-from importer_service.domain.phones import PhoneCheck, check_phone
+from importer_service.domain.phones import PhoneCheck
 from importer_service.domain.statuses import RowOutcome, classify
 
 VALID_CODE = "valid_mobile"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-async def parse(conn: asyncpg.Connection, job: Import, first: int, last: int) -> None:
+async def parse(
+    conn: asyncpg.Connection, job: Import, first: int, last: int, checkers: PhoneCheckers
+) -> None:
     """Parse every number of the chunk; the statuses wait for the whole import to be parsed."""
     rows = await imports.rows_between(
         conn, job.import_id, first, last, "row_number, raw_phone, country"
     )
-    checks = ChunkChecks([], [], [], [])
-    for row in rows:
-        check = check_phone(row["raw_phone"], job.default_region, row["country"])
-        checks.row_numbers.append(row["row_number"])
-        checks.phones.append(check.e164 if check.valid else None)
-        checks.reason_codes.append(check.reason_code)
-        checks.reasons.append(check.reason)
+    phones, codes, reasons = await checkers.check(
+        [r["raw_phone"] for r in rows], job.default_region, [r["country"] for r in rows]
+    )
+    checks = ChunkChecks([r["row_number"] for r in rows], phones, codes, reasons)
     await chunk_checks.store(conn, job.import_id, first, checks)
 
 
@@ -70,7 +71,7 @@ async def emit(
         job.import_id, job.owner_id, ImportSource(job.source), context, outbox.source
     )
     outcomes: list[tuple[object, ...]] = []
-    records: list[bytes] = []
+    events: list[RowEvent] = []
     for row, phone, code, reason in zip(
         rows, checks.phones, checks.reason_codes, checks.reasons, strict=True
     ):
@@ -88,9 +89,9 @@ async def emit(
             (row["row_number"], phone, outcome.status.value, outcome.reason_code, outcome.reason,
              outcome.matched_user_id)
         )  # fmt: skip
-        records.append(writer.record(_row_event(row, phone, outcome)))
+        events.append(_row_event(row, phone, outcome))
     await imports.store_outcomes(conn, job.import_id, outcomes)
-    await writer.write(conn, outbox, records)
+    await writer.write(conn, outbox, writer.records(events))
 
 
 def _row_event(row: asyncpg.Record, phone: str | None, outcome: RowOutcome) -> RowEvent:

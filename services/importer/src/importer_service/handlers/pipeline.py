@@ -23,7 +23,14 @@ from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
-from importer_service.adapters.work_queue import EmitChunk, ExtractRows, ParseChunk, chunks
+from importer_service.adapters.phone_workers import PhoneCheckers
+from importer_service.adapters.work_queue import (
+    EmitChunk,
+    ExtractRows,
+    ParseChunk,
+    chunks,
+    spread_keys,
+)
 from importer_service.domain.model import Import, ImportStatus
 from importer_service.handlers import chunk_steps
 from importer_service.handlers.extraction import extract_rows
@@ -38,13 +45,15 @@ async def start_validation(
         conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=len(ranges),
         parsed_chunks=0, emitted_chunks=0, started_at=_now(),
     )  # fmt: skip
-    items = [ParseChunk(import_id=job.import_id, first_row=a, last_row=b) for a, b in ranges]
+    keys = spread_keys(job.import_id, len(ranges))
+    items = [ParseChunk(import_id=job.import_id, first_row=a, last_row=b, spread_key=k)
+             for (a, b), k in zip(ranges, keys, strict=True)]  # fmt: skip
     await outbox.add(conn, items, context)
     if not ranges:
         await _complete(conn, outbox, context, job)
 
 
-def work_handlers(outbox: Outbox, chunk_size: int) -> dict[str, Handler]:
+def work_handlers(outbox: Outbox, chunk_size: int, checkers: PhoneCheckers) -> dict[str, Handler]:
     async def on_extract(event: CloudEvent, conn: asyncpg.Connection) -> None:
         assert isinstance(event.data, ExtractRows)
         await extract_rows(conn, event.data.import_id)
@@ -56,11 +65,13 @@ def work_handlers(outbox: Outbox, chunk_size: int) -> dict[str, Handler]:
         if job is None or job.status is not ImportStatus.VALIDATING:
             return  # replaced or failed meanwhile
         await _plan_each_lookup(conn)
-        await chunk_steps.parse(conn, job, item.first_row, item.last_row)
+        await chunk_steps.parse(conn, job, item.first_row, item.last_row, checkers)
         if await imports.count_chunk_done(conn, job.import_id, "parsed"):
             await chunk_checks.find_duplicates(conn, job.import_id)
             ranges = await _row_chunks(conn, job, chunk_size)
-            emits = [EmitChunk(import_id=job.import_id, first_row=a, last_row=b) for a, b in ranges]
+            keys = spread_keys(job.import_id, len(ranges))
+            emits = [EmitChunk(import_id=job.import_id, first_row=a, last_row=b, spread_key=k)
+                     for (a, b), k in zip(ranges, keys, strict=True)]  # fmt: skip
             await outbox.add(conn, emits, EventContext.caused_by(event))
 
     async def on_emit(event: CloudEvent, conn: asyncpg.Connection) -> None:
