@@ -15,6 +15,7 @@ async def test_worker_processes_give_the_in_process_answers_in_order() -> None:
     raws += NUMBERS
     regions = [None if i % 3 else "GB" for i in range(len(raws))]
     checkers = PhoneCheckers(2, min_rows_per_process=10)
+    checkers.start()
     try:
         spread = await checkers.check(raws, "FR", regions)
         assert checkers._pool is not None  # it did use the processes

@@ -23,6 +23,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         settings, discover("importer", MIGRATIONS), produces=[topics.IMPORTS, WORK_TOPIC]
     )
     checkers = PhoneCheckers(settings.import_parse_processes)
+    checkers.start()  # forked here, before uvicorn starts the event loop
     host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))
     host.add_subscription(
         Subscription(
