@@ -59,6 +59,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="py-spy every importer process while it validates")  # fmt: skip
     parser.add_argument("--py-spy", default=os.environ.get("PY_SPY", PY_SPY_DEFAULT),
                         help="py-spy executable (install it outside the project, e.g. in /tmp)")  # fmt: skip
+    parser.add_argument("--live-audit", action="store_true",
+                        help="read the events while the import runs (the bench's consumer then "
+                             "takes CPU from the importers); by default they are read once the "
+                             "import is completed, and the Kafka time is the last event's "
+                             "CreateTime either way")  # fmt: skip
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra importer setting (repeatable)")  # fmt: skip
     args = parser.parse_args(argv)
@@ -98,7 +103,16 @@ def run_scenario(
                 profiler = PySpy(Path(args.py_spy), scenario.pids(), out)
             deadline = time.monotonic() + args.timeout
             run = asyncio.run(
-                run_import(infra, scenario, contacts, population, deadline, profiler, args.pg_stats)
+                run_import(
+                    infra,
+                    scenario,
+                    contacts,
+                    population,
+                    deadline,
+                    profiler,
+                    args.pg_stats,
+                    args.live_audit,
+                )
             )
             if args.explain:
                 chunk = explain_chunk(
