@@ -23,13 +23,16 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from contacts_events import EventContext, RowStatus
-from contacts_events.envelope import CloudEvent
-from contacts_events.kafka_binding import to_record
+from contacts_events import EventContext, ImportSource, RowStatus
+from contacts_messaging import bulk
+from contacts_messaging.bulk import template_json
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import _CLAIM
+from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.phone_workers import PhoneCheckers
+from importer_service.adapters.row_events import RowEventWriter
 from importer_service.domain.phones import check_phone, raw_validation_rate
 from importer_service.domain.statuses import RowOutcome
 from importer_service.handlers import chunk_steps
@@ -39,18 +42,21 @@ from stack import log
 SPECIFIC = [
     ("check_phone", "phones.py", "parse: check_phone (phonenumbers)"),
     ("classify", "statuses.py", "emit: classify"),
-    ("_row_event", "chunk_steps.py", "emit: build ImportRowValidated (pydantic)"),
-    ("wrap", "envelope.py", "outbox: CloudEvent.wrap"),
-    ("to_record", "kafka_binding.py", "outbox: to_record (JSON value + headers)"),
-    ("add", "outbox.py", "outbox: headers JSON + COPY into outbox"),
+    ("_row_event", "chunk_steps.py", "emit: row event fields (names, email)"),
+    ("records", "row_events.py", "emit: serialise ImportRowValidated records"),
+    ("add_bulk", "outbox.py", "outbox: bulk row INSERT"),
+    ("add", "outbox.py", "outbox: single events"),
     ("store_outcomes", "imports_repository.py", "store_outcomes: COPY + UPDATE import_rows"),
     ("rows_between", "imports_repository.py", "fetch the chunk's rows"),
+    ("store", "chunk_checks.py", "parse: store the chunk's checks"),
+    ("load", "chunk_checks.py", "emit: load the chunk's checks"),
     ("users_by_phone", "projection.py", "emit: lookups"),
-    ("first_rows", "projection.py", "emit: lookups"),
+    ("first_rows", "chunk_checks.py", "emit: lookups"),
     ("contacts_among", "projection.py", "emit: lookups"),
     ("invited_among", "projection.py", "emit: lookups"),
     ("owner_phone", "projection.py", "emit: lookups"),
-    ("_send", "relay.py", "relay: producer.send of each event"),
+    ("expand", "bulk.py", "relay: expand bulk rows"),
+    ("_send", "relay.py", "relay: record batches (append, send_batch)"),
     ("publish_batch", "relay.py", "relay: claim + mark sent (Postgres)"),
     ("extract_rows", "extraction.py", "extraction (file -> COPY import_rows)"),
     ("process", "inbox.py", "inbox + pipeline glue (handler code outside the steps above)"),
@@ -234,13 +240,11 @@ def _label(query: str) -> str:
 
 _FOCUS = [
     ("check_phone", "parse: check_phone"),
-    ("_row_event", "emit: build ImportRowValidated"),
     ("classify", "emit: classify"),
-    ("wrap", "outbox: CloudEvent.wrap"),
-    ("to_record", "outbox: to_record"),
-    ("dumps", "json.dumps (outbox headers)"),
+    ("_row_event", "emit: row event fields"),
+    ("records", "emit: serialise records (RowEventWriter.records)"),
     ("_email", "emit: _email regex"),
-    ("_name", "emit: _name"),
+    ("row_name", "emit: row_name"),
 ]
 
 
@@ -268,28 +272,31 @@ async def _replay(
     explain: bool,
     profile: bool = False,
 ) -> dict[str, tuple[float, _TimedConnection, cProfile.Profile]]:
-    """parse then emit of rows first..last, each in a transaction rolled back."""
+    """parse then emit of rows first..last, in one transaction rolled back (emit reads what
+    parse stored)."""
     done = {}
     outbox = Outbox("/services/importer", namespace)
-    for step in ("parse", "emit"):
-        timed = _TimedConnection(conn, explain=explain)
-        profiler = cProfile.Profile()
-        transaction = conn.transaction()
-        await transaction.start()
-        try:
+    transaction = conn.transaction()
+    await transaction.start()
+    try:
+        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")  # as the service
+        for step in ("parse", "emit"):
+            timed = _TimedConnection(conn, explain=explain)
+            profiler = cProfile.Profile()
             began = time.perf_counter()
             if profile:
                 profiler.enable()
             if step == "parse":
-                await chunk_steps.parse(timed, job, first, last)  # type: ignore[arg-type]
+                await chunk_steps.parse(timed, job, first, last, PhoneCheckers(1))  # type: ignore[arg-type]
+                await chunk_checks.find_duplicates(timed, job.import_id)  # type: ignore[arg-type]
             else:
                 await chunk_steps.emit(timed, outbox, EventContext(), job, first, last)  # type: ignore[arg-type]
             profiler.disable()
             done[step] = (time.perf_counter() - began, timed, profiler)
             if explain and step == "emit":
                 await timed._plan(_CLAIM, (1000,))
-        finally:
-            await transaction.rollback()
+    finally:
+        await transaction.rollback()
     return done
 
 
@@ -316,26 +323,31 @@ async def _stage_costs(
         RowOutcome(RowStatus(r["status"]), r["reason_code"], r["reason"], r["matched_user_id"])
         for r in rows
     ]
-    events = timed("emit: build ImportRowValidated (_row_event, pydantic)",
-                   lambda: [chunk_steps._row_event(job, r, o)
+    writer = RowEventWriter(job.import_id, job.owner_id, ImportSource(job.source),
+                            EventContext(), "/services/importer")  # fmt: skip
+    events = timed("emit: row event fields (name, email)",
+                   lambda: [chunk_steps._row_event(r, r["phone_e164"], o)
                             for r, o in zip(rows, outcomes, strict=True)])  # fmt: skip
-    context = EventContext()
-    envelopes = timed("outbox: CloudEvent.wrap",
-                      lambda: [CloudEvent.wrap(e, source="/services/importer", context=context)
-                               for e in events])  # fmt: skip
-    records = timed("outbox: to_record (JSON value, headers)",
-                    lambda: [to_record(e) for e in envelopes])  # fmt: skip
-    timed("outbox: headers as JSON text",
-          lambda: [json.dumps([[k, v.decode()] for k, v in r.headers]) for r in records])  # fmt: skip
+    framed = timed("emit: serialise ImportRowValidated records (value + framing)",
+                   lambda: writer.records(events))  # fmt: skip
+    template = json.loads(template_json(writer.template))
+    records = timed("relay: expand the bulk row",
+                    lambda: list(bulk.expand(template, b"".join(framed))))  # fmt: skip
     topic = f"{namespace}.bench.scratch"
     await ensure_topics(bootstrap, [topic], partitions=8)
     producer = make_producer(bootstrap, "bench-relay-probe")
     await producer.start()
     try:
+        key = str(job.import_id).encode()
         began = time.perf_counter()
-        futures = [await producer.send(topic, r.value, key=r.key, headers=r.headers)
-                   for r in records]  # fmt: skip
-        costs.append(("relay: producer.send per event (as OutboxRelay._send)",
+        futures, batch = [], producer.create_batch()
+        for value, headers in records:
+            if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:
+                futures.append(await producer.send_batch(batch, topic, partition=0))
+                batch = producer.create_batch()
+                batch.append(timestamp=None, key=key, value=value, headers=headers)
+        futures.append(await producer.send_batch(batch, topic, partition=0))
+        costs.append(("relay: record batches (append + send_batch, as OutboxRelay._send)",
                       (time.perf_counter() - began) / n * 1e6))  # fmt: skip
         began = time.perf_counter()
         await asyncio.gather(*futures)

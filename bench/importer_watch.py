@@ -42,6 +42,26 @@ def reset_peak(pid: int) -> bool:
         return False
 
 
+def children_of(parents: list[int]) -> list[int]:
+    """Live child processes of `parents` (an importer's phone-check workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) in parents:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _with_workers_cpu(pid: int) -> float:
+    """CPU seconds of an importer and of its live worker processes."""
+    return process_cpu(pid) + sum(process_cpu(child) for child in children_of([pid]))
+
+
 def _postgres_kind(pid: int) -> str:
     title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
     title = title.removeprefix("postgres: ")
@@ -97,11 +117,13 @@ class MemoryWatch:
     postgres: PostgresWatch | None = None  # sampled every second alongside, when set
 
     def sample(self) -> None:
-        for pid in self.pids:
+        for pid in [*self.pids, *children_of(self.pids)]:
             self.polled_kb[pid] = max(self.polled_kb.get(pid, 0), status_kb(pid, "VmRSS"))
 
     def peaks_kb(self) -> dict[int, int]:
-        return {pid: max(status_kb(pid, "VmHWM"), self.polled_kb.get(pid, 0)) for pid in self.pids}
+        """Each importer's and each of their worker processes' peak (workers show apart)."""
+        pids = {*self.pids, *self.polled_kb, *children_of(self.pids)}
+        return {pid: max(status_kb(pid, "VmHWM"), self.polled_kb.get(pid, 0)) for pid in pids}
 
     async def run(self, stop: asyncio.Event, period: float = 0.2) -> None:
         beats = 0
@@ -124,7 +146,7 @@ def machine_busy() -> float:
 
 @dataclass(frozen=True)
 class CpuSnapshot:
-    """CPU seconds used so far by each importer, Postgres (all backends), Kafka, this bench,
+    """CPU seconds used so far by each importer (with its worker processes), Postgres (all backends), Kafka, this bench,
     and the whole machine (so what other processes took is known too)."""
 
     importers: tuple[float, ...]
@@ -143,7 +165,7 @@ class CpuSnapshot:
     def take(cls, importer_pids: list[int], postmaster: int, kafka: int) -> CpuSnapshot:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return cls(
-            tuple(process_cpu(pid) for pid in importer_pids), postgres_cpu(postmaster),
+            tuple(_with_workers_cpu(pid) for pid in importer_pids), postgres_cpu(postmaster),
             process_cpu(kafka), usage.ru_utime + usage.ru_stime, time.monotonic(), machine_busy(),
         )  # fmt: skip
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 import pytest
 from contacts_events.envelope import EventContext
 from contacts_events.kafka_binding import from_record
+from contacts_messaging import bulk
 from contacts_messaging.kafka import make_producer
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
@@ -139,3 +141,44 @@ async def test_two_relays_on_one_schema_keep_each_keys_order(
     for key in keys:
         assert [e.data.seq for e in events if e.data.probe_id == key] == list(range(20))
     assert len(events) == 160  # each event once: the relays never both claimed a row
+
+
+async def test_bulk_rows_are_expanded_in_order_between_single_events(
+    schema_pool, service_schema, postgres_admin_url, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=4)
+    probe = probe_type(topic)
+    key = uuid.uuid4()
+    template = [("content-type", b"application/json"), ("ce_id", None), ("ce_type", b"t.v1")]
+    outbox = Outbox("/s")
+    async with schema_pool.acquire() as conn, conn.transaction():
+        await outbox.add(conn, [probe(probe_id=key, seq=0)], EventContext())
+        for chunk in range(3):  # 3 bulk rows of 1,500 records, over several record batches
+            values = [b'{"seq": %d}' % (1 + chunk * 1500 + i) for i in range(1500)]
+            framed = [bulk.frame(v, [str(uuid.uuid4()).encode()]) for v in values]
+            await outbox.add_bulk(conn, topic, str(key).encode(), template, framed)
+        await outbox.add(conn, [probe(probe_id=key, seq=4501)], EventContext())
+    producer = make_producer(kafka_bootstrap, "t")
+    await producer.start()
+    # a byte budget of one bulk row: the relay claims one at a time and must keep going
+    relay = OutboxRelay(
+        schema_pool, postgres_admin_url, producer, service_schema, max_bytes=1000,
+        safety_poll_seconds=3600,
+    )  # fmt: skip
+    task = asyncio.create_task(relay.run())
+    try:
+        records = await read_topic(kafka_bootstrap, topic, expect=4502, seconds=60)
+        unsent = "SELECT count(*) = 0 FROM outbox WHERE sent_at IS NULL"
+        await wait_until(lambda: schema_pool.fetchval(unsent), seconds=30)
+    finally:
+        task.cancel()
+        await relay.producer.stop()
+    assert {r.key for r in records} == {str(key).encode()}
+    assert len({r.partition for r in records}) == 1  # one key, one partition
+    seqs = [json.loads(r.value)["seq"] for r in records]
+    assert seqs == list(range(4502))  # in outbox order, the bulk rows' records in theirs
+    bulk_records = records[1:-1]
+    assert [name for name, _ in bulk_records[0].headers] == ["content-type", "ce_id", "ce_type"]
+    assert len({dict(r.headers)["ce_id"] for r in bulk_records}) == 4500
+    assert all(dict(r.headers)["ce_type"] == b"t.v1" for r in bulk_records)
+    assert relay.published == 4502

@@ -67,6 +67,10 @@ def count_consumed(
         EVENTS_CONSUMED.labels(group, topic, kind, outcome).inc(n)
 
 
-def count_produced(topics_and_types: Iterable[tuple[str, str]]) -> None:
-    for (topic, kind), n in Tally(topics_and_types).items():
+def count_produced(sent: Iterable[tuple[str, str, int]]) -> None:
+    """Count events acknowledged by Kafka: (topic, event type, how many)."""
+    totals: Tally[tuple[str, str]] = Tally()
+    for topic, kind, n in sent:
+        totals[topic, kind] += n
+    for (topic, kind), n in totals.items():
         EVENTS_PRODUCED.labels(topic, kind).inc(n)

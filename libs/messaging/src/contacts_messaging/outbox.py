@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 
 import asyncpg
@@ -10,6 +11,8 @@ from contacts_events.base import IntegrationEvent
 from contacts_events.envelope import CloudEvent, EventContext
 from contacts_events.kafka_binding import to_record
 from contacts_events.topics import namespaced
+
+from contacts_messaging.bulk import Template, template_json
 
 _COLUMNS = ("event_id", "topic", "key", "value", "headers")
 _COPY_THRESHOLD = 64
@@ -50,3 +53,24 @@ class Outbox:
                 rows,
             )
         return envelopes
+
+    async def add_bulk(
+        self,
+        conn: asyncpg.Connection,
+        topic: str,
+        key: bytes,
+        template: Template,
+        records: Sequence[bytes],
+    ) -> None:
+        """Many records of one topic and key as one outbox row (see bulk.py): `records` are
+        framed with `bulk.frame` against `template`. Same transaction rule as `add`."""
+        if not conn.is_in_transaction():
+            raise RuntimeError("Outbox.add_bulk must run inside the state change's transaction")
+        if not records:
+            return
+        await conn.execute(
+            "INSERT INTO outbox (event_id, topic, key, value, headers, bulk)"
+            " VALUES ($1, $2, $3, $4, $5::jsonb, true)",
+            uuid.uuid4(), namespaced(topic, self.namespace), key, b"".join(records),
+            template_json(template),
+        )  # fmt: skip

@@ -4,7 +4,9 @@ One relay per service instance. Rows are claimed in order with `FOR UPDATE SKIP 
 inside a transaction that also holds a per-schema advisory lock, so when several instances
 run only one publishes at a time and events of one key never overtake each other. A relay
 sleeps until `LISTEN/NOTIFY` says a transaction wrote events (with a slow safety poll), sends
-a whole batch before awaiting the acknowledgements, and retries with back-off while Kafka or
+a whole batch before awaiting the acknowledgements (as record batches per partition, built
+in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a claim stops at
+`max_bytes`), and retries with back-off while Kafka or
 Postgres is unavailable: nothing is marked sent before Kafka has acknowledged it.
 """
 
@@ -19,15 +21,22 @@ from typing import Any
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.partitioner import DefaultPartitioner
+from contacts_events.kafka_binding import Headers
 
+from contacts_messaging import bulk
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.metrics import count_produced, type_label
 
 log = structlog.get_logger(__name__)
 
 _CLAIM = """
-SELECT position, topic, key, value, headers FROM outbox
+SELECT position, octet_length(value) AS size FROM outbox
 WHERE sent_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+"""
+_READ = """
+SELECT position, topic, key, value, headers, bulk FROM outbox
+WHERE position = ANY($1::bigint[]) ORDER BY position
 """
 
 
@@ -42,6 +51,7 @@ class OutboxRelay:
         schema: str,
         *,
         batch_size: int = 1000,
+        max_bytes: int = 16 * 1024 * 1024,
         safety_poll_seconds: float = 5.0,
         retention_seconds: float = 24 * 3600,
     ) -> None:
@@ -50,11 +60,14 @@ class OutboxRelay:
         self.producer = producer
         self.channel = f"{schema}.outbox"
         self.batch_size = batch_size
+        self.max_bytes = max_bytes  # a claim stops after the row that reaches it
+        self._partitioner = DefaultPartitioner()  # make_producer's: murmur2 of the key
         self.safety_poll_seconds = safety_poll_seconds
         self.retention_seconds = retention_seconds
         self._wake = asyncio.Event()
         self.published = 0  # events acknowledged by Kafka since start
         self._next_purge = 0.0
+        self._backlog = False  # the last claim left pending rows behind
 
     async def run(self) -> None:
         """Publish until cancelled."""
@@ -66,10 +79,10 @@ class OutboxRelay:
                     if listener is None or listener.is_closed():
                         listener = await self._listen()
                     self._wake.clear()
-                    published = await self.publish_batch()
+                    await self.publish_batch()
                     backoff.reset()
                     await self._purge_now_and_then()
-                    if published < self.batch_size:
+                    if not self._backlog:
                         await self._wait_for_work()
                 except asyncio.CancelledError:
                     raise
@@ -82,15 +95,18 @@ class OutboxRelay:
                 await listener.close()
 
     async def publish_batch(self) -> int:
-        """Publish one batch of pending rows; return how many Kafka acknowledged."""
+        """Publish one batch of pending rows; return how many events Kafka acknowledged."""
+        self._backlog = False
         async with self.pool.acquire() as conn, conn.transaction():
             if not await conn.fetchval(
                 "SELECT pg_try_advisory_xact_lock(hashtext($1))", self.channel
             ):
                 return 0  # another instance is relaying this schema
-            rows = await conn.fetch(_CLAIM, self.batch_size)
-            if not rows:
+            claimed = await conn.fetch(_CLAIM, self.batch_size)
+            if not claimed:
                 return 0
+            rows = await conn.fetch(_READ, _within(claimed, self.max_bytes))
+            self._backlog = len(claimed) == self.batch_size or len(rows) < len(claimed)
             sent, failed, error, produced = await self._send(rows)
             if sent:
                 await conn.execute(
@@ -103,11 +119,12 @@ class OutboxRelay:
                     failed,
                     error,
                 )
-        self.published += len(sent)
+        events = sum(n for _, _, n in produced)
+        self.published += events
         count_produced(produced)
         if failed:
-            raise RuntimeError(f"{len(failed)} outbox events not acknowledged by Kafka: {error}")
-        return len(sent)
+            raise RuntimeError(f"{len(failed)} outbox rows not acknowledged by Kafka: {error}")
+        return events
 
     async def purge_sent(self) -> int:
         """Delete rows sent longer ago than the retention; return how many."""
@@ -119,32 +136,55 @@ class OutboxRelay:
 
     async def _send(
         self, rows: list[Any]
-    ) -> tuple[list[int], list[int], str | None, list[tuple[str, str]]]:
-        """Send every row, await the acknowledgements; return the positions sent, those that
-        failed, the last error and the (topic, event type) of each event sent."""
-        futures = []
-        kinds = []
+    ) -> tuple[list[int], list[int], str | None, list[tuple[str, str, int]]]:
+        """Send the rows' records; return (sent positions, failed ones, error, and the topic,
+        event type and number of the events sent per row)."""
+        counts: dict[int, int] = {}
+        kinds: dict[int, str] = {}
+        open_batches: dict[tuple[str, int], tuple[Any, set[int]]] = {}
+        sending: list[tuple[asyncio.Future[Any], set[int]]] = []
+        partitions: dict[tuple[str, bytes], int] = {}
         for row in rows:
-            pairs = _json(row["headers"])
-            kinds.append(
-                type_label(next((value for name, value in pairs if name == "ce_type"), None))
-            )
-            headers = [(name, value.encode()) for name, value in pairs]
-            futures.append(
-                await self.producer.send(
-                    row["topic"], row["value"], key=row["key"], headers=headers
-                )
-            )
-        results = await asyncio.gather(*futures, return_exceptions=True)
-        sent, failed, error, produced = [], [], None, []
-        for row, kind, result in zip(rows, kinds, results, strict=True):
+            topic, key, position = row["topic"], row["key"], row["position"]
+            if (topic, key) not in partitions:
+                partitions[topic, key] = await self._partition(topic, key)
+            where = (topic, partitions[topic, key])
+            for value, headers in _records(row):
+                if position not in kinds:  # a bulk row holds events of one type
+                    kinds[position] = _event_type(headers)
+                batch, positions = open_batches.get(where) or (self.producer.create_batch(), set())
+                if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:
+                    sending.append((await self._send_batch(batch, where), positions))
+                    batch, positions = self.producer.create_batch(), set()
+                    batch.append(timestamp=None, key=key, value=value, headers=headers)
+                positions.add(position)
+                counts[position] = counts.get(position, 0) + 1
+                open_batches[where] = (batch, positions)
+        for where, (batch, positions) in open_batches.items():
+            sending.append((await self._send_batch(batch, where), positions))
+        results = await asyncio.gather(*(f for f, _ in sending), return_exceptions=True)
+        lost: set[int] = set()
+        error = None
+        for (_, positions), result in zip(sending, results, strict=True):
             if isinstance(result, BaseException):
-                failed.append(row["position"])
+                lost |= positions
                 error = repr(result)
-            else:
-                sent.append(row["position"])
-                produced.append((row["topic"], kind))
+        sent = [r["position"] for r in rows if r["position"] not in lost]
+        failed = [r["position"] for r in rows if r["position"] in lost]
+        produced = [(r["topic"], kinds[r["position"]], counts[r["position"]])
+                    for r in rows if r["position"] not in lost and r["position"] in counts]  # fmt: skip
         return sent, failed, error, produced
+
+    async def _send_batch(self, batch: Any, where: tuple[str, int]) -> asyncio.Future[Any]:
+        topic, partition = where
+        future: asyncio.Future[Any] = await self.producer.send_batch(
+            batch, topic, partition=partition
+        )
+        return future
+
+    async def _partition(self, topic: str, key: bytes) -> int:
+        partitions = sorted(await self.producer.partitions_for(topic))
+        return int(self._partitioner(key, partitions, partitions))
 
     async def _purge_now_and_then(self) -> None:
         if time.monotonic() >= self._next_purge:
@@ -163,6 +203,30 @@ class OutboxRelay:
     async def _wait_for_work(self) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.safety_poll_seconds)
+
+
+def _within(claimed: list[Any], max_bytes: int) -> list[int]:
+    """The claimed positions up to the one that reaches `max_bytes` (at least one)."""
+    positions, total = [], 0
+    for row in claimed:
+        positions.append(row["position"])
+        total += row["size"]
+        if total >= max_bytes:
+            break
+    return positions
+
+
+def _event_type(headers: Headers) -> str:
+    ce_type = next((value for name, value in headers if name == "ce_type"), None)
+    return type_label(ce_type.decode() if ce_type is not None else None)
+
+
+def _records(row: Any) -> Any:
+    """(value, headers) of each record an outbox row carries: one, or a bulk row's many."""
+    if row["bulk"]:
+        return bulk.expand(_json(row["headers"]), row["value"])
+    headers: Headers = [(name, value.encode()) for name, value in _json(row["headers"])]
+    return ((row["value"], headers),)
 
 
 def _json(value: Any) -> Any:

@@ -1,5 +1,7 @@
 """Settings of the importer service (environment variables; see contacts_servicekit.settings)."""
 
+import os
+
 import phonenumbers
 from contacts_servicekit.settings import ServiceSettings
 from pydantic import Field, field_validator
@@ -23,6 +25,11 @@ class ImporterSettings(ServiceSettings):
         default=1_048_576, gt=0, description="PHONE_MATCH_PER_HOUR: numbers regained per hour"
     )
     import_chunk_rows: int = Field(default=10_000, ge=1, description="IMPORT_CHUNK_ROWS")
+    import_parse_processes: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1,
+        description="IMPORT_PARSE_PROCESSES: processes checking a large chunk's numbers at once"
+        " (1: in the service's own process); default: the machine's cores",
+    )  # fmt: skip
     fallback_region: str = Field(
         default="GB",
         description="FALLBACK_REGION: when neither the request nor the user's number says",

@@ -70,10 +70,11 @@ async def insert_rows(
 
 
 async def rows_between(
-    conn: asyncpg.Connection, import_id: UUID, first: int, last: int
+    conn: asyncpg.Connection, import_id: UUID, first: int, last: int, columns: str = "*"
 ) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT * FROM import_rows WHERE import_id = $1 AND row_number BETWEEN $2 AND $3 ORDER BY row_number",
+        f"SELECT {columns} FROM import_rows WHERE import_id = $1 AND row_number BETWEEN $2 AND $3"
+        " ORDER BY row_number",
         import_id,
         first,
         last,

@@ -124,16 +124,3 @@ async def invited_among(
         list(phones),
     )
     return {r["phone_e164"] for r in rows}
-
-
-async def first_rows(
-    conn: asyncpg.Connection, import_id: UUID, phones: Sequence[str]
-) -> dict[str, int]:
-    """For each number, the first row of the import that has it (duplicates point there)."""
-    rows = await conn.fetch(
-        "SELECT phone_e164, min(row_number) AS first FROM import_rows"
-        " WHERE import_id = $1 AND phone_e164 = ANY($2::text[]) GROUP BY phone_e164",
-        import_id,
-        list(phones),
-    )
-    return {r["phone_e164"]: r["first"] for r in rows}

@@ -3,8 +3,7 @@
 They travel on `importer.work` through the outbox like any event (so queuing work commits
 with the state that calls for it) and are consumed by the `importer.workers` group: every
 importer instance takes a share of the topic's partitions, so a second instance validates a
-large import faster. Chunks are keyed by import and first row, which spreads one import's
-chunks over all partitions. Internal: not part of the published event catalogue.
+large import faster. An import's chunks take the partitions in turn (spread_keys). Internal: not part of the published event catalogue.
 """
 
 from __future__ import annotations
@@ -12,10 +11,13 @@ from __future__ import annotations
 from typing import ClassVar
 from uuid import UUID
 
+from aiokafka.partitioner import murmur2
 from contacts_events.base import IntegrationEvent
 from contacts_events.registry import EventRegistry
+from contacts_events.topics import PARTITIONS
 
 WORK_TOPIC = "importer.work"
+MIN_CHUNK_ROWS = 1000
 work_items = EventRegistry()
 
 
@@ -37,9 +39,10 @@ class ExtractRows(WorkItem):
 class ChunkItem(WorkItem):
     first_row: int
     last_row: int
+    spread_key: str | None = None  # see spread_keys
 
     def partition_key(self) -> str:
-        return f"{self.import_id}:{self.first_row}"
+        return self.spread_key or f"{self.import_id}:{self.first_row}"
 
 
 @work_items.register
@@ -57,7 +60,25 @@ class EmitChunk(ChunkItem):
 
 
 def chunks(first_row: int, last_row: int, size: int) -> list[tuple[int, int]]:
-    """[(first, last), ...] covering first_row..last_row inclusive, `size` rows each."""
+    """[(first, last), ...] covering first_row..last_row inclusive, `size` rows each; smaller
+    chunks when that gives every partition of the work topic at least two (never under
+    MIN_CHUNK_ROWS rows), so that every instance gets a fair share of a mid-sized import."""
+    rows = last_row - first_row + 1
+    size = max(1, min(size, max(MIN_CHUNK_ROWS, -(-rows // (2 * PARTITIONS)))))
     return [
         (start, min(start + size - 1, last_row)) for start in range(first_row, last_row + 1, size)
     ]
+
+
+def spread_keys(import_id: UUID, count: int) -> list[str]:
+    """Keys for an import's `count` chunks that take the work topic's partitions in turn
+    (Kafka's default partitioner: murmur2 of the key). Keys of their own would land at random,
+    and a 10-chunk import could give one instance 7 chunks and the other 3."""
+    by_partition: dict[int, str] = {}
+    wanted = set(range(min(count, PARTITIONS)))
+    salt = 0
+    while not wanted <= by_partition.keys():
+        key = f"{import_id}:{salt}"
+        by_partition.setdefault((murmur2(key.encode()) & 0x7FFFFFFF) % PARTITIONS, key)
+        salt += 1
+    return [by_partition[i % PARTITIONS] for i in range(count)]

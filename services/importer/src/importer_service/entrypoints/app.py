@@ -1,5 +1,6 @@
 """HTTP entrypoint of the importer service: its FastAPI app, wired to its messaging host."""
 
+import asyncio
 from pathlib import Path
 
 from contacts_events import topics
@@ -7,6 +8,7 @@ from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
+from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.work_queue import WORK_TOPIC, work_items
 from importer_service.entrypoints import api_imports
 from importer_service.handlers.pipeline import work_handlers
@@ -20,6 +22,9 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     host = ServiceHost(
         settings, discover("importer", MIGRATIONS), produces=[topics.IMPORTS, WORK_TOPIC]
     )
+    checkers = PhoneCheckers(settings.import_parse_processes)
+    checkers.start()  # forked here, before uvicorn starts the event loop
+    host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))
     host.add_subscription(
         Subscription(
             "importer.projections",
@@ -31,9 +36,11 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         Subscription(
             "importer.workers",
             (WORK_TOPIC,),
-            work_handlers(host.outbox, settings.import_chunk_rows),
+            work_handlers(host.outbox, settings.import_chunk_rows, checkers),
             events=work_items,
-            max_records=2,  # a work item is up to a chunk of rows: commit each step soon
+            # a work item is up to a chunk of rows: commit each step alone, so the chunk
+            # counter's row lock (taken at the end of a step) is held only until its commit
+            max_records=1,
         )
     )
     app = service_app(
@@ -43,3 +50,11 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     )
     app.include_router(api_imports.router)
     return app
+
+
+async def _close_on_stop(checkers: PhoneCheckers) -> None:
+    """Hold the phone-check processes until the service stops."""
+    try:
+        await asyncio.Event().wait()
+    finally:
+        checkers.close()

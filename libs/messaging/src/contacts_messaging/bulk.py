@@ -1,0 +1,69 @@
+"""Bulk outbox rows: many Kafka records of one topic and key in one outbox row.
+
+A producer of many events at once (an import's chunk of `ImportRowValidated`) writes one row
+instead of one per event, so Postgres inserts, claims and marks one row per chunk. The row's
+`headers` column holds a header template, `[[name, value], ...]`, where a `null` value is a
+slot filled per record; its `value` column holds the records, each framed as
+
+    u32 length + record value, then for each slot in order: u32 length + header value
+
+(little-endian). The relay expands the row back into records with exactly those headers, in
+the template's order.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator, Sequence
+
+from contacts_events.kafka_binding import Headers
+
+Template = Sequence[tuple[str, bytes | None]]
+
+_LENGTH = struct.Struct("<I")
+frame_length = _LENGTH.pack
+
+
+def template_json(template: Template) -> str:
+    """The `headers` column of a bulk row."""
+    return json.dumps([[name, None if v is None else v.decode()] for name, v in template])
+
+
+def frame(value: bytes, slots: Sequence[bytes]) -> bytes:
+    """One record of a bulk row: its value and its slot header values."""
+    parts = [frame_length(len(value)), value]
+    for slot in slots:
+        parts += (frame_length(len(slot)), slot)
+    return b"".join(parts)
+
+
+def expand(
+    template: Sequence[Sequence[str | None]], blob: bytes
+) -> Iterator[tuple[bytes, Headers]]:
+    """The records of a bulk row: (value, headers) each."""
+    base: Headers = []
+    slots: list[tuple[int, str]] = []
+    for index, (name, text) in enumerate(template):
+        assert name is not None
+        if text is None:
+            slots.append((index, name))
+            base.append((name, b""))
+        else:
+            base.append((name, text.encode()))
+    unpack = _LENGTH.unpack_from
+    position, end = 0, len(blob)
+    while position < end:
+        (size,) = unpack(blob, position)
+        position += 4
+        value = blob[position : position + size]
+        position += size
+        headers = base.copy()
+        for index, name in slots:
+            (size,) = unpack(blob, position)
+            position += 4
+            headers[index] = (name, blob[position : position + size])
+            position += size
+        yield value, headers
+    if position != end:
+        raise ValueError("bulk outbox row: truncated record")

@@ -1,0 +1,84 @@
+"""The parse pass's results per chunk, and the numbers an import has more than once.
+
+Parsing writes one row per chunk (arrays in row order) instead of updating every import row;
+once the whole import is parsed, one statement finds the numbers several rows share and the
+first of those rows. The emit pass reads both and writes each row once, with its final status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkChecks:
+    """Per row of a chunk, in row order: E.164 (None when invalid), reason code and sentence."""
+
+    row_numbers: list[int]
+    phones: list[str | None]
+    reason_codes: list[str]
+    reasons: list[str]
+
+
+async def store(
+    conn: asyncpg.Connection, import_id: UUID, first_row: int, checks: ChunkChecks
+) -> None:
+    """Idempotent: a step run again after a crash finds its row replaced."""
+    await conn.execute(
+        "INSERT INTO import_chunk_checks (import_id, first_row, row_numbers, phones, reason_codes,"
+        " reasons) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (import_id, first_row) DO UPDATE"
+        " SET row_numbers = excluded.row_numbers, phones = excluded.phones,"
+        " reason_codes = excluded.reason_codes, reasons = excluded.reasons",
+        import_id, first_row, checks.row_numbers, checks.phones, checks.reason_codes,
+        checks.reasons,
+    )  # fmt: skip
+
+
+async def load(conn: asyncpg.Connection, import_id: UUID, first_row: int) -> ChunkChecks | None:
+    row = await conn.fetchrow(
+        "SELECT row_numbers, phones, reason_codes, reasons FROM import_chunk_checks"
+        " WHERE import_id = $1 AND first_row = $2",
+        import_id,
+        first_row,
+    )
+    if row is None:
+        return None
+    return ChunkChecks(row["row_numbers"], row["phones"], row["reason_codes"], row["reasons"])
+
+
+async def find_duplicates(conn: asyncpg.Connection, import_id: UUID) -> None:
+    """Once every chunk is parsed: each number several rows have, with the first such row."""
+    await conn.execute(
+        """
+        INSERT INTO import_duplicates (import_id, phone_e164, first_row)
+        SELECT $1, u.phone, min(u.row_number)
+        FROM import_chunk_checks c, unnest(c.phones, c.row_numbers) AS u(phone, row_number)
+        WHERE c.import_id = $1 AND u.phone IS NOT NULL
+        GROUP BY u.phone HAVING count(*) > 1
+        ON CONFLICT DO NOTHING
+        """,
+        import_id,
+    )
+
+
+async def first_rows(
+    conn: asyncpg.Connection, import_id: UUID, phones: Sequence[str]
+) -> dict[str, int]:
+    """For those of `phones` several rows of the import have, the first of those rows."""
+    rows = await conn.fetch(
+        "SELECT d.phone_e164, d.first_row FROM unnest($2::text[]) AS p(phone)"
+        " JOIN import_duplicates d ON d.import_id = $1 AND d.phone_e164 = p.phone",
+        import_id,
+        list(phones),
+    )
+    return {r["phone_e164"]: r["first_row"] for r in rows}
+
+
+async def forget(conn: asyncpg.Connection, import_id: UUID) -> None:
+    """The import is complete: its statuses are in its rows."""
+    await conn.execute("DELETE FROM import_chunk_checks WHERE import_id = $1", import_id)
+    await conn.execute("DELETE FROM import_duplicates WHERE import_id = $1", import_id)
