@@ -1,7 +1,8 @@
 """Drain benchmark of the invitations service (issue 6, "Tests and figures"). Not a test.
 
     flock -x /tmp/contacts-bench.lock uv run python bench/invitations_drain.py \
-        [--count 100000] [--limited-count 6000] [--rate 100] [--every 2]
+        [--count 100000] [--limited-count 6000] [--rate 100] [--every 2] \
+        [--provider-delay-ms 0] [--env NAME=VALUE ...]
 
 Two scenarios, each on a fresh schema and Kafka namespace with one `invitations-service`
 process sending through the SMS provider stand-in of the tests (an HTTP server honouring
@@ -58,6 +59,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100, help="the provider's rate, per second")
     parser.add_argument("--every", type=float, default=2, help="seconds between samples")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds one drain may take")
+    parser.add_argument("--provider-delay-ms", type=float, default=0,
+                        help="the SMS stand-in answers each request after this long")  # fmt: skip
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting of the service (SEND_CONCURRENCY=20, ...)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -129,12 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     plan = [("unlimited", args.count, 1_000_000.0)]
     if args.limited_count:
         plan.append(("limited", args.limited_count, args.rate))
-    common = {"INVITER_DAILY_CAP": str(10 * args.count), "LOG_LEVEL": "WARNING"}
+    common = {"INVITER_DAILY_CAP": str(10 * args.count), "LOG_LEVEL": "WARNING",
+              **dict(setting.split("=", 1) for setting in args.env)}  # fmt: skip
+    delay = args.provider_delay_ms / 1000
+    print(f"provider answers after {args.provider_delay_ms:g} ms; settings {common}")
     results = []
     with terminate_as_interrupt(), running_infra() as infra:
         for name, count, rate in plan:
             env = {**common, "SENDS_PER_SECOND": f"{rate:g}"}
-            with running_scenario(infra, name, env) as scenario:
+            with running_scenario(infra, name, env, delay) as scenario:
                 log(f"{name}: {count:,} invitations, SENDS_PER_SECOND={rate:g}")
                 result = asyncio.run(drain(scenario, count, args.every, args.timeout))
             print_drain(result, rate if name == "limited" else None)

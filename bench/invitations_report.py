@@ -61,7 +61,8 @@ def print_drain(drain: Drain, limit: float | None) -> None:
     print(f"deepest queues: lag {max(s.lag for s in samples):,} requests, "
           f"{max(s.queued for s in samples):,} deliveries, {max(s.outbox for s in samples):,} outbox rows")  # fmt: skip
     print(f"service CPU: {samples[-1].cpu_seconds:.1f} s, "
-          f"{1000 * samples[-1].cpu_seconds / n:.2f} ms per invitation")  # fmt: skip
+          f"{1000 * samples[-1].cpu_seconds / n:.2f} ms per invitation; "
+          f"{created.cpu_seconds:.1f} s by all created ({created.sent:,} sent by then)")  # fmt: skip
     _print_memory(drain)
     print(f"provider: {drain.provider_requests:,} requests, {drain.provider_delivered:,} messages "
           f"delivered, {drain.distinct_numbers:,} numbers; invitations {drain.statuses}; "
