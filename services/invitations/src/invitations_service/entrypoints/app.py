@@ -43,7 +43,8 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         built = channels_from_settings(settings, environment=settings.environment)
         worker = DeliveryWorker(
             running.pool, running.outbox, {"sms": built.sms, "email": built.email}, policy, settings.invite_link_base,
-            per_second=settings.sends_per_second, lease=timedelta(seconds=settings.delivery_lease_seconds),
+            per_second=settings.sends_per_second, concurrency=settings.send_concurrency,
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
         )  # fmt: skip
         try:
             await worker.run()
