@@ -17,6 +17,7 @@ from invitations_service.entrypoints import (
 )
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.delivery import DeliveryWorker
+from invitations_service.handlers.request_processor import RequestProcessor
 from invitations_service.handlers.requests import request_handlers
 from invitations_service.settings import InvitationsSettings
 
@@ -26,10 +27,9 @@ MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
 def build_app(settings: InvitationsSettings) -> FastAPI:
     host = ServiceHost(settings, discover("invitations", MIGRATIONS), produces=[topics.INVITATIONS])
     policy = settings.policy()
+    processor = RequestProcessor(policy, host.outbox)
     host.add_subscription(
-        Subscription(
-            "invitations.requests", (topics.IMPORTS,), request_handlers(policy, host.outbox)
-        )
+        Subscription("invitations.requests", (topics.IMPORTS,), request_handlers(processor.wake))
     )
     host.add_subscription(
         Subscription(
@@ -51,6 +51,10 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         finally:
             await built.close()
 
+    async def handle_requests(running: ServiceHost) -> None:
+        await processor.run(running.pool)
+
+    host.add_background("requests", handle_requests)
     host.add_background("delivery", deliver)
     app = service_app(
         host, title="Invitations service",
