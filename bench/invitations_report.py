@@ -77,6 +77,16 @@ def print_drain(drain: Drain, limit: float | None) -> None:
               f"{s.queued:14,} {s.sent:8,} {s.outbox:7,} {s.rss_kb / 1024:8.1f}")  # fmt: skip
 
 
+def print_created(drain: Drain) -> None:
+    """How long creating the invitations took, and the service's CPU by then."""
+    n, last = drain.count, drain.samples[-1]
+    print(f"\n=== {drain.name}: {n:,} invitations created (not waiting for the sends) ===")
+    print(f"all invitations created by {last.seconds:7.1f} s ({n / max(last.seconds, 1e-9):,.0f} "
+          f"requests/s); {last.sent:,} sent meanwhile")  # fmt: skip
+    print(f"service CPU by then: {last.cpu_seconds:.1f} s, "
+          f"{1000 * last.cpu_seconds / n:.2f} ms per invitation created")  # fmt: skip
+
+
 def _print_memory(drain: Drain) -> None:
     """RSS at each quarter of the sends, and its growth over the last three quarters."""
     n = drain.count

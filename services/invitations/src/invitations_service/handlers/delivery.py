@@ -96,10 +96,6 @@ class DeliveryWorker:
         await self._record(list(attempts))
         return len(claimed)
 
-    @property
-    def in_flight(self) -> int:
-        return len(self._sending)
-
     async def _claimable(self) -> int:
         """Wait for free slots and for the pacer to be less than the horizon ahead; how many
         deliveries to claim now."""
