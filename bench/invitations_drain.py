@@ -1,7 +1,8 @@
 """Drain benchmark of the invitations service (issue 6, "Tests and figures"). Not a test.
 
     flock -x /tmp/contacts-bench.lock uv run python bench/invitations_drain.py \
-        [--count 100000] [--limited-count 6000] [--rate 100] [--every 2]
+        [--count 100000] [--limited-count 6000] [--rate 100] [--every 2] \
+        [--provider-delay-ms 0] [--env NAME=VALUE ...]
 
 Two scenarios, each on a fresh schema and Kafka namespace with one `invitations-service`
 process sending through the SMS provider stand-in of the tests (an HTTP server honouring
@@ -13,10 +14,12 @@ idempotency keys, in this process):
 One import asks for all of them: its `InvitationRequested` events (one inviter, distinct French
 mobile numbers, rows 1..N) are published on `importer.imports` at once, as the importer's relay
 would. The service turns each into an invitation and a queued delivery, and its worker sends
-them. Every --every seconds the bench samples: requests published and not yet invitations (the
-consumer's lag), requests refused, deliveries queued, messages sent, unsent outbox rows, and the service's RSS
-and CPU. It reports invitations/s, queue depth over time and whether memory stays flat, and
-checks that the provider got every message exactly once. See bench/INVITATIONS.md.
+them. Every --every seconds the bench samples: requests published and not yet consumed (the
+consumer's lag), requests consumed and queued for the request processor, invitations created,
+deliveries queued, messages sent, unsent outbox rows, and the service's RSS and CPU. It reports
+invitations/s, queue depth over time and whether memory stays flat, and checks that the
+provider got every message exactly once. --provider-delay-ms makes the stand-in answer each
+request after that long, like a real provider (100 to 300 ms). See bench/INVITATIONS.md.
 
 Own Postgres (:25932) and Kafka (:29792) in /var/tmp/contacts-platform-bench-invitations, all
 stopped at the end. The script does not take the bench lock itself: run it under `flock -x`.
@@ -36,18 +39,20 @@ import asyncpg
 from contacts_events import InvitationChannel, InvitationRequested
 from contacts_testing.publisher import EventPublisher
 from importer_watch import status_kb
-from invitations_report import Drain, Sample, print_drain
+from invitations_report import Drain, Sample, print_created, print_drain
 from invitations_stack import Scenario, running_infra, running_scenario
 from measure import process_cpu
 from stack import log, terminate_as_interrupt
 
 _DEPTHS = """
 SELECT (SELECT count(*) FROM inbox WHERE consumer LIKE '%invitations.requests') AS handled,
+       ({staged}) AS staged,
        (SELECT count(*) FROM invitations) AS invitations,
        (SELECT count(*) FROM deliveries WHERE status IN ('queued', 'sending')) AS queued,
        (SELECT count(*) FROM deliveries WHERE status = 'sent') AS sent,
        (SELECT count(*) FROM outbox WHERE sent_at IS NULL) AS outbox
 """
+_STAGED = "SELECT count(*) FROM invitation_requests WHERE failed_at IS NULL"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -58,6 +63,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=100, help="the provider's rate, per second")
     parser.add_argument("--every", type=float, default=2, help="seconds between samples")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds one drain may take")
+    parser.add_argument("--provider-delay-ms", type=float, default=0,
+                        help="the SMS stand-in answers each request after this long")  # fmt: skip
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting of the service (SEND_CONCURRENCY=20, ...)")  # fmt: skip
+    parser.add_argument("--created-only", action="store_true",
+                        help="stop once every invitation is created: the CPU of creating them "
+                             "(with --provider-delay-ms 1000 and SEND_CONCURRENCY=1 few are sent "
+                             "meanwhile)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -86,9 +99,13 @@ async def publish(scenario: Scenario, count: int, published: list[int]) -> None:
             published[0] = rows[-1]
 
 
-async def drain(scenario: Scenario, count: int, every: float, give_up_after: float) -> Drain:
-    """Publish the import's requests and sample until every invitation is sent."""
+async def drain(
+    scenario: Scenario, count: int, every: float, give_up_after: float, created_only: bool = False
+) -> Drain:
+    """Publish the import's requests and sample until every invitation is sent (created)."""
     conn = await asyncpg.connect(scenario.dsn, server_settings={"search_path": scenario.schema})
+    queue = await conn.fetchval("SELECT to_regclass('invitation_requests') IS NOT NULL")
+    depths = _DEPTHS.format(staged=_STAGED if queue else "SELECT 0")  # before request batches
     published = [0]
     samples: list[Sample] = []
     cpu0, began = process_cpu(scenario.pid), time.monotonic()
@@ -96,16 +113,18 @@ async def drain(scenario: Scenario, count: int, every: float, give_up_after: flo
     try:
         while True:
             scenario.check_service()
-            row = await conn.fetchrow(_DEPTHS)
+            row = await conn.fetchrow(depths)
             samples.append(Sample(
                 seconds=time.monotonic() - began, published=published[0], handled=row["handled"],
-                invitations=row["invitations"], queued=row["queued"], sent=row["sent"],
+                staged=row["staged"], invitations=row["invitations"], queued=row["queued"], sent=row["sent"],
                 outbox=row["outbox"], rss_kb=status_kb(scenario.pid, "VmRSS"),
                 cpu_seconds=process_cpu(scenario.pid) - cpu0,
             ))  # fmt: skip
             if row["sent"] >= count and row["outbox"] == 0:
                 break
-            if row["handled"] >= count and row["invitations"] < count:
+            if created_only and row["invitations"] >= count:
+                break
+            if row["handled"] >= count and row["staged"] == 0 and row["invitations"] < count:
                 raise RuntimeError(f"{count - row['invitations']} requests refused: {samples[-1]}")
             if samples[-1].seconds > give_up_after:
                 raise RuntimeError(f"not drained in {give_up_after:g} s: {samples[-1]}")
@@ -129,17 +148,27 @@ def main(argv: list[str] | None = None) -> int:
     plan = [("unlimited", args.count, 1_000_000.0)]
     if args.limited_count:
         plan.append(("limited", args.limited_count, args.rate))
-    common = {"INVITER_DAILY_CAP": str(10 * args.count), "LOG_LEVEL": "WARNING"}
+    common = {"INVITER_DAILY_CAP": str(10 * args.count), "LOG_LEVEL": "WARNING",
+              **dict(setting.split("=", 1) for setting in args.env)}  # fmt: skip
+    delay = args.provider_delay_ms / 1000
+    print(f"provider answers after {args.provider_delay_ms:g} ms; settings {common}")
     results = []
     with terminate_as_interrupt(), running_infra() as infra:
         for name, count, rate in plan:
             env = {**common, "SENDS_PER_SECOND": f"{rate:g}"}
-            with running_scenario(infra, name, env) as scenario:
+            with running_scenario(infra, name, env, delay) as scenario:
                 log(f"{name}: {count:,} invitations, SENDS_PER_SECOND={rate:g}")
-                result = asyncio.run(drain(scenario, count, args.every, args.timeout))
-            print_drain(result, rate if name == "limited" else None)
+                result = asyncio.run(
+                    drain(scenario, count, args.every, args.timeout, args.created_only)
+                )
+            if args.created_only:
+                print_created(result)
+            else:
+                print_drain(result, rate if name == "limited" else None)
             sys.stdout.flush()
             results.append(result)
+    if args.created_only:
+        return 0 if all(r.samples[-1].invitations == r.count for r in results) else 1
     return 0 if all(r.ok for r in results) else 1
 
 

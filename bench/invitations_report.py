@@ -10,6 +10,7 @@ class Sample:
     seconds: float  # since the first request was published
     published: int  # requests on Kafka
     handled: int  # requests the service consumed
+    staged: int  # consumed requests waiting for the request processor
     invitations: int  # requests turned into invitations
     queued: int  # deliveries waiting or being sent
     sent: int  # deliveries the provider accepted
@@ -59,18 +60,31 @@ def print_drain(drain: Drain, limit: float | None) -> None:
     print(f"all sent by {sent.seconds:7.1f} s: {n / max(sent.seconds, 1e-9):,.1f} invitations/s "
           f"end to end; {_rate(p10, p90):,.1f}/s from 10 % to 90 % sent")  # fmt: skip
     print(f"deepest queues: lag {max(s.lag for s in samples):,} requests, "
+          f"{max(s.staged for s in samples):,} requests queued, "
           f"{max(s.queued for s in samples):,} deliveries, {max(s.outbox for s in samples):,} outbox rows")  # fmt: skip
     print(f"service CPU: {samples[-1].cpu_seconds:.1f} s, "
-          f"{1000 * samples[-1].cpu_seconds / n:.2f} ms per invitation")  # fmt: skip
+          f"{1000 * samples[-1].cpu_seconds / n:.2f} ms per invitation; "
+          f"{created.cpu_seconds:.1f} s by all created ({created.sent:,} sent by then)")  # fmt: skip
     _print_memory(drain)
     print(f"provider: {drain.provider_requests:,} requests, {drain.provider_delivered:,} messages "
           f"delivered, {drain.distinct_numbers:,} numbers; invitations {drain.statuses}; "
           f"{'OK' if drain.ok else 'FAILED: not every invitation sent exactly once'}")  # fmt: skip
-    print("\n     t s  published  lag (req)  invitations  queued deliv.     sent  outbox   RSS MB")
+    print("\n     t s  published  lag (req)  queued req.  invitations  queued deliv.     sent  outbox"
+          "   RSS MB")  # fmt: skip
     step = max(1, len(samples) // 30)
     for s in samples[::step] + ([samples[-1]] if (len(samples) - 1) % step else []):
-        print(f"{s.seconds:8.1f} {s.published:10,} {s.lag:10,} {s.invitations:12,} "
+        print(f"{s.seconds:8.1f} {s.published:10,} {s.lag:10,} {s.staged:12,} {s.invitations:12,} "
               f"{s.queued:14,} {s.sent:8,} {s.outbox:7,} {s.rss_kb / 1024:8.1f}")  # fmt: skip
+
+
+def print_created(drain: Drain) -> None:
+    """How long creating the invitations took, and the service's CPU by then."""
+    n, last = drain.count, drain.samples[-1]
+    print(f"\n=== {drain.name}: {n:,} invitations created (not waiting for the sends) ===")
+    print(f"all invitations created by {last.seconds:7.1f} s ({n / max(last.seconds, 1e-9):,.0f} "
+          f"requests/s); {last.sent:,} sent meanwhile")  # fmt: skip
+    print(f"service CPU by then: {last.cpu_seconds:.1f} s, "
+          f"{1000 * last.cpu_seconds / n:.2f} ms per invitation created")  # fmt: skip
 
 
 def _print_memory(drain: Drain) -> None:

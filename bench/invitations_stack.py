@@ -82,9 +82,13 @@ def _ended(service: ServiceProcess) -> None:
 
 @contextlib.contextmanager
 def running_scenario(
-    infra: tuple[LocalPostgres, LocalKafka], name: str, env: dict[str, str]
+    infra: tuple[LocalPostgres, LocalKafka],
+    name: str,
+    env: dict[str, str],
+    provider_delay: float = 0.0,
 ) -> Iterator[Scenario]:
-    """A fresh schema and namespace, the SMS stand-in, and the service sending through it."""
+    """A fresh schema and namespace, the SMS stand-in (answering after `provider_delay`
+    seconds), and the service sending through it."""
     postgres, kafka = infra
     stamp = time.strftime("%H%M%S")
     schema, namespace = f"bench_invitations_{name}_{stamp}", f"bv-{name}-{stamp}"
@@ -94,7 +98,7 @@ def running_scenario(
         stack.callback(
             quietly, f"schema {schema}", lambda: asyncio.run(_execute(postgres.admin_url, drop))
         )
-        standin = stack.enter_context(SmsStandIn())
+        standin = stack.enter_context(SmsStandIn(delay_seconds=provider_delay))
         settings = {
             "DATABASE_URL": postgres.admin_url, "DB_SCHEMA": schema,
             "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap, "KAFKA_NAMESPACE": namespace,

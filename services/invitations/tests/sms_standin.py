@@ -2,7 +2,10 @@
 
 It honours idempotency keys like a real provider: a request with a key it has already
 accepted returns the same message and delivers nothing new. It can be told to fail the
-first requests (500) and to answer slowly (so a test can kill the sender mid-request).
+first requests (500) and to answer each request after `delay_seconds` (a real provider's
+100 to 300 ms, or long enough for a test to kill the sender mid-request). It counts the
+requests it is answering at once (`in_flight`, the most in `max_in_flight`) and notes when
+each arrived (`arrivals`, time.monotonic()).
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ class SmsStandIn:
     port: int = field(default_factory=free_port)
     requests: list[dict[str, str]] = field(default_factory=list)
     delivered: dict[str, dict[str, str]] = field(default_factory=dict)  # idempotency key -> message
+    arrivals: list[float] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
 
     @property
     def url(self) -> str:
@@ -38,8 +44,14 @@ class SmsStandIn:
             "I-Twilio-Idempotency-Token", ""
         )
         self.requests.append({**form, "key": key})
-        if self.delay_seconds:
-            await asyncio.sleep(self.delay_seconds)
+        self.arrivals.append(time.monotonic())
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.delay_seconds:
+                await asyncio.sleep(self.delay_seconds)
+        finally:
+            self.in_flight -= 1
         if len(self.requests) <= self.fail_first:
             return JSONResponse({"message": "provider overloaded"}, status_code=500)
         self.delivered.setdefault(key, form)

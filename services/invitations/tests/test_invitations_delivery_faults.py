@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import Counter
 
 import pytest
 from invitations_service.adapters.channels.sms_callback import expected_signature
@@ -57,19 +58,19 @@ async def test_a_sender_killed_mid_request_never_delivers_a_message_twice(
     postgres_admin_url, kafka_bootstrap, tmp_path
 ):
     with SmsStandIn(delay_seconds=1.0) as standin:
-        env = {**provider_env(standin), "DELIVERY_LEASE_SECONDS": "3"}
+        env = {**provider_env(standin), "DELIVERY_LEASE_SECONDS": "3", "SEND_CONCURRENCY": "4"}
         async with running_invitations(
             postgres_admin_url, kafka_bootstrap, tmp_path, **env
         ) as service:
             inviter = uuid.uuid4()
-            phones = [f"+3361234200{i}" for i in range(5)]
+            phones = [f"+3361234200{i}" for i in range(8)]
             for phone in phones:
                 created = await service.http.post(
                     "/v1/invitations", json={"phone": phone}, headers=bearer(inviter)
                 )
                 assert created.status_code == 201
-            await service.until(lambda: len(standin.requests) >= 1)
-            service.process.kill()  # SIGKILL while the provider is answering
+            await service.until(lambda: standin.in_flight >= 2)
+            service.process.kill()  # SIGKILL while the provider answers several sends
             await asyncio.sleep(0.5)
             service.process.start()
             await asyncio.to_thread(service.process.wait_for, "/ready")
@@ -78,15 +79,20 @@ async def test_a_sender_killed_mid_request_never_delivers_a_message_twice(
                 items = (await service.http.get("/v1/invitations", headers=bearer(inviter))).json()[
                     "items"
                 ]
-                return len(items) == 5 and all(i["send_count"] == 1 for i in items)
+                return len(items) == 8 and all(i["send_count"] == 1 for i in items)
 
             await service.until(all_sent, seconds=60)
-            assert sorted(m["To"] for m in standin.delivered.values()) == sorted(phones)
-            assert len(standin.delivered) == 5
-            keys = [r["key"] for r in standin.requests]
-            assert len(keys) > len(set(keys)), (
-                "the interrupted send was not retried"
-            )  # retried, same key
+            attempts = {
+                str(r["delivery_id"]): r["attempts"]
+                for r in await service.pool.fetch("SELECT delivery_id, attempts FROM deliveries")
+            }
+        assert sorted(m["To"] for m in standin.delivered.values()) == sorted(phones)
+        assert len(standin.delivered) == 8
+        assert 2 <= standin.max_in_flight <= 4  # concurrent, within SEND_CONCURRENCY
+        requests = Counter(r["key"] for r in standin.requests)
+        assert max(requests.values()) >= 2, "the interrupted sends were not retried"  # same key
+        for key, count in requests.items():  # each attempt called the provider at most once
+            assert count <= attempts[key], (key, count, attempts[key])
 
 
 async def test_a_signed_failure_callback_marks_the_invitation_and_an_unsigned_one_is_refused(

@@ -88,6 +88,11 @@ async def test_a_resend_after_the_cool_down_sends_again(
         created = (await service.http.post("/v1/invitations", json={"channel": "email", "email": "zoe@example.com"},
                                            headers=bearer(inviter))).json()  # fmt: skip
         await service.until(lambda: len(service.sent_messages()) == 1)
+
+        async def sent_once():  # the send recorded: no longer in progress
+            return (await pending(service, inviter))[0]["send_count"] == 1
+
+        await service.until(sent_once)
         resent = await service.http.post(
             f"/v1/invitations/{created['invitation_id']}/resend", headers=bearer(inviter)
         )

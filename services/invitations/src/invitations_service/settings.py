@@ -24,7 +24,11 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
         default=True,
         description="COUNTRY_ALLOW_LIST: SMS go only to the countries the inviter's tenant allows",
     )
-    sends_per_second: float = Field(default=20, gt=0, description="SENDS_PER_SECOND, per worker")
+    sends_per_second: float = Field(
+        default=20,
+        gt=0,
+        description="SENDS_PER_SECOND: the provider's rate, per worker, across its concurrent sends",
+    )
     delivery_lease_seconds: float = Field(
         default=120,
         gt=0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -50,17 +50,58 @@ async def queue_delivery(
     )  # fmt: skip
 
 
-async def take_daily(
-    conn: asyncpg.Connection, scope: str, subject: str, day: date, cap: int
-) -> bool:
-    """Count one send against `subject`'s cap for `day`; False (nothing counted) at the cap."""
-    taken = await conn.fetchval(
-        "INSERT INTO daily_sends (scope, subject, day, count) VALUES ($1, $2, $3, 1)"
-        " ON CONFLICT (scope, subject, day) DO UPDATE SET count = daily_sends.count + 1"
-        " WHERE daily_sends.count < $4 RETURNING true",
-        scope, subject, day, cap,
+async def invited_requests(conn: asyncpg.Connection, request_ids: list[UUID]) -> set[UUID]:
+    """Which of these requests already made an invitation (whatever became of it)."""
+    rows = await conn.fetch(
+        "SELECT request_id FROM invitations WHERE request_id = ANY($1::uuid[])", request_ids
+    )
+    return {r["request_id"] for r in rows}
+
+
+async def open_destinations(
+    conn: asyncpg.Connection, pairs: list[tuple[UUID, str]]
+) -> set[tuple[UUID, str]]:
+    """Which (inviter, destination) pairs have an open invitation; a destination is the
+    E.164 number or the lower-case address."""
+    rows = await conn.fetch(
+        "SELECT i.inviter_id, p.destination FROM unnest($1::uuid[], $2::text[]) AS p(inviter_id, destination)"
+        " JOIN invitations i ON i.inviter_id = p.inviter_id"
+        " AND coalesce(i.phone_e164, lower(i.email)) = p.destination"
+        " WHERE i.status IN ('pending', 'sent', 'delivery_failed')",
+        [p[0] for p in pairs], [p[1] for p in pairs],
     )  # fmt: skip
-    return bool(taken)
+    return {(r["inviter_id"], r["destination"]) for r in rows}
+
+
+_INSERT_MANY = """
+INSERT INTO invitations (invitation_id, inviter_id, request_id, import_id, channel, phone_e164,
+    email, invitee_name, token, status, expires_at)
+SELECT n.*, 'pending', $10 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[],
+    $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS n
+ON CONFLICT DO NOTHING RETURNING invitation_id
+"""
+NEW_COLUMNS = (
+    "invitation_id", "inviter_id", "request_id", "import_id", "channel", "phone_e164", "email",
+    "invitee_name", "token",
+)  # fmt: skip
+
+
+async def insert_pending(
+    conn: asyncpg.Connection, rows: list[tuple[Any, ...]], expires_at: datetime
+) -> set[UUID]:
+    """Insert pending invitations (values in NEW_COLUMNS order), each with a first delivery
+    queued; the ids of those inserted: one whose request or open pair exists is skipped."""
+    if not rows:
+        return set()
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    inserted = {r["invitation_id"] for r in await conn.fetch(_INSERT_MANY, *columns, expires_at)}
+    if inserted:
+        await conn.execute(
+            "INSERT INTO deliveries (delivery_id, invitation_id, kind, status)"
+            " SELECT gen_random_uuid(), id, 'first', 'queued' FROM unnest($1::uuid[]) AS id",
+            list(inserted),
+        )
+    return inserted
 
 
 async def pending_page(

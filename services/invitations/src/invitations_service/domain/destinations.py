@@ -56,6 +56,22 @@ def country_refusal(region: str, allowed: Sequence[str], *, explicit: bool) -> I
     return Invalid("country_not_allowed", message, "phone")
 
 
+def refused_country(
+    region: str, explicit: Sequence[str] | None, members: Sequence[str]
+) -> Invalid | None:
+    """Why a tenant may not invite a number of `region`, or None when it may.
+
+    An explicit list decides alone. Otherwise the number must be in a country one of the
+    tenant's members has a phone in; while no member's phone is known at all (a tenant the
+    directory has not told about yet), nothing is refused: there is no list to hold it to.
+    """
+    if explicit is not None:
+        return None if region in explicit else country_refusal(region, explicit, explicit=True)
+    if not members or region in members:
+        return None
+    return country_refusal(region, members, explicit=False)
+
+
 def _named(countries: Sequence[str]) -> str:
     shown = ", ".join(countries[:_SHOWN])
     more = len(countries) - _SHOWN

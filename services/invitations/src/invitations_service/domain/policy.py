@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 from contacts_servicekit.errors import ApiError, Invalid, TooManyRequests
@@ -62,6 +62,30 @@ class Policy:
     def retry_delay(self, attempts: int) -> timedelta:
         """Back-off between delivery attempts: 2, 4, 8 ... seconds, at most 5 minutes."""
         return timedelta(seconds=min(300, 2**attempts))
+
+
+def seconds_to_midnight(now: datetime) -> int:
+    """Seconds until the next UTC day, when the daily caps start again (at least 1)."""
+    tomorrow = datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp() + 86400
+    return max(1, int(tomorrow - now.timestamp()))
+
+
+def inviter_cap_reached(policy: Policy, now: datetime) -> LimitReached:
+    """The refusal of a new invitation past the inviter's daily cap."""
+    return LimitReached(
+        "inviter_daily_cap",
+        f"You can send at most {policy.inviter_daily_cap} invitations a day.",
+        seconds_to_midnight(now),
+    )
+
+
+def destination_cap_reached(now: datetime) -> LimitReached:
+    """The refusal of a new invitation to a destination past its daily cap."""
+    return LimitReached(
+        "destination_daily_cap",
+        "This number or address got too many invitations today; try tomorrow.",
+        seconds_to_midnight(now),
+    )
 
 
 def checked_phone(phone: str) -> str:

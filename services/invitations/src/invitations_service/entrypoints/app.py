@@ -17,6 +17,7 @@ from invitations_service.entrypoints import (
 )
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.delivery import DeliveryWorker
+from invitations_service.handlers.request_processor import RequestProcessor
 from invitations_service.handlers.requests import request_handlers
 from invitations_service.settings import InvitationsSettings
 
@@ -26,10 +27,9 @@ MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
 def build_app(settings: InvitationsSettings) -> FastAPI:
     host = ServiceHost(settings, discover("invitations", MIGRATIONS), produces=[topics.INVITATIONS])
     policy = settings.policy()
+    processor = RequestProcessor(policy, host.outbox)
     host.add_subscription(
-        Subscription(
-            "invitations.requests", (topics.IMPORTS,), request_handlers(policy, host.outbox)
-        )
+        Subscription("invitations.requests", (topics.IMPORTS,), request_handlers(processor.wake))
     )
     host.add_subscription(
         Subscription(
@@ -43,13 +43,18 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         built = channels_from_settings(settings, environment=settings.environment)
         worker = DeliveryWorker(
             running.pool, running.outbox, {"sms": built.sms, "email": built.email}, policy, settings.invite_link_base,
-            per_second=settings.sends_per_second, lease=timedelta(seconds=settings.delivery_lease_seconds),
+            per_second=settings.sends_per_second, concurrency=settings.send_concurrency,
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
         )  # fmt: skip
         try:
             await worker.run()
         finally:
             await built.close()
 
+    async def handle_requests(running: ServiceHost) -> None:
+        await processor.run(running.pool)
+
+    host.add_background("requests", handle_requests)
     host.add_background("delivery", deliver)
     app = service_app(
         host, title="Invitations service",

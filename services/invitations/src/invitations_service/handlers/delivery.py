@@ -1,205 +1,203 @@
-"""The delivery worker: sends queued messages through their channel, at a bounded rate.
+"""The delivery worker: sends queued messages through their channel, many at a time, at the
+provider's rate.
 
-Each due delivery is first claimed in its own committed transaction (status `sending`, one
-more attempt, a lease), and only then handed to the provider with the delivery id as the
-provider's idempotency key. A worker that dies mid-send leaves the claim to expire; the next
-worker sends again with the same key, which the provider recognises: one message, not two.
-Results are recorded with the invitation's events in one transaction.
+Due deliveries are claimed in a committed transaction (status `sending`, one more attempt, a
+lease) before any is handed to the provider, with the delivery id as the provider's
+idempotency key. Up to `concurrency` sends are in flight at once; each waits for its turn
+from the pacer (`per_second` starts a second, across all of them), and the worker claims no
+more than can start within a second. A send starts only in the first half of its lease and
+is abandoned before the lease ends (then retried), so one attempt is never in flight twice; a
+worker that dies mid-send leaves the claim to expire, and the next attempt uses the same key,
+which the provider recognises: one message, not two. The results are recorded in batches
+(delivery_results.py), and counted in the metrics once committed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 import structlog
-from contacts_events import (
-    EventContext,
-    InvitationChannel,
-    InvitationDeliveryFailed,
-    InvitationResent,
-    InvitationSent,
-)
-from contacts_events.base import IntegrationEvent
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import metrics
 from invitations_service.adapters.channels.base import (
     Channel,
+    DeliveryFailure,
     Message,
-    PermanentFailure,
-    SendResult,
     TemporaryFailure,
 )
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers.accepting import expire_due
+from invitations_service.handlers.delivery_results import Attempt, record
+from invitations_service.handlers.send_pacing import SendPacer
 
 log = structlog.get_logger(__name__)
 
-_CLAIM = """
-WITH due AS (
-    SELECT delivery_id FROM deliveries
-    WHERE (status = 'queued' AND not_before <= now()) OR (status = 'sending' AND claimed_until < now())
-    ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED
-)
-UPDATE deliveries d SET status = 'sending', attempts = attempts + 1, claimed_until = now() + $2::interval
-FROM due WHERE d.delivery_id = due.delivery_id
-RETURNING d.delivery_id, d.invitation_id, d.kind, d.attempts
-"""
+CLAIM_HORIZON_SECONDS = 1.0  # claim no more than can start within this (and a quarter lease)
+RECORD_LINGER_SECONDS = 0.05  # while sends are in flight, results this close are recorded together
+RECORD_BATCH = 500
 
 
 class DeliveryWorker:
     def __init__(
         self, pool: asyncpg.Pool, outbox: Outbox, channels: Mapping[str, Channel], policy: Policy,
-        link_base: str, per_second: float = 20.0, batch: int = 20, lease: timedelta = timedelta(minutes=2),
+        link_base: str, per_second: float = 20.0, concurrency: int = 20,
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:  # fmt: skip
         self.pool, self.outbox, self.channels, self.policy = pool, outbox, channels, policy
         self.link_base = link_base.rstrip("/")
-        self.interval = 1 / per_second
-        self.batch, self.lease = batch, lease
+        self.pacer = SendPacer(per_second)
+        self.concurrency, self.lease = concurrency, lease
+        self._lease_seconds = lease.total_seconds()
+        self._horizon = min(CLAIM_HORIZON_SECONDS, self._lease_seconds / 4)
+        self._refill_at = max(1, concurrency // 4)  # free slots worth a claim
         self.sent = 0
-        self._next_send = 0.0
+        self._sending: set[asyncio.Task[None]] = set()
+        self._slot_freed = asyncio.Event()
+        self._results: asyncio.Queue[Attempt] = asyncio.Queue()
 
     async def run(self, idle_seconds: float = 0.5) -> None:
         """Deliver until cancelled; expire overdue invitations once a minute."""
+        recorder = asyncio.create_task(self._record_results())
         next_expiry = 0.0
-        while True:
-            try:
-                if time.monotonic() >= next_expiry:
-                    async with self.pool.acquire() as conn, conn.transaction():
-                        await expire_due(conn, self.outbox)
-                    next_expiry = time.monotonic() + 60
-                if await self.deliver_due() == 0:
-                    await asyncio.sleep(idle_seconds)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("delivery.worker_retry", error=repr(exc))
-                await asyncio.sleep(2)
+        try:
+            while True:
+                try:
+                    if time.monotonic() >= next_expiry:
+                        async with self.pool.acquire() as conn, conn.transaction():
+                            await expire_due(conn, self.outbox)
+                        next_expiry = time.monotonic() + 60
+                    wanted = await self._claimable()
+                    if await self._start(wanted) < wanted:
+                        await asyncio.sleep(idle_seconds)  # nothing more due for now
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("delivery.worker_retry", error=repr(exc))
+                    await asyncio.sleep(2)
+        finally:
+            await self._stop(recorder)
 
     async def deliver_due(self) -> int:
-        async with self.pool.acquire() as conn, conn.transaction():
-            claimed = await conn.fetch(_CLAIM, self.batch, self.lease)
-        for delivery in claimed:
-            await self._deliver(delivery)
+        """Claim one batch (at most `concurrency`), send it and record the results; how many
+        were claimed."""
+        claimed, lease_ends = await self._claim(self.concurrency)
+        starts = [self.pacer.book() for _ in claimed]
+        attempts = await asyncio.gather(
+            *(self._attempt(row, start, lease_ends) for row, start in zip(claimed, starts, strict=True))
+        )  # fmt: skip
+        await self._record(list(attempts))
         return len(claimed)
 
-    async def _deliver(self, delivery: asyncpg.Record) -> None:
-        async with self.pool.acquire() as conn:
-            invitation = await conn.fetchrow(
-                "SELECT i.*, coalesce(u.display_name, 'A contact') AS inviter_name FROM invitations i"
-                " LEFT JOIN directory_users u ON u.user_id = i.inviter_id WHERE i.invitation_id = $1",
-                delivery["invitation_id"],
-            )
-        message = Message(
-            delivery_id=str(delivery["delivery_id"]), channel=invitation["channel"],
-            to=invitation["phone_e164"] or invitation["email"], inviter_name=invitation["inviter_name"],
-            invitee_name=invitation["invitee_name"], link=f"{self.link_base}/invite/{invitation['token']}",
-            expires_at=invitation["expires_at"],
-        )  # fmt: skip
-        await self._pace()
+    async def _claimable(self) -> int:
+        """Wait for free slots and for the pacer to be less than the horizon ahead; how many
+        deliveries to claim now."""
+        while self.concurrency - len(self._sending) < self._refill_at:
+            self._slot_freed.clear()
+            await self._slot_freed.wait()
+        if self.pacer.bookable_within(self._horizon) == 0:
+            await asyncio.sleep(self.pacer.backlog() - self._horizon)
+        bookable = max(1, self.pacer.bookable_within(self._horizon))
+        return min(self.concurrency - len(self._sending), bookable)
+
+    async def _start(self, wanted: int) -> int:
+        claimed, lease_ends = await self._claim(wanted)
+        for row in claimed:
+            task = asyncio.create_task(self._send(row, self.pacer.book(), lease_ends))
+            self._sending.add(task)
+            task.add_done_callback(self._sent)
+        return len(claimed)
+
+    def _sent(self, task: asyncio.Task[Any]) -> None:
+        self._sending.discard(task)
+        self._slot_freed.set()
+
+    async def _claim(self, limit: int) -> tuple[list[asyncpg.Record], float]:
+        """Claim up to `limit` due deliveries; and when (time.monotonic) their lease ends."""
+        lease_ends = time.monotonic() + self._lease_seconds  # the lease starts after this
+        async with self.pool.acquire() as conn, conn.transaction():
+            claimed = await deliveries.claim(conn, limit, self.lease)
+        return claimed, lease_ends
+
+    async def _send(self, row: asyncpg.Record, start: float, lease_ends: float) -> None:
+        attempt = await self._attempt(row, start, lease_ends)
+        current = asyncio.current_task()
+        if current is not None:  # out of flight before the recorder looks at what is in flight
+            self._sent(current)
+        self._results.put_nowait(attempt)
+
+    async def _attempt(self, row: asyncpg.Record, start: float, lease_ends: float) -> Attempt:
+        """Send one claimed delivery at `start`, within its lease."""
+        latest_start = lease_ends - self._lease_seconds / 2
+        if start > latest_start:
+            return Attempt(row)  # given back unsent
+        await asyncio.sleep(max(0.0, start - time.monotonic()))
+        if time.monotonic() > latest_start:
+            return Attempt(row)
+        answer_within = lease_ends - time.monotonic() - self._lease_seconds / 10
         try:
-            result = await self.channels[invitation["channel"]].send(message)
-        except TemporaryFailure as failure:
-            await self._failed(
-                delivery, invitation, failure.reason_code, failure.reason, permanent=False
+            sending = self.channels[row["channel"]].send(self._message(row))
+            return Attempt(row, result=await asyncio.wait_for(sending, answer_within))
+        except TimeoutError:
+            failure: DeliveryFailure = TemporaryFailure(
+                "lease_ran_out", "the provider did not answer within the delivery's lease"
             )
-        except PermanentFailure as failure:
-            await self._failed(
-                delivery, invitation, failure.reason_code, failure.reason, permanent=True
-            )
-        else:
-            await self._sent(delivery, invitation, result)
+        except DeliveryFailure as refused:
+            failure = refused
+        except Exception as exc:  # a channel's bug: retried like an outage, and logged
+            log.exception("delivery.channel_error", delivery_id=str(row["delivery_id"]))
+            failure = TemporaryFailure("channel_error", repr(exc))
+        return Attempt(row, failure=failure)
 
-    async def _sent(
-        self, delivery: asyncpg.Record, invitation: asyncpg.Record, result: SendResult
-    ) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            recorded = await conn.execute(
-                "UPDATE deliveries SET status = 'sent', sent_at = now(), provider_message_id = $2"
-                " WHERE delivery_id = $1 AND status = 'sending'",
-                delivery["delivery_id"], result.provider_message_id,
-            )  # fmt: skip
-            if recorded != "UPDATE 1":
-                return
-            sends = await conn.fetchval(
-                "UPDATE invitations SET status = 'sent', send_count = send_count + 1, last_sent_at = now()"
-                " WHERE invitation_id = $1 AND status IN ('pending', 'sent', 'delivery_failed') RETURNING send_count",
-                invitation["invitation_id"],
-            )
-            if sends is None:
-                return  # cancelled or accepted meanwhile: nothing to announce
-            await self.outbox.add(
-                conn, [self._sent_event(delivery, invitation, sends)], EventContext()
-            )
-        self.sent += 1
-        metrics.count_sent(invitation["channel"])
-
-    def _sent_event(
-        self, delivery: asyncpg.Record, invitation: asyncpg.Record, sends: int
-    ) -> IntegrationEvent:
-        common = {
-            "invitation_id": invitation["invitation_id"], "inviter_id": invitation["inviter_id"],
-            "channel": InvitationChannel(invitation["channel"]), "phone_e164": invitation["phone_e164"],
-            "email": invitation["email"], "expires_at": invitation["expires_at"],
-        }  # fmt: skip
-        if delivery["kind"] == "first":
-            return InvitationSent(
-                **common, request_id=invitation["request_id"], import_id=invitation["import_id"],
-                display_name=invitation["invitee_name"] or None,
-            )  # fmt: skip
-        return InvitationResent(**common, resend_count=max(1, sends - 1))
-
-    async def _failed(
-        self,
-        delivery: asyncpg.Record,
-        invitation: asyncpg.Record,
-        code: str,
-        reason: str,
-        *,
-        permanent: bool,
-    ) -> None:
-        retry = not permanent and delivery["attempts"] < self.policy.max_delivery_attempts
-        async with self.pool.acquire() as conn, conn.transaction():
-            if retry:
-                await conn.execute(
-                    "UPDATE deliveries SET status = 'queued', not_before = now() + $2::interval, last_error = $3"
-                    " WHERE delivery_id = $1 AND status = 'sending'",
-                    delivery["delivery_id"], self.policy.retry_delay(delivery["attempts"]), f"{code}: {reason}",
-                )  # fmt: skip
-            else:
-                await self._given_up(conn, delivery, invitation, code, reason)
-        metrics.count_delivery_failed(invitation["channel"], permanent=not retry)
-        if not retry:
-            log.warning(
-                "delivery.failed", invitation_id=str(invitation["invitation_id"]), code=code
-            )
-
-    async def _given_up(
-        self, conn: asyncpg.Connection, delivery: asyncpg.Record, invitation: asyncpg.Record,
-        code: str, reason: str,
-    ) -> None:  # fmt: skip
-        await conn.execute(
-            "UPDATE deliveries SET status = 'failed', last_error = $2 WHERE delivery_id = $1",
-            delivery["delivery_id"], f"{code}: {reason}",
+    def _message(self, row: asyncpg.Record) -> Message:
+        return Message(
+            delivery_id=str(row["delivery_id"]), channel=row["channel"],
+            to=row["phone_e164"] or row["email"], inviter_name=row["inviter_name"],
+            invitee_name=row["invitee_name"], link=f"{self.link_base}/invite/{row['token']}",
+            expires_at=row["expires_at"],
         )  # fmt: skip
-        await conn.execute(
-            "UPDATE invitations SET status = 'delivery_failed' WHERE invitation_id = $1 AND status = 'pending'",
-            invitation["invitation_id"],
-        )
-        event = InvitationDeliveryFailed(
-            invitation_id=invitation["invitation_id"], inviter_id=invitation["inviter_id"],
-            channel=InvitationChannel(invitation["channel"]), attempt=invitation["send_count"] + 1,
-            reason_code=code, reason=reason[:500] or code, will_retry=False,
-        )  # fmt: skip
-        await self.outbox.add(conn, [event], EventContext())
 
-    async def _pace(self) -> None:
-        """At most `per_second` sends a second from this worker (the provider's rate)."""
-        now = time.monotonic()
-        if self._next_send > now:
-            await asyncio.sleep(self._next_send - now)
-        self._next_send = max(now, self._next_send) + self.interval
+    async def _record_results(self) -> None:
+        while True:
+            batch = [await self._results.get()]
+            if self._sending:  # more results soon: record them together
+                await asyncio.sleep(RECORD_LINGER_SECONDS)
+            while not self._results.empty() and len(batch) < RECORD_BATCH:
+                batch.append(self._results.get_nowait())
+            for attempt in range(3):
+                try:
+                    await self._record(batch)
+                    break
+                except Exception as exc:  # the leases will bring them back
+                    log.warning("delivery.record_failed", error=repr(exc), attempt=attempt + 1)
+                    await asyncio.sleep(1)
+
+    async def _record(self, attempts: list[Attempt]) -> None:
+        if not attempts:
+            return
+        async with self.pool.acquire() as conn, conn.transaction():
+            recorded = await record(conn, self.outbox, self.policy, attempts)
+        self.sent += len(recorded.sent)
+        for channel in recorded.sent:
+            metrics.count_sent(channel)
+        for channel, given_up in recorded.failed:
+            metrics.count_delivery_failed(channel, permanent=given_up)
+        for invitation_id, code in recorded.given_up:
+            log.warning("delivery.failed", invitation_id=invitation_id, code=code)
+
+    async def _stop(self, recorder: asyncio.Task[None]) -> None:
+        """Stop sending; record the results already in (the leases bring back the rest)."""
+        for task in [recorder, *self._sending]:
+            task.cancel()
+        done = []
+        while not self._results.empty():
+            done.append(self._results.get_nowait())
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._record(done), 5)

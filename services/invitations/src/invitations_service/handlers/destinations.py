@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from invitations_service.adapters import tenants_repository as tenants
-from invitations_service.domain.destinations import country_refusal, region_of
+from invitations_service.domain.destinations import refused_country, region_of
 
 
 async def tenant_of(
@@ -28,23 +28,16 @@ async def tenant_of(
 
 
 async def check_country(conn: asyncpg.Connection, tenant_id: uuid.UUID, phone_e164: str) -> None:
-    """422 (`country_not_allowed`, on `phone`) unless the tenant may invite this number.
-
-    An explicit list decides alone. Otherwise the number must be in a country one of the
-    tenant's members has a phone in; while no member's phone is known at all (a tenant the
-    directory has not told about yet), nothing is refused: there is no list to hold it to.
-    """
+    """422 (`country_not_allowed`, on `phone`) unless the tenant may invite this number
+    (domain.destinations.refused_country says when)."""
     region = region_of(phone_e164)
     explicit = await tenants.explicit_countries(conn, tenant_id)
-    if explicit is not None:
-        if region not in explicit:
-            raise country_refusal(region, explicit, explicit=True)
-        return
-    if await tenants.has_member_in(conn, tenant_id, region):
-        return
-    members = await tenants.member_regions(conn, tenant_id)
-    if members:
-        raise country_refusal(region, members, explicit=False)
+    if explicit is None and await tenants.has_member_in(conn, tenant_id, region):
+        return  # the usual case, one index probe
+    members = await tenants.member_regions(conn, tenant_id) if explicit is None else []
+    refusal = refused_country(region, explicit, members)
+    if refusal is not None:
+        raise refusal
 
 
 @dataclass(frozen=True)

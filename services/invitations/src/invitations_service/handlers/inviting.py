@@ -12,8 +12,15 @@ from contacts_events import CancellationReason, EventContext, InvitationCancelle
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import Conflict, NotFound
 
+from invitations_service.adapters import daily_sends_repository as daily_sends
 from invitations_service.adapters import invitations_repository as invitations
-from invitations_service.domain.policy import LimitReached, Policy
+from invitations_service.domain.policy import (
+    LimitReached,
+    Policy,
+    destination_cap_reached,
+    inviter_cap_reached,
+    seconds_to_midnight,
+)
 from invitations_service.handlers.destinations import check_country, tenant_of
 
 
@@ -38,23 +45,15 @@ async def invite(
         if tenant_id is not None:
             await check_country(conn, tenant_id, phone)
     now = datetime.now(UTC)
-    if not await invitations.take_daily(
+    if not await daily_sends.take_daily(
         conn, "inviter", str(inviter_id), now.date(), policy.inviter_daily_cap
     ):
-        raise LimitReached(
-            "inviter_daily_cap",
-            f"You can send at most {policy.inviter_daily_cap} invitations a day.",
-            _seconds_to_midnight(now),
-        )
+        raise inviter_cap_reached(policy, now)
     destination = phone or (email or "").lower()
-    if not await invitations.take_daily(
+    if not await daily_sends.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
-        raise LimitReached(
-            "destination_daily_cap",
-            "This number or address got too many invitations today; try tomorrow.",
-            _seconds_to_midnight(now),
-        )
+        raise destination_cap_reached(now)
     invitation_id = uuid.uuid4()
     await invitations.insert(
         conn, invitation_id=invitation_id, inviter_id=inviter_id, request_id=request_id,
@@ -81,14 +80,14 @@ async def resend(
         raise Conflict("send_in_progress", "This invitation is being sent right now.")
     policy.check_resend(found["last_sent_at"], now)
     destination = found["phone_e164"] or found["email"].lower()
-    if not await invitations.take_daily(
+    if not await daily_sends.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
         raise LimitReached(
             "destination_daily_cap",
             f"This number or address already got {policy.destination_daily_cap} invitations today; "
             "it can be invited again tomorrow.",
-            _seconds_to_midnight(now),
+            seconds_to_midnight(now),
         )
     await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "resend")
     return found
@@ -124,8 +123,3 @@ async def owned_open(
     ):
         raise NotFound("invitation_not_found", "You have no pending invitation with this id.")
     return found
-
-
-def _seconds_to_midnight(now: datetime) -> int:
-    tomorrow = datetime(now.year, now.month, now.day, tzinfo=UTC).timestamp() + 86400
-    return max(1, int(tomorrow - now.timestamp()))

@@ -42,6 +42,7 @@ class ChannelSettings(BaseModel):
     smtp_use_tls: bool = False
     smtp_start_tls: bool = False
     dev_messages_dir: Path = Path("var/dev-messages")
+    send_concurrency: int = Field(default=20, ge=1, le=1000)  # messages in flight at once
 
     @model_validator(mode="after")
     def _require_provider_settings(self) -> Self:
@@ -91,6 +92,7 @@ def _sms_channel(settings: ChannelSettings, dev: DevChannel) -> Channel:
         auth_token=settings.sms_auth_token.get_secret_value(),
         sender_id=settings.sms_sender_id,
         status_callback_url=settings.sms_status_callback_url or None,
+        max_connections=settings.send_concurrency,
     )
 
 

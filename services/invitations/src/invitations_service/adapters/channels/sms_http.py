@@ -78,7 +78,8 @@ def sms_failure(response: httpx.Response) -> DeliveryFailure:
 
 
 class HttpSmsChannel:
-    """Sends invitation SMS through a Twilio-style API, over one shared HTTP client."""
+    """Sends invitation SMS through a Twilio-style API, over one shared HTTP client with
+    ``max_connections`` connections (as many as the worker's concurrent sends)."""
 
     name: str = "sms_http"
 
@@ -90,6 +91,7 @@ class HttpSmsChannel:
         sender_id: str,
         timeout: float = 10,
         status_callback_url: str | None = None,
+        max_connections: int = 20,
     ) -> None:
         self.sender_id = sender_id
         self.status_callback_url = status_callback_url
@@ -99,6 +101,9 @@ class HttpSmsChannel:
             auth=httpx.BasicAuth(account_sid, auth_token),
             timeout=timeout,
             headers={"Accept": "application/json"},
+            limits=httpx.Limits(  # one kept-alive connection per concurrent send
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
         )
 
     def _form(self, message: Message) -> dict[str, str]:

@@ -1,0 +1,128 @@
+"""Deliveries (one row per message to send) in Postgres: claiming due ones with their
+invitation, and recording the results of many attempts at once.
+
+Every result is recorded only while the row is still `sending` for the same attempt: an
+attempt whose lease ran out and that another worker claimed again is that worker's to record.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+import asyncpg
+
+_CLAIM = """
+WITH due AS (
+    SELECT delivery_id FROM deliveries
+    WHERE (status = 'queued' AND not_before <= now()) OR (status = 'sending' AND claimed_until < now())
+    ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE deliveries d SET status = 'sending', attempts = attempts + 1,
+        claimed_until = now() + $2::interval
+    FROM due WHERE d.delivery_id = due.delivery_id
+    RETURNING d.delivery_id, d.invitation_id, d.kind, d.attempts
+)
+SELECT c.*, i.inviter_id, i.request_id, i.import_id, i.channel, i.phone_e164, i.email,
+    i.invitee_name, i.token, i.expires_at, i.send_count,
+    coalesce(u.display_name, 'A contact') AS inviter_name
+FROM claimed c JOIN invitations i ON i.invitation_id = c.invitation_id
+LEFT JOIN directory_users u ON u.user_id = i.inviter_id
+"""
+
+_SENT = """
+UPDATE deliveries d SET status = 'sent', sent_at = now(), provider_message_id = r.provider_id
+FROM unnest($1::uuid[], $2::int[], $3::text[]) AS r(delivery_id, attempts, provider_id)
+WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.attempts
+RETURNING d.delivery_id
+"""
+
+_COUNT_SENDS = """
+UPDATE invitations i SET status = 'sent', send_count = i.send_count + s.n, last_sent_at = now()
+FROM (SELECT id, count(*)::int AS n FROM unnest($1::uuid[]) AS id GROUP BY id) AS s
+WHERE i.invitation_id = s.id AND i.status IN ('pending', 'sent', 'delivery_failed')
+RETURNING i.invitation_id, i.send_count
+"""
+
+_REQUEUE = """
+UPDATE deliveries d SET status = 'queued', not_before = now() + r.delay, last_error = r.error
+FROM unnest($1::uuid[], $2::int[], $3::interval[], $4::text[]) AS r(delivery_id, attempts, delay, error)
+WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.attempts
+RETURNING d.delivery_id
+"""
+
+_FAILED = """
+UPDATE deliveries d SET status = 'failed', last_error = r.error
+FROM unnest($1::uuid[], $2::int[], $3::text[]) AS r(delivery_id, attempts, error)
+WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.attempts
+RETURNING d.delivery_id
+"""
+
+# Not sent at all (its turn came too late in the lease): queued again, the attempt not counted.
+_GIVE_BACK = """
+UPDATE deliveries d SET status = 'queued', attempts = d.attempts - 1, claimed_until = NULL
+FROM unnest($1::uuid[], $2::int[]) AS r(delivery_id, attempts)
+WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.attempts
+"""
+
+Attempt = tuple[UUID, int]  # (delivery_id, attempts) of one claimed attempt
+
+
+async def claim(conn: asyncpg.Connection, limit: int, lease: timedelta) -> list[asyncpg.Record]:
+    """Up to `limit` due deliveries, now `sending` for one more attempt until `lease` ends,
+    each with its invitation's fields and the inviter's name."""
+    rows: list[asyncpg.Record] = await conn.fetch(_CLAIM, limit, lease)
+    return rows
+
+
+async def mark_sent(
+    conn: asyncpg.Connection, sent: list[tuple[UUID, int, str | None]]
+) -> set[UUID]:
+    """(delivery_id, attempts, provider message id) accepted by the provider; those recorded."""
+    if not sent:
+        return set()
+    ids, attempts, provider_ids = (list(column) for column in zip(*sent, strict=True))
+    return {r["delivery_id"] for r in await conn.fetch(_SENT, ids, attempts, provider_ids)}
+
+
+async def count_sends(conn: asyncpg.Connection, invitation_ids: list[UUID]) -> dict[UUID, int]:
+    """One more send for each (open) invitation: its send count now; a closed one is absent."""
+    if not invitation_ids:
+        return {}
+    rows = await conn.fetch(_COUNT_SENDS, invitation_ids)
+    return {r["invitation_id"]: r["send_count"] for r in rows}
+
+
+async def requeue(
+    conn: asyncpg.Connection, retries: list[tuple[UUID, int, timedelta, str]]
+) -> set[UUID]:
+    """(delivery_id, attempts, delay, error) to try again after their delay; those recorded."""
+    if not retries:
+        return set()
+    columns = [list(column) for column in zip(*retries, strict=True)]
+    return {r["delivery_id"] for r in await conn.fetch(_REQUEUE, *columns)}
+
+
+async def mark_failed(conn: asyncpg.Connection, failed: list[tuple[UUID, int, str]]) -> set[UUID]:
+    """(delivery_id, attempts, error) given up; those recorded."""
+    if not failed:
+        return set()
+    columns = [list(column) for column in zip(*failed, strict=True)]
+    return {r["delivery_id"] for r in await conn.fetch(_FAILED, *columns)}
+
+
+async def fail_pending(conn: asyncpg.Connection, invitation_ids: list[UUID]) -> None:
+    """Invitations whose first message was given up are `delivery_failed`."""
+    if invitation_ids:
+        await conn.execute(
+            "UPDATE invitations SET status = 'delivery_failed'"
+            " WHERE invitation_id = ANY($1::uuid[]) AND status = 'pending'",
+            invitation_ids,
+        )
+
+
+async def give_back(conn: asyncpg.Connection, unsent: list[Attempt]) -> None:
+    """Claimed attempts that were never sent: queued again, as if never claimed."""
+    if unsent:
+        ids, attempts = (list(column) for column in zip(*unsent, strict=True))
+        await conn.execute(_GIVE_BACK, ids, attempts)

@@ -1,0 +1,66 @@
+"""The queue of InvitationRequested events waiting to be handled (`invitation_requests`)."""
+
+from __future__ import annotations
+
+import asyncpg
+from contacts_events import InvitationRequested
+from contacts_events.envelope import CloudEvent
+
+_STAGE = """
+INSERT INTO invitation_requests (request_id, event_id, correlation_id, tenant, actor, inviter_id,
+    import_id, row_number, channel, phone_e164, email, display_name)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (request_id) DO NOTHING
+"""
+
+_TAKE = """
+DELETE FROM invitation_requests WHERE position IN (
+    SELECT position FROM invitation_requests WHERE failed_at IS NULL
+    ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
+) RETURNING *
+"""
+
+
+async def stage(conn: asyncpg.Connection, event: CloudEvent, request: InvitationRequested) -> None:
+    """Queue the request (a request id already waiting is not queued twice)."""
+    await conn.execute(
+        _STAGE, request.request_id, event.id, event.correlationid, event.tenant, event.actor,
+        request.inviter_id, request.import_id, request.row_number, request.channel.value,
+        request.phone_e164, request.email, request.display_name,
+    )  # fmt: skip
+
+
+async def take(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    """The first `limit` waiting requests, in order, removed from the queue (for good when the
+    caller's transaction commits; back in the queue when it rolls back)."""
+    rows: list[asyncpg.Record] = await conn.fetch(_TAKE, limit)
+    return sorted(rows, key=lambda row: row["position"])
+
+
+async def waiting(conn: asyncpg.Connection, limit: int) -> list[int]:
+    """The positions of the first `limit` waiting requests."""
+    return [
+        r["position"]
+        for r in await conn.fetch(
+            "SELECT position FROM invitation_requests WHERE failed_at IS NULL"
+            " ORDER BY position LIMIT $1",
+            limit,
+        )
+    ]
+
+
+async def take_one(conn: asyncpg.Connection, position: int) -> list[asyncpg.Record]:
+    """The waiting request at `position` (none if another processor took it)."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "DELETE FROM invitation_requests WHERE position = ANY(SELECT position FROM invitation_requests"
+        " WHERE position = $1 AND failed_at IS NULL FOR UPDATE SKIP LOCKED) RETURNING *",
+        position,
+    )
+    return rows
+
+
+async def mark_failed(conn: asyncpg.Connection, position: int, error: str) -> None:
+    """Keep a request whose handling failed out of the queue, with the error, for a person."""
+    await conn.execute(
+        "UPDATE invitation_requests SET failed_at = now(), error = $2 WHERE position = $1",
+        position, error[:2000],
+    )  # fmt: skip

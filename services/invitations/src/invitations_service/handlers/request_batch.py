@@ -1,0 +1,180 @@
+"""Turning a batch of staged InvitationRequested into invitations with a few statements.
+
+The whole batch is asked about at once (which requests already made an invitation, which
+pairs are open, the tenants' countries, today's counters, locked), decided in order
+(domain/request_batch.py), then written at once: the invitations with their first deliveries,
+the counters, and an `InvitationRefused` for each refused request. Runs inside the caller's
+transaction; the refusals are returned so that they are counted only once it commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import asyncpg
+import structlog
+from contacts_events import (
+    EventContext,
+    InvitationChannel,
+    InvitationRefused,
+)
+from contacts_messaging.outbox import Outbox
+from contacts_servicekit.errors import ApiError
+
+from invitations_service.adapters import daily_sends_repository as daily_sends
+from invitations_service.adapters import invitations_repository as invitations
+from invitations_service.adapters import tenants_repository as tenants
+from invitations_service.domain.destinations import refused_country, region_of
+from invitations_service.domain.policy import Policy, checked_phone, refusal_code
+from invitations_service.domain.request_batch import (
+    Candidate,
+    Decision,
+    decide,
+    destination_key,
+    inviter_key,
+)
+from invitations_service.handlers.destinations import tenant_of
+from invitations_service.handlers.requests import refused_invitation_id
+
+log = structlog.get_logger(__name__)
+
+
+async def handle_batch(
+    conn: asyncpg.Connection, policy: Policy, outbox: Outbox, staged: Sequence[asyncpg.Record]
+) -> list[str]:
+    """Handle `staged` requests (in their order); the `reason_code` of each refusal."""
+    if not staged:
+        return []
+    now = datetime.now(UTC)
+    candidates = await _candidates(conn, policy, staged)
+    keys = [
+        key
+        for c in candidates
+        if c.refused is None and not c.already_invited and c.country_refused is None
+        for key in (inviter_key(c.inviter_id), destination_key(c.destination))
+    ]
+    counts = await daily_sends.locked_counts(conn, now.date(), keys)
+    decisions = decide(candidates, counts, policy, now)
+    await _create(conn, policy, staged, candidates, decisions, now)
+    refused = [(row, d.refusal) for row, d in zip(staged, decisions, strict=True) if d.refusal]
+    for row, refusal in refused:
+        await _announce_refusal(conn, outbox, row, refusal)
+    return [refusal_code(refusal) for _, refusal in refused]
+
+
+async def _candidates(
+    conn: asyncpg.Connection, policy: Policy, staged: Sequence[asyncpg.Record]
+) -> list[Candidate]:
+    checked = [_checked_destination(row) for row in staged]
+    live = [
+        (row, dest) for row, (dest, refused) in zip(staged, checked, strict=True) if not refused
+    ]
+    invited = await invitations.invited_requests(conn, [row["request_id"] for row, _ in live])
+    open_pairs = await invitations.open_destinations(
+        conn, sorted({(row["inviter_id"], dest) for row, dest in live})
+    )
+    countries = _Countries(conn)
+    candidates = []
+    for row, (destination, refused) in zip(staged, checked, strict=True):
+        already = row["request_id"] in invited or (row["inviter_id"], destination) in open_pairs
+        country_refused = None
+        if (
+            refused is None
+            and not already
+            and row["channel"] == "sms"
+            and policy.country_allow_list
+        ):
+            country_refused = await countries.refusal(row["inviter_id"], row["tenant"], destination)
+        candidates.append(
+            Candidate(row["inviter_id"], destination, refused, already, country_refused)
+        )
+    return candidates
+
+
+def _checked_destination(row: asyncpg.Record) -> tuple[str, ApiError | None]:
+    """(destination, None), or ("", why the number is refused)."""
+    if row["phone_e164"]:
+        try:
+            return checked_phone(row["phone_e164"]), None
+        except ApiError as refusal:
+            return "", refusal
+    return (row["email"] or "").lower(), None
+
+
+class _Countries:
+    """The tenants' destination countries, each asked once per batch."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self._tenants: dict[tuple[uuid.UUID, str | None], uuid.UUID | None] = {}
+        self._lists: dict[uuid.UUID, tuple[list[str] | None, list[str]]] = {}
+
+    async def refusal(
+        self, inviter_id: uuid.UUID, claimed: str | None, phone: str
+    ) -> ApiError | None:
+        if (inviter_id, claimed) not in self._tenants:
+            self._tenants[inviter_id, claimed] = await tenant_of(self.conn, inviter_id, claimed)
+        tenant_id = self._tenants[inviter_id, claimed]
+        if tenant_id is None:
+            return None
+        if tenant_id not in self._lists:
+            explicit = await tenants.explicit_countries(self.conn, tenant_id)
+            members = await tenants.member_regions(self.conn, tenant_id) if explicit is None else []
+            self._lists[tenant_id] = (explicit, members)
+        return refused_country(region_of(phone), *self._lists[tenant_id])
+
+
+async def _create(
+    conn: asyncpg.Connection,
+    policy: Policy,
+    staged: Sequence[asyncpg.Record],
+    candidates: Sequence[Candidate],
+    decisions: Sequence[Decision],
+    now: datetime,
+) -> None:
+    rows = {  # invitation id -> (request, candidate)
+        uuid.uuid4(): (row, c)
+        for row, c, d in zip(staged, candidates, decisions, strict=True)
+        if d.create
+    }
+    values = [_new_invitation(id_, row, c) for id_, (row, c) in rows.items()]
+    inserted = await invitations.insert_pending(conn, values, now + policy.expiry)
+    added: Counter[tuple[str, str]] = Counter()
+    for invitation_id in inserted:  # a pair opened meanwhile by the API is skipped, not counted
+        _, c = rows[invitation_id]
+        added.update((inviter_key(c.inviter_id), destination_key(c.destination)))
+    await daily_sends.add_counts(conn, now.date(), added)
+
+
+def _new_invitation(
+    invitation_id: uuid.UUID, row: asyncpg.Record, c: Candidate
+) -> tuple[object, ...]:
+    """The values of a new invitation, in invitations_repository.NEW_COLUMNS order."""
+    phone = c.destination if row["channel"] == "sms" else None
+    return (
+        invitation_id, row["inviter_id"], row["request_id"], row["import_id"], row["channel"],
+        phone, row["email"], row["display_name"], secrets.token_urlsafe(24),
+    )  # fmt: skip
+
+
+async def _announce_refusal(
+    conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record, refusal: ApiError
+) -> None:
+    code = refusal_code(refusal)
+    announced = InvitationRefused(
+        invitation_id=refused_invitation_id(row["request_id"]), inviter_id=row["inviter_id"],
+        request_id=row["request_id"], import_id=row["import_id"], row_number=row["row_number"],
+        channel=InvitationChannel(row["channel"]), phone_e164=row["phone_e164"],
+        email=row["email"], reason_code=code, reason=refusal.message[:500],
+    )  # fmt: skip
+    context = EventContext(
+        correlation_id=row["correlation_id"], causation_id=str(row["event_id"]),
+        tenant=row["tenant"], actor=row["actor"],
+    )  # fmt: skip
+    await outbox.add(conn, [announced], context)
+    log.info("invitation.refused", request_id=str(row["request_id"]), reason=code,
+             message=refusal.message)  # fmt: skip

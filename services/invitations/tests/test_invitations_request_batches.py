@@ -1,0 +1,161 @@
+"""Queued InvitationRequested are handled a batch at a time with the rules of one request at
+a time: duplicates, refused numbers, caps, redelivery; refusals counted once committed; a
+request that breaks its batch is set aside (real Postgres, the processor in this process)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import asyncpg
+import pytest
+from contacts_events import EventContext, InvitationChannel, InvitationRefused, InvitationRequested
+from contacts_events.envelope import CloudEvent
+from contacts_events.kafka_binding import from_record
+from contacts_messaging.outbox import Outbox
+from contacts_servicekit.migrations import discover, migrate
+from invitations_service.adapters import requests_queue
+from invitations_service.domain.policy import Policy
+from invitations_service.entrypoints.app import MIGRATIONS
+from invitations_service.handlers.request_processor import RequestProcessor
+from invitations_service.handlers.requests import refused_invitation_id
+from prometheus_client import REGISTRY
+
+pytestmark = pytest.mark.integration
+POLICY = Policy(inviter_daily_cap=4, country_allow_list=False)
+
+
+def requested(inviter: uuid.UUID, destination: str, row: int) -> InvitationRequested:
+    email = "@" in destination
+    return InvitationRequested(
+        import_id=uuid.uuid4(), inviter_id=inviter, request_id=uuid.uuid4(), row_number=row,
+        channel=InvitationChannel.EMAIL if email else InvitationChannel.SMS,
+        email=destination if email else None, phone_e164=None if email else destination,
+    )  # fmt: skip
+
+
+async def stage(pool: asyncpg.Pool, requests: list[InvitationRequested]) -> list[CloudEvent]:
+    """Queue the requests as the consumer does; their envelopes."""
+    events = [CloudEvent.wrap(r, source="/importer", context=EventContext()) for r in requests]
+    async with pool.acquire() as conn, conn.transaction():
+        for event in events:
+            assert isinstance(event.data, InvitationRequested)
+            await requests_queue.stage(conn, event, event.data)
+    return events
+
+
+async def refusals(pool: asyncpg.Pool) -> list[CloudEvent]:
+    rows = await pool.fetch("SELECT key, value, headers FROM outbox ORDER BY position")
+    return [
+        from_record(r["key"], r["value"], [(n, v.encode()) for n, v in json.loads(r["headers"])])
+        for r in rows
+    ]
+
+
+def refused_count(reason: str) -> float:
+    return REGISTRY.get_sample_value("invitations_refused_total", {"reason": reason}) or 0.0
+
+
+async def test_a_batch_keeps_the_rules_of_one_request_at_a_time(schema_pool, migrated):
+    inviter = uuid.uuid4()
+    batch = [
+        requested(inviter, "+33612340001", 1), requested(inviter, "+33612340001", 2),
+        requested(inviter, "+449090123456", 3), requested(inviter, "+33612340002", 4),
+        requested(inviter, "Zoe@Example.org", 5), requested(inviter, "+33612340003", 6),
+        requested(inviter, "+33612340004", 7),
+    ]  # fmt: skip
+    events = await stage(schema_pool, batch)
+    premium, capped = refused_count("premium_rate"), refused_count("inviter_daily_cap")
+    processor = RequestProcessor(POLICY, Outbox("/tests"))
+    assert await processor.handle_due(schema_pool) == 7
+
+    created = await schema_pool.fetch(
+        "SELECT i.request_id, i.phone_e164, i.email, d.kind, d.status FROM invitations i"
+        " JOIN deliveries d USING (invitation_id) ORDER BY i.created_at"
+    )
+    assert {(r["phone_e164"] or r["email"]) for r in created} == {
+        "+33612340001", "+33612340002", "Zoe@Example.org", "+33612340003",
+    }  # fmt: skip
+    assert {r["request_id"] for r in created} == {batch[i].request_id for i in (0, 3, 4, 5)}
+    assert {(r["kind"], r["status"]) for r in created} == {("first", "queued")}
+    counters = dict(
+        await schema_pool.fetch("SELECT subject, count FROM daily_sends WHERE count > 0")
+    )
+    assert counters[str(inviter)] == 4
+    assert counters["zoe@example.org"] == 1
+
+    announced = await refusals(schema_pool)
+    assert [(e.data.row_number, e.data.reason_code) for e in announced] == [
+        (3, "premium_rate"), (7, "inviter_daily_cap"),
+    ]  # fmt: skip
+    first = announced[0]
+    assert isinstance(first.data, InvitationRefused)
+    assert first.data.invitation_id == refused_invitation_id(batch[2].request_id)
+    assert first.causationid == str(events[2].id)  # caused by the request
+    assert first.correlationid == events[2].correlationid
+    assert refused_count("premium_rate") == premium + 1
+    assert refused_count("inviter_daily_cap") == capped + 1
+
+    await stage(schema_pool, batch)  # the same requests again (the importer published twice)
+    assert await processor.handle_due(schema_pool) == 7
+    assert await schema_pool.fetchval("SELECT count(*) FROM invitations") == 4
+    again = (await refusals(schema_pool))[2:]
+    assert [(e.data.invitation_id, e.data.reason_code) for e in again] == [
+        (refused_invitation_id(batch[2].request_id), "premium_rate"),
+        (refused_invitation_id(batch[6].request_id), "inviter_daily_cap"),
+    ]
+    assert await schema_pool.fetchval("SELECT count(*) FROM invitation_requests") == 0
+
+
+class FailingOnce(Outbox):
+    """An outbox whose first write fails as if Postgres had gone away."""
+
+    failed = False
+
+    async def add(self, conn, events, context):  # type: ignore[no-untyped-def]
+        if not self.failed:
+            self.failed = True
+            raise asyncpg.exceptions.DeadlockDetectedError("deadlock detected")
+        return await super().add(conn, events, context)
+
+
+async def test_a_batch_rolled_back_and_retried_counts_its_refusals_once(schema_pool, migrated):
+    await stage(schema_pool, [requested(uuid.uuid4(), "+33123456789", 1)])  # a landline
+    before = refused_count("not_mobile")
+    processor = RequestProcessor(POLICY, FailingOnce("/tests"))
+    with pytest.raises(asyncpg.exceptions.DeadlockDetectedError):
+        await processor.handle_due(schema_pool)
+    assert refused_count("not_mobile") == before  # rolled back: nothing counted
+    assert await processor.handle_due(schema_pool) == 1
+    assert refused_count("not_mobile") == before + 1
+    assert len(await refusals(schema_pool)) == 1
+
+
+async def test_a_request_that_breaks_its_batch_is_set_aside_and_the_others_go_on(
+    schema_pool, migrated
+):
+    inviter = uuid.uuid4()
+    await stage(schema_pool, [requested(inviter, "+33612340011", 1)])
+    async with schema_pool.acquire() as conn:  # a row no invitation can be made of
+        await conn.execute(
+            "INSERT INTO invitation_requests (request_id, event_id, correlation_id, inviter_id,"
+            " channel, phone_e164) VALUES ($1, $2, 'c', $3, 'fax', '+33612340012')",
+            uuid.uuid4(), uuid.uuid4(), inviter,
+        )  # fmt: skip
+    await stage(schema_pool, [requested(inviter, "+33612340013", 3)])
+    processor = RequestProcessor(POLICY, Outbox("/tests"))
+    assert await processor.handle_due(schema_pool) == 3
+    phones = await schema_pool.fetch("SELECT phone_e164 FROM invitations ORDER BY phone_e164")
+    assert [r["phone_e164"] for r in phones] == ["+33612340011", "+33612340013"]
+    aside = await schema_pool.fetch("SELECT channel, failed_at, error FROM invitation_requests")
+    assert len(aside) == 1
+    assert aside[0]["channel"] == "fax"
+    assert aside[0]["failed_at"] is not None
+    assert "CheckViolation" in aside[0]["error"]
+    assert await processor.handle_due(schema_pool) == 0  # set aside for good
+
+
+@pytest.fixture
+async def migrated(schema_pool, service_schema):
+    async with schema_pool.acquire() as conn:
+        await migrate(conn, service_schema, discover("invitations", MIGRATIONS))
