@@ -12,11 +12,13 @@ from contacts_testing.local_platform import LocalPlatform, Ports
 from contacts_testing.platform_client import PlatformClient
 
 PORTS = Ports(kafka=27192, postgres=27132, http_base=27100)
+RESEND_COOLDOWN_SECONDS = 3
+SERVICE_ENV = {"invitations": {"RESEND_COOLDOWN_MINUTES": str(RESEND_COOLDOWN_SECONDS / 60)}}
 
 
 @pytest.fixture(scope="package")
 def platform() -> Iterator[LocalPlatform]:
-    running = LocalPlatform(PORTS, TEST_STATE_DIR / "e2e-flows")
+    running = LocalPlatform(PORTS, TEST_STATE_DIR / "e2e-flows", SERVICE_ENV)
     try:
         running.start()
         yield running
