@@ -7,8 +7,10 @@ CloudEvent, so that tests can wait for the events a flow must produce and count 
 
 Every record is decoded with `contacts_events.kafka_binding.from_record`; a record that is not
 a readable event is kept in `undecodable` (a test can assert there are none). `keep` chooses
-the events kept whole; every event is counted in `seen` by id whatever `keep` says, so a test
-of a large import can check hundreds of thousands of ids without holding their payloads.
+the events kept whole; every event is counted in `seen` by id whatever `keep` says, and
+`summarise` may note a small fact of any event (kept in `summaries` unless None), so a test of
+a large import can check hundreds of thousands of events without holding their payloads.
+With `from_now`, only the events published after `start()` returned are read.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class AuditConsumer:
     topic_names: Iterable[str] = topics.ALL
     keep: Callable[[CloudEvent], bool] = lambda _event: True
     summarise: Callable[[CloudEvent], Any] | None = None
+    from_now: bool = False
     group: str = field(default_factory=lambda: f"audit-{uuid.uuid4().hex[:8]}")
     events: list[CloudEvent] = field(default_factory=list)
     seen: Counter[uuid.UUID] = field(default_factory=Counter)
@@ -65,13 +68,28 @@ class AuditConsumer:
             *names,
             bootstrap_servers=self.bootstrap,
             group_id=self.group,
-            auto_offset_reset="earliest",
+            auto_offset_reset="latest" if self.from_now else "earliest",
             enable_auto_commit=False,
             isolation_level="read_committed",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
         await self._consumer.start()
+        await self._wait_for_assignment(set(names))
         self._task = asyncio.create_task(self._read(), name=f"audit {self.group}")
+
+    async def _wait_for_assignment(self, names: set[str], seconds: float = 60) -> None:
+        """Poll until the group gave this consumer every topic: from then on nothing published
+        is missed, even with `from_now`."""
+        assert self._consumer is not None
+        deadline = time.monotonic() + seconds
+        while {tp.topic for tp in self._consumer.assignment()} != names:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"audit consumer never assigned {sorted(names)}")
+            for records in (await self._consumer.getmany(timeout_ms=200)).values():
+                for record in records:
+                    self._take(record)
+        for partition in self._consumer.assignment():  # resolves `latest` to an offset now
+            await self._consumer.position(partition)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -104,8 +122,8 @@ class AuditConsumer:
             )
             return
         self.seen[event.id] += 1
-        if self.summarise is not None:
-            self.summaries.append(self.summarise(event))
+        if self.summarise is not None and (fact := self.summarise(event)) is not None:
+            self.summaries.append(fact)
         if self.keep(event):
             self.events.append(event)
 

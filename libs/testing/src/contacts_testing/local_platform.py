@@ -81,6 +81,7 @@ class LocalPlatform:
 
     def start(self) -> None:
         """Start from empty state: Kafka, Postgres, then every service; wait until all are ready."""
+        self.stop()  # whatever an interrupted run left behind
         shutil.rmtree(self.state_dir, ignore_errors=True)
         self.kafka.start()
         self.postgres.start()
