@@ -1,0 +1,179 @@
+"""An audit consumer: its own consumer group on every platform topic, decoding each record as a
+CloudEvent, so that tests can wait for the events a flow must produce and count what is on Kafka.
+
+    async with AuditConsumer(bootstrap) as audit:
+        ...  # drive the platform over HTTP
+        [added] = await audit.wait_for("ContactAdded", key=owner_id, correlation_id=cid)
+
+Every record is decoded with `contacts_events.kafka_binding.from_record`; a record that is not
+a readable event is kept in `undecodable` (a test can assert there are none). `keep` chooses
+the events kept whole; every event is counted in `seen` by id whatever `keep` says, and
+`summarise` may note a small fact of any event (kept in `summaries` unless None), so a test of
+a large import can check hundreds of thousands of events without holding their payloads.
+With `from_now`, only the events published after `start()` returned are read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+from contacts_events import topics
+from contacts_events.envelope import CloudEvent
+from contacts_events.kafka_binding import EventDecodeError, from_record
+
+
+@dataclass(frozen=True, slots=True)
+class Undecodable:
+    topic: str
+    partition: int
+    offset: int
+    error: str
+
+
+@dataclass
+class AuditConsumer:
+    """Reads every platform topic (under `namespace`) from the beginning, in a group of its own."""
+
+    bootstrap: str
+    namespace: str = ""
+    topic_names: Iterable[str] = topics.ALL
+    keep: Callable[[CloudEvent], bool] = lambda _event: True
+    summarise: Callable[[CloudEvent], Any] | None = None
+    from_now: bool = False
+    group: str = field(default_factory=lambda: f"audit-{uuid.uuid4().hex[:8]}")
+    events: list[CloudEvent] = field(default_factory=list)
+    seen: Counter[uuid.UUID] = field(default_factory=Counter)
+    summaries: list[Any] = field(default_factory=list)
+    undecodable: list[Undecodable] = field(default_factory=list)
+    _consumer: AIOKafkaConsumer | None = None
+    _task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> AuditConsumer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        names = [topics.namespaced(t, self.namespace) for t in self.topic_names]
+        self._consumer = AIOKafkaConsumer(
+            *names,
+            bootstrap_servers=self.bootstrap,
+            group_id=self.group,
+            auto_offset_reset="latest" if self.from_now else "earliest",
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            max_partition_fetch_bytes=4 * 1024 * 1024,
+        )
+        await self._consumer.start()
+        await self._wait_for_assignment(set(names))
+        self._task = asyncio.create_task(self._read(), name=f"audit {self.group}")
+
+    async def _wait_for_assignment(self, names: set[str], seconds: float = 60) -> None:
+        """Poll until the group gave this consumer every topic: from then on nothing published
+        is missed, even with `from_now`."""
+        assert self._consumer is not None
+        deadline = time.monotonic() + seconds
+        while {tp.topic for tp in self._consumer.assignment()} != names:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"audit consumer never assigned {sorted(names)}")
+            for records in (await self._consumer.getmany(timeout_ms=200)).values():
+                for record in records:
+                    self._take(record)
+        for partition in self._consumer.assignment():  # resolves `latest` to an offset now
+            await self._consumer.position(partition)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._consumer is not None:
+            await self._consumer.stop()
+
+    async def _read(self) -> None:
+        assert self._consumer is not None
+        while True:
+            try:
+                batches = await self._consumer.getmany(timeout_ms=500, max_records=10_000)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the broker is down or restarting: the client reconnects
+                await asyncio.sleep(1)
+                continue
+            for records in batches.values():
+                for record in records:
+                    self._take(record)
+            await asyncio.sleep(0)
+
+    def _take(self, record: Any) -> None:
+        try:
+            event = from_record(record.key, record.value, record.headers)
+        except EventDecodeError as exc:
+            self.undecodable.append(
+                Undecodable(record.topic, record.partition, record.offset, str(exc))
+            )
+            return
+        self.seen[event.id] += 1
+        if self.summarise is not None and (fact := self.summarise(event)) is not None:
+            self.summaries.append(fact)
+        if self.keep(event):
+            self.events.append(event)
+
+    def matching(
+        self,
+        name: str | None = None,
+        *,
+        key: object | None = None,
+        correlation_id: str | None = None,
+        where: Callable[[CloudEvent], bool] | None = None,
+    ) -> list[CloudEvent]:
+        """The kept events of type `name` (`ContactAdded`), partition key, correlation id and
+        predicate given, in the order they were read."""
+        return [
+            e
+            for e in self.events
+            if (name is None or e.name == name)
+            and (key is None or e.partitionkey == str(key))
+            and (correlation_id is None or e.correlationid == correlation_id)
+            and (where is None or where(e))
+        ]
+
+    async def wait_for(
+        self,
+        name: str | None = None,
+        *,
+        key: object | None = None,
+        correlation_id: str | None = None,
+        where: Callable[[CloudEvent], bool] | None = None,
+        count: int = 1,
+        seconds: float = 60.0,
+    ) -> list[CloudEvent]:
+        """Wait until at least `count` matching events were read; return them all."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found = self.matching(name, key=key, correlation_id=correlation_id, where=where)
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{len(found)} of {count} {name or 'event'}(s) (key={key}, "
+                    f"correlation={correlation_id}) on Kafka after {seconds} s"
+                )
+            await asyncio.sleep(0.1)
+
+    async def wait_for_ids(self, ids: Iterable[uuid.UUID], seconds: float = 300.0) -> None:
+        """Wait until every event id of `ids` was read (e.g. every outbox row's)."""
+        wanted = set(ids)
+        deadline = time.monotonic() + seconds
+        while missing := wanted - self.seen.keys():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{len(missing)} of {len(wanted)} events never reached Kafka")
+            await asyncio.sleep(0.5)

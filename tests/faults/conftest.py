@@ -1,0 +1,126 @@
+"""One platform for the fault tests (Kafka, Postgres, the four services as processes, an SMS
+provider stand-in), on ports of their own, and the bulk run each fault case breaks."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from contacts_testing.audit import AuditConsumer
+from contacts_testing.bulk_checks import (
+    check_contacts,
+    check_events,
+    check_invitations,
+    check_rows,
+    not_a_row,
+    row_fact,
+    settle,
+)
+from contacts_testing.bulk_mix import BulkMix
+from contacts_testing.bulk_run import BulkRun
+from contacts_testing.infra import TEST_STATE_DIR
+from contacts_testing.local_platform import LocalPlatform, Ports
+from contacts_testing.platform_client import PlatformClient
+from contacts_testing.sms_standin import SmsStandIn
+
+PORTS = Ports(kafka=27292, postgres=27232, http_base=27200)
+SECOND_INSTANCE_PORTS = {"importer": 27211, "contacts": 27212}
+REPORT = TEST_STATE_DIR / "fault-report.jsonl"
+QUICK, FULL = 20_000, 200_000
+SIZES = [QUICK, pytest.param(FULL, marks=[pytest.mark.slow, pytest.mark.timeout(2400)])]
+
+
+@pytest.fixture(scope="package")
+def sms() -> Iterator[SmsStandIn]:
+    with SmsStandIn() as standin:
+        yield standin
+
+
+@pytest.fixture(scope="package")
+def platform(sms: SmsStandIn) -> Iterator[LocalPlatform]:
+    env = {
+        "invitations": {
+            "SMS_PROVIDER": "http", "SMS_BASE_URL": sms.url, "SMS_ACCOUNT_SID": "AC1",
+            "SMS_AUTH_TOKEN": "t", "SMS_SENDER_ID": "Contacts", "SENDS_PER_SECOND": "100",
+            "INVITER_DAILY_CAP": "1000000", "DELIVERY_LEASE_SECONDS": "10",
+        },
+        "importer": {"IMPORT_CHUNK_ROWS": "5000"},
+    }  # fmt: skip
+    running = LocalPlatform(PORTS, TEST_STATE_DIR / "faults", env)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@dataclass
+class FaultCase:
+    """A bulk run, a fault, and what was measured: durations and recovery times."""
+
+    name: str
+    platform: LocalPlatform
+    sms: SmsStandIn
+    rows: int
+    block: str
+    recoveries: list[float] = field(default_factory=list)
+    notes: dict[str, object] = field(default_factory=dict)
+
+    def restart(self, *names: str) -> None:
+        """Restart services; note how long until every one is ready again."""
+        started = time.monotonic()
+        self.platform.restart(*names)
+        self.platform.wait_ready()
+        self.recoveries.append(round(time.monotonic() - started, 1))
+
+    def back_up(self, started: float) -> None:
+        """Every service ready again: note the time since `started` (the component's restart)."""
+        self.platform.wait_ready(seconds=300)
+        self.recoveries.append(round(time.monotonic() - started, 1))
+
+    async def run(self, **hooks: Callable[[], Awaitable[None]]) -> BulkRun:
+        """The bulk run with `hooks` (on_import, on_sending, on_joining); then every check."""
+        began = time.monotonic()
+        self.platform.ensure_running()
+        mix = BulkMix(self.rows, self.block)
+        admin = await self.platform.admin()
+        since = await admin.fetchval("SELECT now()")
+        urls = {name: s.url for name, s in self.platform.services.items()}
+        audit = AuditConsumer(self.platform.bootstrap, keep=not_a_row, summarise=row_fact, from_now=True)  # fmt: skip
+        try:
+            async with audit, PlatformClient(urls) as client:
+                run = BulkRun(client, self.platform.admin_url, mix, self.sms, **hooks)
+                await run.run()
+                drained = await settle(admin, run, since, seconds=900)
+                checked = {
+                    "rows": await check_rows(admin, run),
+                    "contacts": await check_contacts(admin, run),
+                    "invitations": await check_invitations(admin, run),
+                    "events": await check_events(admin, run, audit, since),
+                }
+        finally:
+            await admin.close()
+        self.report(began, run, drained, checked)
+        return run
+
+    def report(self, began: float, run: BulkRun, drained: float, checked: dict[str, int]) -> None:
+        line = {
+            "case": self.name, "rows": self.rows, "seconds": round(time.monotonic() - began, 1),
+            "phases": {k: round(v, 1) for k, v in run.phases.items()},
+            "drain_after_run": round(drained, 1), "recoveries": self.recoveries,
+            "checked": checked, "sms_requests": len(self.sms.requests), **self.notes,
+        }  # fmt: skip
+        with REPORT.open("a") as out:
+            out.write(json.dumps(line) + "\n")
+        print(json.dumps(line))
+
+
+@pytest.fixture
+def fault_case(request, platform, sms) -> Callable[[int, str], FaultCase]:
+    def make(rows: int, block: str) -> FaultCase:
+        return FaultCase(request.node.name, platform, sms, rows, block)
+
+    return make
