@@ -8,6 +8,7 @@ import uuid
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from contacts_testing.consumers import wait_until
 from contacts_testing.infra import TEST_STATE_DIR, LocalKafka
 from contacts_testing.service_process import ServiceProcess
 
@@ -161,3 +162,27 @@ async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_
         assert service.log_path.read_text().count("Application shutdown complete") == 2
     finally:
         service.kill()
+
+
+async def test_http_workers_end_when_their_supervisor_is_killed(
+    postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
+):
+    service = ServiceProcess(
+        "directory",
+        {
+            "DATABASE_URL": postgres_admin_url,
+            "DB_SCHEMA": service_schema,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "HTTP_WORKERS": "2",
+        },
+        tmp_path / "directory.log",
+    )
+    service.start()
+    try:
+        service.wait_for("/ready")
+        assert service.process is not None
+        workers = workers_of(service.process.pid)
+        assert len(workers) == 2
+    finally:
+        service.kill()  # SIGKILL: no graceful shutdown of the workers by the supervisor
+    await wait_until(lambda: not any(alive(pid) for pid in workers), seconds=30)

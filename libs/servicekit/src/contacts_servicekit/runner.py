@@ -23,6 +23,7 @@ from fastapi import FastAPI
 
 from contacts_servicekit.logging import configure_logging
 from contacts_servicekit.metrics_exposition import MULTIPROCESS_DIR_VARIABLE
+from contacts_servicekit.process import die_with_parent
 from contacts_servicekit.settings import ServiceSettings, SettingsError
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -57,6 +58,7 @@ def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> N
 
 def worker_app() -> FastAPI:
     """The app of one worker process (uvicorn calls this in each worker it starts)."""
+    die_with_parent()  # a SIGKILLed supervisor must not leave workers holding the port
     settings_class: type[ServiceSettings] = _resolve(os.environ[_SETTINGS_CLASS])
     build_app: Callable[[ServiceSettings], FastAPI] = _resolve(os.environ[_BUILD_APP])
     settings = _load(settings_class)

@@ -15,17 +15,14 @@ copy, the pages they share with the service. Should a worker die, the checks go 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
-import ctypes.util
 import gc
 import multiprocessing
-import signal
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import structlog
+from contacts_servicekit.process import die_with_parent
 
 from importer_service.domain.phones import check_phone
 
@@ -35,7 +32,6 @@ Checked = tuple[list[str | None], list[str], list[str]]
 """Per number, in order: E.164 when it may be invited (else None), reason code, sentence."""
 
 MIN_ROWS_PER_PROCESS = 1000
-_PR_SET_PDEATHSIG = 1
 
 
 def check_numbers(
@@ -98,7 +94,7 @@ class PhoneCheckers:
         gc.freeze()
         self._pool = ProcessPoolExecutor(
             self.processes, mp_context=multiprocessing.get_context("fork"),
-            initializer=_die_with_the_service,
+            initializer=die_with_parent,
         )  # fmt: skip
         self._pool.submit(check_numbers, [], "GB", []).result()  # forks all of them
 
@@ -106,11 +102,3 @@ class PhoneCheckers:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
-
-
-def _die_with_the_service() -> None:
-    """A worker ends when the service process dies, even by SIGKILL (Linux: PR_SET_PDEATHSIG),
-    instead of waiting forever on its queue."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
