@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import QUICK, SIZES
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e]
+pytestmark = [pytest.mark.fault, pytest.mark.e2e, pytest.mark.slow]  # see docs/testing.md
 
 
 def block(rows: int, case: int) -> str:
