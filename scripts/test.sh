@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
 echo "== ruff" && uv run ruff check . && uv run ruff format --check .
 echo "== mypy" && uv run mypy
-# The long fault cases (marked `slow`: 200,000-row imports) run only with RUN_SLOW=1, as .ci/run
+# The long fault cases (marked `slow`, see docs/testing.md) run only with RUN_SLOW=1
 # does; a `-m` given here replaces this default.
 markers=(-m "not slow")
 [[ ${RUN_SLOW:-0} == 1 ]] && markers=()
