@@ -153,8 +153,9 @@ async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_
         assert service.process is not None
         workers = workers_of(service.process.pid)
         assert len(workers) == 2
-        log = service.log_path.read_text()
-        assert log.count("Application startup complete") == 2
+        await wait_until(  # each worker starts its own lifespan, the second maybe a bit later
+            lambda: service.log_path.read_text().count("Application startup complete") == 2
+        )
         for _ in range(3):  # whichever worker answers, /metrics counts both workers' requests
             assert ready_requests_counted(service.get("/metrics").text) >= 20
         assert service.terminate() in (0, -15)
