@@ -88,12 +88,14 @@ class FaultCase:
         mix = BulkMix(self.rows, self.block)
         admin = await self.platform.admin()
         since = await admin.fetchval("SELECT now()")
+        await admin.close()  # a fault may restart Postgres: connect again for the checks
         urls = {name: s.url for name, s in self.platform.services.items()}
         audit = AuditConsumer(self.platform.bootstrap, keep=not_a_row, summarise=row_fact, from_now=True)  # fmt: skip
-        try:
-            async with audit, PlatformClient(urls) as client:
-                run = BulkRun(client, self.platform.admin_url, mix, self.sms, **hooks)
-                await run.run()
+        async with audit, PlatformClient(urls) as client:
+            run = BulkRun(client, self.platform.admin_url, mix, self.sms, **hooks)
+            await run.run()
+            admin = await self.platform.admin()
+            try:
                 drained = await settle(admin, run, since, seconds=900)
                 checked = {
                     "rows": await check_rows(admin, run),
@@ -101,8 +103,8 @@ class FaultCase:
                     "invitations": await check_invitations(admin, run),
                     "events": await check_events(admin, run, audit, since),
                 }
-        finally:
-            await admin.close()
+            finally:
+                await admin.close()
         self.report(began, run, drained, checked)
         return run
 

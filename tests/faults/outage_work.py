@@ -68,11 +68,11 @@ async def accept_work_during_outage(case, work: OutageWork, seconds: float) -> N
         assert pasted.status_code == 201, pasted.text
         work.import_id = pasted.json()["import_id"]
         work.accepted += 5
-    admin = await work.platform.admin()
+    await asyncio.sleep(max(0.0, ends - time.monotonic()))
+    admin = await work.platform.admin()  # at the end of the outage: what waits for Kafka
     try:
         for schema in SERVICE_NAMES:
             work.backlog[schema] = await admin.fetchval(f"SELECT count(*) FROM {schema}.outbox WHERE sent_at IS NULL")  # fmt: skip
     finally:
         await admin.close()
     assert all(work.backlog.values()), f"the outboxes did not grow: {work.backlog}"
-    await asyncio.sleep(max(0.0, ends - time.monotonic()))
