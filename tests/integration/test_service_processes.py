@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
@@ -133,22 +134,24 @@ def ready_requests_counted(exposition: str) -> float:
                if line.startswith(wanted))  # fmt: skip
 
 
+def directory_with_two_workers(
+    admin_url: str, bootstrap: str, schema: str, folder: Path
+) -> ServiceProcess:
+    env = {"DATABASE_URL": admin_url, "DB_SCHEMA": schema,
+           "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "HTTP_WORKERS": "2"}  # fmt: skip
+    service = ServiceProcess("directory", env, folder / "directory.log")
+    service.start()
+    return service
+
+
 async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_it(
     postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
 ):
-    service = ServiceProcess(
-        "directory",
-        {
-            "DATABASE_URL": postgres_admin_url,
-            "DB_SCHEMA": service_schema,
-            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "HTTP_WORKERS": "2",
-        },
-        tmp_path / "directory.log",
+    service = directory_with_two_workers(
+        postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
     )
-    service.start()
     try:
-        for _ in range(20):  # both workers are up (each runs its own lifespan) and answer
+        for _ in range(20):  # answered by either worker
             assert service.wait_for("/ready").json()["status"] == "ready"
         assert service.process is not None
         workers = workers_of(service.process.pid)
@@ -168,17 +171,9 @@ async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_
 async def test_http_workers_end_when_their_supervisor_is_killed(
     postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
 ):
-    service = ServiceProcess(
-        "directory",
-        {
-            "DATABASE_URL": postgres_admin_url,
-            "DB_SCHEMA": service_schema,
-            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
-            "HTTP_WORKERS": "2",
-        },
-        tmp_path / "directory.log",
+    service = directory_with_two_workers(
+        postgres_admin_url, kafka_bootstrap, service_schema, tmp_path
     )
-    service.start()
     try:
         service.wait_for("/ready")
         assert service.process is not None

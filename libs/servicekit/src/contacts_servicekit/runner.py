@@ -29,6 +29,7 @@ from contacts_servicekit.settings import ServiceSettings, SettingsError
 S = TypeVar("S", bound=ServiceSettings)
 _SETTINGS_CLASS = "CONTACTS_SERVICE_SETTINGS_CLASS"
 _BUILD_APP = "CONTACTS_SERVICE_BUILD_APP"
+_SUPERVISOR = "CONTACTS_SERVICE_SUPERVISOR_PID"
 
 
 def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> None:
@@ -49,16 +50,22 @@ def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> N
         return
     os.environ[_SETTINGS_CLASS] = _dotted(settings_class)
     os.environ[_BUILD_APP] = _dotted(build_app)
-    if not os.environ.get(MULTIPROCESS_DIR_VARIABLE):  # one /metrics summing all workers
-        os.environ[MULTIPROCESS_DIR_VARIABLE] = tempfile.mkdtemp(
-            prefix=f"{settings.service_name}-metrics-"
-        )
-    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=settings.http_workers, **serving)
+    os.environ[_SUPERVISOR] = str(os.getpid())
+    if os.environ.get(MULTIPROCESS_DIR_VARIABLE):
+        _serve_workers(settings.http_workers, serving)
+        return
+    with tempfile.TemporaryDirectory(prefix=f"{settings.service_name}-metrics-") as metrics_dir:
+        os.environ[MULTIPROCESS_DIR_VARIABLE] = metrics_dir  # one /metrics summing all workers
+        _serve_workers(settings.http_workers, serving)
+
+
+def _serve_workers(workers: int, serving: dict[str, Any]) -> None:
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **serving)
 
 
 def worker_app() -> FastAPI:
     """The app of one worker process (uvicorn calls this in each worker it starts)."""
-    die_with_parent()  # a SIGKILLed supervisor must not leave workers holding the port
+    die_with_parent(int(os.environ[_SUPERVISOR]))  # no orphan workers holding the port
     settings_class: type[ServiceSettings] = _resolve(os.environ[_SETTINGS_CLASS])
     build_app: Callable[[ServiceSettings], FastAPI] = _resolve(os.environ[_BUILD_APP])
     settings = _load(settings_class)

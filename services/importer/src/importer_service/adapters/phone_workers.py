@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import multiprocessing
+import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -94,7 +95,7 @@ class PhoneCheckers:
         gc.freeze()
         self._pool = ProcessPoolExecutor(
             self.processes, mp_context=multiprocessing.get_context("fork"),
-            initializer=die_with_parent,
+            initializer=die_with_parent, initargs=(os.getpid(),),
         )  # fmt: skip
         self._pool.submit(check_numbers, [], "GB", []).result()  # forks all of them
 
