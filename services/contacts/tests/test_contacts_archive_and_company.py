@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -16,6 +17,8 @@ from contacts_events import (
 from contacts_events.connect_id import generate
 from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
+from contacts_service.adapters import listing
+from contacts_service.domain.names import prefix_range
 from contacts_testing.kafka_reader import read_topic
 
 from .conftest import bearer
@@ -203,3 +206,34 @@ async def test_totals_count_each_listed_contact_once_with_and_without_a_name_sea
         walked, totals = await walk(contacts, ada.user_id, **params)
         assert walked == names, (list_name, q)
         assert totals == {len(names)}, (list_name, q)
+
+
+def _nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+async def test_each_list_statement_counts_its_total_once_whatever_the_page_size(contacts):
+    """The total is computed once per statement, not again for each row of the page (a
+    planner that inlines it would count the colleagues once per listed contact)."""
+    members = [uuid.uuid4() for _ in range(12)]
+    company = uuid.uuid4()
+    await contacts.events.publish(
+        *(CompanyMemberJoined(company_id=company, user_id=m, role=CompanyRole.MEMBER)
+          for m in members)
+    )  # fmt: skip
+
+    async def all_joined():
+        query = "SELECT member_count FROM companies WHERE company_id = $1"
+        return await contacts.pool.fetchval(query, company) == 12
+
+    await contacts.until(all_joined)
+    for (which, searched), sql in listing.STATEMENTS.items():
+        name_range = prefix_range("") if not searched else prefix_range("a")
+        args = listing.arguments(members[0], name_range, None, 50)
+        explained = await contacts.pool.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", *args)
+        plan = json.loads(explained)[0]["Plan"]
+        loops = [n["Actual Loops"] for n in _nodes(plan) if n["Node Type"] == "Aggregate"]
+        assert loops and set(loops) == {1}, (which, searched, loops)
+    assert (await contacts.list(members[0]))["total"] == 11
