@@ -1,5 +1,5 @@
 # The two set-up commands are `make up` (run the platform) and `make test` (run the tests).
-.PHONY: up down status test test-unit lint fmt docs token logs clean-state
+.PHONY: up down status test test-slow test-unit lint fmt docs token logs clean-state
 
 up:            ## start Kafka, Postgres and the four services on this machine
 	deploy/local/platform.sh up
@@ -12,6 +12,9 @@ status:        ## the platform at a glance: services up/ready, outbox backlogs, 
 
 test:          ## lint, type-check and run the whole test suite against real Kafka and Postgres
 	scripts/test.sh
+
+test-slow:     ## only the `slow` tests: the fault cases with 200,000-row imports (~45 min; CI runs them)
+	RUN_SLOW=1 scripts/test.sh -m slow
 
 test-unit:     ## only the tests without I/O
 	scripts/test.sh -m unit

@@ -83,7 +83,7 @@ class FaultCase:
 
     async def run(self, **hooks: Callable[[], Awaitable[None]]) -> BulkRun:
         """The bulk run with `hooks` (on_import, on_sending, on_joining); then every check."""
-        began = time.monotonic()
+        began, sms_before = time.monotonic(), len(self.sms.requests)
         self.platform.ensure_running()
         mix = BulkMix(self.rows, self.block)
         admin = await self.platform.admin()
@@ -105,6 +105,7 @@ class FaultCase:
                 }
             finally:
                 await admin.close()
+        self.notes["sms_requests"] = len(self.sms.requests) - sms_before
         self.report(began, run, drained, checked)
         return run
 
@@ -113,7 +114,7 @@ class FaultCase:
             "case": self.name, "rows": self.rows, "seconds": round(time.monotonic() - began, 1),
             "phases": {k: round(v, 1) for k, v in run.phases.items()},
             "drain_after_run": round(drained, 1), "recoveries": self.recoveries,
-            "checked": checked, "sms_requests": len(self.sms.requests), **self.notes,
+            "checked": checked, **self.notes,
         }  # fmt: skip
         with REPORT.open("a") as out:
             out.write(json.dumps(line) + "\n")

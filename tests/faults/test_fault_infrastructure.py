@@ -11,7 +11,7 @@ import pytest
 from .conftest import QUICK, SIZES
 from .outage_work import accept_work_during_outage, prepare_outage_work
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e, pytest.mark.slow]  # see docs/testing.md
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
 
 
 def block(rows: int, case: int) -> str:

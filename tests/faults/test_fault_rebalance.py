@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import QUICK, SECOND_INSTANCE_PORTS, SIZES
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e, pytest.mark.slow]  # see docs/testing.md
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
 
 
 @pytest.mark.parametrize("rows", SIZES)

@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import QUICK, SIZES
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e, pytest.mark.slow]  # see docs/testing.md
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
 
 
 def block(rows: int, case: int) -> str:

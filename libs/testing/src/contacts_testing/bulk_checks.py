@@ -4,6 +4,7 @@ services wrote to their outboxes reached Kafka, one event per fact, and no SMS w
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -12,6 +13,8 @@ from typing import Any
 
 import asyncpg
 from contacts_events import topics
+from contacts_events.kafka_binding import header_map
+from contacts_messaging import bulk
 
 from contacts_testing.audit import AuditConsumer
 from contacts_testing.bulk_run import BulkRun
@@ -106,11 +109,7 @@ async def check_events(
     """Every event written since `since` is on Kafka, and each fact was announced once."""
     expected: list[uuid.UUID] = []
     for schema in SERVICE_NAMES:  # the platform's topics, not a service's internal ones
-        rows = await admin.fetch(
-            f"SELECT event_id FROM {schema}.outbox WHERE created_at >= $1 AND topic = ANY($2)",
-            since, list(topics.ALL),
-        )  # fmt: skip
-        expected += [r["event_id"] for r in rows]
+        expected += await outbox_event_ids(admin, schema, since)
     await audit.wait_for_ids(expected, seconds=600)
     assert audit.undecodable == []
 
@@ -132,6 +131,23 @@ async def check_events(
     _one_each(audit, "InvitationAccepted", lambda e: str(e.data.invitee_user_id),
               expected=set(run.joined.values()), where=lambda e: str(e.data.inviter_id) == owner)  # fmt: skip
     return len(expected)
+
+
+async def outbox_event_ids(
+    admin: asyncpg.Connection, schema: str, since: datetime
+) -> list[uuid.UUID]:
+    """The id of every event `schema`'s outbox holds for the platform's topics since `since`:
+    a row's own, or each of a bulk row's records (bulk.py)."""
+    rows = await admin.fetch(
+        f"SELECT event_id, bulk, headers, value FROM {schema}.outbox"
+        " WHERE created_at >= $1 AND topic = ANY($2)",
+        since, list(topics.ALL),
+    )  # fmt: skip
+    ids = [r["event_id"] for r in rows if not r["bulk"]]
+    for row in (r for r in rows if r["bulk"]):
+        for _value, headers in bulk.expand(json.loads(row["headers"]), row["value"]):
+            ids.append(uuid.UUID(header_map(headers)["ce_id"]))
+    return ids
 
 
 def _one_each(audit: AuditConsumer, name: str, fact: Any, expected: set[str], **match: Any) -> None:
