@@ -9,13 +9,18 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import pytest
 from contacts_events import CompanyMemberJoined, CompanyRole, UserRegistered
 from contacts_events.connect_id import generate
+from contacts_events.envelope import CloudEvent
+from contacts_events.kafka_binding import from_record
 from contacts_testing.auth import bearer
 from contacts_testing.running_service import RunningService, running_service
 
-__all__ = ["InvitationsUnderTest", "bearer", "company_with", "running_invitations"]
+__all__ = [
+    "InvitationsUnderTest", "bearer", "company_with", "outbox_events", "running_invitations",
+]  # fmt: skip
 
 
 @dataclass
@@ -68,3 +73,12 @@ async def company_with(
 
     await service.until(known)
     return company
+
+
+async def outbox_events(pool: asyncpg.Pool) -> list[CloudEvent]:
+    """The events in the outbox of `pool`'s schema, in order."""
+    rows = await pool.fetch("SELECT key, value, headers FROM outbox ORDER BY position")
+    return [
+        from_record(r["key"], r["value"], [(n, v.encode()) for n, v in json.loads(r["headers"])])
+        for r in rows
+    ]

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
+from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
 from invitations_service.adapters.channels.sms_http import HttpSmsChannel
@@ -37,7 +38,9 @@ async def invited(pool, count: int) -> list[str]:
     inviter, phones = uuid.uuid4(), [f"+336123{50000 + i:05d}" for i in range(count)]
     async with pool.acquire() as conn, conn.transaction():
         for phone in phones:
-            await invite(conn, POLICY, inviter, uuid.uuid4(), "sms", phone, None, None)
+            await invite(
+                conn, POLICY, EventContext(), inviter, uuid.uuid4(), "sms", phone, None, None
+            )
     return phones
 
 

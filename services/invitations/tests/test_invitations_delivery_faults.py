@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from invitations_service.adapters.channels.sms_callback import expected_signature
 
-from .conftest import bearer, running_invitations
+from .conftest import bearer, outbox_events, running_invitations
 from .sms_standin import SmsStandIn
 
 pytestmark = [pytest.mark.integration, pytest.mark.fault]
@@ -105,9 +105,10 @@ async def test_a_signed_failure_callback_marks_the_invitation_and_an_unsigned_on
             inviter = uuid.uuid4()
             created = (
                 await service.http.post(
-                    "/v1/invitations", json={"phone": "+33612343001"}, headers=bearer(inviter)
+                    "/v1/invitations", json={"phone": "+33612343001"},
+                    headers={**bearer(inviter), "X-Correlation-ID": "invite-then-fail"},
                 )
-            ).json()
+            ).json()  # fmt: skip
 
             async def provider_id():
                 return await service.pool.fetchval(
@@ -130,3 +131,9 @@ async def test_a_signed_failure_callback_marks_the_invitation_and_an_unsigned_on
                 "items"
             ]
             assert items[0]["status"] == "delivery_failed"
+            [failed] = [
+                e
+                for e in await outbox_events(service.pool)
+                if e.name == "InvitationDeliveryFailed" and e.subject == created["invitation_id"]
+            ]
+            assert failed.correlationid == "invite-then-fail"  # that of the invite

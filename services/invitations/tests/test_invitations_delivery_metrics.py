@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
 from invitations_service.adapters.channels.sms_http import HttpSmsChannel
@@ -36,7 +37,8 @@ async def test_a_failure_given_up_and_a_send_are_counted(schema_pool, service_sc
         try:
             for phone in ("+33612349001", "+33612349002"):
                 async with schema_pool.acquire() as conn, conn.transaction():
-                    await invite(conn, policy, uuid.uuid4(), uuid.uuid4(), "sms", phone, None, None)
+                    await invite(conn, policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
+                                 phone, None, None)  # fmt: skip
                 assert await worker.deliver_due() == 1
         finally:
             await sms.close()

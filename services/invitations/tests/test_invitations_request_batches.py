@@ -4,14 +4,12 @@ request that breaks its batch is set aside (real Postgres, the processor in this
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import asyncpg
 import pytest
 from contacts_events import EventContext, InvitationChannel, InvitationRefused, InvitationRequested
 from contacts_events.envelope import CloudEvent
-from contacts_events.kafka_binding import from_record
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
 from invitations_service.adapters import requests_queue
@@ -20,6 +18,8 @@ from invitations_service.entrypoints.app import MIGRATIONS
 from invitations_service.handlers.request_processor import RequestProcessor
 from invitations_service.handlers.requests import refused_invitation_id
 from prometheus_client import REGISTRY
+
+from .conftest import outbox_events
 
 pytestmark = pytest.mark.integration
 POLICY = Policy(inviter_daily_cap=4, country_allow_list=False)
@@ -42,14 +42,6 @@ async def stage(pool: asyncpg.Pool, requests: list[InvitationRequested]) -> list
             assert isinstance(event.data, InvitationRequested)
             await requests_queue.stage(conn, event, event.data)
     return events
-
-
-async def refusals(pool: asyncpg.Pool) -> list[CloudEvent]:
-    rows = await pool.fetch("SELECT key, value, headers FROM outbox ORDER BY position")
-    return [
-        from_record(r["key"], r["value"], [(n, v.encode()) for n, v in json.loads(r["headers"])])
-        for r in rows
-    ]
 
 
 def refused_count(reason: str) -> float:
@@ -84,7 +76,7 @@ async def test_a_batch_keeps_the_rules_of_one_request_at_a_time(schema_pool, mig
     assert counters[str(inviter)] == 4
     assert counters["zoe@example.org"] == 1
 
-    announced = await refusals(schema_pool)
+    announced = await outbox_events(schema_pool)
     assert [(e.data.row_number, e.data.reason_code) for e in announced] == [
         (3, "premium_rate"), (7, "inviter_daily_cap"),
     ]  # fmt: skip
@@ -99,7 +91,7 @@ async def test_a_batch_keeps_the_rules_of_one_request_at_a_time(schema_pool, mig
     await stage(schema_pool, batch)  # the same requests again (the importer published twice)
     assert await processor.handle_due(schema_pool) == 7
     assert await schema_pool.fetchval("SELECT count(*) FROM invitations") == 4
-    again = (await refusals(schema_pool))[2:]
+    again = (await outbox_events(schema_pool))[2:]
     assert [(e.data.invitation_id, e.data.reason_code) for e in again] == [
         (refused_invitation_id(batch[2].request_id), "premium_rate"),
         (refused_invitation_id(batch[6].request_id), "inviter_daily_cap"),
@@ -128,7 +120,7 @@ async def test_a_batch_rolled_back_and_retried_counts_its_refusals_once(schema_p
     assert refused_count("not_mobile") == before  # rolled back: nothing counted
     assert await processor.handle_due(schema_pool) == 1
     assert refused_count("not_mobile") == before + 1
-    assert len(await refusals(schema_pool)) == 1
+    assert len(await outbox_events(schema_pool)) == 1
 
 
 async def test_a_request_that_breaks_its_batch_is_set_aside_and_the_others_go_on(

@@ -21,10 +21,11 @@ def messages_to(platform, destination):
 
 async def test_pending_resend_delete_and_the_invitees_join(platform, client, audit):
     lea = await client.register("Lea", "+447400750001")
-    by_sms, by_email, deleted = correlation(), correlation(), correlation()
+    by_sms, by_email, by_gone = correlation(), correlation(), correlation()
+    resending, deleted = correlation(), correlation()
     sms = await client.invitations.post("/v1/invitations", json={"channel": "sms", "phone": "+447400750002", "name": "Max"}, headers={**lea.auth, **by_sms})  # fmt: skip
     mail = await client.invitations.post("/v1/invitations", json={"channel": "email", "email": "noa@example.com"}, headers={**lea.auth, **by_email})  # fmt: skip
-    gone = await client.invitations.post("/v1/invitations", json={"channel": "sms", "phone": "+447400750004"}, headers=lea.auth)  # fmt: skip
+    gone = await client.invitations.post("/v1/invitations", json={"channel": "sms", "phone": "+447400750004"}, headers={**lea.auth, **by_gone})  # fmt: skip
     assert sms.status_code == mail.status_code == gone.status_code == 201, sms.text + mail.text
     twice = await client.invitations.post("/v1/invitations", json={"channel": "sms", "phone": "+447400750002"}, headers=lea.auth)  # fmt: skip
     assert twice.status_code == 200 and twice.json()["invitation_id"] == sms.json()["invitation_id"]
@@ -32,8 +33,9 @@ async def test_pending_resend_delete_and_the_invitees_join(platform, client, aud
 
     sent = await eventually(lambda: client.pending(lea), lambda items: len(items) == 3 and all(i["send_count"] == 1 for i in items))  # fmt: skip
     assert {i["destination"] for i in sent} == {"+447400750002", "noa@example.com", "+447400750004"}
-    for invitation_id in (sms_id, mail_id, gone_id):
-        await audit.wait_for("InvitationSent", key=invitation_id)
+    for invitation_id, asked in ((sms_id, by_sms), (mail_id, by_email), (gone_id, by_gone)):
+        [sent_by] = await audit.wait_for("InvitationSent", key=invitation_id)
+        assert sent_by.correlationid == asked["X-Correlation-ID"]  # that of the invite
     assert len(messages_to(platform, "+447400750002")) == 1
     assert len(messages_to(platform, "noa@example.com")) == 1
 
@@ -42,10 +44,11 @@ async def test_pending_resend_delete_and_the_invitees_join(platform, client, aud
     assert int(early.headers["Retry-After"]) >= 1
     assert "minute" in early.json()["message"] or "second" in early.json()["message"]
     await asyncio.sleep(3.5)  # the cool-down of this platform (conftest)
-    again = await client.invitations.post(f"/v1/invitations/{sms_id}/resend", headers=lea.auth)
+    again = await client.invitations.post(f"/v1/invitations/{sms_id}/resend", headers={**lea.auth, **resending})  # fmt: skip
     assert again.status_code == 202, again.text
     [resent] = await audit.wait_for("InvitationResent", key=sms_id)
     assert resent.data.resend_count == 1
+    assert resent.correlationid == resending["X-Correlation-ID"]  # that of the resend
 
     async def messages_to_max():
         return messages_to(platform, "+447400750002")

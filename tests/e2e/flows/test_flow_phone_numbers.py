@@ -60,6 +60,8 @@ async def test_pasted_numbers_get_statuses_add_the_user_and_invite_the_others(
     assert {e.data.phone_e164 for e in requested} == {"+447400710003", "+447400710004"}
     sent = await audit.wait_for("InvitationSent", where=lambda e: str(e.data.inviter_id) == olga.user_id, count=2)  # fmt: skip
     assert {e.data.phone_e164 for e in sent} == {"+447400710003", "+447400710004"}
+    assert {e.correlationid for e in sent} == {invite["X-Correlation-ID"]}  # that of the invite
+    assert {e.causationid for e in sent} == {str(e.id) for e in requested}
     pending = await eventually(lambda: client.pending(olga), lambda items: all(i["send_count"] == 1 for i in items) and len(items) == 2)  # fmt: skip
     assert {i["destination"] for i in pending} == {"+447400710003", "+447400710004"}
 

@@ -35,9 +35,18 @@ class Outbox:
         events: Sequence[IntegrationEvent],
         context: EventContext,
     ) -> list[CloudEvent]:
+        return await self.add_each(conn, [(event, context) for event in events])
+
+    async def add_each(
+        self,
+        conn: asyncpg.Connection,
+        events: Sequence[tuple[IntegrationEvent, EventContext]],
+    ) -> list[CloudEvent]:
+        """Like `add`, each event with a context of its own (that of the request or event
+        that caused it), all written at once."""
         if not conn.is_in_transaction():
             raise RuntimeError("Outbox.add must run inside the state change's transaction")
-        envelopes = [CloudEvent.wrap(e, source=self.source, context=context) for e in events]
+        envelopes = [CloudEvent.wrap(e, source=self.source, context=c) for e, c in events]
         rows = []
         for envelope in envelopes:
             record = to_record(envelope)

@@ -3,6 +3,9 @@ invitation, and recording the results of many attempts at once.
 
 Every result is recorded only while the row is still `sending` for the same attempt: an
 attempt whose lease ran out and that another worker claimed again is that worker's to record.
+
+Each row keeps the context of the request that queued it (correlation and causation ids,
+tenant, actor), which the events about its message carry.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from datetime import timedelta
 from uuid import UUID
 
 import asyncpg
+from contacts_events import EventContext
 
 _CLAIM = """
 WITH due AS (
@@ -21,7 +25,8 @@ WITH due AS (
     UPDATE deliveries d SET status = 'sending', attempts = attempts + 1,
         claimed_until = now() + $2::interval
     FROM due WHERE d.delivery_id = due.delivery_id
-    RETURNING d.delivery_id, d.invitation_id, d.kind, d.attempts
+    RETURNING d.delivery_id, d.invitation_id, d.kind, d.attempts,
+        d.correlation_id, d.causation_id, d.tenant, d.actor
 )
 SELECT c.*, i.inviter_id, i.request_id, i.import_id, i.channel, i.phone_e164, i.email,
     i.invitee_name, i.token, i.expires_at, i.send_count,
@@ -66,6 +71,23 @@ WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.
 """
 
 Attempt = tuple[UUID, int]  # (delivery_id, attempts) of one claimed attempt
+ContextValues = tuple[str, str | None, str | None, str | None]
+CONTEXT_COLUMNS = "correlation_id, causation_id, tenant, actor"  # in ContextValues order
+
+
+def context_values(context: EventContext) -> ContextValues:
+    """What a delivery keeps of the context of the request that queued it."""
+    return context.correlation_id, context.causation_id, context.tenant, context.actor
+
+
+def context_of(row: asyncpg.Record) -> EventContext | None:
+    """The context a delivery was queued in; None for one queued before contexts were kept."""
+    if row["correlation_id"] is None:
+        return None
+    return EventContext(
+        correlation_id=row["correlation_id"], causation_id=row["causation_id"],
+        tenant=row["tenant"], actor=row["actor"],
+    )  # fmt: skip
 
 
 async def claim(conn: asyncpg.Connection, limit: int, lease: timedelta) -> list[asyncpg.Record]:

@@ -7,6 +7,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from contacts_events import EventContext
+
+from invitations_service.adapters.deliveries_repository import CONTEXT_COLUMNS, context_values
 
 OPEN = ("pending", "sent", "delivery_failed")
 
@@ -42,11 +45,14 @@ async def insert(conn: asyncpg.Connection, **fields: Any) -> None:
 
 
 async def queue_delivery(
-    conn: asyncpg.Connection, delivery_id: UUID, invitation_id: UUID, kind: str
-) -> None:
+    conn: asyncpg.Connection, delivery_id: UUID, invitation_id: UUID, kind: str,
+    context: EventContext,
+) -> None:  # fmt: skip
+    """Queue a message, with the context of the request that asks for it."""
     await conn.execute(
-        "INSERT INTO deliveries (delivery_id, invitation_id, kind, status) VALUES ($1, $2, $3, 'queued')",
-        delivery_id, invitation_id, kind,
+        f"INSERT INTO deliveries (delivery_id, invitation_id, kind, status, {CONTEXT_COLUMNS})"
+        " VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7)",
+        delivery_id, invitation_id, kind, *context_values(context),
     )  # fmt: skip
 
 
@@ -86,21 +92,33 @@ NEW_COLUMNS = (
 )  # fmt: skip
 
 
+_QUEUE_FIRSTS = f"""
+INSERT INTO deliveries (delivery_id, invitation_id, kind, status, {CONTEXT_COLUMNS})
+SELECT gen_random_uuid(), f.id, 'first', 'queued', f.correlation_id, f.causation_id, f.tenant,
+    f.actor
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
+    AS f(id, correlation_id, causation_id, tenant, actor)
+"""
+
+
 async def insert_pending(
-    conn: asyncpg.Connection, rows: list[tuple[Any, ...]], expires_at: datetime
-) -> set[UUID]:
+    conn: asyncpg.Connection, rows: list[tuple[Any, ...]], contexts: list[EventContext],
+    expires_at: datetime,
+) -> set[UUID]:  # fmt: skip
     """Insert pending invitations (values in NEW_COLUMNS order), each with a first delivery
-    queued; the ids of those inserted: one whose request or open pair exists is skipped."""
+    queued in the context of its request (`contexts`, one for each row); the ids of those
+    inserted: one whose request or open pair exists is skipped."""
     if not rows:
         return set()
     columns = [list(column) for column in zip(*rows, strict=True)]
     inserted = {r["invitation_id"] for r in await conn.fetch(_INSERT_MANY, *columns, expires_at)}
-    if inserted:
-        await conn.execute(
-            "INSERT INTO deliveries (delivery_id, invitation_id, kind, status)"
-            " SELECT gen_random_uuid(), id, 'first', 'queued' FROM unnest($1::uuid[]) AS id",
-            list(inserted),
-        )
+    firsts = [  # row[0] is the invitation id
+        (row[0], *context_values(context))
+        for row, context in zip(rows, contexts, strict=True)
+        if row[0] in inserted
+    ]
+    if firsts:
+        await conn.execute(_QUEUE_FIRSTS, *(list(column) for column in zip(*firsts, strict=True)))
     return inserted
 
 

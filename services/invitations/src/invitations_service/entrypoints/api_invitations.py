@@ -87,7 +87,8 @@ async def create(
         phone = checked_phone(body.phone) if body.channel == "sms" and body.phone else None
         async with transaction(request) as conn:
             row, created = await inviting.invite(
-                conn, _policy(request), caller.user_id, request_id, body.channel, phone,
+                conn, _policy(request), caller.event_context(), caller.user_id, request_id,
+                body.channel, phone,
                 body.email if body.channel == "email" else None, body.name, tenant=tenant,
             )  # fmt: skip
     if not created:
@@ -117,7 +118,9 @@ async def resend(invitation_id: uuid.UUID, request: Request, caller: CallerDep) 
     cool-down after the last message, or past the daily cap of the destination."""
     with refusals_counted():
         async with transaction(request) as conn:
-            row = await inviting.resend(conn, _policy(request), caller.user_id, invitation_id)
+            row = await inviting.resend(
+                conn, _policy(request), caller.event_context(), caller.user_id, invitation_id
+            )
     return InvitationView.of(row)
 
 

@@ -2,8 +2,10 @@
 invitations and their events (`InvitationSent`, `InvitationResent`, `InvitationDeliveryFailed`).
 
 A result is recorded only if its delivery is still `sending` for that attempt; what was
-recorded is returned, to be counted in the metrics once the transaction commits. The events
-of one recorded batch share one correlation id.
+recorded is returned, to be counted in the metrics once the transaction commits. Each event
+carries the context its delivery was queued in (the correlation id of the invite, resend or
+InvitationRequested that asked for the message); the events of deliveries queued before
+contexts were kept share one new correlation id. All are written to the outbox at once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from invitations_service.adapters.channels.base import (
 from invitations_service.domain.policy import Policy
 
 MAX_RETRY_AFTER = timedelta(minutes=5)  # the most a provider's Retry-After delays a retry
+Announced = tuple[asyncpg.Record, IntegrationEvent]  # a delivery and an event about it
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,14 @@ async def record(
     unsent = [a for a in attempts if a.result is None and a.failure is None]
     await deliveries.give_back(conn, [_attempt(a) for a in unsent])
     if events:
-        await outbox.add(conn, events, EventContext())
+        await outbox.add_each(conn, _in_their_contexts(events))
     return recorded
+
+
+def _in_their_contexts(events: list[Announced]) -> list[tuple[IntegrationEvent, EventContext]]:
+    """Each event with the context of its delivery (a new one, shared, for the old rows)."""
+    new = EventContext()
+    return [(event, deliveries.context_of(row) or new) for row, event in events]
 
 
 def _attempt(a: Attempt) -> deliveries.Attempt:
@@ -86,7 +95,7 @@ def _error(a: Attempt) -> str:
 
 async def _record_sent(
     conn: asyncpg.Connection, sent: list[Attempt], recorded: Recorded
-) -> list[IntegrationEvent]:
+) -> list[Announced]:
     done = await deliveries.mark_sent(
         conn, [(*_attempt(a), a.result.provider_message_id if a.result else None) for a in sent]
     )
@@ -94,7 +103,7 @@ async def _record_sent(
     sends = await deliveries.count_sends(conn, [a.delivery["invitation_id"] for a in sent])
     recorded.sent += [a.delivery["channel"] for a in sent]
     return [  # a cancelled or accepted invitation has nothing to announce
-        _sent_event(a.delivery, sends[a.delivery["invitation_id"]])
+        (a.delivery, _sent_event(a.delivery, sends[a.delivery["invitation_id"]]))
         for a in sent
         if a.delivery["invitation_id"] in sends
     ]
@@ -130,12 +139,12 @@ async def _record_retries(
 
 async def _record_given_up(
     conn: asyncpg.Connection, given_up: list[Attempt], recorded: Recorded
-) -> list[IntegrationEvent]:
+) -> list[Announced]:
     done = await deliveries.mark_failed(conn, [(*_attempt(a), _error(a)) for a in given_up])
     given_up = [a for a in given_up if a.delivery["delivery_id"] in done]
     await deliveries.fail_pending(conn, [a.delivery["invitation_id"] for a in given_up])
     recorded.failed += [(a.delivery["channel"], True) for a in given_up]
-    events: list[IntegrationEvent] = []
+    events: list[Announced] = []
     for a in given_up:
         row, failure = a.delivery, a.failure
         assert failure is not None
@@ -146,5 +155,5 @@ async def _record_given_up(
             reason_code=failure.reason_code, reason=failure.reason[:500] or failure.reason_code,
             will_retry=False,
         )  # fmt: skip
-        events.append(failed)
+        events.append((row, failed))
     return events

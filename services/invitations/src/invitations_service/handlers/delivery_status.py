@@ -1,4 +1,9 @@
-"""What the SMS provider reports later about a message it accepted (status callbacks)."""
+"""What the SMS provider reports later about a message it accepted (status callbacks).
+
+A failure is announced in the context the message was queued in: its InvitationDeliveryFailed
+carries the correlation id of the invite or resend that asked for it (the callback's own is
+the provider's request, which nothing else shares).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import asyncpg
 from contacts_events import EventContext, InvitationChannel, InvitationDeliveryFailed
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters.channels.sms_callback import FAILED_STATUSES, StatusUpdate
 from invitations_service.adapters.metrics import count_delivery_failed
 
@@ -14,7 +20,8 @@ async def record_status(conn: asyncpg.Connection, outbox: Outbox, update: Status
     """Apply one callback; False when no delivery has this provider id. A failure after the
     provider accepted the message marks the invitation `delivery_failed` (once)."""
     delivery = await conn.fetchrow(
-        "SELECT d.delivery_id, i.invitation_id, i.inviter_id, i.send_count FROM deliveries d"
+        "SELECT d.delivery_id, d.correlation_id, d.causation_id, d.tenant, d.actor,"
+        " i.invitation_id, i.inviter_id, i.send_count FROM deliveries d"
         " JOIN invitations i USING (invitation_id) WHERE d.provider_message_id = $1",
         update.provider_message_id,
     )
@@ -40,6 +47,6 @@ async def record_status(conn: asyncpg.Connection, outbox: Outbox, update: Status
         + (f" (error {update.error_code})." if update.error_code else "."),
         will_retry=False,
     )  # fmt: skip
-    await outbox.add(conn, [event], EventContext())
+    await outbox.add(conn, [event], deliveries.context_of(delivery) or EventContext())
     count_delivery_failed("sms", permanent=True)
     return True

@@ -25,12 +25,13 @@ from invitations_service.handlers.destinations import check_country, tenant_of
 
 
 async def invite(
-    conn: asyncpg.Connection, policy: Policy, inviter_id: uuid.UUID, request_id: uuid.UUID,
-    channel: str, phone: str | None, email: str | None, invitee_name: str | None,
-    import_id: uuid.UUID | None = None, tenant: str | None = None,
+    conn: asyncpg.Connection, policy: Policy, context: EventContext, inviter_id: uuid.UUID,
+    request_id: uuid.UUID, channel: str, phone: str | None, email: str | None,
+    invitee_name: str | None, import_id: uuid.UUID | None = None, tenant: str | None = None,
 ) -> tuple[asyncpg.Record, bool]:  # fmt: skip
     """The invitation for this request: a new one queued for sending, or the open one this
     inviter already has for the destination (then nothing is sent again). (record, created)
+    Its message is queued in `context`, that of the request: its InvitationSent carries it.
 
     Refused (ApiError) for a country the inviter's tenant may not invite (`tenant` is what the
     request claims, used when the directory has not said which company the inviter is in),
@@ -61,16 +62,18 @@ async def invite(
         invitee_name=invitee_name, token=secrets.token_urlsafe(24), status="pending",
         expires_at=now + policy.expiry,
     )  # fmt: skip
-    await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "first")
+    await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "first", context)
     created = await invitations.get(conn, invitation_id)
     assert created is not None
     return created, True
 
 
 async def resend(
-    conn: asyncpg.Connection, policy: Policy, inviter_id: uuid.UUID, invitation_id: uuid.UUID
-) -> asyncpg.Record:
-    """Queue one more message for a pending invitation, within the cool-down and the caps."""
+    conn: asyncpg.Connection, policy: Policy, context: EventContext, inviter_id: uuid.UUID,
+    invitation_id: uuid.UUID,
+) -> asyncpg.Record:  # fmt: skip
+    """Queue one more message for a pending invitation, within the cool-down and the caps, in
+    `context` (that of the request: its InvitationResent carries it)."""
     found = await owned_open(conn, inviter_id, invitation_id)
     now = datetime.now(UTC)
     if await conn.fetchval(
@@ -89,7 +92,7 @@ async def resend(
             "it can be invited again tomorrow.",
             seconds_to_midnight(now),
         )
-    await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "resend")
+    await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "resend", context)
     return found
 
 

@@ -2,7 +2,8 @@
 
 The whole batch is asked about at once (which requests already made an invitation, which
 pairs are open, the tenants' countries, today's counters, locked), decided in order
-(domain/request_batch.py), then written at once: the invitations with their first deliveries,
+(domain/request_batch.py), then written at once: the invitations with their first deliveries
+(each in the context of its request, so that its InvitationSent carries that correlation id),
 the counters, and an `InvitationRefused` for each refused request. Runs inside the caller's
 transaction; the refusals are returned so that they are counted only once it commits.
 """
@@ -142,7 +143,8 @@ async def _create(
         if d.create
     }
     values = [_new_invitation(id_, row, c) for id_, (row, c) in rows.items()]
-    inserted = await invitations.insert_pending(conn, values, now + policy.expiry)
+    contexts = [_context(row) for row, _ in rows.values()]
+    inserted = await invitations.insert_pending(conn, values, contexts, now + policy.expiry)
     added: Counter[tuple[str, str]] = Counter()
     for invitation_id in inserted:  # a pair opened meanwhile by the API is skipped, not counted
         _, c = rows[invitation_id]
@@ -161,6 +163,14 @@ def _new_invitation(
     )  # fmt: skip
 
 
+def _context(row: asyncpg.Record) -> EventContext:
+    """The context of what a staged request causes: caused by its InvitationRequested."""
+    return EventContext(
+        correlation_id=row["correlation_id"], causation_id=str(row["event_id"]),
+        tenant=row["tenant"], actor=row["actor"],
+    )  # fmt: skip
+
+
 async def _announce_refusal(
     conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record, refusal: ApiError
 ) -> None:
@@ -171,10 +181,6 @@ async def _announce_refusal(
         channel=InvitationChannel(row["channel"]), phone_e164=row["phone_e164"],
         email=row["email"], reason_code=code, reason=refusal.message[:500],
     )  # fmt: skip
-    context = EventContext(
-        correlation_id=row["correlation_id"], causation_id=str(row["event_id"]),
-        tenant=row["tenant"], actor=row["actor"],
-    )  # fmt: skip
-    await outbox.add(conn, [announced], context)
+    await outbox.add(conn, [announced], _context(row))
     log.info("invitation.refused", request_id=str(row["request_id"]), reason=code,
              message=refusal.message)  # fmt: skip
