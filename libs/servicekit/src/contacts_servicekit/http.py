@@ -11,6 +11,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 
 from contacts_servicekit.body_limit import (
     DEFAULT_MAX_BODY_BYTES,
@@ -32,6 +33,10 @@ METRICS_REFRESH_TIMEOUT = 2.0  # seconds; a slow refresh leaves the previous val
 
 log = structlog.get_logger(__name__)
 
+# The platform's metrics are Prometheus' (/metrics); FastAPI's OpenTelemetry hooks would only
+# check on every request whether a provider was configured.
+_NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+
 
 def create_app(
     *,
@@ -51,7 +56,10 @@ def create_app(
     Request bodies are bounded: `max_body_bytes`, or `max_upload_bytes` for multipart uploads
     (413 `body_too_large` above). With `max_in_flight`, requests beyond that many in progress
     get 503 (load_shedding.py)."""
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    app = FastAPI(
+        title=title, description=description, version=version, lifespan=lifespan,
+        telemetry=_NO_OPENTELEMETRY,
+    )  # fmt: skip
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes,
                        max_upload_bytes=max_upload_bytes)  # fmt: skip
     if max_in_flight is not None:
