@@ -27,6 +27,7 @@ import asyncpg
 from contacts_events import ContactSource, connect_id
 from contacts_names import NameMaker
 from contacts_service.domain.names import sort_name
+from prewarm import prewarm
 
 PERSONAL = 100_000  # the owner's personal contacts
 MEMBERS = 100_000  # members of the owner's company, the owner included
@@ -196,6 +197,7 @@ async def seed(dsn: str, schema: str) -> tuple[DataSet, SeedTimes]:
         for table in COLUMNS:
             await conn.execute(f"VACUUM (ANALYZE) {schema}.{table}")
         await conn.execute("CHECKPOINT")
+        await prewarm(conn, schema)
         analyzed = time.perf_counter()
         visible = await conn.fetch(
             "SELECT relname, relpages, relallvisible FROM pg_class"

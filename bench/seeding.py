@@ -24,6 +24,7 @@ from uuid import uuid4
 
 import asyncpg
 from contacts_events import connect_id
+from prewarm import prewarm
 
 CHUNK = 50_000
 COMPANIES = 1_000
@@ -167,7 +168,8 @@ async def _copy_users(
 
 
 async def seed(dsn: str, schema: str, users: int, unknown: int) -> Seeded:
-    """Seed `users` users; VACUUM ANALYZE and CHECKPOINT so the load phase starts steady."""
+    """Seed `users` users; VACUUM ANALYZE, CHECKPOINT and prewarm (prewarm.py) so the load
+    phase starts steady."""
     conn = await asyncpg.connect(dsn, server_settings=COPY_SETTINGS)
     try:
         seen: set[str] = set()
@@ -177,6 +179,7 @@ async def seed(dsn: str, schema: str, users: int, unknown: int) -> Seeded:
         for table in ("connect_ids", "users", "memberships", "companies"):
             await conn.execute(f"VACUUM (ANALYZE) {schema}.{table}")
         await conn.execute("CHECKPOINT")
+        await prewarm(conn, schema)
         analyzed = time.perf_counter()
         unknown_ids = fresh_connect_ids(unknown, seen)
     finally:

@@ -16,6 +16,10 @@ KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
 PG_PORT="${PG_PORT:-15432}"
 PG_DIR="$STATE_DIR/postgres"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# Postgres' own cache. Pages outside it live in the kernel's page cache, which this kind of
+# VM reclaims once idle (DAMON pageout of unmapped file pages), so reading them again goes
+# to disk: 1GB keeps a million users' look-up tables and indexes in memory Postgres maps.
+PG_SHARED_BUFFERS="${PG_SHARED_BUFFERS:-1GB}"
 PG_SUPERUSER_PASSWORD="${PG_SUPERUSER_PASSWORD:-postgres}"
 PG_DATABASE="${PG_DATABASE:-contacts_platform}"
 

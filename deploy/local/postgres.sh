@@ -29,7 +29,6 @@ listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$SOCKET_DIR'
 max_connections = 300
-shared_buffers = 256MB
 fsync = on
 synchronous_commit = on
 CONF
@@ -41,7 +40,8 @@ start() {
   fi
   [[ -f $PG_DIR/data/PG_VERSION ]] || init_cluster
   log "starting postgres on 127.0.0.1:$PG_PORT (logs: $LOG_DIR/postgres.log)"
-  as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null
+  as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$LOG_DIR/postgres.log" -w -t 60 \
+    -o "-c shared_buffers=$PG_SHARED_BUFFERS" start >/dev/null
   bootstrap
   log "postgres ready"
 }
