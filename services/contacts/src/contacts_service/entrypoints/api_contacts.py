@@ -13,11 +13,10 @@ from contacts_messaging.api import (
     transaction,
 )
 from contacts_servicekit.errors import ERROR_RESPONSES
-from contacts_servicekit.responses import ModelResponse
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from contacts_service.domain.model import ListName
-from contacts_service.entrypoints.schemas import AddContact, ContactPage, ContactView
+from contacts_service.entrypoints.schemas import AddContact, ContactPage, ContactView, page_json
 from contacts_service.handlers import contacts
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"], responses=ERROR_RESPONSES)
@@ -31,12 +30,12 @@ async def list_contacts(
     q: Annotated[str | None, Query(max_length=100, description="Name prefix")] = None,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> ModelResponse:
+) -> Response:
     """Active contacts (the default: personal contacts plus the company's members and contact
     points) or archived contacts, by display name, `limit` at a time."""
     async with connection(request) as conn:
         page = await contacts.list_contacts(conn, caller.user_id, list_name, q, cursor, limit)
-    return ModelResponse(ContactPage.of(page))
+    return Response(page_json(page), media_type="application/json")
 
 
 @router.post("", status_code=201, response_model=ContactView)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from contacts_events.connect_id import ConnectId, display
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
 
 from contacts_service.domain.model import Contact, Kind, ManagedBy, Page
 
@@ -31,14 +33,19 @@ class ContactView(BaseModel):
 
     @classmethod
     def of(cls, contact: Contact) -> ContactView:
-        return cls(
-            contact_id=contact.contact_id, kind=Kind(contact.kind),
-            connect_id=display(ConnectId(contact.connect_id)) if contact.connect_id else None,
-            display_name=contact.display_name, company_name=contact.company_name,
-            archived=contact.archived, managed=contact.managed_by is not None,
-            managed_by=ManagedBy(contact.managed_by) if contact.managed_by else None,
-            added_via=contact.source, added_at=contact.added_at,
-        )  # fmt: skip
+        return cls.model_validate(_view_fields(contact))
+
+
+def _view_fields(contact: Contact) -> dict[str, Any]:
+    """A contact as its ContactView's fields, in the model's order (plain values)."""
+    return {
+        "contact_id": contact.contact_id, "kind": contact.kind,
+        "connect_id": display(ConnectId(contact.connect_id)) if contact.connect_id else None,
+        "display_name": contact.display_name, "company_name": contact.company_name,
+        "archived": contact.archived, "managed": contact.managed_by is not None,
+        "managed_by": contact.managed_by or None, "added_via": contact.source,
+        "added_at": contact.added_at,
+    }  # fmt: skip
 
 
 class ContactPage(BaseModel):
@@ -48,10 +55,14 @@ class ContactPage(BaseModel):
         description="Pass as `cursor` for the next page; null at the end"
     )
 
-    @classmethod
-    def of(cls, page: Page) -> ContactPage:
-        return cls(
-            items=[ContactView.of(c) for c in page.items],
-            total=page.total,
-            next_cursor=page.next_cursor,
-        )
+
+def page_json(page: Page) -> bytes:
+    """`page` as the JSON of a ContactPage, straight from plain values: byte for byte what the
+    model would write (tested), without building and validating fifty models first (a large
+    share of a list request's CPU)."""
+    body = {
+        "items": [_view_fields(contact) for contact in page.items],
+        "total": page.total,
+        "next_cursor": page.next_cursor,
+    }
+    return to_json(body)
