@@ -10,6 +10,7 @@ whoever looks at it.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from uuid import UUID
 
 import asyncpg
@@ -18,6 +19,7 @@ from contacts_service.domain.model import Contact, Cursor, ListName
 from contacts_service.domain.names import prefix_range
 
 _NIL = UUID(int=0)
+_COLUMNS = ("total", *(f.name for f in fields(Contact)))  # of every list statement, in order
 _WHOLE_LIST = prefix_range("")
 _MY_COMPANY = "(SELECT company_id FROM company_members WHERE user_id = $1 LIMIT 1)"
 _IN_RANGE = "{a}.sort_name >= $2 AND {a}.sort_name < $3 AND ({a}.sort_name, {a}.{id}) > ($4, $5)"
@@ -160,8 +162,10 @@ async def page_and_total(
     sql = STATEMENTS[which, name_range is not None]
     rows = await conn.fetch(sql, *arguments(owner_id, name_range or _WHOLE_LIST, after, limit))
     total = int(rows[0]["total"])
-    return [Contact(**{k: v for k, v in row.items() if k != "total"}) for row in rows
-            if row["contact_id"] is not None], total  # fmt: skip
+    if rows[0]["contact_id"] is None:  # the row of NULLs of an empty page
+        return [], total
+    assert tuple(rows[0].keys()) == _COLUMNS, rows[0].keys()
+    return [Contact(*row[1:]) for row in rows], total
 
 
 async def one(conn: asyncpg.Connection, owner_id: UUID, contact_id: UUID) -> Contact | None:
