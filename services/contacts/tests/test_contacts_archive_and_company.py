@@ -12,12 +12,15 @@ from contacts_events import (
     CompanyMemberLeft,
     CompanyRole,
     ContactPointCreated,
+    ProfileField,
+    UserProfileChanged,
     topics,
 )
 from contacts_events.connect_id import generate
 from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
 from contacts_service.adapters import listing
+from contacts_service.adapters.listing import Search
 from contacts_service.domain.names import prefix_range
 from contacts_testing.kafka_reader import read_topic
 
@@ -200,10 +203,43 @@ async def test_totals_count_each_listed_contact_once_with_and_without_a_name_sea
         ("archived", "m"): ["Mia"],
         ("active", "zo"): ["Zora"],
         ("active", "x"): [],
+        ("active", "a"): [],  # Ada is a member, but not on her own list
+        ("active", "mab"): ["Mabel"],
+        ("archived", "mia"): ["Mia"],
+        ("active", "ada"): [],
+        ("active", "mabe"): ["Mabel"],  # longer prefixes are counted another way
+        ("active", "mail"): ["Mail room"],
+        ("active", "mart"): ["Marta"],
     }
+    await expect_walks(contacts, ada, expected)
+
+    # Max is renamed, Moses leaves: the counters of names follow
+    await contacts.events.publish(
+        UserProfileChanged(user_id=max_.user_id, connect_id=max_.connect_id,
+                           display_name="Xavier", phone_e164=max_.phone_e164,
+                           changed_fields=(ProfileField.DISPLAY_NAME,)),
+        CompanyMemberLeft(company_id=company, user_id=moses.user_id),
+    )  # fmt: skip
+
+    async def changed():
+        return (await contacts.list(ada.user_id, q="x"))["total"] == 1
+
+    await contacts.until(changed)
+    await expect_walks(contacts, ada, {
+        ("active", "ma"): ["Mabel", "Mail room", "Marta"],
+        ("active", "M"): ["Mabel", "Mail room", "Marta"],
+        ("active", "x"): ["Xavier"],
+        ("active", "mo"): [],
+        ("active", "mos"): [],
+        ("active", "mose"): [],
+        ("active", "xavi"): ["Xavier"],
+    })  # fmt: skip
+
+
+async def expect_walks(contacts, owner, expected):
     for (list_name, q), names in expected.items():
         params = {"list": list_name} | ({"q": q} if q else {})
-        walked, totals = await walk(contacts, ada.user_id, **params)
+        walked, totals = await walk(contacts, owner.user_id, **params)
         assert walked == names, (list_name, q)
         assert totals == {len(names)}, (list_name, q)
 
@@ -229,11 +265,11 @@ async def test_each_list_statement_counts_its_total_once_whatever_the_page_size(
         return await contacts.pool.fetchval(query, company) == 12
 
     await contacts.until(all_joined)
-    for (which, searched), sql in listing.STATEMENTS.items():
-        name_range = prefix_range("") if not searched else prefix_range("a")
-        args = listing.arguments(members[0], name_range, None, 50)
+    prefixes = {Search.NONE: "", Search.SHORT: "a", Search.LONG: "abcd"}
+    for (which, search), sql in listing.STATEMENTS.items():
+        args = listing.arguments(members[0], prefix_range(prefixes[search]), None, 50)
         explained = await contacts.pool.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", *args)
         plan = json.loads(explained)[0]["Plan"]
         loops = [n["Actual Loops"] for n in _nodes(plan) if n["Node Type"] == "Aggregate"]
-        assert loops and set(loops) == {1}, (which, searched, loops)
+        assert loops and set(loops) == {1}, (which, search, loops)
     assert (await contacts.list(members[0]))["total"] == 11

@@ -30,7 +30,9 @@ SNAPSHOT = {
     "company_members": "SELECT * FROM company_members ORDER BY 1, 2",
     "contact_points": "SELECT * FROM contact_points ORDER BY 1",
     "contacts": "SELECT owner_id, contact_user_id, display_name, sort_name, contact_company_id FROM contacts ORDER BY 1, 2",
+    "name_counts": "SELECT scope_id, list, bucket, n FROM name_counts WHERE n <> 0 ORDER BY 1, 2, 3",
 }
+SEARCHES = ("b", "cy", "de", "desk")
 
 
 async def snapshot(pool):
@@ -67,7 +69,7 @@ async def test_the_projection_is_rebuilt_from_the_topics(
     )
     assert added.json()["display_name"] == "Cyrus"
     before = await snapshot(contacts.pool)
-    listed_before = await contacts.list(ada.user_id)
+    listed_before = [await contacts.list(ada.user_id, q=q) for q in ("", *SEARCHES)]
 
     refused = await asyncio.to_thread(run_rebuild, contacts, postgres_admin_url, kafka_bootstrap)
     assert refused.returncode == 1
@@ -87,4 +89,4 @@ async def test_the_projection_is_rebuilt_from_the_topics(
 
     contacts.process.start()
     await asyncio.to_thread(contacts.process.wait_for, "/ready")
-    assert await contacts.list(ada.user_id) == listed_before
+    assert [await contacts.list(ada.user_id, q=q) for q in ("", *SEARCHES)] == listed_before

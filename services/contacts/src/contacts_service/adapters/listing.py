@@ -2,15 +2,17 @@
 and contact points, in name order, a page at a time (keyset pagination).
 
 Each branch is an index range scan (owner or company, sort name, id) that stops after one
-page; the merge sorts at most three pages. Totals come from maintained counters, or from
-range counts when a name prefix narrows the list; the page and its total are one statement,
-so one round trip. Colleagues are never stored per owner: a company of N members is N rows,
+page; the merge sorts at most three pages. Totals come from maintained counters: per list,
+and per list and first three letters of the name (`name_counts`) for a search by a prefix of
+up to three letters; a longer prefix narrows the range enough to count it from the name
+indexes. The page and its total are one statement, so one round trip. Colleagues are never stored per owner: a company of N members is N rows,
 whoever looks at it.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
+from enum import StrEnum
 from uuid import UUID
 
 import asyncpg
@@ -118,6 +120,24 @@ SELECT (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at 
           {_IN_NAME_RANGE.format(a="c")})
      - {_colleagues(_MY_COMPANY, "NOT", in_range=True)} AS total"""
 
+# The same totals from the counters of names by their first letters (migration 0003): a
+# name is in a prefix's range exactly when its bucket is, for prefixes of up to three letters.
+BUCKET_LETTERS = 3  # left(sort_name, 3) in migration 0003
+_COUNTED = (
+    "(SELECT coalesce(sum(n), 0) FROM name_counts WHERE scope_id = {scope}"
+    " AND list = '{list}' AND bucket >= $2 AND bucket < $3)"
+)
+_TOTAL_ACTIVE_IN_BUCKETS = f"""
+SELECT {_COUNTED.format(scope="$1", list="active")}
+     + {_COUNTED.format(scope=_MY_COMPANY, list="members")}
+     - (SELECT count(*) FROM company_members m WHERE m.company_id = {_MY_COMPANY}
+          AND m.user_id = $1 {_IN_NAME_RANGE.format(a="m")})
+     - {_colleagues(_MY_COMPANY, "", in_range=True)}
+     + {_COUNTED.format(scope=_MY_COMPANY, list="points")} AS total"""
+_TOTAL_ARCHIVED_IN_BUCKETS = f"""
+SELECT {_COUNTED.format(scope="$1", list="archived")}
+     - {_colleagues(_MY_COMPANY, "NOT", in_range=True)} AS total"""
+
 
 def _with_total(page_sql: str, total_sql: str) -> str:
     """One statement, so one round trip: the total on every row, and on a row of NULLs when
@@ -129,13 +149,29 @@ SELECT total.total, page.* FROM total LEFT JOIN page ON true
 ORDER BY page.sort_name, page.contact_id"""
 
 
+class Search(StrEnum):
+    """How a list is narrowed by name, which decides how its total is counted."""
+
+    NONE = "none"  # the whole list: per-list counters
+    SHORT = "short"  # a prefix of up to BUCKET_LETTERS letters: name_counts
+    LONG = "long"  # a longer prefix: counted from the name indexes
+
+    @classmethod
+    def of(cls, name_range: tuple[str, str] | None) -> Search:
+        if name_range is None:
+            return cls.NONE
+        return cls.SHORT if len(name_range[0]) <= BUCKET_LETTERS else cls.LONG
+
+
 STATEMENTS = {
-    (ListName.ACTIVE, False): _with_total(_ACTIVE, _TOTAL_ACTIVE),
-    (ListName.ARCHIVED, False): _with_total(_ARCHIVED, _TOTAL_ARCHIVED),
-    (ListName.ACTIVE, True): _with_total(_ACTIVE, _TOTAL_ACTIVE_IN_RANGE),
-    (ListName.ARCHIVED, True): _with_total(_ARCHIVED, _TOTAL_ARCHIVED_IN_RANGE),
+    (ListName.ACTIVE, Search.NONE): _with_total(_ACTIVE, _TOTAL_ACTIVE),
+    (ListName.ARCHIVED, Search.NONE): _with_total(_ARCHIVED, _TOTAL_ARCHIVED),
+    (ListName.ACTIVE, Search.SHORT): _with_total(_ACTIVE, _TOTAL_ACTIVE_IN_BUCKETS),
+    (ListName.ARCHIVED, Search.SHORT): _with_total(_ARCHIVED, _TOTAL_ARCHIVED_IN_BUCKETS),
+    (ListName.ACTIVE, Search.LONG): _with_total(_ACTIVE, _TOTAL_ACTIVE_IN_RANGE),
+    (ListName.ARCHIVED, Search.LONG): _with_total(_ARCHIVED, _TOTAL_ARCHIVED_IN_RANGE),
 }
-"""The list statements by (list, searched by name)."""
+"""The list statements by (list, how it is searched by name)."""
 
 
 def arguments(
@@ -159,7 +195,7 @@ async def page_and_total(
 ) -> tuple[list[Contact], int]:
     """Up to `limit` contacts of the list after `after` (within the name prefix's range, when
     searching), and how many the list (or search) holds in all."""
-    sql = STATEMENTS[which, name_range is not None]
+    sql = STATEMENTS[which, Search.of(name_range)]
     rows = await conn.fetch(sql, *arguments(owner_id, name_range or _WHOLE_LIST, after, limit))
     total = int(rows[0]["total"])
     if rows[0]["contact_id"] is None:  # the row of NULLs of an empty page
