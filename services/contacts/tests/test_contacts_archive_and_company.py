@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import asyncpg
 import pytest
 from contacts_events import (
     CompanyCreated,
@@ -273,3 +274,18 @@ async def test_each_list_statement_counts_its_total_once_whatever_the_page_size(
         loops = [n["Actual Loops"] for n in _nodes(plan) if n["Node Type"] == "Aggregate"]
         assert loops and set(loops) == {1}, (which, search, loops)
     assert (await contacts.list(members[0]))["total"] == 11
+
+
+async def test_names_are_counted_whatever_the_sessions_search_path(contacts, postgres_admin_url):
+    owner = uuid.uuid4()
+    conn = await asyncpg.connect(postgres_admin_url)  # search_path: "$user", public
+    try:
+        await conn.execute(
+            f'INSERT INTO "{contacts.schema}".contacts'
+            " (owner_id, contact_user_id, sort_name, source) VALUES ($1, $2, 'quentin', 'x')",
+            owner, uuid.uuid4(),
+        )  # fmt: skip
+    finally:
+        await conn.close()
+    counted = "SELECT n FROM name_counts WHERE scope_id = $1 AND list = 'active' AND bucket = 'que'"
+    assert await contacts.pool.fetchval(counted, owner) == 1

@@ -7,6 +7,8 @@
 -- (`members`, `points`); `bucket` is left(sort_name, 3). Statement-level triggers keep the
 -- counters in the transaction that changes the rows, one upsert per statement whatever its
 -- size, taking the counter rows in key order; a TRUNCATE of a table forgets its counters.
+-- The counters are named with the table's schema, so any session's changes are counted,
+-- whatever its search_path.
 CREATE TABLE name_counts (
     scope_id uuid NOT NULL,
     list     text NOT NULL CHECK (list IN ('active', 'archived', 'members', 'points')),
@@ -29,11 +31,11 @@ BEGIN
         ELSE format('%s, -1 AS d FROM old_rows UNION ALL %s, 1 FROM new_rows', keyed, keyed)
     END;
     EXECUTE format(
-        'INSERT INTO name_counts AS c (scope_id, list, bucket, n)'
+        'INSERT INTO %I.name_counts AS c (scope_id, list, bucket, n)'
         ' SELECT scope_id, list, bucket, sum(d) FROM (%s) AS change'
         ' GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3'
         ' ON CONFLICT (scope_id, list, bucket) DO UPDATE SET n = c.n + excluded.n',
-        changes
+        TG_TABLE_SCHEMA, changes
     );
     RETURN NULL;
 END
@@ -42,7 +44,8 @@ $fn$;
 -- TG_ARGV: the lists the truncated table counts.
 CREATE FUNCTION forget_names() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
-    DELETE FROM name_counts WHERE list = ANY (TG_ARGV);
+    EXECUTE format('DELETE FROM %I.name_counts WHERE list = ANY ($1)', TG_TABLE_SCHEMA)
+        USING TG_ARGV;
     RETURN NULL;
 END
 $fn$;
