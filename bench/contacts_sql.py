@@ -39,7 +39,7 @@ def statements(owner: UUID, scenario: Scenario) -> list[Statement]:
     """The one statement a request runs: the page and its total."""
     name_range = prefix_range(scenario.q) if scenario.q else None
     after = Cursor.decode(scenario.cursor) if scenario.cursor else None
-    sql = listing.STATEMENTS[scenario.list_name, name_range is not None]
+    sql = listing.STATEMENTS[scenario.list_name, listing.Search.of(name_range)]
     args = listing.arguments(owner, name_range or prefix_range(""), after, PAGE + 1)
     return [Statement("page + total", sql, args)]
 
