@@ -5,8 +5,8 @@ Each branch is an index range scan (owner or company, sort name, id) that stops 
 page; the merge sorts at most three pages. Totals come from maintained counters: per list,
 and per list and first three letters of the name (`name_counts`) for a search by a prefix of
 up to three letters; a longer prefix narrows the range enough to count it from the name
-indexes. The page and its total are one statement, so one round trip. Colleagues are never stored per owner: a company of N members is N rows,
-whoever looks at it.
+indexes. The page and its total are one statement, so one round trip. Colleagues are never
+stored per owner: a company of N members is N rows, whoever looks at it.
 """
 
 from __future__ import annotations
