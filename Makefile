@@ -13,7 +13,7 @@ status:        ## the platform at a glance: services up/ready, outbox backlogs, 
 test:          ## lint, type-check and run the whole test suite against real Kafka and Postgres
 	scripts/test.sh
 
-test-slow:     ## only the `slow` tests: the fault cases with 200,000-row imports (~45 min; CI runs them)
+test-slow:     ## only the `slow` tests: the fault cases with 200,000-row imports (~35 min; CI runs them)
 	RUN_SLOW=1 scripts/test.sh -m slow
 
 test-unit:     ## only the tests without I/O
