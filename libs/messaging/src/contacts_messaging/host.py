@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -39,11 +38,6 @@ from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
 from contacts_messaging.schema import MESSAGING_MIGRATIONS
 from contacts_messaging.subscription import subscribe
-
-# FastStream's own lines (a "Received" and a "Processed" per message, at DEBUG: two lines per
-# event of a 200,000-row import otherwise) through the platform's JSON logging, not its
-# own coloured handler; failures are still logged at ERROR.
-_FASTSTREAM_LOG = logging.getLogger("contacts_messaging.faststream")
 
 log = structlog.get_logger(__name__)
 
@@ -125,10 +119,7 @@ class ServiceHost:
             await migrate(conn, s.db_schema, self.migrations)
         # aiokafka clients must be created inside the running event loop
         self._producer = producer = make_producer(s.kafka_bootstrap_servers, s.service_name)
-        self._broker = broker = KafkaBroker(
-            s.kafka_bootstrap_servers, enable_idempotence=True,
-            logger=_FASTSTREAM_LOG, log_level=logging.DEBUG,
-        )  # fmt: skip
+        self._broker = broker = KafkaBroker(s.kafka_bootstrap_servers, enable_idempotence=True)
         for sub in self.subscriptions:
             consumer = InboxConsumer(
                 self.pool,
