@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from contacts_events import (
+    AcceptanceMatch,
     ContactAdded,
     ContactSource,
+    InvitationAccepted,
     InvitationChannel,
     InvitationRefused,
+    InvitationSent,
     topics,
 )
 from contacts_events.kafka_binding import from_record
@@ -163,3 +167,44 @@ async def test_a_refused_invitation_shows_on_its_row_and_the_row_can_be_invited_
 
 async def _has_items(fetch):
     return bool((await fetch())["items"])
+
+
+async def test_a_message_announced_after_its_invitation_closed_does_not_reopen_it(importer):
+    """The invitations service announces a message that was in flight when the invitee joined
+    after the acceptance: the number stays invitable; a pending one stays already invited."""
+    owner = await importer.register("+33612349001", "Owner")
+    me = bearer(owner.user_id)
+    joined, pending = uuid.uuid4(), uuid.uuid4()
+    expires = datetime.now(UTC) + timedelta(days=30)
+
+    def sent(invitation_id: uuid.UUID, phone: str) -> InvitationSent:
+        return InvitationSent(
+            invitation_id=invitation_id, inviter_id=owner.user_id, channel=InvitationChannel.SMS,
+            phone_e164=phone, expires_at=expires,
+        )  # fmt: skip
+
+    accepted = InvitationAccepted(
+        invitation_id=joined, inviter_id=owner.user_id, invitee_user_id=uuid.uuid4(),
+        channel=InvitationChannel.SMS, matched_by=AcceptanceMatch.PHONE,
+    )  # fmt: skip
+    late = await importer.events.publish(accepted, sent(joined, "+33612349002"))
+    await importer.events.publish(sent(pending, "+33612349003"))
+
+    async def consumed(event_id: uuid.UUID) -> bool:
+        return bool(
+            await importer.pool.fetchval("SELECT true FROM inbox WHERE event_id = $1", event_id)
+        )
+
+    await importer.until(lambda: consumed(late[-1].id))
+    await importer.until(lambda: importer.pool.fetchval(
+        "SELECT true FROM pending_invitations WHERE invitation_id = $1", pending))  # fmt: skip
+
+    created = await importer.http.post(
+        "/v1/imports/pasted", json={"text": "0612349002, 0612349003"}, headers=me
+    )
+    job = await importer.finished(owner.user_id, created.json()["import_id"])
+    rows = await importer.rows(owner.user_id, job["import_id"])
+    assert [(r["phone_e164"], r["status"]) for r in rows] == [
+        ("+33612349002", "ready_to_invite"),
+        ("+33612349003", "already_invited"),
+    ]

@@ -69,6 +69,9 @@ class InvitationSent(_Addressed):
     """A new invitation was created and its first message handed to the SMS or email provider.
 
     From now on the invitation is pending: the importer reports the number as already invited.
+    A message that was in flight when the invitation closed is still announced, after the
+    `InvitationAccepted` or `InvitationCancelled` that closed it: consumers keep a closed
+    invitation closed.
     """
 
     name = "InvitationSent"

@@ -51,6 +51,8 @@ async def remove_contact(conn: asyncpg.Connection, owner_id: UUID, contact_user_
 async def invitation_pending(
     conn: asyncpg.Connection, invitation_id: UUID, inviter_id: UUID, phone: str | None
 ) -> None:
+    """Sent: pending, unless it is known closed already (a message that was in flight when the
+    invitee joined is announced after the acceptance)."""
     await conn.execute(
         "INSERT INTO pending_invitations (invitation_id, inviter_id, phone_e164) VALUES ($1, $2, $3)"
         " ON CONFLICT (invitation_id) DO NOTHING",
@@ -60,17 +62,23 @@ async def invitation_pending(
     )
 
 
-async def invitation_closed(conn: asyncpg.Connection, invitation_id: UUID) -> None:
-    """Accepted, cancelled or expired: the number may be invited again."""
+async def invitation_closed(
+    conn: asyncpg.Connection, invitation_id: UUID, inviter_id: UUID
+) -> None:
+    """Accepted, cancelled or expired: the number may be invited again. The invitation stays
+    known as closed, so that a late `InvitationSent` does not reopen it."""
     await conn.execute(
         """
         WITH closed AS (
-            DELETE FROM pending_invitations WHERE invitation_id = $1 RETURNING inviter_id, phone_e164
+            INSERT INTO pending_invitations (invitation_id, inviter_id, closed) VALUES ($1, $2, true)
+            ON CONFLICT (invitation_id) DO UPDATE SET closed = true
+            RETURNING inviter_id, phone_e164
         )
         DELETE FROM invitation_requests r USING closed c
         WHERE r.inviter_id = c.inviter_id AND r.phone_e164 = c.phone_e164
         """,
         invitation_id,
+        inviter_id,
     )
 
 
@@ -116,7 +124,8 @@ async def invited_among(
     """Which of `phones` the owner has a pending invitation (or a request for one) to."""
     rows = await conn.fetch(
         """
-        SELECT phone_e164 FROM pending_invitations WHERE inviter_id = $1 AND phone_e164 = ANY($2::text[])
+        SELECT phone_e164 FROM pending_invitations
+        WHERE inviter_id = $1 AND phone_e164 = ANY($2::text[]) AND NOT closed
         UNION
         SELECT phone_e164 FROM invitation_requests WHERE inviter_id = $1 AND phone_e164 = ANY($2::text[])
         """,

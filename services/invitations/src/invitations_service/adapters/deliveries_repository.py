@@ -42,10 +42,13 @@ WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.
 RETURNING d.delivery_id
 """
 
+# Every message that went out counts; only an open invitation becomes `sent` (one accepted or
+# cancelled while its message was in flight stays closed).
 _COUNT_SENDS = """
-UPDATE invitations i SET status = 'sent', send_count = i.send_count + s.n, last_sent_at = now()
+UPDATE invitations i SET send_count = i.send_count + s.n, last_sent_at = now(),
+    status = CASE WHEN i.status IN ('pending', 'sent', 'delivery_failed') THEN 'sent' ELSE i.status END
 FROM (SELECT id, count(*)::int AS n FROM unnest($1::uuid[]) AS id GROUP BY id) AS s
-WHERE i.invitation_id = s.id AND i.status IN ('pending', 'sent', 'delivery_failed')
+WHERE i.invitation_id = s.id
 RETURNING i.invitation_id, i.send_count
 """
 
@@ -108,7 +111,8 @@ async def mark_sent(
 
 
 async def count_sends(conn: asyncpg.Connection, invitation_ids: list[UUID]) -> dict[UUID, int]:
-    """One more send for each (open) invitation: its send count now; a closed one is absent."""
+    """One more send for each invitation (open or not: the message went out); its send count
+    now."""
     if not invitation_ids:
         return {}
     rows = await conn.fetch(_COUNT_SENDS, invitation_ids)

@@ -2,7 +2,8 @@
 invitations and their events (`InvitationSent`, `InvitationResent`, `InvitationDeliveryFailed`).
 
 A result is recorded only if its delivery is still `sending` for that attempt; what was
-recorded is returned, to be counted in the metrics once the transaction commits. Each event
+recorded is returned, to be counted in the metrics once the transaction commits. A message
+that went out is announced even if its invitation was accepted or cancelled meanwhile. Each event
 carries the context its delivery was queued in (the correlation id of the invite, resend or
 InvitationRequested that asked for the message); the events of deliveries queued before
 contexts were kept share one new correlation id. All are written to the outbox at once.
@@ -102,11 +103,9 @@ async def _record_sent(
     sent = [a for a in sent if a.delivery["delivery_id"] in done]
     sends = await deliveries.count_sends(conn, [a.delivery["invitation_id"] for a in sent])
     recorded.sent += [a.delivery["channel"] for a in sent]
-    return [  # a cancelled or accepted invitation has nothing to announce
-        (a.delivery, _sent_event(a.delivery, sends[a.delivery["invitation_id"]]))
-        for a in sent
-        if a.delivery["invitation_id"] in sends
-    ]
+    # Announced even if the invitation was accepted or cancelled while the message was in
+    # flight: it went out. Consumers keep a closed invitation closed (the importer does).
+    return [(a.delivery, _sent_event(a.delivery, sends[a.delivery["invitation_id"]])) for a in sent]
 
 
 def _sent_event(row: asyncpg.Record, sends: int) -> IntegrationEvent:
