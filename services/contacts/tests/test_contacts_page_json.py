@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from asyncpg.pgproto.pgproto import UUID as PgUUID
 from contacts_events.connect_id import generate
 from contacts_service.domain.model import Contact, Page
 from contacts_service.entrypoints.schemas import ContactPage, ContactView, page_json
@@ -38,6 +39,13 @@ PAGES = [
                 source="list_import",
                 added_at=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC),
             ),
+            contact(
+                "user",
+                None,
+                source="invitation",
+                added_at=datetime(2026, 1, 2, tzinfo=UTC),
+                contact_id=PgUUID(str(uuid.uuid4())),
+            ),  # as asyncpg returns them
         ],
         193_049,
         "WyJ6b2Ugb2JyaWVuIl0",

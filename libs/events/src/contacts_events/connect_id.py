@@ -80,4 +80,4 @@ def parse(raw: str) -> ConnectId:
 
 def display(connect_id: ConnectId) -> str:
     """`K7QM2X9HB` -> `K7Q-M2X-9HB`."""
-    return "-".join(connect_id[i : i + 3] for i in range(0, LENGTH, 3))
+    return f"{connect_id[:3]}-{connect_id[3:6]}-{connect_id[6:]}"
