@@ -127,11 +127,16 @@ _COUNTED = (
     "(SELECT coalesce(sum(n), 0) FROM name_counts WHERE scope_id = {scope}"
     " AND list = '{list}' AND bucket >= $2 AND bucket < $3)"
 )
+# Whether the owner's own name is in the range (the members' counter counts them too): their
+# membership found by user id; `OFFSET 0` keeps Postgres from looking for it in the company's
+# name index instead, which scans every member in the range (1.7 of the 2 ms of a search "ma").
+_ME_IN_RANGE = f"""(SELECT count(*) FROM (
+          SELECT company_id, sort_name FROM company_members WHERE user_id = $1 OFFSET 0
+       ) m WHERE m.company_id = {_MY_COMPANY} {_IN_NAME_RANGE.format(a="m")})"""
 _TOTAL_ACTIVE_IN_BUCKETS = f"""
 SELECT {_COUNTED.format(scope="$1", list="active")}
      + {_COUNTED.format(scope=_MY_COMPANY, list="members")}
-     - (SELECT count(*) FROM company_members m WHERE m.company_id = {_MY_COMPANY}
-          AND m.user_id = $1 {_IN_NAME_RANGE.format(a="m")})
+     - {_ME_IN_RANGE}
      - {_colleagues(_MY_COMPANY, "", in_range=True)}
      + {_COUNTED.format(scope=_MY_COMPANY, list="points")} AS total"""
 _TOTAL_ARCHIVED_IN_BUCKETS = f"""
