@@ -253,7 +253,8 @@ def _nodes(plan: dict):
 
 async def test_each_list_statement_counts_its_total_once_whatever_the_page_size(contacts):
     """The total is computed once per statement, not again for each row of the page (a
-    planner that inlines it would count the colleagues once per listed contact)."""
+    planner that inlines it would count the colleagues in a name range once per listed
+    contact); a whole list's total adds counters and counts no rows at all."""
     members = [uuid.uuid4() for _ in range(12)]
     company = uuid.uuid4()
     await contacts.events.publish(
@@ -272,7 +273,7 @@ async def test_each_list_statement_counts_its_total_once_whatever_the_page_size(
         explained = await contacts.pool.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", *args)
         plan = json.loads(explained)[0]["Plan"]
         loops = [n["Actual Loops"] for n in _nodes(plan) if n["Node Type"] == "Aggregate"]
-        assert loops and set(loops) == {1}, (which, search, loops)
+        assert set(loops) <= {1}, (which, search, loops)  # a whole list counts nothing
     assert (await contacts.list(members[0]))["total"] == 11
 
 

@@ -83,42 +83,47 @@ SELECT * FROM (
 
 # Totals, one column `total` each; they share the page's parameters ($1 owner, $2/$3 range).
 # A company's members are counted from its maintained counter (or its name index); colleagues
-# who are also active personal contacts are counted once, through `contacts_*_in_company`.
+# who are also personal contacts are counted once: subtracted by their counter (migration
+# 0004), or in a name range through `contacts_*_in_company`.
 _ME = f"""
 FROM (SELECT $1::uuid AS owner_id) me
 LEFT JOIN owner_counts oc ON oc.owner_id = me.owner_id
 LEFT JOIN companies co ON co.company_id = {_MY_COMPANY}"""
-_PERSONAL_COLLEAGUES = (
-    "(SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.contact_company_id = {company}"
-    " AND c.archived_at IS {state} NULL{in_range})"
-)
 _IN_NAME_RANGE = " AND {a}.sort_name >= $2 AND {a}.sort_name < $3"
 
 
-def _colleagues(company: str, state: str, *, in_range: bool) -> str:
-    return _PERSONAL_COLLEAGUES.format(
-        company=company, state=state, in_range=_IN_NAME_RANGE.format(a="c") if in_range else ""
+def _colleagues_in_range(state: str) -> str:
+    """The owner's personal contacts in the name range who work for their company."""
+    return (
+        f"(SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.contact_company_id ="
+        f" {_MY_COMPANY} AND c.archived_at IS {state} NULL{_IN_NAME_RANGE.format(a='c')})"
     )
 
 
+# The owner's personal contacts who work for their company, per list, from their counter
+# (migration 0004).
+_COUNTED_COLLEAGUES = (
+    "coalesce((SELECT n FROM company_contact_counts WHERE owner_id = $1"
+    " AND company_id = co.company_id AND list = '{list}'), 0)"
+)
 _TOTAL_ACTIVE = f"""
 SELECT coalesce(oc.active, 0) + coalesce(co.member_count, 0) - (co.company_id IS NOT NULL)::int
        + coalesce(co.contact_point_count, 0)
-       - {_colleagues("co.company_id", "", in_range=False)} AS total{_ME}"""
+       - {_COUNTED_COLLEAGUES.format(list="active")} AS total{_ME}"""
 _TOTAL_ARCHIVED = f"""
-SELECT coalesce(oc.archived, 0) - {_colleagues("co.company_id", "NOT", in_range=False)} AS total{_ME}"""
+SELECT coalesce(oc.archived, 0) - {_COUNTED_COLLEAGUES.format(list="archived")} AS total{_ME}"""
 _TOTAL_ACTIVE_IN_RANGE = f"""
 SELECT (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NULL
           {_IN_NAME_RANGE.format(a="c")})
      + (SELECT count(*) FROM company_members m WHERE m.company_id = {_MY_COMPANY}
           AND m.user_id <> $1 {_IN_NAME_RANGE.format(a="m")})
-     - {_colleagues(_MY_COMPANY, "", in_range=True)}
+     - {_colleagues_in_range("")}
      + (SELECT count(*) FROM contact_points p WHERE p.company_id = {_MY_COMPANY}
           {_IN_NAME_RANGE.format(a="p")}) AS total"""
 _TOTAL_ARCHIVED_IN_RANGE = f"""
 SELECT (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NOT NULL
           {_IN_NAME_RANGE.format(a="c")})
-     - {_colleagues(_MY_COMPANY, "NOT", in_range=True)} AS total"""
+     - {_colleagues_in_range("NOT")} AS total"""
 
 # The same totals from the counters of names by their first letters (migration 0003): a
 # name is in a prefix's range exactly when its bucket is, for prefixes of up to three letters.
@@ -137,11 +142,11 @@ _TOTAL_ACTIVE_IN_BUCKETS = f"""
 SELECT {_COUNTED.format(scope="$1", list="active")}
      + {_COUNTED.format(scope=_MY_COMPANY, list="members")}
      - {_ME_IN_RANGE}
-     - {_colleagues(_MY_COMPANY, "", in_range=True)}
+     - {_colleagues_in_range("")}
      + {_COUNTED.format(scope=_MY_COMPANY, list="points")} AS total"""
 _TOTAL_ARCHIVED_IN_BUCKETS = f"""
 SELECT {_COUNTED.format(scope="$1", list="archived")}
-     - {_colleagues(_MY_COMPANY, "NOT", in_range=True)} AS total"""
+     - {_colleagues_in_range("NOT")} AS total"""
 
 
 def _with_total(page_sql: str, total_sql: str) -> str:
