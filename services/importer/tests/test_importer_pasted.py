@@ -171,23 +171,29 @@ async def _has_items(fetch):
 
 async def test_a_message_announced_after_its_invitation_closed_does_not_reopen_it(importer):
     """The invitations service announces a message that was in flight when the invitee joined
-    after the acceptance: the number stays invitable; a pending one stays already invited."""
+    after the acceptance (which cannot name the number): the number stays invitable, the
+    import's request for it is done; a pending one stays already invited."""
     owner = await importer.register("+33612349001", "Owner")
     me = bearer(owner.user_id)
-    joined, pending = uuid.uuid4(), uuid.uuid4()
+    joined, pending, request = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     expires = datetime.now(UTC) + timedelta(days=30)
+    await importer.pool.execute(  # as "Invite contact" in an earlier import left it
+        "INSERT INTO invitation_requests (request_id, inviter_id, phone_e164, import_id, row_number)"
+        " VALUES ($1, $2, '+33612349002', $3, 1)",
+        request, owner.user_id, uuid.uuid4(),
+    )  # fmt: skip
 
-    def sent(invitation_id: uuid.UUID, phone: str) -> InvitationSent:
+    def sent(invitation_id: uuid.UUID, phone: str, request_id=None) -> InvitationSent:
         return InvitationSent(
             invitation_id=invitation_id, inviter_id=owner.user_id, channel=InvitationChannel.SMS,
-            phone_e164=phone, expires_at=expires,
+            phone_e164=phone, expires_at=expires, request_id=request_id,
         )  # fmt: skip
 
     accepted = InvitationAccepted(
         invitation_id=joined, inviter_id=owner.user_id, invitee_user_id=uuid.uuid4(),
         channel=InvitationChannel.SMS, matched_by=AcceptanceMatch.PHONE,
     )  # fmt: skip
-    late = await importer.events.publish(accepted, sent(joined, "+33612349002"))
+    late = await importer.events.publish(accepted, sent(joined, "+33612349002", request))
     await importer.events.publish(sent(pending, "+33612349003"))
 
     async def consumed(event_id: uuid.UUID) -> bool:

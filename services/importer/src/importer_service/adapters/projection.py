@@ -49,16 +49,29 @@ async def remove_contact(conn: asyncpg.Connection, owner_id: UUID, contact_user_
 
 
 async def invitation_pending(
-    conn: asyncpg.Connection, invitation_id: UUID, inviter_id: UUID, phone: str | None
+    conn: asyncpg.Connection,
+    invitation_id: UUID,
+    inviter_id: UUID,
+    phone: str | None,
+    request_id: UUID | None,
 ) -> None:
     """Sent: pending, unless it is known closed already (a message that was in flight when the
-    invitee joined is announced after the acceptance)."""
+    invitee joined or the inviter deleted it is announced after the closing event, which could
+    not name the number): then the request that asked for it is done."""
     await conn.execute(
-        "INSERT INTO pending_invitations (invitation_id, inviter_id, phone_e164) VALUES ($1, $2, $3)"
-        " ON CONFLICT (invitation_id) DO NOTHING",
+        """
+        WITH known AS (
+            INSERT INTO pending_invitations (invitation_id, inviter_id, phone_e164)
+            VALUES ($1, $2, $3)
+            ON CONFLICT (invitation_id) DO UPDATE SET phone_e164 = excluded.phone_e164
+            RETURNING closed
+        )
+        DELETE FROM invitation_requests r USING known k WHERE k.closed AND r.request_id = $4
+        """,
         invitation_id,
         inviter_id,
         phone,
+        request_id,
     )
 
 

@@ -45,7 +45,9 @@ async def _contact_removed(event: CloudEvent, conn: asyncpg.Connection) -> None:
 async def _invitation_sent(event: CloudEvent, conn: asyncpg.Connection) -> None:
     data = event.data
     assert isinstance(data, InvitationSent)
-    await projection.invitation_pending(conn, data.invitation_id, data.inviter_id, data.phone_e164)
+    await projection.invitation_pending(
+        conn, data.invitation_id, data.inviter_id, data.phone_e164, data.request_id
+    )
 
 
 async def _invitation_closed(event: CloudEvent, conn: asyncpg.Connection) -> None:
