@@ -56,7 +56,11 @@ def test_up_prints_where_each_service_listens(platform):
 @pytest.mark.parametrize("name", SERVICES)
 def test_every_service_is_ready_with_postgres_and_kafka(platform, name):
     body = httpx.get(f"http://127.0.0.1:{SERVICES[name]}/ready", timeout=5).json()
-    assert body == {"status": "ready", "service": name, "checks": {"postgres": "ok", "kafka": "ok"}}
+    assert body == {
+        "status": "ready",
+        "service": name,
+        "checks": {"postgres": "ok", "kafka": "ok", "work": "ok"},
+    }
 
 
 async def test_each_service_runs_as_its_own_database_role_in_its_own_schema(platform):

@@ -71,7 +71,7 @@ async def test_status_json_shows_the_service_its_outbox_lag_and_dead_letters(
         assert report["errors"] == {}
         [service] = report["services"]
         assert (service["name"], service["up"], service["ready"]) == ("contacts", True, True)
-        assert service["checks"] == {"postgres": "ok", "kafka": "ok"}
+        assert service["checks"] == {"postgres": "ok", "kafka": "ok", "work": "ok"}
         assert report["outboxes"] == [
             {"schema": svc.schema, "backlog": 0, "oldest_age_seconds": 0.0, "error": None}
         ]

@@ -35,7 +35,7 @@ async def test_a_service_starts_migrates_is_ready_and_stops_cleanly(
     try:
         assert service.wait_for("/health").json() == {"status": "ok", "service": name}
         ready = service.wait_for("/ready").json()
-        assert ready["checks"] == {"postgres": "ok", "kafka": "ok"}
+        assert ready["checks"] == {"postgres": "ok", "kafka": "ok", "work": "ok"}
         paths = service.get("/openapi.json").json()["paths"]
         assert {"/health", "/ready"} <= set(paths)
         metrics = service.get("/metrics").text  # no token, like the probes

@@ -3,7 +3,9 @@
 Start-up never waits for Kafka: the HTTP API comes up as soon as Postgres is migrated, the
 outbox accepts events at once, and a background task creates the topics, starts the
 producer and the subscribers, and then relays, retrying with back-off while Kafka is down.
-`/ready` says whether both Postgres and Kafka answer right now.
+`/ready` says whether both Postgres and Kafka answer right now, and whether the service's
+work is still running: the relay, every background loop and every consumer group (a task that
+ended with an error is named there, so an orchestrator can restart the process).
 """
 
 from __future__ import annotations
@@ -134,9 +136,11 @@ class ServiceHost:
         self._gauges = MessagingGauges(self.pool, s.db_schema, self._kafka_consumers)
         if multiprocess_mode():  # keep this worker's gauges fresh whichever worker is scraped
             self.add_background("metrics", _refresh_every(METRICS_REFRESH_SECONDS))
-        self._tasks.append(asyncio.create_task(self._run_kafka(), name="kafka"))
+        self._tasks.append(asyncio.create_task(self._run_kafka(), name="outbox-relay"))
         for name, work in self._background:
             self._tasks.append(asyncio.create_task(work(self), name=name))
+        for task in self._tasks:
+            task.add_done_callback(_log_if_failed)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -175,7 +179,21 @@ class ServiceHost:
             checks["kafka"] = "ok"
         except Exception as exc:
             checks["kafka"] = f"unavailable: {type(exc).__name__}"
+        stopped = self._stopped_work()
+        checks["work"] = "ok" if not stopped else "stopped: " + "; ".join(stopped)
         return checks
+
+    def _stopped_work(self) -> list[str]:
+        """The relay and background loops that ended, and the consumer groups with no consume
+        task left running (FastStream restarts a failed one; one it could not is named here)."""
+        stopped = [_ended(task) for task in self._tasks if task.done()]
+        if self.kafka_started:
+            stopped += [
+                f"consumer {group}"
+                for group, subscriber in self._subscribers
+                if all(task.done() for task in subscriber.tasks)
+            ]
+        return stopped
 
     def _topics(self) -> set[str]:
         consumed = {t for sub in self.subscriptions for t in sub.topics}
@@ -253,6 +271,17 @@ def service_app(
     app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))
     install_error_handlers(app)
     return app
+
+
+def _ended(task: asyncio.Task[None]) -> str:
+    """`relay`, or `relay (RuntimeError: ...)` when it failed."""
+    error = None if task.cancelled() else task.exception()
+    return task.get_name() if error is None else f"{task.get_name()} ({error!r})"
+
+
+def _log_if_failed(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("work.stopped", task=task.get_name(), error=repr(task.exception()))
 
 
 def _refresh_every(seconds: float) -> Callable[[ServiceHost], Coroutine[Any, Any, None]]:
