@@ -62,11 +62,17 @@ def _samples() -> list[ce.IntegrationEvent]:
             will_retry=False,
         ),
         ce.InvitationResent(resend_count=1, **invitation, **sms),
-        ce.InvitationCancelled(reason=ce.CancellationReason.DELETED_BY_INVITER, **invitation),
-        ce.InvitationAccepted(
-            **invitation, invitee_user_id=OTHER, channel="sms", matched_by="invitation_token"
+        ce.InvitationCancelled(
+            reason=ce.CancellationReason.DELETED_BY_INVITER, request_id=uuid4(), **invitation
         ),
-        ce.InvitationExpired(**invitation),
+        ce.InvitationAccepted(
+            **invitation,
+            request_id=uuid4(),
+            invitee_user_id=OTHER,
+            channel="sms",
+            matched_by="invitation_token",
+        ),
+        ce.InvitationExpired(request_id=uuid4(), **invitation),
         ce.InvitationRefused(
             **invitation,
             request_id=uuid4(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
@@ -101,6 +102,28 @@ def test_an_invitation_needs_the_address_of_its_channel() -> None:
             import_id=uuid4(), inviter_id=uuid4(), request_id=uuid4(), channel="email",
             phone_e164="+33612345678",
         )  # fmt: skip
+
+
+Closing = type[ce.InvitationCancelled | ce.InvitationAccepted | ce.InvitationExpired]
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [ce.InvitationCancelled, ce.InvitationAccepted, ce.InvitationExpired],
+    ids=lambda closing: closing.name,
+)
+def test_closing_events_name_the_request_that_created_the_invitation(
+    closing: Closing, all_samples: dict[str, ce.IntegrationEvent]
+) -> None:
+    """`request_id` travels with the event; one published before the field existed reads as
+    without it."""
+    event = all_samples[closing.name]
+    assert isinstance(event, closing) and event.request_id is not None
+    data = event.model_dump(mode="json")
+    assert data["request_id"] == str(event.request_id)
+    assert closing.model_validate_json(json.dumps(data)) == event
+    earlier = {key: value for key, value in data.items() if key != "request_id"}
+    assert closing.model_validate(earlier).request_id is None
 
 
 def test_contact_added_says_where_it_came_from() -> None:

@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from contacts_events import (
     AcceptanceMatch,
+    CancellationReason,
     ContactAdded,
     ContactSource,
     InvitationAccepted,
+    InvitationCancelled,
     InvitationChannel,
+    InvitationExpired,
     InvitationRefused,
     InvitationSent,
     topics,
@@ -214,3 +217,54 @@ async def test_a_message_announced_after_its_invitation_closed_does_not_reopen_i
         ("+33612349002", "ready_to_invite"),
         ("+33612349003", "already_invited"),
     ]
+
+
+async def test_an_invitation_closed_before_its_first_message_frees_the_number(importer):
+    """Cancelled (the inviter deleted it at once), accepted or expired before any message went
+    out: no InvitationSent ever names the number, the closing event names the import's request
+    (`request_id`), which is done; the number can be invited again. An open one stays."""
+    owner = await importer.register("+33612349301", "Owner")
+    me = bearer(owner.user_id)
+    text = "0612349302, 0612349303, 0612349304, 0612349305"
+    created = await importer.http.post("/v1/imports/pasted", json={"text": text}, headers=me)
+    job = await importer.finished(owner.user_id, created.json()["import_id"])
+    invitations = f"/v1/imports/{job['import_id']}/invitations"
+    assert (await importer.http.post(invitations, json={}, headers=me)).json()["requested"] == 4
+    requests = dict(await importer.pool.fetch(
+        "SELECT phone_e164, request_id FROM invitation_requests WHERE import_id = $1",
+        uuid.UUID(job["import_id"]),
+    ))  # fmt: skip
+    closed = {"inviter_id": owner.user_id}
+    cancelled = InvitationCancelled(
+        invitation_id=uuid.uuid4(), request_id=requests["+33612349302"],
+        reason=CancellationReason.DELETED_BY_INVITER, **closed,
+    )  # fmt: skip
+    accepted = InvitationAccepted(
+        invitation_id=uuid.uuid4(), request_id=requests["+33612349303"],
+        invitee_user_id=uuid.uuid4(), channel=InvitationChannel.SMS,
+        matched_by=AcceptanceMatch.PHONE, **closed,
+    )  # fmt: skip
+    expired = InvitationExpired(
+        invitation_id=uuid.uuid4(), request_id=requests["+33612349304"], **closed
+    )
+    published = await importer.events.publish(cancelled, accepted, expired, times=2)
+
+    async def consumed() -> bool:
+        return await importer.pool.fetchval(
+            "SELECT count(*) FROM inbox WHERE event_id = ANY($1::uuid[])", [e.id for e in published]
+        ) == len(published)  # fmt: skip
+
+    await importer.until(consumed)
+    again = await importer.http.post("/v1/imports/pasted", json={"text": text}, headers=me)
+    job = await importer.finished(owner.user_id, again.json()["import_id"])
+    rows = await importer.rows(owner.user_id, job["import_id"])
+    assert [(r["phone_e164"], r["status"]) for r in rows] == [
+        ("+33612349302", "ready_to_invite"),
+        ("+33612349303", "ready_to_invite"),
+        ("+33612349304", "ready_to_invite"),
+        ("+33612349305", "already_invited"),
+    ]
+    invited = await importer.http.post(
+        f"/v1/imports/{job['import_id']}/invitations", json={}, headers=me
+    )
+    assert invited.json() == {"requested": 3, "skipped": 0}

@@ -22,7 +22,7 @@ async def events_for(service, kafka_bootstrap, invitation_id):
         kafka_bootstrap, namespaced(topics.INVITATIONS, service.namespace), expect=10_000, seconds=4
     )
     return [
-        from_record(r.key, r.value, r.headers).name
+        from_record(r.key, r.value, r.headers)
         for r in records
         if r.key == str(invitation_id).encode()
     ]
@@ -72,10 +72,10 @@ async def test_invite_send_refused_resend_cancel(invitations, kafka_bootstrap):
         f"/v1/invitations/{invitation['invitation_id']}/resend", headers=me
     )
     assert gone.status_code == 404
-    assert await events_for(invitations, kafka_bootstrap, invitation["invitation_id"]) == [
-        "InvitationSent",
-        "InvitationCancelled",
-    ]
+    events = await events_for(invitations, kafka_bootstrap, invitation["invitation_id"])
+    assert [e.name for e in events] == ["InvitationSent", "InvitationCancelled"]
+    request_ids = {e.data.request_id for e in events}  # the id the service gave the API's invite
+    assert len(request_ids) == 1 and None not in request_ids
 
 
 async def test_a_resend_after_the_cool_down_sends_again(
@@ -104,8 +104,8 @@ async def test_a_resend_after_the_cool_down_sends_again(
             return items[0]["send_count"] == 2
 
         await service.until(counted)
-        names = await events_for(service, kafka_bootstrap, created["invitation_id"])
-        assert names == ["InvitationSent", "InvitationResent"]
+        events = await events_for(service, kafka_bootstrap, created["invitation_id"])
+        assert [e.name for e in events] == ["InvitationSent", "InvitationResent"]
 
 
 async def test_a_requested_invitation_is_sent_and_accepted_when_the_invitee_registers(
@@ -130,19 +130,10 @@ async def test_a_requested_invitation_is_sent_and_accepted_when_the_invitee_regi
         return await pending(invitations, inviter) == []
 
     await invitations.until(accepted)
-    records = await read_topic(
-        kafka_bootstrap,
-        namespaced(topics.INVITATIONS, invitations.namespace),
-        expect=10_000,
-        seconds=4,
-    )
-    mine = [
-        from_record(r.key, r.value, r.headers)
-        for r in records
-        if r.key == invitation["invitation_id"].encode()
-    ]
+    mine = await events_for(invitations, kafka_bootstrap, invitation["invitation_id"])
     assert [e.name for e in mine] == ["InvitationSent", "InvitationAccepted"]
     assert mine[1].data.invitee_user_id == user.user_id
+    assert [e.data.request_id for e in mine] == [request.request_id] * 2
 
 
 async def test_refusals_are_explained(invitations):

@@ -1,6 +1,7 @@
 """Events the `invitations` service emits about one invitation, keyed by the invitation's id.
 
-An invitation is pending from `InvitationSent` until it is accepted, cancelled or expired.
+An invitation is pending from `InvitationSent` until it is accepted, cancelled or expired; the
+closing events carry the `request_id` of the request that created it.
 """
 
 from __future__ import annotations
@@ -111,8 +112,25 @@ class InvitationResent(_Addressed):
     )
 
 
+class _Closing(InvitationEvent):
+    """An invitation stopped being pending (accepted, cancelled or expired).
+
+    It can close before its first message went out (the inviter deleted it at once): then no
+    `InvitationSent` is ever emitted, and `request_id` is the only link to the request that
+    asked for it. The importer ends its import's request by that id, so that the number is no
+    longer reported as already invited.
+    """
+
+    request_id: UUID | None = Field(
+        default=None,
+        description="The InvitationRequested that created the invitation, if any (for one "
+        "created over the API, the service's own request id), as on its InvitationSent. "
+        "Absent from events published before it was added.",
+    )
+
+
 @registry.register
-class InvitationCancelled(InvitationEvent):
+class InvitationCancelled(_Closing):
     """A pending invitation was withdrawn; its link no longer works."""
 
     name = "InvitationCancelled"
@@ -121,7 +139,7 @@ class InvitationCancelled(InvitationEvent):
 
 
 @registry.register
-class InvitationAccepted(InvitationEvent):
+class InvitationAccepted(_Closing):
     """The invitee registered: the invitation is accepted, and contacts makes them contacts.
 
     Emitted once per pending invitation that matched the new user (several inviters may have
@@ -136,7 +154,7 @@ class InvitationAccepted(InvitationEvent):
 
 
 @registry.register
-class InvitationExpired(InvitationEvent):
+class InvitationExpired(_Closing):
     """A pending invitation reached `expires_at` without being accepted; it is no longer pending."""
 
     name = "InvitationExpired"

@@ -76,10 +76,13 @@ async def invitation_pending(
 
 
 async def invitation_closed(
-    conn: asyncpg.Connection, invitation_id: UUID, inviter_id: UUID
+    conn: asyncpg.Connection, invitation_id: UUID, inviter_id: UUID, request_id: UUID | None
 ) -> None:
-    """Accepted, cancelled or expired: the number may be invited again. The invitation stays
-    known as closed, so that a late `InvitationSent` does not reopen it."""
+    """Accepted, cancelled or expired: the number may be invited again, so the import's request
+    for it is done, found by `request_id` (also when it closed before its first message went
+    out: no `InvitationSent` ever named the number) or by the number its `InvitationSent`
+    gave. The invitation stays known as closed, so that a late `InvitationSent` does not
+    reopen it."""
     await conn.execute(
         """
         WITH closed AS (
@@ -87,11 +90,13 @@ async def invitation_closed(
             ON CONFLICT (invitation_id) DO UPDATE SET closed = true
             RETURNING inviter_id, phone_e164
         )
-        DELETE FROM invitation_requests r USING closed c
-        WHERE r.inviter_id = c.inviter_id AND r.phone_e164 = c.phone_e164
+        DELETE FROM invitation_requests r
+        WHERE r.request_id = $3
+           OR (r.inviter_id, r.phone_e164) = (SELECT c.inviter_id, c.phone_e164 FROM closed c)
         """,
         invitation_id,
         inviter_id,
+        request_id,
     )
 
 

@@ -53,7 +53,7 @@ async def _invitation_sent(event: CloudEvent, conn: asyncpg.Connection) -> None:
 async def _invitation_closed(event: CloudEvent, conn: asyncpg.Connection) -> None:
     data = event.data
     assert isinstance(data, InvitationAccepted | InvitationCancelled | InvitationExpired)
-    await projection.invitation_closed(conn, data.invitation_id, data.inviter_id)
+    await projection.invitation_closed(conn, data.invitation_id, data.inviter_id, data.request_id)
 
 
 async def _invitation_refused(event: CloudEvent, conn: asyncpg.Connection) -> None:

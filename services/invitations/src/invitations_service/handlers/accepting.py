@@ -43,7 +43,8 @@ def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
             accepted.append(
                 InvitationAccepted(
                     invitation_id=found["invitation_id"], inviter_id=found["inviter_id"],
-                    invitee_user_id=user.user_id, channel=InvitationChannel(found["channel"]),
+                    request_id=found["request_id"], invitee_user_id=user.user_id,
+                    channel=InvitationChannel(found["channel"]),
                     matched_by=AcceptanceMatch(found["matched_by"]),
                 )
             )  # fmt: skip
@@ -64,11 +65,14 @@ async def expire_due(conn: asyncpg.Connection, outbox: Outbox) -> int:
     """Close the invitations past their expiry; return how many."""
     rows = await conn.fetch(
         "UPDATE invitations SET status = 'expired', closed_at = now()"
-        " WHERE status = ANY($1::text[]) AND expires_at <= now() RETURNING invitation_id, inviter_id",
+        " WHERE status = ANY($1::text[]) AND expires_at <= now()"
+        " RETURNING invitation_id, inviter_id, request_id",
         list(invitations.OPEN),
     )
     events = [
-        InvitationExpired(invitation_id=r["invitation_id"], inviter_id=r["inviter_id"])
+        InvitationExpired(
+            invitation_id=r["invitation_id"], inviter_id=r["inviter_id"], request_id=r["request_id"]
+        )
         for r in rows
     ]
     await outbox.add(conn, events, EventContext())

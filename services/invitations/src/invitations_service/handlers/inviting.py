@@ -109,6 +109,7 @@ async def cancel(
     event = InvitationCancelled(
         invitation_id=invitation_id,
         inviter_id=found["inviter_id"],
+        request_id=found["request_id"],
         reason=CancellationReason.DELETED_BY_INVITER,
     )
     await outbox.add(conn, [event], context)
