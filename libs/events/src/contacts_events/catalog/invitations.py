@@ -77,7 +77,11 @@ class InvitationSent(_Addressed):
 
     name = "InvitationSent"
 
-    request_id: UUID | None = Field(default=None, description="The InvitationRequested, if any.")
+    request_id: UUID | None = Field(
+        default=None,
+        description="The InvitationRequested that created the invitation (for one created over "
+        "the API, the service's own request id).",
+    )
     import_id: UUID | None = None
     display_name: DisplayName | None = Field(
         default=None, description="How the inviter named them."
