@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import hmac
 import json
@@ -323,3 +324,45 @@ def test_the_accepted_token_cache_is_bounded_and_still_verifies_what_it_dropped(
 
     assert len(verifier._accepted._entries) == 2
     assert [verifier.verify(token).user_id for token in tokens] == [f"u{n}" for n in range(5)]
+
+
+def test_a_remembered_token_gives_the_same_principal_as_its_first_check() -> None:
+    verifier = hs256_verifier()
+    token = hs256_token("u7", tenant_id="t1", company_id="c1", roles=["viewer", "admin"])
+    first = verifier.verify(token)
+
+    assert verifier.verify(token) == first
+    assert first.roles == {"viewer", "admin"}
+    assert (first.tenant_id, first.company_id) == ("t1", "c1")
+
+
+def test_remembered_tokens_are_not_tracked_by_the_garbage_collector() -> None:
+    verifier = hs256_verifier()
+    for n in range(100):
+        verifier.verify(hs256_token(f"u{n}", roles=["viewer"]))
+    gc.collect()  # a collection untracks the roles tuple (of strings) ...
+    gc.collect()  # ... and the next one the entry that holds it: they never get old
+
+    assert len(verifier._accepted._entries) == 100
+    assert not any(gc.is_tracked(entry) for entry in verifier._accepted._entries.values())
+
+
+def test_jwt_cache_size_bounds_the_remembered_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JWT_SECRET", SECRET)
+    monkeypatch.setenv("JWT_ISSUER", ISSUER)
+    monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
+    monkeypatch.setenv("JWT_CACHE_SIZE", "3")
+    verifier = TokenVerifier.from_settings(AuthSettings())
+    for n in range(5):
+        verifier.verify(hs256_token(f"u{n}"))
+
+    assert len(verifier._accepted._entries) == 3
+
+
+def test_the_token_cache_forgets_the_least_recently_used_token_first() -> None:
+    verifier = TokenVerifier(issuer=ISSUER, audience=AUDIENCE, secret=SECRET, cache_size=2)
+    first, second, third = (hs256_token(f"u{n}") for n in range(3))
+    for token in (first, second, first, third):  # `first` was used after `second`
+        verifier.verify(token)
+
+    assert set(verifier._accepted._entries) == {first, third}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -26,12 +27,11 @@ from fastapi import HTTPException, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from .settings import AuthSettings
+from .settings import ACCEPTED_TOKENS_CACHED, AuthSettings
 
 Algorithm = Literal["HS256", "RS256"]
 LEEWAY_SECONDS = 10
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
-ACCEPTED_TOKENS_CACHED = 10_000
 
 _REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.ExpiredSignatureError, "token expired"),
@@ -111,6 +111,7 @@ class TokenVerifier:
             secret=settings.jwt_secret.get_secret_value(),
             public_key=settings.jwt_public_key,
             jwks_url=settings.jwt_jwks_url,
+            cache_size=settings.jwt_cache_size,
         )
 
     @property
@@ -150,33 +151,47 @@ class TokenVerifier:
 class _AcceptedTokens:
     """Tokens already verified, each until its ``exp`` (the same leeway as a fresh check).
 
-    Bounded: when full, the oldest entry goes. Keyed by the whole token, so a token differing
-    in any byte is checked afresh. A lock keeps it safe for verifications run in threads (JWKS).
+    Bounded: when full, the least recently used entry goes. Keyed by the whole token, so a
+    token differing in any byte is checked afresh. A lock keeps it safe for verifications run
+    in threads (JWKS).
+
+    An entry holds only strings and a float, so the garbage collector stops tracking it: a
+    full cache adds nothing to a collection. (Entries holding a ``Principal`` were two tracked
+    objects each; with callers coming and going they were promoted to the oldest generation
+    and made the full collections that pause the event loop frequent and long.)
     """
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._entries: dict[str, tuple[Principal, float]] = {}
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, token: str) -> Principal | None:
         entry = self._entries.get(token)
         if entry is None:
             return None
-        principal, expires_at = entry
-        if time.time() < expires_at + LEEWAY_SECONDS:
-            return principal
+        user_id, tenant_id, company_id, roles, expires_at = entry
         with self._lock:
-            self._entries.pop(token, None)
-        return None
+            if time.time() >= expires_at + LEEWAY_SECONDS:
+                self._entries.pop(token, None)
+                return None
+            if token in self._entries:
+                self._entries.move_to_end(token)
+        return Principal(user_id, tenant_id, company_id, frozenset(roles))
 
     def put(self, token: str, principal: Principal, expires_at: float) -> None:
         if self._size <= 0:
             return
+        p = principal
+        entry = (p.user_id, p.tenant_id, p.company_id, tuple(sorted(p.roles)), expires_at)
         with self._lock:
-            while len(self._entries) >= self._size:
-                del self._entries[next(iter(self._entries))]
-            self._entries[token] = (principal, expires_at)
+            self._entries[token] = entry
+            self._entries.move_to_end(token)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+_Entry = tuple[str, str | None, str | None, tuple[str, ...], float]
 
 
 def _principal_from(claims: dict[str, Any]) -> Principal:

@@ -37,6 +37,7 @@ DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S10
 """The development-only HS256 secret; refused when ``ENVIRONMENT=production``."""
 
 DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:15432/contacts_platform"
+ACCEPTED_TOKENS_CACHED = 50_000  # ~600 bytes each: a busy process's callers of the last hour
 MIN_PRODUCTION_SECRET_BYTES = 32  # RFC 7518 section 3.2: an HS256 key is at least 256 bits
 _SQL_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -73,6 +74,11 @@ class AuthSettings(BaseSettings):
     jwt_jwks_url: str | None = None
     jwt_issuer: str = Field(default="contacts-platform-dev", min_length=1)
     jwt_audience: str = Field(default="contacts-platform", min_length=1)
+    jwt_cache_size: int = Field(
+        default=ACCEPTED_TOKENS_CACHED,
+        ge=0,
+        description="JWT_CACHE_SIZE: tokens remembered as verified until they expire; 0: none",
+    )
 
     @field_validator("jwt_secret")
     @classmethod
