@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import uuid
 from pathlib import Path
@@ -48,7 +49,10 @@ async def test_a_service_starts_migrates_is_ready_and_stops_cleanly(
         # uvicorn re-raises SIGTERM after a graceful shutdown, so the code is -15 either way;
         # the log says whether the lifespan (relay, consumers, pool) was closed in order
         assert service.terminate() in (0, -15)
-        assert "Application shutdown complete" in service.log_path.read_text()
+        lines = service.log_path.read_text().splitlines()
+        records = [json.loads(line) for line in lines]  # every line JSON, FastStream's too
+        assert "Application shutdown complete." in {r["event"] for r in records}
+        assert {r["service"] for r in records} == {name}
     finally:
         service.kill()
 

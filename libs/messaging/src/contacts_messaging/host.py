@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -43,6 +44,9 @@ from contacts_messaging.subscription import subscribe
 
 log = structlog.get_logger(__name__)
 
+# FastStream's lines go through the platform's logging (JSON lines, the service's fields)
+# instead of its own handler on stdout, which wrote coloured text lines into the service's log.
+FASTSTREAM_LOGGER = logging.getLogger("contacts_messaging.faststream")
 METRICS_REFRESH_SECONDS = 10.0  # multiprocess mode only; otherwise gauges refresh on scrape
 
 
@@ -121,7 +125,10 @@ class ServiceHost:
             await migrate(conn, s.db_schema, self.migrations)
         # aiokafka clients must be created inside the running event loop
         self._producer = producer = make_producer(s.kafka_bootstrap_servers, s.service_name)
-        self._broker = broker = KafkaBroker(s.kafka_bootstrap_servers, enable_idempotence=True)
+        self._broker = broker = KafkaBroker(
+            s.kafka_bootstrap_servers, enable_idempotence=True, logger=FASTSTREAM_LOGGER,
+            log_level=logging.DEBUG,  # its "Received"/"Processed" per batch; errors stay ERROR
+        )  # fmt: skip
         for sub in self.subscriptions:
             consumer = InboxConsumer(
                 self.pool,

@@ -26,7 +26,9 @@ CORRELATION_ID_HEADER = "X-Correlation-ID"
 _ACCEPTED_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 _QUIET_LOGGERS = {"aiokafka": logging.WARNING, "uvicorn.access": logging.WARNING}
-_ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+# loggers their libraries give a handler of their own (FastStream's "faststream" writes
+# coloured text to stderr): their lines go through the platform's renderer instead
+_ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "faststream")
 
 _log = structlog.stdlib.get_logger("contacts_servicekit.http")
 
