@@ -281,7 +281,7 @@ def service_app(
 
 
 def _ended(task: asyncio.Task[None]) -> str:
-    """`relay`, or `relay (RuntimeError: ...)` when it failed."""
+    """The task's name (`outbox-relay`), and its error if it failed: `delivery (OSError(...))`."""
     error = None if task.cancelled() else task.exception()
     return task.get_name() if error is None else f"{task.get_name()} ({error!r})"
 

@@ -155,8 +155,8 @@ class _AcceptedTokens:
     token differing in any byte is checked afresh. A lock keeps it safe for verifications run
     in threads (JWKS).
 
-    An entry holds only strings and a float, so the garbage collector stops tracking it: a
-    full cache adds nothing to a collection. (Entries holding a ``Principal`` were two tracked
+    An entry holds only strings (the roles in a tuple) and a float, so the garbage collector
+    stops tracking it after its first collections: a full cache adds nothing to the later ones. (Entries holding a ``Principal`` were two tracked
     objects each; with callers coming and going they were promoted to the oldest generation
     and made the full collections that pause the event loop frequent and long.)
     """

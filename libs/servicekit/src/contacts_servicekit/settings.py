@@ -37,7 +37,7 @@ DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S10
 """The development-only HS256 secret; refused when ``ENVIRONMENT=production``."""
 
 DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:15432/contacts_platform"
-ACCEPTED_TOKENS_CACHED = 50_000  # ~600 bytes each: a busy process's callers of the last hour
+ACCEPTED_TOKENS_CACHED = 50_000  # ~1 KB each, the token included: 50 MB per process when full
 MIN_PRODUCTION_SECRET_BYTES = 32  # RFC 7518 section 3.2: an HS256 key is at least 256 bits
 _SQL_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
