@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 from uuid import UUID
 
 from contacts_servicekit.errors import Invalid
@@ -29,8 +30,10 @@ class ManagedBy(StrEnum):
     COMPANY_CONTACT_POINT = "company_contact_point"
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
+    """A contact of a list or the detail view. A named tuple, not a dataclass: a page builds
+    fifty of them from database rows, and a tuple is built in a third of the time."""
+
     contact_id: UUID  # the contact's user id, or the contact point's id
     kind: Kind
     connect_id: str | None

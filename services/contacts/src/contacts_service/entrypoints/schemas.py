@@ -37,9 +37,10 @@ class ContactView(BaseModel):
 
 
 def _view_fields(contact: Contact) -> dict[str, Any]:
-    """A contact as its ContactView's fields, in the model's order (plain values)."""
+    """A contact as its ContactView's fields, in the model's order, as plain values (the id as
+    text: orjson writes `uuid.UUID` itself but not asyncpg's subclass of it)."""
     return {
-        "contact_id": contact.contact_id, "kind": contact.kind,
+        "contact_id": str(contact.contact_id), "kind": contact.kind,
         "connect_id": display(ConnectId(contact.connect_id)) if contact.connect_id else None,
         "display_name": contact.display_name, "company_name": contact.company_name,
         "archived": contact.archived, "managed": contact.managed_by is not None,
@@ -65,11 +66,4 @@ def page_json(page: Page) -> bytes:
         "total": page.total,
         "next_cursor": page.next_cursor,
     }
-    return orjson.dumps(body, default=_uuid_text, option=orjson.OPT_UTC_Z)
-
-
-def _uuid_text(value: object) -> str:
-    """asyncpg's UUIDs (a subclass orjson does not take for one) as the text of a UUID."""
-    if isinstance(value, UUID):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return orjson.dumps(body, option=orjson.OPT_UTC_Z)
