@@ -1,9 +1,9 @@
-"""Constant-rate (open-loop) attacks with vegeta, one at a time on this machine.
+"""Constant-rate attacks with oha, one at a time on this machine.
 
-Targets, vegeta's installation and the decoding of its results come from loadgen.py; the
-attack itself is run here, inside the machine-wide bench lock (`flock` on
-/tmp/contacts-bench.lock, the same lock flock(1) takes) and only when no other vegeta attack
-is running, so that two benchmarks never share the two cores.
+oha's installation, command line and results are in oha.py (why oha and not vegeta: there);
+the attack itself is run here, inside the machine-wide bench lock (`flock` on
+/tmp/contacts-bench.lock, the same lock flock(1) takes) and only when no other load generator
+(oha, or a vegeta attack) is running, so that two benchmarks never share the two cores.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loadgen import REQUEST_TIMEOUT, VEGETA, Result, Target, read_results, write_targets
-from measure import CpuSnapshot, Row, postgres_cpu, process_cpu, summarise
+import oha
+from loadgen import Result, Target
+from measure import CpuSnapshot, Row, percentile, postgres_cpu, process_cpu, summarise
 from stack import log, machine_lock
 
 OTHER_ATTACK_WAIT_SECONDS = 1800
@@ -35,20 +36,19 @@ def bench_lock(what: str) -> Iterator[None]:
 
 
 def other_attacks() -> list[str]:
-    """Running vegeta attacks (found by `pgrep -af vegeta`, then narrowed to command lines that
-    run a `vegeta` binary with `attack`, so that an editor or a grep does not count)."""
+    """Running load generators (found by `pgrep -af 'vegeta|oha'`, then narrowed to command
+    lines that run an `oha` binary or a `vegeta` one with `attack`, so that an editor or a grep
+    does not count)."""
     found = subprocess.run(
-        ["pgrep", "-af", "vegeta"],  # noqa: S607
+        ["pgrep", "-af", "vegeta|oha"],  # noqa: S607
         capture_output=True, text=True, timeout=10, check=False,
     ).stdout.splitlines()  # fmt: skip
     attacks = []
     for line in found:
         pid, *argv = line.split()
-        if (
-            int(pid) != os.getpid()
-            and "attack" in argv
-            and any(Path(arg).name == "vegeta" for arg in argv)
-        ):
+        program = Path(argv[0]).name if argv else ""
+        vegeta = "attack" in argv and any(Path(arg).name == "vegeta" for arg in argv)
+        if int(pid) != os.getpid() and (program == "oha" or vegeta):
             attacks.append(line)
     return attacks
 
@@ -57,14 +57,15 @@ def wait_for_other_attacks(what: str) -> None:
     deadline = time.monotonic() + OTHER_ATTACK_WAIT_SECONDS
     while others := other_attacks():
         if time.monotonic() > deadline:
-            raise RuntimeError(f"another vegeta is still running: {others}")
+            raise RuntimeError(f"another load generator is still running: {others}")
         log(f"{what}: waiting, another load generator is running: {others[0][:120]}")
         time.sleep(5)
 
 
 def wait_until_idle(service_pids: list[int], postmaster_pid: int) -> None:
     """Before an attack: until the service and Postgres have worked off any backlog of the
-    one before (vegeta gives up on a request after its timeout; the service does not)."""
+    one before (the load generator gives up on a request after its timeout; the service does
+    not)."""
     deadline = time.monotonic() + IDLE_TIMEOUT_SECONDS
     started = time.monotonic()
     while time.monotonic() < deadline:
@@ -95,21 +96,24 @@ class Attack:
     load_after: str
     unexpected: Counter[str] = field(default_factory=Counter)
     examples: list[str] = field(default_factory=list)
+    p99_by_second: list[float] = field(default_factory=list)  # ms, by the second sent
 
 
-def _attack_command(targets: Path, rate: int, seconds: float, output: Path) -> list[str]:
-    return [
-        str(VEGETA), "attack", "-format=json", f"-targets={targets}", f"-rate={rate}/1s",
-        f"-duration={seconds}s", f"-timeout={REQUEST_TIMEOUT}", "-max-body=0",
-        "-http2=false", f"-output={output}",
-    ]  # fmt: skip
+def _p99_by_second(results: list[Result]) -> list[float]:
+    """p99 latency (ms) of the requests due in each second of the attack, in order: the slow
+    answers of a run on this machine come in bursts of a second or two."""
+    first = min(r.sent_ns for r in results)
+    seconds: dict[int, list[float]] = {}
+    for r in results:
+        seconds.setdefault((r.sent_ns - first) // 1_000_000_000, []).append(r.latency_ns / 1e6)
+    return [percentile(sorted(seconds[s]), 0.99) for s in sorted(seconds)]
 
 
 def _kind(result: Result) -> str:
     """`503`, or `0 timeout` / `0 <error>` when no answer came (without the URL in it)."""
     if result.code:
         return str(result.code)
-    if "deadline exceeded" in result.error or "Timeout" in result.error:
+    if "timeout" in result.error.lower() or "timed out" in result.error.lower():
         return "0 timeout"
     return "0 " + result.error.rsplit(": ", 1)[-1]
 
@@ -128,25 +132,25 @@ def attack(
     workdir: Path,
     pids: tuple[list[int], int],
 ) -> Attack:
-    """`rate` requests/s for `seconds`, cycling through `targets`; every answer must be 200.
-    `pids` are the service's and the postmaster's, for CPU per request."""
+    """`rate` requests/s for `seconds` over `targets` (taken at random when there are several);
+    every answer must be 200. `pids` are the service's and the postmaster's, for CPU per
+    request."""
     slug = "".join(c if c.isalnum() else "-" for c in name)
-    target_file, output = workdir / f"{slug}.targets.jsonl", workdir / f"{slug}.bin"
-    write_targets(target_file, targets)
+    command = oha.command(targets, rate, seconds, workdir, slug)
     with bench_lock(name):
         wait_until_idle(*pids)
         load_before = load_average()
         log(f"{name}: {rate} req/s for {seconds:g} s (load average {load_before})")
         before = CpuSnapshot.take(*pids)
-        subprocess.run(  # noqa: S603 - our own vegeta binary
-            _attack_command(target_file, rate, seconds, output),
-            check=True, timeout=seconds + 60, start_new_session=True,
+        subprocess.run(  # noqa: S603 - our own oha binary
+            command, check=True, timeout=seconds + 60, start_new_session=True,
+            stdout=subprocess.DEVNULL,
         )  # fmt: skip
         after = CpuSnapshot.take(*pids)
         load_after = load_average()
-    results = read_results(output)
+    results = oha.read_results(workdir, slug)
     if not results:
-        raise RuntimeError(f"{name}: vegeta recorded no results")
+        raise RuntimeError(f"{name}: oha recorded no results")
     unexpected: Counter[str] = Counter()
     examples: list[str] = []
     for result in results:
@@ -159,4 +163,4 @@ def attack(
         len(results) - sum(unexpected.values()), _window_seconds(results),
         before.per_request(after, len(results)),
     )  # fmt: skip
-    return Attack(row, load_before, load_after, unexpected, examples)
+    return Attack(row, load_before, load_after, unexpected, examples, _p99_by_second(results))

@@ -126,15 +126,16 @@ class CpuSnapshot:
 
     def per_request(self, later: CpuSnapshot, requests: int) -> CpuPerRequest:
         per = 1000 / max(requests, 1)
-        ours = [later.service - self.service, later.postgres - self.postgres]
-        ours.append(later.loadgen - self.loadgen)
-        other = (later.machine - self.machine - sum(ours)) / (later.wall - self.wall)
-        return CpuPerRequest(*(seconds * per for seconds in ours), other_cores=other)
+        service, postgres = later.service - self.service, later.postgres - self.postgres
+        loadgen = later.loadgen - self.loadgen
+        busy = later.machine - self.machine - service - postgres - loadgen
+        other = busy / (later.wall - self.wall)
+        return CpuPerRequest(service * per, postgres * per, loadgen * per, other)
 
 
 HEADER = (
     f"{'scenario':<34} {'rate':>7} {'requests':>8} {'success':>8} {'p50 ms':>7} {'p95 ms':>7} "
-    f"{'p99 ms':>7} {'max ms':>7} {'req/s':>7}  cpu ms/req: svc / pg / vegeta; other cores"
+    f"{'p99 ms':>7} {'max ms':>7} {'req/s':>7}  cpu ms/req: svc / pg / loadgen; other cores"
 )
 
 
