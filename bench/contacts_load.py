@@ -142,10 +142,12 @@ def attack(
         load_before = load_average()
         log(f"{name}: {rate} req/s for {seconds:g} s (load average {load_before})")
         before = CpuSnapshot.take(*pids)
-        subprocess.run(  # noqa: S603 - our own oha binary
-            command, check=True, timeout=seconds + 60, start_new_session=True,
-            stdout=subprocess.DEVNULL,
+        done = subprocess.run(  # noqa: S603 - our own oha binary
+            command, timeout=seconds + 60, start_new_session=True, check=False,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
+        if done.returncode:
+            raise RuntimeError(f"{name}: oha failed ({done.returncode}): {done.stderr}")
         after = CpuSnapshot.take(*pids)
         load_after = load_average()
     results = oha.read_results(workdir, slug)

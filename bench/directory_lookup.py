@@ -92,7 +92,7 @@ class Plan:
 
     @classmethod
     def of(cls, args: argparse.Namespace) -> Plan:
-        attacks = [max(1, args.rate // 4) * args.warmup, args.rate * args.duration]
+        attacks = [args.rate * args.warmup, args.rate * args.duration]
         attacks += [rate * args.step_seconds for rate in args.step_rates]
         most = sum(math.ceil(int(n) / args.requesters) for n in attacks)
         # refills are ignored: the burst alone covers the whole run, twice over
@@ -198,8 +198,8 @@ def run_steps(runner: Runner, args: argparse.Namespace) -> list[Outcome]:
 
 def measure(stack: Stack, runner: Runner, args: argparse.Namespace, plan: Plan) -> Report:
     warmup = None
-    if args.warmup > 0:  # at a quarter of the rate: warms pools and caches, never overloads
-        warmup = runner.lookups("warm-up lookup", max(1, args.rate // 4), args.warmup)
+    if args.warmup > 0:  # at the rate: every pooled connection the load uses starts warm
+        warmup = runner.lookups("warm-up lookup", args.rate, args.warmup)
     health = runner.health("health (HTTP floor)", args.rate, args.duration)
     lookup = runner.lookups("lookup", args.rate, args.duration, split=True)
     log(f"SQL floor: {args.sql_iterations} look-ups from one client")
