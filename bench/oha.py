@@ -24,8 +24,8 @@ OHA = BIN_DIR / "oha"
 OHA_VERSION = "1.16.0"
 # Concurrent connections at most, like a client's connection pool; beyond them a due request
 # waits, and the wait is counted in its latency (--latency-correction). 50 covers 500
-# requests/s answered within 100 ms; more only opens connections by the hundred in the first
-# second of an attack (a burst of accepts that is not the service's steady state).
+# requests/s answered within 100 ms; with more, each attack starts by opening up to that many
+# connections (a burst of accepts that is not the service's steady state).
 CONNECTIONS = 50
 
 
