@@ -197,10 +197,10 @@ def run_steps(runner: Runner, args: argparse.Namespace) -> list[Outcome]:
 
 
 def measure(stack: Stack, runner: Runner, args: argparse.Namespace, plan: Plan) -> Report:
-    warmup = None
-    if args.warmup > 0:  # at the rate: every pooled connection the load uses starts warm
-        warmup = runner.lookups("warm-up lookup", args.rate, args.warmup)
     health = runner.health("health (HTTP floor)", args.rate, args.duration)
+    warmup = None
+    if args.warmup > 0:  # at the rate, right before: the look-ups start warm
+        warmup = runner.lookups("warm-up lookup", args.rate, args.warmup)
     lookup = runner.lookups("lookup", args.rate, args.duration, split=True)
     log(f"SQL floor: {args.sql_iterations} look-ups from one client")
     sql = asyncio.run(
