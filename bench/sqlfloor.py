@@ -11,11 +11,11 @@ from __future__ import annotations
 import random
 import time
 
+from contacts_events import connect_id
 from contacts_servicekit.db import create_pool
 from directory_service.adapters import lookups
 from directory_service.adapters.rate_limiter import Limit
 from measure import Row, summarise
-from seeding import connect_id
 
 SUBJECTS = 1_000  # own subjects: the floor never spends the HTTP requesters' tokens
 
