@@ -41,18 +41,62 @@ JAVA=(java -Xms256m -Xmx768m -XX:+UseG1GC
   -Dlog4j2.configurationFile="$REPO_ROOT/deploy/local/kafka/log4j2.properties"
   -cp "$KAFKA_LIBS/*")
 
+# A cluster id as Kafka makes them: 16 random bytes in URL-safe base64, unpadded (22 chars),
+# not starting with "-" (which would read as an option).
+new_cluster_id() {
+  local id="-"
+  while [[ $id == -* ]]; do id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'); done
+  echo "$id"
+}
+
+# launch: start the broker in the background; succeed once it serves its port. Fails at once
+# if the JVM exits first (its log says why), or after KAFKA_START_SECONDS (default 180), with
+# the reason in $launch_failure.
+launch_failure=""
+launch() {
+  nohup "${JAVA[@]}" kafka.Kafka "$PROPS" >>"$LOG_DIR/kafka.log" 2>&1 &
+  local pid=$! status deadline=$(( $(date +%s) + ${KAFKA_START_SECONDS:-180} ))
+  echo "$pid" >"$PID_FILE"
+  while (( $(date +%s) < deadline )); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      wait "$pid" && status=0 || status=$?
+      launch_failure="kafka exited with status $status before opening 127.0.0.1:$KAFKA_PORT"
+      return 1
+    fi
+    sleep 0.2
+  done
+  launch_failure="kafka did not open 127.0.0.1:$KAFKA_PORT within ${KAFKA_START_SECONDS:-180} s"
+  return 1
+}
+
+# show_log: the end of the broker's log, then its first errors (which the end may not reach).
+show_log() {
+  tail -30 "$LOG_DIR/kafka.log" >&2
+  grep -m 3 -E '^\[[^]]*\] (ERROR|FATAL)' "$LOG_DIR/kafka.log" >&2 || true
+}
+
 start() {
   if pid_alive "$PID_FILE"; then log "kafka already running (pid $(cat "$PID_FILE"))"; return 0; fi
   fetch
   write_config
   if [[ ! -f $KAFKA_DIR/data/meta.properties ]]; then
-    "${JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$(cat /proc/sys/kernel/random/uuid | tr -d - | head -c 22)" \
-      -c "$PROPS" >"$LOG_DIR/kafka-format.log" 2>&1
+    "${JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$(new_cluster_id)" \
+      -c "$PROPS" >"$LOG_DIR/kafka-format.log" 2>&1 \
+      || { log "formatting kafka's storage failed:"; tail -20 "$LOG_DIR/kafka-format.log" >&2; exit 1; }
   fi
   log "starting kafka on 127.0.0.1:$KAFKA_PORT (logs: $LOG_DIR/kafka.log)"
-  nohup "${JAVA[@]}" kafka.Kafka "$PROPS" >>"$LOG_DIR/kafka.log" 2>&1 &
-  echo $! >"$PID_FILE"
-  wait_for_port 127.0.0.1 "$KAFKA_PORT" 90 || { log "kafka did not open its port; see $LOG_DIR/kafka.log"; tail -20 "$LOG_DIR/kafka.log" >&2; exit 1; }
+  if ! launch; then
+    show_log
+    stop_with KILL
+    log "$launch_failure; starting it once more"
+    if ! launch; then
+      show_log
+      stop_with KILL
+      log "$launch_failure, twice (log: $LOG_DIR/kafka.log)"
+      exit 1
+    fi
+  fi
   log "kafka ready"
 }
 

@@ -37,7 +37,7 @@ def kafka_bootstrap() -> Iterator[str]:
             yield container.get_bootstrap_server()
     else:
         broker = LocalKafka(KAFKA_TEST_PORT, TEST_STATE_DIR)
-        broker.start()
+        broker.start(fresh=True)
         yield broker.bootstrap
 
 

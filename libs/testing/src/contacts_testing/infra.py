@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +22,23 @@ TEST_STATE_DIR = Path(
 )
 PG_TEST_PORT = 25432
 KAFKA_TEST_PORT = 29092
+
+
+class LocalScriptFailed(RuntimeError):
+    """A deploy/local script failed; the message starts with the last lines it printed (the
+    scripts print the reason last), so that a summary of failed tests says why."""
+
+
+def run_local_script(script: str, action: str, env: dict[str, str]) -> None:
+    """`deploy/local/<script> <action>`, its output passed on to this process' stderr."""
+    done = subprocess.run(  # noqa: S603
+        [str(LOCAL / script), action], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, check=False,
+    )  # fmt: skip
+    sys.stderr.write(done.stdout)
+    if done.returncode != 0:
+        tail = " | ".join(line.strip() for line in reversed(done.stdout.splitlines()[-8:]))
+        raise LocalScriptFailed(f"{script} {action} exited {done.returncode}: {tail[:600]}")
 
 
 def docker_available() -> bool:
@@ -53,10 +72,23 @@ class LocalKafka:
         return f"127.0.0.1:{self.port}"
 
     def _run(self, action: str) -> None:
-        subprocess.run([str(LOCAL / "kafka.sh"), action], env=self.env, check=True)  # noqa: S603
+        run_local_script("kafka.sh", action, self.env)
 
-    def start(self) -> None:
+    def start(self, *, fresh: bool = False) -> None:
+        """Start the broker unless it runs; with `fresh`, a stopped broker's topics go first.
+
+        The tests' shared broker starts fresh: every test makes topics of its own, and a day of
+        runs leaves thousands of partitions that slow the broker's start to minutes.
+        """
+        if fresh and not self.running():
+            shutil.rmtree(self.state_dir / "kafka", ignore_errors=True)
         self._run("start")
+
+    def running(self) -> bool:
+        status = subprocess.run(  # noqa: S603
+            [str(LOCAL / "kafka.sh"), "status"], env=self.env, capture_output=True, check=False
+        )
+        return status.returncode == 0
 
     def stop(self) -> None:
         self._run("stop")
@@ -80,7 +112,7 @@ class LocalPostgres:
         return f"postgresql://postgres:postgres@127.0.0.1:{self.port}/contacts_platform"
 
     def _run(self, action: str) -> None:
-        subprocess.run([str(LOCAL / "postgres.sh"), action], env=self.env, check=True)  # noqa: S603
+        run_local_script("postgres.sh", action, self.env)
 
     def start(self) -> None:
         self._run("start")
