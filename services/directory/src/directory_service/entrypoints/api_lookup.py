@@ -8,18 +8,13 @@ from contacts_messaging.api import CallerDep, connect_id_from
 from contacts_messaging.host import ServiceHost
 from contacts_servicekit.errors import ErrorView, NotFound, TooManyRequests
 from contacts_servicekit.responses import ModelResponse
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 
 from directory_service.adapters import lookups
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.entrypoints.schemas import PublicProfileView
 
 router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
-
-
-async def get_lookup_limit(request: Request) -> Limit:
-    limit: Limit = request.app.state.lookup_limit
-    return limit
 
 
 @router.get(
@@ -36,12 +31,12 @@ async def look_up(
     connect_id_text: Annotated[str, Path(alias="connect_id", max_length=40)],
     request: Request,
     caller: CallerDep,
-    limit: Annotated[Limit, Depends(get_lookup_limit)],
 ) -> ModelResponse:
     """The public profile behind a ConnectID (`K7Q-M2X-9HB`, any case, with or without
     hyphens). Look-ups are limited per user, because a series of them could enumerate users."""
     wanted = connect_id_from(connect_id_text)
     host: ServiceHost = request.app.state.host
+    limit: Limit = request.app.state.lookup_limit
     decision, profile = await lookups.look_up(host.pool, limit, caller.principal.user_id, wanted)
     if not decision.allowed:
         raise TooManyRequests(
