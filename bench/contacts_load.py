@@ -3,7 +3,7 @@
 oha's installation, command line and results are in oha.py (why oha and not vegeta: there);
 the attack itself is run here, inside the machine-wide bench lock (`flock` on
 /tmp/contacts-bench.lock, the same lock flock(1) takes) and only when no other load generator
-(oha, or a vegeta attack) is running, so that two benchmarks never share the two cores.
+(oha, pacer, or a vegeta attack) is running, so that two benchmarks never share the two cores.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ def bench_lock(what: str) -> Iterator[None]:
 
 
 def other_attacks() -> list[str]:
-    """Running load generators (found by `pgrep -af 'vegeta|oha'`, then narrowed to command
-    lines that run an `oha` binary or a `vegeta` one with `attack`, so that an editor or a grep
-    does not count)."""
+    """Running load generators (found by `pgrep -af 'vegeta|oha|pacer'`, then narrowed to
+    command lines that run an `oha` or `pacer` binary or a `vegeta` one with `attack`, so that
+    an editor or a grep does not count)."""
     found = subprocess.run(
-        ["pgrep", "-af", "vegeta|oha"],  # noqa: S607
+        ["pgrep", "-af", "vegeta|oha|pacer"],  # noqa: S607
         capture_output=True, text=True, timeout=10, check=False,
     ).stdout.splitlines()  # fmt: skip
     attacks = []
@@ -48,7 +48,7 @@ def other_attacks() -> list[str]:
         pid, *argv = line.split()
         program = Path(argv[0]).name if argv else ""
         vegeta = "attack" in argv and any(Path(arg).name == "vegeta" for arg in argv)
-        if int(pid) != os.getpid() and (program == "oha" or vegeta):
+        if int(pid) != os.getpid() and (program in ("oha", "pacer") or vegeta):
             attacks.append(line)
     return attacks
 

@@ -4,7 +4,7 @@
 
 Starts its own Postgres and Kafka (ports 25632 / 29492, state in
 /var/tmp/contacts-platform-bench), a fresh schema and the real directory service process,
-seeds N users by COPY, then measures with vegeta at a constant rate: /health (the HTTP floor),
+seeds N users by COPY, then measures with pacer at a constant rate: /health (the HTTP floor),
 look-ups, the SQL floor (the look-up's statements from one client) and a short step-up of
 rates. Everything it started is stopped at the end, also on Ctrl-C or an error. Exit status
 1 when any request got an answer it should not have (a 429 means the rate limit was hit,
@@ -29,8 +29,8 @@ from contacts_servicekit.auth import mint_token
 from contacts_servicekit.settings import AuthSettings
 from contacts_testing.infra import REPO_ROOT
 from directory_service.adapters.rate_limiter import Limit
-from loadgen import ensure_vegeta
 from measure import Row, print_table
+from pacer import ensure_pacer
 from scenarios import Outcome, Runner
 from seeding import sample, seed
 from sqlfloor import sql_floor
@@ -258,7 +258,7 @@ def report_unexpected(report: Report) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     plan = Plan.of(args)
-    ensure_vegeta()
+    ensure_pacer()
     env = plan.service_env(args.env)
     started = time.monotonic()
     with (

@@ -96,6 +96,8 @@ def postgres_cpu(postmaster: int) -> float:
 
 
 def children_cpu() -> float:
+    """CPU seconds of this process's children that exited and were waited for: between two
+    snapshots around an attack, the load generator's (pacer, oha), whatever its name."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 

@@ -7,7 +7,7 @@ CPU per request (0.13 against 0.37 ms for a first page of 50, measured on 27 Nov
 from when a connection was free, so a slow service shows up as latency (no coordinated
 omission), as with vegeta's open loop. What oha cannot do is give each request its own
 header, and the directory bench needs that (20,000 callers, each with a JWT), so that bench
-keeps vegeta (loadgen.py).
+measures with pacer (pacer.py), which can.
 """
 
 from __future__ import annotations

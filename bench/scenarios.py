@@ -1,4 +1,4 @@
-"""HTTP scenarios: one vegeta attack each, its results checked and summarised."""
+"""HTTP scenarios: one pacer attack each, its results checked and summarised."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loadgen import Result, Target, attack, lookup_targets, read_results, write_targets
+from loadgen import Result, Target, lookup_targets, write_targets
 from measure import CpuPerRequest, CpuSnapshot, Row, machine_busy, process_cpu, summarise
+from pacer import attack, read_results
 from stack import Stack, log
 
 IDLE_CPU_SHARE = 0.05  # the service counts as idle below 5 % of a core
@@ -64,7 +65,7 @@ def _kind(result: Result) -> str:
     """`429`, or `0 timeout` / `0 <error>` when no answer came (without the URL in it)."""
     if result.code:
         return str(result.code)
-    if "deadline exceeded" in result.error or "Timeout" in result.error:
+    if result.error == "timeout":
         return "0 timeout"
     return "0 " + result.error.rsplit(": ", 1)[-1]
 
@@ -121,7 +122,7 @@ class Runner:
     ) -> tuple[list[Result], CpuPerRequest]:
         slug = name.replace(" ", "-").replace("@", "at").replace("/", "")
         target_file = self.workdir / f"{slug}.targets.jsonl"
-        output = self.workdir / f"{slug}.bin"
+        output = self.workdir / f"{slug}.csv"
         write_targets(target_file, targets)
         self.stack.check_services()
         pids = self.stack.service_pids()
