@@ -63,14 +63,16 @@ def service_app(with_metrics: bool) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
 
+    def is_request_timer(factory: object) -> bool:
+        return factory is RequestMetricsMiddleware
+
     async def ready() -> dict[str, str]:
         return {}
 
     app = create_app(service="bench", title="bench", description="", version="0",
                      lifespan=lifespan, readiness=ready)  # fmt: skip
     if not with_metrics:
-        app.user_middleware = [m for m in app.user_middleware
-                               if m.cls is not RequestMetricsMiddleware]  # fmt: skip
+        app.user_middleware = [m for m in app.user_middleware if not is_request_timer(m.cls)]
 
     @app.get("/v1/things/{thing_id}")
     async def thing(thing_id: str) -> dict[str, str]:

@@ -219,7 +219,7 @@ async def run_import(
             run.validate_cpu = before.until(CpuSnapshot.take(pids, postmaster, kafka))
             run.validate_peak_kb = memory.peaks_kb()
             memory.postgres.sample()
-            run.postgres_cpu = dict(memory.postgres.by_kind())
+            run.postgres_cpu = memory.postgres.by_kind()
             memory.postgres = None
             if pg_stats:
                 run.statements = await _top_statements(infra.dsn, scenario.schema)

@@ -287,10 +287,10 @@ async def _replay(
             if profile:
                 profiler.enable()
             if step == "parse":
-                await chunk_steps.parse(timed, job, first, last, PhoneCheckers(1))  # type: ignore[arg-type]
-                await chunk_checks.find_duplicates(timed, job.import_id)  # type: ignore[arg-type]
+                await chunk_steps.parse(timed, job, first, last, PhoneCheckers(1))
+                await chunk_checks.find_duplicates(timed, job.import_id)
             else:
-                await chunk_steps.emit(timed, outbox, EventContext(), job, first, last)  # type: ignore[arg-type]
+                await chunk_steps.emit(timed, outbox, EventContext(), job, first, last)
             profiler.disable()
             done[step] = (time.perf_counter() - began, timed, profiler)
             if explain and step == "emit":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
 import subprocess
 import time
@@ -258,7 +259,7 @@ def running_scenario(
             log_path = STATE_DIR / "logs" / f"importer-{name}-{stamp}-{number}.log"
             service = ServiceProcess("importer", settings, log_path)
             service.start()
-            stack.callback(quietly, f"importer {number}", lambda s=service: _stop_service(s))
+            stack.callback(quietly, f"importer {number}", functools.partial(_stop_service, service))
             pid = service.process.pid if service.process else "?"
             log(f"importer {number}: pid {pid} on {service.url} (log {log_path}); waiting /ready")
             service.wait_for("/ready", seconds=READY_SECONDS)

@@ -101,10 +101,11 @@ class PostgresWatch:
             self.last[pid] = (kind, cpu)
         self.started = True
 
-    def by_kind(self) -> Counter[str]:
-        kinds: Counter[str] = Counter()
+    def by_kind(self) -> dict[str, float]:
+        """CPU seconds since the first sample, by kind of Postgres process."""
+        kinds: dict[str, float] = {}
         for pid, (kind, cpu) in self.last.items():
-            kinds[kind] += cpu - self.first.get(pid, 0.0)
+            kinds[kind] = kinds.get(kind, 0.0) + cpu - self.first.get(pid, 0.0)
         return kinds
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,13 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
-from contacts_testing.infra import REPO_ROOT, LocalKafka, LocalPostgres
+from contacts_testing.infra import LocalKafka, LocalPostgres
 from contacts_testing.service_process import ServiceProcess
+from contacts_testing.sms_standin import SmsStandIn
 from importer_stack import quietly
 from stack import log
-
-sys.path.insert(0, str(REPO_ROOT / "services" / "invitations" / "tests"))
-from sms_standin import SmsStandIn
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-invitations")  # noqa: S108 - the bench's own
 PG_PORT = 25932
