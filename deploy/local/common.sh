@@ -27,15 +27,5 @@ mkdir -p "$STATE_DIR" "$LOG_DIR"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# wait_for_port HOST PORT SECONDS: succeed once a TCP connect works.
-wait_for_port() {
-  local host=$1 port=$2 deadline=$(( $(date +%s) + $3 ))
-  while (( $(date +%s) < deadline )); do
-    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  return 1
-}
-
 # pid_alive FILE: the process recorded in FILE is running.
 pid_alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
