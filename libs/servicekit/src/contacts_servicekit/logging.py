@@ -60,20 +60,12 @@ class _OurHandler(logging.StreamHandler[TextIO]):
 
 
 class _NamedWriteLogger(structlog.WriteLogger):
-    """structlog's line writer, with the name it was asked for (``structlog.get_logger(name)``)."""
+    """structlog's line writer, with the name it was asked for (``structlog.get_logger(name)``),
+    which ``structlog.stdlib.add_logger_name`` reads as it reads a stdlib logger's."""
 
     def __init__(self, stream: TextIO, name: str | None) -> None:
         super().__init__(stream)
         self.name = name
-
-
-def _add_logger_name(logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
-    """``logger``: the name a structlog logger was created with, or a stdlib record's."""
-    record = event_dict.get("_record")
-    name = record.name if record is not None else getattr(logger, "name", None)
-    if name is not None:
-        event_dict["logger"] = name
-    return event_dict
 
 
 def configure_logging(
@@ -92,7 +84,7 @@ def configure_logging(
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
-        _add_logger_name,
+        structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _ServiceAdder(service_name),
     ]
