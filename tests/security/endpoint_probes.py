@@ -44,7 +44,7 @@ PROBES: dict[str, dict[tuple[str, str], Probe]] = {
     },
     "contacts": {
         ("GET", "/v1/contacts"): Probe(200),
-        ("POST", "/v1/contacts"): Probe(404, "connect_id_not_found", json={"connect_id": UNKNOWN_CONNECT_ID}),
+        ("POST", "/v1/contacts"): Probe(422, "lookup_required", json={"connect_id": UNKNOWN_CONNECT_ID}),
         ("GET", "/v1/contacts/{contact_id}"): Probe(404, "contact_not_found"),
         ("POST", "/v1/contacts/{contact_id}/archive"): Probe(404, "contact_not_found"),
         ("POST", "/v1/contacts/{contact_id}/unarchive"): Probe(404, "contact_not_found"),

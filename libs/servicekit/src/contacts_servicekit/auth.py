@@ -104,14 +104,17 @@ class TokenVerifier:
         self._accepted = _AcceptedTokens(cache_size)
 
     @classmethod
-    def from_settings(cls, settings: AuthSettings, *, keys: KeySet | None = None) -> TokenVerifier:
+    def from_settings(
+        cls, settings: AuthSettings, *, keys: KeySet | None = None, audience: str | None = None
+    ) -> TokenVerifier:
         """A verifier for the ``JWT_*`` settings (any :class:`ServiceSettings` will do); the
-        key set is the JWKS at ``JWT_JWKS_URL`` unless ``keys`` is given (the directory's own)."""
+        key set is the JWKS at ``JWT_JWKS_URL`` unless ``keys`` is given (the directory's own);
+        ``audience`` replaces ``JWT_AUDIENCE`` (for tokens meant for one use, such as grants)."""
         if keys is None and settings.jwt_jwks_url:
             keys = KeySet(jwks_over_http(settings.jwt_jwks_url))
         return cls(
             issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
+            audience=audience or settings.jwt_audience,
             secret=settings.development_secret,
             public_key=settings.jwt_public_key,
             keys=keys,
@@ -131,14 +134,23 @@ class TokenVerifier:
     async def verify_fetching(self, token: str) -> Principal:
         """As :meth:`verify`, fetching the issuer's key set when the token names a key not
         held (a rotation) or the held copy is old."""
+        principal = self._accepted.get(token)
+        if principal is not None:
+            return principal
+        return self._accept(token, await self.verified_claims(token))
+
+    async def verified_claims(self, token: str) -> dict[str, Any]:
+        """Every claim of a token that passes the checks (nothing remembered): for tokens that
+        carry more than a caller, such as a grant."""
         try:
-            return self.verify(token)
+            algorithm, key = self._key_for(_header(token))
         except _KeyNotHeld as missing:
             assert self._keys is not None
             found = await self._keys.load(missing.kid)
             if found is None or found.algorithm_name != missing.algorithm:
                 raise InvalidToken(missing.reason) from None
-            return self._check(token, missing.algorithm, found.key)
+            algorithm, key = missing.algorithm, found.key
+        return self._decode(token, algorithm, key)
 
     def _key_for(self, header: dict[str, Any]) -> tuple[str, Any]:
         algorithm, kid = header.get("alg"), header.get("kid")
@@ -158,8 +170,16 @@ class TokenVerifier:
         raise InvalidToken("algorithm not allowed")
 
     def _check(self, token: str, algorithm: str, key: Any) -> Principal:
+        return self._accept(token, self._decode(token, algorithm, key))
+
+    def _accept(self, token: str, claims: dict[str, Any]) -> Principal:
+        principal = _principal_from(claims)
+        self._accepted.put(token, principal, float(claims["exp"]))
+        return principal
+
+    def _decode(self, token: str, algorithm: str, key: Any) -> dict[str, Any]:
         try:
-            claims = jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 key,
                 algorithms=[algorithm],
@@ -173,9 +193,7 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             reason = next((text for kind, text in _REASONS if isinstance(error, kind)), str(error))
             raise InvalidToken(reason) from None
-        principal = _principal_from(claims)
-        self._accepted.put(token, principal, float(claims["exp"]))
-        return principal
+        return claims
 
 
 def _header(token: str) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,6 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ALGORITHM = "EdDSA"
+Database = asyncpg.Pool | asyncpg.Connection
 _LOCK = 0x5161_4B45_5953  # pg_advisory_xact_lock key of key creation ("SIGKEYS")
 _PUBLISHED_AFTER_RETIREMENT = timedelta(minutes=1)  # beyond the access tokens' lifetime
 
@@ -42,15 +45,16 @@ class SigningKeys:
         self._cache_seconds = cache_seconds
         self._current: tuple[float, SigningKey] | None = None
 
-    async def current(self, conn: asyncpg.Connection) -> SigningKey:
+    async def current(self, db: Database) -> SigningKey:
         """The key that signs now (read again every few seconds: another instance may rotate)."""
         if self._current and time.monotonic() - self._current[0] < self._cache_seconds:
             return self._current[1]
-        row = await conn.fetchrow(
-            "SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL"
-            " ORDER BY created_at DESC LIMIT 1"
-        )
-        key = self._loaded(row) if row else await self._first(conn)
+        async with _connection(db) as conn:
+            row = await conn.fetchrow(
+                "SELECT kid, private_pem FROM signing_keys WHERE retired_at IS NULL"
+                " ORDER BY created_at DESC LIMIT 1"
+            )
+            key = self._loaded(row) if row else await self._first(conn)
         self._current = (time.monotonic(), key)
         return key
 
@@ -106,3 +110,12 @@ class SigningKeys:
         if not isinstance(private, Ed25519PrivateKey):
             raise TypeError(f"signing key {row['kid']} is not an Ed25519 key")
         return SigningKey(row["kid"], private)
+
+
+@asynccontextmanager
+async def _connection(db: Database) -> AsyncIterator[asyncpg.Connection]:
+    if isinstance(db, asyncpg.Pool):
+        async with db.acquire() as conn:
+            yield conn
+    else:
+        yield db

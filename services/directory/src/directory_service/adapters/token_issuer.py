@@ -7,8 +7,14 @@ from uuid import UUID
 
 import asyncpg
 from contacts_servicekit.auth import mint_token
+from contacts_servicekit.grants import (
+    ADD_CONTACT,
+    GRANT_SECONDS,
+    add_contact_claims,
+    grant_audience,
+)
 
-from directory_service.adapters.signing_keys import ALGORITHM, SigningKeys
+from directory_service.adapters.signing_keys import ALGORITHM, Database, SigningKeys
 from directory_service.domain.credentials import SessionRules
 from directory_service.domain.model import User
 
@@ -32,14 +38,22 @@ class TokenIssuer:
         """A token with role ``service`` for a platform backend (its client id as subject)."""
         return await self._signed(conn, f"service:{client_id}", None, ("service",), {})
 
+    async def add_contact_grant(self, db: Database, caller: str, connect_id: str) -> str:
+        """What lets ``caller`` add ``connect_id`` at the contacts service, for a few minutes
+        (the look-up that found it paid for it)."""
+        return await self._signed(
+            db, caller, None, (), add_contact_claims(connect_id),
+            audience=grant_audience(self._audience, ADD_CONTACT), ttl_seconds=GRANT_SECONDS,
+        )  # fmt: skip
+
     async def _signed(
-        self, conn: asyncpg.Connection, subject: str, company: str | None,
-        roles: tuple[str, ...], claims: dict[str, str],
+        self, db: Database, subject: str, company: str | None, roles: tuple[str, ...],
+        claims: dict[str, str], *, audience: str | None = None, ttl_seconds: int | None = None,
     ) -> str:  # fmt: skip
-        key = await self.keys.current(conn)
+        key = await self.keys.current(db)
         return mint_token(
-            subject, tenant_id=company, company_id=company, roles=roles,
-            issuer=self._issuer, audience=self._audience, ttl_seconds=self.lifetime_seconds,
+            subject, tenant_id=company, company_id=company, roles=roles, issuer=self._issuer,
+            audience=audience or self._audience, ttl_seconds=ttl_seconds or self.lifetime_seconds,
             algorithm=ALGORITHM, private_key=key.private_key, key_id=key.kid,
             claims={**claims, "jti": secrets.token_urlsafe(12)},
         )  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -50,11 +51,12 @@ def matches(secret: bytes, purpose: Purpose, destination: str, code: str, stored
 
 
 def typed_code(text: str, field: str = "code") -> str:
-    """The six digits a person typed (spaces and hyphens ignored), or 422 on ``field``."""
-    digits = "".join(text.split()).replace("-", "")
-    if len(digits) != DIGITS or not (digits.isascii() and digits.isdigit()):
+    """The six digits a person typed, in any script (a phone's keyboard may give full-width or
+    Arabic-Indic digits), spaces and hyphens ignored; or 422 on ``field``."""
+    typed = "".join(text.split()).replace("-", "")
+    if len(typed) != DIGITS or not all(ch.isdecimal() for ch in typed):
         raise Refused("code_malformed", f"A code is {DIGITS} digits, as in the message.", field)
-    return digits
+    return "".join(str(unicodedata.decimal(ch)) for ch in typed)
 
 
 CODE_NOT_VALID = Refused(
