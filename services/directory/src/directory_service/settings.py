@@ -12,3 +12,6 @@ class DirectorySettings(ServiceSettings):
     lookup_per_minute: float = Field(
         default=10, gt=0, description="LOOKUP_PER_MINUTE: look-ups regained per minute"
     )
+    membership_offer_days: int = Field(
+        default=30, ge=1, le=365, description="MEMBERSHIP_OFFER_DAYS: until an offer expires"
+    )
