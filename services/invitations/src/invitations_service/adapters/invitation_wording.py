@@ -1,22 +1,23 @@
 """The words of an invitation: a short SMS and an email (subject, text and HTML bodies), and
 the channel :class:`Message` that carries them.
 
-Names are user input: they are cleaned (control characters dropped, white space collapsed,
-length capped) everywhere and HTML-escaped in the HTML body. Nothing but the names, the link and the expiry date of the
+Names are user input: every message shows them as display_names.py allows (visible, one line,
+at most 40 characters, never a link or a phone number; otherwise "Someone" or no greeting), and
+the HTML body escapes them. Nothing but the names, the link and the expiry date of the
 invitation ever goes into a message.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
 from contacts_channels import ChannelName, EmailContent, Message, SmsContent
 
+from .display_names import clean_name
+
 APP_NAME = "Contacts"
-MAX_NAME_CHARS = 40
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December")  # fmt: skip
 
@@ -44,14 +45,6 @@ def invitation_message(
     return Message(
         delivery_id=delivery_id, to=to, content=content, kind="invitation", link=invitation.link
     )
-
-
-def clean_name(name: str | None) -> str:
-    """``name`` on one line (control and format characters become spaces), at most 40 chars."""
-    if not name:
-        return ""
-    printable = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in name)
-    return " ".join(printable.split())[:MAX_NAME_CHARS].strip()
 
 
 def expiry_date(invitation: Invitation) -> str:
