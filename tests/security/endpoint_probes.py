@@ -40,6 +40,10 @@ PROBES: dict[str, dict[tuple[str, str], Probe]] = {
         ("GET", "/v1/companies/{company_id}/contact-points"): Probe(404, "company_not_found"),
         ("POST", "/v1/companies/{company_id}/contact-points"): Probe(404, "company_not_found", json={"display_name": "Fake"}),
         ("DELETE", "/v1/companies/{company_id}/contact-points/{contact_point_id}"): Probe(404, "company_not_found"),
+        ("DELETE", "/v1/companies/{company_id}/membership-offers/{offer_id}"): Probe(404, "company_not_found"),
+        ("GET", "/v1/users/me/membership-offers"): Probe(200),  # the intruder's own: none
+        ("POST", "/v1/users/me/membership-offers/{offer_id}/accept"): Probe(404, "offer_not_found"),
+        ("POST", "/v1/users/me/membership-offers/{offer_id}/decline"): Probe(404, "offer_not_found"),
         ("DELETE", "/v1/users/me"): Probe(204),  # last: the intruder closes their own account only
     },
     "contacts": {

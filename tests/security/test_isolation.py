@@ -70,6 +70,9 @@ async def owner_world_is_intact(services: dict[str, RunningService], owner: Owne
         await directory.get(f"/v1/companies/{owner.company_id}/contact-points", headers=me)
     ).json()
     assert [p["contact_point_id"] for p in points] == [owner.contact_point_id]
+    offers = "/v1/users/me/membership-offers"
+    offered = (await directory.get(offers, headers=bearer(owner.offered_user_id))).json()
+    assert [o["offer_id"] for o in offered] == [owner.offer_id]  # still pending
     contact = (await contacts.get(f"/v1/contacts/{owner.contact_id}", headers=me)).json()
     assert (contact["contact_id"], contact["archived"]) == (owner.contact_id, False)
     job = (await services["importer"].http.get(f"/v1/imports/{owner.import_id}", headers=me)).json()

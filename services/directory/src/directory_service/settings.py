@@ -29,6 +29,9 @@ class DirectorySettings(ServiceSettings, ChannelSettings):  # type: ignore[misc]
     lookup_per_minute: float = Field(
         default=10, gt=0, description="LOOKUP_PER_MINUTE: look-ups regained per minute"
     )
+    membership_offer_days: int = Field(
+        default=30, ge=1, le=365, description="MEMBERSHIP_OFFER_DAYS: until an offer expires"
+    )
     auth_secret: SecretStr = Field(
         default=SecretStr(DEV_AUTH_SECRET),
         description="AUTH_SECRET: keys the codes' HMAC and encrypts the signing keys",

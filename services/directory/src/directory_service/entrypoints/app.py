@@ -1,5 +1,6 @@
 """HTTP entrypoint of the directory service: its FastAPI app, wired to its messaging host."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from contacts_channels import channels_from_settings
@@ -19,6 +20,7 @@ from directory_service.entrypoints import (
     api_companies,
     api_jwks,
     api_lookup,
+    api_membership_offers,
     api_users,
     api_verifications,
 )
@@ -47,9 +49,10 @@ def build_app(settings: DirectorySettings) -> FastAPI:
     app.state.lookup_limit = Limit(
         "connect_id_lookup", settings.lookup_burst, settings.lookup_per_minute
     )
+    app.state.membership_offer_lifetime = timedelta(days=settings.membership_offer_days)
     for router in (
         api_auth.router, api_jwks.router, api_users.router, api_verifications.router,
-        api_lookup.router, api_companies.router,
+        api_lookup.router, api_companies.router, api_membership_offers.router,
     ):  # fmt: skip
         app.include_router(router)
     return app
