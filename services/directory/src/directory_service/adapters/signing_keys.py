@@ -19,15 +19,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 import asyncpg
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-ALGORITHM = "EdDSA"
-Database = asyncpg.Pool | asyncpg.Connection
+ALGORITHM: Literal["EdDSA"] = "EdDSA"
+Database: TypeAlias = asyncpg.Pool | asyncpg.Connection
 _LOCK = 0x5161_4B45_5953  # pg_advisory_xact_lock key of key creation ("SIGKEYS")
 _PUBLISHED_AFTER_RETIREMENT = timedelta(minutes=1)  # beyond the access tokens' lifetime
 

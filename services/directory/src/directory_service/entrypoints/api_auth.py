@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from typing import Annotated
+from typing import Annotated, Any
 
 from contacts_messaging.api import CallerDep, OutboxDep, connection
 from contacts_servicekit.domain_errors import NotAuthenticated, NotPermitted
@@ -30,7 +30,9 @@ from directory_service.handlers import sessions, sign_in
 from directory_service.handlers.codes import spend
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
-_ERRORS = {code: {"model": ErrorView} for code in (401, 422, 429, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorView} for code in (401, 422, 429, 503)
+}
 _basic = HTTPBasic(auto_error=False, description="a platform backend's client id and secret")
 
 

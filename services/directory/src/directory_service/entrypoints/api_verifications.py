@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from contacts_messaging.api import CallerDep, OutboxDep, connection
 from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.errors import ErrorView
@@ -16,7 +18,9 @@ from directory_service.handlers import verifications
 from directory_service.handlers.verifications import NewDestination
 
 router = APIRouter(prefix="/v1/users/me/verifications", tags=["users"])
-_ERRORS = {code: {"model": ErrorView} for code in (401, 404, 409, 422, 429, 503)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorView} for code in (401, 404, 409, 422, 429, 503)
+}
 
 
 @router.post("", status_code=202, responses=_ERRORS)
