@@ -28,6 +28,16 @@ CSV = b"Mobile\n+447400123456\n"
 
 PROBES: dict[str, dict[tuple[str, str], Probe]] = {
     "directory": {
+        # the front door: no JWT needed, and nothing in an answer tells whether a number is a user's
+        ("POST", "/v1/auth/codes"): Probe(202, json={"phone": "{owner_phone}"}, jwt=False),
+        ("POST", "/v1/auth/sign-in"): Probe(422, "code_invalid", json={"phone": "{owner_phone}", "code": "000000"}, jwt=False),
+        ("POST", "/v1/auth/refresh"): Probe(401, "refresh_token_invalid", json={"refresh_token": "x" * 43}, jwt=False),
+        ("POST", "/v1/auth/sign-out"): Probe(204, json={"refresh_token": "x" * 43}, jwt=False),
+        ("POST", "/v1/auth/service-token"): Probe(401, "invalid_client", jwt=False),
+        ("GET", "/.well-known/jwks.json"): Probe(200, jwt=False),
+        ("POST", "/v1/auth/signing-keys"): Probe(403, "admin_only"),
+        ("POST", "/v1/users/me/verifications"): Probe(202, json={"phone": "{owner_phone}"}),
+        ("POST", "/v1/users/me/verifications/confirm"): Probe(422, "code_invalid", json={"phone": "{owner_phone}", "code": "000000"}),
         ("POST", "/v1/users"): Probe(403, "staff_only", json={"display_name": "X", "phone": "+447400000001"}),
         ("GET", "/v1/users/me"): Probe(200),
         ("PATCH", "/v1/users/me"): Probe(200, json={"display_name": "Intruder renamed"}),
