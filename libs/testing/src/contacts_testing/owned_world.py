@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from contacts_events import UserRegistered
 
-from contacts_testing.auth import bearer
+from contacts_testing.auth import add_body, bearer
 from contacts_testing.running_service import RunningService
 
 STAFF = bearer("platform-backend", "service")
@@ -108,7 +108,7 @@ async def build_world(services: dict[str, RunningService], name: str) -> OwnedWo
     await known_to_contacts(contacts, user)
     await known_to_contacts(contacts, friend)
     added = await contacts.http.post(
-        "/v1/contacts", json={"connect_id": friend["connect_id"]}, headers=me
+        "/v1/contacts", json=add_body(world.owner, friend["connect_id"]), headers=me
     )
     assert added.status_code == 201, added.text
     world.contact_id = added.json()["contact_id"]
