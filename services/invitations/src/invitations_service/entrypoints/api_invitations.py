@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters.metrics import refusals_counted
+from invitations_service.domain.invitee import invitee_name
 from invitations_service.domain.policy import Policy, checked_phone
 from invitations_service.handlers import inviting
 
@@ -75,8 +76,7 @@ async def create(
         raise Invalid("phone_required", "An SMS invitation needs a phone number.", "phone")
     if body.channel == "email" and not body.email:
         raise Invalid("email_required", "An email invitation needs an email address.", "email")
-    if body.name is not None and any(ord(c) < 32 or c == "\x7f" for c in body.name):
-        raise Invalid("name_control_characters", "The name contains control characters.", "name")
+    name = invitee_name(body.name)
     request_id = (
         uuid.uuid5(_NAMESPACE, f"{caller.user_id}:{idempotency_key}")
         if idempotency_key
@@ -89,7 +89,7 @@ async def create(
             row, created = await inviting.invite(
                 conn, _policy(request), caller.event_context(), caller.user_id, request_id,
                 body.channel, phone,
-                body.email if body.channel == "email" else None, body.name, tenant=tenant,
+                body.email if body.channel == "email" else None, name, tenant=tenant,
             )  # fmt: skip
     if not created:
         response.status_code = 200
