@@ -9,8 +9,9 @@ string, JSON bodies and form fields (the text ones, and the names of uploaded fi
 holds is its parser's business). The answer is 422 `invalid_character` with the parameter or
 field: `q`, `phone`, `emails[0]`, `contact.name`.
 
-It costs next to nothing on a good request: JSON can only carry these characters as `\\u`
-escapes, so a body is parsed again, to find the field, only when the bytes hold one.
+On a good request it costs about 15 µs (measured in-process: 3 for the check, the rest is
+FastAPI running a dependency): JSON can only carry these characters as `\\u` escapes, so a
+body is parsed again, to find the field, only when its bytes hold one.
 """
 
 from __future__ import annotations
