@@ -24,7 +24,6 @@ from contacts_events.registry import EventRegistry, registry
 from contacts_events.topics import PARTITIONS, TOPIC_CONFIGS, dead_letter_topic, namespaced
 from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
-from contacts_servicekit.errors import install_error_handlers
 from contacts_servicekit.http import create_app
 from contacts_servicekit.metrics_exposition import multiprocess_mode
 from contacts_servicekit.migrations import Migration, migrate
@@ -287,7 +286,6 @@ def service_app(
     )
     app.state.host = host
     app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))
-    install_error_handlers(app)
     return app
 
 

@@ -169,6 +169,14 @@ class ServiceSettings(AuthSettings):
         ge=1024,
         description="HTTP_MAX_BODY_BYTES: largest request body (413 above)",
     )
+    http_max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="HTTP_MAX_HEADER_BYTES: largest request line and headers together (431 above)",
+    )
+    http_max_headers: int = Field(
+        default=100, ge=10, description="HTTP_MAX_HEADERS: most header fields (431 above)"
+    )
     log_level: str = "INFO"
     log_format: LogFormat = "auto"
 
