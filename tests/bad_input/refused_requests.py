@@ -94,9 +94,9 @@ CORPUS: dict[str, Refused] = {
     "invitee name: NUL": Refused("invitations", "POST", "/v1/invitations", 422, "name_control_characters", "name",
                                  {"json": {"phone": "+447400100009", "name": "Ada\x00"}}),
     # phone numbers
-    "profile phone: look-alike letters": Refused("directory", "PATCH", "/v1/users/me", 422, "phone_unparseable", "phone",
+    "new phone: look-alike letters": Refused("directory", "POST", "/v1/users/me/verifications", 422, "phone_unparseable", "phone",
                                                  {"json": {"phone": "+44 74OO l23456"}}),
-    "profile phone: extension": Refused("directory", "PATCH", "/v1/users/me", 422, "phone_has_extension", "phone",
+    "new phone: extension": Refused("directory", "POST", "/v1/users/me/verifications", 422, "phone_has_extension", "phone",
                                         {"json": {"phone": "+447400123456 ext. 12"}}),
     "invitee phone: look-alike letters": Refused("invitations", "POST", "/v1/invitations", 422, "phone_unparseable", "phone",
                                                  {"json": {"phone": "+44 74OO l23456"}}),

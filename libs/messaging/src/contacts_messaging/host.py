@@ -96,6 +96,7 @@ class ServiceHost:
         self._broker: KafkaBroker | None = None
         self._subscribers: list[tuple[str, Any]] = []  # (group, FastStream subscriber)
         self._gauges: MessagingGauges | None = None
+        self._closing: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     def add_background(
         self, name: str, work: Callable[[ServiceHost], Coroutine[Any, Any, None]]
@@ -103,6 +104,11 @@ class ServiceHost:
         """Run `work(host)` as a task once the database is ready (a worker loop, say);
         cancelled when the service stops."""
         self._background.append((name, work))
+
+    def add_closing(self, close: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Await `close()` when the service stops (after its work, before the pool closes):
+        to release what the app holds, such as a provider's connections."""
+        self._closing.append(close)
 
     def add_subscription(self, subscription: Subscription) -> None:
         """Consume with `subscription` too (before start; handlers may use `self.outbox`)."""
@@ -161,6 +167,11 @@ class ServiceHost:
         if self._producer is not None:
             with contextlib.suppress(Exception):
                 await self._producer.stop()
+        for close in self._closing:
+            try:
+                await close()
+            except Exception as exc:
+                log.warning("service.close_failed", error=repr(exc))
         if self._pool is not None:
             await self._pool.close()
 

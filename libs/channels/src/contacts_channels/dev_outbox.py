@@ -1,9 +1,10 @@
 """The development channel: each message goes to a JSON-lines file and to the log.
 
-A person running the platform locally follows an invite by reading ``messages.jsonl`` (one JSON
-object a line: delivery id, channel, destination, text, link, time) or the
-``invitation.dev_message`` log line, which carries the link. Never configure it in production:
-the links it records are credentials for the invitation.
+A person running the platform locally reads what would have been sent in ``messages.jsonl``
+(one JSON object a line: ``delivery_id``, ``channel``, ``kind``, ``to``, ``text``, ``link``,
+``written_at``) or in the ``dev_channel.message`` log line: an invitation's link, a sign-in
+code's text. Never configure it in production: the links and codes it records are credentials
+(``channels_from_settings`` refuses it there).
 """
 
 from __future__ import annotations
@@ -15,25 +16,28 @@ from pathlib import Path
 
 import structlog
 
-from .base import Message, SendResult
-from .render import email_subject, email_text, sms_text
+from .base import Message, SendResult, SmsContent
 
 MESSAGES_FILE = "messages.jsonl"
 
 log = structlog.get_logger(__name__)
 
 
-def dev_record(message: Message) -> dict[str, str]:
-    """The JSON object written for ``message``: what the invitee would have received."""
-    if message.channel == "sms":
-        text = sms_text(message)
-    else:
-        text = f"Subject: {email_subject(message)}\n\n{email_text(message)}"
+def readable_text(message: Message) -> str:
+    """What the recipient would read: the SMS, or the email's subject and plain-text body."""
+    if isinstance(message.content, SmsContent):
+        return message.content.text
+    return f"Subject: {message.content.subject}\n\n{message.content.text}"
+
+
+def dev_record(message: Message) -> dict[str, str | None]:
+    """The JSON object written for ``message``; ``link`` is ``None`` when it has none."""
     return {
         "delivery_id": message.delivery_id,
         "channel": message.channel,
+        "kind": message.kind,
         "to": message.to,
-        "text": text,
+        "text": readable_text(message),
         "link": message.link,
         "written_at": datetime.now(UTC).isoformat(),
     }
@@ -60,14 +64,7 @@ class DevChannel:
         record = dev_record(message)
         async with self._lock:
             await asyncio.to_thread(_append_line, self.path, json.dumps(record, ensure_ascii=False))
-        log.info(
-            "invitation.dev_message",
-            delivery_id=message.delivery_id,
-            channel=message.channel,
-            to=message.to,
-            link=message.link,
-            file=str(self.path),
-        )
+        log.info("dev_channel.message", **record, file=str(self.path))  # the same keys
         return SendResult(provider_message_id=f"dev-{message.delivery_id}")
 
     async def close(self) -> None:

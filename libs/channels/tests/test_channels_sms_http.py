@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -17,19 +17,21 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from invitations_service.adapters.channels import (
+from contacts_channels import (
+    EmailContent,
     HttpSmsChannel,
     Message,
     PermanentFailure,
+    SmsContent,
     TemporaryFailure,
-    sms_text,
 )
-from invitations_service.adapters.channels.sms_http import retry_after_seconds
+from contacts_channels.sms_http import retry_after_seconds
 
 pytestmark = pytest.mark.integration
 
 SID, TOKEN, SENDER = "AC0123456789abcdef", "secret-token", "+15005550006"
-CALLBACK = "https://invitations.example.com/v1/sms/status"
+CALLBACK = "https://service.example.com/v1/sms/status"
+TEXT = "Your Contacts code is 482913"
 
 
 @dataclass
@@ -107,21 +109,24 @@ def provider() -> Iterator[tuple[FakeProvider, str]]:
 
 
 def sms(delivery_id: str = "delivery-1", to: str = "+33612345678") -> Message:
-    return Message(delivery_id, "sms", to, "Ana", "Bruno", "https://c.example/i/tok",
-                   datetime(2025, 7, 1, tzinfo=UTC))  # fmt: skip
+    return Message(delivery_id=delivery_id, to=to, content=SmsContent(TEXT), kind="sign_in_code")
 
 
 def channel(base_url: str, timeout: float = 5) -> HttpSmsChannel:
     return HttpSmsChannel(base_url, SID, TOKEN, SENDER, timeout, status_callback_url=CALLBACK)
 
 
-async def test_a_message_is_posted_with_auth_form_and_idempotency_key(provider) -> None:
-    fake, url = provider
-    sender = channel(url)
-    try:
-        result = await sender.send(sms())
-    finally:
-        await sender.close()
+@pytest.fixture
+async def sender(provider) -> AsyncIterator[HttpSmsChannel]:
+    """A channel to the fake provider, closed after the test."""
+    sms_channel = channel(provider[1])
+    yield sms_channel
+    await sms_channel.close()
+
+
+async def test_a_message_is_posted_with_auth_form_and_idempotency_key(provider, sender) -> None:
+    fake = provider[0]
+    result = await sender.send(sms())
     [request] = fake.requests
     assert request.path == f"/2010-04-01/Accounts/{SID}/Messages.json"
     assert (
@@ -134,22 +139,18 @@ async def test_a_message_is_posted_with_auth_form_and_idempotency_key(provider) 
     assert request.form == {
         "To": "+33612345678",
         "From": SENDER,
-        "Body": sms_text(sms()),
+        "Body": TEXT,
         "StatusCallback": CALLBACK,
     }
     assert result.provider_message_id == f"SM{1:032x}"
 
 
-async def test_a_500_then_201_is_one_retry_with_the_same_idempotency_key(provider) -> None:
-    fake, url = provider
+async def test_a_500_then_201_is_one_retry_with_the_same_idempotency_key(provider, sender) -> None:
+    fake = provider[0]
     fake.replies.append(Reply(500, {"code": 20500, "message": "Internal Server Error"}))
-    sender = channel(url)
-    try:
-        with pytest.raises(TemporaryFailure) as raised:
-            await sender.send(sms())
-        result = await sender.send(sms())  # the caller retries the same attempt
-    finally:
-        await sender.close()
+    with pytest.raises(TemporaryFailure) as raised:
+        await sender.send(sms())
+    result = await sender.send(sms())  # the caller retries the same attempt
     assert raised.value.reason_code == "provider_20500"
     assert raised.value.retry_after is None
     assert result.provider_message_id == f"SM{2:032x}"
@@ -160,31 +161,25 @@ async def test_a_500_then_201_is_one_retry_with_the_same_idempotency_key(provide
     ("retry_after", "expected"), [("7", 7.0), ("0.5", 0.5), ("soon", None), (None, None)]
 )
 async def test_429_is_temporary_and_carries_retry_after(
-    provider, retry_after: str | None, expected: float | None
+    provider, sender, retry_after: str | None, expected: float | None
 ) -> None:
-    fake, url = provider
+    fake = provider[0]
     headers = {"Retry-After": retry_after} if retry_after else {}
     fake.replies.append(Reply(429, {"code": 20429, "message": "Too Many Requests"}, headers))
-    sender = channel(url)
-    try:
-        with pytest.raises(TemporaryFailure) as raised:
-            await sender.send(sms())
-    finally:
-        await sender.close()
+    with pytest.raises(TemporaryFailure) as raised:
+        await sender.send(sms())
     assert raised.value.retry_after == expected
     assert raised.value.reason_code == "provider_20429"
 
 
-async def test_an_invalid_number_is_a_permanent_failure_with_the_providers_words(provider) -> None:
-    fake, url = provider
+async def test_an_invalid_number_is_a_permanent_failure_with_the_providers_words(
+    provider, sender
+) -> None:
+    fake = provider[0]
     words = "The 'To' number +3361 is not a valid phone number."
     fake.replies.append(Reply(400, {"code": 21211, "message": words, "status": 400}))
-    sender = channel(url)
-    try:
-        with pytest.raises(PermanentFailure) as raised:
-            await sender.send(sms(to="+3361"))
-    finally:
-        await sender.close()
+    with pytest.raises(PermanentFailure) as raised:
+        await sender.send(sms(to="+3361"))
     assert raised.value.reason_code == "provider_21211"
     assert words in raised.value.reason
 
@@ -198,16 +193,12 @@ async def test_an_invalid_number_is_a_permanent_failure_with_the_providers_words
     ],
 )
 async def test_other_answers_are_mapped(
-    provider, status: int, failure: type[Exception], reason_code: str
+    provider, sender, status: int, failure: type[Exception], reason_code: str
 ) -> None:
-    fake, url = provider
+    fake = provider[0]
     fake.replies.append(Reply(status, {}))
-    sender = channel(url)
-    try:
-        with pytest.raises(failure) as raised:
-            await sender.send(sms())
-    finally:
-        await sender.close()
+    with pytest.raises(failure) as raised:
+        await sender.send(sms())
     assert raised.value.reason_code == reason_code  # type: ignore[attr-defined]
 
 
@@ -240,3 +231,11 @@ def test_retry_after_may_be_an_http_date() -> None:
     assert retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30
     assert retry_after_seconds(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0
     assert retry_after_seconds("-5") == 0
+
+
+async def test_an_email_is_refused_as_a_bug_before_anything_is_posted(provider, sender) -> None:
+    fake = provider[0]
+    email = Message(delivery_id="d", to="a@example.com", content=EmailContent("Hi", "Hello"))
+    with pytest.raises(TypeError, match="not an SMS"):
+        await sender.send(email)
+    assert fake.requests == []

@@ -1,9 +1,9 @@
 """The sms and email channels, built from plain configuration values.
 
 :class:`ChannelSettings` holds the variables (``SMS_PROVIDER``, ``SMTP_HOST``, ...; each field is
-the variable's name in lower case) so that the service's settings can inherit it::
+the variable's name in lower case) so that a service's settings can inherit it::
 
-    class InvitationsSettings(ServiceSettings, ChannelSettings): ...
+    class DirectorySettings(ServiceSettings, ChannelSettings): ...
 
     channels = channels_from_settings(settings, environment=settings.environment)
 """
@@ -23,7 +23,7 @@ from .smtp import SmtpChannel
 
 
 class ChannelSettings(BaseModel):
-    """How invitations are delivered; ``dev`` (the default) writes them to a local file."""
+    """How messages are delivered; ``dev`` (the default) writes them to a local file."""
 
     model_config = ConfigDict(frozen=True, extra="ignore", hide_input_in_errors=True)
 
@@ -67,13 +67,13 @@ class ChannelSettings(BaseModel):
 
 @dataclass(frozen=True)
 class Channels:
-    """The channel of each kind of message."""
+    """The SMS channel and the email channel (one development channel may be both)."""
 
     sms: Channel
     email: Channel
 
     def get(self, channel: ChannelName) -> Channel:
-        """The channel that sends messages of kind ``channel``."""
+        """The channel that sends ``sms`` or ``email`` messages."""
         return self.sms if channel == "sms" else self.email
 
     async def close(self) -> None:

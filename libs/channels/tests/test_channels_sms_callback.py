@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from invitations_service.adapters.channels import (
+from contacts_channels import (
     InvalidStatusCallback,
     is_valid_signature,
     parse_status_callback,

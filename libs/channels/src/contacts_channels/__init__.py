@@ -1,23 +1,25 @@
-"""Delivery channels of the invitations service: how one invitation message is sent.
+"""The platform's SMS and email delivery channels: how one message is sent.
 
-Each channel (:class:`SmtpChannel`, :class:`HttpSmsChannel`, :class:`DevChannel`) sends one
-:class:`Message` and returns a :class:`SendResult` or raises :class:`PermanentFailure` or
-:class:`TemporaryFailure`. No database and no Kafka here: queueing, retries and rate limits are
-the caller's.
+A caller builds a :class:`Message` (whom to, under which id, an :class:`SmsContent` or an
+:class:`EmailContent`) and hands it to a channel (:class:`HttpSmsChannel`, :class:`SmtpChannel`
+or the development :class:`DevChannel`), which returns a :class:`SendResult` or raises
+:class:`PermanentFailure` or :class:`TemporaryFailure`. No database and no Kafka here:
+queueing, retries and rate limits are the caller's, and so are the words of each message.
 """
 
 from .base import (
     Channel,
     ChannelName,
     DeliveryFailure,
+    EmailContent,
     Message,
     PermanentFailure,
     SendResult,
+    SmsContent,
     TemporaryFailure,
 )
 from .dev_outbox import DevChannel
 from .factory import Channels, ChannelSettings, channels_from_settings
-from .render import email_parts, sms_text
 from .sms_callback import (
     InvalidStatusCallback,
     StatusUpdate,
@@ -34,17 +36,17 @@ __all__ = [
     "Channels",
     "DeliveryFailure",
     "DevChannel",
+    "EmailContent",
     "HttpSmsChannel",
     "InvalidStatusCallback",
     "Message",
     "PermanentFailure",
     "SendResult",
+    "SmsContent",
     "SmtpChannel",
     "StatusUpdate",
     "TemporaryFailure",
     "channels_from_settings",
-    "email_parts",
     "is_valid_signature",
     "parse_status_callback",
-    "sms_text",
 ]

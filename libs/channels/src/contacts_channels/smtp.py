@@ -1,10 +1,11 @@
-"""Email invitations through an SMTP server (``aiosmtplib``), one connection per message.
+"""Email through an SMTP server (``aiosmtplib``), one connection per message.
 
-The email is ``multipart/alternative`` (text, then HTML) and its ``Message-ID`` is derived from
-the delivery id, so a resend of the same attempt is recognisable downstream. SMTP replies are
-mapped to failures: a 5xx refusal of the recipient or of the message is permanent; 4xx replies,
-timeouts, connection errors and our own configuration problems (authentication, sender refused)
-are temporary, so that invitations are not marked failed while the mail set-up is broken.
+An email with an HTML body is ``multipart/alternative`` (text, then HTML), one without it is
+plain text. Its ``Message-ID`` is derived from the delivery id, so a resend of the same attempt
+is recognisable downstream. SMTP replies are mapped to failures: a 5xx refusal of the recipient
+or of the message is permanent; 4xx replies, timeouts, connection errors and our own
+configuration problems (authentication, sender refused) are temporary, so that messages are not
+marked failed while the mail set-up is broken.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from email.utils import formatdate, parseaddr
 import aiosmtplib
 
 from .base import DeliveryFailure, Message, PermanentFailure, SendResult, TemporaryFailure
-from .render import email_parts
 
 _ADDRESS = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+")
 _NOT_ID_CHARS = re.compile(r"[^A-Za-z0-9.\-_]")
@@ -24,23 +24,24 @@ _NOT_ID_CHARS = re.compile(r"[^A-Za-z0-9.\-_]")
 
 def message_id(delivery_id: str, sender: str) -> str:
     """``<{delivery_id}@{sender's domain}>``: the same for every send of one attempt."""
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "invitations.local"
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "contacts.local"
     return f"<{_NOT_ID_CHARS.sub('-', delivery_id)}@{domain}>"
 
 
 def build_email(message: Message, sender: str) -> EmailMessage:
-    """The invitation email to ``message.to``; an unusable address is a permanent failure."""
+    """The email to ``message.to``; an unusable address is a permanent failure."""
     if not _ADDRESS.fullmatch(message.to):
         raise PermanentFailure("invalid_recipient", "the email address is not valid")
-    subject, text, html = email_parts(message)
+    content = message.email()
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.to
-    email["Subject"] = subject
+    email["Subject"] = content.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message_id(message.delivery_id, sender)
-    email.set_content(text)
-    email.add_alternative(html, subtype="html")
+    email.set_content(content.text)
+    if content.html is not None:
+        email.add_alternative(content.html, subtype="html")
     return email
 
 
@@ -70,7 +71,7 @@ def smtp_failure(error: Exception) -> DeliveryFailure:
 
 
 class SmtpChannel:
-    """Sends invitation emails through one SMTP server."""
+    """Sends emails through one SMTP server."""
 
     name: str = "smtp"
 

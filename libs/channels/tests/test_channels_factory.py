@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from contacts_servicekit.settings import ServiceSettings, SettingsError
-from invitations_service.adapters.channels import (
+from contacts_channels import (
     ChannelSettings,
     DevChannel,
     HttpSmsChannel,
     SmtpChannel,
     channels_from_settings,
 )
+from contacts_servicekit.settings import ServiceSettings, SettingsError
 from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.unit
 class _Settings(ServiceSettings, ChannelSettings):
     """How the service's settings embed the channel settings."""
 
-    service_name: str = "invitations"
-    http_port: int = 8004
+    service_name: str = "example"
+    http_port: int = 8099
 
 
 async def test_the_default_is_one_dev_channel_for_both_kinds(tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ async def test_real_providers_are_built_from_their_variables() -> None:
     settings = ChannelSettings(
         sms_provider="http", sms_base_url="http://127.0.0.1:9/", sms_account_sid="AC1",
         sms_auth_token="token", sms_sender_id="Contacts", email_provider="smtp",
-        smtp_host="127.0.0.1", smtp_port=2525, smtp_sender="invites@example.com",
+        smtp_host="127.0.0.1", smtp_port=2525, smtp_sender="codes@example.com",
     )  # fmt: skip
     channels = channels_from_settings(settings, environment="production")
     assert isinstance(channels.get("sms"), HttpSmsChannel)
@@ -71,7 +71,7 @@ def test_service_settings_read_the_variables_by_their_names(
     )  # fmt: skip
     assert settings.sms_auth_token.get_secret_value() == "t0k3n"
     assert settings.dev_messages_dir == Path("var/invites")
-    assert settings.service_name == "invitations"
+    assert settings.service_name == "example"
 
 
 def test_service_settings_explain_a_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:

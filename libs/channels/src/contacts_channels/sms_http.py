@@ -1,4 +1,4 @@
-"""SMS invitations through a Twilio-style HTTP provider.
+"""SMS through a Twilio-style HTTP provider.
 
 ``POST {base_url}/2010-04-01/Accounts/{sid}/Messages.json`` with the form fields ``To``,
 ``From``, ``Body`` (and ``StatusCallback`` when configured), HTTP basic auth and the delivery
@@ -6,7 +6,7 @@ id as idempotency key (``Idempotency-Key`` and Twilio's ``I-Twilio-Idempotency-T
 retry of the same attempt is not sent twice by a provider that honours it.
 
 Answers: 2xx (201) -> the provider's ``sid``; 408, 429 and 5xx -> :class:`TemporaryFailure`
-(after ``Retry-After`` when given); 401/403 (our credentials) -> temporary too, so invitations
+(after ``Retry-After`` when given); 401/403 (our credentials) -> temporary too, so messages
 are not failed while the set-up is broken; other 4xx (``21211`` invalid ``To``...) ->
 :class:`PermanentFailure` with the provider's code and message; network errors and timeouts ->
 temporary.
@@ -21,7 +21,6 @@ from typing import Any
 import httpx
 
 from .base import DeliveryFailure, Message, PermanentFailure, SendResult, TemporaryFailure
-from .render import sms_text
 
 _RETRYABLE_STATUSES = frozenset({408, 425, 429})
 _CREDENTIAL_STATUSES = frozenset({401, 403})
@@ -78,7 +77,7 @@ def sms_failure(response: httpx.Response) -> DeliveryFailure:
 
 
 class HttpSmsChannel:
-    """Sends invitation SMS through a Twilio-style API, over one shared HTTP client with
+    """Sends SMS through a Twilio-style API, over one shared HTTP client with
     ``max_connections`` connections (as many as the worker's concurrent sends)."""
 
     name: str = "sms_http"
@@ -107,7 +106,7 @@ class HttpSmsChannel:
         )
 
     def _form(self, message: Message) -> dict[str, str]:
-        form = {"To": message.to, "From": self.sender_id, "Body": sms_text(message)}
+        form = {"To": message.to, "From": self.sender_id, "Body": message.sms().text}
         if self.status_callback_url:
             form["StatusCallback"] = self.status_callback_url
         return form
