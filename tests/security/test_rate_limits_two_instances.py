@@ -161,3 +161,27 @@ async def test_a_resend_inside_the_cool_down_is_refused_by_either_instance(invit
     assert statuses(answers) == {429: 4}
     assert refusals_explained(answers)
     assert all(int(a.headers["Retry-After"]) <= 600 for a in answers)
+
+
+async def test_inviting_again_after_a_delete_inside_the_cool_down_is_refused_by_either_instance(
+    invitations,
+):
+    inviter, phone = bearer(uuid.uuid4()), new_mobile()
+    created = await invitations[0].http.post("/v1/invitations", json={"phone": phone},
+                                             headers=inviter)  # fmt: skip
+    deleted = await invitations[1].delete(f"/v1/invitations/{created.json()['invitation_id']}",
+                                          headers=inviter)  # fmt: skip
+    assert deleted.status_code == 204
+    answers = await at_once(invitations, "POST", [("/v1/invitations", {"phone": phone})] * 4,
+                            [inviter])  # fmt: skip
+    assert statuses(answers) == {429: 4}
+    assert refusals_explained(answers)
+    assert all("can be resent in" in a.json()["message"] for a in answers)
+
+
+async def test_one_invitation_of_a_destination_asked_at_once_on_both_instances(invitations):
+    inviter, phone = bearer(uuid.uuid4()), new_mobile()
+    answers = await at_once(invitations, "POST", [("/v1/invitations", {"phone": phone})] * 4,
+                            [inviter])  # fmt: skip
+    assert statuses(answers) == {201: 1, 200: 3}  # the others get the pending one, not a 429
+    assert len({a.json()["invitation_id"] for a in answers}) == 1

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -19,7 +20,8 @@ from contacts_testing.auth import bearer
 from contacts_testing.running_service import RunningService, running_service
 
 __all__ = [
-    "InvitationsUnderTest", "bearer", "company_with", "outbox_events", "running_invitations",
+    "InvitationsUnderTest", "bearer", "company_with", "invitations_with", "outbox_events",
+    "running_invitations",
 ]  # fmt: skip
 
 
@@ -44,14 +46,22 @@ async def running_invitations(
         yield InvitationsUnderTest(**vars(service), messages=folder / "messages.jsonl")
 
 
-@pytest.fixture(scope="module")
-async def invitations(
-    postgres_admin_url, kafka_bootstrap, tmp_path_factory
-) -> AsyncIterator[InvitationsUnderTest]:
-    async with running_invitations(
-        postgres_admin_url, kafka_bootstrap, tmp_path_factory.mktemp("invitations")
-    ) as service:
-        yield service
+def invitations_with(folder: str, **env: str) -> Any:
+    """A module-scoped fixture: one invitations process with these settings for the module."""
+
+    @pytest.fixture(scope="module")
+    async def service(
+        postgres_admin_url, kafka_bootstrap, tmp_path_factory
+    ) -> AsyncIterator[InvitationsUnderTest]:
+        async with running_invitations(
+            postgres_admin_url, kafka_bootstrap, tmp_path_factory.mktemp(folder), **env
+        ) as running:
+            yield running
+
+    return service
+
+
+invitations = invitations_with("invitations")
 
 
 async def company_with(

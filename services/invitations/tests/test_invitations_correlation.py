@@ -5,7 +5,6 @@ the HTTP invite or of the consumed InvitationRequested, InvitationResent that of
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from contacts_events import InvitationChannel, InvitationRequested, topics
@@ -14,20 +13,12 @@ from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
 from contacts_testing.kafka_reader import read_topic
 
-from .conftest import InvitationsUnderTest, bearer, running_invitations
+from .conftest import bearer, invitations_with
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-async def service(
-    postgres_admin_url, kafka_bootstrap, tmp_path_factory
-) -> AsyncIterator[InvitationsUnderTest]:
-    async with running_invitations(
-        postgres_admin_url, kafka_bootstrap, tmp_path_factory.mktemp("correlation"),
-        RESEND_COOLDOWN_MINUTES="0",
-    ) as running:  # fmt: skip
-        yield running
+service = invitations_with("correlation", RESEND_COOLDOWN_MINUTES="0")
 
 
 async def announced(service, kafka_bootstrap, invitation_id, name: str) -> CloudEvent:

@@ -66,7 +66,7 @@ async def test_refused_requests_are_announced_with_their_row_and_reason(
         member,
     )
     assert (refused.phone_e164, refused.reason_code) == ("+449090123456", "premium_rate")
-    assert "Premium-rate" in refused.reason
+    assert "premium-rate number in the United Kingdom (+44)" in refused.reason  # the shared rule
     country = found[abroad.request_id].data
     assert country.reason_code == "country_not_allowed"
     assert "countries its members are in (FR)" in country.reason

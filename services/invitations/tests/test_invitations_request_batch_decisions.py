@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from contacts_servicekit.errors import Invalid
@@ -69,3 +69,13 @@ def test_a_refused_request_takes_nothing_from_the_caps() -> None:
     assert codes(decide(batch, {}, Policy(inviter_daily_cap=1), NOW)) == [
         "country_not_allowed", "create",
     ]  # fmt: skip
+
+
+def test_a_destination_messaged_inside_the_cool_down_is_refused_before_the_caps() -> None:
+    policy = Policy(resend_cooldown=timedelta(minutes=10), inviter_daily_cap=0)
+    batch = [Candidate(A, "+33600000001", last_message_at=NOW - timedelta(minutes=4)),
+             Candidate(A, "+33600000002", last_message_at=NOW - timedelta(minutes=10))]  # fmt: skip
+    decisions = decide(batch, {}, policy, NOW)
+    assert codes(decisions) == ["resend_cooldown", "inviter_daily_cap"]  # the second has waited
+    assert isinstance(decisions[0].refusal, LimitReached)
+    assert decisions[0].refusal.retry_after == 6 * 60

@@ -147,6 +147,30 @@ async def test_a_request_that_breaks_its_batch_is_set_aside_and_the_others_go_on
     assert await processor.handle_due(schema_pool) == 0  # set aside for good
 
 
+async def test_a_request_after_the_inviter_deleted_the_invitation_waits_for_the_cool_down(
+    schema_pool, migrated
+):
+    inviter = uuid.uuid4()
+    processor = RequestProcessor(POLICY, Outbox("/tests"))
+    await stage(schema_pool, [requested(inviter, "+33612340021", 1)])
+    assert await processor.handle_due(schema_pool) == 1
+    await schema_pool.execute("UPDATE invitations SET status = 'cancelled'")  # deleted
+
+    await stage(schema_pool, [requested(inviter, "+33612340021", 2)])
+    assert await processor.handle_due(schema_pool) == 1
+    [refused] = await outbox_events(schema_pool)
+    assert (refused.data.row_number, refused.data.reason_code) == (2, "resend_cooldown")
+    assert "can be resent in" in refused.data.reason
+
+    await schema_pool.execute(  # the cool-down has passed
+        "UPDATE send_cooldowns SET last_message_at = last_message_at - $1::interval",
+        POLICY.resend_cooldown,
+    )
+    await stage(schema_pool, [requested(inviter, "+33612340021", 3)])
+    assert await processor.handle_due(schema_pool) == 1
+    assert await schema_pool.fetchval("SELECT count(*) FROM invitations") == 2
+
+
 @pytest.fixture
 async def migrated(schema_pool, service_schema):
     async with schema_pool.acquire() as conn:

@@ -1,16 +1,21 @@
-"""Names, phone numbers and email addresses as the directory accepts them."""
+"""Names, phone numbers and email addresses as the directory accepts them.
+
+A user's own number must be one that can take an SMS by the platform's one rule
+(`contacts_destinations`): the same rule the importer uses for "ready to invite" and the
+invitations service for what it sends an SMS to. The 422 codes this API had are kept:
+`phone_not_e164`, `phone_unparseable`, `phone_invalid`, `phone_has_extension`, and
+`phone_not_mobile` for every number type that cannot take an SMS (the message says which:
+a landline, VoIP, toll-free, a number of no country, ...). Addresses: `email_invalid`.
+Names: `contacts_events.names`.
+"""
 
 from __future__ import annotations
 
-import re
-
-import phonenumbers
+from contacts_destinations import REFUSAL_CODES, Refused, api_code, sms_number
+from contacts_destinations import email_address as normalised_email
+from contacts_destinations.sms import HAS_EXTENSION
 from contacts_events.names import clean_name, has_control_characters
 from contacts_servicekit.errors import Invalid
-from phonenumbers import PhoneNumberType
-
-_MOBILE_CAPABLE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 
 def mobile_e164(raw: str, field: str = "phone") -> str:
@@ -21,28 +26,23 @@ def mobile_e164(raw: str, field: str = "phone") -> str:
             "phone_not_e164", "Give the number in international form, e.g. +447700900123.", field
         )
     try:
-        number = phonenumbers.parse(text, None)
-    except phonenumbers.NumberParseException:
-        raise Invalid("phone_unparseable", "This is not a phone number.", field) from None
-    if number.extension:
-        raise Invalid("phone_has_extension", "A mobile number has no extension.", field)
-    if any(c.isalpha() for c in text):  # phonenumbers would read O as 0, l as 1, ABC as 2
-        raise Invalid("phone_unparseable", "A phone number has digits only, no letters.", field)
-    if not phonenumbers.is_valid_number(number):
-        raise Invalid(
-            "phone_invalid", "This number does not exist in its country's numbering plan.", field
-        )
-    if phonenumbers.number_type(number) not in _MOBILE_CAPABLE:
-        raise Invalid("phone_not_mobile", "A user's number must be a mobile number.", field)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return sms_number(text)
+    except Refused as refused:
+        raise Invalid(_phone_code(refused.code), refused.sentence, field) from None
 
 
 def email_address(raw: str, field: str = "email") -> str:
-    text = raw.strip()
-    if len(text) > 254 or not _EMAIL.match(text):
-        raise Invalid("email_invalid", "This is not an email address.", field)
-    local, domain = text.rsplit("@", 1)
-    return f"{local}@{domain.lower()}"
+    """The normalised address (email-validator, syntax only), or 422 `email_invalid`."""
+    try:
+        return normalised_email(raw)
+    except Refused as refused:
+        raise Invalid(refused.code, refused.sentence, field) from None
+
+
+def _phone_code(reason_code: str) -> str:
+    if reason_code in REFUSAL_CODES and reason_code != HAS_EXTENSION.code:
+        return "phone_not_mobile"  # the directory's one code for a number that takes no SMS
+    return api_code(reason_code)
 
 
 def display_name(raw: str, field: str = "display_name") -> str:

@@ -4,7 +4,8 @@ A cell may hold an alpha-2 code (`fr`, `FR`), an alpha-3 code (`FRA`), a calling
 `33`, `0033`) or a country's name in English, French, German, Spanish, Italian, Portuguese or
 Dutch (`Allemagne`, `Deutschland`, `España`, `Royaume-Uni`, `États-Unis`...), in any case and
 with or without accents. Codes and official names come from phonenumbers' own data; only
-alpha-3 codes and everyday names (`UK`, `Holland`, `Ivory Coast`) are tables of ours.
+alpha-3 codes and everyday names (`UK`, `Holland`, `Ivory Coast`) are tables of ours. Region
+names in sentences (`region_name`) are the platform's (`contacts_destinations.places`).
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import unicodedata
 from functools import cache, lru_cache
 
 import phonenumbers
-from phonenumbers.geodata.locale import LOCALE_DATA
+from contacts_destinations.places import MISSING_NAMES, display_name, region_name
 
-from importer_service.domain.country_tables import (
-    ALIASES,
-    ALPHA3_TO_ALPHA2,
-    MISSING_NAMES,
-    NAMES_WITH_THE,
-)
+from importer_service.domain.country_tables import ALIASES, ALPHA3_TO_ALPHA2
+
+__all__ = ["name_key", "region_from_country", "region_name"]
 
 _NAME_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl")
 _GERMAN_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
@@ -33,15 +31,6 @@ _SEPARATORS = re.compile(r"[^0-9a-z]+")
 def region_from_country(value: str) -> str | None:
     """The region a country cell names, or None when it names none phonenumbers knows."""
     return _region_from_country(value.strip())
-
-
-def region_name(region: str, *, article: bool = False) -> str:
-    """The English name of a region (`FR` -> `France`); the code itself when it has none.
-    With `article`, `the` before the names that take it (`the United Kingdom`)."""
-    name = _display_name(region, "en") or MISSING_NAMES.get(region, region)
-    if article and name.startswith("The "):
-        return f"the {name[4:]}"
-    return f"the {name}" if article and region in NAMES_WITH_THE else name
 
 
 def name_key(text: str) -> str:
@@ -85,7 +74,7 @@ def _regions_by_name() -> dict[str, str]:
 
 
 def _names_of(region: str) -> set[str]:
-    names = {_display_name(region, language) for language in _NAME_LANGUAGES}
+    names = {display_name(region, language) for language in _NAME_LANGUAGES}
     names.add(MISSING_NAMES.get(region, ""))
     return names - {""}
 
@@ -94,10 +83,3 @@ def _keys_of(name: str) -> set[str]:
     """`The Gambia` -> {`the gambia`, `gambia`}; `Österreich` -> {`osterreich`, `oesterreich`}."""
     keys = {name_key(name), name_key(name.translate(_GERMAN_SPELLING))}
     return keys | {key.removeprefix("the ") for key in keys}
-
-
-def _display_name(region: str, language: str) -> str:
-    """phonenumbers' locale data: `*xx` stands for the name in language `xx`."""
-    names = LOCALE_DATA.get(region, {})
-    name = names.get(language, "")
-    return names.get(name[1:], "") if name.startswith("*") else name

@@ -1,7 +1,8 @@
 """Country data phonenumbers does not carry: ISO 3166-1 alpha-3 codes and everyday names.
 
 Region codes, calling codes and the official names in many languages come from phonenumbers
-itself (see `countries`); this module only adds what it lacks.
+itself (see `countries`); this module only adds what it lacks. The English names of the few
+regions phonenumbers has none for are in `contacts_destinations.places`.
 """
 
 from __future__ import annotations
@@ -32,13 +33,6 @@ VI=VIR VN=VNM VU=VUT WF=WLF WS=WSM XK=XKX YE=YEM YT=MYT ZA=ZAF ZM=ZMB ZW=ZWE
 
 ALPHA3_TO_ALPHA2: dict[str, str] = {
     alpha3: alpha2 for alpha2, alpha3 in (pair.split("=") for pair in _ALPHA3_PAIRS.split())
-}
-
-# English names of the regions phonenumbers' locale data leaves out.
-MISSING_NAMES: dict[str, str] = {
-    "AC": "Ascension Island",
-    "TA": "Tristan da Cunha",
-    "XK": "Kosovo",
 }
 
 # Everyday names, abbreviations and older names people type in a country column, besides the
@@ -92,9 +86,3 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "VA": ("holy see", "vatican", "vatican city", "vatican city state"),
     "VN": ("viet nam",),
 }
-
-# Regions whose English name takes "the" in a sentence ("a number of the United Kingdom").
-NAMES_WITH_THE = frozenset(
-    {"AE", "AX", "BS", "CC", "CF", "CK", "CZ", "DO", "FK", "FO", "GB", "GM", "IO", "KM", "KY"}
-    | {"MH", "MP", "MV", "NL", "PH", "SB", "SC", "TC", "US", "VG", "VI"}
-)

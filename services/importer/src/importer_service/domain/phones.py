@@ -5,10 +5,13 @@ international prefix, NFKC-normalises it (full-width digits and plus sign) and t
 Unicode decimal digits (Arabic-Indic, Devanagari...) into ASCII ones. Letters are refused rather
 than guessed (`O` for `0`, `l` for `1`, `1-800-FLOWERS`), except in an extension (`ext. 12`).
 A number without `+` is read in the row's country when the row has one, else in the import's
-default region. phonenumbers decides the rest; the reasons are in `phone_reasons`.
+default region. phonenumbers decides whether it is a real number, and the platform's one rule
+(`contacts_destinations.sms_refusal`) whether it can take an SMS; the importer's own reasons
+are in `phone_reasons`.
 
 The cost is phonenumbers' parse and number type, about what `raw_validation_rate` measures:
-everything else is cached per region or skipped for the common case.
+everything else is cached per region or skipped for the common case (the SMS rule on a valid
+number is an attribute and two set look-ups; sentences naming a place are cached per place).
 """
 
 from __future__ import annotations
@@ -21,27 +24,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType, ValidationResult
+from contacts_destinations import Reason, place, sms_refusal
+from contacts_destinations.numbering import (
+    HAS_LETTERS,
+    UNKNOWN_CALLING_CODE,
+    UNPARSEABLE,
+    invalid_reason,
+    length_reason,
+    too_long_for_e164,
+)
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
 from importer_service.domain import phone_reasons as reasons
-from importer_service.domain.countries import region_from_country, region_name
-from importer_service.domain.phone_reasons import Reason
+from importer_service.domain.countries import region_from_country
 
 VALID_MOBILE = reasons.VALID_MOBILE.code
 _MAX_TEXT = 100
-_MAX_E164 = 16  # "+" and 15 digits
 _INTERNATIONAL_00 = re.compile(r"^00[\s.\-/]*(?=[1-9])")
 _LETTER = re.compile(r"[^\W\d_]")
 _EXTENSION = re.compile(
     r"(?i)[\s,;]*(?:;ext=|ext(?:ension|n)?\.?|anexo|x|#|~)\s*[:.]?\s*\d{1,7}#?\s*$"
 )
-_SMS_CAPABLE = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
-_LENGTH_CODES = {
-    ValidationResult.TOO_SHORT: "too_short",
-    ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "too_short",
-    ValidationResult.TOO_LONG: "too_long",
-    ValidationResult.INVALID_LENGTH: "invalid_length",
-}
 _TOO_SHORT_ERRORS = (NumberParseException.TOO_SHORT_NSN, NumberParseException.TOO_SHORT_AFTER_IDD)
 
 
@@ -119,7 +122,7 @@ def _problem_in_text(text: str) -> Reason | None:
     if len(text) > _MAX_TEXT:
         return reasons.TOO_LONG_TEXT
     if _LETTER.search(text) and _LETTER.search(_EXTENSION.sub("", text)):
-        return reasons.HAS_LETTERS
+        return HAS_LETTERS
     return None
 
 
@@ -146,50 +149,23 @@ def _check_text(raw: str, text: str, region: str | None) -> PhoneCheck:
 def _judge(raw: str, number: PhoneNumber, region: str | None) -> PhoneCheck:
     kind = phonenumbers.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
-        return _refused(raw, _invalid(number, region))
+        return _refused(raw, invalid_reason(number, region))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if len(e164) > _MAX_E164:  # some plans allow more digits than E.164's 15
-        return _refused(raw, reasons.length_reason("too_long", _place_of(number)))
-    if number.extension:
-        return PhoneCheck(raw, e164, *reasons.HAS_EXTENSION)
-    if number.country_code in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS:
-        return PhoneCheck(raw, e164, *reasons.NON_GEOGRAPHIC)
-    if kind in _SMS_CAPABLE:
-        return PhoneCheck(raw, e164, *reasons.VALID_MOBILE)
-    return PhoneCheck(raw, e164, *reasons.type_reason(kind, _place_of(number)))
-
-
-def _place_of(number: PhoneNumber) -> str:
-    return _place(number.country_code or 0, phonenumbers.region_code_for_number(number))
-
-
-def _invalid(number: PhoneNumber, region: str | None) -> Reason:
-    possibility = phonenumbers.is_possible_number_with_reason(number)
-    if possibility == ValidationResult.INVALID_COUNTRY_CODE:
-        return reasons.UNKNOWN_CALLING_CODE
-    code = _LENGTH_CODES.get(possibility, "invalid_number")
-    return reasons.length_reason(code, _place(number.country_code or 0, region))
+    too_long = too_long_for_e164(number, e164)
+    if too_long is not None:
+        return _refused(raw, too_long)
+    return PhoneCheck(raw, e164, *(sms_refusal(number, kind) or reasons.VALID_MOBILE))
 
 
 def _parse_failure(error: NumberParseException, region: str | None) -> Reason:
     if error.error_type == NumberParseException.INVALID_COUNTRY_CODE:
-        return reasons.UNKNOWN_CALLING_CODE if region is None else reasons.UNKNOWN_REGION
+        return UNKNOWN_CALLING_CODE if region is None else reasons.UNKNOWN_REGION
     if error.error_type == NumberParseException.NOT_A_NUMBER:
-        return reasons.UNPARSEABLE
+        return UNPARSEABLE
     code = "too_short" if error.error_type in _TOO_SHORT_ERRORS else "too_long"
     if region is None:
         return reasons.TOO_SHORT_TEXT if code == "too_short" else reasons.TOO_LONG_TEXT
-    return reasons.length_reason(code, _place(phonenumbers.country_code_for_region(region), region))
-
-
-@lru_cache(maxsize=1024)
-def _place(calling_code: int, region: str | None) -> str:
-    """`France (+33)`: the region when it has this calling code, else the code's main one."""
-    if region is None or phonenumbers.country_code_for_region(region) != calling_code:
-        region = phonenumbers.region_code_for_country_code(calling_code)
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        return f"the international network (+{calling_code})"
-    return f"{region_name(region, article=True)} (+{calling_code})"
+    return length_reason(code, place(phonenumbers.country_code_for_region(region), region))
 
 
 def _refused(raw: str, reason: Reason) -> PhoneCheck:

@@ -1,4 +1,9 @@
-"""The rules of inviting: expiry, resend cool-down, daily caps, refused destinations."""
+"""The rules of inviting: expiry, resend cool-down, daily caps, refused destinations.
+
+Which numbers and addresses can be invited at all is the platform's one rule
+(`contacts_destinations`), shared with the importer and the directory; this module maps its
+refusals onto this API's 422 errors.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import phonenumbers
+from contacts_destinations import Refused, api_code, email_address, sms_number
 from contacts_servicekit.errors import ApiError, Invalid, TooManyRequests
-from phonenumbers import PhoneNumberType
-
-_REFUSED_TYPES = {
-    PhoneNumberType.PREMIUM_RATE: (
-        "premium_rate",
-        "Premium-rate numbers are never invited (SMS pumping).",
-    ),
-    PhoneNumberType.SHARED_COST: (
-        "shared_cost",
-        "Shared-cost numbers are never invited (SMS pumping).",
-    ),
-    PhoneNumberType.FIXED_LINE: ("not_mobile", "A landline cannot receive an SMS invitation."),
-}
 
 
 class LimitReached(TooManyRequests):
@@ -39,25 +31,27 @@ def refusal_code(refusal: ApiError) -> str:
 @dataclass(frozen=True)
 class Policy:
     expiry: timedelta = timedelta(days=30)
-    resend_cooldown: timedelta = timedelta(minutes=10)
+    resend_cooldown: timedelta = timedelta(minutes=10)  # between messages to one destination
     destination_daily_cap: int = 5  # sends to one number or address a day, all inviters together
     inviter_daily_cap: int = 200  # invitations one user may send a day
     max_delivery_attempts: int = 6
     country_allow_list: bool = True  # each tenant's SMS go only to its allowed countries
 
-    def check_resend(self, last_sent_at: datetime | None, now: datetime) -> None:
-        """Refuse a resend inside the cool-down, saying when it may be tried again."""
-        if last_sent_at is None:
-            return
-        ready_at = last_sent_at + self.resend_cooldown
-        if now < ready_at:
-            wait = math.ceil((ready_at - now).total_seconds())
-            raise LimitReached(
-                "resend_cooldown",
-                f"This invitation was sent less than {int(self.resend_cooldown.total_seconds() // 60)} "
-                f"minutes ago; it can be resent in {wait} s.",
-                wait,
-            )
+    def cooldown_refusal(
+        self, last_message_at: datetime | None, now: datetime
+    ) -> LimitReached | None:
+        """The refusal of a message to a destination the inviter asked one for less than the
+        cool-down ago (`last_message_at`, whichever invitation it was for), saying when it may
+        be tried again; None once the cool-down has passed."""
+        if last_message_at is None or now >= last_message_at + self.resend_cooldown:
+            return None
+        wait = math.ceil((last_message_at + self.resend_cooldown - now).total_seconds())
+        return LimitReached(
+            "resend_cooldown",
+            f"You invited this number or address less than {_duration(self.resend_cooldown)} "
+            f"ago; it can be resent in {wait} s.",
+            wait,
+        )
 
     def retry_delay(self, attempts: int) -> timedelta:
         """Back-off between delivery attempts: 2, 4, 8 ... seconds, at most 5 minutes."""
@@ -89,20 +83,28 @@ def destination_cap_reached(now: datetime) -> LimitReached:
 
 
 def checked_phone(phone: str) -> str:
-    """An invitable mobile number in E.164, or 422 saying why it is refused."""
+    """A number that can take an invitation SMS, in E.164 (the platform's one rule,
+    `contacts_destinations`), or 422 on `phone` with the reason's code and sentence. The codes
+    this API gave before the rule was shared are kept (`phone_unparseable`, `phone_invalid`,
+    `phone_has_extension`); refused types keep the rule's (`not_mobile`, `toll_free`, ...)."""
     try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        raise Invalid(
-            "phone_unparseable", "Give the number in international form (+33...).", "phone"
-        ) from None
-    if number.extension:
-        raise Invalid("phone_has_extension", "A mobile number has no extension.", "phone")
-    if any(c.isalpha() for c in phone):  # phonenumbers would read O as 0, l as 1, ABC as 2
-        raise Invalid("phone_unparseable", "A phone number has digits only, no letters.", "phone")
-    if not phonenumbers.is_valid_number(number):
-        raise Invalid("phone_invalid", "This phone number does not exist.", "phone")
-    refused = _REFUSED_TYPES.get(phonenumbers.number_type(number))
-    if refused:
-        raise Invalid(refused[0], refused[1], "phone")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return sms_number(phone)
+    except Refused as refused:
+        raise Invalid(api_code(refused.code), refused.sentence, "phone") from None
+
+
+def checked_email(email: str) -> str:
+    """The normalised address, or 422 `email_invalid` on `email` saying what is wrong (CR/LF
+    and other control characters, anything that is not one address)."""
+    try:
+        return email_address(email)
+    except Refused as refused:
+        raise Invalid(refused.code, refused.sentence, "email") from None
+
+
+def _duration(span: timedelta) -> str:
+    """`10 minutes`, `1 minute`, `30 seconds`: the cool-down in a sentence."""
+    seconds = round(span.total_seconds())
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds // 60} minute{'s' if seconds != 60 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"

@@ -3,8 +3,9 @@ find one already open (nothing to do), which are refused and why.
 
 The rules and their order are those of one request at a time: a refused number first, then an
 invitation already made for this request or open for the inviter and destination (never
-capped), then the tenant's countries, the inviter's daily cap and the destination's. A request
-decided to create counts against both caps for the ones after it, and opens its pair.
+capped), then the tenant's countries, the cool-down of the inviter's last message to the
+destination (whichever invitation it was for), the inviter's daily cap and the destination's.
+A request decided to create counts against both caps for the ones after it, and opens its pair.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Candidate:
     refused: ApiError | None = None  # the number itself (premium rate, invalid, ...)
     already_invited: bool = False  # an invitation of this request, or open for the pair, exists
     country_refused: ApiError | None = None  # the inviter's tenant may not invite its country
+    last_message_at: datetime | None = None  # the inviter's last message to the destination
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ def decide(
             decisions.append(Decision())
         elif candidate.country_refused is not None:
             decisions.append(Decision(refusal=candidate.country_refused))
+        elif cooling := policy.cooldown_refusal(candidate.last_message_at, now):
+            decisions.append(Decision(refusal=cooling))
         elif used.get(inviter, 0) >= policy.inviter_daily_cap:
             decisions.append(Decision(refusal=inviter_cap_reached(policy, now)))
         elif used.get(destination, 0) >= policy.destination_daily_cap:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters.metrics import refusals_counted
 from invitations_service.domain.invitee import invitee_name
-from invitations_service.domain.policy import Policy, checked_phone
+from invitations_service.domain.policy import Policy, checked_email, checked_phone
 from invitations_service.handlers import inviting
 
 router = APIRouter(prefix="/v1/invitations", tags=["invitations"], responses=ERROR_RESPONSES)
@@ -72,9 +72,14 @@ async def create(
     `Idempotency-Key`, a retry returns the first response; the key with another body is
     refused (422 `idempotency_key_reused`).
 
-    Refused with 422 naming `phone` and the reason for premium-rate, shared-cost and fixed-line
-    numbers and for a country the caller's tenant may not invite (`country_not_allowed`); with
-    429 and `Retry-After` past the caller's or the destination's daily cap."""
+    Refused with 422 naming `phone` and the reason for a number that cannot take an SMS
+    (`not_mobile`, `premium_rate`, `shared_cost`, `personal_number`, `voip`, `toll_free`,
+    `uan`, `pager`, `voicemail`, `non_geographic`; `phone_invalid`, `phone_unparseable`,
+    `phone_has_extension`) and for a country the caller's tenant may not invite
+    (`country_not_allowed`); naming `email` (`email_invalid`) for anything but one address;
+    with 429 and `Retry-After` inside the cool-down of the caller's last message to the
+    destination (also after deleting its invitation) and past the caller's or the
+    destination's daily cap."""
     if body.channel == "sms" and not body.phone:
         raise Invalid("phone_required", "An SMS invitation needs a phone number.", "phone")
     if body.channel == "email" and not body.email:
@@ -89,13 +94,13 @@ async def create(
     tenant = caller.principal.tenant_id or caller.principal.company_id
     with refusals_counted():
         phone = checked_phone(body.phone) if body.channel == "sms" and body.phone else None
+        email = checked_email(body.email) if body.channel == "email" and body.email else None
         async with transaction(request) as conn:
             if (earlier := await call.earlier_response(conn)) is not None:
                 return earlier
             row, created = await inviting.invite(
                 conn, _policy(request), caller.event_context(), caller.user_id, request_id,
-                body.channel, phone,
-                body.email if body.channel == "email" else None, name, tenant=tenant,
+                body.channel, phone, email, name, tenant=tenant,
             )  # fmt: skip
             view = InvitationView.of(row).model_dump(mode="json")
             return await call.respond(conn, 201 if created else 200, view)
@@ -120,7 +125,8 @@ async def pending(
 @router.post("/{invitation_id}/resend", status_code=202, response_model=InvitationView)
 async def resend(invitation_id: uuid.UUID, request: Request, caller: CallerDep) -> InvitationView:
     """Send the invitation again. Refused (429, with Retry-After and the reason) within the
-    cool-down after the last message, or past the daily cap of the destination."""
+    cool-down after the caller's last message to the destination (of any invitation), or past
+    the daily cap of the destination."""
     with refusals_counted():
         async with transaction(request) as conn:
             row = await inviting.resend(

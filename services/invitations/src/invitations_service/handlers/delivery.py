@@ -26,6 +26,7 @@ import structlog
 from contacts_channels import Channel, DeliveryFailure, Message, TemporaryFailure
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import metrics
 from invitations_service.adapters.invitation_wording import Invitation, invitation_message
@@ -60,7 +61,8 @@ class DeliveryWorker:
         self._results: asyncio.Queue[Attempt] = asyncio.Queue()
 
     async def run(self, idle_seconds: float = 0.5) -> None:
-        """Deliver until cancelled; expire overdue invitations once a minute."""
+        """Deliver until cancelled; expire overdue invitations and forget ended cool-downs
+        once a minute."""
         recorder = asyncio.create_task(self._record_results())
         next_expiry = 0.0
         try:
@@ -69,6 +71,7 @@ class DeliveryWorker:
                     if time.monotonic() >= next_expiry:
                         async with self.pool.acquire() as conn, conn.transaction():
                             await expire_due(conn, self.outbox)
+                            await cooldowns.forget_ended(conn, self.policy.resend_cooldown)
                         next_expiry = time.monotonic() + 60
                     wanted = await self._claimable()
                     if await self._start(wanted) < wanted:

@@ -12,6 +12,7 @@ from contacts_events import CancellationReason, EventContext, InvitationCancelle
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import Conflict, NotFound
 
+from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import daily_sends_repository as daily_sends
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.domain.policy import (
@@ -35,7 +36,9 @@ async def invite(
 
     Refused (ApiError) for a country the inviter's tenant may not invite (`tenant` is what the
     request claims, used when the directory has not said which company the inviter is in),
-    and past the inviter's or the destination's daily cap."""
+    inside the cool-down of the inviter's last message to the destination (an invitation
+    deleted and asked again is held to it like a resend), and past the inviter's or the
+    destination's daily cap."""
     existing = await invitations.by_request(conn, request_id) or await invitations.open_for(
         conn, inviter_id, phone, email
     )
@@ -46,11 +49,19 @@ async def invite(
         if tenant_id is not None:
             await check_country(conn, tenant_id, phone)
     now = datetime.now(UTC)
+    destination = phone or (email or "").lower()
+    cooling = await _cooldown_refusal(conn, policy, (inviter_id, destination), now)
+    if cooling is not None:
+        # An invite of this pair that committed while this one waited for the cool-down's
+        # row is the answer, as if it had been found above; otherwise the pair messaged lately.
+        opened = await invitations.open_for(conn, inviter_id, phone, email)
+        if opened is not None:
+            return opened, False
+        raise cooling
     if not await daily_sends.take_daily(
         conn, "inviter", str(inviter_id), now.date(), policy.inviter_daily_cap
     ):
         raise inviter_cap_reached(policy, now)
-    destination = phone or (email or "").lower()
     if not await daily_sends.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
@@ -81,8 +92,10 @@ async def resend(
         invitation_id,
     ):
         raise Conflict("send_in_progress", "This invitation is being sent right now.")
-    policy.check_resend(found["last_sent_at"], now)
     destination = found["phone_e164"] or found["email"].lower()
+    cooling = await _cooldown_refusal(conn, policy, (inviter_id, destination), now)
+    if cooling is not None:
+        raise cooling
     if not await daily_sends.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
@@ -94,6 +107,15 @@ async def resend(
         )
     await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "resend", context)
     return found
+
+
+async def _cooldown_refusal(
+    conn: asyncpg.Connection, policy: Policy, pair: cooldowns.Pair, now: datetime
+) -> LimitReached | None:
+    """Start the cool-down of the inviter's messages to the destination; inside the running
+    one, its refusal instead (and nothing started)."""
+    last_message_at = await cooldowns.take(conn, pair, now, policy.resend_cooldown)
+    return policy.cooldown_refusal(last_message_at, now)
 
 
 async def cancel(

@@ -1,10 +1,11 @@
 """Turning a batch of staged InvitationRequested into invitations with a few statements.
 
 The whole batch is asked about at once (which requests already made an invitation, which
-pairs are open, the tenants' countries, today's counters, locked), decided in order
-(domain/request_batch.py), then written at once: the invitations with their first deliveries
-(each in the context of its request, so that its InvitationSent carries that correlation id),
-the counters, and an `InvitationRefused` for each refused request. Runs inside the caller's
+pairs are open, the tenants' countries, the pairs' cool-downs and today's counters, locked in
+that order as one request at a time takes them), decided in order (domain/request_batch.py),
+then written at once: the invitations with their first deliveries (each in the context of its
+request, so that its InvitationSent carries that correlation id), the cool-downs, the counters,
+and an `InvitationRefused` for each refused request. Runs inside the caller's
 transaction; the refusals are returned so that they are counted only once it commits.
 """
 
@@ -26,11 +27,17 @@ from contacts_events import (
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import ApiError
 
+from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import daily_sends_repository as daily_sends
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters import tenants_repository as tenants
 from invitations_service.domain.destinations import refused_country, region_of
-from invitations_service.domain.policy import Policy, checked_phone, refusal_code
+from invitations_service.domain.policy import (
+    Policy,
+    checked_email,
+    checked_phone,
+    refusal_code,
+)
 from invitations_service.domain.request_batch import (
     Candidate,
     Decision,
@@ -79,9 +86,13 @@ async def _candidates(
         conn, sorted({(row["inviter_id"], dest) for row, dest in live})
     )
     countries = _Countries(conn)
+    last_messages = await cooldowns.locked_last_messages(
+        conn, [(row["inviter_id"], dest) for row, dest in live]
+    )
     candidates = []
     for row, (destination, refused) in zip(staged, checked, strict=True):
-        already = row["request_id"] in invited or (row["inviter_id"], destination) in open_pairs
+        pair = (row["inviter_id"], destination)
+        already = row["request_id"] in invited or pair in open_pairs
         country_refused = None
         if (
             refused is None
@@ -90,20 +101,19 @@ async def _candidates(
             and policy.country_allow_list
         ):
             country_refused = await countries.refusal(row["inviter_id"], row["tenant"], destination)
-        candidates.append(
-            Candidate(row["inviter_id"], destination, refused, already, country_refused)
-        )
+        last_message_at = last_messages.get(pair)
+        candidates.append(Candidate(*pair, refused, already, country_refused, last_message_at))
     return candidates
 
 
 def _checked_destination(row: asyncpg.Record) -> tuple[str, ApiError | None]:
-    """(destination, None), or ("", why the number is refused)."""
-    if row["phone_e164"]:
-        try:
+    """(destination, None), or ("", why the number or address is refused)."""
+    try:
+        if row["phone_e164"]:
             return checked_phone(row["phone_e164"]), None
-        except ApiError as refusal:
-            return "", refusal
-    return (row["email"] or "").lower(), None
+        return checked_email(row["email"] or "").lower(), None
+    except ApiError as refusal:
+        return "", refusal
 
 
 class _Countries:
@@ -146,10 +156,13 @@ async def _create(
     contexts = [_context(row) for row, _ in rows.values()]
     inserted = await invitations.insert_pending(conn, values, contexts, now + policy.expiry)
     added: Counter[tuple[str, str]] = Counter()
+    messaged = []  # the pairs whose cool-down starts now
     for invitation_id in inserted:  # a pair opened meanwhile by the API is skipped, not counted
         _, c = rows[invitation_id]
         added.update((inviter_key(c.inviter_id), destination_key(c.destination)))
+        messaged.append((c.inviter_id, c.destination))
     await daily_sends.add_counts(conn, now.date(), added)
+    await cooldowns.record(conn, messaged, now)
 
 
 def _new_invitation(
