@@ -18,6 +18,7 @@ from contacts_events import (
     UserRegistered,
 )
 from contacts_events.base import IntegrationEvent
+from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import NotFound
 
@@ -101,5 +102,6 @@ async def deactivate(
         await companies.remove_member(conn, user.company_id, user_id)
         events.append(CompanyMemberLeft(company_id=user.company_id, user_id=user_id))
     await users.deactivate(conn, user_id)
+    await closed_accounts.record_closed(conn, user_id, reason.value)  # refused from the commit on
     events.append(UserDeactivated(user_id=user_id, reason=reason))
     await outbox.add(conn, events, context)
