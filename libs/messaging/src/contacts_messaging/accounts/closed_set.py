@@ -39,9 +39,9 @@ class ClosedAccounts:
     def is_closed(self, user_id: str) -> bool:
         """Whether this (token subject) user id names a closed account; unknown ids are not."""
         closed = self._closed
-        if not closed:
-            return False
-        return user_id in closed or _canonical(user_id) in closed
+        if not closed or user_id in closed:
+            return bool(closed)
+        return not _looks_canonical(user_id) and _canonical(user_id) in closed
 
     def __len__(self) -> int:
         return len(self._closed)
@@ -112,6 +112,15 @@ class ClosedAccounts:
                 asyncpg.InterfaceError):  # fmt: skip
             return False
         return True
+
+
+def _looks_canonical(user_id: str) -> bool:
+    """Spelt as `str(UUID)` spells it, if a UUID at all (then it needs no parsing: cheap)."""
+    return (
+        len(user_id) == 36
+        and user_id[8] == user_id[13] == user_id[18] == user_id[23] == "-"
+        and user_id.islower()
+    )
 
 
 def _canonical(user_id: str) -> str:
