@@ -43,6 +43,10 @@ class ClosedAccounts:
             return bool(closed)
         return not _looks_canonical(user_id) and _canonical(user_id) in closed
 
+    def learn(self, user_id: uuid.UUID) -> None:
+        """A closure this process committed itself: refused here at once, before its NOTIFY."""
+        self._closed.add(str(user_id))
+
     def __len__(self) -> int:
         return len(self._closed)
 
