@@ -87,10 +87,11 @@ def service_env(extra: list[str]) -> dict[str, str]:
 
 def owner_token(owner: str) -> str:
     settings = AuthSettings()
-    if settings.jwt_algorithm != "HS256":
-        raise SystemExit("the bench mints HS256 tokens: unset JWT_ALGORITHM")
+    secret = settings.development_secret
+    if secret is None:
+        raise SystemExit("the bench mints development tokens: not with ENVIRONMENT=production")
     return mint_token(
-        owner, secret=settings.jwt_secret.get_secret_value(), issuer=settings.jwt_issuer,
+        owner, secret=secret, issuer=settings.jwt_issuer,
         audience=settings.jwt_audience, ttl_seconds=TOKEN_TTL_SECONDS,
     )  # fmt: skip
 

@@ -128,9 +128,9 @@ def code_version() -> str:
 
 def mint_tokens(user_ids: list[str]) -> list[str]:
     settings = AuthSettings()
-    if settings.jwt_algorithm != "HS256":
-        raise SystemExit("the bench mints HS256 tokens: unset JWT_ALGORITHM")
-    secret = settings.jwt_secret.get_secret_value()
+    secret = settings.development_secret
+    if secret is None:
+        raise SystemExit("the bench mints development tokens: not with ENVIRONMENT=production")
     return [
         mint_token(user, secret=secret, issuer=settings.jwt_issuer,
                    audience=settings.jwt_audience, ttl_seconds=TOKEN_TTL_SECONDS)

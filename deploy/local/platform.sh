@@ -16,6 +16,7 @@ start_service() {
   DATABASE_URL="postgresql://${name}_svc:${name}_svc@127.0.0.1:$PG_PORT/$PG_DATABASE" \
   DB_SCHEMA="$name" HTTP_PORT="$port" LOG_FORMAT=json DEV_MESSAGES_DIR="$STATE_DIR/messages" \
   INVITE_LINK_BASE="http://127.0.0.1:$((PORT_BASE + 4))" \
+  JWT_JWKS_URL="http://127.0.0.1:$((PORT_BASE + 1))/.well-known/jwks.json" \
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     nohup "$REPO_ROOT/.venv/bin/$name-service" >>"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$pid_file"

@@ -23,7 +23,7 @@ HOSTILE_NAMES = [
     "Robert'); DROP TABLE users;--",
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
-    "名前 ✓ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u202eevil",
+    "名前 ✓ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 שלום مرحبا",  # right-to-left scripts; direction controls are removed (test_bad_characters)
 ]
 FORMULAS = ['=HYPERLINK("http://evil")', "+SUM(1,2)", "-2+3", "@cmd", "\tTab", "\rReturn"]
 

@@ -159,10 +159,11 @@ async def test_contacts_by_connect_id_archive_unarchive_and_a_refused_colleague(
             people[name] = (await directory.post("/v1/users", json=body, headers=staff)).json()
         dana = bearer(people["Dana"]["user_id"])
 
-        async def add_eli():
-            return await contacts.post(
-                "/v1/contacts", json={"connect_id": people["Eli"]["connect_id"]}, headers=dana
-            )
+        async def add_eli():  # as the apps do: the look-up's answer carries the add_token
+            eli = people["Eli"]["connect_id"]
+            found = (await directory.get(f"/v1/connect-ids/{eli}", headers=dana)).json()
+            body = {"connect_id": eli, "add_token": found["add_token"]}
+            return await contacts.post("/v1/contacts", json=body, headers=dana)
 
         added = await add_eli()
         for _ in range(100):  # the directory's events reach the contacts projection through Kafka

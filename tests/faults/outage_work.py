@@ -44,7 +44,7 @@ async def prepare_outage_work(platform: LocalPlatform, block: str) -> OutageWork
         bob = await client.register("Bob Outage", f"+44{block}888102")
 
         async def add_bob():
-            return await client.contacts.post("/v1/contacts", json={"connect_id": bob.connect_id}, headers=alice.auth)  # fmt: skip
+            return await client.add_contact(alice, bob.connect_id)
 
         added = await eventually(add_bob, lambda r: r.status_code != 404)
         assert added.status_code == 201, added.text

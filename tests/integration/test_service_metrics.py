@@ -9,26 +9,10 @@ import pytest
 from contacts_events import UserRegistered
 from contacts_events.connect_id import generate
 from contacts_testing.auth import bearer
-from contacts_testing.running_service import RunningService, running_service
-from prometheus_client.parser import text_string_to_metric_families
+from contacts_testing.running_service import running_service
+from contacts_testing.scraped_metrics import Samples, scrape, value
 
 pytestmark = pytest.mark.integration
-
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
-
-async def scrape(service: RunningService) -> Samples:
-    response = await service.http.get("/metrics")  # no token, like the probes
-    assert response.status_code == 200
-    return {
-        (s.name, frozenset(s.labels.items())): s.value
-        for family in text_string_to_metric_families(response.text)
-        for s in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float | None:
-    return samples.get((name, frozenset(labels.items())))
 
 
 async def test_directory_shows_request_latency_and_the_events_it_produced(

@@ -7,6 +7,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
@@ -165,6 +166,10 @@ async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_
         )
         for _ in range(3):  # whichever worker answers, /metrics counts both workers' requests
             assert ready_requests_counted(service.get("/metrics").text) >= 20
+        async with httpx.AsyncClient(base_url=service.url) as http:
+            for _ in range(4):  # and bounds request heads (HTTP_MAX_HEADER_BYTES, 16 KiB)
+                padded = await http.get("/health", headers={"X-Pad": "a" * 20_000})
+                assert padded.status_code == 431
         assert service.terminate() in (0, -15)
         assert not any(alive(pid) for pid in workers)
         assert service.log_path.read_text().count("Application shutdown complete") == 2

@@ -28,6 +28,16 @@ CSV = b"Mobile\n+447400123456\n"
 
 PROBES: dict[str, dict[tuple[str, str], Probe]] = {
     "directory": {
+        # the front door: no JWT needed, and nothing in an answer tells whether a number is a user's
+        ("POST", "/v1/auth/codes"): Probe(202, json={"phone": "{owner_phone}"}, jwt=False),
+        ("POST", "/v1/auth/sign-in"): Probe(422, "code_invalid", json={"phone": "{owner_phone}", "code": "000000"}, jwt=False),
+        ("POST", "/v1/auth/refresh"): Probe(401, "refresh_token_invalid", json={"refresh_token": "x" * 43}, jwt=False),
+        ("POST", "/v1/auth/sign-out"): Probe(204, json={"refresh_token": "x" * 43}, jwt=False),
+        ("POST", "/v1/auth/service-token"): Probe(401, "invalid_client", jwt=False),
+        ("GET", "/.well-known/jwks.json"): Probe(200, jwt=False),
+        ("POST", "/v1/auth/signing-keys"): Probe(403, "admin_only"),
+        ("POST", "/v1/users/me/verifications"): Probe(202, json={"phone": "{owner_phone}"}),
+        ("POST", "/v1/users/me/verifications/confirm"): Probe(422, "code_invalid", json={"phone": "{owner_phone}", "code": "000000"}),
         ("POST", "/v1/users"): Probe(403, "staff_only", json={"display_name": "X", "phone": "+447400000001"}),
         ("GET", "/v1/users/me"): Probe(200),
         ("PATCH", "/v1/users/me"): Probe(200, json={"display_name": "Intruder renamed"}),
@@ -40,11 +50,15 @@ PROBES: dict[str, dict[tuple[str, str], Probe]] = {
         ("GET", "/v1/companies/{company_id}/contact-points"): Probe(404, "company_not_found"),
         ("POST", "/v1/companies/{company_id}/contact-points"): Probe(404, "company_not_found", json={"display_name": "Fake"}),
         ("DELETE", "/v1/companies/{company_id}/contact-points/{contact_point_id}"): Probe(404, "company_not_found"),
+        ("DELETE", "/v1/companies/{company_id}/membership-offers/{offer_id}"): Probe(404, "company_not_found"),
+        ("GET", "/v1/users/me/membership-offers"): Probe(200),  # the intruder's own: none
+        ("POST", "/v1/users/me/membership-offers/{offer_id}/accept"): Probe(404, "offer_not_found"),
+        ("POST", "/v1/users/me/membership-offers/{offer_id}/decline"): Probe(404, "offer_not_found"),
         ("DELETE", "/v1/users/me"): Probe(204),  # last: the intruder closes their own account only
     },
     "contacts": {
         ("GET", "/v1/contacts"): Probe(200),
-        ("POST", "/v1/contacts"): Probe(404, "connect_id_not_found", json={"connect_id": UNKNOWN_CONNECT_ID}),
+        ("POST", "/v1/contacts"): Probe(422, "lookup_required", json={"connect_id": UNKNOWN_CONNECT_ID}),
         ("GET", "/v1/contacts/{contact_id}"): Probe(404, "contact_not_found"),
         ("POST", "/v1/contacts/{contact_id}/archive"): Probe(404, "contact_not_found"),
         ("POST", "/v1/contacts/{contact_id}/unarchive"): Probe(404, "contact_not_found"),

@@ -46,7 +46,8 @@ async def test_every_endpoint_has_a_probe(services: dict[str, RunningService], n
 async def test_another_users_ids_are_404_and_nothing_of_theirs_is_shown(
     services: dict[str, RunningService], owner: OwnedWorld, intruder: uuid.UUID, name: str
 ) -> None:
-    http, ids = services[name].http, {**owner.ids, "invitee_phone": owner.invitee_phone}
+    http = services[name].http
+    ids = {**owner.ids, "invitee_phone": owner.invitee_phone, "owner_phone": owner.phone}
     for (method, path), probe in PROBES[name].items():
         answer = await call(http, method, path, probe, ids, bearer(intruder))
         where = f"{method} {path}: {answer.status_code} {answer.text[:300]}"
@@ -70,6 +71,9 @@ async def owner_world_is_intact(services: dict[str, RunningService], owner: Owne
         await directory.get(f"/v1/companies/{owner.company_id}/contact-points", headers=me)
     ).json()
     assert [p["contact_point_id"] for p in points] == [owner.contact_point_id]
+    offers = "/v1/users/me/membership-offers"
+    offered = (await directory.get(offers, headers=bearer(owner.offered_user_id))).json()
+    assert [o["offer_id"] for o in offered] == [owner.offer_id]  # still pending
     contact = (await contacts.get(f"/v1/contacts/{owner.contact_id}", headers=me)).json()
     assert (contact["contact_id"], contact["archived"]) == (owner.contact_id, False)
     job = (await services["importer"].http.get(f"/v1/imports/{owner.import_id}", headers=me)).json()

@@ -15,7 +15,7 @@ from .endpoint_probes import PROBES
 pytestmark = pytest.mark.integration
 
 IDS = {name: str(uuid.uuid4()) for name in ("user_id", "company_id", "tenant_id", "contact_point_id",
-       "contact_id", "import_id", "invitation_id")} | {"connect_id": "K7Q-M2X-9HB"}  # fmt: skip
+       "contact_id", "import_id", "invitation_id", "offer_id")} | {"connect_id": "K7Q-M2X-9HB"}  # fmt: skip
 
 
 @pytest.mark.parametrize("flaw", [*bad_tokens(), "missing", "basic auth"])

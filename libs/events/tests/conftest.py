@@ -8,7 +8,7 @@ from uuid import uuid4
 import contacts_events as ce
 import pytest
 
-USER, OTHER, COMPANY, IMPORT, INVITATION = (uuid4() for _ in range(5))
+USER, OTHER, COMPANY, IMPORT, INVITATION, OFFER = (uuid4() for _ in range(6))
 EXPIRES = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC) + timedelta(microseconds=7)
 PHONE = "+33612345678"
 
@@ -26,13 +26,21 @@ def _samples() -> list[ce.IntegrationEvent]:
         "source": ce.ImportSource.FILE,
     }
     counts = {status.value: 1 for status in ce.RowStatus}
+    offer = {"company_id": COMPANY, "offer_id": OFFER, "user_id": USER}
     return [
         ce.UserRegistered(user_id=USER, email="jane@example.com", company_id=COMPANY, **profile),
         ce.UserProfileChanged(user_id=USER, changed_fields=("display_name",), **profile),
         ce.UserDeactivated(user_id=USER, reason=ce.DeactivationReason.CLOSED_BY_USER),
         ce.CompanyCreated(company_id=COMPANY, company_name="Acme Ltd"),
-        ce.CompanyMemberJoined(company_id=COMPANY, user_id=USER, role=ce.CompanyRole.ADMIN),
+        ce.CompanyMemberJoined(
+            company_id=COMPANY, user_id=USER, role=ce.CompanyRole.ADMIN, offer_id=OFFER
+        ),
         ce.CompanyMemberLeft(company_id=COMPANY, user_id=USER),
+        ce.CompanyMembershipOffered(
+            **offer, role=ce.CompanyRole.MEMBER, offered_by=OTHER, expires_at=EXPIRES
+        ),
+        ce.CompanyMembershipDeclined(**offer),
+        ce.CompanyMembershipWithdrawn(**offer),
         ce.ContactPointCreated(
             company_id=COMPANY, contact_point_id=OTHER, connect_id="support", display_name="Desk"
         ),

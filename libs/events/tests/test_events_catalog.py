@@ -18,8 +18,9 @@ pytestmark = pytest.mark.unit
 EXPECTED = {
     "directory": {
         "UserRegistered", "UserProfileChanged", "UserDeactivated", "CompanyCreated",
-        "CompanyMemberJoined",
-        "CompanyMemberLeft", "ContactPointCreated", "ContactPointRemoved",
+        "CompanyMemberJoined", "CompanyMemberLeft", "CompanyMembershipOffered",
+        "CompanyMembershipDeclined", "CompanyMembershipWithdrawn", "ContactPointCreated",
+        "ContactPointRemoved",
     },
     "contacts": {"ContactAdded", "ContactArchived", "ContactUnarchived", "ContactRemoved"},
     "importer": {"ImportStarted", "ImportRowValidated", "ImportCompleted", "InvitationRequested"},

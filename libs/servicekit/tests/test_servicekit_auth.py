@@ -20,7 +20,7 @@ from contacts_servicekit.auth import (
     principal_dependency,
 )
 from contacts_servicekit.errors import install_error_handlers
-from contacts_servicekit.settings import AuthSettings
+from contacts_servicekit.settings import DEV_JWT_SECRET, AuthSettings
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, FastAPI
@@ -50,9 +50,7 @@ def hs256_verifier() -> TokenVerifier:
 
 
 def rs256_verifier(key: rsa.RSAPrivateKey) -> TokenVerifier:
-    return TokenVerifier(
-        issuer=ISSUER, audience=AUDIENCE, algorithm="RS256", public_key=public_pem(key)
-    )
+    return TokenVerifier(issuer=ISSUER, audience=AUDIENCE, public_key=public_pem(key))
 
 
 def hs256_token(user_id: str = "u1", **overrides: Any) -> str:
@@ -188,7 +186,6 @@ def test_verifier_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JWT_SECRET", SECRET)
     monkeypatch.setenv("JWT_ISSUER", ISSUER)
     monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
-    monkeypatch.delenv("JWT_ALGORITHM", raising=False)
     monkeypatch.delenv("ENVIRONMENT", raising=False)
 
     verifier = TokenVerifier.from_settings(AuthSettings())
@@ -196,30 +193,23 @@ def test_verifier_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     assert verifier.verify(hs256_token("u9")).user_id == "u9"
 
 
-def test_verifier_fetches_rs256_keys_from_jwks(
-    rsa_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(rsa_key.public_key()))
-    jwks = {"keys": [jwk | {"kid": "key-1", "use": "sig", "alg": "RS256"}]}
-    monkeypatch.setattr(jwt.PyJWKClient, "fetch_data", lambda _self: jwks)
-    verifier = TokenVerifier(
-        issuer=ISSUER, audience=AUDIENCE, algorithm="RS256", jwks_url="https://idp.invalid/jwks"
-    )
-    claims = valid_claims()
-
-    good = jwt.encode(claims, rsa_key, algorithm="RS256", headers={"kid": "key-1"})
-    unknown = jwt.encode(claims, rsa_key, algorithm="RS256", headers={"kid": "key-2"})
-
-    assert verifier.fetches_keys
-    assert verifier.verify(good).user_id == "u1"
-    assert reason_for(verifier, unknown) == "no signing key for this token"
-
-
 def test_verifier_needs_key_material() -> None:
-    with pytest.raises(ValueError, match="HS256 needs a secret"):
+    with pytest.raises(ValueError, match="a verifier needs a secret, a public key or a key set"):
         TokenVerifier(issuer=ISSUER, audience=AUDIENCE)
-    with pytest.raises(ValueError, match="RS256 needs a public key or a JWKS URL"):
-        TokenVerifier(issuer=ISSUER, audience=AUDIENCE, algorithm="RS256")
+
+
+def test_production_settings_take_no_hs256_development_token(
+    monkeypatch: pytest.MonkeyPatch, rsa_key: rsa.RSAPrivateKey
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("JWT_ISSUER", ISSUER)
+    monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
+    monkeypatch.setenv("JWT_PUBLIC_KEY", public_pem(rsa_key))
+    monkeypatch.setenv("JWT_JWKS_URL", "")
+    verifier = TokenVerifier.from_settings(AuthSettings())
+    development = mint_token("u1", secret=DEV_JWT_SECRET, issuer=ISSUER, audience=AUDIENCE)
+
+    assert reason_for(verifier, development) == "algorithm not allowed"
 
 
 CurrentPrincipal = Annotated[Principal, Depends(principal_dependency(hs256_verifier()))]
@@ -293,7 +283,9 @@ def test_an_accepted_token_is_checked_once_then_again_after_it_expires(
     verifier = hs256_verifier()
     checks: list[str] = []
     check = verifier._check
-    monkeypatch.setattr(verifier, "_check", lambda token: checks.append(token) or check(token))
+    monkeypatch.setattr(
+        verifier, "_check", lambda token, *key: checks.append(token) or check(token, *key)
+    )
     token = hs256_token(ttl_seconds=60)
     for _ in range(3):
         assert verifier.verify(token).user_id == "u1"

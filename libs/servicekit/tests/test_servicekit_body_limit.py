@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import pytest
-from contacts_servicekit.http import create_app
+from contacts_testing.bare_app import bare_service_app
 from fastapi import FastAPI, File, Form, UploadFile
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel
@@ -20,18 +19,8 @@ class Note(BaseModel):
     text: str
 
 
-@asynccontextmanager
-async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
-    yield
-
-
-async def _ready() -> dict[str, str]:
-    return {"postgres": "ok"}
-
-
 def bounded_app() -> FastAPI:
-    app = create_app(service="svc", title="t", description="d", version="1", lifespan=_lifespan,
-                     readiness=_ready, max_body_bytes=LIMIT, max_upload_bytes=UPLOAD_LIMIT)  # fmt: skip
+    app = bare_service_app(max_body_bytes=LIMIT, max_upload_bytes=UPLOAD_LIMIT)
 
     @app.post("/notes")
     async def note(body: Note) -> dict[str, int]:

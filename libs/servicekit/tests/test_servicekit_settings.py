@@ -15,8 +15,6 @@ from pydantic import ValidationError
 
 pytestmark = pytest.mark.unit
 
-STRONG_SECRET = "a-production-secret-of-at-least-32-bytes"
-
 
 class ContactsSettings(ServiceSettings):
     """What a service declares: its name and port."""
@@ -46,7 +44,7 @@ def test_defaults_come_from_the_subclass_and_the_platform() -> None:
     assert settings.kafka_bootstrap_servers == "127.0.0.1:19092"
     assert settings.http_host == "127.0.0.1"
     assert (settings.log_level, settings.log_format) == ("INFO", "auto")
-    assert settings.jwt_algorithm == "HS256"
+    assert settings.jwt_jwks_url == "http://127.0.0.1:8001/.well-known/jwks.json"
     assert settings.jwt_secret.get_secret_value() == DEV_JWT_SECRET
     assert (settings.jwt_issuer, settings.jwt_audience) == (
         "contacts-platform-dev",
@@ -132,37 +130,21 @@ def test_service_name_is_required_by_the_base_class(monkeypatch: pytest.MonkeyPa
         ServiceSettings.load()
 
 
-def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_production_takes_no_development_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
 
-    with pytest.raises(SettingsError, match="JWT_SECRET: the development JWT_SECRET is refused"):
-        ContactsSettings.load()
+    settings = ContactsSettings()
+
+    assert settings.development_secret is None
 
 
-def test_production_refuses_a_short_secret_without_echoing_it(
+def test_production_needs_the_directory_keys_or_a_public_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    monkeypatch.setenv("JWT_SECRET", "hunter2-short")
+    monkeypatch.setenv("JWT_JWKS_URL", "")
 
-    with pytest.raises(ValidationError) as caught:
-        ContactsSettings()
-
-    assert "at least 32 bytes" in str(caught.value)
-    assert "hunter2" not in str(caught.value)
-
-
-def test_production_accepts_a_strong_secret(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ENVIRONMENT", "production")
-    monkeypatch.setenv("JWT_SECRET", STRONG_SECRET)
-
-    assert ContactsSettings().jwt_secret.get_secret_value() == STRONG_SECRET
-
-
-def test_rs256_needs_a_public_key_or_jwks_url(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JWT_ALGORITHM", "RS256")
-
-    with pytest.raises(SettingsError, match="RS256 needs JWT_PUBLIC_KEY or JWT_JWKS_URL"):
+    with pytest.raises(SettingsError, match="takes no development tokens: set JWT_JWKS_URL"):
         ContactsSettings.load()
 
 
@@ -173,14 +155,12 @@ def test_rs256_public_key_may_be_given_on_one_line(monkeypatch: pytest.MonkeyPat
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-    monkeypatch.setenv("JWT_ALGORITHM", "RS256")
     monkeypatch.setenv("JWT_PUBLIC_KEY", public_pem.strip().replace("\n", "\\n"))
 
     assert ContactsSettings().jwt_public_key == public_pem.strip()
 
 
 def test_garbage_public_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JWT_ALGORITHM", "RS256")
     monkeypatch.setenv("JWT_PUBLIC_KEY", "not a key")
 
     with pytest.raises(SettingsError, match="JWT_PUBLIC_KEY: is not a PEM-encoded public key"):
@@ -188,7 +168,6 @@ def test_garbage_public_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_jwks_url_must_be_http(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JWT_ALGORITHM", "RS256")
     monkeypatch.setenv("JWT_JWKS_URL", "file:///etc/passwd")
 
     with pytest.raises(SettingsError, match=r"JWT_JWKS_URL: must be an http\(s\) URL"):

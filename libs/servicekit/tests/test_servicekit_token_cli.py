@@ -68,7 +68,6 @@ def test_rs256_signs_with_the_private_key_file(
     public_pem = key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    monkeypatch.setenv("JWT_ALGORITHM", "RS256")
     monkeypatch.setenv("JWT_PUBLIC_KEY", public_pem.decode())
 
     token = printed_token(capsys, ["--user", "u1", "--private-key", str(key_file)])
@@ -76,17 +75,17 @@ def test_rs256_signs_with_the_private_key_file(
     assert TokenVerifier.from_settings(AuthSettings()).verify(token).user_id == "u1"
 
 
-def test_rs256_without_a_private_key_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_an_unreadable_private_key_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("JWT_ALGORITHM", "RS256")
-    monkeypatch.setenv("JWT_JWKS_URL", "https://idp.invalid/jwks")
+    key_file = tmp_path / "not-a-key.pem"
+    key_file.write_text("hello")
 
     with pytest.raises(SystemExit) as caught:
-        main(["--user", "u1"])
+        main(["--user", "u1", "--private-key", str(key_file)])
 
     assert caught.value.code == 2
-    assert "needs --private-key" in capsys.readouterr().err
+    assert "cannot read --private-key" in capsys.readouterr().err
 
 
 def test_production_with_the_development_secret_prints_no_token(

@@ -23,6 +23,7 @@ from contacts_events.topics import namespaced
 from contacts_service.adapters import listing
 from contacts_service.adapters.listing import Search
 from contacts_service.domain.names import prefix_range
+from contacts_testing.auth import add_body
 from contacts_testing.kafka_reader import read_topic
 
 from .conftest import bearer
@@ -32,7 +33,9 @@ pytestmark = pytest.mark.integration
 
 async def add(contacts, owner, other):
     added = await contacts.http.post(
-        "/v1/contacts", json={"connect_id": other.connect_id}, headers=bearer(owner.user_id)
+        "/v1/contacts",
+        json=add_body(owner.user_id, other.connect_id),
+        headers=bearer(owner.user_id),
     )
     assert added.status_code == 201, added.text
 

@@ -9,6 +9,7 @@ from contacts_events import ContactSource, ImportRowValidated, ImportSource, Row
 from contacts_events.connect_id import display
 from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
+from contacts_testing.auth import add_body, add_token
 from contacts_testing.kafka_reader import read_topic
 
 from .conftest import bearer
@@ -21,9 +22,8 @@ async def test_a_user_adds_another_by_connect_id_and_sees_them_in_active_contact
 ):
     ada, lin = await contacts.register("Ada"), await contacts.register("Lin Chen")
     typed = display(lin.connect_id).lower().replace("-", " ")
-    added = await contacts.http.post(
-        "/v1/contacts", json={"connect_id": typed}, headers=bearer(ada.user_id)
-    )
+    body = {"connect_id": typed, "add_token": add_token(ada.user_id, lin.connect_id)}
+    added = await contacts.http.post("/v1/contacts", json=body, headers=bearer(ada.user_id))
     assert added.status_code == 201, added.text
     assert added.json()["display_name"] == "Lin Chen"
     assert added.json()["added_via"] == "connect_id"
@@ -47,15 +47,17 @@ async def test_adding_refusals_are_clear(contacts):
     ada, lin = await contacts.register("Ada"), await contacts.register("Lin")
     me = bearer(ada.user_id)
     assert (
-        await contacts.http.post("/v1/contacts", json={"connect_id": lin.connect_id}, headers=me)
+        await contacts.http.post(
+            "/v1/contacts", json=add_body(ada.user_id, lin.connect_id), headers=me
+        )
     ).status_code == 201
 
     again = await contacts.http.post(
-        "/v1/contacts", json={"connect_id": lin.connect_id}, headers=me
+        "/v1/contacts", json=add_body(ada.user_id, lin.connect_id), headers=me
     )
     assert (again.status_code, again.json()["error"]) == (409, "already_contact")
     myself = await contacts.http.post(
-        "/v1/contacts", json={"connect_id": ada.connect_id}, headers=me
+        "/v1/contacts", json=add_body(ada.user_id, ada.connect_id), headers=me
     )
     assert (myself.status_code, myself.json()["error"]) == (409, "self")
     typo = lin.connect_id[:-1] + ("2" if lin.connect_id[-1] != "2" else "3")
@@ -63,7 +65,10 @@ async def test_adding_refusals_are_clear(contacts):
     assert (mistyped.status_code, mistyped.json()["field"]) == (422, "connect_id")
     from contacts_events.connect_id import generate
 
-    unknown = await contacts.http.post("/v1/contacts", json={"connect_id": generate()}, headers=me)
+    nobody = generate()
+    unknown = await contacts.http.post(
+        "/v1/contacts", json=add_body(ada.user_id, nobody), headers=me
+    )
     assert (unknown.status_code, unknown.json()["error"]) == (404, "connect_id_not_found")
     assert (await contacts.list(ada.user_id))["total"] == 1
 
@@ -129,3 +134,31 @@ def async_total_is(contacts, owner, expected):
         return (await contacts.list(owner))["total"] == expected
 
     return check
+
+
+async def test_adding_needs_the_grant_of_a_look_up_whatever_the_connect_id(contacts):
+    """No oracle: without a grant every ConnectID, known or not, gets the same answer."""
+    from contacts_events.connect_id import generate
+
+    ada, lin = await contacts.register("Ada"), await contacts.register("Lin")
+    me = bearer(ada.user_id)
+    answers = [
+        await contacts.http.post("/v1/contacts", json={"connect_id": cid}, headers=me)
+        for cid in (lin.connect_id, generate())
+    ]
+    for answer in answers:
+        assert answer.status_code == 422
+        assert (answer.json()["error"], answer.json()["field"]) == ("lookup_required", "add_token")
+    assert answers[0].json() == answers[1].json()
+
+    cases = {
+        "another ConnectID": add_token(ada.user_id, generate()),
+        "another caller": add_token(uuid.uuid4(), lin.connect_id),
+        "an access token": bearer(ada.user_id)["Authorization"].removeprefix("Bearer "),
+        "garbage": "not.a.token",
+    }
+    for case, token in cases.items():
+        body = {"connect_id": lin.connect_id, "add_token": token}
+        refused = await contacts.http.post("/v1/contacts", json=body, headers=me)
+        assert (refused.status_code, refused.json()["error"]) == (422, "add_token_invalid"), case
+    assert (await contacts.list(ada.user_id))["total"] == 0

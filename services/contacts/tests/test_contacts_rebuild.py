@@ -19,6 +19,7 @@ from contacts_events import (
     UserProfileChanged,
 )
 from contacts_events.connect_id import generate
+from contacts_testing.auth import add_body
 
 from .conftest import bearer
 
@@ -65,7 +66,7 @@ async def test_the_projection_is_rebuilt_from_the_topics(
 
     await contacts.until(settled)
     added = await contacts.http.post(
-        "/v1/contacts", json={"connect_id": cy.connect_id}, headers=bearer(ada.user_id)
+        "/v1/contacts", json=add_body(ada.user_id, cy.connect_id), headers=bearer(ada.user_id)
     )
     assert added.json()["display_name"] == "Cyrus"
     before = await snapshot(contacts.pool)

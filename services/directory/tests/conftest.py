@@ -62,3 +62,32 @@ def directory(start_directory: Callable[..., ServiceProcess]) -> httpx.Client:
 def new_phone() -> Callable[[], str]:
     """A fresh, valid UK mobile number (+44 7400 xxxxxx)."""
     return lambda: f"+447400{uuid.uuid4().int % 1_000_000:06d}"
+
+
+def register(directory: httpx.Client, phone: str, name: str = "Ada") -> str:
+    """A user registered by the platform back-end; their user id."""
+    body = {"display_name": name, "phone": phone}
+    created = directory.post("/v1/users", json=body, headers=STAFF)
+    assert created.status_code == 201, created.text
+    user_id: str = created.json()["user_id"]
+    return user_id
+
+
+def company_run_by(directory: httpx.Client, admin_id: str, name: str) -> str:
+    """A company whose first admin the platform added directly; its id."""
+    created = directory.post("/v1/companies", json={"name": name}, headers=STAFF)
+    company_id: str = created.json()["company_id"]
+    added = directory.post(
+        f"/v1/companies/{company_id}/members",
+        json={"user_id": admin_id, "role": "admin"},
+        headers=STAFF,
+    )
+    assert added.status_code == 204, added.text
+    return company_id
+
+
+@pytest.fixture
+def acme(directory, new_phone):
+    """Acme's company id, and the headers of its admin Wile."""
+    admin = register(directory, new_phone(), "Wile")
+    return company_run_by(directory, admin, "Acme"), bearer(admin)

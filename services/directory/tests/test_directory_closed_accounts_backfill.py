@@ -1,5 +1,5 @@
 """Accounts closed before closures were recorded in `closed_accounts` are recorded by the
-directory's migration 0003, so they are refused too (a real Postgres, no service)."""
+directory's migration 0005, so they are refused too (a real Postgres, no service)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 async def test_the_migration_records_the_accounts_closed_before_it(schema_pool, service_schema):
     before, backfill = _split(
-        discover("directory", MIGRATIONS), "directory/0003_closed_accounts.sql"
+        discover("directory", MIGRATIONS), "directory/0005_closed_accounts.sql"
     )
     closed, still_open = uuid.uuid4(), uuid.uuid4()
     async with schema_pool.acquire() as conn:

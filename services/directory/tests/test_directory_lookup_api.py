@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import jwt
 import pytest
 
 from .conftest import STAFF, bearer
@@ -29,10 +30,16 @@ def test_a_user_finds_another_by_connect_id_and_sees_only_the_public_profile(dir
     typed = target["connect_id"].lower().replace("-", " ")
     found = directory.get(f"/v1/connect-ids/{typed}", headers=bearer(seeker["user_id"]))
     assert found.status_code == 200
-    assert found.json() == {
+    profile = found.json()
+    grant = profile.pop("add_token")
+    assert profile == {
         "connect_id": target["connect_id"], "display_name": "Lin",
         "company_name": "Acme", "is_contact_point": False,
     }  # fmt: skip
+    claims = jwt.decode(grant, options={"verify_signature": False})
+    assert claims["aud"] == "contacts-platform/add-contact"
+    assert (claims["sub"], claims["cid"]) == (seeker["user_id"], typed.replace(" ", "").upper())
+    assert claims["exp"] - claims["iat"] == 600
 
 
 def test_a_mistyped_connect_id_is_refused_before_any_look_up(directory, new_phone):

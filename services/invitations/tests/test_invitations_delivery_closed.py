@@ -8,11 +8,11 @@ import uuid
 from unittest.mock import AsyncMock
 
 import pytest
+from contacts_channels import Message, SendResult
 from contacts_events import EventContext, InvitationSent
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
 from invitations_service.adapters import invitations_repository as invitations
-from invitations_service.adapters.channels.base import Message, SendResult
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
 from invitations_service.handlers.delivery import DeliveryWorker

@@ -7,10 +7,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from contacts_channels import Message, PermanentFailure, SendResult
 from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
-from invitations_service.adapters.channels.base import Message, PermanentFailure, SendResult
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
 from invitations_service.handlers.delivery import DeliveryWorker

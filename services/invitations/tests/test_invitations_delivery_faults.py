@@ -8,7 +8,7 @@ import uuid
 from collections import Counter
 
 import pytest
-from invitations_service.adapters.channels.sms_callback import expected_signature
+from contacts_channels.sms_callback import expected_signature
 
 from .conftest import bearer, outbox_events, running_invitations
 from .sms_standin import SmsStandIn

@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from contacts_channels import HttpSmsChannel
 from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
-from invitations_service.adapters.channels.sms_http import HttpSmsChannel
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
 from invitations_service.handlers.delivery import DeliveryWorker

@@ -26,9 +26,7 @@ async def test_search_a_connect_id_see_the_profile_and_add_it(client, audit):
     adding = correlation()
 
     async def add():
-        return await client.contacts.post(
-            "/v1/contacts", json={"connect_id": typed}, headers={**ana.auth, **adding}
-        )
+        return await client.add_contact(ana, typed, adding)
 
     added = await eventually(add, lambda r: r.status_code != 404)  # Ben reaches the projection
     assert added.status_code == 201, added.text
@@ -41,7 +39,7 @@ async def test_search_a_connect_id_see_the_profile_and_add_it(client, audit):
     await client.until_contacts(ana, ["Ben"])
     again = await add()
     assert again.status_code == 409 and again.json()["error"] == "already_contact"
-    me = await client.contacts.post("/v1/contacts", json={"connect_id": ana.connect_id}, headers=ana.auth)  # fmt: skip
+    me = await client.add_contact(ana, ana.connect_id)
     assert me.status_code == 409 and me.json()["error"] == "self"
     assert len(audit.matching("ContactAdded", key=ana.user_id)) == 1  # refusals emit nothing
 
@@ -59,7 +57,7 @@ async def test_archive_unarchive_in_order_and_a_managed_contact_is_refused(clien
     assert point.status_code == 201, point.text
 
     async def add_eve():
-        return await client.contacts.post("/v1/contacts", json={"connect_id": eve.connect_id}, headers=cara.auth)  # fmt: skip
+        return await client.add_contact(cara, eve.connect_id)
 
     assert (await eventually(add_eve, lambda r: r.status_code != 404)).status_code == 201
     await client.until_contacts(cara, ["Acme Reception", "Dan", "Eve"])

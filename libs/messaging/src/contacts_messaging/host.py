@@ -24,7 +24,6 @@ from contacts_events.registry import EventRegistry, registry
 from contacts_events.topics import PARTITIONS, TOPIC_CONFIGS, dead_letter_topic, namespaced
 from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
-from contacts_servicekit.errors import install_error_handlers
 from contacts_servicekit.http import create_app
 from contacts_servicekit.metrics_exposition import multiprocess_mode
 from contacts_servicekit.migrations import Migration, migrate
@@ -98,6 +97,7 @@ class ServiceHost:
         self._subscribers: list[tuple[str, Any]] = []  # (group, FastStream subscriber)
         self._gauges: MessagingGauges | None = None
         self._closed_accounts: ClosedAccounts | None = None
+        self._closing: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     def add_background(
         self, name: str, work: Callable[[ServiceHost], Coroutine[Any, Any, None]]
@@ -105,6 +105,11 @@ class ServiceHost:
         """Run `work(host)` as a task once the database is ready (a worker loop, say);
         cancelled when the service stops."""
         self._background.append((name, work))
+
+    def add_closing(self, close: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Await `close()` when the service stops (after its work, before the pool closes):
+        to release what the app holds, such as a provider's connections."""
+        self._closing.append(close)
 
     def add_subscription(self, subscription: Subscription) -> None:
         """Consume with `subscription` too (before start; handlers may use `self.outbox`)."""
@@ -173,6 +178,11 @@ class ServiceHost:
         if self._producer is not None:
             with contextlib.suppress(Exception):
                 await self._producer.stop()
+        for close in self._closing:
+            try:
+                await close()
+            except Exception as exc:
+                log.warning("service.close_failed", error=repr(exc))
         if self._pool is not None:
             await self._pool.close()
 
@@ -288,7 +298,6 @@ def service_app(
     )
     app.state.host = host
     app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))
-    install_error_handlers(app)
     return app
 
 

@@ -4,8 +4,10 @@
 of the request and, once handled, its response (`remember`), in the same transaction as the
 state change and its outbox events: a retry after a lost response gets the stored response
 back and changes nothing, so an event is emitted once however often a client retries. A key
-reused for a different request is refused. A request that failed left nothing behind (its
-transaction rolled back), so retrying it runs it again.
+reused for a different request (another body or path) is refused: 422
+`idempotency_key_reused`. A request that failed left nothing behind (its transaction rolled
+back), so retrying it runs it again. An endpoint takes the header as `IdempotencyKey` and
+goes through :class:`IdempotentCall`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
 from contacts_servicekit.errors import Invalid
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
 
 MAX_KEY_LENGTH = 200
+IdempotencyKey = Annotated[
+    str | None,
+    Header(max_length=MAX_KEY_LENGTH, description="Retry safely: a retry gets the first response"),
+]
 
 
 class IdempotencyKeyReused(Invalid):
@@ -78,3 +86,34 @@ async def remember(
         status_code,
         json.dumps(body, default=str),
     )
+
+
+@dataclass(frozen=True)
+class IdempotentCall:
+    """A request and the `Idempotency-Key` it came with (None: without one, nothing is kept)."""
+
+    principal: str
+    key: str | None
+    fingerprint: str
+
+    @classmethod
+    def of(cls, request: Request, principal: str, key: str | None, body: Any) -> IdempotentCall:
+        fingerprint = request_hash(request.method, request.url.path, body)
+        return cls(principal, key or None, fingerprint)
+
+    async def earlier_response(self, conn: asyncpg.Connection) -> JSONResponse | None:
+        """The response to this same request handled before, to send again (marked
+        `Idempotent-Replayed: true`); None when it is new, the key now claimed for it.
+        422 `idempotency_key_reused` when the key came with another request."""
+        if self.key is None:
+            return None
+        stored = await claim(conn, self.principal, self.key, self.fingerprint)
+        if stored is None:
+            return None
+        return JSONResponse(stored.body, stored.status_code, {"Idempotent-Replayed": "true"})
+
+    async def respond(self, conn: asyncpg.Connection, status_code: int, body: Any) -> JSONResponse:
+        """`body` as the response, kept (in the request's transaction) for a retry."""
+        if self.key is not None:
+            await remember(conn, self.principal, self.key, status_code, body)
+        return JSONResponse(body, status_code)

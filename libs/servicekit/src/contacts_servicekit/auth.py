@@ -1,13 +1,18 @@
 """Bearer JWT authentication: who is calling, checked strictly.
 
 Tokens carry ``sub`` (user id), ``tenant``, ``company``, ``roles`` (list of strings) and the
-registered claims ``iss``, ``aud``, ``exp``, ``iat``. :class:`TokenVerifier` accepts only the one
-configured algorithm (HS256 with a shared secret, or RS256 with a PEM public key or a JWKS URL),
-checks issuer, audience and expiry and turns a token into a :class:`Principal`. A token it has
-accepted is remembered until it expires (a bounded cache keyed by the whole token), so a client
-that sends the same token on every request pays for the signature check once.
-:func:`principal_dependency` makes that a FastAPI dependency; :func:`mint_token` makes tokens for
-development and tests.
+registered claims ``iss``, ``aud``, ``exp``, ``iat``. :class:`TokenVerifier` checks issuer,
+audience and expiry and turns a token into a :class:`Principal`. Which key checks a token
+depends on its algorithm, each with its own kind of key (so no algorithm confusion):
+
+- ``EdDSA`` / ``RS256``: the key the token's ``kid`` names in the issuer's key set (the
+  directory's JWKS, :mod:`contacts_servicekit.key_set`), or a configured public key;
+- ``HS256``: the shared development secret, only where one is given (never in production):
+  the tokens ``contacts-token`` mints for development and tests.
+
+A token it has accepted is remembered until it expires (a bounded cache keyed by the whole
+token), so a client that sends the same token on every request pays for the check once.
+:func:`principal_dependency` makes that a FastAPI dependency; :func:`mint_token` signs tokens.
 """
 
 from __future__ import annotations
@@ -15,21 +20,23 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import anyio.to_thread
 import jwt
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi import HTTPException, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from .key_set import SIGNING_ALGORITHMS, KeySet, jwks_over_http
 from .settings import ACCEPTED_TOKENS_CACHED, AuthSettings
 
-Algorithm = Literal["HS256", "RS256"]
+Algorithm = Literal["HS256", "RS256", "EdDSA"]
 LEEWAY_SECONDS = 10
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "iss", "aud")
 
@@ -42,8 +49,6 @@ _REASONS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
     (jwt.InvalidAlgorithmError, "algorithm not allowed"),
     (jwt.InvalidSignatureError, "bad signature"),
     (jwt.DecodeError, "malformed token"),
-    (jwt.PyJWKClientConnectionError, "signing keys unavailable"),
-    (jwt.PyJWKClientError, "no signing key for this token"),
 )
 
 
@@ -53,6 +58,14 @@ class InvalidToken(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class _KeyNotHeld(InvalidToken):
+    """The token names a key the verifier does not hold (yet): fetching the key set may help."""
+
+    def __init__(self, kid: str, algorithm: str) -> None:
+        super().__init__("no signing key for this token")
+        self.kid, self.algorithm = kid, algorithm
 
 
 @dataclass(frozen=True)
@@ -70,71 +83,106 @@ class Principal:
 
 
 class TokenVerifier:
-    """Verifies bearer JWTs for one issuer, audience and algorithm."""
+    """Verifies bearer JWTs for one issuer and audience."""
 
     def __init__(
         self,
         *,
         issuer: str,
         audience: str,
-        algorithm: Algorithm = "HS256",
         secret: str | None = None,
         public_key: str | None = None,
-        jwks_url: str | None = None,
+        keys: KeySet | None = None,
         cache_size: int = ACCEPTED_TOKENS_CACHED,
     ) -> None:
-        if algorithm not in ("HS256", "RS256"):
-            raise ValueError(f"unsupported algorithm {algorithm!r}")
-        if algorithm == "HS256" and not secret:
-            raise ValueError("HS256 needs a secret")
-        if algorithm == "RS256" and not (public_key or jwks_url):
-            raise ValueError("RS256 needs a public key or a JWKS URL")
-        self.issuer, self.audience, self.algorithm = issuer, audience, algorithm
-        self._key: str | RSAPublicKey = secret or ""
-        self._jwks: jwt.PyJWKClient | None = None
-        if algorithm == "RS256" and public_key:
-            loaded = load_pem_public_key(public_key.encode())
-            if not isinstance(loaded, RSAPublicKey):
-                raise ValueError("RS256 needs an RSA public key")
-            self._key = loaded
-        elif algorithm == "RS256" and jwks_url:
-            self._jwks = jwt.PyJWKClient(jwks_url)
+        if not (secret or public_key or keys):
+            raise ValueError("a verifier needs a secret, a public key or a key set")
+        self.issuer, self.audience = issuer, audience
+        self._secret = secret or None
+        self._public = _public_key(public_key) if public_key else None
+        self._keys = keys
         self._accepted = _AcceptedTokens(cache_size)
 
     @classmethod
-    def from_settings(cls, settings: AuthSettings) -> TokenVerifier:
-        """A verifier for the ``JWT_*`` settings (any :class:`ServiceSettings` will do)."""
+    def from_settings(
+        cls, settings: AuthSettings, *, keys: KeySet | None = None, audience: str | None = None
+    ) -> TokenVerifier:
+        """A verifier for the ``JWT_*`` settings (any :class:`ServiceSettings` will do); the
+        key set is the JWKS at ``JWT_JWKS_URL`` unless ``keys`` is given (the directory's own);
+        ``audience`` replaces ``JWT_AUDIENCE`` (for tokens meant for one use, such as grants)."""
+        if keys is None and settings.jwt_jwks_url:
+            keys = KeySet(jwks_over_http(settings.jwt_jwks_url))
         return cls(
             issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            algorithm=settings.jwt_algorithm,
-            secret=settings.jwt_secret.get_secret_value(),
+            audience=audience or settings.jwt_audience,
+            secret=settings.development_secret,
             public_key=settings.jwt_public_key,
-            jwks_url=settings.jwt_jwks_url,
+            keys=keys,
             cache_size=settings.jwt_cache_size,
         )
 
-    @property
-    def fetches_keys(self) -> bool:
-        """Whether :meth:`verify` may do network I/O (JWKS); then call it off the event loop."""
-        return self._jwks is not None
-
     def verify(self, token: str) -> Principal:
-        """The :class:`Principal` the token names; :class:`InvalidToken` if it is not acceptable."""
+        """The :class:`Principal` the token names; :class:`InvalidToken` if it is not acceptable.
+
+        Uses only the keys already held: :meth:`verify_fetching` also fetches the key set."""
         principal = self._accepted.get(token)
         if principal is not None:
             return principal
-        principal, expires_at = self._check(token)
-        self._accepted.put(token, principal, expires_at)
+        algorithm, key = self._key_for(_header(token))
+        return self._check(token, algorithm, key)
+
+    async def verify_fetching(self, token: str) -> Principal:
+        """As :meth:`verify`, fetching the issuer's key set when the token names a key not
+        held (a rotation) or the held copy is old."""
+        principal = self._accepted.get(token)
+        if principal is not None:
+            return principal
+        return self._accept(token, await self.verified_claims(token))
+
+    async def verified_claims(self, token: str) -> dict[str, Any]:
+        """Every claim of a token that passes the checks (nothing remembered): for tokens that
+        carry more than a caller, such as a grant."""
+        try:
+            algorithm, key = self._key_for(_header(token))
+        except _KeyNotHeld as missing:
+            assert self._keys is not None
+            found = await self._keys.load(missing.kid)
+            if found is None or found.algorithm_name != missing.algorithm:
+                raise InvalidToken(missing.reason) from None
+            algorithm, key = missing.algorithm, found.key
+        return self._decode(token, algorithm, key)
+
+    def _key_for(self, header: dict[str, Any]) -> tuple[str, Any]:
+        algorithm, kid = header.get("alg"), header.get("kid")
+        if algorithm == "HS256" and self._secret:
+            return algorithm, self._secret
+        if algorithm not in SIGNING_ALGORITHMS:
+            raise InvalidToken("algorithm not allowed")
+        if self._keys is not None and isinstance(kid, str):
+            key = self._keys.get(kid)
+            if key is None:
+                raise _KeyNotHeld(kid, algorithm)
+            if key.algorithm_name != algorithm:
+                raise InvalidToken("algorithm not allowed")
+            return algorithm, key.key
+        if self._public is not None and self._public[0] == algorithm:
+            return self._public
+        raise InvalidToken("algorithm not allowed")
+
+    def _check(self, token: str, algorithm: str, key: Any) -> Principal:
+        return self._accept(token, self._decode(token, algorithm, key))
+
+    def _accept(self, token: str, claims: dict[str, Any]) -> Principal:
+        principal = _principal_from(claims)
+        self._accepted.put(token, principal, float(claims["exp"]))
         return principal
 
-    def _check(self, token: str) -> tuple[Principal, float]:
+    def _decode(self, token: str, algorithm: str, key: Any) -> dict[str, Any]:
         try:
-            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._key
-            claims = jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 key,
-                algorithms=[self.algorithm],
+                algorithms=[algorithm],
                 audience=self.audience,
                 issuer=self.issuer,
                 leeway=LEEWAY_SECONDS,
@@ -145,7 +193,24 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             reason = next((text for kind, text in _REASONS if isinstance(error, kind)), str(error))
             raise InvalidToken(reason) from None
-        return _principal_from(claims), float(claims["exp"])
+        return claims
+
+
+def _header(token: str) -> dict[str, Any]:
+    try:
+        return jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise InvalidToken("malformed token") from None
+
+
+def _public_key(pem: str) -> tuple[str, Any]:
+    """``(algorithm, key)`` of a PEM public key: RSA signs RS256, Ed25519 signs EdDSA."""
+    loaded = load_pem_public_key(pem.encode())
+    if isinstance(loaded, RSAPublicKey):
+        return "RS256", loaded
+    if isinstance(loaded, Ed25519PublicKey):
+        return "EdDSA", loaded
+    raise ValueError("the public key must be an RSA or Ed25519 key")
 
 
 class _AcceptedTokens:
@@ -246,9 +311,7 @@ def principal_dependency(
         if credentials is None or not credentials.credentials:
             raise Unauthorized("missing_token", "missing 'Authorization: Bearer <token>' header")
         try:
-            if verifier.fetches_keys:
-                return await anyio.to_thread.run_sync(verifier.verify, credentials.credentials)
-            return verifier.verify(credentials.credentials)
+            return await verifier.verify_fetching(credentials.credentials)
         except InvalidToken as error:
             raise Unauthorized("invalid_token", error.reason) from None
 
@@ -266,11 +329,15 @@ def mint_token(
     audience: str,
     ttl_seconds: int = 3600,
     algorithm: Algorithm = "HS256",
-    private_key: str | bytes | RSAPrivateKey | None = None,
+    private_key: str | bytes | PrivateKeyTypes | None = None,
+    key_id: str | None = None,
+    claims: Mapping[str, Any] | None = None,
 ) -> str:
-    """A signed token for development and tests (HS256 with ``secret``, RS256 with a key)."""
+    """A signed token: HS256 with ``secret`` (development and tests), RS256 or EdDSA with a
+    private key whose ``key_id`` the issuer's key set publishes; ``claims`` adds claims."""
     now = int(time.time())
-    claims: dict[str, Any] = {
+    payload: dict[str, Any] = {
+        **(claims or {}),
         "sub": user_id,
         "roles": sorted(set(roles)),
         "iss": issuer,
@@ -279,10 +346,11 @@ def mint_token(
         "exp": now + ttl_seconds,
     }
     if tenant_id is not None:
-        claims["tenant"] = tenant_id
+        payload["tenant"] = tenant_id
     if company_id is not None:
-        claims["company"] = company_id
+        payload["company"] = company_id
     key = secret if algorithm == "HS256" else private_key
     if key is None:
         raise ValueError(f"{algorithm} needs {'secret' if algorithm == 'HS256' else 'private_key'}")
-    return jwt.encode(claims, key, algorithm=algorithm)
+    headers = {"kid": key_id} if key_id else None
+    return jwt.encode(payload, key, algorithm=algorithm, headers=headers)  # type: ignore[arg-type]

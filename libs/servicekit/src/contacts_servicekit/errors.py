@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from contacts_servicekit import domain_errors as domain
 from contacts_servicekit.auth import Unauthorized, unauthorized_response
 
 
@@ -55,6 +56,27 @@ class ErrorView(BaseModel):
     field: str | None = Field(description="the request field at fault, if one is")
 
 
+DOMAIN_STATUSES: dict[type[domain.DomainError], int] = {
+    domain.Refused: 422,
+    domain.Missing: 404,
+    domain.Conflicting: 409,
+    domain.NotPermitted: 403,
+    domain.NotAuthenticated: 401,
+    domain.LimitReached: 429,
+    domain.Unavailable: 503,
+}
+"""The status of each kind of domain error (the most specific class listed wins)."""
+
+
+def domain_error_response(error: domain.DomainError) -> JSONResponse:
+    status = next(s for kind, s in DOMAIN_STATUSES.items() if isinstance(error, kind))
+    headers = {}
+    if isinstance(error, domain.LimitReached | domain.Unavailable):
+        headers["Retry-After"] = str(error.retry_after)
+    body = {"error": error.code, "message": error.message, "field": error.field}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorView} for code in (401, 403, 404, 409, 422)
 }
@@ -95,6 +117,11 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, HTTPException)
         return http_error_response(error)
 
+    async def domain_error(_: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, domain.DomainError)
+        return domain_error_response(error)
+
     app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(domain.DomainError, domain_error)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(Unauthorized, unauthorized)

@@ -1,5 +1,6 @@
-"""The HTTP scaffolding every service shares: correlation ids, request metrics, `/health`,
-`/ready` and `/metrics`."""
+"""The HTTP scaffolding every service shares: correlation ids, request metrics, errors in the
+platform's shape (unexpected ones included), refusal of unstorable text, `/health`, `/ready`
+and `/metrics`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.telemetry import TelemetryConfig
@@ -19,10 +20,13 @@ from contacts_servicekit.body_limit import (
     BodyTooLarge,
     body_too_large_handler,
 )
+from contacts_servicekit.errors import install_error_handlers
 from contacts_servicekit.http_metrics import RequestMetricsMiddleware
 from contacts_servicekit.load_shedding import InFlightLimit
 from contacts_servicekit.logging import CorrelationIdMiddleware
 from contacts_servicekit.metrics_exposition import exposition
+from contacts_servicekit.storable_text import refuse_unstorable_text
+from contacts_servicekit.unexpected_errors import internal_error_handler, unexpected_errors
 
 Readiness = Callable[[], Awaitable[dict[str, str]]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -55,19 +59,23 @@ def create_app(
 
     Request bodies are bounded: `max_body_bytes`, or `max_upload_bytes` for multipart uploads
     (413 `body_too_large` above). With `max_in_flight`, requests beyond that many in progress
-    get 503 (load_shedding.py)."""
+    get 503 (load_shedding.py). Every route, the services' included, refuses text Postgres
+    cannot store (storable_text.py), and an unexpected error is a logged JSON 500."""
     app = FastAPI(
         title=title, description=description, version=version, lifespan=lifespan,
-        telemetry=_NO_OPENTELEMETRY,
+        telemetry=_NO_OPENTELEMETRY, dependencies=[Depends(refuse_unstorable_text)],
     )  # fmt: skip
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes,
                        max_upload_bytes=max_upload_bytes)  # fmt: skip
     if max_in_flight is not None:
         app.add_middleware(InFlightLimit, limit=max_in_flight)  # inside: shed ones are logged
+    app.add_middleware(unexpected_errors)  # inside the correlation id, which it logs and returns
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: times what the client waits for
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(BodyTooLarge, body_too_large_handler)
+    app.add_exception_handler(500, internal_error_handler)  # errors outside UnexpectedErrors
+    install_error_handlers(app)
 
     @app.get("/health", tags=["probes"], summary="Liveness: the process serves requests")
     async def health() -> dict[str, str]:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import uvicorn
 from fastapi import FastAPI
 
+from contacts_servicekit.head_limit import BoundedHeadProtocol, HeadLimits
 from contacts_servicekit.logging import configure_logging
 from contacts_servicekit.metrics_exposition import MULTIPROCESS_DIR_VARIABLE
 from contacts_servicekit.process import die_with_parent
@@ -37,9 +38,11 @@ def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> N
     """Serve the service until SIGTERM/SIGINT; a bad setting exits 2 with the reason."""
     settings = _load(settings_class)
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    _bound_heads(settings)
     serving: dict[str, Any] = {
         "host": settings.http_host,
         "port": settings.http_port,
+        "http": _dotted(BoundedHeadProtocol),  # by name: worker processes import it
         "log_config": None,
         "access_log": False,
         "timeout_graceful_shutdown": 10,
@@ -70,6 +73,7 @@ def worker_app() -> FastAPI:
     build_app: Callable[[ServiceSettings], FastAPI] = _resolve(os.environ[_BUILD_APP])
     settings = _load(settings_class)
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    _bound_heads(settings)
     return _frozen_after_startup(build_app(settings))
 
 
@@ -79,6 +83,13 @@ def _load(settings_class: type[S]) -> S:
     except SettingsError as exc:
         print(f"{settings_class.__name__}: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def _bound_heads(settings: ServiceSettings) -> None:
+    """431 for request heads over the settings' limits, in this process (head_limit.py)."""
+    BoundedHeadProtocol.limits = HeadLimits(
+        settings.http_max_header_bytes, settings.http_max_headers
+    )
 
 
 def _dotted(thing: Any) -> str:

@@ -20,6 +20,7 @@ import logging
 import re
 from typing import Literal, Self
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import (
@@ -34,16 +35,15 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - a known, public development value
-"""The development-only HS256 secret; refused when ``ENVIRONMENT=production``."""
+"""The development-only HS256 secret; no HS256 token is accepted when ``ENVIRONMENT=production``."""
 
 DEFAULT_DATABASE_URL = "postgresql://postgres:postgres@127.0.0.1:15432/contacts_platform"
 ACCEPTED_TOKENS_CACHED = 50_000  # ~1 KB each, the token included: 50 MB per process when full
-MIN_PRODUCTION_SECRET_BYTES = 32  # RFC 7518 section 3.2: an HS256 key is at least 256 bits
+LOCAL_JWKS_URL = "http://127.0.0.1:8001/.well-known/jwks.json"  # the local platform's directory
 _SQL_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 Environment = Literal["development", "test", "production"]
 LogFormat = Literal["auto", "json", "console"]
-JwtAlgorithm = Literal["HS256", "RS256"]
 
 
 def _variable_name(loc: tuple[int | str, ...]) -> str:
@@ -68,10 +68,15 @@ class AuthSettings(BaseSettings):
     )
 
     environment: Environment = "development"
-    jwt_algorithm: JwtAlgorithm = "HS256"
-    jwt_secret: SecretStr = Field(default=SecretStr(DEV_JWT_SECRET), validate_default=True)
+    jwt_secret: SecretStr = Field(
+        default=SecretStr(DEV_JWT_SECRET),
+        description="JWT_SECRET: signs HS256 development tokens (contacts-token); unused in production",
+    )
     jwt_public_key: str | None = None
-    jwt_jwks_url: str | None = None
+    jwt_jwks_url: str | None = Field(
+        default=LOCAL_JWKS_URL,
+        description="JWT_JWKS_URL: the directory's signing keys; empty for none",
+    )
     jwt_issuer: str = Field(default="contacts-platform-dev", min_length=1)
     jwt_audience: str = Field(default="contacts-platform", min_length=1)
     jwt_cache_size: int = Field(
@@ -80,21 +85,12 @@ class AuthSettings(BaseSettings):
         description="JWT_CACHE_SIZE: tokens remembered as verified until they expire; 0: none",
     )
 
-    @field_validator("jwt_secret")
-    @classmethod
-    def _refuse_weak_production_secret(cls, secret: SecretStr, info: ValidationInfo) -> SecretStr:
-        if info.data.get("environment") != "production":
-            return secret
-        if info.data.get("jwt_algorithm") != "HS256":
-            return secret  # the secret is not used to verify RS256 tokens
-        value = secret.get_secret_value()
-        if value == DEV_JWT_SECRET:
-            raise ValueError("the development JWT_SECRET is refused when ENVIRONMENT=production")
-        if len(value.encode()) < MIN_PRODUCTION_SECRET_BYTES:
-            raise ValueError(
-                f"JWT_SECRET must be at least {MIN_PRODUCTION_SECRET_BYTES} bytes in production"
-            )
-        return secret
+    @property
+    def development_secret(self) -> str | None:
+        """The HS256 secret of development tokens; None in production, which never takes them."""
+        if self.environment == "production":
+            return None
+        return self.jwt_secret.get_secret_value() or None
 
     @field_validator("jwt_public_key")
     @classmethod
@@ -106,8 +102,8 @@ class AuthSettings(BaseSettings):
             key = load_pem_public_key(pem.encode())
         except ValueError:
             raise ValueError("is not a PEM-encoded public key") from None
-        if not isinstance(key, RSAPublicKey):
-            raise ValueError("must be an RSA public key (JWT_ALGORITHM=RS256)")
+        if not isinstance(key, RSAPublicKey | Ed25519PublicKey):
+            raise ValueError("must be an RSA (RS256) or Ed25519 (EdDSA) public key")
         return pem
 
     @field_validator("jwt_jwks_url")
@@ -120,9 +116,12 @@ class AuthSettings(BaseSettings):
         return url
 
     @model_validator(mode="after")
-    def _require_rs256_key(self) -> Self:
-        if self.jwt_algorithm == "RS256" and not (self.jwt_public_key or self.jwt_jwks_url):
-            raise ValueError("JWT_ALGORITHM=RS256 needs JWT_PUBLIC_KEY or JWT_JWKS_URL")
+    def _require_production_keys(self) -> Self:
+        if self.environment == "production" and not (self.jwt_public_key or self.jwt_jwks_url):
+            raise ValueError(
+                "ENVIRONMENT=production takes no development tokens: set JWT_JWKS_URL "
+                "(the directory's keys) or JWT_PUBLIC_KEY"
+            )
         return self
 
     @classmethod
@@ -169,6 +168,14 @@ class ServiceSettings(AuthSettings):
         default=1024 * 1024,
         ge=1024,
         description="HTTP_MAX_BODY_BYTES: largest request body (413 above)",
+    )
+    http_max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="HTTP_MAX_HEADER_BYTES: largest request line and headers together (431 above)",
+    )
+    http_max_headers: int = Field(
+        default=100, ge=10, description="HTTP_MAX_HEADERS: most header fields (431 above)"
     )
     log_level: str = "INFO"
     log_format: LogFormat = "auto"

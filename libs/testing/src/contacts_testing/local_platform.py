@@ -73,6 +73,7 @@ class LocalPlatform:
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "DEV_MESSAGES_DIR": str(self.messages_dir),
             "INVITE_LINK_BASE": f"http://127.0.0.1:{self.ports.http('invitations')}",
+            "JWT_JWKS_URL": f"http://127.0.0.1:{self.ports.http('directory')}/.well-known/jwks.json",
             **self.service_env.get(name, {}),
         }
         logs = self.state_dir / "logs"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from contacts_events import UserRegistered
 
-from contacts_testing.auth import bearer
+from contacts_testing.auth import add_body, bearer
 from contacts_testing.running_service import RunningService
 
 STAFF = bearer("platform-backend", "service")
@@ -34,12 +34,15 @@ class OwnedWorld:
     import_id: str = ""
     invitation_id: str = ""
     invitee_phone: str = ""
+    offer_id: str = ""  # the owner's company asked their friend to join
+    offered_user_id: str = ""
     extra_secrets: list[str] = field(default_factory=list)
 
     @property
     def secrets(self) -> list[str]:
         return [str(self.owner), self.phone, self.email, self.company_id, self.contact_point_id,
-                self.contact_id, self.import_id, self.invitation_id, *self.extra_secrets]  # fmt: skip
+                self.contact_id, self.import_id, self.invitation_id, self.offer_id,
+                *self.extra_secrets]  # fmt: skip
 
     @property
     def ids(self) -> dict[str, str]:
@@ -49,7 +52,7 @@ class OwnedWorld:
             "company_id": self.company_id, "tenant_id": self.company_id,
             "contact_point_id": self.contact_point_id,
             "contact_id": self.contact_id, "import_id": self.import_id,
-            "invitation_id": self.invitation_id,
+            "invitation_id": self.invitation_id, "offer_id": self.offer_id,
         }  # fmt: skip
 
 
@@ -78,7 +81,8 @@ async def known_to_contacts(contacts: RunningService, user: dict[str, str]) -> N
 
 
 async def build_world(services: dict[str, RunningService], name: str) -> OwnedWorld:
-    """`name` registers, runs a company, adds a contact, imports and invites."""
+    """`name` registers, runs a company, asks a friend to join it, adds the friend as a contact,
+    imports and invites."""
     directory, contacts = services["directory"], services["contacts"]
     importer, invitations = services["importer"], services["invitations"]
     user = await register_user(directory, name)
@@ -97,10 +101,14 @@ async def build_world(services: dict[str, RunningService], name: str) -> OwnedWo
     world.contact_point_id = point.json()["contact_point_id"]
 
     friend = await register_user(directory, f"{name}'s friend")
+    offered = await directory.http.post(f"/v1/companies/{world.company_id}/members",
+                                        json={"user_id": friend["user_id"]}, headers=me)  # fmt: skip
+    assert offered.status_code == 202, offered.text
+    world.offer_id, world.offered_user_id = offered.json()["offer_id"], friend["user_id"]
     await known_to_contacts(contacts, user)
     await known_to_contacts(contacts, friend)
     added = await contacts.http.post(
-        "/v1/contacts", json={"connect_id": friend["connect_id"]}, headers=me
+        "/v1/contacts", json=add_body(world.owner, friend["connect_id"]), headers=me
     )
     assert added.status_code == 201, added.text
     world.contact_id = added.json()["contact_id"]

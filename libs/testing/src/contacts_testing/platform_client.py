@@ -92,6 +92,19 @@ class PlatformClient:
         user = created.json()
         return User(user["user_id"], user["connect_id"], phone, name)
 
+    async def add_contact(
+        self, user: User, connect_id: str, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
+        """Add by ConnectID as the apps do: look it up at the directory (which gives the
+        `add_token`), then add it at the contacts service; the look-up's answer if it failed."""
+        found = await self.directory.get(f"/v1/connect-ids/{connect_id}", headers=user.auth)
+        if found.status_code != 200:
+            return found
+        body = {"connect_id": connect_id, "add_token": found.json()["add_token"]}
+        return await self.contacts.post(
+            "/v1/contacts", json=body, headers={**user.auth, **(headers or {})}
+        )
+
     async def import_finished(
         self, user: User, import_id: str, seconds: float = 120
     ) -> dict[str, Any]:

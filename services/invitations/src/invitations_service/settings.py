@@ -3,15 +3,15 @@
 from datetime import timedelta
 from pathlib import Path
 
+from contacts_channels import ChannelSettings
 from contacts_servicekit.settings import ServiceSettings
 from pydantic import Field
 
-from invitations_service.adapters.channels.factory import ChannelSettings
 from invitations_service.domain.policy import Policy
 
 
 class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[misc]  # both model_configs merge at runtime
-    """The shared settings, the channels' (adapters/channels/factory.py) and these."""
+    """The shared settings, the channels' (contacts_channels.ChannelSettings) and these."""
 
     service_name: str = "invitations"
     db_schema: str = "invitations"

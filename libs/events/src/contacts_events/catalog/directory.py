@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from contacts_events import topics
 from contacts_events.base import IntegrationEvent
@@ -118,7 +118,8 @@ class CompanyCreated(CompanyEvent):
 
 @registry.register
 class CompanyMemberJoined(CompanyEvent):
-    """A user became a member of a company (at sign-up or when an admin added them).
+    """A user became a member of a company (at sign-up, by accepting a membership offer, or
+    added by the platform).
 
     From now on the company's members and contact points are the user's company-managed
     contacts, and the user is one of every other member's.
@@ -128,6 +129,9 @@ class CompanyMemberJoined(CompanyEvent):
 
     user_id: UUID
     role: CompanyRole
+    offer_id: UUID | None = Field(
+        default=None, description="The membership offer the user accepted, if they joined so."
+    )
 
     def subject(self) -> str:
         return f"{self.company_id}/members/{self.user_id}"
@@ -169,3 +173,44 @@ class ContactPointRemoved(CompanyEvent):
 
     def subject(self) -> str:
         return f"{self.company_id}/contact-points/{self.contact_point_id}"
+
+
+class MembershipOfferEvent(CompanyEvent):
+    """Base of the events about one membership offer (keyed by company id like the rest)."""
+
+    offer_id: UUID
+    user_id: UUID = Field(description="The user asked to join.")
+
+    def subject(self) -> str:
+        return f"{self.company_id}/membership-offers/{self.offer_id}"
+
+
+@registry.register
+class CompanyMembershipOffered(MembershipOfferEvent):
+    """A company admin asked a user to join the company; the user is not a member yet.
+
+    Membership needs the user's consent: accepting makes a `CompanyMemberJoined` carrying this
+    `offer_id`; otherwise the offer ends with `CompanyMembershipDeclined`,
+    `CompanyMembershipWithdrawn`, or unannounced at `expires_at`. Offered whatever the user's
+    membership elsewhere, so the offer says nothing about other companies.
+    """
+
+    name = "CompanyMembershipOffered"
+
+    role: CompanyRole = Field(description="The role the user gets by accepting.")
+    offered_by: UUID = Field(description="The admin who made the offer.")
+    expires_at: AwareDatetime = Field(description="When the offer stops being acceptable.")
+
+
+@registry.register
+class CompanyMembershipDeclined(MembershipOfferEvent):
+    """The user declined a membership offer: they do not join, and the offer is closed."""
+
+    name = "CompanyMembershipDeclined"
+
+
+@registry.register
+class CompanyMembershipWithdrawn(MembershipOfferEvent):
+    """A company admin withdrew a pending membership offer before the user answered it."""
+
+    name = "CompanyMembershipWithdrawn"

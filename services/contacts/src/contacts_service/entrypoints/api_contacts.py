@@ -16,6 +16,7 @@ from contacts_servicekit.errors import ERROR_RESPONSES
 from fastapi import APIRouter, Query, Request, Response
 
 from contacts_service.domain.model import ListName
+from contacts_service.entrypoints.add_grants import check_grant
 from contacts_service.entrypoints.schemas import AddContact, ContactPage, ContactView, page_json
 from contacts_service.handlers import contacts
 
@@ -42,9 +43,11 @@ async def list_contacts(
 async def add_contact(
     body: AddContact, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> ContactView:
-    """Add a user by ConnectID (web and mobile). A mistyped ConnectID is refused before any
-    look-up; yourself or an existing contact is 409."""
+    """Add a user by ConnectID (web and mobile) with the `add_token` of the directory's look-up
+    of that ConnectID (422 `lookup_required` without one). A mistyped ConnectID is refused
+    before anything else; yourself or an existing contact is 409."""
     wanted = connect_id_from(body.connect_id)
+    await check_grant(request, body.add_token, caller.principal.user_id, wanted)
     async with transaction(request) as conn:
         added = await contacts.add_by_connect_id(
             conn, outbox, caller.event_context(), caller.user_id, wanted

@@ -10,6 +10,7 @@ from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
 from contacts_service.entrypoints import api_contacts
+from contacts_service.entrypoints.add_grants import grant_verifier
 from contacts_service.handlers.additions import addition_handlers
 from contacts_service.handlers.closures import closure_hook
 from contacts_service.handlers.projections import directory_handlers
@@ -43,5 +44,6 @@ def build_app(settings: ContactsSettings) -> FastAPI:
         title="Contacts service",
         description="Each user's contacts: by ConnectID, active/archived, company-managed.",
     )
+    app.state.add_grants = grant_verifier(settings)
     app.include_router(api_contacts.router)
     return app

@@ -17,6 +17,9 @@ class AddContact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     connect_id: str = Field(max_length=40, description="As typed: any case, spaces or hyphens")
+    add_token: str | None = Field(
+        default=None, max_length=4000, description="from the directory's look-up of this ConnectID"
+    )
 
 
 class ContactView(BaseModel):

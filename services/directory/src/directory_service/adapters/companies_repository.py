@@ -33,15 +33,22 @@ async def role_in(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) -> 
 async def add_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID, role: str) -> None:
     if await get_company(conn, company_id) is None:
         raise NotFound("company_not_found", "No company has this id.", "company_id")
-    inserted = await conn.fetchval(
+    if not await insert_member(conn, company_id, user_id, role):
+        raise Conflict("already_member", "This user is already a member of a company.", "user_id")
+
+
+async def insert_member(
+    conn: asyncpg.Connection, company_id: UUID, user_id: UUID, role: str
+) -> bool:
+    """Make the user a member; False when they already belong to a company (any company)."""
+    inserted: bool | None = await conn.fetchval(
         "INSERT INTO memberships (user_id, company_id, role) VALUES ($1, $2, $3)"
         " ON CONFLICT (user_id) DO NOTHING RETURNING true",
         user_id,
         company_id,
         role,
     )
-    if not inserted:
-        raise Conflict("already_member", "This user is already a member of a company.", "user_id")
+    return bool(inserted)
 
 
 async def remove_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) -> bool:

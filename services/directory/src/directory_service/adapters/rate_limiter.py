@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import asyncpg
+
 # $1 subject, $2 action, $3 burst, $4 refill per second; `bucket.available` is the balance
 # before this statement took its token (the token is taken only when available >= 1);
 # select `(SELECT counted FROM spend)`: NULL means the statement lost the race to create the row.
@@ -67,3 +69,15 @@ class Decision:
         if available >= 1:
             return cls(True, 0)
         return cls(False, max(1, math.ceil((1 - available) / limit.per_second)))
+
+
+_TAKE = f"WITH {BUCKET} SELECT bucket.available, (SELECT counted FROM spend) AS counted FROM bucket"
+
+
+async def take(conn: asyncpg.Connection, limit: Limit, subject: str) -> Decision:
+    """Take one token of ``limit`` for ``subject`` (a statement of its own)."""
+    row = await conn.fetchrow(_TAKE, *limit.arguments(subject))
+    if row is not None and row["counted"] is None:  # lost the race to create the bucket
+        row = await conn.fetchrow(_TAKE, *limit.arguments(subject))
+    assert row is not None
+    return Decision.of(row["available"], limit)

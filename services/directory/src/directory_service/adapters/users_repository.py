@@ -65,6 +65,14 @@ async def get_user(
     return User(**dict(row)) if row else None
 
 
+async def active_by_phone(conn: asyncpg.Connection, phone_e164: str) -> User | None:
+    """The active user whose (verified) number this is, if any."""
+    user_id = await conn.fetchval(
+        "SELECT user_id FROM users WHERE phone_e164 = $1 AND status = 'active'", phone_e164
+    )
+    return await get_user(conn, user_id) if user_id else None
+
+
 async def deactivate(conn: asyncpg.Connection, user_id: UUID) -> None:
     await conn.execute(
         "UPDATE users SET status = 'deactivated', deactivated_at = now(), updated_at = now()"

@@ -1,10 +1,11 @@
-"""Phone numbers and email addresses as the directory accepts them."""
+"""Names, phone numbers and email addresses as the directory accepts them."""
 
 from __future__ import annotations
 
 import re
 
 import phonenumbers
+from contacts_events.names import clean_name, has_control_characters
 from contacts_servicekit.errors import Invalid
 from phonenumbers import PhoneNumberType
 
@@ -45,11 +46,13 @@ def email_address(raw: str, field: str = "email") -> str:
 
 
 def display_name(raw: str, field: str = "display_name") -> str:
-    text = " ".join(raw.split())
+    """A name as the directory keeps it (`contacts_events.names`): invisible and
+    direction-changing characters removed, white space collapsed; control characters refused."""
+    if has_control_characters(raw):
+        raise Invalid("name_control_characters", "The name contains control characters.", field)
+    text = clean_name(raw)
     if not text:
         raise Invalid("name_empty", "The name is empty.", field)
     if len(text) > 200:
         raise Invalid("name_too_long", "The name is longer than 200 characters.", field)
-    if any(ord(c) < 32 for c in raw.replace("\n", " ").replace("\t", " ")):
-        raise Invalid("name_control_characters", "The name contains control characters.", field)
     return text

@@ -1,4 +1,5 @@
-"""/v1/companies: companies (platform credentials), members and contact points (company admins)."""
+"""/v1/companies: companies (platform credentials), membership offers, members and contact points
+(company admins)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from contacts_servicekit.errors import ERROR_RESPONSES
 from fastapi import APIRouter, Request, Response
 
 from directory_service.domain.contact_details import display_name
+from directory_service.entrypoints.offer_schemas import MembershipOfferView
 from directory_service.entrypoints.schemas import (
     AddMember,
     CompanyView,
@@ -16,7 +18,7 @@ from directory_service.entrypoints.schemas import (
     CreateCompany,
     CreateContactPoint,
 )
-from directory_service.handlers import companies
+from directory_service.handlers import companies, membership_offers
 
 router = APIRouter(prefix="/v1/companies", tags=["companies"])
 
@@ -43,16 +45,43 @@ async def read_company(company_id: UUID, request: Request, caller: CallerDep) ->
     return CompanyView(company_id=company.company_id, name=company.name)
 
 
-@router.post("/{company_id}/members", status_code=204, responses=ERROR_RESPONSES)
+@router.post(
+    "/{company_id}/members",
+    status_code=202,
+    response_model=MembershipOfferView,
+    responses={**ERROR_RESPONSES, 204: {"description": "platform credentials: added at once"}},
+)
 async def add_member(
     company_id: UUID, body: AddMember, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> Response:
-    """Add a user to the company, as member or admin (company admins, platform credentials)."""
+) -> MembershipOfferView | Response:
+    """Ask a user to join, as member or admin (company admins): 202 with the pending offer,
+    the same whatever the user's membership here or elsewhere; they join when they accept it.
+    Platform credentials add the user at once (204), having collected the consent themselves."""
     async with transaction(request) as conn:
         await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
-        await companies.add_member(
-            conn, outbox, caller.event_context(), company_id, body.user_id, body.role
-        )
+        if caller.is_staff:
+            await companies.add_member(
+                conn, outbox, caller.event_context(), company_id, body.user_id, body.role
+            )
+            return Response(status_code=204)
+        offer = await membership_offers.offer(
+            conn, outbox, caller.event_context(), company_id, body.user_id, body.role,
+            caller.user_id, request.app.state.membership_offer_lifetime,
+        )  # fmt: skip
+    return MembershipOfferView.of(offer)
+
+
+@router.delete(
+    "/{company_id}/membership-offers/{offer_id}", status_code=204, responses=ERROR_RESPONSES
+)
+async def withdraw_offer(
+    company_id: UUID, offer_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
+) -> Response:
+    """Withdraw a pending membership offer (company admins). Withdrawing again is harmless;
+    409 `offer_closed` once the user accepted or declined it or it expired."""
+    async with transaction(request) as conn:
+        await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
+        await membership_offers.withdraw(conn, outbox, caller.event_context(), company_id, offer_id)
     return Response(status_code=204)
 
 

@@ -12,14 +12,15 @@ from fastapi import APIRouter, Path, Request
 
 from directory_service.adapters import lookups
 from directory_service.adapters.rate_limiter import Limit
-from directory_service.entrypoints.schemas import PublicProfileView
+from directory_service.entrypoints.identity import Identity
+from directory_service.entrypoints.schemas import LookedUpView, PublicProfileView
 
 router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
 
 
 @router.get(
     "/{connect_id}",
-    response_model=PublicProfileView,
+    response_model=LookedUpView,
     responses={
         401: {"model": ErrorView, "description": "no valid bearer token"},
         404: {"model": ErrorView, "description": "no user or contact point has this ConnectID"},
@@ -33,7 +34,8 @@ async def look_up(
     caller: CallerDep,
 ) -> ModelResponse:
     """The public profile behind a ConnectID (`K7Q-M2X-9HB`, any case, with or without
-    hyphens). Look-ups are limited per user, because a series of them could enumerate users."""
+    hyphens), and the `add_token` the contacts service needs to add it. Look-ups are limited
+    per user, because a series of them could enumerate users."""
     wanted = connect_id_from(connect_id_text)
     host: ServiceHost = request.app.state.host
     limit: Limit = request.app.state.lookup_limit
@@ -47,4 +49,9 @@ async def look_up(
         raise NotFound(
             "connect_id_not_found", "No user or contact point has this ConnectID.", "connect_id"
         )
-    return ModelResponse(PublicProfileView.of(profile))
+    identity: Identity = request.app.state.identity
+    grant = await identity.issuer.add_contact_grant(
+        host.pool, caller.principal.user_id, profile.connect_id
+    )
+    view = PublicProfileView.of(profile).model_dump()
+    return ModelResponse(LookedUpView(**view, add_token=grant))

@@ -8,6 +8,7 @@ from uuid import UUID
 from contacts_events import DeactivationReason, ProfileField
 from contacts_messaging import idempotency
 from contacts_messaging.api import CallerDep, OutboxDep, get_host, transaction
+from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.errors import ERROR_RESPONSES
 from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
@@ -70,14 +71,21 @@ async def read_me(request: Request, caller: CallerDep) -> UserView:
 async def change_me(
     body: ChangeProfile, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> UserView:
-    """Change one's display name, (verified) phone number or email; `"email": ""` removes it."""
+    """Change one's display name, or remove one's email with `"email": ""`. A new phone number
+    or email needs proof: `POST /v1/users/me/verifications` (422 `verification_required`)."""
     changes: dict[ProfileField, str | None] = {}
     if body.display_name is not None:
         changes[ProfileField.DISPLAY_NAME] = display_name(body.display_name)
-    if body.phone is not None:
-        changes[ProfileField.PHONE_E164] = mobile_e164(body.phone)
-    if body.email is not None:
-        changes[ProfileField.EMAIL] = email_address(body.email) if body.email else None
+    for field, value in (("phone", body.phone), ("email", body.email)):
+        if value:
+            raise Refused(
+                "verification_required",
+                f"A new {field} becomes yours when you confirm the code sent to it: "
+                "POST /v1/users/me/verifications.",
+                field,
+            )
+    if body.email == "":
+        changes[ProfileField.EMAIL] = None
     async with transaction(request) as conn:
         user = await users.change_profile(
             conn, outbox, caller.event_context(), caller.user_id, changes

@@ -67,6 +67,15 @@ class PublicProfileView(BaseModel):
         )  # fmt: skip
 
 
+class LookedUpView(PublicProfileView):
+    """The profile a look-up found, and the grant to add it as a contact."""
+
+    add_token: str = Field(
+        description="POST it with the ConnectID to the contacts service's /v1/contacts within "
+        "10 minutes to add this user: adding needs a look-up"
+    )
+
+
 class CreateCompany(Body):
     name: str = Field(max_length=400)
 

@@ -23,6 +23,7 @@ from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import NotFound
 
 from directory_service.adapters import companies_repository as companies
+from directory_service.adapters import sessions_repository as sessions
 from directory_service.adapters import users_repository as users
 from directory_service.domain.model import User
 
@@ -37,9 +38,11 @@ class Registration:
 
 
 async def register(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, new: Registration
-) -> User:
-    user_id = uuid.uuid4()
+    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, new: Registration,
+    *, user_id: uuid.UUID | None = None,
+) -> User:  # fmt: skip
+    """Register a user whose phone number is verified (by a code, or by a platform backend)."""
+    user_id = user_id or uuid.uuid4()
     connect_id = await users.allocate_connect_id(conn, "user", user_id)
     await users.insert_user(
         conn, user_id=user_id, connect_id=connect_id, display_name=new.display_name,
@@ -102,6 +105,7 @@ async def deactivate(
         await companies.remove_member(conn, user.company_id, user_id)
         events.append(CompanyMemberLeft(company_id=user.company_id, user_id=user_id))
     await users.deactivate(conn, user_id)
+    await sessions.revoke_all(conn, user_id, "account_closed")
     await closed_accounts.record_closed(conn, user_id, reason.value)  # refused from the commit on
     events.append(UserDeactivated(user_id=user_id, reason=reason))
     await outbox.add(conn, events, context)

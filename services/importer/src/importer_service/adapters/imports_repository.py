@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-from importer_service.domain.model import UNFINISHED, Import, ImportStatus
+from importer_service.domain.model import UNFINISHED, Import, ImportStatus, stored_name
 
 ROW_FIELDS = (
     "row_number",
@@ -63,10 +63,20 @@ async def list_for_owner(conn: asyncpg.Connection, owner_id: UUID, limit: int) -
 async def insert_rows(
     conn: asyncpg.Connection, import_id: UUID, rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """COPY rows (ROW_FIELDS order) of one import."""
+    """COPY rows (ROW_FIELDS order) of one import, their names cleaned (`stored_name`)."""
     await conn.copy_records_to_table(
-        "import_rows", records=[(import_id, *r) for r in rows], columns=("import_id", *ROW_FIELDS)
+        "import_rows",
+        records=[(import_id, *_with_stored_names(r)) for r in rows],
+        columns=("import_id", *ROW_FIELDS),
     )
+
+
+def _with_stored_names(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`row` (ROW_FIELDS order) with its three names cleaned; unpacked rather than looped over,
+    since a list of a million rows goes through here (under a microsecond a row)."""
+    number, phone, display_name, first_name, last_name, *others = row
+    names = (stored_name(display_name), stored_name(first_name), stored_name(last_name))
+    return (number, phone, *names, *others)
 
 
 async def rows_between(

@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from contacts_events.names import clean_name
+
 
 class ImportStatus(StrEnum):
     UPLOADED = "uploaded"  # file stored, columns guessed; the mapping may be corrected
@@ -73,8 +75,14 @@ class Import:
 
 
 def row_name(display_name: str | None, first_name: str | None, last_name: str | None) -> str | None:
-    """A row's name: its display name, else first and last name joined; None when blank."""
-    name = " ".join((display_name or "").split())
+    """A row's name: its display name, else first and last name joined; None when blank.
+    Cleaned as every name is (`contacts_events.names`), rows stored before that included."""
+    name = clean_name(display_name or "")
     if not name:
-        name = " ".join(" ".join(p for p in (first_name, last_name) if p).split())
+        name = clean_name(" ".join(p for p in (first_name, last_name) if p))
     return name[:200] or None
+
+
+def stored_name(cell: str | None) -> str | None:
+    """A name cell as a row keeps it: cleaned (`contacts_events.names`); None when blank."""
+    return clean_name(cell) or None if cell else None

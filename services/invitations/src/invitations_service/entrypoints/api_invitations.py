@@ -8,12 +8,15 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from contacts_messaging.api import CallerDep, transaction
+from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
 from contacts_servicekit.errors import ERROR_RESPONSES, Invalid
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters.metrics import refusals_counted
+from invitations_service.domain.invitee import invitee_name
 from invitations_service.domain.policy import Policy, checked_phone
 from invitations_service.handlers import inviting
 
@@ -62,11 +65,12 @@ def _policy(request: Request) -> Policy:
 
 @router.post("", status_code=201, response_model=InvitationView)
 async def create(
-    body: Invite, request: Request, response: Response, caller: CallerDep,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> InvitationView:  # fmt: skip
+    body: Invite, request: Request, caller: CallerDep, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     """Invite someone by SMS (a mobile number) or email. A second invitation to the same
-    destination while one is pending returns that one (200) and sends nothing.
+    destination while one is pending returns that one (200) and sends nothing. With an
+    `Idempotency-Key`, a retry returns the first response; the key with another body is
+    refused (422 `idempotency_key_reused`).
 
     Refused with 422 naming `phone` and the reason for premium-rate, shared-cost and fixed-line
     numbers and for a country the caller's tenant may not invite (`country_not_allowed`); with
@@ -75,8 +79,8 @@ async def create(
         raise Invalid("phone_required", "An SMS invitation needs a phone number.", "phone")
     if body.channel == "email" and not body.email:
         raise Invalid("email_required", "An email invitation needs an email address.", "email")
-    if body.name is not None and any(ord(c) < 32 or c == "\x7f" for c in body.name):
-        raise Invalid("name_control_characters", "The name contains control characters.", "name")
+    name = invitee_name(body.name)
+    call = IdempotentCall.of(request, str(caller.user_id), idempotency_key, body.model_dump())
     request_id = (
         uuid.uuid5(_NAMESPACE, f"{caller.user_id}:{idempotency_key}")
         if idempotency_key
@@ -86,14 +90,15 @@ async def create(
     with refusals_counted():
         phone = checked_phone(body.phone) if body.channel == "sms" and body.phone else None
         async with transaction(request) as conn:
+            if (earlier := await call.earlier_response(conn)) is not None:
+                return earlier
             row, created = await inviting.invite(
                 conn, _policy(request), caller.event_context(), caller.user_id, request_id,
                 body.channel, phone,
-                body.email if body.channel == "email" else None, body.name, tenant=tenant,
+                body.email if body.channel == "email" else None, name, tenant=tenant,
             )  # fmt: skip
-    if not created:
-        response.status_code = 200
-    return InvitationView.of(row)
+            view = InvitationView.of(row).model_dump(mode="json")
+            return await call.respond(conn, 201 if created else 200, view)
 
 
 @router.get("", response_model=PendingPage)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
+from contacts_channels import InvalidStatusCallback, is_valid_signature, parse_status_callback
 from contacts_messaging.api import HostDep, transaction
 from contacts_servicekit.errors import ErrorView, Invalid, NotAllowed
 from fastapi import APIRouter, Request, Response
 
-from invitations_service.adapters.channels.sms_callback import (
-    InvalidStatusCallback,
-    is_valid_signature,
-    parse_status_callback,
-)
 from invitations_service.handlers.delivery_status import record_status
 
 router = APIRouter(prefix="/v1/sms", tags=["provider callbacks"])

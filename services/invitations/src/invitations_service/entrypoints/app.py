@@ -4,13 +4,13 @@ and to its delivery worker."""
 from datetime import timedelta
 from pathlib import Path
 
+from contacts_channels import channels_from_settings
 from contacts_events import topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
-from invitations_service.adapters.channels.factory import channels_from_settings
 from invitations_service.entrypoints import (
     api_destination_countries,
     api_invitations,

@@ -23,16 +23,12 @@ from typing import Any
 
 import asyncpg
 import structlog
+from contacts_channels import Channel, DeliveryFailure, Message, TemporaryFailure
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import metrics
-from invitations_service.adapters.channels.base import (
-    Channel,
-    DeliveryFailure,
-    Message,
-    TemporaryFailure,
-)
+from invitations_service.adapters.invitation_wording import Invitation, invitation_message
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers.accepting import expire_due
 from invitations_service.handlers.delivery_results import Attempt, record
@@ -157,12 +153,12 @@ class DeliveryWorker:
         return Attempt(row, failure=failure)
 
     def _message(self, row: asyncpg.Record) -> Message:
-        return Message(
-            delivery_id=str(row["delivery_id"]), channel=row["channel"],
-            to=row["phone_e164"] or row["email"], inviter_name=row["inviter_name"],
-            invitee_name=row["invitee_name"], link=f"{self.link_base}/invite/{row['token']}",
-            expires_at=row["expires_at"],
+        invitation = Invitation(
+            inviter_name=row["inviter_name"], invitee_name=row["invitee_name"],
+            link=f"{self.link_base}/invite/{row['token']}", expires_at=row["expires_at"],
         )  # fmt: skip
+        to = row["phone_e164"] or row["email"]
+        return invitation_message(str(row["delivery_id"]), row["channel"], to, invitation)
 
     async def _record_results(self) -> None:
         while True:

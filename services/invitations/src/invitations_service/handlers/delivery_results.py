@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import asyncpg
+from contacts_channels import DeliveryFailure, SendResult, TemporaryFailure
 from contacts_events import (
     EventContext,
     InvitationChannel,
@@ -26,11 +27,6 @@ from contacts_events.base import IntegrationEvent
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters import deliveries_repository as deliveries
-from invitations_service.adapters.channels.base import (
-    DeliveryFailure,
-    SendResult,
-    TemporaryFailure,
-)
 from invitations_service.domain.policy import Policy
 
 MAX_RETRY_AFTER = timedelta(minutes=5)  # the most a provider's Retry-After delays a retry

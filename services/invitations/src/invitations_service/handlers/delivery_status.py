@@ -8,11 +8,11 @@ the provider's request, which nothing else shares).
 from __future__ import annotations
 
 import asyncpg
+from contacts_channels.sms_callback import FAILED_STATUSES, StatusUpdate
 from contacts_events import EventContext, InvitationChannel, InvitationDeliveryFailed
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters import deliveries_repository as deliveries
-from invitations_service.adapters.channels.sms_callback import FAILED_STATUSES, StatusUpdate
 from invitations_service.adapters.metrics import count_delivery_failed
 
 

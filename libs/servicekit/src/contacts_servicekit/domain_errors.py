@@ -1,0 +1,53 @@
+"""Errors of the domain, free of HTTP: what went wrong, for whom, and on which field.
+
+Use cases raise these; the web edge (:mod:`contacts_servicekit.errors`) maps each kind to its
+status code in one table and writes ``{"error": code, "message": sentence, "field": name}``.
+Domain code imports this module only, never a web framework.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """``code``: snake_case, stable; ``message``: one sentence for a person; ``field``: the
+    input at fault, if one is."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.field = code, message, field
+
+
+class Refused(DomainError):
+    """The input breaks a rule (a malformed phone number, a wrong code)."""
+
+
+class Missing(DomainError):
+    """Nothing the caller may see has this id (another user's is missing too)."""
+
+
+class Conflicting(DomainError):
+    """The request contradicts the current state (a number another user holds)."""
+
+
+class NotPermitted(DomainError):
+    """The caller may see the thing but not do this to it."""
+
+
+class NotAuthenticated(DomainError):
+    """The credential presented (a code, a refresh token) does not stand for anyone."""
+
+
+class LimitReached(DomainError):
+    """Too many attempts; ``retry_after`` seconds until the next one may succeed."""
+
+    def __init__(self, code: str, message: str, retry_after: int, field: str | None = None):
+        super().__init__(code, message, field)
+        self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """A dependency (an SMS provider) failed for now; try again after ``retry_after`` s."""
+
+    def __init__(self, code: str, message: str, retry_after: int, field: str | None = None):
+        super().__init__(code, message, field)
+        self.retry_after = retry_after

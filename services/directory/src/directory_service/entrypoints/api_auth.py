@@ -1,0 +1,128 @@
+"""/v1/auth: sign-up and sign-in with a code by SMS, refresh, sign-out, backends' tokens, keys."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from contacts_messaging.api import CallerDep, OutboxDep, connection
+from contacts_servicekit.domain_errors import NotAuthenticated, NotPermitted
+from contacts_servicekit.errors import ErrorView
+from contacts_servicekit.logging import current_correlation_id
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+from directory_service.domain.contact_details import display_name, mobile_e164
+from directory_service.domain.one_time_codes import typed_code
+from directory_service.entrypoints.auth_schemas import (
+    CodeRequest,
+    CodeSent,
+    RefreshRequest,
+    ServiceTokenView,
+    SignedInView,
+    SignIn,
+    SigningKeyView,
+    TokensView,
+)
+from directory_service.entrypoints.identity import IdentityDep, client_address
+from directory_service.entrypoints.schemas import UserView
+from directory_service.handlers import sessions, sign_in
+from directory_service.handlers.codes import spend
+
+router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorView} for code in (401, 422, 429, 503)
+}
+_basic = HTTPBasic(auto_error=False, description="a platform backend's client id and secret")
+
+
+@router.post("/codes", status_code=202, response_model=CodeSent, responses=_ERRORS)
+async def request_code(body: CodeRequest, request: Request, identity: IdentityDep) -> CodeSent:
+    """Send a six-digit code by SMS to sign in, or to sign up if the number is new. The answer
+    is the same either way. Limited per number and per client address (429 + Retry-After)."""
+    phone = mobile_e164(body.phone)
+    async with connection(request) as conn:
+        await sign_in.request_code(
+            conn, identity.codes, identity.sign_in_limits, phone, client_address(request)
+        )
+    rules = identity.codes.rules
+    return CodeSent(expires_in=int(rules.lifetime.total_seconds()), attempts=rules.attempts)
+
+
+@router.post("/sign-in", response_model=SignedInView, responses=_ERRORS)
+async def sign_in_with_code(
+    body: SignIn, request: Request, response: Response, identity: IdentityDep, outbox: OutboxDep
+) -> SignedInView:
+    """Exchange the number and its code for tokens. A number without an account signs up
+    (201; `display_name` required, `invitation_token` from an invitation link) and is
+    announced as `UserRegistered`; a known one signs in (200)."""
+    phone, code = mobile_e164(body.phone), typed_code(body.code)
+    new_user = None
+    if body.display_name is not None:
+        new_user = sign_in.NewUser(display_name(body.display_name), body.invitation_token)
+    async with connection(request) as conn:
+        signed = await sign_in.sign_in(
+            conn, outbox, current_correlation_id() or "", identity.codes, identity.issuer,
+            identity.sign_in_limits, phone, code, client_address(request), new_user,
+        )  # fmt: skip
+    response.status_code = 201 if signed.signed_up else 200
+    tokens = TokensView.of(signed.tokens).model_dump()
+    return SignedInView(**tokens, user=UserView.of(signed.user), signed_up=signed.signed_up)
+
+
+@router.post("/refresh", response_model=TokensView, responses=_ERRORS)
+async def refresh(body: RefreshRequest, request: Request, identity: IdentityDep) -> TokensView:
+    """New tokens for a refresh token, which is then used up: keep the new one. Using one
+    twice closes the session (401 `refresh_token_reused`)."""
+    async with connection(request) as conn:
+        return TokensView.of(await sessions.refresh(conn, identity.issuer, body.refresh_token))
+
+
+@router.post("/sign-out", status_code=204, responses=_ERRORS)
+async def sign_out(body: RefreshRequest, request: Request) -> Response:
+    """Close the session of this refresh token (its access tokens expire within minutes)."""
+    async with connection(request) as conn:
+        await sessions.sign_out(conn, body.refresh_token)
+    return Response(status_code=204)
+
+
+@router.post("/service-token", response_model=ServiceTokenView, responses=_ERRORS)
+async def service_token(
+    request: Request,
+    identity: IdentityDep,
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> ServiceTokenView:
+    """An access token with role `service` for a platform backend (HTTP Basic: its client id
+    and secret, from `SERVICE_CLIENTS`), e.g. to register users whose numbers it verified."""
+    async with connection(request) as conn:
+        limit = identity.sign_in_limits.attempts_per_address
+        await spend(conn, limit, f"address:{client_address(request)}", "sign-in attempts")
+        client = _known_client(identity.service_clients, credentials)
+        token = await identity.issuer.service_token(conn, client)
+    return ServiceTokenView(access_token=token, expires_in=identity.issuer.lifetime_seconds)
+
+
+@router.post("/signing-keys", status_code=201, response_model=SigningKeyView, responses=_ERRORS)
+async def rotate_signing_key(
+    request: Request, caller: CallerDep, identity: IdentityDep
+) -> SigningKeyView:
+    """Sign tokens with a new key from now on (platform `admin` role). The old key stays in the
+    JWKS while its tokens live; services pick the new one up without a restart."""
+    if not caller.principal.has_role("admin"):
+        raise NotPermitted("admin_only", "Rotating the signing key needs the role admin.")
+    async with connection(request) as conn:
+        key = await identity.issuer.keys.rotate(conn)
+    return SigningKeyView(kid=key.kid)
+
+
+def _known_client(clients: dict[str, str], credentials: HTTPBasicCredentials | None) -> str:
+    secret = clients.get(credentials.username) if credentials else None
+    given = credentials.password if credentials else ""
+    # compared even for an unknown client, so the time taken does not tell which ids exist
+    matched = hmac.compare_digest((secret or "").encode(), given.encode())
+    if secret is None or not matched:
+        raise NotAuthenticated(
+            "invalid_client", "Unknown client id or wrong secret.", "Authorization"
+        )
+    assert credentials is not None
+    return credentials.username

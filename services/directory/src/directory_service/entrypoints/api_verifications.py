@@ -1,0 +1,62 @@
+"""/v1/users/me/verifications: prove a new phone number or email before it becomes yours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contacts_messaging.api import CallerDep, OutboxDep, connection
+from contacts_servicekit.domain_errors import Refused
+from contacts_servicekit.errors import ErrorView
+from fastapi import APIRouter, Request, Response
+
+from directory_service.domain.contact_details import email_address, mobile_e164
+from directory_service.domain.one_time_codes import Purpose, typed_code
+from directory_service.entrypoints.auth_schemas import ConfirmVerification, StartVerification
+from directory_service.entrypoints.identity import IdentityDep
+from directory_service.entrypoints.schemas import UserView
+from directory_service.handlers import verifications
+from directory_service.handlers.verifications import NewDestination
+
+router = APIRouter(prefix="/v1/users/me/verifications", tags=["users"])
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorView} for code in (401, 404, 409, 422, 429, 503)
+}
+
+
+@router.post("", status_code=202, responses=_ERRORS)
+async def start(
+    body: StartVerification, request: Request, caller: CallerDep, identity: IdentityDep
+) -> Response:
+    """Send a code to the new phone number (SMS) or email; nothing changes until it is
+    confirmed. Limited per user and per destination (429 + Retry-After)."""
+    new = _destination(body)
+    async with connection(request) as conn:
+        await verifications.start(
+            conn, identity.codes, identity.verifications_per_user,
+            identity.verifications_per_destination, caller.user_id, new,
+        )  # fmt: skip
+    return Response(status_code=202)
+
+
+@router.post("/confirm", response_model=UserView, responses=_ERRORS)
+async def confirm(
+    body: ConfirmVerification, request: Request, caller: CallerDep, outbox: OutboxDep,
+    identity: IdentityDep,
+) -> UserView:  # fmt: skip
+    """Confirm the code: the phone number or email becomes yours (`UserProfileChanged`);
+    409 `phone_taken` / `email_taken` when another account holds it."""
+    new, code = _destination(body), typed_code(body.code)
+    async with connection(request) as conn:
+        user = await verifications.confirm(
+            conn, outbox, caller.event_context(), identity.codes, caller.user_id, new, code
+        )
+    return UserView.of(user)
+
+
+def _destination(body: StartVerification) -> NewDestination:
+    if (body.phone is None) == (body.email is None):
+        raise Refused("one_destination", "Give either a phone number or an email.", "phone")
+    if body.phone is not None:
+        return NewDestination(Purpose.VERIFY_PHONE, mobile_e164(body.phone))
+    assert body.email is not None
+    return NewDestination(Purpose.VERIFY_EMAIL, email_address(body.email))

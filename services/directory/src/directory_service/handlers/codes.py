@@ -1,0 +1,72 @@
+"""Sending a one-time code and checking the one a person typed (every purpose alike)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import asyncpg
+from contacts_servicekit.domain_errors import LimitReached
+
+from directory_service.adapters import codes_repository as codes
+from directory_service.adapters import rate_limiter
+from directory_service.adapters.code_sender import CodeSender
+from directory_service.adapters.rate_limiter import Limit
+from directory_service.domain.code_messages import CodeMessage
+from directory_service.domain.one_time_codes import (
+    CODE_NOT_VALID,
+    CodeRules,
+    Purpose,
+    code_hmac,
+    matches,
+    new_code,
+)
+
+MessageFor = Callable[[str, timedelta], CodeMessage]  # (code, lifetime) -> the message
+
+
+@dataclass(frozen=True)
+class Codes:
+    secret: bytes
+    rules: CodeRules
+    sender: CodeSender
+
+    async def send(
+        self, conn: asyncpg.Connection, purpose: Purpose, destination: str,
+        user_id: UUID | None, message_for: MessageFor,
+    ) -> None:  # fmt: skip
+        """Make a new code (the previous one for the same destination stops working), store its
+        HMAC and send it. Statements of their own: the code is stored before it is sent."""
+        code = new_code()
+        stored = code_hmac(self.secret, purpose, destination, code)
+        expires_at = datetime.now(UTC) + self.rules.lifetime
+        await codes.replace(
+            conn, purpose, destination, user_id, stored, self.rules.attempts, expires_at
+        )
+        await self.sender.send(message_for(code, self.rules.lifetime))
+
+    async def check(
+        self, conn: asyncpg.Connection, purpose: Purpose, destination: str,
+        user_id: UUID | None, typed: str,
+    ) -> bytes:  # fmt: skip
+        """Spend an attempt on the live code and compare; the stored HMAC when it matched (for
+        :func:`codes_repository.consume` in the transaction that uses the proof), else
+        ``CODE_NOT_VALID``. Run outside a transaction: a wrong guess keeps its cost."""
+        attempt = await codes.take_attempt(conn, purpose, destination, user_id)
+        if attempt is None or not matches(
+            self.secret, purpose, destination, typed, attempt.code_hmac
+        ):
+            raise CODE_NOT_VALID
+        return attempt.code_hmac
+
+
+async def spend(
+    conn: asyncpg.Connection, limit: Limit, subject: str, what: str, field: str | None = None
+) -> None:
+    """Take a token of ``limit`` for ``subject`` or refuse with 429 saying when to retry."""
+    decision = await rate_limiter.take(conn, limit, subject)
+    if not decision.allowed:
+        wait = decision.retry_after_seconds
+        raise LimitReached("rate_limited", f"Too many {what}; try again in {wait} s.", wait, field)
