@@ -38,7 +38,7 @@ async def test_a_closed_accounts_token_is_refused_on_every_endpoint(
     services: dict[str, RunningService], closed: OwnedWorld, name: str
 ) -> None:
     service, me = services[name], bearer(closed.owner)
-    ids = {**closed.ids, "invitee_phone": closed.invitee_phone}
+    ids = closed.placeholders
     protected = [(key, probe) for key, probe in PROBES[name].items() if probe.jwt]
     (method, path), probe = protected[0]
 
@@ -61,7 +61,7 @@ async def test_a_user_never_heard_of_is_not_refused(
     services: dict[str, RunningService], closed: OwnedWorld, name: str
 ) -> None:
     stranger = bearer(uuid.uuid4())  # a development token naming any user id
-    ids = {**closed.ids, "invitee_phone": closed.invitee_phone}
+    ids = closed.placeholders
     for (method, path), probe in PROBES[name].items():
         if probe.jwt:
             answer = await call(services[name].http, method, path, probe, ids, stranger)
