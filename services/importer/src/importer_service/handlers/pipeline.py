@@ -84,11 +84,9 @@ def work_handlers(outbox: Outbox, chunk_size: int, checkers: PhoneCheckers) -> d
         item = event.data
         assert isinstance(item, EmitChunk)
         job = await imports.get(conn, item.import_id)
-        if (
-            job is None
-            or job.status is not ImportStatus.VALIDATING
-            or not await still_open(conn, job)
-        ):
+        if job is None or job.status is not ImportStatus.VALIDATING:
+            return
+        if not await still_open(conn, job):
             return
         context = EventContext.caused_by(event)
         await _plan_each_lookup(conn)
