@@ -47,7 +47,7 @@ async def test_another_users_ids_are_404_and_nothing_of_theirs_is_shown(
     services: dict[str, RunningService], owner: OwnedWorld, intruder: uuid.UUID, name: str
 ) -> None:
     http = services[name].http
-    ids = {**owner.ids, "invitee_phone": owner.invitee_phone, "owner_phone": owner.phone}
+    ids = owner.placeholders
     for (method, path), probe in PROBES[name].items():
         answer = await call(http, method, path, probe, ids, bearer(intruder))
         where = f"{method} {path}: {answer.status_code} {answer.text[:300]}"

@@ -107,9 +107,10 @@ def test_me_shows_the_full_profile_and_changes_it(directory, new_phone):
     assert directory.get("/v1/users/me", headers=bearer(str(uuid.uuid4()))).status_code == 404
 
 
-def test_closing_an_account_frees_its_phone(directory, new_phone):
+def test_closing_an_account_refuses_its_token_and_frees_its_phone(directory, new_phone):
     phone = new_phone()
     user = register(directory, phone).json()
     assert directory.delete("/v1/users/me", headers=bearer(user["user_id"])).status_code == 204
-    assert directory.get("/v1/users/me", headers=bearer(user["user_id"])).status_code == 404
+    refused = directory.get("/v1/users/me", headers=bearer(user["user_id"]))
+    assert (refused.status_code, refused.json()["error"]) == (401, "account_closed")
     assert register(directory, phone).status_code == 201

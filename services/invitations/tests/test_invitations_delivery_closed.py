@@ -5,6 +5,7 @@ deleted it) went out: the worker records and announces it, and the invitation st
 from __future__ import annotations
 
 import uuid
+from unittest.mock import AsyncMock
 
 import pytest
 from contacts_channels import Message, SendResult
@@ -70,3 +71,25 @@ async def test_a_message_in_flight_when_its_invitation_closed_is_announced(
     assert [tuple(r) for r in rows] == [
         (phone, status, 1, "sent") for phone, status in sorted(CLOSED_WHILE_SENDING.items())
     ]
+
+
+async def test_a_message_queued_again_after_its_invitation_closed_is_dropped(
+    schema_pool, service_schema
+):
+    """A retry requeued (or a send given back) after the closure failed the queued messages."""
+    async with schema_pool.acquire() as conn:
+        await migrate(conn, service_schema, discover("invitations", MIGRATIONS))
+    policy = Policy(country_allow_list=False)
+    async with schema_pool.acquire() as conn, conn.transaction():
+        row, _ = await invite(conn, policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
+                              "+33612349103", None, None)  # fmt: skip
+        await conn.execute(
+            "UPDATE invitations SET status = 'cancelled' WHERE invitation_id = $1",
+            row["invitation_id"],
+        )  # closed, and its message still (again) queued
+    channel = AsyncMock()
+    worker = DeliveryWorker(schema_pool, Outbox("/tests"), {"sms": channel}, policy, "x")
+    assert await worker.deliver_due() == 0
+    channel.send.assert_not_called()
+    delivery = await schema_pool.fetchval("SELECT status FROM deliveries")
+    assert delivery == "failed"

@@ -1,7 +1,7 @@
 """The front door on the running platform: an invitee follows their invitation link, signs up
 with the code the development channel shows, and lands in a contact list holding the inviter;
 the directory's tokens work on every service, refresh rotates them, a key rotation needs no
-restart, and closing the account revokes the session."""
+restart, and closing the account revokes the session and is refused by every service."""
 
 from __future__ import annotations
 
@@ -107,3 +107,8 @@ async def test_refresh_rotation_key_rotation_and_closing_the_account(platform, c
         "/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert (after.status_code, after.json()["error"]) == (401, "refresh_token_invalid")
+    for service, path in [(client.directory, "/v1/users/me"), *lists(client)]:  # and its token
+        refused = await eventually(
+            lambda s=service, p=path: s.get(p, headers=auth(tokens)), lambda r: r.status_code == 401
+        )
+        assert refused.json()["error"] == "account_closed", (path, refused.text)

@@ -17,6 +17,7 @@ from contacts_servicekit.logging import current_correlation_id
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from contacts_messaging.accounts.guard import refuse_closed
 from contacts_messaging.host import ServiceHost
 from contacts_messaging.outbox import Outbox
 
@@ -63,8 +64,10 @@ _bearer = HTTPBearer(auto_error=False, description="A JWT from the platform's is
 async def get_caller(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Caller:
-    """401 unless the request carries a valid bearer token."""
-    return Caller(await request.app.state.authenticate(credentials))
+    """401 unless the request carries a valid bearer token of an account not known closed."""
+    principal = await request.app.state.authenticate(credentials)
+    refuse_closed(get_host(request).closed_accounts, principal)
+    return Caller(principal)
 
 
 def get_host(request: Request) -> ServiceHost:

@@ -31,6 +31,7 @@ from contacts_servicekit.settings import ServiceSettings
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
+from contacts_messaging.accounts.closed_set import ClosedAccounts
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import Handler, InboxConsumer
@@ -95,6 +96,7 @@ class ServiceHost:
         self._broker: KafkaBroker | None = None
         self._subscribers: list[tuple[str, Any]] = []  # (group, FastStream subscriber)
         self._gauges: MessagingGauges | None = None
+        self._closed_accounts: ClosedAccounts | None = None
         self._closing: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     def add_background(
@@ -119,6 +121,13 @@ class ServiceHost:
             raise RuntimeError("ServiceHost.start() has not run")
         return self._pool
 
+    @property
+    def closed_accounts(self) -> ClosedAccounts:
+        """The accounts this service knows are closed (in memory, kept current)."""
+        if self._closed_accounts is None:
+            raise RuntimeError("ServiceHost.start() has not run")
+        return self._closed_accounts
+
     async def start(self) -> None:
         s = self.settings
         self._pool = await self._retry_until_up(
@@ -128,6 +137,8 @@ class ServiceHost:
         )  # fmt: skip
         async with self.pool.acquire() as conn:
             await migrate(conn, s.db_schema, self.migrations)
+        self._closed_accounts = closed = ClosedAccounts(self.pool, s.database_url, s.db_schema)
+        await closed.start()  # before the first request: a closed account is refused at once
         # aiokafka clients must be created inside the running event loop
         self._producer = producer = make_producer(s.kafka_bootstrap_servers, s.service_name)
         self._broker = broker = KafkaBroker(
@@ -149,6 +160,7 @@ class ServiceHost:
         if multiprocess_mode():  # keep this worker's gauges fresh whichever worker is scraped
             self.add_background("metrics", _refresh_every(METRICS_REFRESH_SECONDS))
         self._tasks.append(asyncio.create_task(self._run_kafka(), name="outbox-relay"))
+        self._tasks.append(asyncio.create_task(closed.keep_current(), name="closed-accounts"))
         for name, work in self._background:
             self._tasks.append(asyncio.create_task(work(self), name=name))
         for task in self._tasks:

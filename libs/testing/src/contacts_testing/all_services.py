@@ -1,9 +1,11 @@
-"""The four services as real processes at once (each with its own schema and Kafka namespace),
-for suites that visit every service: security, bad input."""
+"""The four services as real processes at once (each with its own schema and Kafka namespace,
+or one namespace for all: a platform), for suites that visit every service: security, bad
+input, account closure."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -19,14 +21,20 @@ async def running_services(
     bootstrap: str,
     folder: Path,
     env: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    shared_namespace: bool = False,
 ) -> AsyncIterator[dict[str, RunningService]]:
-    """Start every service in parallel (`env[name]` adds to a service's environment)."""
+    """Start every service in parallel (`env[name]` adds to a service's environment). With
+    `shared_namespace` they see each other's events, as the platform's services do."""
     env = env or {}
+    namespace = f"p{uuid.uuid4().hex[:10]}" if shared_namespace else ""
     async with AsyncExitStack() as stack:
         started = await asyncio.gather(
             *(
                 stack.enter_async_context(
-                    running_service(name, admin_url, bootstrap, folder, **env.get(name, {}))
+                    running_service(
+                        name, admin_url, bootstrap, folder, namespace, **env.get(name, {})
+                    )
                 )
                 for name in SERVICES
             )

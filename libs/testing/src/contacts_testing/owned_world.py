@@ -55,6 +55,11 @@ class OwnedWorld:
             "invitation_id": self.invitation_id, "offer_id": self.offer_id,
         }  # fmt: skip
 
+    @property
+    def placeholders(self) -> dict[str, str]:
+        """What the security probes' paths and bodies are filled with: the ids and phones."""
+        return {**self.ids, "invitee_phone": self.invitee_phone, "owner_phone": self.phone}
+
 
 async def register_user(directory: RunningService, name: str) -> dict[str, str]:
     """A user registered through the directory's API (as the platform back-end does)."""

@@ -41,10 +41,11 @@ class RunningService:
 
 @asynccontextmanager
 async def running_service(
-    name: str, admin_url: str, bootstrap: str, folder: Path, **env: str
+    name: str, admin_url: str, bootstrap: str, folder: Path, namespace: str = "", **env: str
 ) -> AsyncIterator[RunningService]:
-    """Start `<name>-service` on a fresh schema and namespace; remove both afterwards."""
-    namespace = f"t{uuid.uuid4().hex[:10]}"
+    """Start `<name>-service` on a fresh schema and namespace (or the `namespace` given, which
+    services share to see each other's events); remove the schema afterwards."""
+    namespace = namespace or f"t{uuid.uuid4().hex[:10]}"
     schema = f"t_{name}_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(admin_url)
     await admin.execute(f'CREATE SCHEMA "{schema}"')

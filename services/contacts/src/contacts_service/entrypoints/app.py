@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from contacts_events import topics
+from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from contacts_service.entrypoints import api_contacts
 from contacts_service.entrypoints.add_grants import grant_verifier
 from contacts_service.handlers.additions import addition_handlers
+from contacts_service.handlers.closures import closure_hook
 from contacts_service.handlers.projections import directory_handlers
 from contacts_service.settings import ContactsSettings
 
@@ -24,11 +26,12 @@ def subscriptions(outbox: Outbox) -> list[Subscription]:
         Subscription(
             DIRECTORY_GROUP,
             (topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES),
-            directory_handlers(outbox),
+            directory_handlers(),
         ),
         Subscription(
             ADDITIONS_GROUP, (topics.IMPORTS, topics.INVITATIONS), addition_handlers(outbox)
         ),
+        closed_accounts_subscription("contacts", closure_hook(outbox)),
     ]
 
 

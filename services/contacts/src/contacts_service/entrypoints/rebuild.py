@@ -23,7 +23,6 @@ from contacts_events.topics import namespaced
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import InboxConsumer
 from contacts_messaging.kafka import make_producer
-from contacts_messaging.outbox import Outbox
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.logging import configure_logging
 
@@ -57,8 +56,7 @@ async def rebuild(settings: ContactsSettings) -> int:
             await conn.execute(f"TRUNCATE {', '.join(PROJECTION_TABLES)}")
             await conn.execute("UPDATE contacts SET contact_company_id = NULL")
             await conn.execute("DELETE FROM inbox WHERE consumer = $1", group)
-        outbox = Outbox(f"/services/{settings.service_name}", ns)
-        inbox = InboxConsumer(pool, group, directory_handlers(outbox), DeadLetters(producer, group))
+        inbox = InboxConsumer(pool, group, directory_handlers(), DeadLetters(producer, group))
         return await _replay(settings.kafka_bootstrap_servers, partitions, inbox)
     finally:
         await producer.stop()

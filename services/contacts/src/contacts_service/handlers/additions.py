@@ -1,6 +1,8 @@
 """Contacts other services' events create (consumer group `contacts.additions`): a phone
 import that matched a user, an accepted invitation (both ways). Each exactly once: the inbox
-skips redeliveries, and a contact that already exists is left as it is (no second event)."""
+skips redeliveries, and a contact that already exists is left as it is (no second event).
+Nothing is added for or with a closed account: an event about one that was already on its
+way when the account closed changes nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from contacts_events import (
     RowStatus,
 )
 from contacts_events.envelope import CloudEvent
+from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.inbox import Handler
 from contacts_messaging.outbox import Outbox
 
@@ -34,9 +37,9 @@ def addition_handlers(outbox: Outbox) -> dict[str, Handler]:
         source: ContactSource,
         import_id: UUID | None = None, invitation_id: UUID | None = None,
     ) -> None:  # fmt: skip
-        if owner == contact or not await contacts.insert(
-            conn, owner, contact, source, import_id, invitation_id
-        ):
+        if owner == contact or await closed_accounts.hold_open(conn, (owner, contact)):
+            return  # a closed account neither gets nor becomes a contact (closures.py)
+        if not await contacts.insert(conn, owner, contact, source, import_id, invitation_id):
             return
         added = ContactAdded(
             owner_id=owner, contact_user_id=contact, source=source,

@@ -9,22 +9,17 @@ from contacts_events import (
     CompanyMemberLeft,
     ContactPointCreated,
     ContactPointRemoved,
-    ContactRemovalReason,
-    ContactRemoved,
-    EventContext,
     UserDeactivated,
     UserProfileChanged,
     UserRegistered,
 )
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import Handler
-from contacts_messaging.outbox import Outbox
 
-from contacts_service.adapters import contacts_repository as contacts
 from contacts_service.adapters import projection
 
 
-def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
+def directory_handlers() -> dict[str, Handler]:
     async def user_profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
         data = event.data
         assert isinstance(data, UserRegistered | UserProfileChanged)
@@ -36,13 +31,7 @@ def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
         data = event.data
         assert isinstance(data, UserDeactivated)
         await projection.deactivate_user(conn, data.user_id, event.time)
-        owners = await contacts.remove_everywhere(conn, data.user_id)
-        removed = [
-            ContactRemoved(owner_id=owner, contact_user_id=data.user_id,
-                           reason=ContactRemovalReason.CONTACT_DEACTIVATED)
-            for owner in owners
-        ]  # fmt: skip
-        await outbox.add(conn, removed, EventContext.caused_by(event))
+        # leaving every list is the closure's (closures.py, group contacts.accounts)
 
     async def company_created(event: CloudEvent, conn: asyncpg.Connection) -> None:
         data = event.data

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from contacts_events import DeactivationReason, ProfileField
 from contacts_messaging import idempotency
-from contacts_messaging.api import CallerDep, OutboxDep, transaction
+from contacts_messaging.api import CallerDep, OutboxDep, get_host, transaction
 from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.errors import ERROR_RESPONSES
 from fastapi import APIRouter, Header, Request, Response
@@ -100,6 +100,7 @@ async def close_my_account(request: Request, caller: CallerDep, outbox: OutboxDe
         await users.deactivate(
             conn, outbox, caller.event_context(), caller.user_id, DeactivationReason.CLOSED_BY_USER
         )
+    get_host(request).closed_accounts.learn(caller.user_id)  # the others: NOTIFY, milliseconds
     return Response(status_code=204)
 
 

@@ -18,6 +18,7 @@ from contacts_events import (
     UserRegistered,
 )
 from contacts_events.base import IntegrationEvent
+from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import NotFound
 
@@ -105,5 +106,6 @@ async def deactivate(
         events.append(CompanyMemberLeft(company_id=user.company_id, user_id=user_id))
     await users.deactivate(conn, user_id)
     await sessions.revoke_all(conn, user_id, "account_closed")
+    await closed_accounts.record_closed(conn, user_id, reason.value)  # refused from the commit on
     events.append(UserDeactivated(user_id=user_id, reason=reason))
     await outbox.add(conn, events, context)

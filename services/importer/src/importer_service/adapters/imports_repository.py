@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-from importer_service.domain.model import Import, ImportStatus, stored_name
+from importer_service.domain.model import UNFINISHED, Import, ImportStatus, stored_name
 
 ROW_FIELDS = (
     "row_number",
@@ -154,3 +154,22 @@ async def mark_status(conn: asyncpg.Connection, import_id: UUID, status: ImportS
     await conn.execute(
         "UPDATE imports SET status = $2 WHERE import_id = $1", import_id, status.value
     )
+
+
+_FAIL_UNFINISHED = """
+UPDATE imports SET status = 'failed', error = $2::jsonb
+WHERE import_id = ANY(SELECT import_id FROM imports WHERE owner_id = $1
+    AND status = ANY($3::text[]) FOR UPDATE SKIP LOCKED)
+RETURNING import_id
+"""
+
+
+async def fail_unfinished(
+    conn: asyncpg.Connection, owner_id: UUID, error: dict[str, str]
+) -> list[UUID]:
+    """Mark the owner's unfinished imports failed with `error`; their ids. An import another
+    transaction holds right now is skipped, not waited for (a long extraction)."""
+    rows = await conn.fetch(
+        _FAIL_UNFINISHED, owner_id, json.dumps(error), [s.value for s in UNFINISHED]
+    )
+    return [row["import_id"] for row in rows]

@@ -22,6 +22,17 @@ class ImportStatus(StrEnum):
     REPLACED = "replaced"  # the user went back and uploaded a corrected file
 
 
+UNFINISHED = frozenset(
+    {
+        ImportStatus.UPLOADED,
+        ImportStatus.EXTRACTING,
+        ImportStatus.EXTRACTED,
+        ImportStatus.VALIDATING,
+    }
+)
+"""What a closure of the owner's account stops (it then ends `failed`)."""
+
+
 @dataclass(frozen=True)
 class Import:
     import_id: UUID

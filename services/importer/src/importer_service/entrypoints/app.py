@@ -4,6 +4,7 @@ import asyncio
 from pathlib import Path
 
 from contacts_events import topics
+from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.work_queue import WORK_TOPIC, work_items
 from importer_service.entrypoints import api_imports
+from importer_service.handlers.closures import closure_hook
 from importer_service.handlers.pipeline import work_handlers
 from importer_service.handlers.projections import PROJECTION_HANDLERS
 from importer_service.settings import ImporterSettings
@@ -43,6 +45,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
             max_records=1,
         )
     )
+    host.add_subscription(closed_accounts_subscription("importer", closure_hook()))
     app = service_app(
         host,
         title="Importer service",

@@ -33,6 +33,7 @@ from importer_service.adapters.work_queue import (
 )
 from importer_service.domain.model import Import, ImportStatus
 from importer_service.handlers import chunk_steps
+from importer_service.handlers.closures import still_open
 from importer_service.handlers.extraction import extract_rows
 
 
@@ -57,13 +58,18 @@ def work_handlers(outbox: Outbox, chunk_size: int, checkers: PhoneCheckers) -> d
     async def on_extract(event: CloudEvent, conn: asyncpg.Connection) -> None:
         assert isinstance(event.data, ExtractRows)
         await extract_rows(conn, event.data.import_id)
+        job = await imports.get(conn, event.data.import_id)
+        if job is not None:  # checked after the reading: a closure meanwhile waited for nothing
+            await still_open(conn, job)
 
     async def on_parse(event: CloudEvent, conn: asyncpg.Connection) -> None:
         item = event.data
         assert isinstance(item, ParseChunk)
         job = await imports.get(conn, item.import_id)
         if job is None or job.status is not ImportStatus.VALIDATING:
-            return  # replaced or failed meanwhile
+            return  # replaced or failed meanwhile (its owner's account closed, say)
+        if not await still_open(conn, job):
+            return
         await _plan_each_lookup(conn)
         await chunk_steps.parse(conn, job, item.first_row, item.last_row, checkers)
         if await imports.count_chunk_done(conn, job.import_id, "parsed"):
@@ -79,6 +85,8 @@ def work_handlers(outbox: Outbox, chunk_size: int, checkers: PhoneCheckers) -> d
         assert isinstance(item, EmitChunk)
         job = await imports.get(conn, item.import_id)
         if job is None or job.status is not ImportStatus.VALIDATING:
+            return
+        if not await still_open(conn, job):
             return
         context = EventContext.caused_by(event)
         await _plan_each_lookup(conn)

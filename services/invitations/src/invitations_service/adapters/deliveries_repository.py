@@ -16,15 +16,24 @@ from uuid import UUID
 import asyncpg
 from contacts_events import EventContext
 
+# A queued message of an invitation closed meanwhile (a retry, or a send given back after
+# the closure failed the queued ones) is dropped, never sent; a `sending` one whose lease ran
+# out is the same attempt, retried with the same key.
 _CLAIM = """
 WITH due AS (
-    SELECT delivery_id FROM deliveries
-    WHERE (status = 'queued' AND not_before <= now()) OR (status = 'sending' AND claimed_until < now())
-    ORDER BY not_before LIMIT $1 FOR UPDATE SKIP LOCKED
+    SELECT d.delivery_id,
+        d.status = 'sending' OR i.status IN ('pending', 'sent', 'delivery_failed') AS wanted
+    FROM deliveries d JOIN invitations i ON i.invitation_id = d.invitation_id
+    WHERE (d.status = 'queued' AND d.not_before <= now())
+        OR (d.status = 'sending' AND d.claimed_until < now())
+    ORDER BY d.not_before LIMIT $1 FOR UPDATE OF d SKIP LOCKED
+), dropped AS (
+    UPDATE deliveries d SET status = 'failed', last_error = 'invitation closed'
+    FROM due WHERE d.delivery_id = due.delivery_id AND NOT due.wanted
 ), claimed AS (
     UPDATE deliveries d SET status = 'sending', attempts = attempts + 1,
         claimed_until = now() + $2::interval
-    FROM due WHERE d.delivery_id = due.delivery_id
+    FROM due WHERE d.delivery_id = due.delivery_id AND due.wanted
     RETURNING d.delivery_id, d.invitation_id, d.kind, d.attempts,
         d.correlation_id, d.causation_id, d.tenant, d.actor
 )
@@ -95,7 +104,8 @@ def context_of(row: asyncpg.Record) -> EventContext | None:
 
 async def claim(conn: asyncpg.Connection, limit: int, lease: timedelta) -> list[asyncpg.Record]:
     """Up to `limit` due deliveries, now `sending` for one more attempt until `lease` ends,
-    each with its invitation's fields and the inviter's name."""
+    each with its invitation's fields and the inviter's name (fewer when queued messages of
+    closed invitations were among them: those are dropped)."""
     rows: list[asyncpg.Record] = await conn.fetch(_CLAIM, limit, lease)
     return rows
 

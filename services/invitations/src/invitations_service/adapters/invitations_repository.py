@@ -148,6 +148,25 @@ async def close(
     )
 
 
+_CANCEL_OPEN_OF = """
+UPDATE invitations SET status = 'cancelled', closed_at = now()
+WHERE inviter_id = $1 AND status = ANY($2::text[])
+RETURNING invitation_id, request_id
+"""
+
+
+async def cancel_open_of(conn: asyncpg.Connection, inviter_id: UUID) -> list[asyncpg.Record]:
+    """Cancel every open invitation of the inviter and fail their queued messages; the
+    (invitation_id, request_id) of those cancelled now."""
+    rows: list[asyncpg.Record] = await conn.fetch(_CANCEL_OPEN_OF, inviter_id, list(OPEN))
+    await conn.execute(
+        "UPDATE deliveries SET status = 'failed', last_error = 'invitation closed'"
+        " WHERE invitation_id = ANY($1::uuid[]) AND status = 'queued'",
+        [row["invitation_id"] for row in rows],
+    )
+    return rows
+
+
 async def open_matching(
     conn: asyncpg.Connection, phone: str | None, email: str | None, token: str | None
 ) -> list[asyncpg.Record]:

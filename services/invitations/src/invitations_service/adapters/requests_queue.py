@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
 from contacts_events import InvitationRequested
 from contacts_events.envelope import CloudEvent
@@ -64,3 +66,13 @@ async def mark_failed(conn: asyncpg.Connection, position: int, error: str) -> No
         "UPDATE invitation_requests SET failed_at = now(), error = $2 WHERE position = $1",
         position, error[:2000],
     )  # fmt: skip
+
+
+async def drop_inviter(conn: asyncpg.Connection, inviter_id: UUID) -> None:
+    """Forget the inviter's waiting requests (their account closed). Those a processor holds
+    right now are skipped, not waited for: it will refuse them (request_batch.py)."""
+    await conn.execute(
+        "DELETE FROM invitation_requests WHERE position = ANY(SELECT position FROM"
+        " invitation_requests WHERE inviter_id = $1 FOR UPDATE SKIP LOCKED)",
+        inviter_id,
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from contacts_channels import channels_from_settings
 from contacts_events import topics
+from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
@@ -16,6 +17,7 @@ from invitations_service.entrypoints import (
     api_sms_status,
 )
 from invitations_service.handlers.accepting import directory_handlers
+from invitations_service.handlers.closures import closure_hook
 from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.request_processor import RequestProcessor
 from invitations_service.handlers.requests import request_handlers
@@ -38,6 +40,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
             directory_handlers(host.outbox),
         )
     )
+    host.add_subscription(closed_accounts_subscription("invitations", closure_hook(host.outbox)))
 
     async def deliver(running: ServiceHost) -> None:
         built = channels_from_settings(settings, environment=settings.environment)

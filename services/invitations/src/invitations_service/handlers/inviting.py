@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 import asyncpg
 from contacts_events import CancellationReason, EventContext, InvitationCancelled
+from contacts_messaging.accounts import store as closed_accounts
+from contacts_messaging.accounts.guard import AccountClosed
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import Conflict, NotFound
 
@@ -38,7 +40,10 @@ async def invite(
     request claims, used when the directory has not said which company the inviter is in),
     inside the cool-down of the inviter's last message to the destination (an invitation
     deleted and asked again is held to it like a resend), and past the inviter's or the
-    destination's daily cap."""
+    destination's daily cap. The inviter is held open until the caller commits: a closure of
+    their account waits for it, and cancels what it created."""
+    if not await closed_accounts.is_open(conn, inviter_id):
+        raise AccountClosed
     existing = await invitations.by_request(conn, request_id) or await invitations.open_for(
         conn, inviter_id, phone, email
     )

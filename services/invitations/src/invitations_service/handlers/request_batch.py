@@ -24,6 +24,7 @@ from contacts_events import (
     InvitationChannel,
     InvitationRefused,
 )
+from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import ApiError
 
@@ -45,6 +46,7 @@ from invitations_service.domain.request_batch import (
     destination_key,
     inviter_key,
 )
+from invitations_service.handlers.closures import inviter_closed
 from invitations_service.handlers.destinations import tenant_of
 from invitations_service.handlers.requests import refused_invitation_id
 
@@ -77,7 +79,11 @@ async def handle_batch(
 async def _candidates(
     conn: asyncpg.Connection, policy: Policy, staged: Sequence[asyncpg.Record]
 ) -> list[Candidate]:
-    checked = [_checked_destination(row) for row in staged]
+    closed = await closed_accounts.hold_open(conn, {row["inviter_id"] for row in staged})
+    checked = [
+        ("", inviter_closed()) if row["inviter_id"] in closed else _checked_destination(row)
+        for row in staged
+    ]
     live = [
         (row, dest) for row, (dest, refused) in zip(staged, checked, strict=True) if not refused
     ]
