@@ -23,6 +23,7 @@ from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.work_queue import (
     EmitChunk,
@@ -53,10 +54,12 @@ async def start_validation(
         await _complete(conn, outbox, context, job)
 
 
-def work_handlers(outbox: Outbox, chunk_size: int, checkers: PhoneCheckers) -> dict[str, Handler]:
+def work_handlers(
+    outbox: Outbox, chunk_size: int, checkers: PhoneCheckers, reader: FileReader
+) -> dict[str, Handler]:
     async def on_extract(event: CloudEvent, conn: asyncpg.Connection) -> None:
         assert isinstance(event.data, ExtractRows)
-        await extract_rows(conn, event.data.import_id)
+        await extract_rows(conn, event.data.import_id, reader)
 
     async def on_parse(event: CloudEvent, conn: asyncpg.Connection) -> None:
         item = event.data
