@@ -52,10 +52,10 @@ class FileReader:
 
     async def inspect(self, path: Path, fmt: FileFormat) -> TableSummary:
         """The file's sheets, headers and first rows; UnsupportedFile when it is refused."""
-        async for item in self._items(Inspect(path, fmt, self.limits)):
-            assert isinstance(item, TableSummary)
-            return item
-        raise RuntimeError("the file-reading worker gave no summary")
+        items = [item async for item in self._items(Inspect(path, fmt, self.limits))]
+        if len(items) != 1 or not isinstance(items[0], TableSummary):
+            raise RuntimeError(f"the file-reading worker gave {items!r}, not a summary")
+        return items[0]
 
     async def rows(
         self, path: Path, fmt: FileFormat, sheet: str | None, mapping: ColumnMapping

@@ -29,7 +29,7 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class WorkerLimits:
-    memory_mb: int  # address space a job may add to what the worker holds when it starts it
+    memory_mb: int  # resident memory a worker may hold
     seconds: int  # CPU seconds a job may use (and seconds the service waits for each item)
 
 
@@ -73,7 +73,7 @@ def write_message(channel: BinaryIO, message: tuple[str, Any]) -> None:
 def _limit(limits: WorkerLimits) -> None:
     with open("/proc/self/statm") as statm:
         mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    address_space = mapped + limits.memory_mb * MB
+    address_space = mapped + 2 * limits.memory_mb * MB  # the ceiling: see worker_handle
     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = int(usage.ru_utime + usage.ru_stime) + 1 + limits.seconds

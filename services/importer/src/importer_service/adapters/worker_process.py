@@ -1,10 +1,11 @@
 """Jobs run in processes of their own, each under a hard memory and CPU-time limit.
 
 A hostile file can make a reader allocate gigabytes or spin for minutes. In the service's own
-process that takes the service down (or leaves its memory high for good); in a worker, the
-kernel ends the worker instead: past `RLIMIT_AS` allocations fail (Python raises MemoryError,
-Rust aborts), past `RLIMIT_CPU` the worker gets SIGXCPU and then SIGKILL, and the service
-reports why. A worker runs one job and exits, so whatever it allocated goes back to the system.
+process that takes the service down (or leaves its memory high for good); a worker is ended
+instead: killed once its resident memory passes its budget (worker_handle), past
+`RLIMIT_CPU` by the kernel (SIGXCPU, then SIGKILL), or when it has sent nothing for as many
+seconds, and the service reports why. A worker runs one job and exits, so whatever it
+allocated goes back to the system.
 
 A worker is a fresh interpreter (worker_main), not a fork of the service: forking would copy
 polars' thread pool in a broken state. It imports its job's module as it starts, and one
@@ -19,20 +20,15 @@ from __future__ import annotations
 import asyncio
 import io
 import pickle
-import signal
-import sys
 from collections.abc import AsyncGenerator, Collection
 from typing import Any
 
-import structlog
-
+from importer_service.adapters.worker_handle import WorkerHandle
 from importer_service.adapters.worker_main import HEADER, MB, WorkerLimits
 
 __all__ = ["WorkerCrashed", "WorkerExhausted", "WorkerLimits", "WorkerPool"]
 
-log = structlog.get_logger(__name__)
 MAX_MESSAGE = 256 * MB  # more than any batch needs: a worker claiming more is not believed
-STREAM_LIMIT = 4 * MB
 
 
 class WorkerExhausted(Exception):
@@ -59,16 +55,16 @@ class WorkerPool:
         self._job = job
         self._allowed = {(kind.__module__, kind.__qualname__): kind for kind in allowed}
         self._slots = asyncio.Semaphore(concurrency)
-        self._spare: asyncio.subprocess.Process | None = None
+        self._spare: WorkerHandle | None = None
 
     async def start(self) -> None:
         """Have a worker ready for the first job."""
         if self._spare is None:
-            self._spare = await self._spawn()
+            self._spare = await WorkerHandle.spawn(self._job)
 
     def close(self) -> None:
-        if self._spare is not None and self._spare.returncode is None:
-            self._spare.kill()
+        if self._spare is not None and self._spare.alive:
+            self._spare.process.kill()
         self._spare = None
 
     async def run(self, request: Any) -> AsyncGenerator[Any, None]:
@@ -77,43 +73,36 @@ class WorkerPool:
         async with self._slots:
             worker = await self._take()
             try:
-                await _send(worker, (request, self.limits))
+                await worker.send(request, self.limits)
                 while (message := await self._receive(worker))[0] == "item":
                     yield message[1]
             finally:
-                await _stop(worker)
+                await worker.stop()
         kind, payload = message
         if kind == "exhausted":
             raise WorkerExhausted(*payload)
         if kind == "crashed":
             raise WorkerCrashed(payload)
 
-    async def _spawn(self) -> asyncio.subprocess.Process:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "importer_service.adapters.worker_main", self._job,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=STREAM_LIMIT,
-        )  # fmt: skip
-
-    async def _take(self) -> asyncio.subprocess.Process:
-        spare, self._spare = self._spare, await self._spawn()
-        if spare is not None and spare.returncode is None:
+    async def _take(self) -> WorkerHandle:
+        spare, self._spare = self._spare, await WorkerHandle.spawn(self._job)
+        if spare is not None and spare.alive:
             return spare
-        return await self._spawn()
+        return await WorkerHandle.spawn(self._job)
 
-    async def _receive(self, worker: asyncio.subprocess.Process) -> tuple[str, Any]:
-        assert worker.stdout is not None
+    async def _receive(self, worker: WorkerHandle) -> tuple[str, Any]:
         try:
             async with asyncio.timeout(self.limits.seconds):
-                (length,) = HEADER.unpack(await worker.stdout.readexactly(HEADER.size))
+                (length,) = HEADER.unpack(await worker.read(HEADER.size))
                 if length > MAX_MESSAGE:
                     return "crashed", f"the worker sent a message of {length:,} bytes"
-                return self._loads(await worker.stdout.readexactly(length))
+                return self._loads(await worker.read(length))
         except pickle.UnpicklingError as error:
             return "crashed", f"the worker sent what the service does not read: {error}"
         except TimeoutError:
             return "exhausted", ("time", f"nothing came for {self.limits.seconds} s")
         except asyncio.IncompleteReadError:
-            return "exhausted", await _death(worker)
+            return "exhausted", await worker.death()
 
     def _loads(self, data: bytes) -> tuple[str, Any]:
         message: tuple[str, Any] = _AllowedUnpickler(io.BytesIO(data), self._allowed).load()
@@ -131,26 +120,3 @@ class _AllowedUnpickler(pickle.Unpickler):
         if (module, name) in self._allowed:
             return self._allowed[(module, name)]
         raise pickle.UnpicklingError(f"a worker may not send {module}.{name}")
-
-
-async def _send(worker: asyncio.subprocess.Process, message: Any) -> None:
-    assert worker.stdin is not None
-    worker.stdin.write(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-    await worker.stdin.drain()
-    worker.stdin.close()
-
-
-async def _death(worker: asyncio.subprocess.Process) -> tuple[str, str]:
-    """Why a worker ended without a word: SIGXCPU or SIGKILL (the CPU limit's) is time,
-    anything else (Rust's abort when an allocation fails, a crash) is taken for memory."""
-    code = await worker.wait()
-    log.warning("worker.died", pid=worker.pid, exit_code=code)
-    if -code in (signal.SIGXCPU, signal.SIGKILL):
-        return "time", f"ended by signal {-code}"
-    return "memory", f"exit code {code}"
-
-
-async def _stop(worker: asyncio.subprocess.Process) -> None:
-    if worker.returncode is None:
-        worker.kill()
-    await worker.wait()
