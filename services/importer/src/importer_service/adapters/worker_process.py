@@ -58,7 +58,8 @@ class WorkerPool:
         self._spare: WorkerHandle | None = None
 
     async def start(self) -> None:
-        """Have a worker ready for the first job."""
+        """Have a worker ready for the next job (started when none runs: importing polars
+        takes a core for half a second)."""
         if self._spare is None:
             self._spare = await WorkerHandle.spawn(self._job)
 
@@ -78,6 +79,7 @@ class WorkerPool:
                     yield message[1]
             finally:
                 await worker.stop()
+                await self.start()  # the next job's, importing once this one is done
         kind, payload = message
         if kind == "exhausted":
             raise WorkerExhausted(*payload)
@@ -85,7 +87,7 @@ class WorkerPool:
             raise WorkerCrashed(payload)
 
     async def _take(self) -> WorkerHandle:
-        spare, self._spare = self._spare, await WorkerHandle.spawn(self._job)
+        spare, self._spare = self._spare, None
         if spare is not None and spare.alive:
             return spare
         return await WorkerHandle.spawn(self._job)
