@@ -64,6 +64,18 @@ async def test_a_job_runs_under_hard_limits_of_address_space_cpu_time_and_no_cor
     assert core == [0, 0]
 
 
+async def test_a_worker_gets_none_of_the_services_secrets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JWT_SECRET", "the service's")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://importer:secret@db/contacts")
+    pool = WorkerPool("os:getenv", WorkerLimits(256, 30), 1, allowed=())
+    for name in ("JWT_SECRET", "DATABASE_URL"):
+        with pytest.raises(WorkerCrashed, match="'NoneType' object is not iterable"):
+            await items_of(pool, name)  # getenv found nothing to iterate
+    assert await items_of(pool, "MALLOC_ARENA_MAX") == ["2"]
+
+
 async def test_a_silent_job_is_given_up_on() -> None:
     pool = WorkerPool("time:sleep", WorkerLimits(256, 1), 1, allowed=())
     with pytest.raises(WorkerExhausted, match="nothing came for 1 s"):

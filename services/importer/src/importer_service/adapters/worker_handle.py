@@ -30,6 +30,7 @@ log = structlog.get_logger(__name__)
 WATCH_SECONDS = 0.05
 STREAM_LIMIT = 4 * MB
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
+PASSED_ON = frozenset({"PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ"})
 
 
 class WorkerHandle:
@@ -43,7 +44,7 @@ class WorkerHandle:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "importer_service.adapters.worker_main", job,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=STREAM_LIMIT,
-            env={**os.environ, "MALLOC_ARENA_MAX": "2"},
+            env=worker_environment(),
         )  # fmt: skip
         return cls(process)
 
@@ -90,6 +91,14 @@ class WorkerHandle:
                     self.process.kill()
                     return
                 await asyncio.sleep(WATCH_SECONDS)
+
+
+def worker_environment() -> dict[str, str]:
+    """What a worker needs of the service's environment, and nothing more: a worker reads
+    hostile files, so it gets no database URL, no JWT secret, no credentials."""
+    kept = {name: value for name, value in os.environ.items()
+            if name in PASSED_ON or name.startswith("POLARS_")}  # fmt: skip
+    return {**kept, "MALLOC_ARENA_MAX": "2"}
 
 
 def resident_bytes(pid: int) -> int:
