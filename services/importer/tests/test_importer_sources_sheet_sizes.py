@@ -3,6 +3,7 @@ refused naming it and its size before any reader builds it (workbooks made by th
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from importer_service.adapters.sources.sheet_size import SheetSize
 from importer_service.adapters.sources.sheet_sizes import check_sheet_sizes
 from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.adapters.sources.tables import open_table
+from importer_service.adapters.sources.xlsx_fast_size import fast_size
 
 from .hostile_files import cell, far_cell_xls, far_cell_xlsx, repeated_ods, xlsx_of_sheet
 from .test_importer_sources_sniff import WORKBOOKS
@@ -67,6 +69,34 @@ def test_prefixed_tags_are_read_by_their_local_name(tmp_path: Path) -> None:
     assert check_sheet_sizes(path, FileFormat.XLSX, SourceLimits(max_columns=20_000)) == [
         SheetSize("Contacts", 9, 16_384)
     ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "fast", "columns"),
+    [
+        ('<c r="B7"><v>1</v></c>', True, 2),
+        ('<c s="1" r="B7"><v>1</v></c>', False, 2),  # another attribute first
+        ("<c><v>1</v></c>", False, 1),  # no reference
+        ('<x:c r="B7"><x:v>1</x:v></x:c>', False, 2),  # a prefix
+    ],
+)
+def test_the_fast_path_answers_only_for_cells_that_start_with_their_reference(
+    tmp_path: Path, cells: str, fast: bool, columns: int
+) -> None:
+    path = written(tmp_path, FileFormat.XLSX, xlsx_of_sheet(f'<row r="7">{cells}</row>', "A1"))
+    with zipfile.ZipFile(path) as archive:
+        assert fast_size(archive, "xl/worksheets/sheet1.xml", SheetSize("S"), LIMITS) is fast
+    assert check_sheet_sizes(path, FileFormat.XLSX, LIMITS) == [SheetSize("Contacts", 7, columns)]
+
+
+def test_a_far_cell_whose_reference_is_not_its_first_attribute_is_still_found(
+    tmp_path: Path,
+) -> None:
+    far = '<row r="30000"><c t="inlineStr" r="ALL30000"><is><t>x</t></is></c></row>'
+    content = xlsx_of_sheet(f'<row r="1">{cell("A1", "Mobile")}</row>{far}')
+    assert refused(written(tmp_path, FileFormat.XLSX, content), FileFormat.XLSX).code == (
+        "too_many_cells"
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.sheet_size import SheetSize, column_number
+from importer_service.adapters.sources.xlsx_fast_size import fast_size
 from importer_service.adapters.sources.xml_stream import stream_part
 
 WORKBOOK = "xl/workbook.xml"
@@ -63,6 +64,10 @@ def _part_of(target: str) -> str:
 
 
 def _sheet_size(archive: zipfile.ZipFile, sheet: str, part: str, limits: SourceLimits) -> SheetSize:
+    """By the fast path when the sheet is in the common form, else by walking its XML."""
+    fast = SheetSize(sheet)
+    if fast_size(archive, part, fast, limits):
+        return fast
     cells = _CellWalk(SheetSize(sheet), limits)
     stream_part(archive, part, cells.start)
     return cells.size
