@@ -3,7 +3,7 @@ service sees it: a summary of a file, or its rows in batches, or the reason it i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from pathlib import Path
 from typing import Any
@@ -57,15 +57,15 @@ class FileReader:
             raise RuntimeError(f"the file-reading worker gave {items!r}, not a summary")
         return items[0]
 
-    async def rows(
+    def rows(
         self, path: Path, fmt: FileFormat, sheet: str | None, mapping: ColumnMapping
-    ) -> AsyncIterator[list[StoredRow]]:
+    ) -> AsyncGenerator[list[StoredRow], None]:
         """The rows to store, in batches; UnsupportedFile when the file is refused, which may
-        be after some batches (a fault found deep in the file)."""
-        async for item in self._items(ReadRows(path, fmt, self.limits, sheet, mapping)):
-            yield item
+        be after some batches (a fault found deep in the file). Close it (contextlib.aclosing)
+        so that its worker ends at once should the caller stop early."""
+        return self._items(ReadRows(path, fmt, self.limits, sheet, mapping))
 
-    async def _items(self, request: Inspect | ReadRows) -> AsyncIterator[Any]:
+    async def _items(self, request: Inspect | ReadRows) -> AsyncGenerator[Any, None]:
         try:
             async with aclosing(self.pool.run(request)) as items:
                 async for item in items:

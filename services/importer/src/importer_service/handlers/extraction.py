@@ -10,6 +10,7 @@ the database down) still raises, so the work item is retried and, at worst, dead
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from uuid import UUID
 
 import asyncpg
@@ -60,8 +61,9 @@ async def _store_rows(
     async with (
         file_store.local_copy(conn, import_id, f".{fmt.value}") as path,
         conn.transaction(),
+        aclosing(reader.rows(path, fmt, sheet, mapping)) as batches,
     ):
-        async for rows in reader.rows(path, fmt, sheet, mapping):
+        async for rows in batches:
             await imports.insert_rows(conn, import_id, rows)
             total += len(rows)
     return total
