@@ -24,6 +24,23 @@ class ImporterSettings(ServiceSettings):
     phone_match_per_hour: float = Field(
         default=1_048_576, gt=0, description="PHONE_MATCH_PER_HOUR: numbers regained per hour"
     )
+    import_max_cells: int = Field(
+        default=8 * 1_048_576, ge=1,
+        description="IMPORT_MAX_CELLS: rows x columns of a workbook's sheet (422 above)",
+    )  # fmt: skip
+    import_max_cell_chars: int = Field(
+        default=1000, ge=1, description="IMPORT_MAX_CELL_CHARS: longer cells fail their row"
+    )
+    import_parse_max_mb: int = Field(
+        default=2048, ge=64,
+        description="IMPORT_PARSE_MAX_MB: memory a worker reading one file may use",
+    )  # fmt: skip
+    import_parse_seconds: int = Field(
+        default=120, ge=1, description="IMPORT_PARSE_SECONDS: CPU time a worker may use on a file"
+    )
+    import_parse_workers: int = Field(
+        default=2, ge=1, description="IMPORT_PARSE_WORKERS: files read at once (others wait)"
+    )
     import_chunk_rows: int = Field(default=10_000, ge=1, description="IMPORT_CHUNK_ROWS")
     import_parse_processes: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1,

@@ -19,6 +19,8 @@ ROW_FIELDS = (
     "last_name",
     "email",
     "country",
+    "reason_code",  # set when reading the row found a fault (a cell too long), else None
+    "reason",
 )
 
 

@@ -17,8 +17,8 @@ from fastapi.responses import StreamingResponse
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters import projection, refusals
+from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.match_quota import MatchQuota
-from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.mapping import ColumnMapping
 from importer_service.domain.model import ImportStatus
 from importer_service.entrypoints.schemas import (
@@ -54,8 +54,9 @@ def _quota(settings: ImporterSettings) -> MatchQuota:
     return MatchQuota(settings.phone_match_burst, settings.phone_match_per_hour)
 
 
-def _limits(settings: ImporterSettings) -> SourceLimits:
-    return SourceLimits(max_bytes=settings.import_max_bytes, max_rows=settings.import_max_rows)
+def _reader(request: Request) -> FileReader:
+    reader: FileReader = request.app.state.file_reader
+    return reader
 
 
 _QUOTA: dict[int | str, dict[str, Any]] = {
@@ -74,7 +75,7 @@ async def paste(
         region = await _region(conn, caller.user_id, body.default_region, settings)
         job = await use_cases.paste(
             conn, outbox, caller.event_context(), caller.user_id, body.text, region,
-            _limits(settings), settings.import_chunk_rows,
+            _reader(request).limits, settings.import_chunk_rows,
         )  # fmt: skip
         await _quota(settings).spend(conn, caller.user_id, job.total_rows or 0)
     return ImportView.of(job)
@@ -94,16 +95,18 @@ async def upload(
 ) -> UploadView:  # fmt: skip
     """Upload a list; its columns are recognised and shown with a few rows for checking."""
     settings = _settings(request)
+    filename = file.filename or "upload"
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
         path = Path(folder) / "upload"
         await _save_bounded(file, path, settings.import_max_bytes)
+        inspected = await use_cases.inspect(_reader(request), path, filename)
         async with transaction(request) as conn:
             region = await _region(conn, caller.user_id, default_region, settings)
-            job, sample = await use_cases.upload(
-                conn, outbox, caller.event_context(), caller.user_id, path, file.filename or "upload",
-                region, _limits(settings), replaces,
+            job = await use_cases.upload(
+                conn, outbox, caller.event_context(), caller.user_id, path, filename, inspected,
+                region, replaces,
             )  # fmt: skip
-    return UploadView(**ImportView.of(job).model_dump(), sample_rows=sample)
+    return UploadView(**ImportView.of(job).model_dump(), sample_rows=inspected[1].sample)
 
 
 @router.get("", response_model=list[ImportView])

@@ -2,6 +2,7 @@
 
 import asyncio
 from pathlib import Path
+from typing import Protocol
 
 from contacts_events import topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
@@ -9,8 +10,11 @@ from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
+from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.phone_workers import PhoneCheckers
+from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.work_queue import WORK_TOPIC, work_items
+from importer_service.adapters.worker_process import WorkerLimits
 from importer_service.entrypoints import api_imports
 from importer_service.handlers.closures import closure_hook
 from importer_service.handlers.pipeline import work_handlers
@@ -27,6 +31,8 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     checkers = PhoneCheckers(settings.import_parse_processes)
     checkers.start()  # forked here, before uvicorn starts the event loop
     host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))
+    reader = file_reader(settings)
+    host.add_background("file-readers", lambda _host: _ready_until_stop(reader))
     host.add_subscription(
         Subscription(
             "importer.projections",
@@ -38,7 +44,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         Subscription(
             "importer.workers",
             (WORK_TOPIC,),
-            work_handlers(host.outbox, settings.import_chunk_rows, checkers),
+            work_handlers(host.outbox, settings.import_chunk_rows, checkers, reader),
             events=work_items,
             # a work item is up to a chunk of rows: commit each step alone, so the chunk
             # counter's row lock (taken at the end of a step) is held only until its commit
@@ -51,13 +57,33 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         title="Importer service",
         description="Imports of pasted numbers and CSV/XLS/XLSX lists, a status per row.",
     )
+    app.state.file_reader = reader
     app.include_router(api_imports.router)
     return app
 
 
-async def _close_on_stop(checkers: PhoneCheckers) -> None:
-    """Hold the phone-check processes until the service stops."""
+def file_reader(settings: ImporterSettings) -> FileReader:
+    limits = SourceLimits(
+        max_bytes=settings.import_max_bytes, max_rows=settings.import_max_rows,
+        max_cells=settings.import_max_cells, max_cell_chars=settings.import_max_cell_chars,
+    )  # fmt: skip
+    workers = WorkerLimits(settings.import_parse_max_mb, settings.import_parse_seconds)
+    return FileReader(limits, workers, settings.import_parse_workers)
+
+
+class _Workers(Protocol):
+    def close(self) -> None: ...
+
+
+async def _close_on_stop(workers: _Workers) -> None:
+    """Hold worker processes until the service stops."""
     try:
         await asyncio.Event().wait()
     finally:
-        checkers.close()
+        workers.close()
+
+
+async def _ready_until_stop(reader: FileReader) -> None:
+    """A file-reading worker ready for the first upload, and every one ended at the stop."""
+    await reader.start()
+    await _close_on_stop(reader)

@@ -35,11 +35,14 @@ async def parse(
 ) -> None:
     """Parse every number of the chunk; the statuses wait for the whole import to be parsed."""
     rows = await imports.rows_between(
-        conn, job.import_id, first, last, "row_number, raw_phone, country"
+        conn, job.import_id, first, last, "row_number, raw_phone, country, reason_code, reason"
     )
     phones, codes, reasons = await checkers.check(
         [r["raw_phone"] for r in rows], job.default_region, [r["country"] for r in rows]
     )
+    for index, row in enumerate(rows):
+        if row["reason_code"] is not None:  # a fault found while reading it (a cell too long)
+            phones[index], codes[index], reasons[index] = None, row["reason_code"], row["reason"]
     checks = ChunkChecks([r["row_number"] for r in rows], phones, codes, reasons)
     await chunk_checks.store(conn, job.import_id, first, checks)
     count_rows_validated(len(rows))

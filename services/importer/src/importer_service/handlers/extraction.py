@@ -1,8 +1,16 @@
-"""Reading an uploaded file into import rows with the confirmed column mapping (one worker,
-streaming in batches: a million-row file is never held in memory at once)."""
+"""Reading an uploaded file into import rows with the confirmed column mapping (one worker
+process reads it under memory and time limits and streams the rows back in batches: a
+million-row file is never held in memory at once, and never in the service's own process).
+
+A fault of the file found only now (deep in it: a NUL character, an unreadable sheet, a worker
+stopped by its limits) ends the import `failed` with the reason, which the person sees on the
+import: it is the answer to their upload, not a message to dead-letter. Anything else (a bug,
+the database down) still raises, so the work item is retried and, at worst, dead-lettered.
+"""
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from uuid import UUID
 
 import asyncpg
@@ -10,20 +18,19 @@ import structlog
 
 from importer_service.adapters import file_store
 from importer_service.adapters import imports_repository as imports
-from importer_service.adapters.sources.limits import SourceLimits
+from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.sources.mapping import ColumnMapping
 from importer_service.adapters.sources.sniff import FileFormat, UnsupportedFile
-from importer_service.adapters.sources.tables import open_table
 from importer_service.domain.model import ImportStatus
 
 log = structlog.get_logger(__name__)
-BATCH_ROWS = 20_000
-LIMITS = SourceLimits()
+UNSTORABLE = (
+    "A cell of the file holds characters that cannot be stored. Save the file again as CSV "
+    "UTF-8 or .xlsx from your spreadsheet and upload it again."
+)
 
 
-async def extract_rows(
-    conn: asyncpg.Connection, import_id: UUID, limits: SourceLimits = LIMITS
-) -> None:
+async def extract_rows(conn: asyncpg.Connection, import_id: UUID, reader: FileReader) -> None:
     job = await imports.get(conn, import_id, for_update=True)
     if (
         job is None
@@ -32,39 +39,41 @@ async def extract_rows(
         or not job.file_format
     ):
         return  # replaced, or already extracted by an earlier delivery
-    mapping = ColumnMapping(**job.mapping)
-    fmt = FileFormat(job.file_format)
-    total = 0
+    fmt, mapping = FileFormat(job.file_format), ColumnMapping(**job.mapping)
     try:
-        async with file_store.local_copy(conn, import_id, f".{fmt.value}") as path:
-            table = open_table(path, fmt, limits, job.sheet)
-            for first_row, rows in table.batches(BATCH_ROWS):
-                await imports.insert_rows(
-                    conn,
-                    import_id,
-                    [_fields(first_row + i, r, mapping) for i, r in enumerate(rows)],
-                )
-                total += len(rows)
-    except UnsupportedFile as error:  # found only now, deep in the file: say so, keep nothing
-        await conn.execute("DELETE FROM import_rows WHERE import_id = $1", import_id)
-        await imports.update(
-            conn,
-            import_id,
-            status=ImportStatus.FAILED.value,
-            error={"error": error.code, "message": error.message},
-        )
+        total = await _store_rows(conn, job.import_id, fmt, job.sheet, mapping, reader)
+    except UnsupportedFile as error:
+        await _fail(conn, import_id, error.code, error.message)
+        return
+    except asyncpg.exceptions.CharacterNotInRepertoireError:  # a NUL the reader let through
+        await _fail(conn, import_id, "unstorable_text", UNSTORABLE)
         return
     await imports.update(conn, import_id, status=ImportStatus.EXTRACTED.value, total_rows=total)
     log.info("import.extracted", import_id=str(import_id), rows=total)
 
 
-def _fields(row_number: int, cells: list[str], mapping: ColumnMapping) -> tuple[object, ...]:
-    def cell(index: int | None) -> str | None:
-        if index is None or index >= len(cells):
-            return None
-        return cells[index].strip() or None
+async def _store_rows(
+    conn: asyncpg.Connection, import_id: UUID, fmt: FileFormat, sheet: str | None,
+    mapping: ColumnMapping, reader: FileReader,
+) -> int:  # fmt: skip
+    """Every row, in a savepoint: a file refused half-way keeps none of its rows."""
+    total = 0
+    async with (
+        file_store.local_copy(conn, import_id, f".{fmt.value}") as path,
+        conn.transaction(),
+        aclosing(reader.rows(path, fmt, sheet, mapping)) as batches,
+    ):
+        async for rows in batches:
+            await imports.insert_rows(conn, import_id, rows)
+            total += len(rows)
+    return total
 
-    return (
-        row_number, cell(mapping.phone) or "", cell(mapping.display_name), cell(mapping.first_name),
-        cell(mapping.last_name), cell(mapping.email), cell(mapping.country),
-    )  # fmt: skip
+
+async def _fail(conn: asyncpg.Connection, import_id: UUID, code: str, message: str) -> None:
+    await imports.update(
+        conn,
+        import_id,
+        status=ImportStatus.FAILED.value,
+        error={"error": code, "message": message},
+    )
+    log.info("import.failed", import_id=str(import_id), error=code)

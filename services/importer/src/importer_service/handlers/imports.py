@@ -3,7 +3,6 @@ review, import, invite the ready rows."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -15,6 +14,7 @@ from contacts_servicekit.errors import Conflict, Invalid, NotFound
 
 from importer_service.adapters import file_store
 from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.file_reader import FileReader, TableSummary
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.mapping import (
     ColumnMapping,
@@ -24,12 +24,9 @@ from importer_service.adapters.sources.mapping import (
 )
 from importer_service.adapters.sources.pasted import split_pasted
 from importer_service.adapters.sources.sniff import FileFormat, UnsupportedFile, detect_format
-from importer_service.adapters.sources.tables import Table, open_table
 from importer_service.adapters.work_queue import ExtractRows
 from importer_service.domain.model import Import, ImportStatus
 from importer_service.handlers.pipeline import start_validation
-
-SAMPLE_ROWS = 5
 
 
 async def owned(
@@ -64,7 +61,7 @@ async def paste(
     await imports.insert_rows(
         conn,
         import_id,
-        [(i, n[:1000], None, None, None, None, None) for i, n in enumerate(numbers, 1)],
+        [(i, n[:1000], None, None, None, None, None, None, None) for i, n in enumerate(numbers, 1)],
     )
     started = ImportStarted(
         import_id=import_id, owner_id=owner_id, source=ImportSource.PASTED, total_rows=len(numbers)
@@ -75,12 +72,25 @@ async def paste(
     return await owned(conn, owner_id, import_id)
 
 
+async def inspect(reader: FileReader, path: Path, filename: str) -> tuple[FileFormat, TableSummary]:
+    """What the file is (by its content), its first sheet's headers and a few rows, read in a
+    worker process; 422 naming the problem for anything that is not a readable list. Done
+    before any transaction: a large file holds no database connection while it is read."""
+    try:
+        with path.open("rb") as head:
+            fmt = detect_format(head.read(8192), filename)
+        return fmt, await reader.inspect(path, fmt)
+    except UnsupportedFile as error:
+        raise Invalid(error.code, error.message, "file") from None
+
+
 async def upload(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, owner_id: uuid.UUID,
-    path: Path, filename: str, region: str, limits: SourceLimits, replaces: uuid.UUID | None,
-) -> tuple[Import, list[list[str]]]:  # fmt: skip
-    """Store an uploaded list and guess its columns; return the import and a few sample rows."""
-    fmt, table, sample = await asyncio.to_thread(_inspect, path, filename, limits)
+    path: Path, filename: str, inspected: tuple[FileFormat, TableSummary], region: str,
+    replaces: uuid.UUID | None,
+) -> Import:  # fmt: skip
+    """Store an inspected list and guess its columns."""
+    fmt, table = inspected
     mapping = guess_mapping(table.headers)
     if replaces is not None:
         await _replace(conn, owner_id, replaces)
@@ -97,7 +107,7 @@ async def upload(
         import_id=import_id, owner_id=owner_id, source=ImportSource.FILE, filename=filename[:255]
     )
     await outbox.add(conn, [started], context)
-    return await owned(conn, owner_id, import_id), sample
+    return await owned(conn, owner_id, import_id)
 
 
 async def confirm_mapping(
@@ -136,21 +146,6 @@ async def start(
         )
     await start_validation(conn, outbox, context, job, chunk_size)
     return await owned(conn, owner_id, import_id)
-
-
-def _inspect(
-    path: Path, filename: str, limits: SourceLimits
-) -> tuple[FileFormat, Table, list[list[str]]]:
-    """What the file is (by its content), its first sheet's headers and a few rows; 422
-    naming the problem for anything that is not a readable list."""
-    try:
-        with path.open("rb") as head:
-            fmt = detect_format(head.read(8192), filename)
-        with open_table(path, fmt, limits) as table:
-            sample = next(iter(table.batches(SAMPLE_ROWS)), (0, []))[1]
-    except UnsupportedFile as error:
-        raise Invalid(error.code, error.message, "file") from None
-    return fmt, table, sample
 
 
 def _check_mapping(mapping: ColumnMapping, headers: list[str]) -> None:

@@ -23,6 +23,7 @@ from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.work_queue import (
     EmitChunk,
@@ -54,10 +55,12 @@ async def start_validation(
         await _complete(conn, outbox, context, job)
 
 
-def work_handlers(outbox: Outbox, chunk_size: int, checkers: PhoneCheckers) -> dict[str, Handler]:
+def work_handlers(
+    outbox: Outbox, chunk_size: int, checkers: PhoneCheckers, reader: FileReader
+) -> dict[str, Handler]:
     async def on_extract(event: CloudEvent, conn: asyncpg.Connection) -> None:
         assert isinstance(event.data, ExtractRows)
-        await extract_rows(conn, event.data.import_id)
+        await extract_rows(conn, event.data.import_id, reader)
         job = await imports.get(conn, event.data.import_id)
         if job is not None:  # checked after the reading: a closure meanwhile waited for nothing
             await still_open(conn, job)

@@ -33,9 +33,10 @@ class CsvTable(Table):
         header = self._records.header()
         if len(header) > limits.max_columns:
             raise TooManyColumns(len(header), limits.max_columns)
-        if records - 1 > limits.max_rows:
+        filled_rows = non_blank - any((cell or "").strip() for cell in header)
+        if filled_rows > limits.max_rows:  # blank lines do not count
             raise TooManyRows(limits.max_rows)
-        if non_blank - any((cell or "").strip() for cell in header) == 0:
+        if filled_rows == 0:
             raise UnsupportedFile("no_rows", "The file has a header row but no rows.")
         super().__init__(header_names(header), [], None)
         self._rows = records - 1

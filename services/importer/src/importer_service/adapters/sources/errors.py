@@ -13,3 +13,12 @@ class UnsupportedFile(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code!r}, {self.message!r})"
+
+
+def unreadable_workbook(reason: str) -> UnsupportedFile:
+    """A workbook its reader gave up on (damaged, or not what its name says)."""
+    return UnsupportedFile(
+        "unreadable_file",
+        f"The workbook could not be read ({reason[:300]}). Open it in your spreadsheet, save "
+        "it again as .xlsx, and upload it again.",
+    )

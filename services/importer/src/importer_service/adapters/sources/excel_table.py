@@ -18,9 +18,10 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from importer_service.adapters.sources.errors import UnsupportedFile
+from importer_service.adapters.sources.errors import UnsupportedFile, unreadable_workbook
 from importer_service.adapters.sources.headers import header_names, texts
 from importer_service.adapters.sources.limits import SourceLimits, TooManyColumns, TooManyRows
+from importer_service.adapters.sources.sheet_sizes import check_sheet_sizes
 from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.adapters.sources.table import DEFAULT_BATCH_ROWS, Batch, Table
 
@@ -34,11 +35,11 @@ class SheetTable(Table):
         header_index = int(non_blank[0])
         if len(non_blank) == 1:
             raise UnsupportedFile("no_rows", f'The sheet "{sheet}" has a header row but no rows.')
+        if len(non_blank) - 1 > limits.max_rows:  # blank rows do not count
+            raise TooManyRows(limits.max_rows)
         super().__init__(header_names(frame.row(header_index)), sheets, sheet)
         self._rows = frame.slice(header_index + 1)
         self._first_row_number = header_index + 2
-        if self._rows.height > limits.max_rows:
-            raise TooManyRows(limits.max_rows)
 
     def batches(self, size: int = DEFAULT_BATCH_ROWS) -> Iterator[Batch]:
         for offset in range(0, self._rows.height, size):
@@ -50,9 +51,13 @@ class SheetTable(Table):
 
 
 def open_sheet(
-    path: Path, fmt: FileFormat, limits: SourceLimits, sheet: str | int | None
-) -> SheetTable:
-    """The chosen sheet (the first by default) of the workbook at `path`."""
+    path: Path, fmt: FileFormat, limits: SourceLimits, sheet: str | int | None, *,
+    sizes_checked: bool = False,
+) -> SheetTable:  # fmt: skip
+    """The chosen sheet (the first by default) of the workbook at `path`, once every sheet's
+    grid is known to be within the limits (see sheet_size)."""
+    if not sizes_checked:
+        check_sheet_sizes(path, fmt, limits)
     try:
         with tempfile.TemporaryDirectory(prefix="sheet-") as folder:
             reader = fastexcel.read_excel(_named_as(path, fmt, Path(folder)))
@@ -60,17 +65,10 @@ def open_sheet(
             index = _sheet_index(names, sheet)
             loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
             if loaded.width > limits.max_columns:
-                raise TooManyColumns(loaded.width, limits.max_columns)
-            if loaded.total_height > limits.max_rows + 1:
-                raise TooManyRows(limits.max_rows)
+                raise TooManyColumns(loaded.width, limits.max_columns, names[index])
             frame = loaded.to_polars()
     except fastexcel.FastExcelError as error:
-        reason = str(error).split("\n", 1)[0][:300]
-        raise UnsupportedFile(
-            "unreadable_file",
-            f"The workbook could not be read ({reason}). Open it in your spreadsheet, save it "
-            "again as .xlsx, and upload it again.",
-        ) from None
+        raise unreadable_workbook(str(error).split("\n", 1)[0]) from None
     return SheetTable(frame, names, names[index], limits)
 
 

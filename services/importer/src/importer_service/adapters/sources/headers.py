@@ -13,7 +13,8 @@ def header_names(cells: Sequence[str | None]) -> list[str]:
     names: list[str] = []
     taken: set[str] = set()
     for position, cell in enumerate(cells, start=1):
-        base = " ".join((cell or "").replace("\ufeff", "").split())[:MAX_HEADER_CHARS]
+        text = (cell or "").replace("\ufeff", "").replace("\x00", "")  # NUL: not for jsonb
+        base = " ".join(text.split())[:MAX_HEADER_CHARS]
         base = base or f"Column {position}"
         name, copy = base, 2
         while name.casefold() in taken:

@@ -26,8 +26,10 @@ RATIO_FLOOR = MB  # entries smaller than this expand to little whatever their ra
 @dataclass(frozen=True)
 class SourceLimits:
     max_bytes: int = 100 * MB
-    max_rows: int = 1_048_576  # data rows, the header aside
+    max_rows: int = 1_048_576  # data rows with something in them, the header aside
     max_columns: int = 1000
+    max_cells: int = 8 * 1_048_576  # rows x columns of a sheet: a full-height sheet of 8 columns
+    max_cell_chars: int = 1000  # characters of a stored cell
     max_uncompressed_bytes: int = 512 * MB
     max_compression_ratio: int = 200
     max_archive_entries: int = 10_000
@@ -46,17 +48,33 @@ class TooManyRows(UnsupportedFile):
     def __init__(self, limit: int) -> None:
         super().__init__(
             "too_many_rows",
-            f"The file has more than {limit:,} rows (the header aside); nothing was imported. "
+            f"The file has more than {limit:,} rows (the header and blank rows aside); nothing "
+            "was imported. "
             f"Split it into files of at most {limit:,} rows.",
         )
 
 
 class TooManyColumns(UnsupportedFile):
-    def __init__(self, columns: int, limit: int) -> None:
+    def __init__(self, columns: int, limit: int, sheet: str | None = None) -> None:
+        where = f'The sheet "{sheet}"' if sheet is not None else "The file"
         super().__init__(
             "too_many_columns",
-            f"The file has {columns:,} columns; at most {limit:,} can be read. "
+            f"{where} has {columns:,} columns; at most {limit:,} can be read. "
             "Remove the columns you do not need.",
+        )
+
+
+class TooManyCells(UnsupportedFile):
+    """A sheet whose grid (every row times every column up to its last cell) is too large to
+    read, however few cells hold something: a single value far from the list makes it so."""
+
+    def __init__(self, sheet: str, rows: int, columns: int, limit: int) -> None:
+        super().__init__(
+            "too_many_cells",
+            f'The sheet "{sheet}" spans {rows:,} rows and {columns:,} columns '
+            f"({rows * columns:,} cells); at most {limit:,} cells can be read. Delete the rows "
+            "and columns around your list (a value far below or to the right of it makes the "
+            "sheet that large), or split the list into smaller files.",
         )
 
 

@@ -14,17 +14,20 @@ __all__ = ["Batch", "Table", "open_table"]
 
 
 def open_table(
-    path: Path, fmt: FileFormat, limits: SourceLimits, sheet: str | int | None = None
-) -> Table:
+    path: Path, fmt: FileFormat, limits: SourceLimits, sheet: str | int | None = None, *,
+    sizes_checked: bool = False,
+) -> Table:  # fmt: skip
     """The file at `path` (whose format `detect_format` told) as a table: a CSV file, or the
     chosen sheet of a workbook (the first by default; `sheet` is a name or a 0-based index).
     Raises `UnsupportedFile` (or one of its kinds in `limits`) with a reason a person can act
-    on: too big, a zip bomb, empty, a header but no rows, too many rows or columns, a quote
-    never closed, an unreadable workbook, no such sheet. Close the table (or use it as a
-    context manager) to remove the UTF-8 copy of a CSV file that was not UTF-8."""
+    on: too big, a zip bomb, a sheet too large, empty, a header but no rows, too many rows or
+    columns, a quote never closed, an unreadable workbook, no such sheet. `sizes_checked`: the
+    workbook's sheets were measured before (the same file, when it was uploaded). Close the
+    table (or use it as a context manager) to remove the UTF-8 copy of a CSV file that was not
+    UTF-8."""
     check_file_size(path, limits)
     if fmt is FileFormat.CSV:
         return open_csv(path, limits)
     if fmt in (FileFormat.XLSX, FileFormat.ODS):
         check_archive(path, limits)
-    return open_sheet(path, fmt, limits, sheet)
+    return open_sheet(path, fmt, limits, sheet, sizes_checked=sizes_checked)
