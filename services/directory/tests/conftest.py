@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -56,6 +57,12 @@ def directory(start_directory: Callable[..., ServiceProcess]) -> httpx.Client:
     service = start_directory(LOOKUP_BURST="1000", LOOKUP_PER_MINUTE="1000")
     with httpx.Client(base_url=service.url, timeout=10) as client:
         yield client  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def messages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a module's directory writes the codes it sends (the development channel)."""
+    return tmp_path_factory.mktemp("messages")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -14,11 +13,6 @@ from contacts_testing.codes import latest_code, wait_for_code
 from contacts_testing.kafka_reader import read_topic
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def messages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("messages")
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +30,15 @@ def from_address() -> dict[str, str]:
     that the per-address limits of one test do not spend another's."""
     a, b, c = uuid.uuid4().bytes[:3]
     return {"X-Forwarded-For": f"10.{a}.{b}.{c}"}
+
+
+async def on_schema(admin_url: str, schema: str, sql: str, *args: object) -> asyncpg.Record:
+    """Run `sql` (`{}` the directory's schema) as the database's administrator."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        return await conn.fetchrow(sql.format(f'"{schema}"'), *args)
+    finally:
+        await conn.close()
 
 
 def send_code(auth, phone, headers=None):
@@ -151,15 +154,10 @@ async def test_an_expired_code_is_refused(
     phone = new_phone()
     send_code(auth, phone)
     code = wait_for_code(messages, phone)
-    conn = await asyncpg.connect(postgres_admin_url)
-    try:
-        await conn.execute(
-            f"UPDATE \"{directory_schema}\".one_time_codes SET expires_at = now() - interval '1 s'"
-            " WHERE destination = $1",
-            phone,
-        )
-    finally:
-        await conn.close()
+    expire = (
+        "UPDATE {}.one_time_codes SET expires_at = now() - interval '1 s' WHERE destination = $1"
+    )
+    await on_schema(postgres_admin_url, directory_schema, expire, phone)
 
     assert sign_in(auth, phone, code, display_name="Late").json()["error"] == "code_invalid"
 
@@ -170,13 +168,8 @@ async def test_codes_are_stored_only_as_an_hmac(
     phone = new_phone()
     send_code(auth, phone)
     code = wait_for_code(messages, phone)
-    conn = await asyncpg.connect(postgres_admin_url)
-    try:
-        row = await conn.fetchrow(
-            f'SELECT * FROM "{directory_schema}".one_time_codes WHERE destination = $1', phone
-        )
-    finally:
-        await conn.close()
+    read = "SELECT * FROM {}.one_time_codes WHERE destination = $1"
+    row = await on_schema(postgres_admin_url, directory_schema, read, phone)
 
     assert len(row["code_hmac"]) == 32
     assert code.encode() not in row["code_hmac"]

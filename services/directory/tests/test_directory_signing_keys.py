@@ -18,11 +18,6 @@ BACKEND_SECRET = secrets.token_urlsafe(32)
 
 
 @pytest.fixture(scope="module")
-def messages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("messages")
-
-
-@pytest.fixture(scope="module")
 def keys_service(start_directory, messages) -> httpx.Client:
     service = start_directory(
         DEV_MESSAGES_DIR=str(messages), SERVICE_CLIENTS=f"crm-backend:{BACKEND_SECRET}"

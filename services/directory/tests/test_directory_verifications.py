@@ -14,11 +14,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def messages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("messages")
-
-
-@pytest.fixture(scope="module")
 def service(start_directory, messages) -> httpx.Client:
     started = start_directory(DEV_MESSAGES_DIR=str(messages), CODES_PER_ADDRESS_BURST="1000")
     with httpx.Client(base_url=started.url, timeout=10) as client:

@@ -11,9 +11,9 @@ from typing import Annotated
 import asyncpg
 from contacts_events.connect_id import ConnectId, InvalidConnectId, parse
 from contacts_events.envelope import EventContext
-from contacts_servicekit.auth import Principal
 from contacts_servicekit.errors import Invalid, NotAllowed, NotFound
 from contacts_servicekit.logging import current_correlation_id
+from contacts_servicekit.principal import Principal
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 

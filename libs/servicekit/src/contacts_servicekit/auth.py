@@ -17,11 +17,8 @@ token), so a client that sends the same token on every request pays for the chec
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import jwt
@@ -33,7 +30,9 @@ from fastapi import HTTPException, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from .accepted_tokens import AcceptedTokens
 from .key_set import SIGNING_ALGORITHMS, KeySet, jwks_over_http
+from .principal import Principal
 from .settings import ACCEPTED_TOKENS_CACHED, AuthSettings
 
 Algorithm = Literal["HS256", "RS256", "EdDSA"]
@@ -68,20 +67,6 @@ class _KeyNotHeld(InvalidToken):
         self.kid, self.algorithm = kid, algorithm
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The authenticated caller."""
-
-    user_id: str
-    tenant_id: str | None
-    company_id: str | None
-    roles: frozenset[str]
-
-    def has_role(self, role: str) -> bool:
-        """Whether the token granted ``role``."""
-        return role in self.roles
-
-
 class TokenVerifier:
     """Verifies bearer JWTs for one issuer and audience."""
 
@@ -101,7 +86,7 @@ class TokenVerifier:
         self._secret = secret or None
         self._public = _public_key(public_key) if public_key else None
         self._keys = keys
-        self._accepted = _AcceptedTokens(cache_size)
+        self._accepted = AcceptedTokens(cache_size, LEEWAY_SECONDS)
 
     @classmethod
     def from_settings(
@@ -211,52 +196,6 @@ def _public_key(pem: str) -> tuple[str, Any]:
     if isinstance(loaded, Ed25519PublicKey):
         return "EdDSA", loaded
     raise ValueError("the public key must be an RSA or Ed25519 key")
-
-
-class _AcceptedTokens:
-    """Tokens already verified, each until its ``exp`` (the same leeway as a fresh check).
-
-    Bounded: when full, the least recently used entry goes. Keyed by the whole token, so a
-    token differing in any byte is checked afresh. A lock keeps it safe for verifications run
-    in threads (JWKS).
-
-    An entry holds only strings (the roles in a tuple) and a float, so the garbage collector
-    stops tracking it after its first collections: a full cache adds nothing to the later ones. (Entries holding a ``Principal`` were two tracked
-    objects each; with callers coming and going they were promoted to the oldest generation
-    and made the full collections that pause the event loop frequent and long.)
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, token: str) -> Principal | None:
-        entry = self._entries.get(token)
-        if entry is None:
-            return None
-        user_id, tenant_id, company_id, roles, expires_at = entry
-        with self._lock:
-            if time.time() >= expires_at + LEEWAY_SECONDS:
-                self._entries.pop(token, None)
-                return None
-            if token in self._entries:
-                self._entries.move_to_end(token)
-        return Principal(user_id, tenant_id, company_id, frozenset(roles))
-
-    def put(self, token: str, principal: Principal, expires_at: float) -> None:
-        if self._size <= 0:
-            return
-        p = principal
-        entry = (p.user_id, p.tenant_id, p.company_id, tuple(sorted(p.roles)), expires_at)
-        with self._lock:
-            self._entries[token] = entry
-            self._entries.move_to_end(token)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-
-_Entry = tuple[str, str | None, str | None, tuple[str, ...], float]
 
 
 def _principal_from(claims: dict[str, Any]) -> Principal:

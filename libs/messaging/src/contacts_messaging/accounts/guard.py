@@ -3,7 +3,8 @@ open account (the platform's error shape, with an RFC 6750 challenge like every 
 
 from __future__ import annotations
 
-from contacts_servicekit.auth import Principal, Unauthorized
+from contacts_servicekit.auth import Unauthorized
+from contacts_servicekit.principal import Principal
 
 from contacts_messaging.accounts.closed_set import ClosedAccounts
 
