@@ -1,5 +1,5 @@
 # The two set-up commands are `make up` (run the platform) and `make test` (run the tests).
-.PHONY: up down status test test-slow test-unit lint fmt docs token logs clean-state
+.PHONY: up down status test test-slow test-slow-ci test-unit lint fmt docs token logs clean-state
 
 up:            ## start Kafka, Postgres and the four services on this machine
 	deploy/local/platform.sh up
@@ -15,6 +15,9 @@ test:          ## lint, type-check and run the whole test suite against real Kaf
 
 test-slow:     ## only the `slow` tests: the fault cases with 200,000-row imports (~35 min; CI runs them)
 	RUN_SLOW=1 scripts/test.sh -m slow
+
+test-slow-ci:  ## the `slow` cases CI runs (~15 min): the broker and Postgres faults, the rebalance, importer and contacts killed at once
+	RUN_SLOW=1 scripts/test.sh -m slow -k "infrastructure or rebalance or at_once"
 
 test-unit:     ## only the tests without I/O
 	scripts/test.sh -m unit
