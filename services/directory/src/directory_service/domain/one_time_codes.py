@@ -59,11 +59,12 @@ def typed_code(text: str, field: str = "code") -> str:
     return "".join(str(unicodedata.decimal(ch)) for ch in typed)
 
 
-CODE_NOT_VALID = Refused(
-    "code_invalid",
-    "This code is not valid: it is wrong, was used, or has expired. Check it, or ask for a "
-    "new one.",
-    "code",
-)
-"""The one answer to any code that does not prove anything (whatever the reason, so the answer
-tells nothing about which numbers asked for codes)."""
+def code_not_valid() -> Refused:
+    """The one answer to any code that does not prove anything (whatever the reason, so the
+    answer tells nothing about which numbers asked for codes)."""
+    return Refused(
+        "code_invalid",
+        "This code is not valid: it is wrong, was used, or has expired. Check it, or ask for a "
+        "new one.",
+        "code",
+    )

@@ -16,10 +16,10 @@ from directory_service.adapters.code_sender import CodeSender
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.code_messages import CodeMessage
 from directory_service.domain.one_time_codes import (
-    CODE_NOT_VALID,
     CodeRules,
     Purpose,
     code_hmac,
+    code_not_valid,
     matches,
     new_code,
 )
@@ -53,12 +53,12 @@ class Codes:
     ) -> bytes:  # fmt: skip
         """Spend an attempt on the live code and compare; the stored HMAC when it matched (for
         :func:`codes_repository.consume` in the transaction that uses the proof), else
-        ``CODE_NOT_VALID``. Run outside a transaction: a wrong guess keeps its cost."""
+        ``code_not_valid()``. Run outside a transaction: a wrong guess keeps its cost."""
         attempt = await codes.take_attempt(conn, purpose, destination, user_id)
         if attempt is None or not matches(
             self.secret, purpose, destination, typed, attempt.code_hmac
         ):
-            raise CODE_NOT_VALID
+            raise code_not_valid()
         return attempt.code_hmac
 
 

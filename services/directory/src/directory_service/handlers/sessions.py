@@ -15,17 +15,22 @@ from directory_service.adapters.token_issuer import TokenIssuer
 from directory_service.domain.credentials import Tokens, new_refresh_token, refresh_token_hash
 from directory_service.domain.model import User
 
-NOT_VALID = NotAuthenticated(
-    "refresh_token_invalid",
-    "This refresh token is not valid (expired, signed out or unknown): sign in again.",
-    "refresh_token",
-)
-REUSED = NotAuthenticated(
-    "refresh_token_reused",
-    "This refresh token was already used, so it was copied: the session is closed on every "
-    "device that shared it. Sign in again.",
-    "refresh_token",
-)
+
+def not_valid() -> NotAuthenticated:
+    return NotAuthenticated(
+        "refresh_token_invalid",
+        "This refresh token is not valid (expired, signed out or unknown): sign in again.",
+        "refresh_token",
+    )
+
+
+def reused() -> NotAuthenticated:
+    return NotAuthenticated(
+        "refresh_token_reused",
+        "This refresh token was already used, so it was copied: the session is closed on every "
+        "device that shared it. Sign in again.",
+        "refresh_token",
+    )
 
 
 async def open_session(conn: asyncpg.Connection, issuer: TokenIssuer, user: User) -> Tokens:
@@ -42,10 +47,10 @@ async def refresh(conn: asyncpg.Connection, issuer: TokenIssuer, refresh_token: 
     async with conn.transaction():
         found = await sessions.presented(conn, token_hash)
         if found is None or found.expired or found.session_revoked:
-            outcome: Tokens | NotAuthenticated = NOT_VALID
+            outcome: Tokens | NotAuthenticated = not_valid()
         elif found.used:
             await sessions.revoke_session(conn, found.session_id, "refresh_token_reused")
-            outcome = REUSED
+            outcome = reused()
         else:
             outcome = await _rotated(conn, issuer, token_hash, found)
     if isinstance(outcome, NotAuthenticated):
@@ -68,7 +73,7 @@ async def _rotated(
     user = await users.get_user(conn, found.user_id)
     if user is None or user.status != "active":
         await sessions.revoke_session(conn, found.session_id, "account_closed")
-        return NOT_VALID
+        return not_valid()
     await sessions.mark_used(conn, token_hash)
     return await _tokens(conn, issuer, user, found.session_id, found.session_expires_at)
 

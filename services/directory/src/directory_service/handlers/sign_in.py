@@ -22,7 +22,7 @@ from directory_service.adapters.token_issuer import TokenIssuer
 from directory_service.domain.code_messages import sign_in_sms
 from directory_service.domain.credentials import Tokens
 from directory_service.domain.model import User
-from directory_service.domain.one_time_codes import CODE_NOT_VALID, Purpose
+from directory_service.domain.one_time_codes import Purpose, code_not_valid
 from directory_service.handlers import sessions
 from directory_service.handlers.codes import Codes, spend
 from directory_service.handlers.users import Registration, register
@@ -70,7 +70,7 @@ async def sign_in(
     proof = await codes_.check(conn, Purpose.SIGN_IN, phone, None, code)
     async with conn.transaction():
         if not await codes.consume(conn, Purpose.SIGN_IN, phone, None, proof):
-            raise CODE_NOT_VALID  # another request used it first
+            raise code_not_valid()  # another request used it first
         user = await users.active_by_phone(conn, phone)
         signed_up = user is None
         if user is None:

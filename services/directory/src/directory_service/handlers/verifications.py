@@ -18,7 +18,7 @@ from directory_service.adapters import codes_repository as codes
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.code_messages import new_email_message, new_phone_sms
 from directory_service.domain.model import User
-from directory_service.domain.one_time_codes import CODE_NOT_VALID, Purpose
+from directory_service.domain.one_time_codes import Purpose, code_not_valid
 from directory_service.handlers import users
 from directory_service.handlers.codes import Codes, MessageFor, spend
 
@@ -61,6 +61,6 @@ async def confirm(
     proof = await codes_.check(conn, new.purpose, new.value, user_id, code)
     async with conn.transaction():
         if not await codes.consume(conn, new.purpose, new.value, user_id, proof):
-            raise CODE_NOT_VALID
+            raise code_not_valid()
         changes: dict[ProfileField, str | None] = {_FIELDS[new.purpose]: new.value}
         return await users.change_profile(conn, outbox, context, user_id, changes)
