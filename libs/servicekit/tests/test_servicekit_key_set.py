@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -124,6 +125,20 @@ async def test_held_keys_keep_working_while_the_issuer_is_down() -> None:
     issuer.down = True
 
     assert (await checking.verify_fetching(issuer.token("k1", "u5"))).user_id == "u5"
+
+
+async def test_an_issuer_that_is_down_does_not_queue_the_requests_of_held_keys() -> None:
+    issuer = Issuer()
+    issuer.rotate("k1")
+    checking = verifier(issuer, max_age=0.0, min_interval=0.5)
+    await checking.verify_fetching(issuer.token("k1"))
+    issuer.down = True
+    tokens = [issuer.token("k1", f"u{n}") for n in range(20)]  # each new: no accepted-token cache
+
+    verified = await asyncio.gather(*(checking.verify_fetching(token) for token in tokens))
+
+    assert [p.user_id for p in verified] == [f"u{n}" for n in range(20)]
+    assert issuer.fetches <= 2  # the first fetch, and at most one retry: not one per request
 
 
 async def test_a_key_is_used_only_with_its_own_algorithm() -> None:

@@ -53,10 +53,18 @@ class KeySet:
         return self._keys.get(kid)
 
     async def load(self, kid: str) -> jwt.PyJWK | None:
-        """The key ``kid`` after fetching the set again if needed; None if the issuer has none."""
+        """The key ``kid`` after fetching the set again if needed; None if the issuer has none.
+
+        A key already held (its copy only old) is returned at once while another caller
+        fetches or just tried to: an issuer that is slow or down never queues the requests of
+        keys this process knows. Only a key never seen waits for a fetch of its own."""
+        if (held := self._held_if_fetched_lately(kid, fetching=self._lock.locked())) is not None:
+            return held
         async with self._lock:
             if (key := self.get(kid)) is not None:
                 return key  # another caller's fetch brought it meanwhile
+            if (held := self._held_if_fetched_lately(kid)) is not None:
+                return held
             wait = self._tried_at + self.min_interval - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
@@ -66,8 +74,12 @@ class KeySet:
                 self._fetched_at = time.monotonic()
             except Exception as error:
                 log.warning("signing_keys.unavailable", error=repr(error), held=len(self._keys))
-                return self._keys.get(kid)  # a stale key beats refusing everyone
-            return self._keys.get(kid)
+            return self._keys.get(kid)  # after a failed fetch, a stale key beats refusing
+
+    def _held_if_fetched_lately(self, kid: str, *, fetching: bool = False) -> jwt.PyJWK | None:
+        """The held key ``kid`` if a fetch is under way or was tried within the interval."""
+        recently_tried = time.monotonic() - self._tried_at < self.min_interval
+        return self._keys.get(kid) if fetching or recently_tried else None
 
 
 def _parsed(document: Mapping[str, Any]) -> dict[str, jwt.PyJWK]:
