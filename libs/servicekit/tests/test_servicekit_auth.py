@@ -241,9 +241,14 @@ async def test_dependency_answers_401_with_the_reason_for_a_bad_token() -> None:
         response = await client.get("/me", headers={"Authorization": f"Bearer {expired}"})
 
     assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {
+        "type": "urn:contacts:error:invalid_token",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "token expired",
+        "instance": "/me",
         "error": "invalid_token",
-        "message": "token expired",
         "field": "Authorization",
     }
     assert response.headers["WWW-Authenticate"] == (
@@ -258,8 +263,12 @@ async def test_dependency_answers_401_without_a_bearer_token(headers: dict[str, 
 
     assert response.status_code == 401
     assert response.json() == {
+        "type": "urn:contacts:error:missing_token",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "missing 'Authorization: Bearer <token>' header",
+        "instance": "/me",
         "error": "missing_token",
-        "message": "missing 'Authorization: Bearer <token>' header",
         "field": "Authorization",
     }
     assert response.headers["WWW-Authenticate"] == "Bearer"

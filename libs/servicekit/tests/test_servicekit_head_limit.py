@@ -1,4 +1,4 @@
-"""Request heads are bounded: 431 in the platform's shape once a head passes its byte or
+"""Request heads are bounded: 431 problem details once a head passes its byte or
 header-count limit, before the rest of it is read; heads within the limits are served."""
 
 from __future__ import annotations
@@ -57,7 +57,13 @@ def connection(monkeypatch: pytest.MonkeyPatch) -> tuple[BoundedHeadProtocol, Fa
 
 def refused_with_431(transport: FakeTransport) -> bool:
     head, _, body = bytes(transport.written).partition(b"\r\n\r\n")
-    return head.startswith(b"HTTP/1.1 431 ") and json.loads(body)["error"] == "headers_too_large"
+    problem = json.loads(body)
+    return (
+        head.startswith(b"HTTP/1.1 431 ")
+        and b"content-type: application/problem+json" in head
+        and (problem["error"], problem["status"], problem["instance"])
+        == ("headers_too_large", 431, "/")
+    )
 
 
 async def served(transport: FakeTransport) -> bool:

@@ -53,7 +53,7 @@ def client() -> AsyncClient:
 def refused_naming(response: Any, field: str) -> bool:
     body = response.json()
     return bool(response.status_code == 422 and body["error"] == "invalid_character"
-                and body["field"] == field and body["message"])  # fmt: skip
+                and body["field"] == field and body["detail"])  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -46,11 +46,11 @@ async def test_an_unexpected_error_is_a_logged_json_500(log_stream: io.StringIO)
     async with AsyncClient(transport=transport, base_url="http://t") as http:
         response = await http.get("/broken", headers={"X-Correlation-ID": "req-500"})
     assert response.status_code == 500
-    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["X-Correlation-ID"] == "req-500"
     body = response.json()
     assert (body["error"], body["field"]) == ("internal_error", None)
-    assert "req-500" in body["message"] and "surrogates" not in body["message"]
+    assert "req-500" in body["detail"] and "surrogates" not in body["detail"]
     lines = [json.loads(line) for line in log_stream.getvalue().splitlines()]
     [failure] = [line for line in lines if line["event"] == "http.unexpected_error"]
     assert failure["correlation_id"] == "req-500" and failure["path"] == "/broken"

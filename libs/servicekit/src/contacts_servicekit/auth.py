@@ -33,6 +33,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from .accepted_tokens import AcceptedTokens
 from .key_set import SIGNING_ALGORITHMS, KeySet, jwks_over_http
 from .principal import Principal
+from .problem import problem_response
 from .settings import ACCEPTED_TOKENS_CACHED, AuthSettings
 
 Algorithm = Literal["HS256", "RS256", "EdDSA"]
@@ -213,8 +214,8 @@ def _principal_from(claims: dict[str, Any]) -> Principal:
 
 
 class Unauthorized(HTTPException):
-    """401 with an RFC 6750 challenge; :func:`unauthorized_response` writes it in the platform's
-    error shape (``{"error", "message", "field"}``) where the service installs that handler."""
+    """401 with an RFC 6750 challenge; :func:`unauthorized_response` writes it as the platform's
+    problem details (field `Authorization`) where the service installs that handler."""
 
     def __init__(self, error: str, reason: str) -> None:
         description = reason.replace("\\", "/").replace('"', "'")
@@ -229,9 +230,10 @@ class Unauthorized(HTTPException):
         self.error, self.reason = error, reason
 
 
-def unauthorized_response(error: Unauthorized) -> JSONResponse:
-    body = {"error": error.error, "message": error.reason, "field": "Authorization"}
-    return JSONResponse(body, status_code=401, headers=error.headers)
+def unauthorized_response(error: Unauthorized, instance: str | None = None) -> JSONResponse:
+    return problem_response(
+        401, error.error, error.reason, "Authorization", instance=instance, headers=error.headers
+    )
 
 
 def principal_dependency(

@@ -12,6 +12,8 @@ from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contacts_servicekit.problem import problem_response
+
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
 
@@ -23,18 +25,14 @@ class BodyTooLarge(HTTPException):
         self.limit = limit
 
 
-def body_too_large_response(limit: int) -> JSONResponse:
-    body = {
-        "error": "body_too_large",
-        "message": f"The request body is larger than the {limit:,} bytes this endpoint accepts.",
-        "field": "body",
-    }
-    return JSONResponse(body, status_code=413)
+def body_too_large_response(limit: int, instance: str) -> JSONResponse:
+    detail = f"The request body is larger than the {limit:,} bytes this endpoint accepts."
+    return problem_response(413, "body_too_large", detail, "body", instance=instance)
 
 
-async def body_too_large_handler(_: Request, error: Exception) -> JSONResponse:
+async def body_too_large_handler(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, BodyTooLarge)
-    return body_too_large_response(error.limit)
+    return body_too_large_response(error.limit, request.url.path)
 
 
 class BodySizeLimitMiddleware:
@@ -58,7 +56,7 @@ class BodySizeLimitMiddleware:
         limit = self.limit_for(scope)
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            await body_too_large_response(limit)(scope, receive, send)
+            await body_too_large_response(limit, scope["path"])(scope, receive, send)
             return
         received = 0
 

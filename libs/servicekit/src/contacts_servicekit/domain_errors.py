@@ -1,11 +1,13 @@
 """Errors of the domain, free of HTTP: what went wrong, for whom, and on which field.
 
 Use cases raise these; the web edge (:mod:`contacts_servicekit.errors`) maps each kind to its
-status code in one table and writes ``{"error": code, "message": sentence, "field": name}``.
+status code in one table and answers RFC 9457 problem details (``detail`` is the message).
 Domain code imports this module only, never a web framework.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class DomainError(Exception):
@@ -37,12 +39,28 @@ class NotAuthenticated(DomainError):
     """The credential presented (a code, a refresh token) does not stand for anyone."""
 
 
-class LimitReached(DomainError):
-    """Too many attempts; ``retry_after`` seconds until the next one may succeed."""
+@dataclass(frozen=True)
+class QuotaPolicy:
+    """A limit as a client can plan with it: ``quota`` requests every ``window`` seconds
+    (a token bucket: its size, and the time it takes to fill up again). ``name`` says which
+    limit it is (`connect_id_lookup`, `inviter_daily_cap`)."""
 
-    def __init__(self, code: str, message: str, retry_after: int, field: str | None = None):
+    name: str
+    quota: int
+    window: int
+
+
+class LimitReached(DomainError):
+    """Too many attempts; ``retry_after`` seconds until the next one may succeed. ``policy``:
+    the limit reached, for the client (the RateLimit-Policy header)."""
+
+    def __init__(
+        self, code: str, message: str, retry_after: int, field: str | None = None,
+        policy: QuotaPolicy | None = None,
+    ):  # fmt: skip
         super().__init__(code, message, field)
         self.retry_after = retry_after
+        self.policy = policy
 
 
 class Unavailable(DomainError):

@@ -1,5 +1,5 @@
-"""Errors every service's API reports the same way: `{"error": code, "message": sentence,
-"field": name}` with the fitting status code."""
+"""Errors every service's API reports the same way: RFC 9457 problem details
+(:mod:`contacts_servicekit.problem`) with the fitting status code."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from contacts_servicekit import domain_errors as domain
 from contacts_servicekit.auth import Unauthorized, unauthorized_response
+from contacts_servicekit.problem import Problem, problem_response
+from contacts_servicekit.throttling import throttled_headers
 
 
 class ApiError(Exception):
@@ -20,7 +21,7 @@ class ApiError(Exception):
     def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
-        self.message = message
+        self.message = message  # the problem's `detail`
         self.field = field
 
 
@@ -43,18 +44,20 @@ class NotAllowed(ApiError):
 
 
 class TooManyRequests(ApiError):
+    """429 with `Retry-After`, and the RateLimit fields of `policy` when given."""
+
     status = 429
 
-    def __init__(self, message: str, retry_after: int) -> None:
+    def __init__(
+        self, message: str, retry_after: int, policy: domain.QuotaPolicy | None = None
+    ) -> None:
         super().__init__("rate_limited", message)
         self.retry_after = retry_after
+        self.policy = policy
 
 
-class ErrorView(BaseModel):
-    error: str = Field(description="machine-readable code")
-    message: str = Field(description="what went wrong, for a person")
-    field: str | None = Field(description="the request field at fault, if one is")
-
+ErrorView = Problem
+"""The error model's former name (the importer's routes still say it)."""
 
 DOMAIN_STATUSES: dict[type[domain.DomainError], int] = {
     domain.Refused: 422,
@@ -68,58 +71,66 @@ DOMAIN_STATUSES: dict[type[domain.DomainError], int] = {
 """The status of each kind of domain error (the most specific class listed wins)."""
 
 
-def domain_error_response(error: domain.DomainError) -> JSONResponse:
+def domain_error_response(error: domain.DomainError, instance: str | None) -> JSONResponse:
     status = next(s for kind, s in DOMAIN_STATUSES.items() if isinstance(error, kind))
     headers = {}
-    if isinstance(error, domain.LimitReached | domain.Unavailable):
-        headers["Retry-After"] = str(error.retry_after)
-    body = {"error": error.code, "message": error.message, "field": error.field}
-    return JSONResponse(body, status_code=status, headers=headers)
+    if isinstance(error, domain.LimitReached):
+        headers = throttled_headers(error.retry_after, error.policy)
+    elif isinstance(error, domain.Unavailable):
+        headers = {"Retry-After": str(error.retry_after)}
+    return problem_response(
+        status, error.code, error.message, error.field, instance=instance, headers=headers
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorView} for code in (401, 403, 404, 409, 422)
+    code: {"model": Problem} for code in (401, 403, 404, 409, 422)
 }
+"""Former blanket declaration (the importer's router still uses it); routes now declare the
+statuses they answer with :func:`contacts_servicekit.openapi_conventions.problems`."""
 
 
-def error_response(error: ApiError) -> JSONResponse:
-    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else {}
-    body = {"error": error.code, "message": error.message, "field": error.field}
-    return JSONResponse(body, status_code=error.status, headers=headers)
+def error_response(error: ApiError, instance: str | None) -> JSONResponse:
+    headers = None
+    if isinstance(error, TooManyRequests):
+        headers = throttled_headers(error.retry_after, error.policy)
+    return problem_response(
+        error.status, error.code, error.message, error.field, instance=instance, headers=headers
+    )
 
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
-def http_error_response(error: HTTPException) -> JSONResponse:
+def http_error_response(error: HTTPException, instance: str | None) -> JSONResponse:
     """Starlette's and FastAPI's own errors (unknown route, wrong method) in the platform's
     shape. Their 400s all mean a body that could not be read (not UTF-8, broken multipart):
     a 422 on the body, like any other invalid request."""
     if error.status_code == 400:
-        unreadable = {"error": "invalid_body", "field": "body",
-                      "message": f"The request body could not be read: {error.detail}."}  # fmt: skip
-        return JSONResponse(unreadable, status_code=422)
+        detail = f"The request body could not be read: {error.detail}."
+        return problem_response(422, "invalid_body", detail, "body", instance=instance)
     code = _HTTP_CODES.get(error.status_code, "http_error")
-    body = {"error": code, "message": str(error.detail), "field": None}
-    return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+    return problem_response(
+        error.status_code, code, str(error.detail), instance=instance, headers=error.headers
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    async def api_error(_: Request, error: Exception) -> JSONResponse:
+    async def api_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ApiError)
-        return error_response(error)
+        return error_response(error, request.url.path)
 
-    async def unauthorized(_: Request, error: Exception) -> JSONResponse:
+    async def unauthorized(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, Unauthorized)
-        return unauthorized_response(error)
+        return unauthorized_response(error, request.url.path)
 
-    async def http_error(_: Request, error: Exception) -> JSONResponse:
+    async def http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, HTTPException)
-        return http_error_response(error)
+        return http_error_response(error, request.url.path)
 
-    async def domain_error(_: Request, error: Exception) -> JSONResponse:
+    async def domain_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, domain.DomainError)
-        return domain_error_response(error)
+        return domain_error_response(error, request.url.path)
 
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(domain.DomainError, domain_error)

@@ -5,19 +5,20 @@ uvicorn serves the platform with httptools, which sets no limit on a header: a h
 and its authentication, see the request. :class:`BoundedHeadProtocol` is uvicorn's httptools
 protocol counting the bytes of each head as they arrive: the parser is never given more than
 ``HTTP_MAX_HEADER_BYTES`` of one, and a head that is not complete by then, or that has more
-than ``HTTP_MAX_HEADERS`` fields, is answered 431 in the platform's error shape and the
+than ``HTTP_MAX_HEADERS`` fields, is answered 431 (problem details) and the
 connection closed. What the client still sends is read and dropped for a moment, so that it
 gets to read the answer instead of a reset connection.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import structlog
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from contacts_servicekit.problem import MEDIA_TYPE, problem_bytes
 
 log = structlog.get_logger(__name__)
 LINGER_SECONDS = 2.0  # how long what a refused client still sends is read and dropped
@@ -83,20 +84,25 @@ class BoundedHeadProtocol(HttpToolsProtocol):
         else:
             super().send_400_response(msg)
 
+    def _path(self) -> str | None:
+        """The request's path when its request line was read (the problem's `instance`)."""
+        url = getattr(self, "url", b"")  # uvicorn's, gathered by `on_url`
+        return url.split(b"?", 1)[0].decode("latin-1") if url else None
+
     def _refuse_head(self, reason: str) -> None:
         self._refusal = reason
         log.warning("http.head_refused", reason=reason, client=self.client)
-        self.transport.write(_too_large_response(reason))
+        self.transport.write(_too_large_response(reason, self._path()))
         self.loop.call_later(LINGER_SECONDS, self.transport.close)
 
 
-def _too_large_response(reason: str) -> bytes:
-    body = json.dumps(
-        {"error": "headers_too_large", "message": f"Refused: {reason}.", "field": "headers"}
-    ).encode()
+def _too_large_response(reason: str, instance: str | None) -> bytes:
+    body = problem_bytes(
+        431, "headers_too_large", f"Refused: {reason}.", field="headers", instance=instance
+    )
     head = (
         "HTTP/1.1 431 Request Header Fields Too Large\r\n"
-        "content-type: application/json\r\n"
+        f"content-type: {MEDIA_TYPE}\r\n"
         f"content-length: {len(body)}\r\n"
         "connection: close\r\n\r\n"
     )

@@ -1,6 +1,7 @@
-"""The HTTP scaffolding every service shares: correlation ids, request metrics, errors in the
-platform's shape (unexpected ones included), refusal of unstorable text, `/health`, `/ready`
-and `/metrics`."""
+"""The HTTP scaffolding every service shares: correlation ids, request metrics, errors as
+problem details (unexpected ones included), refusal of unstorable text, `/health`, `/ready`,
+`/metrics`, an OpenAPI document that follows the API conventions (operationIds, documented
+statuses) and `/docs` served offline."""
 
 from __future__ import annotations
 
@@ -20,11 +21,14 @@ from contacts_servicekit.body_limit import (
     BodyTooLarge,
     body_too_large_handler,
 )
+from contacts_servicekit.docs_page import install_docs
 from contacts_servicekit.errors import install_error_handlers
 from contacts_servicekit.http_metrics import RequestMetricsMiddleware
 from contacts_servicekit.load_shedding import InFlightLimit
 from contacts_servicekit.logging import CorrelationIdMiddleware
 from contacts_servicekit.metrics_exposition import exposition
+from contacts_servicekit.openapi_conventions import ConventionalApp, operation_id
+from contacts_servicekit.problem import ProblemResponse, problem
 from contacts_servicekit.storable_text import refuse_unstorable_text
 from contacts_servicekit.unexpected_errors import internal_error_handler, unexpected_errors
 
@@ -61,10 +65,13 @@ def create_app(
     (413 `body_too_large` above). With `max_in_flight`, requests beyond that many in progress
     get 503 (load_shedding.py). Every route, the services' included, refuses text Postgres
     cannot store (storable_text.py), and an unexpected error is a logged JSON 500."""
-    app = FastAPI(
+    app = ConventionalApp(
         title=title, description=description, version=version, lifespan=lifespan,
         telemetry=_NO_OPENTELEMETRY, dependencies=[Depends(refuse_unstorable_text)],
+        generate_unique_id_function=operation_id, docs_url=None, redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )  # fmt: skip
+    install_docs(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes,
                        max_upload_bytes=max_upload_bytes)  # fmt: skip
     if max_in_flight is not None:
@@ -107,24 +114,24 @@ def create_app(
     return app
 
 
-async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
-    """422 in the platform's error shape, naming each field at fault and why."""
+async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
+    """422 problem details naming each field at fault and why (`problems`), the first one
+    in `field` and `detail`."""
     assert isinstance(error, RequestValidationError)
     problems = [
         {
             "field": ".".join(
                 str(part) for part in e["loc"] if part not in ("body", "query", "path", "header")
-            ),
-            "message": str(e["msg"]).removeprefix("Value error, "),
-            "type": e["type"],
+            )
+            or None,
+            "detail": str(e["msg"]).removeprefix("Value error, "),
+            "error": e["type"],
         }
         for e in error.errors()
     ]
-    first = problems[0] if problems else {"field": None, "message": "invalid request"}
-    body = {
-        "error": "invalid_request",
-        "message": f"{first['field']}: {first['message']}" if first["field"] else first["message"],
-        "field": first["field"] or None,
-        "problems": problems,
-    }
-    return JSONResponse(body, status_code=422)
+    first = problems[0] if problems else {"field": None, "detail": "invalid request"}
+    detail = str(first["detail"])
+    detail = f"{first['field']}: {detail}" if first["field"] else detail
+    body = problem(422, "invalid_request", detail, first["field"], request.url.path,
+                   problems=problems)  # fmt: skip
+    return ProblemResponse(body, status_code=422)

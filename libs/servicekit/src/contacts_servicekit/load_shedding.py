@@ -11,24 +11,13 @@ refused, so an overloaded process is not taken for a dead one.
 
 from __future__ import annotations
 
-import json
-
 import structlog
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contacts_servicekit.problem import MEDIA_TYPE, problem_bytes
+
 EXEMPT_PATHS = frozenset({"/health", "/ready", "/metrics"})
-_BODY = json.dumps(
-    {
-        "error": "overloaded",
-        "message": "The service is at capacity; try again in a second.",
-        "field": None,
-    }
-).encode()
-_HEADERS = [
-    (b"content-type", b"application/json"),
-    (b"content-length", str(len(_BODY)).encode()),
-    (b"retry-after", b"1"),
-]
+_DETAIL = "The service is at capacity; try again in a second."
 
 log = structlog.get_logger(__name__)
 
@@ -50,11 +39,21 @@ class InFlightLimit:
             self.refused += 1
             if self.refused % 1000 == 1:  # a line now and then, not one per refusal
                 log.warning("http.overloaded", in_flight=self.in_flight, refused=self.refused)
-            await send({"type": "http.response.start", "status": 503, "headers": _HEADERS})
-            await send({"type": "http.response.body", "body": _BODY})
+            await _refuse(scope["path"], send)
             return
         self.in_flight += 1
         try:
             await self.app(scope, receive, send)
         finally:
             self.in_flight -= 1
+
+
+async def _refuse(path: str, send: Send) -> None:
+    body = problem_bytes(503, "overloaded", _DETAIL, instance=path)
+    headers = [
+        (b"content-type", MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"retry-after", b"1"),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,4 +1,4 @@
-"""An error no handler expected is a 500 in the platform's error shape, logged with its
+"""An error no handler expected is a 500 problem (problem+json), logged with its
 traceback: never Starlette's plain-text "Internal Server Error", never a traceback sent out.
 
 :func:`unexpected_errors` sits inside the correlation-id middleware, so the log line and the
@@ -15,23 +15,20 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contacts_servicekit.logging import current_correlation_id
+from contacts_servicekit.problem import problem_response
 
 log = structlog.get_logger(__name__)
 
 
-def internal_error_response() -> JSONResponse:
+def internal_error_response(instance: str | None) -> JSONResponse:
     correlation_id = current_correlation_id()
     quoted = f" (correlation id {correlation_id})" if correlation_id else ""
-    body = {
-        "error": "internal_error",
-        "message": f"Something went wrong on our side{quoted}; it was logged. Try again later.",
-        "field": None,
-    }
-    return JSONResponse(body, status_code=500)
+    detail = f"Something went wrong on our side{quoted}; it was logged. Try again later."
+    return problem_response(500, "internal_error", detail, instance=instance)
 
 
-async def internal_error_handler(_: Request, __: Exception) -> JSONResponse:
-    return internal_error_response()
+async def internal_error_handler(request: Request, __: Exception) -> JSONResponse:
+    return internal_error_response(request.url.path)
 
 
 def unexpected_errors(app: ASGIApp) -> ASGIApp:
@@ -55,6 +52,6 @@ def unexpected_errors(app: ASGIApp) -> ASGIApp:
             if response_started or scope["type"] != "http":
                 raise
             log.exception("http.unexpected_error", method=scope["method"], path=scope["path"])
-            await internal_error_response()(scope, receive, send)
+            await internal_error_response(scope["path"])(scope, receive, send)
 
     return answering_500
