@@ -99,7 +99,7 @@ async def test_colleagues_and_contact_points_are_managed_listed_once_and_cannot_
         )
         assert refused.status_code == 409
         assert refused.json()["error"] == "managed_by_company"
-        assert "managed by your company" in refused.json()["message"]
+        assert "managed by your company" in refused.json()["detail"]
 
     # Bo leaves the company: he stays, as the personal contact Ada added, and can be archived
     await contacts.events.publish(CompanyMemberLeft(company_id=company, user_id=bo.user_id))

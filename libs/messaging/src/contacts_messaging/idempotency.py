@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import asyncpg
@@ -25,7 +26,12 @@ from fastapi.responses import JSONResponse
 MAX_KEY_LENGTH = 200
 IdempotencyKey = Annotated[
     str | None,
-    Header(max_length=MAX_KEY_LENGTH, description="Retry safely: a retry gets the first response"),
+    Header(
+        max_length=MAX_KEY_LENGTH,
+        description="Retry safely (a UUID per call): a retry with the same key and request gets "
+        "the first response (`Idempotent-Replayed: true`) and changes nothing; the key with "
+        "another request is 422 `idempotency_key_reused`",
+    ),
 ]
 
 
@@ -44,6 +50,7 @@ class IdempotencyKeyReused(Invalid):
 class StoredResponse:
     status_code: int
     body: Any
+    headers: dict[str, str] = field(default_factory=dict)  # the Location of a 201
 
 
 def request_hash(method: str, path: str, body: Any) -> str:
@@ -65,26 +72,29 @@ async def claim(
     if inserted:
         return None
     row = await conn.fetchrow(
-        "SELECT request_hash, status_code, response FROM idempotency_keys"
+        "SELECT request_hash, status_code, response, headers FROM idempotency_keys"
         " WHERE principal = $1 AND key = $2",
         principal,
         key,
     )
     if row["request_hash"] != fingerprint:
         raise IdempotencyKeyReused
-    return StoredResponse(row["status_code"], json.loads(row["response"]))
+    headers = json.loads(row["headers"]) if row["headers"] else {}
+    return StoredResponse(row["status_code"], json.loads(row["response"]), headers)
 
 
 async def remember(
-    conn: asyncpg.Connection, principal: str, key: str, status_code: int, body: Any
-) -> None:
+    conn: asyncpg.Connection, principal: str, key: str, status_code: int, body: Any,
+    headers: Mapping[str, str] | None = None,
+) -> None:  # fmt: skip
     await conn.execute(
-        "UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb"
+        "UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb, headers = $5::jsonb"
         " WHERE principal = $1 AND key = $2",
         principal,
         key,
         status_code,
         json.dumps(body, default=str),
+        json.dumps(dict(headers or {})),
     )
 
 
@@ -110,10 +120,15 @@ class IdempotentCall:
         stored = await claim(conn, self.principal, self.key, self.fingerprint)
         if stored is None:
             return None
-        return JSONResponse(stored.body, stored.status_code, {"Idempotent-Replayed": "true"})
+        headers = {**stored.headers, "Idempotent-Replayed": "true"}
+        return JSONResponse(stored.body, stored.status_code, headers)
 
-    async def respond(self, conn: asyncpg.Connection, status_code: int, body: Any) -> JSONResponse:
-        """`body` as the response, kept (in the request's transaction) for a retry."""
+    async def respond(
+        self, conn: asyncpg.Connection, status_code: int, body: Any,
+        headers: Mapping[str, str] | None = None,
+    ) -> JSONResponse:  # fmt: skip
+        """`body` (and `headers`: a 201's Location) as the response, kept (in the request's
+        transaction) for a retry."""
         if self.key is not None:
-            await remember(conn, self.principal, self.key, status_code, body)
-        return JSONResponse(body, status_code)
+            await remember(conn, self.principal, self.key, status_code, body, headers)
+        return JSONResponse(body, status_code, dict(headers or {}))

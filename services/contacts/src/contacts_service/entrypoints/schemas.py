@@ -14,7 +14,12 @@ from contacts_service.domain.model import Contact, Kind, ManagedBy, Page
 
 
 class AddContact(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"connect_id": "K7Q-M2X-9HB", "add_token": "eyJhbGciOi..."}]
+        },
+    )
 
     connect_id: str = Field(max_length=40, description="As typed: any case, spaces or hyphens")
     add_token: str | None = Field(
