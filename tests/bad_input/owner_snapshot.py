@@ -19,7 +19,7 @@ async def snapshot(services: dict[str, RunningService], owner: OwnedWorld) -> di
     return {
         "profile": (await directory.get("/v1/users/me", headers=me)).json(),
         "contact points": (await directory.get(
-            f"/v1/companies/{owner.company_id}/contact-points", headers=me)).json(),
+            f"/v1/companies/{owner.company_id}/contact-points", headers=me)).json()["items"],
         "contacts": (await contacts.get("/v1/contacts", headers=me)).json(),
         "imports": sorted((j["import_id"], j["status"], str(j["counts"])) for j in imports),
         "rows": rows["items"],

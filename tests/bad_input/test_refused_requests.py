@@ -32,5 +32,5 @@ async def test_bad_input_is_refused_naming_the_field_and_changes_nothing(
     assert (answer.status_code, body["error"], body["field"]) == (
         refused.status, refused.error, refused.field,
     ), answer.text[:500]  # fmt: skip
-    assert body["message"]
+    assert body["detail"]
     assert await snapshot(services, owner) == before

@@ -196,7 +196,7 @@ async def test_contacts_by_connect_id_archive_unarchive_and_a_refused_colleague(
         ).status_code == 200
         refused = await contacts.post(f"/v1/contacts/{fay_id}/archive", headers=dana)
         assert refused.status_code == 409
-        assert "managed by your company" in refused.json()["message"]
+        assert "managed by your company" in refused.json()["detail"]
 
     records = await read_topic("127.0.0.1:29292", topics.CONTACTS, expect=3, seconds=30)
     dana_events = [dict(r.headers)["ce_type"].decode().split(".")[-2] for r in records

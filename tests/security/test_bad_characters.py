@@ -33,7 +33,7 @@ SHOWN = "evil Admin"
 
 
 def refusal(answer: httpx.Response) -> tuple[int, str | None, str | None]:
-    body = answer.json() if answer.headers.get("content-type") == "application/json" else {}
+    body = answer.json() if answer.headers.get("content-type") == "application/problem+json" else {}
     return answer.status_code, body.get("error"), body.get("field")
 
 
@@ -88,7 +88,7 @@ async def test_the_reported_nul_requests_are_422_naming_the_field(
         method, path.format(**owner.ids), headers=auth, **request
     )
     assert refusal(answer) == (422, "invalid_character", field), answer.text[:300]
-    assert "U+0000" in answer.json()["message"]
+    assert "U+0000" in answer.json()["detail"]
 
 
 async def test_directory_names_lose_invisible_and_direction_changing_characters(

@@ -153,7 +153,7 @@ async def test_a_token_signed_by_a_key_the_directory_never_published_is_refused(
     )
 
     assert answer.status_code == 401
-    assert answer.json()["message"] == "no signing key for this token"
+    assert answer.json()["detail"] == "no signing key for this token"
 
 
 # 3. A phone number changes only when proven

@@ -69,10 +69,10 @@ async def owner_world_is_intact(services: dict[str, RunningService], owner: Owne
     assert profile["company_id"] == owner.company_id and profile["company_role"] == "admin"
     points = (
         await directory.get(f"/v1/companies/{owner.company_id}/contact-points", headers=me)
-    ).json()
+    ).json()["items"]
     assert [p["contact_point_id"] for p in points] == [owner.contact_point_id]
     offers = "/v1/users/me/membership-offers"
-    offered = (await directory.get(offers, headers=bearer(owner.offered_user_id))).json()
+    offered = (await directory.get(offers, headers=bearer(owner.offered_user_id))).json()["items"]
     assert [o["offer_id"] for o in offered] == [owner.offer_id]  # still pending
     contact = (await contacts.get(f"/v1/contacts/{owner.contact_id}", headers=me)).json()
     assert (contact["contact_id"], contact["archived"]) == (owner.contact_id, False)

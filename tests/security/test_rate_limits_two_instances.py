@@ -176,7 +176,7 @@ async def test_inviting_again_after_a_delete_inside_the_cool_down_is_refused_by_
                             [inviter])  # fmt: skip
     assert statuses(answers) == {429: 4}
     assert refusals_explained(answers)
-    assert all("can be resent in" in a.json()["message"] for a in answers)
+    assert all("can be resent in" in a.json()["detail"] for a in answers)
 
 
 async def test_one_invitation_of_a_destination_asked_at_once_on_both_instances(invitations):

@@ -52,7 +52,7 @@ async def test_an_admin_publishes_a_contact_point_that_anyone_can_find(
     listed = directory.get(
         f"/v1/companies/{cid}/contact-points", headers=bearer(people["member"]["user_id"])
     )
-    assert [p["display_name"] for p in listed.json()] == ["Reception"]
+    assert [p["display_name"] for p in listed.json()["items"]] == ["Reception"]
 
     records = await read_topic(
         kafka_bootstrap, topics.DIRECTORY_COMPANIES, expect=100_000, seconds=8

@@ -49,7 +49,7 @@ def test_a_mistyped_connect_id_is_refused_before_any_look_up(directory, new_phon
     refused = directory.get(f"/v1/connect-ids/{swapped}", headers=bearer(target["user_id"]))
     assert refused.status_code == 422
     assert refused.json()["field"] == "connect_id"
-    assert "mistyped" in refused.json()["message"] or "ConnectID" in refused.json()["message"]
+    assert "mistyped" in refused.json()["detail"] or "ConnectID" in refused.json()["detail"]
 
 
 def test_an_unknown_connect_id_is_404_and_a_closed_account_disappears(directory, new_phone):

@@ -36,13 +36,13 @@ async def test_the_user_joins_only_by_accepting_the_admins_offer(audit, director
     )
     assert lifetime == timedelta(days=30)
     assert company_of(directory, user) is None
-    assert directory.get(OFFERS, headers=bearer(user)).json() == [pending]
+    assert directory.get(OFFERS, headers=bearer(user)).json()["items"] == [pending]
 
     accepted = answer(directory, user, pending["offer_id"])
     assert accepted.status_code == 200, accepted.text
     assert accepted.json() == {**pending, "status": "accepted"}
     assert company_of(directory, user) == company_id
-    assert directory.get(OFFERS, headers=bearer(user)).json() == []
+    assert directory.get(OFFERS, headers=bearer(user)).json()["items"] == []
 
     joined = await audit.wait_for("CompanyMemberJoined", key=company_id, count=2)
     assert [e.name for e in audit.matching(key=company_id)] == [
@@ -95,9 +95,9 @@ def test_the_admin_gets_the_same_answer_whatever_the_users_membership(directory,
     offer_id = answers[elsewhere].json()["offer_id"]
     refused = answer(directory, elsewhere, offer_id)
     assert (refused.status_code, refused.json()["error"]) == (409, "member_of_another_company")
-    assert [o["offer_id"] for o in directory.get(OFFERS, headers=bearer(elsewhere)).json()] == [
-        offer_id
-    ]
+    assert [
+        o["offer_id"] for o in directory.get(OFFERS, headers=bearer(elsewhere)).json()["items"]
+    ] == [offer_id]
     leave = f"/v1/companies/{initech}/members/{elsewhere}"
     assert directory.delete(leave, headers=bearer(elsewhere)).status_code == 204
     assert answer(directory, elsewhere, offer_id).json()["status"] == "accepted"

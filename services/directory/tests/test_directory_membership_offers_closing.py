@@ -45,7 +45,7 @@ async def test_a_declined_offer_makes_no_member_and_can_be_made_again(
         assert refused_as(answer(directory, user, offer_id), 409, "offer_closed")
         assert refused_as(withdraw(directory, company_id, admin, offer_id), 409, "offer_closed")
         assert company_of(directory, user) is None
-        assert directory.get(OFFERS, headers=bearer(user)).json() == []
+        assert directory.get(OFFERS, headers=bearer(user)).json()["items"] == []
         assert offer(directory, company_id, admin, user).json()["offer_id"] != offer_id
 
         await audit.wait_for("CompanyMembershipOffered", key=company_id, count=2)
@@ -59,7 +59,7 @@ async def test_a_withdrawn_offer_cannot_be_accepted(kafka_bootstrap, directory, 
     async with AuditConsumer(kafka_bootstrap, topic_names=[topics.DIRECTORY_COMPANIES]) as audit:
         assert withdraw(directory, company_id, admin, offer_id).status_code == 204
         assert withdraw(directory, company_id, admin, offer_id).status_code == 204
-        assert directory.get(OFFERS, headers=bearer(user)).json() == []
+        assert directory.get(OFFERS, headers=bearer(user)).json()["items"] == []
         assert refused_as(answer(directory, user, offer_id), 409, "offer_closed")
         assert company_of(directory, user) is None
         [withdrawn] = await audit.wait_for("CompanyMembershipWithdrawn", key=company_id)
@@ -81,7 +81,7 @@ async def test_an_expired_offer_cannot_be_accepted_and_is_offered_afresh(
         )
     finally:
         await conn.close()
-    assert directory.get(OFFERS, headers=bearer(user)).json() == []
+    assert directory.get(OFFERS, headers=bearer(user)).json()["items"] == []
     assert refused_as(answer(directory, user, offer_id), 409, "offer_closed")
     assert refused_as(withdraw(directory, company_id, admin, offer_id), 409, "offer_closed")
     fresh = offer(directory, company_id, admin, user).json()
@@ -92,7 +92,7 @@ async def test_an_expired_offer_cannot_be_accepted_and_is_offered_afresh(
 def test_only_the_offers_user_and_company_reach_it(directory, new_phone, offered):
     company_id, _, user, offer_id = offered
     stranger = register(directory, new_phone())
-    assert directory.get(OFFERS, headers=bearer(stranger)).json() == []
+    assert directory.get(OFFERS, headers=bearer(stranger)).json()["items"] == []
     for verb in ("accept", "decline"):
         assert refused_as(answer(directory, stranger, offer_id, verb), 404, "offer_not_found")
     other_admin = register(directory, new_phone())
@@ -103,7 +103,9 @@ def test_only_the_offers_user_and_company_reach_it(directory, new_phone, offered
     assert refused_as(
         withdraw(directory, company_id, bearer(other_admin), offer_id), 404, "company_not_found"
     )
-    assert [o["offer_id"] for o in directory.get(OFFERS, headers=bearer(user)).json()] == [offer_id]
+    assert [o["offer_id"] for o in directory.get(OFFERS, headers=bearer(user)).json()["items"]] == [
+        offer_id
+    ]
 
 
 def test_unknown_and_closed_users_are_404_and_the_platform_adds_at_once(directory, new_phone, acme):

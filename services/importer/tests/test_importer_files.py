@@ -95,7 +95,7 @@ async def test_a_file_without_a_phone_column_names_the_columns_found(importer):
         headers=bearer(owner.user_id),
     )
     assert confirmed.status_code == 422
-    assert "Nom" in confirmed.json()["message"] and "Ville" in confirmed.json()["message"]
+    assert "Nom" in confirmed.json()["detail"] and "Ville" in confirmed.json()["detail"]
 
 
 async def test_a_renamed_binary_is_refused(importer):
@@ -161,7 +161,7 @@ async def test_limits_are_answered_with_413_and_422_and_nothing_is_kept(
             "/v1/imports/files", files={"file": ("big.csv", big)}, headers=me
         )
         assert too_big.status_code == 413
-        assert "nothing was imported" in too_big.json()["message"]
+        assert "nothing was imported" in too_big.json()["detail"]
         many = csv_bytes([["Mobile"], *(["06 12 39 90 10"] for _ in range(4))])
         too_many = await small.http.post(
             "/v1/imports/files", files={"file": ("many.csv", many)}, headers=me

@@ -56,7 +56,7 @@ async def test_a_workbook_whose_grid_is_over_the_limit_is_refused_before_it_is_b
     refused = await upload(importer, owner.user_id, name, content)
     assert peak.growth_mb() < GROWTH_MB
     assert (refused["http"], refused["error"], refused["field"]) == (422, "too_many_cells", "file")
-    assert said in refused["message"]
+    assert said in refused["detail"]
     assert await importer.pool.fetchval("SELECT count(*) FROM imports") == 0
 
 
@@ -132,7 +132,7 @@ async def test_a_file_that_exhausts_its_worker_is_refused_and_the_service_keeps_
         refused = await upload(importer, owner.user_id, "l.ods", repeated_ods(8_000, 1_000))
         assert peak.growth_mb() < GROWTH_MB
         assert (refused["http"], refused["error"]) == (422, "file_too_complex")
-        assert "more than the 256 MB of memory" in refused["message"]
+        assert "more than the 256 MB of memory" in refused["detail"]
         fine = await upload(importer, owner.user_id, "l.csv", csv_with_blank_lines(3, []))
         assert fine["http"] == 201
         assert (await importer.http.get("/ready")).status_code == 200

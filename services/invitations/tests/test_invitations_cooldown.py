@@ -45,7 +45,7 @@ async def test_inviting_a_deleted_invitations_destination_again_waits_for_the_co
     )
     assert again.status_code == 429, again.text
     assert again.json()["error"] == "rate_limited"
-    assert "can be resent in" in again.json()["message"]
+    assert "can be resent in" in again.json()["detail"]
     retry_after = int(again.headers["Retry-After"])
     assert 1 <= retry_after <= 6
     assert await refused_for_cooldown(short_cooldown) == before + 1  # the limit that refused

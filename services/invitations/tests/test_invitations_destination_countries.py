@@ -45,8 +45,8 @@ async def test_members_countries_by_default_then_an_admins_list(invitations):
     assert refused.status_code == 422
     body = refused.json()
     assert (body["error"], body["field"]) == ("country_not_allowed", "phone")
-    assert "(BE, FR)" in body["message"]
-    assert "DE (+49)" in body["message"]
+    assert "(BE, FR)" in body["detail"]
+    assert "DE (+49)" in body["detail"]
     assert (await invite(invitations, bearer(member), "+32470123400")).status_code == 201
 
     assert (await invitations.http.put(path, json={"countries": ["de"]}, headers=bearer(member))
@@ -57,7 +57,7 @@ async def test_members_countries_by_default_then_an_admins_list(invitations):
     assert (await invite(invitations, bearer(member), DE)).status_code == 201
     now_refused = await invite(invitations, bearer(member), "+33612345600")
     assert now_refused.json()["error"] == "country_not_allowed"
-    explained = now_refused.json()["message"]
+    explained = now_refused.json()["detail"]
     assert "administrators allow SMS invitations only to numbers in DE" in explained
 
     unknown = await invitations.http.put(path, json={"countries": ["XX"]}, headers=bearer(admin))

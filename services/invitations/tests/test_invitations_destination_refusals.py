@@ -33,7 +33,7 @@ async def test_numbers_that_cannot_take_an_sms_are_refused_with_the_reason(
     )
     assert answer.status_code == 422, answer.text
     assert (answer.json()["error"], answer.json()["field"]) == (code, "phone")
-    assert "SMS" in answer.json()["message"]
+    assert "SMS" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ async def test_texts_that_are_not_one_address_are_refused_on_email(invitations, 
     )
     assert answer.status_code == 422, answer.text
     assert (answer.json()["error"], answer.json()["field"]) == ("email_invalid", "email")
-    assert said in answer.json()["message"]
+    assert said in answer.json()["detail"]
     pending = (await invitations.http.get("/v1/invitations", headers=me)).json()["items"]
     assert pending == []
 

@@ -61,7 +61,7 @@ async def test_invite_send_refused_resend_cancel(invitations, kafka_bootstrap):
     )
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
-    assert "can be resent in" in refused.json()["message"]
+    assert "can be resent in" in refused.json()["detail"]
 
     deleted = await invitations.http.delete(
         f"/v1/invitations/{invitation['invitation_id']}", headers=me

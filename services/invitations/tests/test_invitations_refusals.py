@@ -105,7 +105,7 @@ async def test_the_inviters_daily_cap_holds_for_the_api_and_for_imports(
             "/v1/invitations", json={"phone": "+33612345002"}, headers=me
         )
         assert third.status_code == 429
-        assert "at most 2 invitations a day" in third.json()["message"]
+        assert "at most 2 invitations a day" in third.json()["detail"]
         assert int(third.headers["Retry-After"]) > 0
         again = await service.http.post(
             "/v1/invitations", json={"phone": "+4915123456789"}, headers=me

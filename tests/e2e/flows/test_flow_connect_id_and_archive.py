@@ -75,7 +75,7 @@ async def test_archive_unarchive_in_order_and_a_managed_contact_is_refused(clien
         refused = await client.contacts.post(f"/v1/contacts/{target}/archive", headers=cara.auth)
         assert refused.status_code == 409, refused.text
         assert refused.json()["error"] == "managed_by_company"
-        assert "managed by your company" in refused.json()["message"]
+        assert "managed by your company" in refused.json()["detail"]
 
     events = await audit.wait_for(key=cara.user_id, where=lambda e: e.source == "/services/contacts", count=3)  # fmt: skip
     assert [e.name for e in events] == ["ContactAdded", "ContactArchived", "ContactUnarchived"]

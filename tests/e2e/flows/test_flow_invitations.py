@@ -42,7 +42,7 @@ async def test_pending_resend_delete_and_the_invitees_join(platform, client, aud
     early = await client.invitations.post(f"/v1/invitations/{sms_id}/resend", headers=lea.auth)
     assert early.status_code == 429, early.text
     assert int(early.headers["Retry-After"]) >= 1
-    assert "minute" in early.json()["message"] or "second" in early.json()["message"]
+    assert "minute" in early.json()["detail"] or "second" in early.json()["detail"]
     await asyncio.sleep(3.5)  # the cool-down of this platform (conftest)
     again = await client.invitations.post(f"/v1/invitations/{sms_id}/resend", headers={**lea.auth, **resending})  # fmt: skip
     assert again.status_code == 202, again.text

@@ -121,7 +121,7 @@ class IdempotentCall:
         if stored is None:
             return None
         headers = {**stored.headers, "Idempotent-Replayed": "true"}
-        return JSONResponse(stored.body, stored.status_code, headers)
+        return _response(stored.status_code, stored.body, headers)
 
     async def respond(
         self, conn: asyncpg.Connection, status_code: int, body: Any,
@@ -131,4 +131,16 @@ class IdempotentCall:
         transaction) for a retry."""
         if self.key is not None:
             await remember(conn, self.principal, self.key, status_code, body, headers)
-        return JSONResponse(body, status_code, dict(headers or {}))
+        return _response(status_code, body, dict(headers or {}))
+
+
+class _NoContent(JSONResponse):
+    """A 204: no body at all (a JSON response would write `null`)."""
+
+    def render(self, content: Any) -> bytes:
+        return b""
+
+
+def _response(status_code: int, body: Any, headers: dict[str, str]) -> JSONResponse:
+    kind = _NoContent if status_code == 204 else JSONResponse
+    return kind(body, status_code, headers)

@@ -78,12 +78,19 @@ async def insert_contact_point(
     )
 
 
-async def contact_points(conn: asyncpg.Connection, company_id: UUID) -> list[ContactPoint]:
+async def contact_points(
+    conn: asyncpg.Connection, company_id: UUID, after: tuple[str, UUID] | None, limit: int
+) -> list[ContactPoint]:
+    """At most `limit` of the company's contact points by name, those after `after` (the
+    name and id of the last one of the previous page)."""
+    name, point_id = after or (None, None)
     rows = await conn.fetch(
         "SELECT contact_point_id, company_id, connect_id, display_name FROM contact_points"
-        " WHERE company_id = $1 AND removed_at IS NULL ORDER BY display_name, contact_point_id",
-        company_id,
-    )
+        " WHERE company_id = $1 AND removed_at IS NULL"
+        " AND ($2::text IS NULL OR (display_name, contact_point_id) > ($2, $3::uuid))"
+        " ORDER BY display_name, contact_point_id LIMIT $4",
+        company_id, name, point_id, limit,
+    )  # fmt: skip
     return [ContactPoint(**dict(r)) for r in rows]
 
 

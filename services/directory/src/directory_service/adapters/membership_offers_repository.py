@@ -6,7 +6,7 @@ same for every instance), and is marked so when its company offers the user memb
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -51,11 +51,18 @@ async def offer(
     return _offer(row), bool(created)
 
 
-async def pending_for(conn: asyncpg.Connection, user_id: UUID) -> list[MembershipOffer]:
-    """The user's pending offers, oldest first."""
+async def pending_for(
+    conn: asyncpg.Connection, user_id: UUID, after: tuple[datetime, UUID] | None, limit: int
+) -> list[MembershipOffer]:
+    """At most `limit` of the user's pending offers, oldest first, those after `after` (when
+    the last one of the previous page was offered, and its id)."""
+    offered_at, offer_id = after or (None, None)
     rows = await conn.fetch(
-        f"{_SELECT} WHERE o.user_id = $1 AND {_PENDING} ORDER BY o.offered_at, o.offer_id", user_id
-    )
+        f"{_SELECT} WHERE o.user_id = $1 AND {_PENDING}"
+        " AND ($2::timestamptz IS NULL OR (o.offered_at, o.offer_id) > ($2, $3::uuid))"
+        " ORDER BY o.offered_at, o.offer_id LIMIT $4",
+        user_id, offered_at, offer_id, limit,
+    )  # fmt: skip
     return [_offer(row) for row in rows]
 
 

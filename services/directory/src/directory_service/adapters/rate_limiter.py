@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 
 import asyncpg
+from contacts_servicekit.domain_errors import QuotaPolicy
 
 # $1 subject, $2 action, $3 burst, $4 refill per second; `bucket.available` is the balance
 # before this statement took its token (the token is taken only when available >= 1);
@@ -52,6 +53,12 @@ class Limit:
     @property
     def per_second(self) -> float:
         return self.per_minute / 60
+
+    @property
+    def policy(self) -> QuotaPolicy:
+        """The limit as the RateLimit-Policy header states it: `burst` requests in the time
+        an empty bucket takes to fill again."""
+        return QuotaPolicy(self.action, self.burst, math.ceil(self.burst / self.per_second))
 
     def arguments(self, subject: str) -> tuple[str, str, int, float]:
         """The values of :data:`BUCKET`'s parameters $1 to $4."""

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, Any
+from typing import Annotated
 
-from contacts_messaging.api import CallerDep, OutboxDep, connection
+from contacts_messaging.api import CallerDep, OutboxDep, connection, transaction
+from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
 from contacts_servicekit.domain_errors import NotAuthenticated, NotPermitted
-from contacts_servicekit.errors import ErrorView
 from contacts_servicekit.logging import current_correlation_id
+from contacts_servicekit.openapi_conventions import created, problems
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from directory_service.domain.contact_details import display_name, mobile_e164
@@ -26,31 +28,37 @@ from directory_service.entrypoints.auth_schemas import (
 )
 from directory_service.entrypoints.identity import IdentityDep, client_address
 from directory_service.entrypoints.schemas import UserView
-from directory_service.handlers import sessions, sign_in
+from directory_service.handlers import sessions
+from directory_service.handlers import sign_in as sign_in_steps
 from directory_service.handlers.codes import spend
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorView} for code in (401, 422, 429, 503)
-}
+_LIMITED = (429, "Too many codes or attempts for this number or address")
+_TOKEN_REFUSED = (401, "Unknown, used or revoked refresh token (`refresh_token_invalid`, ...)")
 _basic = HTTPBasic(auto_error=False, description="a platform backend's client id and secret")
 
 
-@router.post("/codes", status_code=202, response_model=CodeSent, responses=_ERRORS)
-async def request_code(body: CodeRequest, request: Request, identity: IdentityDep) -> CodeSent:
+@router.post("/codes", status_code=202, response_model=CodeSent, responses=problems(_LIMITED))
+async def request_sign_in_code(
+    body: CodeRequest, request: Request, identity: IdentityDep
+) -> CodeSent:
     """Send a six-digit code by SMS to sign in, or to sign up if the number is new. The answer
     is the same either way. Limited per number and per client address (429 + Retry-After)."""
     phone = mobile_e164(body.phone)
     async with connection(request) as conn:
-        await sign_in.request_code(
+        await sign_in_steps.request_code(
             conn, identity.codes, identity.sign_in_limits, phone, client_address(request)
         )
     rules = identity.codes.rules
     return CodeSent(expires_in=int(rules.lifetime.total_seconds()), attempts=rules.attempts)
 
 
-@router.post("/sign-in", response_model=SignedInView, responses=_ERRORS)
-async def sign_in_with_code(
+@router.post(
+    "/sign-in",
+    response_model=SignedInView,
+    responses={**created("/v1/users/me", "Signed up: the new account"), **problems(_LIMITED)},
+)
+async def sign_in(
     body: SignIn, request: Request, response: Response, identity: IdentityDep, outbox: OutboxDep
 ) -> SignedInView:
     """Exchange the number and its code for tokens. A number without an account signs up
@@ -59,26 +67,30 @@ async def sign_in_with_code(
     phone, code = mobile_e164(body.phone), typed_code(body.code)
     new_user = None
     if body.display_name is not None:
-        new_user = sign_in.NewUser(display_name(body.display_name), body.invitation_token)
+        new_user = sign_in_steps.NewUser(display_name(body.display_name), body.invitation_token)
     async with connection(request) as conn:
-        signed = await sign_in.sign_in(
+        signed = await sign_in_steps.sign_in(
             conn, outbox, current_correlation_id() or "", identity.codes, identity.issuer,
             identity.sign_in_limits, phone, code, client_address(request), new_user,
         )  # fmt: skip
     response.status_code = 201 if signed.signed_up else 200
+    if signed.signed_up:
+        response.headers["Location"] = "/v1/users/me"
     tokens = TokensView.of(signed.tokens).model_dump()
     return SignedInView(**tokens, user=UserView.of(signed.user), signed_up=signed.signed_up)
 
 
-@router.post("/refresh", response_model=TokensView, responses=_ERRORS)
-async def refresh(body: RefreshRequest, request: Request, identity: IdentityDep) -> TokensView:
+@router.post("/refresh", response_model=TokensView, responses=problems(_TOKEN_REFUSED))
+async def refresh_tokens(
+    body: RefreshRequest, request: Request, identity: IdentityDep
+) -> TokensView:
     """New tokens for a refresh token, which is then used up: keep the new one. Using one
     twice closes the session (401 `refresh_token_reused`)."""
     async with connection(request) as conn:
         return TokensView.of(await sessions.refresh(conn, identity.issuer, body.refresh_token))
 
 
-@router.post("/sign-out", status_code=204, responses=_ERRORS)
+@router.post("/sign-out", status_code=204)
 async def sign_out(body: RefreshRequest, request: Request) -> Response:
     """Close the session of this refresh token (its access tokens expire within minutes)."""
     async with connection(request) as conn:
@@ -86,8 +98,12 @@ async def sign_out(body: RefreshRequest, request: Request) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/service-token", response_model=ServiceTokenView, responses=_ERRORS)
-async def service_token(
+@router.post(
+    "/service-token",
+    response_model=ServiceTokenView,
+    responses=problems((429, "Too many attempts from this address")),
+)
+async def issue_service_token(
     request: Request,
     identity: IdentityDep,
     credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
@@ -102,17 +118,31 @@ async def service_token(
     return ServiceTokenView(access_token=token, expires_in=identity.issuer.lifetime_seconds)
 
 
-@router.post("/signing-keys", status_code=201, response_model=SigningKeyView, responses=_ERRORS)
+@router.post(
+    "/signing-keys",
+    status_code=201,
+    response_model=SigningKeyView,
+    responses={
+        **created("/.well-known/jwks.json", "The new key, published in the JWKS"),
+        **problems((403, "Needs the platform role admin (`admin_only`)")),
+    },
+)
 async def rotate_signing_key(
-    request: Request, caller: CallerDep, identity: IdentityDep
-) -> SigningKeyView:
+    request: Request, caller: CallerDep, identity: IdentityDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
     """Sign tokens with a new key from now on (platform `admin` role). The old key stays in the
-    JWKS while its tokens live; services pick the new one up without a restart."""
+    JWKS while its tokens live; services pick the new one up without a restart. With an
+    `Idempotency-Key` a retry gets the first answer and rotates nothing more."""
     if not caller.principal.has_role("admin"):
         raise NotPermitted("admin_only", "Rotating the signing key needs the role admin.")
-    async with connection(request) as conn:
+    call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, None)
+    async with transaction(request) as conn:
+        if (earlier := await call.earlier_response(conn)) is not None:
+            return earlier
         key = await identity.issuer.keys.rotate(conn)
-    return SigningKeyView(kid=key.kid)
+        view = SigningKeyView(kid=key.kid).model_dump(mode="json")
+        return await call.respond(conn, 201, view, {"Location": "/.well-known/jwks.json"})
 
 
 def _known_client(clients: dict[str, str], credentials: HTTPBasicCredentials | None) -> str:

@@ -6,14 +6,19 @@ from __future__ import annotations
 from uuid import UUID
 
 from contacts_messaging.api import CallerDep, OutboxDep, transaction
-from contacts_servicekit.errors import ERROR_RESPONSES
+from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
+from contacts_servicekit.openapi_conventions import created, problems
+from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
 
 from directory_service.domain.contact_details import display_name
 from directory_service.entrypoints.offer_schemas import MembershipOfferView
+from directory_service.entrypoints.refusals import STAFF_ONLY
 from directory_service.entrypoints.schemas import (
     AddMember,
     CompanyView,
+    ContactPointPage,
     ContactPointView,
     CreateCompany,
     CreateContactPoint,
@@ -21,26 +26,40 @@ from directory_service.entrypoints.schemas import (
 from directory_service.handlers import companies, membership_offers
 
 router = APIRouter(prefix="/v1/companies", tags=["companies"])
+_NOT_VISIBLE = (404, "No company with this id is visible to you (`company_not_found`)")
+_NOT_ADMIN = (403, "Only an admin of the company can do this (`not_company_admin`)")
 
 
-@router.post("", status_code=201, response_model=CompanyView, responses=ERROR_RESPONSES)
+@router.post(
+    "",
+    status_code=201,
+    response_model=CompanyView,
+    responses=created("/v1/companies/{company_id}") | problems(STAFF_ONLY),
+)
 async def create_company(
-    body: CreateCompany, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> CompanyView:
-    """Set up a company (platform credentials); then add its first admin as a member."""
+    body: CreateCompany, request: Request, caller: CallerDep, outbox: OutboxDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    """Set up a company (platform credentials); then add its first admin as a member. With an
+    `Idempotency-Key` a retry gets the first answer and creates nothing more."""
     caller.require_staff()
     name = display_name(body.name, "name")
+    call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body.model_dump())
     async with transaction(request) as conn:
+        if (earlier := await call.earlier_response(conn)) is not None:
+            return earlier
         company = await companies.create(conn, outbox, caller.event_context(), name)
-    return CompanyView(company_id=company.company_id, name=company.name)
+        view = CompanyView(company_id=company.company_id, name=company.name)
+        location = {"Location": f"/v1/companies/{company.company_id}"}
+        return await call.respond(conn, 201, view.model_dump(mode="json"), location)
 
 
-@router.get("/{company_id}", response_model=CompanyView, responses=ERROR_RESPONSES)
+@router.get("/{company_id}", response_model=CompanyView, responses=problems(_NOT_VISIBLE))
 async def read_company(company_id: UUID, request: Request, caller: CallerDep) -> CompanyView:
     """A company the caller belongs to (anyone else gets 404)."""
     async with transaction(request) as conn:
         company = await companies.visible_company(
-            conn, company_id, caller.user_id, staff=caller.is_staff
+            conn, company_id, _actor(caller), staff=caller.is_staff
         )
     return CompanyView(company_id=company.company_id, name=company.name)
 
@@ -49,32 +68,42 @@ async def read_company(company_id: UUID, request: Request, caller: CallerDep) ->
     "/{company_id}/members",
     status_code=202,
     response_model=MembershipOfferView,
-    responses={**ERROR_RESPONSES, 204: {"description": "platform credentials: added at once"}},
+    responses={
+        204: {"description": "platform credentials: added at once"},
+        **problems(_NOT_ADMIN, (404, "No such company, or no active user has this id")),
+    },
 )
 async def add_member(
-    company_id: UUID, body: AddMember, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> MembershipOfferView | Response:
+    company_id: UUID, body: AddMember, request: Request, caller: CallerDep, outbox: OutboxDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
     """Ask a user to join, as member or admin (company admins): 202 with the pending offer,
     the same whatever the user's membership here or elsewhere; they join when they accept it.
-    Platform credentials add the user at once (204), having collected the consent themselves."""
+    Platform credentials add the user at once (204), having collected the consent themselves.
+    With an `Idempotency-Key` a retry gets the first answer and changes nothing more."""
+    call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body.model_dump(mode="json"))  # fmt: skip
     async with transaction(request) as conn:
+        if (earlier := await call.earlier_response(conn)) is not None:
+            return earlier
         await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
         if caller.is_staff:
             await companies.add_member(
                 conn, outbox, caller.event_context(), company_id, body.user_id, body.role
             )
-            return Response(status_code=204)
+            return await call.respond(conn, 204, None)
         offer = await membership_offers.offer(
             conn, outbox, caller.event_context(), company_id, body.user_id, body.role,
             caller.user_id, request.app.state.membership_offer_lifetime,
         )  # fmt: skip
-    return MembershipOfferView.of(offer)
+        return await call.respond(conn, 202, MembershipOfferView.of(offer).model_dump(mode="json"))
 
 
 @router.delete(
-    "/{company_id}/membership-offers/{offer_id}", status_code=204, responses=ERROR_RESPONSES
+    "/{company_id}/membership-offers/{offer_id}",
+    status_code=204,
+    responses=problems(_NOT_ADMIN, (404, "No such company or offer"), (409, "Already answered")),
 )
-async def withdraw_offer(
+async def withdraw_membership_offer(
     company_id: UUID, offer_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> Response:
     """Withdraw a pending membership offer (company admins). Withdrawing again is harmless;
@@ -85,7 +114,11 @@ async def withdraw_offer(
     return Response(status_code=204)
 
 
-@router.delete("/{company_id}/members/{user_id}", status_code=204, responses=ERROR_RESPONSES)
+@router.delete(
+    "/{company_id}/members/{user_id}",
+    status_code=204,
+    responses=problems(_NOT_ADMIN, (404, "No such company or member"), (409, "The last admin")),
+)
 async def remove_member(
     company_id: UUID, user_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> Response:
@@ -98,43 +131,58 @@ async def remove_member(
 
 
 @router.get(
-    "/{company_id}/contact-points", response_model=list[ContactPointView], responses=ERROR_RESPONSES
+    "/{company_id}/contact-points",
+    response_model=ContactPointPage,
+    responses=problems(_NOT_VISIBLE),
 )
 async def list_contact_points(
-    company_id: UUID, request: Request, caller: CallerDep
-) -> list[ContactPointView]:
-    """The company's shared contact points (its members)."""
+    company_id: UUID, request: Request, caller: CallerDep, cursor: PageCursor = None,
+    limit: PageLimit = 50,
+) -> ContactPointPage:  # fmt: skip
+    """The company's shared contact points (its members), by name, `limit` at a time."""
+    after = decode_cursor(cursor, str, UUID) if cursor else None
     async with transaction(request) as conn:
         await companies.visible_company(conn, company_id, _actor(caller), staff=caller.is_staff)
-        points = await companies.list_contact_points(conn, company_id)
-    return [ContactPointView.of(p) for p in points]
+        points = await companies.list_contact_points(conn, company_id, after, limit + 1)
+    return ContactPointPage(
+        items=[ContactPointView.of(p) for p in points[:limit]],
+        next_cursor=next_cursor(points, limit, lambda p: (p.display_name, p.contact_point_id)),
+    )
 
 
 @router.post(
     "/{company_id}/contact-points",
     status_code=201,
     response_model=ContactPointView,
-    responses=ERROR_RESPONSES,
+    responses={
+        **created("/v1/companies/{company_id}/contact-points/{contact_point_id}"),
+        **problems(_NOT_ADMIN, _NOT_VISIBLE),
+    },
 )
 async def create_contact_point(
-    company_id: UUID,
-    body: CreateContactPoint,
-    request: Request,
-    caller: CallerDep,
-    outbox: OutboxDep,
-) -> ContactPointView:
-    """Publish a shared contact point ("Reception") with its own ConnectID (company admins)."""
+    company_id: UUID, body: CreateContactPoint, request: Request, caller: CallerDep,
+    outbox: OutboxDep, idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    """Publish a shared contact point ("Reception") with its own ConnectID (company admins).
+    With an `Idempotency-Key` a retry gets the first answer and creates nothing more."""
     name = display_name(body.display_name)
+    call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body.model_dump())
     async with transaction(request) as conn:
+        if (earlier := await call.earlier_response(conn)) is not None:
+            return earlier
         await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
         point = await companies.create_contact_point(
             conn, outbox, caller.event_context(), company_id, name
         )
-    return ContactPointView.of(point)
+        view = ContactPointView.of(point).model_dump(mode="json")
+        path = f"/v1/companies/{company_id}/contact-points/{point.contact_point_id}"
+        return await call.respond(conn, 201, view, {"Location": path})
 
 
 @router.delete(
-    "/{company_id}/contact-points/{contact_point_id}", status_code=204, responses=ERROR_RESPONSES
+    "/{company_id}/contact-points/{contact_point_id}",
+    status_code=204,
+    responses=problems(_NOT_ADMIN, (404, "No such company or contact point")),
 )
 async def remove_contact_point(
     company_id: UUID, contact_point_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep

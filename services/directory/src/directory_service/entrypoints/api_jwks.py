@@ -29,7 +29,7 @@ class JwkSet(BaseModel):
     response_class=JwkSetResponse,
     responses={200: {"content": {MEDIA_TYPE: {"schema": JwkSet.model_json_schema()}}}},
 )
-async def jwks(request: Request, identity: IdentityDep) -> JwkSetResponse:
+async def read_signing_keys(request: Request, identity: IdentityDep) -> JwkSetResponse:
     """The JSON Web Key Set every service verifies access tokens with (RFC 7517)."""
     async with connection(request) as conn:
         document = await identity.issuer.keys.jwks(conn)

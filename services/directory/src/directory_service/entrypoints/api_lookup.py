@@ -6,7 +6,8 @@ from typing import Annotated
 
 from contacts_messaging.api import CallerDep, connect_id_from
 from contacts_messaging.host import ServiceHost
-from contacts_servicekit.errors import ErrorView, NotFound, TooManyRequests
+from contacts_servicekit.errors import NotFound, TooManyRequests
+from contacts_servicekit.openapi_conventions import problems
 from contacts_servicekit.responses import ModelResponse
 from fastapi import APIRouter, Path, Request
 
@@ -21,14 +22,13 @@ router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
 @router.get(
     "/{connect_id}",
     response_model=LookedUpView,
-    responses={
-        401: {"model": ErrorView, "description": "no valid bearer token"},
-        404: {"model": ErrorView, "description": "no user or contact point has this ConnectID"},
-        422: {"model": ErrorView, "description": "not a ConnectID (checked before any look-up)"},
-        429: {"model": ErrorView, "description": "too many look-ups; see Retry-After"},
-    },
+    responses=problems(
+        (404, "No user or contact point has this ConnectID"),
+        (422, "Not a ConnectID (checked before any look-up)"),
+        (429, "Too many look-ups (`connect_id_lookup`)"),
+    ),
 )
-async def look_up(
+async def look_up_connect_id(
     connect_id_text: Annotated[str, Path(alias="connect_id", max_length=40)],
     request: Request,
     caller: CallerDep,
@@ -44,6 +44,7 @@ async def look_up(
         raise TooManyRequests(
             f"Too many ConnectID look-ups; try again in {decision.retry_after_seconds} s.",
             decision.retry_after_seconds,
+            limit.policy,
         )
     if profile is None:
         raise NotFound(

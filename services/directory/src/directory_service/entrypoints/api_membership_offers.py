@@ -2,28 +2,41 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from contacts_messaging.api import CallerDep, OutboxDep, transaction
-from contacts_servicekit.errors import ERROR_RESPONSES
+from contacts_servicekit.openapi_conventions import problems
+from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
 from fastapi import APIRouter, Request
 
-from directory_service.entrypoints.offer_schemas import MembershipOfferView
+from directory_service.entrypoints.offer_schemas import MembershipOfferPage, MembershipOfferView
 from directory_service.handlers import membership_offers
 
 router = APIRouter(prefix="/v1/users/me/membership-offers", tags=["membership offers"])
+_ANSWERED = problems(
+    (404, "You have no such membership offer (`offer_not_found`)"),
+    (409, "Closed (`offer_closed`), or you belong to another company"),
+)
 
 
-@router.get("", response_model=list[MembershipOfferView], responses=ERROR_RESPONSES)
-async def list_offers(request: Request, caller: CallerDep) -> list[MembershipOfferView]:
-    """The caller's pending offers, oldest first: which company, who offered, until when."""
+@router.get("", response_model=MembershipOfferPage)
+async def list_membership_offers(
+    request: Request, caller: CallerDep, cursor: PageCursor = None, limit: PageLimit = 50
+) -> MembershipOfferPage:
+    """The caller's pending offers, oldest first, `limit` at a time: which company, who
+    offered, until when."""
+    after = decode_cursor(cursor, datetime.fromisoformat, UUID) if cursor else None
     async with transaction(request) as conn:
-        offers = await membership_offers.pending(conn, caller.user_id)
-    return [MembershipOfferView.of(offer) for offer in offers]
+        offers = await membership_offers.pending(conn, caller.user_id, after, limit + 1)
+    return MembershipOfferPage(
+        items=[MembershipOfferView.of(offer) for offer in offers[:limit]],
+        next_cursor=next_cursor(offers, limit, lambda o: (o.offered_at.isoformat(), o.offer_id)),
+    )
 
 
-@router.post("/{offer_id}/accept", response_model=MembershipOfferView, responses=ERROR_RESPONSES)
-async def accept_offer(
+@router.post("/{offer_id}/accept", response_model=MembershipOfferView, responses=_ANSWERED)
+async def accept_membership_offer(
     offer_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> MembershipOfferView:
     """Join the company. 409 `member_of_another_company` while the caller belongs to another
@@ -36,8 +49,8 @@ async def accept_offer(
     return MembershipOfferView.of(offer)
 
 
-@router.post("/{offer_id}/decline", response_model=MembershipOfferView, responses=ERROR_RESPONSES)
-async def decline_offer(
+@router.post("/{offer_id}/decline", response_model=MembershipOfferView, responses=_ANSWERED)
+async def decline_membership_offer(
     offer_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> MembershipOfferView:
     """Say no: the caller does not join. Declining again is harmless; 409 `offer_closed` once

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from contacts_events import DeactivationReason, ProfileField
-from contacts_messaging import idempotency
 from contacts_messaging.api import CallerDep, OutboxDep, get_host, transaction
+from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
 from contacts_servicekit.domain_errors import Refused
-from contacts_servicekit.errors import ERROR_RESPONSES
-from fastapi import APIRouter, Header, Request, Response
+from contacts_servicekit.openapi_conventions import created, problems
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from directory_service.domain.contact_details import display_name, email_address, mobile_e164
+from directory_service.entrypoints.refusals import STAFF_ONLY
 from directory_service.entrypoints.schemas import (
     ChangeProfile,
     RegisterUser,
@@ -23,10 +23,18 @@ from directory_service.handlers import users
 from directory_service.handlers.users import Registration
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
-IdempotencyKey = Annotated[str | None, Header(max_length=idempotency.MAX_KEY_LENGTH)]
+_CLOSED = (404, "No active user has this id (`user_not_found`)")
 
 
-@router.post("", status_code=201, response_model=UserView, responses=ERROR_RESPONSES)
+@router.post(
+    "",
+    status_code=201,
+    response_model=UserView,
+    responses={
+        **created("/v1/users/{user_id}", "Registered"),
+        **problems(STAFF_ONLY, (409, "Another user has this phone or email")),
+    },
+)
 async def register_user(
     body: RegisterUser, request: Request, caller: CallerDep, outbox: OutboxDep,
     idempotency_key: IdempotencyKey = None,
@@ -43,31 +51,24 @@ async def register_user(
         company_id=body.company_id,
         invitation_token=body.invitation_token,
     )
-    fingerprint = idempotency.request_hash("POST", "/v1/users", body.model_dump(mode="json"))
+    body_json = body.model_dump(mode="json")
+    call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body_json)
     async with transaction(request) as conn:
-        if idempotency_key:
-            stored = await idempotency.claim(
-                conn, caller.principal.user_id, idempotency_key, fingerprint
-            )
-            if stored is not None:
-                return JSONResponse(
-                    stored.body, stored.status_code, {"Idempotent-Replayed": "true"}
-                )
+        if (earlier := await call.earlier_response(conn)) is not None:
+            return earlier
         user = await users.register(conn, outbox, caller.event_context(), registration)
-        view = UserView.of(user).model_dump(mode="json")
-        if idempotency_key:
-            await idempotency.remember(conn, caller.principal.user_id, idempotency_key, 201, view)
-    return JSONResponse(view, status_code=201)
+        location = {"Location": f"/v1/users/{user.user_id}"}
+        return await call.respond(conn, 201, UserView.of(user).model_dump(mode="json"), location)
 
 
-@router.get("/me", response_model=UserView, responses=ERROR_RESPONSES)
+@router.get("/me", response_model=UserView, responses=problems(_CLOSED))
 async def read_me(request: Request, caller: CallerDep) -> UserView:
     """The caller's own profile, with phone number and email."""
     async with transaction(request) as conn:
         return UserView.of(await users.read(conn, caller.user_id))
 
 
-@router.patch("/me", response_model=UserView, responses=ERROR_RESPONSES)
+@router.patch("/me", response_model=UserView, responses=problems(_CLOSED))
 async def change_me(
     body: ChangeProfile, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> UserView:
@@ -93,7 +94,7 @@ async def change_me(
     return UserView.of(user)
 
 
-@router.delete("/me", status_code=204, responses=ERROR_RESPONSES)
+@router.delete("/me", status_code=204, responses=problems(_CLOSED))
 async def close_my_account(request: Request, caller: CallerDep, outbox: OutboxDep) -> Response:
     """Close the caller's account: the phone number and email become free."""
     async with transaction(request) as conn:
@@ -104,7 +105,7 @@ async def close_my_account(request: Request, caller: CallerDep, outbox: OutboxDe
     return Response(status_code=204)
 
 
-@router.post("/{user_id}/deactivation", status_code=204, responses=ERROR_RESPONSES)
+@router.post("/{user_id}/deactivation", status_code=204, responses=problems(STAFF_ONLY, _CLOSED))
 async def deactivate_user(
     user_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
 ) -> Response:

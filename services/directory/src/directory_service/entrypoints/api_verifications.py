@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from contacts_messaging.api import CallerDep, OutboxDep, connection
 from contacts_servicekit.domain_errors import Refused
-from contacts_servicekit.errors import ErrorView
+from contacts_servicekit.openapi_conventions import problems
 from fastapi import APIRouter, Request, Response
 
 from directory_service.domain.contact_details import email_address, mobile_e164
@@ -18,13 +16,13 @@ from directory_service.handlers import verifications
 from directory_service.handlers.verifications import NewDestination
 
 router = APIRouter(prefix="/v1/users/me/verifications", tags=["users"])
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorView} for code in (401, 404, 409, 422, 429, 503)
-}
+_CLOSED = (404, "The account is closed (`user_not_found`)")
 
 
-@router.post("", status_code=202, responses=_ERRORS)
-async def start(
+@router.post(
+    "", status_code=202, responses=problems(_CLOSED, (429, "Too many codes for you or for it"))
+)
+async def start_verification(
     body: StartVerification, request: Request, caller: CallerDep, identity: IdentityDep
 ) -> Response:
     """Send a code to the new phone number (SMS) or email; nothing changes until it is
@@ -38,8 +36,12 @@ async def start(
     return Response(status_code=202)
 
 
-@router.post("/confirm", response_model=UserView, responses=_ERRORS)
-async def confirm(
+@router.post(
+    "/confirm",
+    response_model=UserView,
+    responses=problems(_CLOSED, (409, "Another account holds it (`phone_taken`, `email_taken`)")),
+)
+async def confirm_verification(
     body: ConfirmVerification, request: Request, caller: CallerDep, outbox: OutboxDep,
     identity: IdentityDep,
 ) -> UserView:  # fmt: skip

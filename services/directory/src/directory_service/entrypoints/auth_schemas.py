@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from directory_service.domain.credentials import Tokens
-from directory_service.entrypoints.schemas import UserView
+from directory_service.entrypoints.schemas import UserView, example
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class CodeRequest(BaseModel):
+    model_config = example({"phone": "+447700900123"})
 
-
-class CodeRequest(Body):
     phone: str = Field(max_length=40, description="Mobile number, E.164 (+447700900123)")
 
 
@@ -25,7 +23,12 @@ class CodeSent(BaseModel):
     attempts: int = Field(description="wrong codes accepted before a new one is needed")
 
 
-class SignIn(Body):
+class SignIn(BaseModel):
+    model_config = example(
+        {"phone": "+447700900123", "code": "123456"},
+        {"phone": "+447700900123", "code": "123456", "display_name": "Ada Lovelace"},
+    )
+
     phone: str = Field(max_length=40)
     code: str = Field(max_length=20, description="the six digits of the SMS")
     display_name: str | None = Field(
@@ -36,7 +39,9 @@ class SignIn(Body):
     )
 
 
-class RefreshRequest(Body):
+class RefreshRequest(BaseModel):
+    model_config = example({"refresh_token": "q3Zl2xw0bHh1dF9GJq7..."})
+
     refresh_token: str = Field(max_length=200)
 
 
@@ -70,12 +75,16 @@ class SigningKeyView(BaseModel):
     kid: str
 
 
-class StartVerification(Body):
+class StartVerification(BaseModel):
     """Exactly one of `phone` and `email`: the destination to prove."""
+
+    model_config = example({"phone": "+447700900456"}, {"email": "ada@example.com"})
 
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=254)
 
 
 class ConfirmVerification(StartVerification):
+    model_config = example({"phone": "+447700900456", "code": "123456"})
+
     code: str = Field(max_length=20)

@@ -33,3 +33,10 @@ class MembershipOfferView(BaseModel):
             offered_by_name=offer.offered_by_name, status=offer.status,
             offered_at=offer.offered_at, expires_at=offer.expires_at,
         )  # fmt: skip
+
+
+class MembershipOfferPage(BaseModel):
+    items: list[MembershipOfferView]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )

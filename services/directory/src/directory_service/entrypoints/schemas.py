@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from contacts_events import CompanyRole
@@ -16,7 +17,14 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def example(*examples: dict[str, Any]) -> ConfigDict:
+    """A request body's configuration: no unknown fields, and `examples` in its schema."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
+
+
 class RegisterUser(Body):
+    model_config = example({"display_name": "Ada Lovelace", "phone": "+447700900123"})
+
     display_name: str = Field(max_length=400)
     phone: str = Field(max_length=40, description="Verified mobile number, E.164 (+447700900123)")
     email: str | None = Field(default=None, max_length=254)
@@ -25,6 +33,8 @@ class RegisterUser(Body):
 
 
 class ChangeProfile(Body):
+    model_config = example({"display_name": "Ada King"})
+
     display_name: str | None = Field(default=None, max_length=400)
     phone: str | None = Field(default=None, max_length=40)
     email: str | None = Field(default=None, max_length=254, description='"" removes the email')
@@ -77,6 +87,8 @@ class LookedUpView(PublicProfileView):
 
 
 class CreateCompany(Body):
+    model_config = example({"name": "Analytical Engines Ltd"})
+
     name: str = Field(max_length=400)
 
 
@@ -86,11 +98,15 @@ class CompanyView(BaseModel):
 
 
 class AddMember(Body):
+    model_config = example({"user_id": "6f1d2a52-3c1e-4c57-9a57-3bcb1f0c5a10", "role": "member"})
+
     user_id: UUID
     role: CompanyRole = CompanyRole.MEMBER
 
 
 class CreateContactPoint(Body):
+    model_config = example({"display_name": "Reception"})
+
     display_name: str = Field(max_length=400)
 
 
@@ -106,3 +122,10 @@ class ContactPointView(BaseModel):
             contact_point_id=point.contact_point_id, company_id=point.company_id,
             connect_id=display(point.connect_id), display_name=point.display_name,
         )  # fmt: skip
+
+
+class ContactPointPage(BaseModel):
+    items: list[ContactPointView]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )

@@ -69,4 +69,5 @@ async def spend(
     decision = await rate_limiter.take(conn, limit, subject)
     if not decision.allowed:
         wait = decision.retry_after_seconds
-        raise LimitReached("rate_limited", f"Too many {what}; try again in {wait} s.", wait, field)
+        message = f"Too many {what}; try again in {wait} s."
+        raise LimitReached("rate_limited", message, wait, field, limit.policy)

@@ -95,9 +95,10 @@ async def create_contact_point(
 
 
 async def list_contact_points(
-    conn: asyncpg.Connection, company_id: uuid.UUID
-) -> list[ContactPoint]:
-    return await companies.contact_points(conn, company_id)
+    conn: asyncpg.Connection, company_id: uuid.UUID, after: tuple[str, uuid.UUID] | None,
+    limit: int,
+) -> list[ContactPoint]:  # fmt: skip
+    return await companies.contact_points(conn, company_id, after, limit)
 
 
 async def remove_contact_point(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import asyncpg
 from contacts_events import (
@@ -50,8 +50,11 @@ async def offer(
     return made
 
 
-async def pending(conn: asyncpg.Connection, user_id: uuid.UUID) -> list[MembershipOffer]:
-    return await offers.pending_for(conn, user_id)
+async def pending(
+    conn: asyncpg.Connection, user_id: uuid.UUID, after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[MembershipOffer]:  # fmt: skip
+    return await offers.pending_for(conn, user_id, after, limit)
 
 
 async def accept(
