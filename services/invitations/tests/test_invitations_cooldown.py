@@ -24,6 +24,7 @@ async def invite_and_delete(service: InvitationsUnderTest, me: dict, body: dict)
     created = await service.http.post("/v1/invitations", json=body, headers=me)
     assert created.status_code == 201, created.text
     path = f"/v1/invitations/{created.json()['invitation_id']}"
+    assert created.headers["Location"] == path
     assert (await service.http.delete(path, headers=me)).status_code == 204
 
 
@@ -48,6 +49,8 @@ async def test_inviting_a_deleted_invitations_destination_again_waits_for_the_co
     assert "can be resent in" in again.json()["detail"]
     retry_after = int(again.headers["Retry-After"])
     assert 1 <= retry_after <= 6
+    assert again.headers["RateLimit-Policy"] == '"resend_cooldown";q=1;w=6'
+    assert again.headers["RateLimit"] == f'"resend_cooldown";r=0;t={retry_after}'
     assert await refused_for_cooldown(short_cooldown) == before + 1  # the limit that refused
     other = await short_cooldown.http.post(
         "/v1/invitations", json={"phone": "+33612349001"}, headers=bearer(uuid.uuid4())

@@ -55,9 +55,11 @@ def test_a_long_list_is_cut_to_twenty_countries_and_a_count() -> None:
 
 
 def test_the_refusal_code_of_a_limit_is_the_limit_and_else_the_errors_code() -> None:
-    assert refusal_code(LimitReached("inviter_daily_cap", "At most 2 a day.", 60)) == (
+    assert refusal_code(LimitReached("inviter_daily_cap", "At most 2 a day.", 60, 2, 86400)) == (
         "inviter_daily_cap"
     )
-    assert LimitReached("inviter_daily_cap", "At most 2 a day.", 60).code == "rate_limited"
+    assert (
+        LimitReached("inviter_daily_cap", "At most 2 a day.", 60, 2, 86400).code == "rate_limited"
+    )
     assert refusal_code(Invalid("premium_rate", "No.", "phone")) == "premium_rate"
     assert refusal_code(NotFound("invitation_not_found", "None.")) == "invitation_not_found"

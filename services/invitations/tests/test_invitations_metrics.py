@@ -43,8 +43,11 @@ def test_failures_are_counted_by_channel_and_whether_given_up() -> None:
             "premium_rate",
         ),
         (Invalid("country_not_allowed", "Not there.", "phone"), "country_not_allowed"),
-        (LimitReached("inviter_daily_cap", "At most 200 a day.", 10), "inviter_daily_cap"),
-        (LimitReached("resend_cooldown", "Wait.", 10), "resend_cooldown"),
+        (
+            LimitReached("inviter_daily_cap", "At most 200 a day.", 10, 200, 86400),
+            "inviter_daily_cap",
+        ),
+        (LimitReached("resend_cooldown", "Wait.", 10, 1, 600), "resend_cooldown"),
     ],
 )
 def test_a_refusal_is_counted_by_its_rule_and_still_raised(refusal: Exception, reason: str) -> None:

@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from contacts_destinations import Refused, api_code, email_address, sms_number
+from contacts_servicekit.domain_errors import QuotaPolicy
 from contacts_servicekit.errors import ApiError, Invalid, TooManyRequests
+
+DAY_SECONDS = 86400
 
 
 class LimitReached(TooManyRequests):
-    """429 of one named limit: `inviter_daily_cap`, `destination_daily_cap`, `resend_cooldown`."""
+    """429 of one named limit: `inviter_daily_cap`, `destination_daily_cap`, `resend_cooldown`,
+    which allows `quota` messages every `window` seconds (the RateLimit-Policy header)."""
 
-    def __init__(self, limit: str, message: str, retry_after: int) -> None:
-        super().__init__(message, retry_after)
+    def __init__(self, limit: str, message: str, retry_after: int, quota: int, window: int):
+        super().__init__(message, retry_after, QuotaPolicy(limit, quota, window))
         self.limit = limit
 
 
@@ -51,6 +55,8 @@ class Policy:
             f"You invited this number or address less than {_duration(self.resend_cooldown)} "
             f"ago; it can be resent in {wait} s.",
             wait,
+            1,
+            round(self.resend_cooldown.total_seconds()),
         )
 
     def retry_delay(self, attempts: int) -> timedelta:
@@ -70,16 +76,20 @@ def inviter_cap_reached(policy: Policy, now: datetime) -> LimitReached:
         "inviter_daily_cap",
         f"You can send at most {policy.inviter_daily_cap} invitations a day.",
         seconds_to_midnight(now),
+        policy.inviter_daily_cap,
+        DAY_SECONDS,
     )
 
 
-def destination_cap_reached(now: datetime) -> LimitReached:
-    """The refusal of a new invitation to a destination past its daily cap."""
+def destination_cap_reached(
+    policy: Policy, now: datetime, message: str = "This number or address got too many "
+    "invitations today; try tomorrow."
+) -> LimitReached:  # fmt: skip
+    """The refusal of a message to a destination past its daily cap."""
     return LimitReached(
-        "destination_daily_cap",
-        "This number or address got too many invitations today; try tomorrow.",
-        seconds_to_midnight(now),
-    )
+        "destination_daily_cap", message, seconds_to_midnight(now),
+        policy.destination_daily_cap, DAY_SECONDS,
+    )  # fmt: skip
 
 
 def checked_phone(phone: str) -> str:

@@ -78,7 +78,7 @@ def decide(
         elif used.get(inviter, 0) >= policy.inviter_daily_cap:
             decisions.append(Decision(refusal=inviter_cap_reached(policy, now)))
         elif used.get(destination, 0) >= policy.destination_daily_cap:
-            decisions.append(Decision(refusal=destination_cap_reached(now)))
+            decisions.append(Decision(refusal=destination_cap_reached(policy, now)))
         else:
             used[inviter] = used.get(inviter, 0) + 1
             used[destination] = used.get(destination, 0) + 1

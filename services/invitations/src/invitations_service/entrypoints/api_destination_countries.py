@@ -13,7 +13,8 @@ from typing import Annotated
 import asyncpg
 import structlog
 from contacts_messaging.api import Caller, CallerDep, transaction
-from contacts_servicekit.errors import ERROR_RESPONSES, NotAllowed, NotFound
+from contacts_servicekit.errors import NotAllowed, NotFound
+from contacts_servicekit.openapi_conventions import problems
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -24,8 +25,9 @@ from invitations_service.handlers.destinations import DestinationCountries, dest
 router = APIRouter(
     prefix="/v1/tenants/{tenant_id}/destination-countries",
     tags=["destination countries"],
-    responses=ERROR_RESPONSES,
+    responses=problems((404, "You belong to no tenant with this id (`tenant_not_found`)")),
 )
+_ADMINS_ONLY = problems((403, "Only the tenant's admins change it (`not_tenant_admin`)"))
 log = structlog.get_logger(__name__)
 CountryCode = Annotated[str, StringConstraints(min_length=2, max_length=3)]
 
@@ -45,7 +47,9 @@ class CountriesView(BaseModel):
 
 
 class SetCountries(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"countries": ["CH", "FR"]}]}
+    )
     countries: list[CountryCode] = Field(
         max_length=300,
         description="ISO 3166 alpha-2 codes (FR, GB, ...); an empty list allows no SMS at all",
@@ -53,15 +57,17 @@ class SetCountries(BaseModel):
 
 
 @router.get("", response_model=CountriesView)
-async def read(tenant_id: uuid.UUID, request: Request, caller: CallerDep) -> CountriesView:
+async def read_destination_countries(
+    tenant_id: uuid.UUID, request: Request, caller: CallerDep
+) -> CountriesView:
     """The countries the tenant's SMS invitations may go to, and its members' countries."""
     async with transaction(request) as conn:
         await _require(conn, caller, tenant_id, admin=False)
         return CountriesView.of(await destination_countries(conn, tenant_id))
 
 
-@router.put("", response_model=CountriesView)
-async def replace(
+@router.put("", response_model=CountriesView, responses=_ADMINS_ONLY)
+async def replace_destination_countries(
     tenant_id: uuid.UUID, body: SetCountries, request: Request, caller: CallerDep
 ) -> CountriesView:
     """Allow SMS invitations only to these countries (tenant admins)."""
@@ -74,8 +80,10 @@ async def replace(
     return CountriesView.of(found)
 
 
-@router.delete("", status_code=204)
-async def reset(tenant_id: uuid.UUID, request: Request, caller: CallerDep) -> Response:
+@router.delete("", status_code=204, responses=_ADMINS_ONLY)
+async def reset_destination_countries(
+    tenant_id: uuid.UUID, request: Request, caller: CallerDep
+) -> Response:
     """Drop the explicit list: the members' countries apply again (tenant admins)."""
     async with transaction(request) as conn:
         await _require(conn, caller, tenant_id, admin=True)

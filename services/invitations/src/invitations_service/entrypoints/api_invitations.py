@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from contacts_messaging.api import CallerDep, transaction
 from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
-from contacts_servicekit.errors import ERROR_RESPONSES, Invalid
-from fastapi import APIRouter, Query, Request, Response
+from contacts_servicekit.errors import Invalid
+from contacts_servicekit.openapi_conventions import created, problems
+from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,12 +21,22 @@ from invitations_service.domain.invitee import invitee_name
 from invitations_service.domain.policy import Policy, checked_email, checked_phone
 from invitations_service.handlers import inviting
 
-router = APIRouter(prefix="/v1/invitations", tags=["invitations"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/v1/invitations", tags=["invitations"])
 _NAMESPACE = uuid.UUID("6f1d2a52-3c1e-4c57-9a57-3bcb1f0c5a10")
+_NOT_YOURS = (404, "You have no pending invitation with this id (`invitation_not_found`)")
+_LIMITED = (429, "A cool-down or daily cap (`RateLimit-Policy` names it)")
 
 
 class Invite(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"channel": "sms", "phone": "+447700900123", "name": "Ada"},
+                {"channel": "email", "email": "ada@example.com", "name": "Ada"},
+            ]
+        },
+    )
     channel: Literal["sms", "email"] = "sms"
     phone: str | None = Field(default=None, max_length=40, description="E.164, for SMS")
     email: str | None = Field(default=None, max_length=254)
@@ -55,7 +66,9 @@ class InvitationView(BaseModel):
 
 class PendingPage(BaseModel):
     items: list[InvitationView]
-    next_cursor: str | None
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )
 
 
 def _policy(request: Request) -> Policy:
@@ -63,8 +76,17 @@ def _policy(request: Request) -> Policy:
     return policy
 
 
-@router.post("", status_code=201, response_model=InvitationView)
-async def create(
+@router.post(
+    "",
+    status_code=201,
+    response_model=InvitationView,
+    responses={
+        **created("/v1/invitations/{invitation_id}", "Invited"),
+        200: {"model": InvitationView, "description": "Already pending: that invitation"},
+        **problems(_LIMITED),
+    },
+)
+async def create_invitation(
     body: Invite, request: Request, caller: CallerDep, idempotency_key: IdempotencyKey = None
 ) -> JSONResponse:
     """Invite someone by SMS (a mobile number) or email. A second invitation to the same
@@ -98,32 +120,42 @@ async def create(
         async with transaction(request) as conn:
             if (earlier := await call.earlier_response(conn)) is not None:
                 return earlier
-            row, created = await inviting.invite(
+            row, is_new = await inviting.invite(
                 conn, _policy(request), caller.event_context(), caller.user_id, request_id,
                 body.channel, phone, email, name, tenant=tenant,
             )  # fmt: skip
             view = InvitationView.of(row).model_dump(mode="json")
-            return await call.respond(conn, 201 if created else 200, view)
+            if not is_new:
+                return await call.respond(conn, 200, view)
+            location = {"Location": f"/v1/invitations/{row['invitation_id']}"}
+            return await call.respond(conn, 201, view, location)
 
 
 @router.get("", response_model=PendingPage)
-async def pending(
-    request: Request, caller: CallerDep,
-    cursor: Annotated[str | None, Query(max_length=200)] = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> PendingPage:  # fmt: skip
-    """The caller's pending invitations, newest first."""
-    before = _decode(cursor) if cursor else None
+async def list_invitations(
+    request: Request, caller: CallerDep, cursor: PageCursor = None, limit: PageLimit = 50
+) -> PendingPage:
+    """The caller's pending invitations, newest first, `limit` at a time."""
+    before = decode_cursor(cursor, datetime.fromisoformat, uuid.UUID) if cursor else None
     async with transaction(request) as conn:
         rows = await invitations.pending_page(conn, caller.user_id, before, limit + 1)
-    items = [InvitationView.of(r) for r in rows[:limit]]
-    next_cursor = (
-        _encode(items[-1].created_at, items[-1].invitation_id) if len(rows) > limit else None
+    return PendingPage(
+        items=[InvitationView.of(r) for r in rows[:limit]],
+        next_cursor=next_cursor(
+            rows, limit, lambda r: (r["created_at"].isoformat(), r["invitation_id"])
+        ),
     )
-    return PendingPage(items=items, next_cursor=next_cursor)
 
 
-@router.post("/{invitation_id}/resend", status_code=202, response_model=InvitationView)
-async def resend(invitation_id: uuid.UUID, request: Request, caller: CallerDep) -> InvitationView:
+@router.post(
+    "/{invitation_id}/resend",
+    status_code=202,
+    response_model=InvitationView,
+    responses=problems(_NOT_YOURS, (409, "Being sent right now (`send_in_progress`)"), _LIMITED),
+)
+async def resend_invitation(
+    invitation_id: uuid.UUID, request: Request, caller: CallerDep
+) -> InvitationView:
     """Send the invitation again. Refused (429, with Retry-After and the reason) within the
     cool-down after the caller's last message to the destination (of any invitation), or past
     the daily cap of the destination."""
@@ -135,8 +167,10 @@ async def resend(invitation_id: uuid.UUID, request: Request, caller: CallerDep) 
     return InvitationView.of(row)
 
 
-@router.delete("/{invitation_id}", status_code=204)
-async def delete(invitation_id: uuid.UUID, request: Request, caller: CallerDep) -> Response:
+@router.delete("/{invitation_id}", status_code=204, responses=problems(_NOT_YOURS))
+async def delete_invitation(
+    invitation_id: uuid.UUID, request: Request, caller: CallerDep
+) -> Response:
     """Delete (cancel) a pending invitation."""
     host = request.app.state.host
     async with transaction(request) as conn:
@@ -144,15 +178,3 @@ async def delete(invitation_id: uuid.UUID, request: Request, caller: CallerDep) 
             conn, host.outbox, caller.event_context(), caller.user_id, invitation_id
         )
     return Response(status_code=204)
-
-
-def _encode(created_at: datetime, invitation_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{invitation_id}".encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        when, invitation_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(when), uuid.UUID(invitation_id)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid("bad_cursor", "This cursor is not one this API returned.", "cursor") from None

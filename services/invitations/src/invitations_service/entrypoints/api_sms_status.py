@@ -4,23 +4,43 @@ from __future__ import annotations
 
 from contacts_channels import InvalidStatusCallback, is_valid_signature, parse_status_callback
 from contacts_messaging.api import HostDep, transaction
-from contacts_servicekit.errors import ErrorView, Invalid, NotAllowed
+from contacts_servicekit.errors import Invalid, NotAllowed
+from contacts_servicekit.openapi_conventions import problems
 from fastapi import APIRouter, Request, Response
 
 from invitations_service.handlers.delivery_status import record_status
 
 router = APIRouter(prefix="/v1/sms", tags=["provider callbacks"])
+_FORM = {  # read from the request itself: the signature covers every field, known or not
+    "required": True,
+    "content": {
+        "application/x-www-form-urlencoded": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    name: {"type": "string"}
+                    for name in ("MessageSid", "MessageStatus", "ErrorCode")
+                },
+            },
+            "example": {
+                "MessageSid": "SM0123456789abcdef0123456789abcdef",
+                "MessageStatus": "delivered",
+            },
+        }
+    },
+}
 
 
 @router.post(
     "/status",
     status_code=204,
-    responses={
-        403: {"model": ErrorView, "description": "not signed by the SMS provider"},
-        422: {"model": ErrorView, "description": "signed, but not a status callback"},
-    },
+    responses=problems(
+        (403, "Not signed by the SMS provider (`bad_signature`)"),
+        (422, "Signed, but not a status callback (`bad_callback`)"),
+    ),
+    openapi_extra={"requestBody": _FORM},
 )
-async def status_callback(request: Request, host: HostDep) -> Response:
+async def receive_sms_status(request: Request, host: HostDep) -> Response:
     """Delivery status of one SMS, posted by the provider (form-encoded, `X-Twilio-Signature`
     signed with the account's auth token; anything unsigned is refused)."""
     form = {k: str(v) for k, v in (await request.form()).items()}

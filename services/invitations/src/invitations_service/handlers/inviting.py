@@ -22,7 +22,6 @@ from invitations_service.domain.policy import (
     Policy,
     destination_cap_reached,
     inviter_cap_reached,
-    seconds_to_midnight,
 )
 from invitations_service.handlers.destinations import check_country, tenant_of
 
@@ -70,7 +69,7 @@ async def invite(
     if not await daily_sends.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
-        raise destination_cap_reached(now)
+        raise destination_cap_reached(policy, now)
     invitation_id = uuid.uuid4()
     await invitations.insert(
         conn, invitation_id=invitation_id, inviter_id=inviter_id, request_id=request_id,
@@ -104,12 +103,11 @@ async def resend(
     if not await daily_sends.take_daily(
         conn, "destination", destination, now.date(), policy.destination_daily_cap
     ):
-        raise LimitReached(
-            "destination_daily_cap",
+        raise destination_cap_reached(
+            policy, now,
             f"This number or address already got {policy.destination_daily_cap} invitations today; "
             "it can be invited again tomorrow.",
-            seconds_to_midnight(now),
-        )
+        )  # fmt: skip
     await invitations.queue_delivery(conn, uuid.uuid4(), invitation_id, "resend", context)
     return found
 
