@@ -14,6 +14,7 @@ from contacts_messaging.schema import MESSAGING_MIGRATIONS
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.migrations import migrate
 
+from contacts_testing.browser import local_page  # noqa: F401 - the plugin's browser fixture
 from contacts_testing.infra import (
     KAFKA_TEST_PORT,
     PG_TEST_PORT,
