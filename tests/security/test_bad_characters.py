@@ -1,7 +1,7 @@
 """Bad characters and oversized heads against the four running services: NUL in any parameter
 or field is 422 naming it (never a 500), invisible and direction-changing characters leave
-names, a 32 MB header is refused with 431 without the process reading it, and an
-`Idempotency-Key` reused for another request is refused."""
+names, and a 32 MB header is refused with 431 without the process reading it (an
+`Idempotency-Key` reused for another request: test_idempotency_keys.py)."""
 
 from __future__ import annotations
 
@@ -177,47 +177,3 @@ async def test_too_many_headers_are_refused_with_431(
     assert (await asyncio.to_thread(request_with_many_headers, port, 20)).startswith(
         b"HTTP/1.1 200"
     )
-
-
-IDEMPOTENT: dict[tuple[str, str, str], tuple[Any, Any]] = {
-    # (service, method, path): (a body, another body)
-    ("directory", "POST", "/v1/users"): (
-        lambda: {"display_name": "Ada", "phone": new_mobile()},
-        lambda: {"display_name": "Bob", "phone": new_mobile()},
-    ),
-    ("invitations", "POST", "/v1/invitations"): (
-        lambda: {"phone": new_mobile(), "name": "Ada"},
-        lambda: {"phone": new_mobile(), "name": "Bob"},
-    ),
-}
-
-
-@pytest.mark.parametrize("name", SERVICES)
-async def test_every_endpoint_taking_an_idempotency_key_is_tested(
-    services: dict[str, RunningService], name: str
-) -> None:
-    paths = (await services[name].http.get("/openapi.json")).json()["paths"]
-    taking = {
-        (name, method.upper(), path)
-        for path, item in paths.items()
-        for method, operation in item.items()
-        if any(p["name"].lower() == "idempotency-key" for p in operation.get("parameters", []))
-    }
-    assert taking == {key for key in IDEMPOTENT if key[0] == name}
-
-
-@pytest.mark.parametrize("endpoint", IDEMPOTENT, ids=" ".join)
-async def test_an_idempotency_key_replays_its_request_and_refuses_another(
-    services: dict[str, RunningService], endpoint: tuple[str, str, str]
-) -> None:
-    service, method, path = endpoint
-    first_body, other_body = (make() for make in IDEMPOTENT[endpoint])
-    http, key = services[service].http, {"Idempotency-Key": str(uuid.uuid4())}
-    auth = STAFF if service == "directory" else bearer(uuid.uuid4())
-    first = await http.request(method, path, json=first_body, headers={**auth, **key})
-    assert first.status_code == 201, first.text
-    again = await http.request(method, path, json=first_body, headers={**auth, **key})
-    assert (again.status_code, again.json()) == (201, first.json())
-    assert again.headers["Idempotent-Replayed"] == "true"
-    other = await http.request(method, path, json=other_body, headers={**auth, **key})
-    assert refusal(other) == (422, "idempotency_key_reused", "Idempotency-Key"), other.text
