@@ -94,6 +94,8 @@ def _field_values(
 def _body(media_type: str, schema: Mapping[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
     if media_type == "application/json":
         return {"json": fields}
+    if media_type == "application/x-www-form-urlencoded":
+        return {"data": fields}
     return _multipart(schema, fields)
 
 
