@@ -34,3 +34,12 @@ async def test_without_a_key_nothing_is_claimed_or_kept() -> None:
     assert await keyless.earlier_response(no_connection) is None
     response = await keyless.respond(no_connection, 201, {"ok": True})
     assert (response.status_code, response.body) == (201, b'{"ok":true}')
+
+
+async def test_a_response_keeps_its_headers_and_a_204_has_no_body() -> None:
+    keyless = IdempotentCall.of(request("POST", "/v1/companies"), "user-1", None, {})
+    no_connection: Any = None
+    created = await keyless.respond(no_connection, 201, {"id": "c1"}, {"Location": "/v1/c/c1"})
+    assert created.headers["Location"] == "/v1/c/c1"
+    added = await keyless.respond(no_connection, 204, None)
+    assert (added.status_code, added.body) == (204, b"")

@@ -74,8 +74,11 @@ def test_the_look_up_limit_holds_across_two_instances(start_directory, directory
         for instance in (first, second, first, second)
     ]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
-    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+    retry_after = int(answers[-1].headers["Retry-After"])
+    assert 1 <= retry_after <= 60
     assert answers[-1].json()["error"] == "rate_limited"
+    assert answers[-1].headers["RateLimit-Policy"] == '"connect_id_lookup";q=3;w=180'
+    assert answers[-1].headers["RateLimit"] == f'"connect_id_lookup";r=0;t={retry_after}'
     other = httpx.get(
         f"{first.url}/v1/connect-ids/{target}", headers=bearer(str(uuid.uuid4())), timeout=10
     )

@@ -191,6 +191,7 @@ def test_codes_are_limited_per_number(auth, new_phone):
     assert answers[3].json()["error"] == "rate_limited"
     assert answers[3].json()["field"] == "phone"
     assert int(answers[3].headers["Retry-After"]) > 0
+    assert answers[3].headers["RateLimit-Policy"].startswith('"sign_in_code";q=3;w=')
 
 
 def test_codes_are_limited_per_client_address(auth, new_phone):
