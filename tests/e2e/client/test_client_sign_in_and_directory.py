@@ -70,13 +70,13 @@ async def test_a_backend_sets_up_a_company_its_members_and_contact_points(
 
     point = await backend.directory.create_contact_point(company.company_id, "Reception")
     admin, member = platform.as_user(ann.user_id), platform.as_user(bob.user_id)
-    assert await admin.directory.list_contact_points(company.company_id) == [point]
+    assert (await admin.directory.list_contact_points(company.company_id)).items == [point]
     await admin.directory.remove_contact_point(company.company_id, point.contact_point_id)
     assert await admin.directory.read_company(company.company_id) == company
 
     declined = await admin.directory.add_member(company.company_id, bob.user_id)
     assert declined is not None
-    assert [o.offer_id for o in await member.users.list_membership_offers()] == [declined.offer_id]
+    assert [o.offer_id async for o in member.users.iter_membership_offers()] == [declined.offer_id]
     assert (await member.users.decline_membership_offer(declined.offer_id)).status == "declined"
     withdrawn = await admin.directory.add_member(company.company_id, bob.user_id)
     assert withdrawn is not None
