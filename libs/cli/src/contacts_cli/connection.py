@@ -37,7 +37,10 @@ def connect(*, signed_in: bool = True) -> ContactsPlatform:
         if token is None:
             raise NotSignedIn()
     save = None if isinstance(token, str) else _saver(store)
-    return ContactsPlatform(settings(), token=token, save_tokens=save, transport=wired.transport)
+    return ContactsPlatform(
+        settings(), token=token, save_tokens=save, retries=wired.retries,
+        transport=wired.transport,
+    )  # fmt: skip
 
 
 def settings() -> PlatformSettings:

@@ -58,8 +58,8 @@ def rate_text(speed: float | None) -> str:
 class ProgressView:
     """Shows snapshots on ``console`` as a live bar, or as lines when it is not a terminal."""
 
-    def __init__(self, console: Console) -> None:
-        self.console = console
+    def __init__(self, console: Console, line_every: float = LINE_EVERY_SECONDS) -> None:
+        self.console, self.line_every = console, line_every
         self.live = console.is_terminal
         self.progress = Progress(
             TextColumn("{task.description:<11}"), BarColumn(), RowsColumn(), RateColumn(),
@@ -91,7 +91,7 @@ class ProgressView:
         now = time.monotonic()
         if self._last_line is not None:
             printed_at, status = self._last_line
-            if status == snapshot.status and now - printed_at < LINE_EVERY_SECONDS:
+            if status == snapshot.status and now - printed_at < self.line_every:
                 return
         self._last_line = (now, snapshot.status)
         self.console.print(Text(self.line(snapshot)))

@@ -8,16 +8,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import httpx
+from contacts_client import RetryPolicy
 
 from contacts_cli.token_store import TokenStore
 
 
 @dataclass(frozen=True)
 class Wiring:
-    """The HTTP transport (None: the network) and the session file."""
+    """The HTTP transport (None: the network), the session file, the client's retries."""
 
     transport: httpx.BaseTransport | None = None
     store: TokenStore = field(default_factory=TokenStore)
+    retries: RetryPolicy | None = None
 
 
 _current: ContextVar[Wiring | None] = ContextVar("contacts_cli_wiring", default=None)
