@@ -30,9 +30,10 @@ T = TypeVar("T")
 class AsyncSender:
     def __init__(
         self, http: httpx.AsyncClient, settings: PlatformSettings, session: Session,
-        retries: RetryPolicy,
+        retries: RetryPolicy, headers: dict[str, str],
     ) -> None:  # fmt: skip
         self.http, self.settings, self.session, self.retries = http, settings, session, retries
+        self.headers = headers  # sent with every request
         self._renewing = asyncio.Lock()  # one renewal at a time: a refresh token works once
 
     async def run(self, step: Step[T]) -> T:
@@ -103,7 +104,7 @@ class AsyncSender:
 
     async def _exchange(self, call: Call[Any], key: str | None) -> httpx.Response:
         with ExitStack() as files:
-            request = build_request(self.http, self.settings, self.session, call, key, files)
+            request = build_request(self, call, key, files)
             response = await self.http.send(request, stream=True)
         if response.is_error:  # read now: the error's problem details are in the body
             await response.aread()

@@ -4,6 +4,7 @@ one's methods are awaited."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Generic, Self
 
 import httpx
@@ -43,22 +44,33 @@ class _Platform(Generic[S]):
 
 
 class AsyncContactsPlatform(_Platform[AsyncSender]):
-    """The platform for asyncio code. ``token``: an access token, or :class:`Tokens` with a
-    refresh token (renewed when a service refuses the access token; ``save_tokens`` hears of
-    each new pair). ``transport``: an ``httpx`` transport (tests, proxies)."""
+    """The platform for asyncio code.
+
+    ``token``: an access token, or :class:`Tokens` with a refresh token (renewed when a service
+    refuses the access token; ``save_tokens`` hears of each new pair). ``headers``: sent with
+    every request (``X-Correlation-ID``, ...). ``transport``: an ``httpx`` transport (tests,
+    proxies); ``http``: an ``httpx.AsyncClient`` to share, which the caller closes.
+    """
 
     def __init__(
         self, settings: PlatformSettings | None = None, *, token: Tokens | str | None = None,
         save_tokens: SaveTokens | None = None, retries: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None, http: httpx.AsyncClient | None = None,
     ) -> None:  # fmt: skip
         settings = settings or PlatformSettings()
-        http = httpx.AsyncClient(transport=transport, timeout=settings.timeout_seconds)
+        self._owned: httpx.AsyncClient | None = None  # closed by this client; a shared one is not
+        if http is None:
+            http = self._owned = httpx.AsyncClient(
+                transport=transport, timeout=settings.timeout_seconds
+            )
         session = Session(token, save_tokens)
-        super().__init__(AsyncSender(http, settings, session, retries or RetryPolicy()))
+        retries = retries or RetryPolicy()
+        super().__init__(AsyncSender(http, settings, session, retries, dict(headers or {})))
 
     async def aclose(self) -> None:
-        await self._sender.http.aclose()
+        if self._owned is not None:
+            await self._owned.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -68,20 +80,26 @@ class AsyncContactsPlatform(_Platform[AsyncSender]):
 
 
 class ContactsPlatform(_Platform[SyncSender]):
-    """The platform for blocking code: :class:`AsyncContactsPlatform`'s methods, not awaited."""
+    """The platform for blocking code: :class:`AsyncContactsPlatform`'s methods, not awaited
+    (``http``: an ``httpx.Client`` to share)."""
 
     def __init__(
         self, settings: PlatformSettings | None = None, *, token: Tokens | str | None = None,
         save_tokens: SaveTokens | None = None, retries: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None, http: httpx.Client | None = None,
     ) -> None:  # fmt: skip
         settings = settings or PlatformSettings()
-        http = httpx.Client(transport=transport, timeout=settings.timeout_seconds)
+        self._owned: httpx.Client | None = None  # closed by this client; a shared one is not
+        if http is None:
+            http = self._owned = httpx.Client(transport=transport, timeout=settings.timeout_seconds)
         session = Session(token, save_tokens)
-        super().__init__(SyncSender(http, settings, session, retries or RetryPolicy()))
+        retries = retries or RetryPolicy()
+        super().__init__(SyncSender(http, settings, session, retries, dict(headers or {})))
 
     def close(self) -> None:
-        self._sender.http.close()
+        if self._owned is not None:
+            self._owned.close()
 
     def __enter__(self) -> Self:
         return self

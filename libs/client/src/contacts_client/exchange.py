@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -22,23 +22,31 @@ def idempotency_key(call: Call[Any]) -> str | None:
     return str(uuid.uuid4()) if call.creates else None
 
 
+class Sender(Protocol):
+    """What a request is built from: the sender's client, settings, session and headers."""
+
+    @property
+    def http(self) -> httpx.Client | httpx.AsyncClient: ...
+    @property
+    def settings(self) -> PlatformSettings: ...
+    @property
+    def session(self) -> Session: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+
+
 def build_request(
-    http: httpx.Client | httpx.AsyncClient,
-    settings: PlatformSettings,
-    session: Session,
-    call: Call[Any],
-    key: str | None,
-    files: ExitStack,
+    sender: Sender, call: Call[Any], key: str | None, files: ExitStack
 ) -> httpx.Request:
     """The request ``call`` describes, with the session's token as it is now (a file it
     uploads stays open until ``files`` closes)."""
-    headers = {"User-Agent": USER_AGENT, **session.headers(call)}
+    headers = {"User-Agent": USER_AGENT, **sender.headers, **sender.session.headers(call)}
     if key is not None:
         headers["Idempotency-Key"] = key
     upload = {"file": call.upload.part(files)} if call.upload is not None else None
-    return http.build_request(
+    return sender.http.build_request(
         call.method,
-        settings.url_of(call.service) + call.path,
+        sender.settings.url_of(call.service) + call.path,
         params=call.query(),
         json=call.json,
         data=dict(call.form) or None,

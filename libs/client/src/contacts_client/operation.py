@@ -120,3 +120,12 @@ def pages(page: Operation[P, Page[T]]) -> Pages[P, T]:
 def events(describe: Callable[P, EventStream[T]]) -> Events[P, T]:
     """The method iterating over the events of the stream ``describe`` opens."""
     return Events(describe)
+
+
+def operation_ids(group: type[Group[Any]]) -> dict[str, str]:
+    """Each method of ``group`` and the operation id it sends (aliases included)."""
+    return {
+        name: member.operation_id
+        for name, member in vars(group).items()
+        if isinstance(member, _Described)
+    }

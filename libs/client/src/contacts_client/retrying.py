@@ -67,7 +67,7 @@ class RetryPolicy:
         if isinstance(error, ApiError) and error.retry_after is not None:
             return error.retry_after
         backoff = wait_exponential_jitter(
-            initial=self.backoff_first, max=self.backoff_max, jitter=self.backoff_first
+            multiplier=self.backoff_first, max=self.backoff_max, jitter=self.backoff_first
         )
         return float(backoff(state))
 

@@ -28,9 +28,10 @@ T = TypeVar("T")
 class SyncSender:
     def __init__(
         self, http: httpx.Client, settings: PlatformSettings, session: Session,
-        retries: RetryPolicy,
+        retries: RetryPolicy, headers: dict[str, str],
     ) -> None:  # fmt: skip
         self.http, self.settings, self.session, self.retries = http, settings, session, retries
+        self.headers = headers  # sent with every request
         self._renewing = threading.Lock()  # one renewal at a time: a refresh token works once
 
     def run(self, step: Step[T]) -> T:
@@ -98,7 +99,7 @@ class SyncSender:
 
     def _exchange(self, call: Call[Any], key: str | None) -> httpx.Response:
         with ExitStack() as files:
-            request = build_request(self.http, self.settings, self.session, call, key, files)
+            request = build_request(self, call, key, files)
             response = self.http.send(request, stream=True)
         if response.is_error:  # read now: the error's problem details are in the body
             response.read()

@@ -23,23 +23,29 @@ async def running_services(
     env: Mapping[str, Mapping[str, str]] | None = None,
     *,
     shared_namespace: bool = False,
+    directory_keys: bool = False,
 ) -> AsyncIterator[dict[str, RunningService]]:
     """Start every service in parallel (`env[name]` adds to a service's environment). With
-    `shared_namespace` they see each other's events, as the platform's services do."""
-    env = env or {}
+    `shared_namespace` they see each other's events, as the platform's services do; with
+    `directory_keys` the directory starts first and the others verify its tokens (its JWKS), so
+    a user signed in by code is accepted everywhere."""
+    env = {name: dict(extra) for name, extra in (env or {}).items()}
     namespace = f"p{uuid.uuid4().hex[:10]}" if shared_namespace else ""
     async with AsyncExitStack() as stack:
-        started = await asyncio.gather(
-            *(
-                stack.enter_async_context(
-                    running_service(
-                        name, admin_url, bootstrap, folder, namespace, **env.get(name, {})
-                    )
-                )
-                for name in SERVICES
+
+        async def start(name: str) -> RunningService:
+            context = running_service(
+                name, admin_url, bootstrap, folder, namespace, **env.get(name, {})
             )
-        )
-        yield dict(zip(SERVICES, started, strict=True))
+            return await stack.enter_async_context(context)
+
+        first = [await start("directory")] if directory_keys else []
+        if directory_keys:
+            jwks = f"{first[0].process.url}/.well-known/jwks.json"
+            for name in SERVICES[1:]:
+                env[name] = {"JWT_JWKS_URL": jwks, **env.get(name, {})}
+        rest = await asyncio.gather(*(start(name) for name in SERVICES[len(first) :]))
+        yield dict(zip(SERVICES, [*first, *rest], strict=True))
 
 
 def operations(openapi: Mapping[str, object]) -> set[tuple[str, str]]:

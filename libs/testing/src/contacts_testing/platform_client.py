@@ -1,5 +1,6 @@
 """A client of the running platform, as a web or mobile front end would drive it over HTTP: one
-`httpx.AsyncClient` per service, tokens per user, and the few multi-step flows tests repeat."""
+`httpx.AsyncClient` per service for tests that look at raw answers, the typed client
+(`contacts_client`) as any user (`as_user`), and the few multi-step flows tests repeat."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
+from contacts_client import AsyncContactsPlatform, ContactList, PlatformSettings
 
 from contacts_testing.auth import bearer
 
@@ -49,6 +51,11 @@ class User:
     def auth(self) -> dict[str, str]:
         return bearer(self.user_id)
 
+    @property
+    def token(self) -> str:
+        """A development access token of this user."""
+        return self.auth["Authorization"].removeprefix("Bearer ")
+
 
 @dataclass
 class PlatformClient:
@@ -58,11 +65,24 @@ class PlatformClient:
     async def __aenter__(self) -> PlatformClient:
         for name, url in self.urls.items():
             self.http[name] = httpx.AsyncClient(base_url=url, timeout=60)
+        self.http["typed"] = httpx.AsyncClient(timeout=60)  # shared by every `as_user` client
         return self
 
     async def __aexit__(self, *_: object) -> None:
         for client in self.http.values():
             await client.aclose()
+
+    def as_user(
+        self, user: User | str, *roles: str, headers: Mapping[str, str] | None = None
+    ) -> AsyncContactsPlatform:
+        """The typed client with a development token of `user` (a User or a user id)."""
+        user_id = user.user_id if isinstance(user, User) else user
+        token = bearer(user_id, *roles)["Authorization"].removeprefix("Bearer ")
+        urls = {f"{name}_url": url for name, url in self.urls.items()}
+        settings = PlatformSettings.model_validate(urls)
+        return AsyncContactsPlatform(
+            settings, token=token, headers=headers, http=self.http["typed"]
+        )
 
     @property
     def directory(self) -> httpx.AsyncClient:
@@ -84,13 +104,9 @@ class PlatformClient:
         self, name: str, phone: str, headers: Mapping[str, str] | None = None, **extra: Any
     ) -> User:
         """Register a user as the sign-up backend does (a `service` token)."""
-        body = {"display_name": name, "phone": phone, **extra}
-        created = await self.directory.post(
-            "/v1/users", json=body, headers={**bearer(STAFF, "service"), **(headers or {})}
-        )
-        assert created.status_code == 201, created.text
-        user = created.json()
-        return User(user["user_id"], user["connect_id"], phone, name)
+        staff = self.as_user(STAFF, "service", headers=headers)
+        user = await staff.users.register_user(name, phone, **extra)
+        return User(str(user.user_id), user.connect_id, phone, name)
 
     async def add_contact(
         self, user: User, connect_id: str, headers: Mapping[str, str] | None = None
@@ -108,24 +124,18 @@ class PlatformClient:
     async def import_finished(
         self, user: User, import_id: str, seconds: float = 120
     ) -> dict[str, Any]:
-        async def read() -> httpx.Response:
-            return await self.importer.get(f"/v1/imports/{import_id}", headers=user.auth)
-
+        imports = self.as_user(user).imports
         done = await eventually(
-            read, lambda r: r.json()["status"] in ("completed", "failed"), seconds
+            lambda: imports.read_import(import_id), lambda j: j.finished, seconds
         )
-        job: dict[str, Any] = done.json()
-        return job
+        return done.model_dump(mode="json")
 
-    async def contact_names(self, user: User, list_name: str = "active") -> list[str]:
-        page = await self.contacts.get(
-            "/v1/contacts", params={"list": list_name}, headers=user.auth
-        )
-        assert page.status_code == 200, page.text
-        return [c["display_name"] for c in page.json()["items"]]
+    async def contact_names(self, user: User, list_name: ContactList = "active") -> list[str]:
+        contacts = self.as_user(user).contacts
+        return [c.display_name or "" async for c in contacts.iter_contacts(list_name)]
 
     async def until_contacts(
-        self, user: User, names: list[str], list_name: str = "active", seconds: float = 60
+        self, user: User, names: list[str], list_name: ContactList = "active", seconds: float = 60
     ) -> None:
         async def read() -> list[str]:
             return await self.contact_names(user, list_name)
@@ -133,7 +143,5 @@ class PlatformClient:
         await eventually(read, lambda found: found == names, seconds)
 
     async def pending(self, user: User) -> list[dict[str, Any]]:
-        page = await self.invitations.get("/v1/invitations", headers=user.auth)
-        assert page.status_code == 200, page.text
-        items: list[dict[str, Any]] = page.json()["items"]
-        return items
+        invitations = self.as_user(user).invitations
+        return [i.model_dump(mode="json") async for i in invitations.iter_invitations()]

@@ -1,0 +1,60 @@
+"""The four services as processes on the tests' Kafka and Postgres, one platform (shared
+events, the directory's keys accepted everywhere), for the typed client's end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from contacts_client import AsyncContactsPlatform, PlatformSettings
+from contacts_testing.all_services import running_services
+from contacts_testing.auth import bearer
+from contacts_testing.codes import wait_for_code
+
+BACKEND, BACKEND_SECRET = "signup-backend", "a-backend-secret-of-forty-characters-at-least"
+
+
+@dataclass
+class Platform:
+    settings: PlatformSettings
+    messages: Path
+
+    def client(self, token: str | None = None) -> AsyncContactsPlatform:
+        return AsyncContactsPlatform(self.settings, token=token)
+
+    def as_user(self, user_id: object, *roles: str) -> AsyncContactsPlatform:
+        """A client with a development token of ``user_id``."""
+        return self.client(bearer(str(user_id), *roles)["Authorization"].removeprefix("Bearer "))
+
+    async def code(self, to: str, kind: str = "sign_in_code", after: str | None = None) -> str:
+        return await asyncio.to_thread(wait_for_code, self.messages, to, kind, after=after)
+
+    async def backend(self) -> AsyncContactsPlatform:
+        """A platform backend's client, signed in with its client id and secret."""
+        client = self.client()
+        await client.auth.issue_service_token(BACKEND, BACKEND_SECRET)
+        return client
+
+
+@pytest.fixture(scope="package")
+async def platform(
+    postgres_admin_url: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Platform]:
+    folder = tmp_path_factory.mktemp("client-e2e")
+    messages = {"DEV_MESSAGES_DIR": str(folder / "messages")}
+    env = {
+        "directory": {**messages, "SERVICE_CLIENTS": f"{BACKEND}:{BACKEND_SECRET}",
+                      "LOOKUP_BURST": "1000", "CODES_PER_ADDRESS_BURST": "1000",
+                      "SIGN_IN_ATTEMPTS_PER_ADDRESS_BURST": "1000"},
+        "importer": {"FALLBACK_REGION": "GB", "IMPORT_CHUNK_ROWS": "50"},
+        "invitations": messages,
+    }  # fmt: skip
+    async with running_services(
+        postgres_admin_url, kafka_bootstrap, folder, env, shared_namespace=True,
+        directory_keys=True,
+    ) as services:  # fmt: skip
+        urls = {f"{name}_url": service.process.url for name, service in services.items()}
+        yield Platform(PlatformSettings.model_validate(urls), folder / "messages")
