@@ -14,16 +14,28 @@ from rich.console import Console
 from contacts_cli.progress import ProgressView, Snapshot
 
 RUNNING = frozenset({"extracting", "validating"})
+FINAL = frozenset({"completed", "failed", "replaced"})
 REOPEN_AFTER_SECONDS = 1.0
 Until = Callable[[str], bool]  # of a status: whether following stops there
 
 
 def finished(status: str) -> bool:
-    return status in ("completed", "failed")
+    return status in FINAL
 
 
 def not_running(status: str) -> bool:
+    """Where an import that was not asked to start by itself waits (or ends)."""
     return status not in RUNNING
+
+
+def watched_until(job: Import) -> Until | None:
+    """For `import status`: how far to follow ``job`` (None: it is not moving). An upload
+    that carried ``start`` goes on by itself from ``extracted``; another one waits there."""
+    if job.status in FINAL:
+        return None
+    if getattr(job, "auto_start", False):
+        return finished
+    return not_running if job.status in RUNNING else None
 
 
 def follow(client: ContactsPlatform, import_id: str, console: Console, until: Until) -> None:

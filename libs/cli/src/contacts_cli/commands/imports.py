@@ -18,7 +18,7 @@ from contacts_cli.exit_codes import ExitCode
 from contacts_cli.failures import Failed
 from contacts_cli.import_flow import ImportRequest, confirm_and_start, parse_map, upload
 from contacts_cli.import_outcome import checked_results_path, finish
-from contacts_cli.import_watch import finished, follow, not_running
+from contacts_cli.import_watch import finished, follow, watched_until
 from contacts_cli.options import JsonOption
 from contacts_cli.output import output
 
@@ -92,9 +92,10 @@ def import_status(
     out = output(as_json)
     results = checked_results_path(results)
     with connect() as client:
-        if not not_running(client.imports.read_import(import_id).status):
+        until = watched_until(client.imports.read_import(import_id))
+        if until is not None:
             with _interruptible(import_id):
-                follow(client, import_id, out.people, until=not_running)
+                follow(client, import_id, out.people, until=until)
         finish(client, out, import_id, invite=False, results=results,
                fail_on_rejected=fail_on_rejected)  # fmt: skip
 
