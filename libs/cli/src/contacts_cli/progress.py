@@ -81,9 +81,11 @@ class ProgressView:
         self.progress.stop()
 
     def show(self, snapshot: Snapshot) -> None:
-        self.progress.update(
-            self.task, description=snapshot.status, completed=snapshot.done, total=snapshot.total
-        )
+        """Draw ``snapshot``; a new status starts the count (and the rate) afresh."""
+        task = self.progress.tasks[0]
+        if task.description != snapshot.status:
+            self.progress.reset(self.task, description=snapshot.status)
+        self.progress.update(self.task, completed=snapshot.done, total=snapshot.total)
         if not self.live:
             self._print_line(snapshot)
 
