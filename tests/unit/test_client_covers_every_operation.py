@@ -75,5 +75,6 @@ def test_a_method_is_named_by_its_operation_unless_it_is_an_alias() -> None:
 
     assert all(methods[alias] in named for alias in aliases), aliases
     assert {alias.split(".")[1] for alias in aliases} <= {
-        "iter_contacts", "iter_imports", "iter_rows", "iter_invitations", "watch",
+        "iter_contacts", "iter_imports", "iter_rows", "iter_invitations", "iter_contact_points",
+        "iter_membership_offers", "watch",
     }  # fmt: skip

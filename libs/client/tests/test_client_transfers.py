@@ -35,7 +35,7 @@ async def test_an_upload_sends_the_file_and_its_choices_and_a_retry_sends_it_who
     assert first == retry
     assert b'filename="contacts.csv"' in retry and b"Lea,+447400123456" in retry
     for name, value in [("sheet", "Contacts"), ("start", "true"), ("invite", "true"),
-                        ("mapping", '{"phone":"Mobile","display_name":"Name"}')]:  # fmt: skip
+                        ("phone", "Mobile"), ("display_name", "Name")]:  # fmt: skip
         assert f'name="{name}"\r\n\r\n{value}\r\n'.encode() in retry
 
 
@@ -69,13 +69,13 @@ async def test_progress_events_come_as_they_are_sent_up_to_the_final_one(
     clients: Clients,
 ) -> None:
     events = [
-        {"status": "importing", "rows_done": 0, "total_rows": 4},
-        {"status": "importing", "rows_done": 2, "total_rows": 4, "rate": 1.5},
-        {"status": "completed", "rows_done": 4, "total_rows": 4, "counts": {"new": 4}},
-        {"status": "completed", "rows_done": 4, "total_rows": 4},  # never read
+        ("progress", {"state": "validating", "rows_done": 0, "total_rows": 4}),
+        ("progress", {"state": "validating", "rows_done": 2, "total_rows": 4, "rate": 1.5}),
+        ("end", {"state": "completed", "rows_done": 4, "total_rows": 4, "counts": {"new": 4}}),
+        ("progress", {"state": "completed", "rows_done": 4, "total_rows": 4}),  # never read
     ]
-    stream = ": keep-alive\n\n" + "".join(
-        f"event: progress\ndata: {json.dumps(event)}\n\n" for event in events
+    stream = ": heartbeat\n\n" + "".join(
+        f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events
     )
     answer = httpx.Response(200, text=stream, headers={"Content-Type": "text/event-stream"})
     script = Script(answer)
@@ -83,8 +83,8 @@ async def test_progress_events_come_as_they_are_sent_up_to_the_final_one(
 
     seen = await clients.collect(client.imports.watch(IMPORT_ID))
 
-    assert [(e.status, e.rows_done) for e in seen] == [
-        ("importing", 0), ("importing", 2), ("completed", 4),
+    assert [(e.state, e.rows_done, e.final) for e in seen] == [
+        ("validating", 0, False), ("validating", 2, False), ("completed", 4, True),
     ]  # fmt: skip
     assert seen[1].rate == 1.5  # type: ignore[attr-defined]  # a field added later is kept
     assert seen[-1].finished and seen[-1].counts == {"new": 4}

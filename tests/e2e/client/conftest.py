@@ -4,17 +4,27 @@ events, the directory's keys accepted everywhere), for the typed client's end-to
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from contacts_client import AsyncContactsPlatform, PlatformSettings
+from contacts_client import ApiError, AsyncContactsPlatform, Company, PlatformSettings, User
 from contacts_testing.all_services import running_services
 from contacts_testing.auth import bearer
 from contacts_testing.codes import wait_for_code
 
+T = TypeVar("T")
 BACKEND, BACKEND_SECRET = "signup-backend", "a-backend-secret-of-forty-characters-at-least"
+
+
+async def outcome(call: Awaitable[T]) -> T | ApiError:
+    """The call's answer, or the refusal it raised (for `eventually` to wait past one)."""
+    try:
+        return await call
+    except ApiError as refused:
+        return refused
 
 
 @dataclass
@@ -37,6 +47,15 @@ class Platform:
         client = self.client()
         await client.auth.issue_service_token(BACKEND, BACKEND_SECRET)
         return client
+
+    async def company(self, name: str, admin: str, phone: str) -> tuple[Company, User]:
+        """A company set up by a backend, and its admin, registered with ``phone``."""
+        backend = await self.backend()
+        company = await backend.directory.create_company(name)
+        user = await backend.users.register_user(admin, phone)
+        added = await backend.directory.add_member(company.company_id, user.user_id, "admin")
+        assert added is None  # platform credentials add at once: no offer
+        return company, user
 
 
 @pytest.fixture(scope="package")

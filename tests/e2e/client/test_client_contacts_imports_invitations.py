@@ -11,7 +11,7 @@ import pytest
 from contacts_client import ColumnMapping, Conflict, NotFound, RateLimited
 from contacts_testing.platform_client import eventually
 
-from .conftest import Platform
+from .conftest import Platform, outcome
 
 pytestmark = pytest.mark.e2e
 
@@ -24,13 +24,10 @@ async def test_add_by_connect_id_list_archive_and_unarchive(platform: Platform) 
     ben = await backend.users.register_user("Ben", "+447400791102")
     client = platform.as_user(ana.user_id)
 
-    async def add() -> object:
-        try:
-            return await client.contacts.add_contact(ben.connect_id.lower())
-        except NotFound as error:  # the contacts service has not heard of Ben yet
-            return error
-
-    added = await eventually(add, lambda answer: not isinstance(answer, NotFound))
+    added = await eventually(  # NotFound until the contacts service has heard of Ben
+        lambda: outcome(client.contacts.add_contact(ben.connect_id.lower())),
+        lambda answer: not isinstance(answer, NotFound),
+    )
     archived = await client.contacts.archive_contact(ben.user_id)
 
     assert [c.display_name async for c in client.contacts.iter_contacts("archived")] == ["Ben"]
@@ -84,22 +81,15 @@ async def test_list_imports_pages_with_a_cursor(platform: Platform) -> None:
 async def test_invite_resend_within_the_cool_down_delete_and_destination_countries(
     platform: Platform,
 ) -> None:
-    backend = await platform.backend()
-    company = await backend.directory.create_company("Invitations Ltd")
-    lea = await backend.users.register_user("Lea", "+447400791301")
-    await backend.directory.add_member(company.company_id, lea.user_id, "admin")
+    company, lea = await platform.company("Invitations Ltd", "Lea", "+447400791301")
     invitations = platform.as_user(lea.user_id).invitations
 
     sms = await invitations.create_invitation(phone="+447400791302", name="Tom")
     mail = await invitations.create_invitation(email="tom@example.com")
-
-    async def resend() -> object:
-        try:
-            return await invitations.resend_invitation(sms.invitation_id)
-        except (Conflict, RateLimited) as refused:  # 409 while its first SMS is being sent
-            return refused
-
-    cooling = await eventually(resend, lambda answer: not isinstance(answer, Conflict))
+    cooling = await eventually(  # 409 while its first SMS is being sent
+        lambda: outcome(invitations.resend_invitation(sms.invitation_id)),
+        lambda answer: not isinstance(answer, Conflict),
+    )
     pending = [i.invitation_id async for i in invitations.iter_invitations(limit=1)]
     await invitations.delete_invitation(sms.invitation_id)
 

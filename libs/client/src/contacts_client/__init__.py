@@ -26,6 +26,7 @@ from contacts_client.models.imports import (
     InvitationsRequested,
     Refusal,
     Row,
+    Sheet,
     Upload,
 )
 from contacts_client.models.invitations import Channel, DestinationCountries, Invitation
@@ -67,6 +68,7 @@ __all__ = [
     "Row",
     "SaveTokens",
     "ServerError",
+    "Sheet",
     "SignedIn",
     "SigningKey",
     "Tokens",

@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeAlias, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from contacts_client.settings import Service
 
@@ -80,12 +80,6 @@ Step: TypeAlias = Call[T] | Flow[T]
 def model(kind: type[M]) -> Callable[[httpx.Response], M]:
     """Read the answer's JSON body as a ``kind``."""
     return lambda response: kind.model_validate_json(response.content)
-
-
-def models(kind: type[M]) -> Callable[[httpx.Response], list[M]]:
-    """Read the answer's JSON array as a list of ``kind``."""
-    adapter: TypeAdapter[list[M]] = TypeAdapter(list[kind])  # type: ignore[valid-type]
-    return lambda response: adapter.validate_json(response.content)
 
 
 def nothing(_: httpx.Response) -> None:

@@ -9,7 +9,7 @@ from uuid import UUID
 from contacts_client.models.base import Model
 from pydantic import BaseModel, ConfigDict
 
-FINAL_STATUSES = frozenset({"completed", "failed"})
+FINAL_STATUSES = frozenset({"completed", "failed", "replaced"})
 
 
 class ColumnMapping(BaseModel):
@@ -25,6 +25,18 @@ class ColumnMapping(BaseModel):
     country: str | None = None
 
 
+class Sheet(Model):
+    """A workbook's sheet; the upload reads the first whose header row has a phone column."""
+
+    name: str
+    has_phone_column: bool | None = None
+
+
+class InvitationsRequested(Model):
+    requested: int  # invitations requested now
+    skipped: int  # ready rows already invited before
+
+
 class Import(Model):
     import_id: UUID
     source: str  # "pasted" or "file"
@@ -32,13 +44,18 @@ class Import(Model):
     status: str  # e.g. extracted, importing, completed, failed
     progress: float  # 0 to 1
     total_rows: int | None
-    counts: dict[str, int] | None  # rows per status, once completed
+    rows_done: int | None = None  # rows with their final status so far
+    counts: dict[str, int] | None  # rows per status: so far while validating, then all
     headers: list[str]
-    sheets: list[str]
-    sheet: str | None
+    sheets: list[Sheet]  # a workbook's ([] for a CSV file)
+    sheet: str | None  # the sheet read
+    encoding: str | None = None  # the text encoding a CSV file is read in (detected)
     mapping: dict[str, str | None] | None  # field -> header of the column used
     default_region: str
-    error: dict[str, Any] | None
+    auto_start: bool = False  # starts by itself once its rows are read (upload)
+    auto_invite: bool = False  # invites its ready rows once completed (upload)
+    invitations: InvitationsRequested | None = None  # what that invitation did
+    error: dict[str, Any] | None  # why it failed, or why it could not start by itself
     created_at: datetime
     completed_at: datetime | None
 
@@ -50,7 +67,7 @@ class Import(Model):
 class Upload(Import):
     """An uploaded file's import, with its first rows to check the recognised columns."""
 
-    sample_rows: list[list[str]]
+    sample_rows: list[list[str]] = []  # [] when the file was not read
 
 
 class Row(Model):
@@ -78,20 +95,19 @@ class Refusal(Model):
     refused_at: datetime
 
 
-class InvitationsRequested(Model):
-    requested: int  # invitations requested now
-    skipped: int  # ready rows already invited before
-
-
 class ImportProgress(Model):
-    """One event of an import's progress stream: rows done of the total, counts so far, and
-    the status (the last event has a final one: ``completed`` or ``failed``)."""
+    """One event of an import's progress stream: its ``state``, rows read and done of the
+    total, counts per status so far; ``final`` on the last event (the service's ``end``)."""
 
-    status: str
-    rows_done: int | None = None
+    state: str
     total_rows: int | None = None
+    rows_parsed: int | None = None  # first pass
+    rows_done: int | None = None  # rows with their final status
+    progress: float | None = None  # 0 to 1
     counts: dict[str, int] | None = None
+    error: dict[str, Any] | None = None
+    final: bool = False
 
     @property
     def finished(self) -> bool:
-        return self.status in FINAL_STATUSES
+        return self.final or self.state in FINAL_STATUSES

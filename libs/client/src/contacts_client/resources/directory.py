@@ -8,10 +8,11 @@ from uuid import UUID
 
 import httpx
 
-from contacts_client.call import Call, model, models, nothing, segment
+from contacts_client.call import Call, model, nothing, segment
+from contacts_client.models.base import Page
 from contacts_client.models.directory import Company, ContactPoint, LookedUp
 from contacts_client.models.users import MembershipOffer
-from contacts_client.operation import Group, S, operation
+from contacts_client.operation import Group, S, operation, pages
 
 
 def look_up_connect_id(connect_id: str) -> Call[LookedUp]:
@@ -59,10 +60,13 @@ def withdraw_membership_offer(company_id: UUID | str, offer_id: UUID | str) -> C
     return Call("DELETE", "directory", path, nothing)
 
 
-def list_contact_points(company_id: UUID | str) -> Call[list[ContactPoint]]:
-    """The company's shared contact points."""
+def list_contact_points(
+    company_id: UUID | str, *, cursor: str | None = None, limit: int = 50
+) -> Call[Page[ContactPoint]]:
+    """One page of the company's shared contact points, by name."""
     path = f"/v1/companies/{segment(company_id)}/contact-points"
-    return Call("GET", "directory", path, models(ContactPoint))
+    params = {"cursor": cursor, "limit": limit}
+    return Call("GET", "directory", path, model(Page[ContactPoint]), params=params)
 
 
 def create_contact_point(company_id: UUID | str, display_name: str) -> Call[ContactPoint]:
@@ -88,5 +92,6 @@ class Directory(Group[S]):
     remove_member = operation(remove_member)
     withdraw_membership_offer = operation(withdraw_membership_offer)
     list_contact_points = operation(list_contact_points)
+    iter_contact_points = pages(list_contact_points)  # every contact point, page after page
     create_contact_point = operation(create_contact_point)
     remove_contact_point = operation(remove_contact_point)

@@ -3,6 +3,7 @@ mapping, start and invitations), follow its progress, read its rows, download it
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from uuid import UUID
 
@@ -45,8 +46,8 @@ def upload_file(
     form = present(
         sheet=sheet, default_region=default_region, encoding=encoding,
         replaces=str(replaces) if replaces else None,
-        mapping=mapping.model_dump_json(exclude_none=True) if mapping else None,
         start="true" if start else None, invite="true" if invite else None,
+        **(mapping.model_dump() if mapping else {}),
     )  # fmt: skip
     return Call(
         "POST", "importer", f"{IMPORTS}/files", model(Upload), form=form,
@@ -75,14 +76,18 @@ def read_import(import_id: UUID | str) -> Call[Import]:
 
 
 def confirm_columns(
-    import_id: UUID | str, mapping: ColumnMapping, *, default_region: str | None = None,
-    sheet: str | None = None,
-) -> Call[Import]:  # fmt: skip
-    """Confirm or correct which column holds what (and which ``sheet``); the rows are then
-    read for review."""
-    body = {**mapping.model_dump(), **present(default_region=default_region, sheet=sheet)}
+    import_id: UUID | str, mapping: ColumnMapping | None = None, *, sheet: str | None = None,
+    encoding: str | None = None, default_region: str | None = None,
+) -> Call[Upload]:  # fmt: skip
+    """Confirm or correct which column holds what; the rows are then read for review. With
+    another ``sheet`` or ``encoding`` the file is read again first (the mapping may then wait
+    until the new headers are seen)."""
+    body = {
+        **(mapping.model_dump() if mapping else {}),
+        **present(sheet=sheet, encoding=encoding, default_region=default_region),
+    }
     path = f"{IMPORTS}/{segment(import_id)}/mapping"
-    return Call("PUT", "importer", path, model(Import), json=body)
+    return Call("PUT", "importer", path, model(Upload), json=body)
 
 
 def list_rows(
@@ -141,13 +146,16 @@ def stream_progress(import_id: UUID | str) -> EventStream[ImportProgress]:
     """The import's progress as it happens (server-sent events), up to its final state."""
     path = f"{IMPORTS}/{segment(import_id)}/progress"
     call = Call("GET", "importer", path, model(ImportProgress))
-    return EventStream(call, _progress, last=lambda progress: progress.finished)
+    return EventStream(call, _progress, last=lambda progress: progress.final)
 
 
 def _progress(message: ServerSentEvent) -> ImportProgress | None:
-    if not message.data:
+    """An event ``progress``, or ``end`` (the final state, after which the stream ends)."""
+    if message.event not in ("progress", "end") or not message.data:
         return None
-    return ImportProgress.model_validate_json(message.data)
+    return ImportProgress.model_validate(
+        {**json.loads(message.data), "final": message.event == "end"}
+    )
 
 
 class Imports(Group[S]):

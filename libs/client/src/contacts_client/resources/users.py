@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from contacts_client.call import Call, model, models, nothing, present, segment
+from contacts_client.call import Call, model, nothing, present, segment
+from contacts_client.models.base import Page
 from contacts_client.models.users import MembershipOffer, User
-from contacts_client.operation import Group, S, operation
+from contacts_client.operation import Group, S, operation, pages
 
 OFFERS = "/v1/users/me/membership-offers"
 
@@ -45,9 +46,12 @@ def close_my_account() -> Call[None]:
     return Call("DELETE", "directory", "/v1/users/me", nothing, tokens="forget")
 
 
-def list_membership_offers() -> Call[list[MembershipOffer]]:
-    """The caller's pending offers to join a company, oldest first."""
-    return Call("GET", "directory", OFFERS, models(MembershipOffer))
+def list_membership_offers(
+    *, cursor: str | None = None, limit: int = 50
+) -> Call[Page[MembershipOffer]]:
+    """One page of the caller's pending offers to join a company, oldest first."""
+    params = {"cursor": cursor, "limit": limit}
+    return Call("GET", "directory", OFFERS, model(Page[MembershipOffer]), params=params)
 
 
 def accept_membership_offer(offer_id: UUID | str) -> Call[MembershipOffer]:
@@ -89,6 +93,7 @@ class Users(Group[S]):
     confirm_verification = operation(confirm_verification)
     close_my_account = operation(close_my_account)
     list_membership_offers = operation(list_membership_offers)
+    iter_membership_offers = pages(list_membership_offers)  # every pending offer
     accept_membership_offer = operation(accept_membership_offer)
     decline_membership_offer = operation(decline_membership_offer)
     register_user = operation(register_user)
