@@ -23,8 +23,13 @@ def problem(status: int, error: str, detail: str, field: str | None = None) -> h
 
 
 def events(*data: dict[str, Any]) -> httpx.Response:
-    """A server-sent event stream of these JSON events."""
-    body = "".join(f"event: progress\ndata: {json.dumps(d)}\n\n" for d in data)
+    """A server-sent event stream of these JSON events: `progress`, and `end` for a final
+    state, as the importer sends them."""
+    final = {"completed", "failed", "replaced"}
+    body = "".join(
+        f"event: {'end' if d['state'] in final else 'progress'}\ndata: {json.dumps(d)}\n\n"
+        for d in data
+    )
     return httpx.Response(200, text=body, headers={"content-type": "text/event-stream"})
 
 

@@ -43,8 +43,8 @@ def test_with_yes_one_upload_starts_and_invites_then_the_progress_and_results_fo
     api.on("POST", "/v1/imports/files", httpx.Response(201, json={
         **import_record("extracting"), "sample_rows": [["Lea", "+41 79 123 45 67"]]}))  # fmt: skip
     api.on("GET", f"{IMPORT}/progress", events(
-        {"status": "validating", "rows_done": 4, "total_rows": 8},
-        {"status": "completed", "rows_done": 8, "total_rows": 8, "counts": COUNTS}))  # fmt: skip
+        {"state": "validating", "rows_done": 4, "total_rows": 8},
+        {"state": "completed", "rows_done": 8, "total_rows": 8, "counts": COUNTS}))  # fmt: skip
     api.on("GET", IMPORT, httpx.Response(200, json=DONE))
     api.on("GET", f"{IMPORT}/results.xlsx", httpx.Response(200, content=b"PK-the-workbook"))
     results = tmp_path / "results.xlsx"
@@ -57,7 +57,7 @@ def test_with_yes_one_upload_starts_and_invites_then_the_progress_and_results_fo
     form = form_fields(upload)
     assert form["start"] == "true" and form["invite"] == "true"
     assert form["default_region"] == "CH"
-    assert json.loads(form["mapping"]) == {"phone": "Mobile"}
+    assert form["phone"] == "Mobile"  # the columns chosen travel as fields of the upload
     assert api.sent("POST", f"{IMPORT}/invitations") == []  # the upload asked for them
     answer = json.loads(result.stdout)
     assert answer["import"]["counts"] == COUNTS
@@ -70,13 +70,14 @@ def test_without_yes_the_columns_and_rows_are_shown_and_confirmed_first(
     run: Run, api: FakeApi, people: Path
 ) -> None:
     api.on("POST", "/v1/imports/files", httpx.Response(201, json={
-        **import_record("uploaded", sheets=["Notes", "People"], sheet="People",
-                        encoding="windows-1251"),
+        **import_record("uploaded", sheets=[{"name": "Notes", "has_phone_column": False},
+                                            {"name": "People", "has_phone_column": True}],
+                        sheet="People", encoding="windows-1251"),
         "sample_rows": [["Лея", "+41 79 123 45 67"]]}))  # fmt: skip
     api.on("PUT", f"{IMPORT}/mapping", httpx.Response(200, json=import_record("extracting")))
     api.on("GET", f"{IMPORT}/progress",
-           events({"status": "extracted", "rows_done": 8, "total_rows": 8}),
-           events({"status": "completed", "rows_done": 8, "total_rows": 8}))  # fmt: skip
+           events({"state": "extracted", "rows_done": 8, "total_rows": 8}),
+           events({"state": "completed", "rows_done": 8, "total_rows": 8}))  # fmt: skip
     api.on("GET", IMPORT, httpx.Response(200, json=import_record("extracted", total_rows=8)),
            httpx.Response(200, json=DONE))  # fmt: skip
     api.on("POST", f"{IMPORT}/start", httpx.Response(200, json=import_record("validating")))

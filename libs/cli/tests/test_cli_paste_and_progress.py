@@ -32,7 +32,7 @@ def test_each_pasted_number_shows_its_status_in_words(
     counts = {"ready_to_invite": 1, "invalid": 1, "duplicate_in_import": 1}
     done = import_record("completed", source="pasted", total_rows=3, counts=counts)
     api.on("POST", "/v1/imports/pasted", httpx.Response(201, json=import_record("validating")))
-    api.on("GET", f"{IMPORT}/progress", events({"status": "completed", "rows_done": 3}))
+    api.on("GET", f"{IMPORT}/progress", events({"state": "completed", "rows_done": 3}))
     api.on("GET", IMPORT, httpx.Response(200, json=done))
     api.on("GET", f"{IMPORT}/rows", httpx.Response(200, json={"next_cursor": None, "items": [
         row(1, "+44 7400 123456", "ready_to_invite"),

@@ -32,7 +32,7 @@ def finish(
     """Tell how the import stands now and end with its exit code."""
     job = client.imports.read_import(import_id)
     completed = job.status == "completed"
-    invited = client.imports.invite_rows(import_id) if invite and completed else None
+    invited = client.imports.invite_rows(import_id) if invite and completed else job.invitations
     saved = save_results(client, out, import_id, results) if results and completed else None
     answer = {"import": job, "invitations": invited, "results_file": saved and str(saved)}
     out.result(answer, outcome(job, invited, saved))
@@ -66,16 +66,18 @@ def invitations_text(invited: InvitationsRequested) -> Text:
 
 
 def status_line(job: Import) -> Text:
-    """``Import 4f1c...: completed, 12,345 rows.``, or why it failed, or that it waits."""
+    """``Import 4f1c...: completed, 12,345 rows.``, or why it failed or did not start."""
     line = Text(f"Import {job.import_id}: ")
+    reason = (job.error or {}).get("message") or (job.error or {}).get("detail")
     if job.status == "failed":
-        reason = (job.error or {}).get("message") or (job.error or {}).get("detail") or ""
-        return line.append(f"failed. {reason}", style="red")
+        return line.append(f"failed. {reason or ''}", style="red")
     line.append(job.status, style="bold")
     if job.total_rows is not None:
         line.append(f", {job.total_rows:,} rows")
     if job.status in ("uploaded", "extracted"):
         line.append(" (not started)")
+        if reason:  # an upload that was to start by itself, and could not (a quota)
+            line.append(f": {reason}", style="yellow")
     return line.append(".")
 
 

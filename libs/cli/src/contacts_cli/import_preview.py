@@ -27,10 +27,9 @@ def file_line(upload: Upload) -> Text:
     if upload.sheet:
         words.append(f', sheet "{upload.sheet}"')
     if len(upload.sheets) > 1:
-        words.append(" (sheets: " + ", ".join(f'"{s}"' for s in upload.sheets) + ")")
-    encoding = getattr(upload, "encoding", None)  # text files only
-    if encoding:
-        words.append(f", encoding {encoding} (--encoding NAME to correct it)")
+        words.append(" (sheets: " + ", ".join(f'"{s.name}"' for s in upload.sheets) + ")")
+    if upload.encoding:  # text files only
+        words.append(f", encoding {upload.encoding} (--encoding NAME to correct it)")
     return words
 
 

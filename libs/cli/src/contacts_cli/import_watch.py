@@ -33,7 +33,7 @@ def watched_until(job: Import) -> Until | None:
     that carried ``start`` goes on by itself from ``extracted``; another one waits there."""
     if job.status in FINAL:
         return None
-    if getattr(job, "auto_start", False):
+    if job.auto_start:
         return finished
     return not_running if job.status in RUNNING else None
 
@@ -59,7 +59,7 @@ def _stream_until(
     try:
         for event in events:
             view.show(snapshot_of_event(event))
-            if until(event.status):
+            if until(event.state) or event.final:
                 return True
         return False
     finally:
@@ -73,9 +73,11 @@ def _close(events: Iterator[Any]) -> None:
 
 
 def snapshot_of_event(event: ImportProgress) -> Snapshot:
-    return Snapshot(event.status, event.rows_done or 0, event.total_rows)
+    """The rows validated of the total; before the first is, the numbers parsed (first pass)."""
+    if event.state == "validating" and not event.rows_done and event.rows_parsed:
+        return Snapshot("parsing", event.rows_parsed, event.total_rows)
+    return Snapshot(event.state, event.rows_done or 0, event.total_rows)
 
 
 def snapshot_of_import(job: Import) -> Snapshot:
-    done = round(job.progress * job.total_rows) if job.total_rows else 0
-    return Snapshot(job.status, done, job.total_rows)
+    return Snapshot(job.status, job.rows_done or 0, job.total_rows)
