@@ -54,6 +54,22 @@ def test_a_file_import_shows_its_progress_counts_and_saves_every_row(
     assert {row["status"] for row in rows} == {"invalid", "ready_to_invite"}
 
 
+def test_without_yes_the_columns_are_shown_and_the_import_runs_once_confirmed(
+    signed_in: Cli, tmp_path: Path
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text("Vorname;Handy\nAnna;07400 900201\nBen;07400 900202\n")
+
+    imported = signed_in.run("import", str(people), "--map", "first_name=Vorname", input="y\n")
+
+    assert imported.returncode == 0, imported.stderr
+    assert re.search(r"phone\s+│\s+Handy", imported.stdout)
+    assert re.search(r"first name\s+│\s+Vorname", imported.stdout)
+    assert "Anna" in imported.stdout  # a sample row
+    assert "Import these rows?" in imported.stderr
+    assert re.search(r"ready to invite\s+│\s+2\b", imported.stdout)
+
+
 def test_json_output_parses_and_rejected_rows_exit_4_when_asked(
     signed_in: Cli, tmp_path: Path
 ) -> None:
