@@ -64,3 +64,18 @@ def test_off_a_terminal_the_progress_is_plain_lines_with_counts_and_percentages(
     assert lines[0].startswith("validating: 5,000/10,000 rows (50%)")
     assert lines[-1].startswith("completed: 10,000/10,000 rows (100%)")
     assert len(lines) == 2
+
+
+def test_on_a_terminal_the_progress_is_a_live_bar_with_rows_rate_and_time_left() -> None:
+    written = io.StringIO()
+    console = Console(file=written, force_terminal=True, width=120)
+
+    with ProgressView(console) as view:
+        view.show(Snapshot("validating", 1_000, 4_000))
+        view.show(Snapshot("validating", 4_000, 4_000))
+
+    drawn = written.getvalue()
+    assert view.live
+    assert "4,000/4,000 rows" in drawn
+    assert "rows/s" in drawn
+    assert "validating" in drawn
