@@ -46,7 +46,8 @@ class ContactsGroup(TyperGroup):
             code = ExitCode.NOT_SIGNED_IN if refused.status == 401 else ExitCode.API_REFUSED
             _report(api_problem(refused), code)
         except NotSignedIn as missing:
-            problem = {"error": "not_signed_in", "detail": str(missing) or SIGN_IN_HINT}
+            detail = str(missing) or f"Not signed in. {SIGN_IN_HINT}"
+            problem = {"error": "not_signed_in", "detail": detail}
             _report(problem, ExitCode.NOT_SIGNED_IN)
         except httpx.TransportError as unreachable:
             problem = {"error": "unreachable", "detail": unreachable_sentence(unreachable)}
