@@ -1,0 +1,1 @@
+"""The `contacts` command-line tool (Typer + Rich) over the typed client."""
