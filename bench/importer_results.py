@@ -1,7 +1,7 @@
 """Full results downloads of a large import (issue 15): `GET /v1/imports/{id}/results.csv` and
 `.xlsx` of a 1,048,576-row completed import, streamed by one importer process. Not a test.
 
-    uv run python bench/importer_results.py [--rows 1048576] [--check]
+    uv run python bench/importer_results.py [--rows 1048576] [--check] [--xlsxwriter]
 
 For each download it prints the time to the last byte, the size, the importer's CPU seconds
 and its peak RSS during the download (VmHWM, reset before each), beside baselines measured in
@@ -48,12 +48,16 @@ class Figure:
     megabytes: float
     cpu_s: float | None = None  # the importer's
     peak_mb: float | None = None  # the importer's VmHWM during it
+    health_max_ms: float | None = None  # the slowest GET /health of the importer meanwhile
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_048_576, help="rows of the import")
     parser.add_argument("--check", action="store_true", help="read both files back")
+    parser.add_argument("--xlsxwriter", action="store_true",
+                        help="also write the same rows with xlsxwriter (constant_memory) in the "
+                             "bench's process: what the .xlsx writer was chosen against")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -61,17 +65,34 @@ async def download(scenario: Scenario, path: str, owner: uuid.UUID, out: Path) -
     pid = scenario.services[0].process.pid  # type: ignore[union-attr]
     reset_peak(pid)
     cpu, began, size = process_cpu(pid), time.monotonic(), 0
+    done = asyncio.Event()
     async with (
         httpx.AsyncClient(base_url=scenario.url, timeout=httpx.Timeout(600, connect=10)) as http,
-        http.stream("GET", path, headers=bearer(owner)) as response,
+        asyncio.TaskGroup() as tasks,
     ):
-        response.raise_for_status()
-        with out.open("wb") as file:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                file.write(chunk)
-    return Figure(path.rsplit("/", 1)[-1], time.monotonic() - began, size / 1e6,
-                  process_cpu(pid) - cpu, status_kb(pid, "VmHWM") / 1024)  # fmt: skip
+        health = tasks.create_task(slowest_health(http, done))
+        async with http.stream("GET", path, headers=bearer(owner)) as response:
+            response.raise_for_status()
+            with out.open("wb") as file:
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    file.write(chunk)
+        seconds = time.monotonic() - began
+        done.set()
+    return Figure(path.rsplit("/", 1)[-1], seconds, size / 1e6, process_cpu(pid) - cpu,
+                  status_kb(pid, "VmHWM") / 1024, health.result())  # fmt: skip
+
+
+async def slowest_health(http: httpx.AsyncClient, done: asyncio.Event) -> float:
+    """The slowest `GET /health` of the importer, one every 50 ms until `done`: whether the
+    download keeps its event loop from serving other requests."""
+    slowest = 0.0
+    while not done.is_set():
+        began = time.monotonic()
+        (await http.get("/health")).raise_for_status()
+        slowest = max(slowest, (time.monotonic() - began) * 1000)
+        await asyncio.sleep(0.05)
+    return slowest
 
 
 async def read_pages(dsn: str, schema: str, import_id: uuid.UUID) -> Figure:
@@ -104,6 +125,44 @@ async def copy_out(dsn: str, schema: str, import_id: uuid.UUID, out: Path) -> Fi
     return Figure("COPY TO STDOUT csv (Postgres)", seconds, size / 1e6)
 
 
+async def with_xlsxwriter(dsn: str, schema: str, import_id: uuid.UUID, out: Path) -> Figure:
+    """The same rows written by xlsxwriter in `constant_memory` mode (a temporary file, sent
+    once closed), the pages read as the service reads them; CPU of the bench's process."""
+    import resource
+
+    import xlsxwriter
+    from importer_service.handlers.results import RESULTS_HEADER
+
+    conn = await asyncpg.connect(dsn, server_settings={"search_path": schema})
+    began, cpu, last = time.monotonic(), time.process_time(), 0
+    book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    sheet, line = book.add_worksheet("Results"), 0
+    sheet.write_row(0, 0, RESULTS_HEADER)
+    try:
+        while rows := await conn.fetch(
+            "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
+            " ORDER BY row_number LIMIT $3", import_id, last, PAGE_ROWS,
+        ):  # fmt: skip
+            last = rows[-1]["row_number"]
+            for row in rows:
+                line += 1
+                if line == 1_048_576:  # a sheet's last row: go on in another
+                    sheet, line = book.add_worksheet(f"Results ({len(book.worksheets()) + 1})"), 1
+                    sheet.write_row(0, 0, RESULTS_HEADER)
+                sheet.write_row(line, 0, [row[c] for c in RESULTS_COLUMNS])
+    finally:
+        await conn.close()
+    book.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = await asyncio.to_thread(os.path.getsize, out)
+    return Figure("xlsxwriter constant_memory (bench)", time.monotonic() - began, size / 1e6,
+                  time.process_time() - cpu, peak)  # fmt: skip
+
+
+RESULTS_COLUMNS = ("row_number", "raw_phone", "first_name", "last_name", "display_name", "email",
+                   "country", "status", "reason_code", "reason", "phone_e164")  # fmt: skip
+
+
 def check(folder: Path, rows: int) -> None:
     import fastexcel  # the reader the importer itself uses
 
@@ -119,16 +178,18 @@ def check(folder: Path, rows: int) -> None:
 
 def report(figures: list[Figure], rest_mb: float) -> None:
     print(f"\nimporter RSS at rest before the downloads: {rest_mb:.0f} MB")
-    print(f"{'what':<34} {'seconds':>8} {'MB':>8} {'MB/s':>7} {'cpu s':>6} {'peak RSS MB':>12}")
+    print(f"{'what':<34} {'seconds':>8} {'MB':>8} {'MB/s':>7} {'cpu s':>6} {'peak RSS MB':>12}"
+          f" {'/health max ms':>15}")  # fmt: skip
     for f in figures:
         cpu = f"{f.cpu_s:.1f}" if f.cpu_s is not None else "-"
         peak = f"{f.peak_mb:.0f}" if f.peak_mb is not None else "-"
+        health = f"{f.health_max_ms:.0f}" if f.health_max_ms is not None else "-"
         print(f"{f.what:<34} {f.seconds:>8.1f} {f.megabytes:>8.1f} "
-              f"{f.megabytes / f.seconds:>7.1f} {cpu:>6} {peak:>12}")  # fmt: skip
+              f"{f.megabytes / f.seconds:>7.1f} {cpu:>6} {peak:>12} {health:>15}")  # fmt: skip
 
 
-async def measure(infra: Infra, scenario: Scenario, rows: int, folder: Path, checked: bool) -> None:
-    owner, import_id = await seed_completed_import(infra.dsn, scenario.schema, rows)
+async def measure(infra: Infra, scenario: Scenario, args: argparse.Namespace, folder: Path) -> None:
+    owner, import_id = await seed_completed_import(infra.dsn, scenario.schema, args.rows)
     pid = scenario.services[0].process.pid  # type: ignore[union-attr]
     with machine_lock("importer results bench"):
         log(f"load average {os.getloadavg()[0]:.2f}; measuring")
@@ -140,9 +201,12 @@ async def measure(infra: Infra, scenario: Scenario, rows: int, folder: Path, che
             await download(scenario, f"{base}/results.csv", owner, folder / "results.csv"),
             await download(scenario, f"{base}/results.xlsx", owner, folder / "results.xlsx"),
         ]
+        if args.xlsxwriter:
+            out = folder / "xlsxwriter.xlsx"
+            figures.append(await with_xlsxwriter(infra.dsn, scenario.schema, import_id, out))
     report(figures, rest_mb)
-    if checked:
-        check(folder, rows)
+    if args.check:
+        check(folder, args.rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         running_scenario(infra, "results", 1, {"LOG_LEVEL": "WARNING"}) as scenario,
         tempfile.TemporaryDirectory(prefix="importer-results-") as folder,
     ):
-        asyncio.run(measure(infra, scenario, args.rows, Path(folder), args.check))
+        asyncio.run(measure(infra, scenario, args, Path(folder)))
     return 0
 
 

@@ -72,7 +72,8 @@ async def paste_numbers(
                **problems(404, 413, 429)},
 )  # fmt: skip
 async def upload_file(
-    form: Annotated[UploadForm, Form()], request: Request, caller: CallerDep,
+    form: Annotated[UploadForm, Form(media_type="multipart/form-data")], request: Request,
+    caller: CallerDep,
     outbox: OutboxDep, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Upload a list; its sheets (a workbook's), columns and a few rows are shown for checking.

@@ -10,6 +10,7 @@ agree with each other.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -78,14 +79,16 @@ async def results_csv(pool: asyncpg.Pool, import_id: uuid.UUID) -> AsyncIterator
     """Every row as CSV: its cells as mapped, its status, reason and E.164 number."""
     yield _csv([RESULTS_HEADER])
     async for rows in _pages(pool, import_id, None):
-        yield _csv([str(cell or "") for cell in _results_row(r)] for r in rows)
+        cells = [[str(cell or "") for cell in _results_row(r)] for r in rows]
+        yield await asyncio.to_thread(_csv, cells)
 
 
 async def results_xlsx(pool: asyncpg.Pool, import_id: uuid.UUID) -> AsyncIterator[bytes]:
-    """Every row as an .xlsx workbook, the same columns as `results_csv`."""
+    """Every row as an .xlsx workbook, the same columns as `results_csv`. A page is written
+    in a thread (about 40 ms of CPU), so that the event loop serves other requests meanwhile."""
     workbook = XlsxStream(RESULTS_HEADER)
     async for rows in _pages(pool, import_id, None):
-        if data := workbook.add(_results_row(r) for r in rows):
+        if data := await asyncio.to_thread(workbook.add, [_results_row(r) for r in rows]):
             yield data
     yield workbook.close()
 
