@@ -26,29 +26,18 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 import httpx
 from importer_flow import bearer
-from importer_results_seed import seed_completed_import
+from importer_results_figure import Figure
+from importer_results_seed import pages, seed_completed_import
+from importer_results_xlsxwriter import with_xlsxwriter
 from importer_stack import Infra, Scenario, running_infra, running_scenario
 from importer_watch import reset_peak, status_kb
 from measure import process_cpu
 from stack import log, machine_lock, terminate_as_interrupt
-
-PAGE_ROWS = 5000  # the service's page (handlers/results.py)
-
-
-@dataclass(frozen=True)
-class Figure:
-    what: str
-    seconds: float
-    megabytes: float
-    cpu_s: float | None = None  # the importer's
-    peak_mb: float | None = None  # the importer's VmHWM during it
-    health_max_ms: float | None = None  # the slowest GET /health of the importer meanwhile
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -97,17 +86,9 @@ async def slowest_health(http: httpx.AsyncClient, done: asyncio.Event) -> float:
 
 async def read_pages(dsn: str, schema: str, import_id: uuid.UUID) -> Figure:
     """The bench reading every row as the service does, a page at a time: the floor."""
-    conn = await asyncpg.connect(dsn, server_settings={"search_path": schema})
-    began, last, size = time.monotonic(), 0, 0
-    try:
-        while rows := await conn.fetch(
-            "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
-            " ORDER BY row_number LIMIT $3", import_id, last, PAGE_ROWS,
-        ):  # fmt: skip
-            last = rows[-1]["row_number"]
-            size += sum(len(str(value)) for row in rows for value in row.values())
-    finally:
-        await conn.close()
+    began, size = time.monotonic(), 0
+    async for rows in pages(dsn, schema, import_id):
+        size += sum(len(str(value)) for row in rows for value in row.values())
     return Figure("rows read page by page (bench)", time.monotonic() - began, size / 1e6)
 
 
@@ -123,44 +104,6 @@ async def copy_out(dsn: str, schema: str, import_id: uuid.UUID, out: Path) -> Fi
         await conn.close()
     seconds, size = time.monotonic() - began, await asyncio.to_thread(os.path.getsize, out)
     return Figure("COPY TO STDOUT csv (Postgres)", seconds, size / 1e6)
-
-
-async def with_xlsxwriter(dsn: str, schema: str, import_id: uuid.UUID, out: Path) -> Figure:
-    """The same rows written by xlsxwriter in `constant_memory` mode (a temporary file, sent
-    once closed), the pages read as the service reads them; CPU of the bench's process."""
-    import resource
-
-    import xlsxwriter
-    from importer_service.handlers.results import RESULTS_HEADER
-
-    conn = await asyncpg.connect(dsn, server_settings={"search_path": schema})
-    began, cpu, last = time.monotonic(), time.process_time(), 0
-    book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
-    sheet, line = book.add_worksheet("Results"), 0
-    sheet.write_row(0, 0, RESULTS_HEADER)
-    try:
-        while rows := await conn.fetch(
-            "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
-            " ORDER BY row_number LIMIT $3", import_id, last, PAGE_ROWS,
-        ):  # fmt: skip
-            last = rows[-1]["row_number"]
-            for row in rows:
-                line += 1
-                if line == 1_048_576:  # a sheet's last row: go on in another
-                    sheet, line = book.add_worksheet(f"Results ({len(book.worksheets()) + 1})"), 1
-                    sheet.write_row(0, 0, RESULTS_HEADER)
-                sheet.write_row(line, 0, [row[c] for c in RESULTS_COLUMNS])
-    finally:
-        await conn.close()
-    book.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    size = await asyncio.to_thread(os.path.getsize, out)
-    return Figure("xlsxwriter constant_memory (bench)", time.monotonic() - began, size / 1e6,
-                  time.process_time() - cpu, peak)  # fmt: skip
-
-
-RESULTS_COLUMNS = ("row_number", "raw_phone", "first_name", "last_name", "display_name", "email",
-                   "country", "status", "reason_code", "reason", "phone_e164")  # fmt: skip
 
 
 def check(folder: Path, rows: int) -> None:

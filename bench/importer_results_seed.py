@@ -1,6 +1,7 @@
 """A completed import of N rows written straight into the importer's tables, as the pipeline
 leaves one (for bench/importer_results.py): most rows ready to invite, some invalid, duplicate,
-already invited or users, each with its name cells, status, reason code, reason and E.164."""
+already invited or users, each with its name cells, status, reason code, reason and E.164;
+and its rows read back page by page, as the service reads them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import random
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import asyncpg
@@ -15,6 +17,7 @@ from contacts_names import FIRST_NAMES, LAST_NAMES
 from stack import log
 
 CHUNK_ROWS = 50_000
+PAGE_ROWS = 5000  # the service's page (handlers/results.py)
 OUTCOMES = [  # (share, status, reason code, reason)
     (0.90, "ready_to_invite", "ready_to_invite", "Ready to be invited by SMS."),
     (0.04, "invalid", "not_mobile", "This is a landline number: it cannot receive an SMS."),
@@ -68,3 +71,18 @@ def _rows(
                      None, given, family, f"{given.lower()}.{number}@example.com", None, e164,
                      status, code, reason, user))  # fmt: skip
     return made
+
+
+async def pages(dsn: str, schema: str, import_id: uuid.UUID) -> AsyncIterator[list[asyncpg.Record]]:
+    """The import's rows in order, PAGE_ROWS at a time, by keyset, as the service reads them."""
+    conn = await asyncpg.connect(dsn, server_settings={"search_path": schema})
+    last = 0
+    try:
+        while rows := await conn.fetch(
+            "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
+            " ORDER BY row_number LIMIT $3", import_id, last, PAGE_ROWS,
+        ):  # fmt: skip
+            last = rows[-1]["row_number"]
+            yield rows
+    finally:
+        await conn.close()
