@@ -86,3 +86,25 @@ async def test_another_instance_streams_heartbeats_then_the_import_as_it_runs(
         assert states[-1] == "completed" and seen[-1][0] == "end"
         assert "validating" in states  # a change seen on its way, from the other instance
         assert seen[-1][1]["counts"]["ready_to_invite"] == 200
+
+
+async def test_a_client_that_leaves_ends_its_stream_on_the_server(importer):
+    owner = await importer.register("+33612362200", "Owner")
+    me = bearer(owner.user_id)
+    sent = await importer.http.post("/v1/imports/files", files={"file": ("l.csv", csv_bytes(
+        [["Mobile"], ["06 12 36 22 01"]]))}, data={"phone": "Mobile"}, headers=me)  # fmt: skip
+    job = await importer.finished(owner.user_id, sent.json()["import_id"])  # waits: not final
+    async with asyncio.timeout(30):
+        async for name, data in stream(
+            importer.http, f"/v1/imports/{job['import_id']}/progress", me
+        ):
+            assert (name, data["state"]) == ("progress", "extracted")
+            break  # the client leaves
+    ended = f'"import_id": "{job["import_id"]}"'
+
+    def logged() -> bool:
+        lines = importer.process.log_path.read_text().splitlines()
+        return any("import.progress_stream_ended" in line and ended in line
+                   and '"client_left": true' in line for line in lines)  # fmt: skip
+
+    await importer.until(logged, seconds=10)

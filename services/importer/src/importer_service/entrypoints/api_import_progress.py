@@ -16,6 +16,7 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
+import structlog
 from contacts_messaging.api import CallerDep, HostDep, connection
 from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -25,6 +26,7 @@ from importer_service.handlers import progress
 from importer_service.handlers.imports import owned
 from importer_service.settings import ImporterSettings
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 _STREAM: dict[int | str, dict[str, Any]] = {
     200: {
@@ -48,12 +50,22 @@ async def stream_progress(
     settings: ImporterSettings = request.app.state.host.settings
     changes = progress.changes(host.pool, import_id, settings.import_progress_poll_seconds)
     return EventSourceResponse(
-        _events(changes), ping=settings.import_progress_heartbeat_seconds,
+        _events(import_id, changes), ping=settings.import_progress_heartbeat_seconds,
         ping_message_factory=lambda: ServerSentEvent(comment="heartbeat"),
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )  # fmt: skip
 
 
-async def _events(changes: AsyncIterator[progress.Progress]) -> AsyncIterator[ServerSentEvent]:
-    async for now in changes:
-        yield ServerSentEvent(json.dumps(asdict(now)), event="end" if now.final else "progress")
+async def _events(
+    import_id: UUID, changes: AsyncIterator[progress.Progress]
+) -> AsyncIterator[ServerSentEvent]:
+    """The events of `changes`; the stream's end is logged, also when the client left."""
+    sent, final = 0, False
+    try:
+        async for now in changes:
+            final = now.final
+            yield ServerSentEvent(json.dumps(asdict(now)), event="end" if final else "progress")
+            sent += 1
+    finally:
+        log.info("import.progress_stream_ended", import_id=str(import_id), events=sent,
+                 client_left=not final)  # fmt: skip
