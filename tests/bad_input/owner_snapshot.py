@@ -13,7 +13,7 @@ async def snapshot(services: dict[str, RunningService], owner: OwnedWorld) -> di
     me = bearer(owner.owner)
     directory, contacts = services["directory"].http, services["contacts"].http
     importer, invitations = services["importer"].http, services["invitations"].http
-    imports = (await importer.get("/v1/imports", params={"limit": 100}, headers=me)).json()
+    imports = (await importer.get("/v1/imports", params={"limit": 100}, headers=me)).json()["items"]
     rows = (await importer.get(f"/v1/imports/{owner.import_id}/rows", headers=me)).json()
     pending = (await invitations.get("/v1/invitations", headers=me)).json()["items"]
     return {

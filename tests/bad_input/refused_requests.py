@@ -73,8 +73,8 @@ CORPUS: dict[str, Refused] = {
     "pasted: separators only": Refused("importer", "POST", PASTED, 422, "no_numbers", "text", {"json": {"text": " ,;\t\n"}}),
     "pasted: JSON not UTF-8": Refused("importer", "POST", PASTED, 422, "invalid_body", "body", NOT_UTF8),
     "pasted: JSON 1 byte over 8 MiB": Refused("importer", "POST", PASTED, 413, "body_too_large", "body", json_of(8 * MIB + 1)),
-    "rows: negative position": Refused("importer", "GET", "/v1/imports/{import_id}/rows", 422, "invalid_request", "after",
-                                       {"params": {"after": -1}}),
+    "rows: a cursor the API did not make": Refused("importer", "GET", "/v1/imports/{import_id}/rows", 422, "bad_cursor",
+                                                   "cursor", {"params": {"cursor": "Wy0xXQ"}}),
     # oversized JSON bodies on the other services (1 MiB)
     "directory: JSON 1 byte over 1 MiB": Refused("directory", "PATCH", "/v1/users/me", 413, "body_too_large", "body",
                                                  json_of(MIB + 1, "display_name")),

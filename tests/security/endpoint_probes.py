@@ -74,6 +74,9 @@ PROBES: dict[str, dict[tuple[str, str], Probe]] = {
         ("POST", "/v1/imports/{import_id}/invitations"): Probe(404, "import_not_found", json={}),
         ("GET", "/v1/imports/{import_id}/error-report.csv"): Probe(404, "import_not_found"),
         ("GET", "/v1/imports/{import_id}/invitations/refusals"): Probe(404, "import_not_found"),
+        ("GET", "/v1/imports/{import_id}/progress"): Probe(404, "import_not_found"),
+        ("GET", "/v1/imports/{import_id}/results.csv"): Probe(404, "import_not_found"),
+        ("GET", "/v1/imports/{import_id}/results.xlsx"): Probe(404, "import_not_found"),
     },
     "invitations": {
         ("POST", "/v1/invitations"): Probe(201, json={"phone": "{invitee_phone}"}),  # a new one, the intruder's own

@@ -42,13 +42,14 @@ class ImporterUnderTest(RunningService):
         raise AssertionError(f"import {import_id} did not finish: {job}")
 
     async def rows(self, owner: uuid.UUID, import_id: str) -> list[dict]:
-        found, after = [], 0
-        while after is not None:
-            page = (await self.http.get(f"/v1/imports/{import_id}/rows", params={"after": after, "limit": 1000},
+        found, params = [], {"limit": 1000}
+        while True:
+            page = (await self.http.get(f"/v1/imports/{import_id}/rows", params=params,
                                         headers=bearer(owner))).json()  # fmt: skip
             found += page["items"]
-            after = page["next_after"]
-        return found
+            if page["next_cursor"] is None:
+                return found
+            params["cursor"] = page["next_cursor"]
 
 
 @asynccontextmanager

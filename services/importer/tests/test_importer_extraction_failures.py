@@ -37,8 +37,9 @@ class StubReader(FileReader):
         self.last = last
 
     async def rows(
-        self, path: Path, fmt: FileFormat, sheet: str | None, mapping: ColumnMapping
-    ) -> AsyncIterator[list[StoredRow]]:
+        self, path: Path, fmt: FileFormat, sheet: str | None, mapping: ColumnMapping,
+        encoding: str | None = None,
+    ) -> AsyncIterator[list[StoredRow]]:  # fmt: skip
         yield [ROW]
         if isinstance(self.last, Exception):
             raise self.last

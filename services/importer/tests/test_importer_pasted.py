@@ -165,7 +165,7 @@ async def test_a_refused_invitation_shows_on_its_row_and_the_row_can_be_invited_
 
     again = await importer.http.post(invitations, json={}, headers=me)
     assert again.json() == {"requested": 1, "skipped": 1}  # the refused row only
-    assert (await refusals()) == {"items": [], "total": 0, "next_after": None}
+    assert (await refusals()) == {"items": [], "total": 0, "next_cursor": None}
 
 
 async def _has_items(fetch):

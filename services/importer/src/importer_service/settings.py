@@ -47,6 +47,14 @@ class ImporterSettings(ServiceSettings):
         description="IMPORT_PARSE_PROCESSES: processes checking a large chunk's numbers at once"
         " (1: in the service's own process); default: the machine's cores",
     )  # fmt: skip
+    import_progress_poll_seconds: float = Field(
+        default=0.5, gt=0, le=60,
+        description="IMPORT_PROGRESS_POLL_SECONDS: how often a progress stream reads its import",
+    )  # fmt: skip
+    import_progress_heartbeat_seconds: float = Field(
+        default=15, gt=0, le=300,
+        description="IMPORT_PROGRESS_HEARTBEAT_SECONDS: a comment on a quiet progress stream",
+    )  # fmt: skip
     fallback_region: str = Field(
         default="GB",
         description="FALLBACK_REGION: when neither the request nor the user's number says",

@@ -8,7 +8,7 @@ from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
-from importer_service.adapters.file_jobs import Inspect, ReadRows, Refusal, TableSummary
+from importer_service.adapters.file_jobs import Inspect, ReadRows, Refusal, SheetInfo, TableSummary
 from importer_service.adapters.sources.errors import UnsupportedFile
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.mapping import ColumnMapping
@@ -16,7 +16,7 @@ from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.adapters.sources.stored_rows import StoredRow
 from importer_service.adapters.worker_process import WorkerExhausted, WorkerLimits, WorkerPool
 
-__all__ = ["FileReader", "FileTooComplex", "TableSummary"]
+__all__ = ["FileReader", "FileTooComplex", "Inspect", "SheetInfo", "TableSummary"]
 
 JOB = "importer_service.adapters.file_jobs:read_file"
 
@@ -44,26 +44,33 @@ class FileReader:
 
     def __init__(self, limits: SourceLimits, worker_limits: WorkerLimits, workers: int) -> None:
         self.limits = limits
-        self.pool = WorkerPool(JOB, worker_limits, workers, allowed=(TableSummary, Refusal))
+        self.pool = WorkerPool(
+            JOB, worker_limits, workers, allowed=(TableSummary, SheetInfo, Refusal)
+        )
 
     async def start(self) -> None:
         """Start a worker ahead of the first file."""
         await self.pool.start()
 
-    async def inspect(self, path: Path, fmt: FileFormat) -> TableSummary:
-        """The file's sheets, headers and first rows; UnsupportedFile when it is refused."""
-        items = [item async for item in self._items(Inspect(path, fmt, self.limits))]
+    async def inspect(
+        self, path: Path, fmt: FileFormat, sheet: str | None = None, encoding: str | None = None
+    ) -> TableSummary:
+        """The file's sheets, headers and first rows (see `Inspect`); UnsupportedFile when it
+        is refused."""
+        request = Inspect(path, fmt, self.limits, sheet, encoding)
+        items = [item async for item in self._items(request)]
         if len(items) != 1 or not isinstance(items[0], TableSummary):
             raise RuntimeError(f"the file-reading worker gave {items!r}, not a summary")
         return items[0]
 
     def rows(
-        self, path: Path, fmt: FileFormat, sheet: str | None, mapping: ColumnMapping
-    ) -> AsyncGenerator[list[StoredRow], None]:
+        self, path: Path, fmt: FileFormat, sheet: str | None, mapping: ColumnMapping,
+        encoding: str | None = None,
+    ) -> AsyncGenerator[list[StoredRow], None]:  # fmt: skip
         """The rows to store, in batches; UnsupportedFile when the file is refused, which may
         be after some batches (a fault found deep in the file). Close it (contextlib.aclosing)
         so that its worker ends at once should the caller stop early."""
-        return self._items(ReadRows(path, fmt, self.limits, sheet, mapping))
+        return self._items(ReadRows(path, fmt, self.limits, sheet, mapping, encoding))
 
     async def _items(self, request: Inspect | ReadRows) -> AsyncGenerator[Any, None]:
         try:

@@ -33,19 +33,24 @@ async def local_copy(conn: asyncpg.Connection, import_id: UUID, suffix: str) -> 
     """The stored file as a temporary local file (deleted afterwards)."""
     with tempfile.TemporaryDirectory(prefix="import-") as folder:
         path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as out:
-            seqs = await conn.fetch(
-                "SELECT seq FROM import_files WHERE import_id = $1 ORDER BY seq", import_id
-            )
-            for row in seqs:
-                out.write(
-                    await conn.fetchval(
-                        "SELECT data FROM import_files WHERE import_id = $1 AND seq = $2",
-                        import_id,
-                        row["seq"],
-                    )
-                )
+        await copy_to(conn, import_id, path)
         yield path
+
+
+async def copy_to(conn: asyncpg.Connection, import_id: UUID, path: Path) -> None:
+    """Write the stored file to `path`, a chunk at a time."""
+    with path.open("wb") as out:
+        seqs = await conn.fetch(
+            "SELECT seq FROM import_files WHERE import_id = $1 ORDER BY seq", import_id
+        )
+        for row in seqs:
+            out.write(
+                await conn.fetchval(
+                    "SELECT data FROM import_files WHERE import_id = $1 AND seq = $2",
+                    import_id,
+                    row["seq"],
+                )
+            )
 
 
 async def delete(conn: asyncpg.Connection, import_id: UUID) -> None:

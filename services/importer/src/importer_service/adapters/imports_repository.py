@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,9 +25,12 @@ ROW_FIELDS = (
 )
 
 
+JSON_COLUMNS = ("sheets", "headers", "mapping", "error", "counts", "invitations")
+
+
 async def create(conn: asyncpg.Connection, **fields: Any) -> None:
-    for name in ("sheets", "headers", "mapping"):
-        if name in fields:
+    for name in JSON_COLUMNS:
+        if name in fields and fields[name] is not None:
             fields[name] = json.dumps(fields[name])
     columns = ", ".join(fields)
     values = ", ".join(f"${i}" for i in range(1, len(fields) + 1))
@@ -44,7 +48,7 @@ async def get(
 
 
 async def update(conn: asyncpg.Connection, import_id: UUID, **fields: Any) -> None:
-    for name in ("sheets", "headers", "mapping", "error", "counts"):
+    for name in JSON_COLUMNS:
         if name in fields and fields[name] is not None:
             fields[name] = json.dumps(fields[name])
     assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(fields, start=2))
@@ -53,12 +57,16 @@ async def update(conn: asyncpg.Connection, import_id: UUID, **fields: Any) -> No
     )
 
 
-async def list_for_owner(conn: asyncpg.Connection, owner_id: UUID, limit: int) -> list[Import]:
+async def list_for_owner(
+    conn: asyncpg.Connection, owner_id: UUID, limit: int, before: tuple[datetime, UUID] | None
+) -> list[Import]:
+    """The owner's imports, newest first, from just after `before` (created_at, import_id)."""
     rows = await conn.fetch(
-        "SELECT * FROM imports WHERE owner_id = $1 ORDER BY created_at DESC, import_id LIMIT $2",
-        owner_id,
-        limit,
-    )
+        "SELECT * FROM imports WHERE owner_id = $1"
+        " AND ($3::timestamptz IS NULL OR (created_at, import_id) < ($3, $4::uuid))"
+        " ORDER BY created_at DESC, import_id DESC LIMIT $2",
+        owner_id, limit, *(before or (None, None)),
+    )  # fmt: skip
     return [Import.from_row(r) for r in rows]
 
 
@@ -134,14 +142,26 @@ async def store_outcomes(
     await conn.execute("TRUNCATE row_outcomes")
 
 
-async def count_chunk_done(conn: asyncpg.Connection, import_id: UUID, stage: str) -> bool:
-    """Count one more chunk done in `stage` (parsed/emitted); True for the import's last one."""
-    column = {"parsed": "parsed_chunks", "emitted": "emitted_chunks"}[stage]
+async def count_chunk_done(
+    conn: asyncpg.Connection, import_id: UUID, stage: str, rows: int, counts: dict[str, int]
+) -> bool:
+    """Count one more chunk done in `stage` (parsed/emitted), of `rows` rows, and add `counts`
+    (rows per final status, emitted chunks only) to the import's; True for its last chunk."""
+    chunks, done = {"parsed": ("parsed_chunks", "rows_parsed"),
+                    "emitted": ("emitted_chunks", "rows_done")}[stage]  # fmt: skip
     row = await conn.fetchrow(
-        f"UPDATE imports SET {column} = {column} + 1 WHERE import_id = $1 RETURNING {column} AS done, chunk_count",
-        import_id,
-    )
+        f"UPDATE imports SET {chunks} = {chunks} + 1, {done} = {done} + $2,"
+        f" counts = {_ADDED_COUNTS} WHERE import_id = $1 RETURNING {chunks} AS done, chunk_count",
+        import_id, rows, json.dumps(counts),
+    )  # fmt: skip
     return bool(row["done"] == row["chunk_count"])
+
+
+_ADDED_COUNTS = """(SELECT coalesce(jsonb_object_agg(status, total), imports.counts) FROM (
+    SELECT status, sum(n::int) AS total FROM (
+        SELECT * FROM jsonb_each_text(coalesce(imports.counts, '{}'::jsonb))
+        UNION ALL SELECT * FROM jsonb_each_text($3::jsonb)) AS added (status, n)
+    GROUP BY status) AS sums)"""
 
 
 async def status_counts(conn: asyncpg.Connection, import_id: UUID) -> dict[str, int]:

@@ -33,6 +33,11 @@ FROM current WHERE owner_id = $1
 RETURNING current.available
 """
 
+_AVAILABLE = """
+SELECT least($2::float8, rows_left + extract(epoch FROM clock_timestamp() - updated_at) * $3::float8)
+FROM match_quota WHERE owner_id = $1
+"""
+
 
 @dataclass(frozen=True)
 class MatchQuota:
@@ -43,19 +48,32 @@ class MatchQuota:
 
     async def spend(self, conn: asyncpg.Connection, owner_id: uuid.UUID, rows: int) -> None:
         """Take `rows` from the owner's bucket, or 429 with when they will be there."""
-        per_second = self.per_hour / 3600
         await conn.execute(_CREATE, owner_id, float(self.burst))
-        available = await conn.fetchval(_SPEND, owner_id, float(self.burst), per_second, rows)
-        if available >= rows:
-            return
+        available = await conn.fetchval(_SPEND, owner_id, float(self.burst), self._per_second, rows)
+        if available < rows:
+            raise self._refusal(rows, available)
+
+    async def check(self, conn: asyncpg.Connection, owner_id: uuid.UUID, rows: int) -> None:
+        """429 now, as `spend` would, when the owner's bucket does not hold `rows` (an upload
+        that will start by itself is refused at once, not once its rows are read); nothing is
+        taken."""
+        available = await conn.fetchval(_AVAILABLE, owner_id, float(self.burst), self._per_second)
+        if rows > self.burst or (available is not None and available < rows):
+            raise self._refusal(rows, self.burst if available is None else available)
+
+    @property
+    def _per_second(self) -> float:
+        return self.per_hour / 3600
+
+    def _refusal(self, rows: int, available: float) -> TooManyRequests:
         if rows > self.burst:
-            raise TooManyRequests(
+            return TooManyRequests(
                 f"This import has {rows:,} numbers; at most {self.burst:,} can be matched at "
                 "once. Split the list; nothing was imported.",
-                math.ceil((self.burst - available) / per_second),
+                math.ceil((self.burst - available) / self._per_second),
             )
-        wait = max(1, math.ceil((rows - available) / per_second))
-        raise TooManyRequests(
+        wait = max(1, math.ceil((rows - available) / self._per_second))
+        return TooManyRequests(
             f"You have matched too many numbers recently; these {rows:,} can be matched in "
             f"{wait} s. Nothing was imported.",
             wait,

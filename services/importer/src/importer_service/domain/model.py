@@ -40,25 +40,31 @@ class Import:
     source: str
     filename: str | None
     file_format: str | None
-    sheets: list[str]
+    sheets: list[dict[str, Any]]  # {"name", "has_phone_column"} of each sheet of a workbook
     sheet: str | None
+    encoding: str | None  # a CSV file's text encoding
     headers: list[str]
     mapping: dict[str, int | None] | None
     default_region: str
     status: ImportStatus
-    error: dict[str, str] | None
+    error: dict[str, Any] | None
     total_rows: int | None
     chunk_count: int | None
     parsed_chunks: int
     emitted_chunks: int
-    counts: dict[str, int] | None
+    counts: dict[str, int] | None  # rows per status: so far while validating, then final
+    rows_parsed: int
+    rows_done: int  # rows with their final status
+    auto_start: bool  # start once the rows are read (asked for at upload)
+    auto_invite: bool  # invite the ready rows once completed (asked for at upload)
+    invitations: dict[str, int] | None  # what the invitation at completion did
     created_at: datetime
     completed_at: datetime | None
 
     @classmethod
     def from_row(cls, row: Any) -> Import:
         data = {name: row[name] for name in cls.__dataclass_fields__}
-        for name in ("sheets", "headers", "mapping", "error", "counts"):
+        for name in ("sheets", "headers", "mapping", "error", "counts", "invitations"):
             if isinstance(data[name], str):
                 data[name] = json.loads(data[name])
         data["status"] = ImportStatus(data["status"])

@@ -1,57 +1,35 @@
-"""/v1/imports: paste numbers or upload a list, confirm the columns, review, import, invite,
-download the error report. Another user's import is 404."""
+"""/v1/imports: paste numbers or upload a list (in one call, if need be: columns, start and
+invite with the file), list and read imports, confirm the columns, start. Another user's import
+is 404. Rows and invitations: api_import_rows; files: api_import_results; live progress:
+api_import_progress."""
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-import phonenumbers
-from contacts_messaging.api import CallerDep, HostDep, OutboxDep, transaction
-from contacts_servicekit.errors import ERROR_RESPONSES, ApiError, ErrorView, Invalid
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import StreamingResponse
+import asyncpg
+from contacts_messaging.api import CallerDep, HostDep, OutboxDep, connection
+from contacts_messaging.idempotency import IdempotencyKey
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import JSONResponse
 
 from importer_service.adapters import imports_repository as imports
-from importer_service.adapters import projection, refusals
 from importer_service.adapters.file_reader import FileReader
-from importer_service.adapters.match_quota import MatchQuota
-from importer_service.adapters.sources.mapping import ColumnMapping
-from importer_service.domain.model import ImportStatus
-from importer_service.entrypoints.schemas import (
-    MAPPED_FIELDS,
-    ColumnChoice,
-    ImportView,
-    InvitationsView,
-    InviteRows,
-    PasteNumbers,
-    RefusalPage,
-    RefusalView,
-    RowPage,
-    RowView,
-    UploadView,
-)  # fmt: skip
+from importer_service.entrypoints.answers import answered_once
+from importer_service.entrypoints.cursors import CursorQuery, before_import, import_cursor
+from importer_service.entrypoints.documented import created, problems
+from importer_service.entrypoints.schemas import ColumnChoice, PasteNumbers
+from importer_service.entrypoints.upload_form import UploadForm, save_bounded
+from importer_service.entrypoints.views import ImportPage, ImportView, UploadView
 from importer_service.handlers import imports as use_cases
-from importer_service.handlers import results
-from importer_service.settings import ImporterSettings
+from importer_service.handlers import mapping, uploads
+from importer_service.handlers.rules import ImportRules
 
-router = APIRouter(prefix="/v1/imports", tags=["imports"], responses=ERROR_RESPONSES)
-
-
-class TooLarge(ApiError):
-    status = 413
-
-
-def _settings(request: Request) -> ImporterSettings:
-    settings: ImporterSettings = request.app.state.host.settings
-    return settings
-
-
-def _quota(settings: ImporterSettings) -> MatchQuota:
-    return MatchQuota(settings.phone_match_burst, settings.phone_match_per_hour)
+router = APIRouter(prefix="/v1/imports", tags=["imports"])
+_NOT_STARTED = (409, "The import has started: its columns can no longer change (`import_started`)")
 
 
 def _reader(request: Request) -> FileReader:
@@ -59,211 +37,131 @@ def _reader(request: Request) -> FileReader:
     return reader
 
 
-_QUOTA: dict[int | str, dict[str, Any]] = {
-    429: {"model": ErrorView, "description": "over the phone-matching quota; see Retry-After"}
-}
-
-
-@router.post("/pasted", status_code=201, response_model=ImportView, responses=_QUOTA)
-async def paste(
-    body: PasteNumbers, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> ImportView:
-    """Paste one or many numbers; every number gets its status at once (poll the import until
-    `completed`, then read its rows)."""
-    settings = _settings(request)
-    async with transaction(request) as conn:
-        region = await _region(conn, caller.user_id, body.default_region, settings)
-        job = await use_cases.paste(
-            conn, outbox, caller.event_context(), caller.user_id, body.text, region,
-            _reader(request).limits, settings.import_chunk_rows,
-        )  # fmt: skip
-        await _quota(settings).spend(conn, caller.user_id, job.total_rows or 0)
-    return ImportView.of(job)
+def _rules(request: Request) -> ImportRules:
+    rules: ImportRules = request.app.state.import_rules
+    return rules
 
 
 @router.post(
-    "/files",
-    status_code=201,
-    response_model=UploadView,
-    responses={413: {"description": "too large"}},
-)
-async def upload(
-    request: Request, caller: CallerDep, outbox: OutboxDep,
-    file: Annotated[UploadFile, File(description=".csv, .xls, .xlsx or .ods")],
-    default_region: Annotated[str | None, Form(max_length=2)] = None,
-    replaces: Annotated[UUID | None, Form(description="The import this corrected file replaces (Back)")] = None,
-) -> UploadView:  # fmt: skip
-    """Upload a list; its columns are recognised and shown with a few rows for checking."""
-    settings = _settings(request)
-    filename = file.filename or "upload"
+    "/pasted", status_code=201, response_model=ImportView,
+    responses={**created("/v1/imports/{import_id}", "The import, validating"),
+               **problems(413, 429)},
+)  # fmt: skip
+async def paste_numbers(
+    body: PasteNumbers, request: Request, caller: CallerDep, outbox: OutboxDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    """Paste one or many numbers; every number gets its status at once (watch
+    `/progress`, or poll the import until `completed`, then read its rows). Matching them
+    spends the caller's quota (429 over it). With an `Idempotency-Key`, a retry gets the first
+    answer and creates and spends nothing more."""
+
+    async def paste(conn: asyncpg.Connection) -> ImportView:
+        job = await use_cases.paste(
+            conn, outbox, caller.event_context(), caller.user_id, body.text,
+            body.default_region, _reader(request).limits, _rules(request),
+        )  # fmt: skip
+        return ImportView.of(job)
+
+    return await answered_once(request, caller, idempotency_key, body.model_dump(), 201, paste)
+
+
+@router.post(
+    "/files", status_code=201, response_model=UploadView,
+    responses={**created("/v1/imports/{import_id}", "The import, its columns and a few rows"),
+               **problems(404, 413, 429)},
+)  # fmt: skip
+async def upload_file(
+    form: Annotated[UploadForm, Form(media_type="multipart/form-data")], request: Request,
+    caller: CallerDep,
+    outbox: OutboxDep, idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    """Upload a list; its sheets (a workbook's), columns and a few rows are shown for checking.
+    With the columns (`phone`, ...), its rows are read at once; with `start=true` it then
+    starts by itself (429 now when the quota cannot cover its rows), and with `invite=true`
+    its ready rows are invited once it completes: one call, then watch `/progress`. 404 for a
+    `replaces` that is not yours; 413 over the size limit; 422 naming the field at fault
+    (`sheet` lists the sheets, `encoding`, a column, the file). With an `Idempotency-Key`, a
+    retry with the same form and file gets the first answer and creates nothing more."""
+    request_fields = form.request()
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
         path = Path(folder) / "upload"
-        await _save_bounded(file, path, settings.import_max_bytes)
-        inspected = await use_cases.inspect(_reader(request), path, filename)
-        async with transaction(request) as conn:
-            region = await _region(conn, caller.user_id, default_region, settings)
-            job = await use_cases.upload(
-                conn, outbox, caller.event_context(), caller.user_id, path, filename, inspected,
-                region, replaces,
+        digest = await save_bounded(form.file, path, _reader(request).limits.max_bytes)
+        inspected = await uploads.inspect(_reader(request), path, request_fields)
+
+        async def store(conn: asyncpg.Connection) -> UploadView:
+            job = await uploads.store(
+                conn, outbox, caller.event_context(), caller.user_id, path, request_fields,
+                inspected, _rules(request),
             )  # fmt: skip
-    return UploadView(**ImportView.of(job).model_dump(), sample_rows=inspected[1].sample)
+            return UploadView(**ImportView.of(job).model_dump(), sample_rows=inspected.table.sample)
+
+        fingerprint = form.fingerprint(digest)
+        return await answered_once(request, caller, idempotency_key, fingerprint, 201, store)
 
 
-@router.get("", response_model=list[ImportView])
+@router.get("", response_model=ImportPage, responses=problems())
 async def list_imports(
-    request: Request, caller: CallerDep, limit: Annotated[int, Query(ge=1, le=100)] = 20
-) -> list[ImportView]:
-    async with transaction(request) as conn:
-        return [ImportView.of(j) for j in await imports.list_for_owner(conn, caller.user_id, limit)]
+    request: Request, caller: CallerDep, cursor: CursorQuery = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ImportPage:  # fmt: skip
+    """Your imports, newest first, `limit` at a time (`cursor`: the previous page's
+    `next_cursor`; one the API did not make is 422 `bad_cursor`)."""
+    async with connection(request) as conn:
+        found = await imports.list_for_owner(conn, caller.user_id, limit + 1, before_import(cursor))
+    items = [ImportView.of(job) for job in found[:limit]]
+    last = found[limit - 1] if len(found) > limit else None
+    return ImportPage(
+        items=items, next_cursor=import_cursor(last.created_at, last.import_id) if last else None
+    )
 
 
-@router.get("/{import_id}", response_model=ImportView)
+@router.get("/{import_id}", response_model=ImportView, responses=problems(404))
 async def read_import(import_id: UUID, request: Request, caller: CallerDep) -> ImportView:
     """Status and progress (rows validated / total) while it runs; counts per status after."""
-    async with transaction(request) as conn:
+    async with connection(request) as conn:
         return ImportView.of(await use_cases.owned(conn, caller.user_id, import_id))
 
 
-@router.put("/{import_id}/mapping", response_model=ImportView)
+@router.put(
+    "/{import_id}/mapping", response_model=UploadView, responses=problems(404, _NOT_STARTED)
+)
 async def confirm_columns(
-    import_id: UUID, body: ColumnChoice, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> ImportView:
-    """Confirm or correct which column holds what ("Next"); the rows are then read for review."""
-    async with transaction(request) as conn:
-        job = await use_cases.owned(conn, caller.user_id, import_id)
-        mapping = _mapping_from(body, job.headers)
-        region = _checked_region(body.default_region) if body.default_region else None
-        job = await use_cases.confirm_mapping(
-            conn, outbox, caller.event_context(), caller.user_id, import_id, mapping, region
-        )
-    return ImportView.of(job)
+    import_id: UUID, body: ColumnChoice, request: Request, caller: CallerDep, outbox: OutboxDep,
+    host: HostDep,
+) -> UploadView:  # fmt: skip
+    """Confirm or correct which column holds what ("Next"); the rows are then read for review.
+    With `sheet` (another sheet of the workbook) or `encoding` (another reading of the CSV
+    file), the file is read again first: its headers, column guess and `sample_rows` change,
+    and without `phone` the import waits for the columns (`uploaded`)."""
+    columns = body.model_dump(include={"phone", "first_name", "last_name", "display_name",
+                                       "email", "country"})  # fmt: skip
+    choice = mapping.ColumnsChoice(
+        columns if body.phone is not None else None, body.sheet, body.encoding,
+        body.default_region,
+    )  # fmt: skip
+    job, sample = await mapping.confirm_columns(
+        host.pool, _reader(request), outbox, caller.event_context(), caller.user_id, import_id,
+        choice,
+    )  # fmt: skip
+    return UploadView(**ImportView.of(job).model_dump(), sample_rows=sample)
 
 
-@router.get("/{import_id}/rows", response_model=RowPage)
-async def rows(
-    import_id: UUID, request: Request, caller: CallerDep,
-    after: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    status: Annotated[str | None, Query(max_length=40)] = None,
-) -> RowPage:  # fmt: skip
-    """The rows: for review before importing, with their statuses after."""
-    async with transaction(request) as conn:
-        await use_cases.owned(conn, caller.user_id, import_id)
-        found = await imports.page_of_rows(conn, import_id, after, limit + 1, status)
-    items = [RowView(**{k: r[k] for k in RowView.model_fields}) for r in found[:limit]]
-    return RowPage(items=items, next_after=items[-1].row_number if len(found) > limit else None)
+@router.post(
+    "/{import_id}/start", response_model=ImportView,
+    responses=problems(404, (409, "The rows are not read yet (`import_not_ready`)"), 429),
+)  # fmt: skip
+async def start_import(
+    import_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:  # fmt: skip
+    """ "Import contacts": give every row its status (idempotent once started). Matching the
+    numbers spends the caller's quota (429 over it; the import can be started again later)."""
 
-
-@router.post("/{import_id}/start", response_model=ImportView, responses=_QUOTA)
-async def start(
-    import_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> ImportView:
-    """ "Import contacts": give every row its status (idempotent). Matching the numbers
-    spends the caller's quota (429 over it; the import can be started again later)."""
-    settings = _settings(request)
-    async with transaction(request) as conn:
-        ready = await use_cases.owned(conn, caller.user_id, import_id, for_update=True)
-        if ready.status is ImportStatus.EXTRACTED:
-            await _quota(settings).spend(conn, caller.user_id, ready.total_rows or 0)
+    async def start(conn: asyncpg.Connection) -> ImportView:
         job = await use_cases.start(
-            conn, outbox, caller.event_context(), caller.user_id, import_id,
-            settings.import_chunk_rows,
-        )  # fmt: skip
-    return ImportView.of(job)
-
-
-@router.post("/{import_id}/invitations", response_model=InvitationsView)
-async def invite(
-    import_id: UUID, body: InviteRows, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> InvitationsView:
-    """ "Invite contact": SMS invitations for every ready row, or the rows chosen."""
-    async with transaction(request) as conn:
-        requested, skipped = await results.invite(
-            conn, outbox, caller.event_context(), caller.user_id, import_id, body.rows
+            conn, outbox, caller.event_context(), caller.user_id, import_id, _rules(request)
         )
-    return InvitationsView(requested=requested, skipped=skipped)
+        return ImportView.of(job)
 
-
-@router.get("/{import_id}/invitations/refusals", response_model=RefusalPage)
-async def invitation_refusals(
-    import_id: UUID, request: Request, caller: CallerDep,
-    after: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> RefusalPage:  # fmt: skip
-    """The rows whose invitation the invitations service refused, and why (a number outside
-    the company's countries, a daily cap, a premium-rate number...). A refused row can be
-    invited again once that has changed."""
-    async with transaction(request) as conn:
-        await use_cases.owned(conn, caller.user_id, import_id)
-        found, total = await refusals.page(conn, import_id, after, limit + 1)
-    items = [RefusalView(**dict(r)) for r in found[:limit]]
-    more = len(found) > limit
-    return RefusalPage(items=items, total=total, next_after=items[-1].row_number if more else None)
-
-
-@router.get("/{import_id}/error-report.csv", response_class=StreamingResponse)
-async def error_report(import_id: UUID, caller: CallerDep, host: HostDep) -> StreamingResponse:
-    """The rejected rows with their reasons, as CSV (cells neutralised against formulas)."""
-    async with host.pool.acquire() as conn:
-        await use_cases.owned(conn, caller.user_id, import_id)
-
-    async def body() -> AsyncIterator[str]:
-        async with host.pool.acquire() as conn, conn.transaction():
-            async for chunk in results.error_report(conn, caller.user_id, import_id):
-                yield chunk
-
-    headers = {"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'}
-    return StreamingResponse(body(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-async def _save_bounded(upload: UploadFile, path: Path, max_bytes: int) -> None:
-    """Copy the upload to `path`; 413 as soon as it passes `max_bytes` (nothing is kept)."""
-    written = 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(1024 * 1024):
-            written += len(chunk)
-            if written > max_bytes:
-                raise TooLarge(
-                    "file_too_large",
-                    f"The file is larger than {max_bytes // (1024 * 1024)} MB; nothing was imported.",
-                    "file",
-                )
-            out.write(chunk)
-    if written == 0:
-        raise Invalid("empty_file", "The file is empty.", "file")
-
-
-def _checked_region(region: str) -> str:
-    if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
-        raise Invalid(
-            "unknown_region",
-            f"{region!r} is not a country code such as FR or GB.",
-            "default_region",
-        )
-    return region.upper()
-
-
-async def _region(conn, owner_id: UUID, requested: str | None, settings: ImporterSettings) -> str:  # type: ignore[no-untyped-def]
-    """The import's default region: the request's, else the country of the user's own number."""
-    if requested:
-        return _checked_region(requested)
-    phone = await projection.owner_phone(conn, owner_id)
-    if phone:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone))
-        if region and region != "ZZ":
-            return str(region)
-    return settings.fallback_region
-
-
-def _mapping_from(choice: ColumnChoice, headers: list[str]) -> ColumnMapping:
-    def index(field: str) -> int | None:
-        header = getattr(choice, field)
-        if header is None:
-            return None
-        if header not in headers:
-            raise Invalid(
-                "unknown_column",
-                f"There is no column {header!r}; the columns are: {', '.join(map(repr, headers))}.",
-                field,
-            )
-        return headers.index(header)
-
-    return ColumnMapping(**{field: index(field) for field in MAPPED_FIELDS})
+    return await answered_once(request, caller, idempotency_key, {}, 200, start)

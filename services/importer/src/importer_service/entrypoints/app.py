@@ -15,10 +15,16 @@ from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.work_queue import WORK_TOPIC, work_items
 from importer_service.adapters.worker_process import WorkerLimits
-from importer_service.entrypoints import api_imports
+from importer_service.entrypoints import (
+    api_import_progress,
+    api_import_results,
+    api_import_rows,
+    api_imports,
+)
 from importer_service.handlers.closures import closure_hook
 from importer_service.handlers.pipeline import work_handlers
 from importer_service.handlers.projections import PROJECTION_HANDLERS
+from importer_service.handlers.rules import ImportRules
 from importer_service.settings import ImporterSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -32,6 +38,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     checkers.start()  # forked here, before uvicorn starts the event loop
     host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))
     reader = file_reader(settings)
+    rules = ImportRules.of(settings)
     host.add_background("file-readers", lambda _host: _ready_until_stop(reader))
     host.add_subscription(
         Subscription(
@@ -44,7 +51,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         Subscription(
             "importer.workers",
             (WORK_TOPIC,),
-            work_handlers(host.outbox, settings.import_chunk_rows, checkers, reader),
+            work_handlers(host.outbox, settings.import_chunk_rows, checkers, reader, rules.quota),
             events=work_items,
             # a work item is up to a chunk of rows: commit each step alone, so the chunk
             # counter's row lock (taken at the end of a step) is held only until its commit
@@ -58,7 +65,9 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         description="Imports of pasted numbers and CSV/XLS/XLSX lists, a status per row.",
     )
     app.state.file_reader = reader
-    app.include_router(api_imports.router)
+    app.state.import_rules = rules
+    for api in (api_imports, api_import_rows, api_import_results, api_import_progress):
+        app.include_router(api.router)
     return app
 
 

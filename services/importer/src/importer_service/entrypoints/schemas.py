@@ -1,16 +1,19 @@
-"""Request and response bodies of the importer API."""
+"""Request bodies of the importer API (the upload's form: `upload_form`; answers: `views`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from uuid import UUID
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic.config import JsonDict
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from importer_service.domain.model import Import, ImportStatus
-
-MAPPED_FIELDS = ("phone", "first_name", "last_name", "display_name", "email", "country")
+PASTE_EXAMPLE: JsonDict = {
+    "text": "06 12 34 56 78, +44 7400 123456; 0612345679",
+    "default_region": "FR",
+}
+COLUMN_EXAMPLES: list[JsonValue] = [
+    {"phone": "Mobile", "first_name": "Prénom", "last_name": "Nom", "email": "E-mail"},
+    {"sheet": "Contacts"},
+    {"encoding": "windows-1251", "phone": "Телефон"},
+]
 
 
 class Body(BaseModel):
@@ -18,6 +21,8 @@ class Body(BaseModel):
 
 
 class PasteNumbers(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [PASTE_EXAMPLE]})
+
     text: str = Field(
         max_length=2_000_000,
         description="Numbers separated by commas, tabs, semicolons or new lines",
@@ -28,93 +33,30 @@ class PasteNumbers(Body):
 
 
 class ColumnChoice(Body):
-    """Which column holds what, by header as shown in `headers` (null: none)."""
+    """Which column holds what, by header as shown in `headers` (null: none). With `sheet` or
+    `encoding`, the file is read again first (its headers and sample rows change); `phone`
+    may then be left out, to see the new headers before choosing."""
 
-    phone: str
+    model_config = ConfigDict(json_schema_extra={"examples": COLUMN_EXAMPLES})
+
+    phone: str | None = None
     first_name: str | None = None
     last_name: str | None = None
     display_name: str | None = None
     email: str | None = None
     country: str | None = None
     default_region: str | None = Field(default=None, max_length=2)
-
-
-class InviteRows(Body):
-    rows: list[int] | None = Field(
-        default=None, max_length=1_048_576, description="Row numbers; null: every ready row"
+    sheet: str | None = Field(
+        default=None, max_length=255, description="Read this sheet of the workbook instead"
+    )
+    encoding: str | None = Field(
+        default=None, max_length=40, description="Read the CSV file in this encoding instead"
     )
 
 
-class ImportView(BaseModel):
-    import_id: UUID
-    source: str
-    filename: str | None
-    status: ImportStatus
-    progress: float = Field(description="0 to 1")
-    total_rows: int | None
-    counts: dict[str, int] | None = Field(description="Rows per status, once completed")
-    headers: list[str]
-    sheets: list[str]
-    sheet: str | None
-    mapping: dict[str, str | None] | None = Field(description="Field -> header of the column used")
-    default_region: str
-    error: dict[str, Any] | None
-    created_at: datetime
-    completed_at: datetime | None
+class InviteRows(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"rows": None}, {"rows": [2, 5, 9]}]})
 
-    @classmethod
-    def of(cls, job: Import) -> ImportView:
-        mapping = None
-        if job.mapping is not None:
-            mapping = {f: job.headers[i] if i is not None and i < len(job.headers) else None
-                       for f, i in job.mapping.items()}  # fmt: skip
-        return cls(
-            import_id=job.import_id, source=job.source, filename=job.filename, status=job.status,
-            progress=round(job.progress, 4), total_rows=job.total_rows, counts=job.counts,
-            headers=job.headers, sheets=job.sheets, sheet=job.sheet, mapping=mapping,
-            default_region=job.default_region, error=job.error, created_at=job.created_at,
-            completed_at=job.completed_at,
-        )  # fmt: skip
-
-
-class UploadView(ImportView):
-    sample_rows: list[list[str]] = Field(description="The first rows, to check the columns")
-
-
-class RowView(BaseModel):
-    row_number: int
-    raw_phone: str
-    phone_e164: str | None
-    display_name: str | None
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    country: str | None
-    status: str | None
-    reason_code: str | None
-    reason: str | None
-    matched_user_id: UUID | None
-
-
-class RowPage(BaseModel):
-    items: list[RowView]
-    next_after: int | None = Field(description="Pass as `after` for the next page; null at the end")
-
-
-class RefusalView(BaseModel):
-    row_number: int
-    phone_e164: str | None
-    reason_code: str = Field(examples=["country_not_allowed", "inviter_daily_cap"])
-    reason: str = Field(description="Why, in a sentence for the inviter")
-    refused_at: datetime
-
-
-class RefusalPage(BaseModel):
-    items: list[RefusalView]
-    total: int = Field(description="Refused invitations of this import in all")
-    next_after: int | None = Field(description="Pass as `after` for the next page; null at the end")
-
-
-class InvitationsView(BaseModel):
-    requested: int = Field(description="Invitations requested now")
-    skipped: int = Field(description="Ready rows already invited before")
+    rows: list[int] | None = Field(
+        default=None, max_length=1_048_576, description="Row numbers; null: every ready row"
+    )

@@ -11,6 +11,7 @@ handful of set queries, never one per row.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import asyncpg
 from contacts_events import EventContext, ImportSource, RowStatus
@@ -32,8 +33,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 async def parse(
     conn: asyncpg.Connection, job: Import, first: int, last: int, checkers: PhoneCheckers
-) -> None:
-    """Parse every number of the chunk; the statuses wait for the whole import to be parsed."""
+) -> int:
+    """Parse every number of the chunk; the statuses wait for the whole import to be parsed.
+    Returns how many rows the chunk has."""
     rows = await imports.rows_between(
         conn, job.import_id, first, last, "row_number, raw_phone, country, reason_code, reason"
     )
@@ -46,6 +48,7 @@ async def parse(
     checks = ChunkChecks([r["row_number"] for r in rows], phones, codes, reasons)
     await chunk_checks.store(conn, job.import_id, first, checks)
     count_rows_validated(len(rows))
+    return len(rows)
 
 
 async def emit(
@@ -55,8 +58,9 @@ async def emit(
     job: Import,
     first: int,
     last: int,
-) -> None:
-    """Final statuses of the chunk's rows, and one ImportRowValidated per row."""
+) -> Counter[str]:
+    """Final statuses of the chunk's rows, and one ImportRowValidated per row; how many rows
+    got each status."""
     rows = await imports.rows_between(
         conn, job.import_id, first, last,
         "row_number, raw_phone, display_name, first_name, last_name, email",
@@ -97,6 +101,7 @@ async def emit(
         events.append(_row_event(row, phone, outcome))
     await imports.store_outcomes(conn, job.import_id, outcomes)
     await writer.write(conn, outbox, writer.records(events))
+    return Counter(event.status.value for event in events)
 
 
 def _row_event(row: asyncpg.Record, phone: str | None, outcome: RowOutcome) -> RowEvent:

@@ -21,7 +21,7 @@ from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.sources.mapping import ColumnMapping
 from importer_service.adapters.sources.sniff import FileFormat, UnsupportedFile
-from importer_service.domain.model import ImportStatus
+from importer_service.domain.model import Import, ImportStatus
 
 log = structlog.get_logger(__name__)
 UNSTORABLE = (
@@ -41,7 +41,7 @@ async def extract_rows(conn: asyncpg.Connection, import_id: UUID, reader: FileRe
         return  # replaced, or already extracted by an earlier delivery
     fmt, mapping = FileFormat(job.file_format), ColumnMapping(**job.mapping)
     try:
-        total = await _store_rows(conn, job.import_id, fmt, job.sheet, mapping, reader)
+        total = await _store_rows(conn, job, fmt, mapping, reader)
     except UnsupportedFile as error:
         await _fail(conn, import_id, error.code, error.message)
         return
@@ -53,18 +53,18 @@ async def extract_rows(conn: asyncpg.Connection, import_id: UUID, reader: FileRe
 
 
 async def _store_rows(
-    conn: asyncpg.Connection, import_id: UUID, fmt: FileFormat, sheet: str | None,
-    mapping: ColumnMapping, reader: FileReader,
+    conn: asyncpg.Connection, job: Import, fmt: FileFormat, mapping: ColumnMapping,
+    reader: FileReader,
 ) -> int:  # fmt: skip
     """Every row, in a savepoint: a file refused half-way keeps none of its rows."""
     total = 0
     async with (
-        file_store.local_copy(conn, import_id, f".{fmt.value}") as path,
+        file_store.local_copy(conn, job.import_id, f".{fmt.value}") as path,
         conn.transaction(),
-        aclosing(reader.rows(path, fmt, sheet, mapping)) as batches,
+        aclosing(reader.rows(path, fmt, job.sheet, mapping, job.encoding)) as batches,
     ):
         async for rows in batches:
-            await imports.insert_rows(conn, import_id, rows)
+            await imports.insert_rows(conn, job.import_id, rows)
             total += len(rows)
     return total
 

@@ -1,95 +1,118 @@
-"""After the statuses: the rows page by page, the error report, inviting the ready rows."""
+"""After the statuses: inviting the ready rows, and the files of a completed import (the error
+report of rejected rows; every row with its status as CSV or .xlsx).
+
+The files are streamed page by page (keyset pages of `PAGE_ROWS` rows, each read on a pooled
+connection held only while it is read, so a slow download holds no connection), in memory
+bounded by one page whatever the import's size. Their cells are neutralised against formula
+injection (`report.neutralise`). A completed import's rows no longer change, so the pages
+agree with each other.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 
 import asyncpg
-from contacts_events import EventContext, InvitationChannel, InvitationRequested, RowStatus
+from contacts_events import EventContext, RowStatus
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import Conflict
 
-from importer_service.adapters import refusals
 from importer_service.adapters.sources.report import write_csv
-from importer_service.domain.model import ImportStatus, row_name
+from importer_service.adapters.sources.report_xlsx import Cell, XlsxStream
+from importer_service.domain.model import Import, ImportStatus, row_name
 from importer_service.handlers.imports import owned
+from importer_service.handlers.invitations import request_invitations
 
+PAGE_ROWS = 5000
 REPORT_STATUSES = (
     RowStatus.INVALID.value,
     RowStatus.DUPLICATE_IN_IMPORT.value,
     RowStatus.SELF.value,
 )
 REPORT_HEADER = ("row", "phone", "name", "email", "status", "reason")
+RESULTS_HEADER = ("row", "phone", "first_name", "last_name", "display_name", "email", "country",
+                  "status", "reason_code", "reason", "phone_e164")  # fmt: skip
+_PAGE = (
+    "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
+    " AND ($3::text[] IS NULL OR status = ANY($3::text[])) ORDER BY row_number LIMIT $4"
+)
 
 
 async def invite(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, owner_id: uuid.UUID,
     import_id: uuid.UUID, rows: Sequence[int] | None,
 ) -> tuple[int, int]:  # fmt: skip
-    """ "Invite contact": one InvitationRequested per ready row (all, or those chosen) that was
-    not requested before by this owner. Returns (requested now, skipped)."""
+    """ "Invite contact": the ready rows (all, or those chosen) not requested before by this
+    owner (see `request_invitations`). Returns (requested now, skipped)."""
+    job = await completed(conn, owner_id, import_id, "Invitations can be sent")
+    return await request_invitations(conn, outbox, context, job, rows)
+
+
+async def completed(
+    conn: asyncpg.Connection, owner_id: uuid.UUID, import_id: uuid.UUID, what: str
+) -> Import:
+    """The owner's import once completed; 409 `import_not_completed` before."""
     job = await owned(conn, owner_id, import_id)
     if job.status is not ImportStatus.COMPLETED:
         raise Conflict(
-            "import_not_completed", "Invitations can be sent once every row has its status."
+            "import_not_completed",
+            f"{what} once every row has its status; the import is {job.status.value}.",
         )
-    ready = await conn.fetch(
-        "SELECT row_number, phone_e164, display_name, first_name, last_name FROM import_rows"
-        " WHERE import_id = $1 AND status = $2 AND ($3::int[] IS NULL OR row_number = ANY($3::int[]))"
-        " ORDER BY row_number",
-        import_id, RowStatus.READY_TO_INVITE.value, list(rows) if rows is not None else None,
-    )  # fmt: skip
-    requests = [(uuid.uuid4(), r) for r in ready]
-    inserted = await conn.fetch(
-        "INSERT INTO invitation_requests (request_id, inviter_id, phone_e164, import_id, row_number)"
-        " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::int[])"
-        " ON CONFLICT (inviter_id, phone_e164) DO NOTHING RETURNING request_id",
-        [q for q, _ in requests], [owner_id] * len(requests), [r["phone_e164"] for _, r in requests],
-        [import_id] * len(requests), [r["row_number"] for _, r in requests],
-    )  # fmt: skip
-    fresh = {r["request_id"] for r in inserted}
-    events = [
-        InvitationRequested(
-            import_id=import_id, inviter_id=owner_id, request_id=q, channel=InvitationChannel.SMS,
-            phone_e164=r["phone_e164"], display_name=_name(r), row_number=r["row_number"],
-        )
-        for q, r in requests
-        if q in fresh
-    ]  # fmt: skip
-    await outbox.add(conn, events, context)
-    await refusals.forget(conn, import_id, [e.row_number for e in events if e.row_number])
-    return len(events), len(requests) - len(events)
+    return job
 
 
-async def error_report(
-    conn: asyncpg.Connection, owner_id: uuid.UUID, import_id: uuid.UUID
-) -> AsyncIterator[str]:
-    """The rejected rows as CSV, with reasons; every cell neutralised against formula injection."""
-    await owned(conn, owner_id, import_id)
+async def error_report(pool: asyncpg.Pool, import_id: uuid.UUID) -> AsyncIterator[str]:
+    """The rejected rows as CSV, with reasons."""
     yield _csv([REPORT_HEADER])
-    last = 0
-    while True:
-        rows = await conn.fetch(
-            "SELECT * FROM import_rows WHERE import_id = $1 AND status = ANY($2::text[]) AND row_number > $3"
-            " ORDER BY row_number LIMIT 5000",
-            import_id, list(REPORT_STATUSES), last,
+    async for rows in _pages(pool, import_id, REPORT_STATUSES):
+        yield _csv(
+            (str(r["row_number"]), r["raw_phone"], _name(r) or "", r["email"] or "", r["status"],
+             r["reason"] or "")
+            for r in rows
         )  # fmt: skip
+
+
+async def results_csv(pool: asyncpg.Pool, import_id: uuid.UUID) -> AsyncIterator[str]:
+    """Every row as CSV: its cells as mapped, its status, reason and E.164 number."""
+    yield _csv([RESULTS_HEADER])
+    async for rows in _pages(pool, import_id, None):
+        cells = [[str(cell or "") for cell in _results_row(r)] for r in rows]
+        yield await asyncio.to_thread(_csv, cells)
+
+
+async def results_xlsx(pool: asyncpg.Pool, import_id: uuid.UUID) -> AsyncIterator[bytes]:
+    """Every row as an .xlsx workbook, the same columns as `results_csv`. A page is written
+    in a thread (about 40 ms of CPU), so that the event loop serves other requests meanwhile."""
+    workbook = XlsxStream(RESULTS_HEADER)
+    async for rows in _pages(pool, import_id, None):
+        if data := await asyncio.to_thread(workbook.add, [_results_row(r) for r in rows]):
+            yield data
+    yield workbook.close()
+
+
+async def _pages(
+    pool: asyncpg.Pool, import_id: uuid.UUID, statuses: Sequence[str] | None
+) -> AsyncIterator[list[asyncpg.Record]]:
+    last = 0
+    chosen = list(statuses) if statuses is not None else None
+    while True:
+        async with pool.acquire() as conn:
+            rows: list[asyncpg.Record] = await conn.fetch(_PAGE, import_id, last, chosen, PAGE_ROWS)
         if not rows:
             return
         last = rows[-1]["row_number"]
-        yield _csv(
-            (
-                str(r["row_number"]),
-                r["raw_phone"],
-                _name(r) or "",
-                r["email"] or "",
-                r["status"],
-                r["reason"] or "",
-            )
-            for r in rows
-        )
+        yield rows
+
+
+def _results_row(row: asyncpg.Record) -> tuple[Cell, ...]:
+    return (
+        row["row_number"], row["raw_phone"], row["first_name"], row["last_name"],
+        row["display_name"], row["email"], row["country"], row["status"], row["reason_code"],
+        row["reason"], row["phone_e164"],
+    )  # fmt: skip
 
 
 def _csv(rows: Iterable[Sequence[str]]) -> str:

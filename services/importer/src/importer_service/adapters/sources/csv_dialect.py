@@ -1,7 +1,8 @@
 """A CSV file's encoding and delimiter, guessed from its first bytes.
 
-Encoding: a byte-order mark first (UTF-8, UTF-16 LE/BE), then strict UTF-8, else Windows-1252
-(what Excel writes on Western Windows; the five bytes it leaves undefined read as Latin-1).
+Encoding: the one the person chose, else a byte-order mark (UTF-8, UTF-16 LE/BE), then strict
+UTF-8, else the code page charset-normalizer finds (text_encoding). Windows-1252 reads the five
+bytes it leaves undefined as Latin-1, so that it never fails.
 Delimiter: the candidate whose count outside quotes is the same on most lines (csv.Sniffer is
 fooled by commas inside names and by decimal commas). Excel's `sep=;` first line is honoured.
 """
@@ -12,6 +13,8 @@ import codecs
 import re
 from collections import Counter
 from dataclasses import dataclass
+
+from importer_service.adapters.sources.text_encoding import detect_code_page
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_LE_BOM = b"\xff\xfe"
@@ -35,7 +38,7 @@ codecs.register_error(LATIN1_FALLBACK, _latin1_fallback)
 
 @dataclass(frozen=True)
 class CsvDialect:
-    encoding: str  # a Python codec name: utf-8, utf-8-sig, utf-16-le, utf-16-be or cp1252
+    encoding: str  # a Python codec name: utf-8, utf-8-sig, utf-16-le, utf-16-be, cp1252, cp1251...
     delimiter: str
     skip_lines: int = 0  # lines before the header: blank lines and Excel's "sep=" hint
     sep_line: bool = False  # the first skipped line is "sep=", which spreadsheets do not show
@@ -47,6 +50,8 @@ def decode_errors(encoding: str) -> str:
 
 
 def detect_encoding(head: bytes) -> str:
+    """A byte-order mark's encoding, else UTF-8 when `head` is, else Windows-1252 (enough to
+    tell text from binary data; `text_encoding` tells the code page)."""
     if head.startswith(UTF8_BOM):
         return "utf-8-sig"
     if head.startswith(UTF16_LE_BOM):
@@ -60,6 +65,13 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+def text_encoding(head: bytes) -> str:
+    """The encoding of a text file that starts with `head`: `detect_encoding`'s, except that
+    a file that is not UTF-8 gets the code page its bytes look written in."""
+    encoding = detect_encoding(head)
+    return detect_code_page(head) if encoding == "cp1252" else encoding
+
+
 def decode_head(head: bytes, encoding: str) -> str:
     """The text of a file's first bytes (which may end in the middle of a character)."""
     errors = LATIN1_FALLBACK if encoding == "cp1252" else "replace"
@@ -67,8 +79,9 @@ def decode_head(head: bytes, encoding: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def detect_csv(head: bytes) -> CsvDialect:
-    encoding = detect_encoding(head)
+def detect_csv(head: bytes, encoding: str | None = None) -> CsvDialect:
+    """The dialect of a CSV file starting with `head`, read in `encoding` when one is chosen."""
+    encoding = encoding or text_encoding(head)
     lines = decode_head(head, encoding)[:SAMPLE_CHARS].splitlines(keepends=True)
     sep_hint = _SEP_HINT.fullmatch(lines[0]) if lines else None
     skipped = 1 if sep_hint else 0

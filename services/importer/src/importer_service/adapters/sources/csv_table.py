@@ -27,8 +27,9 @@ BLANK_BYTES = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"  # whitespace, NULs of UTF-16, 
 
 class CsvTable(Table):
     def __init__(
-        self, path: Path, dialect: CsvDialect, limits: SourceLimits, *, temporary: bool
-    ) -> None:
+        self, path: Path, dialect: CsvDialect, limits: SourceLimits, *, temporary: bool,
+        encoding: str,
+    ) -> None:  # fmt: skip
         self._records, records, non_blank = _counted(path, dialect)
         header = self._records.header()
         if len(header) > limits.max_columns:
@@ -38,7 +39,7 @@ class CsvTable(Table):
             raise TooManyRows(limits.max_rows)
         if filled_rows == 0:
             raise UnsupportedFile("no_rows", "The file has a header row but no rows.")
-        super().__init__(header_names(header), [], None)
+        super().__init__(header_names(header), [], None, encoding=encoding, data_rows=filled_rows)
         self._rows = records - 1
         self._header_row_number = dialect.skip_lines + 1 - dialect.sep_line  # "sep=" is hidden
         self._release = weakref.finalize(self, path.unlink, missing_ok=True) if temporary else None
@@ -60,15 +61,17 @@ class CsvTable(Table):
             self._release()
 
 
-def open_csv(path: Path, limits: SourceLimits) -> CsvTable:
+def open_csv(path: Path, limits: SourceLimits, encoding: str | None = None) -> CsvTable:
+    """The CSV file at `path`, read in `encoding` (a Python codec name) when the person chose
+    one, else in the encoding detected (csv_dialect)."""
     with path.open("rb") as file:
         head = file.read(HEAD_BYTES)
     if not head.strip(BLANK_BYTES):
         raise UnsupportedFile("empty_file", "The file is empty.")
-    dialect = detect_csv(head)
-    utf8_path, is_copy = utf8_source(path, dialect, head)
+    dialect = detect_csv(head, encoding)
+    utf8_path, is_copy, used = utf8_source(path, dialect, head, chosen=encoding is not None)
     try:
-        return CsvTable(utf8_path, dialect, limits, temporary=is_copy)
+        return CsvTable(utf8_path, dialect, limits, temporary=is_copy, encoding=used)
     except BaseException:
         if is_copy:
             utf8_path.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import fastexcel
@@ -21,15 +22,17 @@ import polars as pl
 from importer_service.adapters.sources.errors import UnsupportedFile, unreadable_workbook
 from importer_service.adapters.sources.headers import header_names, texts
 from importer_service.adapters.sources.limits import SourceLimits, TooManyColumns, TooManyRows
+from importer_service.adapters.sources.mapping import has_phone_column
 from importer_service.adapters.sources.sheet_sizes import check_sheet_sizes
 from importer_service.adapters.sources.sniff import FileFormat
-from importer_service.adapters.sources.table import DEFAULT_BATCH_ROWS, Batch, Table
+from importer_service.adapters.sources.table import DEFAULT_BATCH_ROWS, Batch, SheetInfo, Table
 
 
 class SheetTable(Table):
-    def __init__(self, frame: pl.DataFrame, sheets: list[str], sheet: str, limits: SourceLimits):
-        filled = pl.all().fill_null("").str.strip_chars().str.len_bytes() > 0
-        non_blank = frame.select(pl.any_horizontal(filled)).to_series().arg_true()
+    def __init__(
+        self, frame: pl.DataFrame, sheets: list[SheetInfo], sheet: str, limits: SourceLimits
+    ) -> None:  # fmt: skip
+        non_blank = _non_blank_rows(frame)
         if non_blank.is_empty():
             raise UnsupportedFile("empty_file", f'The sheet "{sheet}" is empty.')
         header_index = int(non_blank[0])
@@ -37,7 +40,8 @@ class SheetTable(Table):
             raise UnsupportedFile("no_rows", f'The sheet "{sheet}" has a header row but no rows.')
         if len(non_blank) - 1 > limits.max_rows:  # blank rows do not count
             raise TooManyRows(limits.max_rows)
-        super().__init__(header_names(frame.row(header_index)), sheets, sheet)
+        headers = header_names(frame.row(header_index))
+        super().__init__(headers, sheets, sheet, data_rows=len(non_blank) - 1)
         self._rows = frame.slice(header_index + 1)
         self._first_row_number = header_index + 2
 
@@ -52,24 +56,70 @@ class SheetTable(Table):
 
 def open_sheet(
     path: Path, fmt: FileFormat, limits: SourceLimits, sheet: str | int | None, *,
-    sizes_checked: bool = False,
+    sizes_checked: bool = False, survey: bool = False,
 ) -> SheetTable:  # fmt: skip
-    """The chosen sheet (the first by default) of the workbook at `path`, once every sheet's
-    grid is known to be within the limits (see sheet_size)."""
+    """The chosen sheet of the workbook at `path` (a name or a 0-based index; None: the first),
+    once every sheet's grid is known to be within the limits (see sheet_size). `survey`: every
+    sheet's header row is read, to tell which have a phone column (`SheetTable.sheets`), and
+    with no sheet chosen the first that has one is read, since a workbook often starts with
+    notes."""
     if not sizes_checked:
         check_sheet_sizes(path, fmt, limits)
+    with _workbook(path, fmt) as reader:
+        names = list(reader.sheet_names)
+        if not names:
+            raise UnsupportedFile("empty_file", "The workbook has no sheet.")
+        wanted = None if sheet is None else _sheet_index(names, sheet)
+        if survey:
+            return _surveyed(reader, names, wanted, limits)
+        index = 0 if wanted is None else wanted
+        return SheetTable(_load(reader, index, names, limits), [], names[index], limits)
+
+
+def _surveyed(
+    reader: fastexcel.ExcelReader, names: list[str], wanted: int | None, limits: SourceLimits
+) -> SheetTable:
+    """Every sheet's header row read; the wanted sheet kept, else the first with a phone column,
+    else the first (one frame at a time besides it, so memory is at most two sheets')."""
+    sheets: list[SheetInfo] = []
+    kept: dict[int, pl.DataFrame] = {}
+    for index, name in enumerate(names):
+        frame = _load(reader, index, names, limits)
+        sheets.append(SheetInfo(name, has_phone_column(_header(frame))))
+        if not kept and (index == wanted or (wanted is None and sheets[-1].has_phone_column)):
+            kept[index] = frame
+    index = next(iter(kept), 0)
+    frame = kept[index] if kept else _load(reader, 0, names, limits)
+    return SheetTable(frame, sheets, names[index], limits)
+
+
+@contextmanager
+def _workbook(path: Path, fmt: FileFormat) -> Iterator[fastexcel.ExcelReader]:
     try:
         with tempfile.TemporaryDirectory(prefix="sheet-") as folder:
-            reader = fastexcel.read_excel(_named_as(path, fmt, Path(folder)))
-            names = list(reader.sheet_names)
-            index = _sheet_index(names, sheet)
-            loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
-            if loaded.width > limits.max_columns:
-                raise TooManyColumns(loaded.width, limits.max_columns, names[index])
-            frame = loaded.to_polars()
+            yield fastexcel.read_excel(_named_as(path, fmt, Path(folder)))
     except fastexcel.FastExcelError as error:
         raise unreadable_workbook(str(error).split("\n", 1)[0]) from None
-    return SheetTable(frame, names, names[index], limits)
+
+
+def _load(
+    reader: fastexcel.ExcelReader, index: int, names: list[str], limits: SourceLimits
+) -> pl.DataFrame:
+    loaded = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
+    if loaded.width > limits.max_columns:
+        raise TooManyColumns(loaded.width, limits.max_columns, names[index])
+    return loaded.to_polars()
+
+
+def _non_blank_rows(frame: pl.DataFrame) -> pl.Series:
+    filled = pl.all().fill_null("").str.strip_chars().str.len_bytes() > 0
+    return frame.select(pl.any_horizontal(filled)).to_series().arg_true()
+
+
+def _header(frame: pl.DataFrame) -> list[str]:
+    """The names of the sheet's header row (its first non-blank one); [] for an empty sheet."""
+    non_blank = _non_blank_rows(frame)
+    return [] if non_blank.is_empty() else header_names(frame.row(int(non_blank[0])))
 
 
 def _named_as(path: Path, fmt: FileFormat, folder: Path) -> Path:
@@ -82,11 +132,8 @@ def _named_as(path: Path, fmt: FileFormat, folder: Path) -> Path:
     return link
 
 
-def _sheet_index(names: list[str], sheet: str | int | None) -> int:
-    if not names:
-        raise UnsupportedFile("empty_file", "The workbook has no sheet.")
-    if sheet is None:
-        return 0
+def _sheet_index(names: list[str], sheet: str | int) -> int:
+    """The index of the sheet named `sheet` (ignoring case and spaces around), or at `sheet`."""
     if isinstance(sheet, int) and 0 <= sheet < len(names):
         return sheet
     if isinstance(sheet, str):

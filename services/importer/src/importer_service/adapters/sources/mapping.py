@@ -96,3 +96,8 @@ def _listed(headers: list[str]) -> str:
     quoted = ", ".join(f'"{header}"' for header in headers[:LISTED_HEADERS])
     more = len(headers) - LISTED_HEADERS
     return f"the columns are: {quoted}" + (f" and {more} more" if more > 0 else "")
+
+
+def has_phone_column(headers: list[str]) -> bool:
+    """Whether one of `headers` reads as a phone column (a workbook's data sheet has one)."""
+    return guess_mapping(headers).phone is not None

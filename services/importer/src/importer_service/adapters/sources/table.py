@@ -4,22 +4,38 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from dataclasses import dataclass
 from types import TracebackType
 
 Batch = tuple[int, list[list[str]]]
 DEFAULT_BATCH_ROWS = 50_000
 
 
+@dataclass(frozen=True)
+class SheetInfo:
+    """A sheet of a workbook, and whether its header row has a column that reads as a phone."""
+
+    name: str
+    has_phone_column: bool
+
+
 class Table(ABC):
     """One CSV file or one sheet of a workbook.
 
-    `sheets` are the workbook's sheet names ([] for a CSV file) and `sheet` the one read (None
-    for a CSV file); `headers` the header row's cells as names (see `header_names`)."""
+    `sheets` are the workbook's sheets ([] for a CSV file) and `sheet` the name of the one read
+    (None for a CSV file); `headers` the header row's cells as names (see `header_names`);
+    `encoding` the text encoding a CSV file is read in (None for a workbook); `data_rows` how
+    many rows hold something (blank ones aside), counted when the table was opened."""
 
-    def __init__(self, headers: list[str], sheets: list[str], sheet: str | None) -> None:
+    def __init__(
+        self, headers: list[str], sheets: list[SheetInfo], sheet: str | None, *,
+        encoding: str | None = None, data_rows: int = 0,
+    ) -> None:  # fmt: skip
         self.headers = headers
+        self.data_rows = data_rows
         self.sheets = sheets
         self.sheet = sheet
+        self.encoding = encoding
 
     @abstractmethod
     def batches(self, size: int = DEFAULT_BATCH_ROWS) -> Iterator[Batch]:

@@ -15,10 +15,11 @@ __all__ = ["Batch", "Table", "open_table"]
 
 def open_table(
     path: Path, fmt: FileFormat, limits: SourceLimits, sheet: str | int | None = None, *,
-    sizes_checked: bool = False,
+    sizes_checked: bool = False, encoding: str | None = None, survey: bool = False,
 ) -> Table:  # fmt: skip
-    """The file at `path` (whose format `detect_format` told) as a table: a CSV file, or the
-    chosen sheet of a workbook (the first by default; `sheet` is a name or a 0-based index).
+    """The file at `path` (whose format `detect_format` told) as a table: a CSV file (read in
+    `encoding` when chosen, else in the one detected), or the chosen sheet of a workbook (the
+    first by default; `sheet` is a name or a 0-based index; `survey`: see `open_sheet`).
     Raises `UnsupportedFile` (or one of its kinds in `limits`) with a reason a person can act
     on: too big, a zip bomb, a sheet too large, empty, a header but no rows, too many rows or
     columns, a quote never closed, an unreadable workbook, no such sheet. `sizes_checked`: the
@@ -27,7 +28,7 @@ def open_table(
     UTF-8."""
     check_file_size(path, limits)
     if fmt is FileFormat.CSV:
-        return open_csv(path, limits)
+        return open_csv(path, limits, encoding)
     if fmt in (FileFormat.XLSX, FileFormat.ODS):
         check_archive(path, limits)
-    return open_sheet(path, fmt, limits, sheet, sizes_checked=sizes_checked)
+    return open_sheet(path, fmt, limits, sheet, sizes_checked=sizes_checked, survey=survey)

@@ -1,0 +1,37 @@
+"""The end of an import's validation: its counts, `ImportCompleted`, and the invitations asked
+for at upload (`invite=true`). Run by the step that emits the last chunk, in its transaction
+with its inbox record, so it happens once: a redelivered step finds the import completed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+from contacts_events import EventContext, ImportCompleted, ImportCounts, RowStatus
+from contacts_messaging.outbox import Outbox
+
+from importer_service.adapters import chunk_checks
+from importer_service.adapters import imports_repository as imports
+from importer_service.domain.model import Import, ImportStatus
+from importer_service.handlers.invitations import request_invitations
+
+
+async def complete(
+    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import
+) -> None:
+    await chunk_checks.forget(conn, job.import_id)
+    found = await imports.status_counts(conn, job.import_id)
+    counts = {status.value: found.get(status.value, 0) for status in RowStatus}
+    await imports.update(
+        conn, job.import_id, status=ImportStatus.COMPLETED.value, counts=counts,
+        completed_at=datetime.now(UTC),
+    )  # fmt: skip
+    event = ImportCompleted(
+        import_id=job.import_id, owner_id=job.owner_id, total_rows=job.total_rows or 0,
+        counts=ImportCounts(**counts),
+    )  # fmt: skip
+    await outbox.add(conn, [event], context)
+    if job.auto_invite:
+        requested, skipped = await request_invitations(conn, outbox, context, job, None)
+        invited = {"requested": requested, "skipped": skipped}
+        await imports.update(conn, job.import_id, invitations=invited)

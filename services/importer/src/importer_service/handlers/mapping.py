@@ -1,0 +1,111 @@
+""" "Next": confirm or correct the columns of an uploaded file, and read its rows for review.
+
+The person may first pick another sheet of the workbook, or another text encoding of the CSV
+file: the stored file is read again (in a worker process, holding no transaction meanwhile)
+and its headers, column guess and sample rows change. Without columns given, the import then
+waits for them (`uploaded`); with them, its rows are read at once.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import asyncpg
+from contacts_events import EventContext
+from contacts_messaging.outbox import Outbox
+from contacts_servicekit.errors import Conflict, Invalid
+
+from importer_service.adapters import file_store
+from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.file_reader import FileReader, TableSummary
+from importer_service.adapters.sources.mapping import guess_mapping
+from importer_service.adapters.sources.sniff import FileFormat
+from importer_service.adapters.work_queue import ExtractRows
+from importer_service.domain.model import Import, ImportStatus
+from importer_service.handlers.columns import mapping_by_headers
+from importer_service.handlers.imports import owned
+from importer_service.handlers.regions import checked_region
+from importer_service.handlers.uploads import UploadRequest, checked_request, summary
+
+CHANGEABLE = (ImportStatus.UPLOADED, ImportStatus.EXTRACTED, ImportStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class ColumnsChoice:
+    columns: dict[str, str | None] | None  # field -> header; None: not given (phone left out)
+    sheet: str | None = None  # read another sheet of the workbook
+    encoding: str | None = None  # read the CSV file in another encoding
+    default_region: str | None = None
+
+
+async def confirm_columns(
+    pool: asyncpg.Pool, reader: FileReader, outbox: Outbox, context: EventContext,
+    owner_id: uuid.UUID, import_id: uuid.UUID, choice: ColumnsChoice,
+) -> tuple[Import, list[list[str]]]:  # fmt: skip
+    """The import with the choice applied, and the sample rows when the file was read again
+    ([] otherwise). 409 once the import has started; 422 naming the field at fault."""
+    rereading = choice.sheet is not None or choice.encoding is not None
+    if choice.columns is None and not rereading:
+        raise Invalid("phone_required", "Say which column holds the phone numbers.", "phone")
+    region = checked_region(choice.default_region) if choice.default_region else None
+    table = await _read_again(pool, reader, owner_id, import_id, choice) if rereading else None
+    async with pool.acquire() as conn, conn.transaction():
+        job = _changeable(await owned(conn, owner_id, import_id, for_update=True))
+        if table is not None:
+            job = await _with_table(conn, job, table)
+        if choice.columns is not None:
+            job = await _confirmed(conn, outbox, context, job, choice.columns, region)
+        elif region:
+            await imports.update(conn, import_id, default_region=region)
+        return await owned(conn, owner_id, import_id), table.sample if table else []
+
+
+async def _read_again(
+    pool: asyncpg.Pool, reader: FileReader, owner_id: uuid.UUID, import_id: uuid.UUID,
+    choice: ColumnsChoice,
+) -> TableSummary:  # fmt: skip
+    request = UploadRequest("", sheet=choice.sheet, encoding=choice.encoding)
+    encoding = checked_request(request).encoding
+    with tempfile.TemporaryDirectory(prefix="reread-") as folder:
+        async with pool.acquire() as conn:  # not held while the file is read
+            job = _changeable(await owned(conn, owner_id, import_id))
+            fmt = FileFormat(job.file_format or "csv")
+            path = Path(folder) / f"upload.{fmt.value}"
+            await file_store.copy_to(conn, import_id, path)
+        return await summary(reader, path, fmt, choice.sheet, encoding)
+
+
+def _changeable(job: Import) -> Import:
+    if job.status not in CHANGEABLE or job.source != "file":
+        raise Conflict("import_started", "The columns can no longer be changed for this import.")
+    return job
+
+
+async def _with_table(conn: asyncpg.Connection, job: Import, table: TableSummary) -> Import:
+    """The import back to `uploaded` with the sheet or encoding read again (its rows, if any
+    were read, forgotten)."""
+    await conn.execute("DELETE FROM import_rows WHERE import_id = $1", job.import_id)
+    await imports.update(
+        conn, job.import_id, sheets=[asdict(s) for s in table.sheets], sheet=table.sheet,
+        encoding=table.encoding, headers=table.headers, mapping=asdict(guess_mapping(table.headers)),
+        status=ImportStatus.UPLOADED.value, error=None, total_rows=None,
+    )  # fmt: skip
+    return await owned(conn, job.owner_id, job.import_id)
+
+
+async def _confirmed(
+    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import,
+    columns: dict[str, str | None], region: str | None,
+) -> Import:  # fmt: skip
+    """The columns confirmed; the rows are then read from the file for review."""
+    mapping = mapping_by_headers(columns, job.headers)
+    await conn.execute("DELETE FROM import_rows WHERE import_id = $1", job.import_id)
+    await imports.update(
+        conn, job.import_id, mapping=asdict(mapping), status=ImportStatus.EXTRACTING.value,
+        error=None, default_region=region or job.default_region, total_rows=None,
+    )  # fmt: skip
+    await outbox.add(conn, [ExtractRows(import_id=job.import_id)], context)
+    return job

@@ -1,0 +1,20 @@
+"""What the importer's use cases take from the settings, built once when the app starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from importer_service.adapters.match_quota import MatchQuota
+from importer_service.settings import ImporterSettings
+
+
+@dataclass(frozen=True)
+class ImportRules:
+    fallback_region: str  # when neither the request nor the owner's number gives one
+    quota: MatchQuota  # numbers an owner may match against the registered users
+    chunk_rows: int  # rows per work item of the pipeline
+
+    @classmethod
+    def of(cls, settings: ImporterSettings) -> ImportRules:
+        quota = MatchQuota(settings.phone_match_burst, settings.phone_match_per_hour)
+        return cls(settings.fallback_region, quota, settings.import_chunk_rows)
