@@ -85,7 +85,9 @@ async def test_phone_matching_sent_at_once_to_two_instances_spends_one_quota(imp
     answers = await at_once(importers, "POST", pastes, [bearer(owner)])
     assert statuses(answers) == {201: 3, 429: 5}  # 3 x 3 numbers of the 10 allowed
     assert refusals_explained(answers)
-    assert "Nothing was imported" in next(a for a in answers if a.status_code == 429).text
+    refused = next(a for a in answers if a.status_code == 429)
+    assert "Nothing was imported" in refused.text
+    assert refused.headers["RateLimit-Policy"] == '"phone_matching";q=10;w=3600000'
     kept = await importers[0].pool.fetchval(
         "SELECT count(*) FROM imports WHERE owner_id = $1", owner
     )

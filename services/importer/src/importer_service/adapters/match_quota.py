@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 import asyncpg
+from contacts_servicekit.domain_errors import QuotaPolicy
 from contacts_servicekit.errors import TooManyRequests
 
 _CREATE = """
@@ -65,16 +66,23 @@ class MatchQuota:
     def _per_second(self) -> float:
         return self.per_hour / 3600
 
+    @property
+    def policy(self) -> QuotaPolicy:
+        """The bucket as RateLimit-Policy says it: its size, and the seconds it takes to fill."""
+        return QuotaPolicy("phone_matching", self.burst, math.ceil(self.burst / self._per_second))
+
     def _refusal(self, rows: int, available: float) -> TooManyRequests:
         if rows > self.burst:
             return TooManyRequests(
                 f"This import has {rows:,} numbers; at most {self.burst:,} can be matched at "
                 "once. Split the list; nothing was imported.",
                 math.ceil((self.burst - available) / self._per_second),
+                self.policy,
             )
         wait = max(1, math.ceil((rows - available) / self._per_second))
         return TooManyRequests(
             f"You have matched too many numbers recently; these {rows:,} can be matched in "
             f"{wait} s. Nothing was imported.",
             wait,
+            self.policy,
         )

@@ -23,7 +23,13 @@ class TooLarge(ApiError):
 
 
 class UploadForm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={  # a one-call import: the file, its data sheet and phone column
+            "examples": [{"file": "people.xlsx", "sheet": "Contacts", "phone": "Mobile",
+                          "default_region": "CH", "start": True, "invite": True}]
+        },
+    )  # fmt: skip
 
     file: UploadFile = Field(description=".csv, .txt, .xls, .xlsx or .ods")
     default_region: str | None = Field(default=None, max_length=2, examples=["FR"])
