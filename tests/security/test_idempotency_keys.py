@@ -35,6 +35,10 @@ class Keyed:
     auth: Callable[[OwnedWorld], dict[str, str]]
     bodies: Bodies  # a body, and another one (None, None: it takes no body)
     status: int = 201
+    multipart: bool = False  # the bodies are `files=` of a form, not JSON
+
+    def send(self, body: Any) -> dict[str, Any]:
+        return {"files": body} if self.multipart else {"json": body}
 
 
 def fresh(make: Callable[[], Any]) -> Bodies:
@@ -56,8 +60,16 @@ async def two_contacts(services: Services, owner: OwnedWorld) -> tuple[Any, Any]
     return tuple(add_body(owner.owner, user["connect_id"]) for user in users)
 
 
+async def rows_then_all(_: Services, __: OwnedWorld) -> tuple[Any, Any]:
+    return {"rows": [1]}, {"rows": None}
+
+
 async def no_body(_: Services, __: OwnedWorld) -> tuple[Any, Any]:
     return None, None
+
+
+def a_list() -> dict[str, Any]:
+    return {"file": ("people.csv", f"Mobile\n{new_mobile()}\n".encode(), "text/csv")}
 
 
 def staff(_: OwnedWorld) -> dict[str, str]:
@@ -83,6 +95,14 @@ IDEMPOTENT: dict[tuple[str, str, str], Keyed] = {
         lambda _: bearer("platform-admin", "admin"), no_body
     ),
     ("contacts", "POST", "/v1/contacts"): Keyed(the_owner, two_contacts),
+    ("importer", "POST", "/v1/imports/pasted"): Keyed(
+        the_owner, fresh(lambda: {"text": new_mobile()})
+    ),
+    ("importer", "POST", "/v1/imports/files"): Keyed(the_owner, fresh(a_list), multipart=True),
+    ("importer", "POST", "/v1/imports/{import_id}/start"): Keyed(the_owner, no_body, 200),
+    ("importer", "POST", "/v1/imports/{import_id}/invitations"): Keyed(
+        the_owner, rows_then_all, 200
+    ),
     ("invitations", "POST", "/v1/invitations"): Keyed(
         lambda _: bearer(uuid.uuid4()), fresh(lambda: {"phone": new_mobile(), "name": "Ada"})
     ),
@@ -121,14 +141,14 @@ async def test_an_idempotency_key_replays_its_request_and_refuses_another(
     first_body, other_body = await keyed.bodies(services, owner)
     http, path = services[service].http, template.format(**owner.ids)
     headers = {**keyed.auth(owner), "Idempotency-Key": str(uuid.uuid4())}
-    first = await http.request(method, path, json=first_body, headers=headers)
+    first = await http.request(method, path, **keyed.send(first_body), headers=headers)
     assert first.status_code == keyed.status, first.text
-    again = await http.request(method, path, json=first_body, headers=headers)
+    again = await http.request(method, path, **keyed.send(first_body), headers=headers)
     assert (again.status_code, body_of(again)) == (keyed.status, body_of(first))
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.headers.get("Location") == first.headers.get("Location")
     if other_body is not None:
-        other = await http.request(method, path, json=other_body, headers=headers)
+        other = await http.request(method, path, **keyed.send(other_body), headers=headers)
         assert other.status_code == 422, other.text
         assert (other.json()["error"], other.json()["field"]) == (
             "idempotency_key_reused",
