@@ -57,8 +57,8 @@ The contacts platform is up.
   invitations  http://127.0.0.1:$((PORT_BASE + 4))
   Kafka        127.0.0.1:$KAFKA_PORT
   Postgres     postgresql://postgres:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE
-Sign in: POST http://127.0.0.1:$((PORT_BASE + 1))/v1/auth/codes {"phone": "+44..."}; the code is in
-  $STATE_DIR/messages/messages.jsonl, then POST /v1/auth/sign-in (services/directory/README.md)
+Sign in: uv run contacts login --phone +44...   (the code is the last line of
+  $STATE_DIR/messages/messages.jsonl; README.md: "Five minutes with the command-line tool")
 Logs: $LOG_DIR    Development token: make token USER_ID=<user-id>    Stop: make down
 MSG
 }

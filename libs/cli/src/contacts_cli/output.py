@@ -6,6 +6,7 @@ always go to stderr."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any
@@ -24,7 +25,7 @@ class Output:
 
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
-        self.stdout = Console(highlight=False, soft_wrap=True)
+        self.stdout = _wide_when_piped(Console(highlight=False, soft_wrap=True))
         self.stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
     @property
@@ -77,11 +78,29 @@ def cell_text(value: Any) -> Text:
     return value if isinstance(value, Text) else Text("" if value is None else str(value))
 
 
+WHOLE_COLUMNS = frozenset({"id", "to", "number", "ConnectID"})
+PIPED_WIDTH = 160  # a file or a pipe has no width: tables keep their columns whole up to this
+
+
+def _wide_when_piped(console: Console) -> Console:
+    """Rich gives a pipe 80 columns and would cut the tables' cells (`| less`, logs); give it
+    more, unless `COLUMNS` says otherwise."""
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = PIPED_WIDTH
+    return console
+
+
 def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
-    """A plain Rich table; cells are shown as literal text (None as an empty cell)."""
+    """A plain Rich table; cells are shown as literal text (None as an empty cell). Ids,
+    numbers and addresses (`WHOLE_COLUMNS`) are never cut or wrapped, however narrow the
+    terminal: they are what the next command takes (the other columns give way)."""
     shown = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        shown.add_column(column)
+    for index, column in enumerate(columns):
+        if column in WHOLE_COLUMNS:
+            widest = max((len(cell_text(row[index])) for row in rows), default=0)
+            shown.add_column(column, no_wrap=True, min_width=max(len(column), widest))
+        else:
+            shown.add_column(column)
     for row in rows:
         shown.add_row(*(cell_text(cell) for cell in row))
     return shown

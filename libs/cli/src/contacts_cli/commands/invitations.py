@@ -40,16 +40,18 @@ def list_invitations(
 
 def invitations_table(invitations: list[Invitation]) -> Table:
     rows = [
-        (i.destination, i.name or "-", i.channel, i.status, i.send_count,
-         _when(i.last_sent_at), _when(i.expires_at), i.invitation_id)
+        (i.destination, i.name or "-", f"{i.status} ({i.channel})",
+         f"{i.send_count}x, last {_when(i.last_sent_at)}", _when(i.expires_at, "%Y-%m-%d"),
+         i.invitation_id)
         for i in invitations
     ]  # fmt: skip
-    columns = ("to", "name", "by", "status", "sent", "last sent", "expires", "id")
-    return table(f"{len(invitations)} pending invitations", columns, rows)
+    columns = ("to", "name", "status", "sent", "expires", "id")
+    count = len(invitations)
+    return table(f"{count} pending invitation{'' if count == 1 else 's'}", columns, rows)
 
 
-def _when(moment: datetime | None) -> str:
-    return "-" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+def _when(moment: datetime | None, shape: str = "%Y-%m-%d %H:%M") -> str:
+    return "-" if moment is None else moment.astimezone().strftime(shape)
 
 
 @app.command()
