@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from contacts_testing.all_services import running_services
+from contacts_testing.all_services import platform_for_people
 from contacts_testing.codes import wait_for_code
 
 CONTACTS = str(Path(sys.executable).parent / "contacts")
@@ -39,17 +39,7 @@ async def platform(
     postgres_admin_url: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Platform]:
     folder = tmp_path_factory.mktemp("cli-e2e")
-    messages = {"DEV_MESSAGES_DIR": str(folder / "messages")}
-    env = {
-        "directory": {**messages, "LOOKUP_BURST": "1000", "CODES_PER_ADDRESS_BURST": "1000",
-                      "SIGN_IN_ATTEMPTS_PER_ADDRESS_BURST": "1000"},
-        "importer": {"FALLBACK_REGION": "GB"},
-        "invitations": messages,
-    }  # fmt: skip
-    async with running_services(
-        postgres_admin_url, kafka_bootstrap, folder, env, shared_namespace=True,
-        directory_keys=True,
-    ) as services:  # fmt: skip
+    async with platform_for_people(postgres_admin_url, kafka_bootstrap, folder) as services:
         urls = {f"CONTACTS_{name.upper()}_URL": s.process.url for name, s in services.items()}
         yield Platform(urls, folder / "messages")
 

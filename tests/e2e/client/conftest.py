@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import pytest
 from contacts_client import ApiError, AsyncContactsPlatform, Company, PlatformSettings, User
-from contacts_testing.all_services import running_services
+from contacts_testing.all_services import platform_for_people
 from contacts_testing.auth import bearer
 from contacts_testing.codes import wait_for_code
 
@@ -63,17 +63,10 @@ async def platform(
     postgres_admin_url: str, kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Platform]:
     folder = tmp_path_factory.mktemp("client-e2e")
-    messages = {"DEV_MESSAGES_DIR": str(folder / "messages")}
     env = {
-        "directory": {**messages, "SERVICE_CLIENTS": f"{BACKEND}:{BACKEND_SECRET}",
-                      "LOOKUP_BURST": "1000", "CODES_PER_ADDRESS_BURST": "1000",
-                      "SIGN_IN_ATTEMPTS_PER_ADDRESS_BURST": "1000"},
-        "importer": {"FALLBACK_REGION": "GB", "IMPORT_CHUNK_ROWS": "50"},
-        "invitations": messages,
-    }  # fmt: skip
-    async with running_services(
-        postgres_admin_url, kafka_bootstrap, folder, env, shared_namespace=True,
-        directory_keys=True,
-    ) as services:  # fmt: skip
+        "directory": {"SERVICE_CLIENTS": f"{BACKEND}:{BACKEND_SECRET}"},
+        "importer": {"IMPORT_CHUNK_ROWS": "50"},
+    }
+    async with platform_for_people(postgres_admin_url, kafka_bootstrap, folder, env) as services:
         urls = {f"{name}_url": service.process.url for name, service in services.items()}
         yield Platform(PlatformSettings.model_validate(urls), folder / "messages")

@@ -48,6 +48,30 @@ async def running_services(
         yield dict(zip(SERVICES, [*first, *rest], strict=True))
 
 
+@asynccontextmanager
+async def platform_for_people(
+    admin_url: str, bootstrap: str, folder: Path,
+    env: Mapping[str, Mapping[str, str]] | None = None,
+) -> AsyncIterator[dict[str, RunningService]]:  # fmt: skip
+    """The four services as one platform that people sign in to by code, as the clients' and
+    the command-line tool's end-to-end tests use it: shared events, the directory's keys
+    accepted everywhere, codes and invitations written to `folder/messages`, sign-in and
+    look-up limits high enough for a suite of sign-ins, numbers read as British by default.
+    `env[name]` adds to (or overrides) a service's environment."""
+    messages = {"DEV_MESSAGES_DIR": str(folder / "messages")}
+    base = {
+        "directory": {**messages, "LOOKUP_BURST": "1000", "CODES_PER_ADDRESS_BURST": "1000",
+                      "SIGN_IN_ATTEMPTS_PER_ADDRESS_BURST": "1000"},
+        "importer": {"FALLBACK_REGION": "GB"},
+        "invitations": messages,
+    }  # fmt: skip
+    merged = {name: {**base.get(name, {}), **(env or {}).get(name, {})} for name in SERVICES}
+    async with running_services(
+        admin_url, bootstrap, folder, merged, shared_namespace=True, directory_keys=True
+    ) as services:
+        yield services
+
+
 def operations(openapi: Mapping[str, object]) -> set[tuple[str, str]]:
     """Every (METHOD, path template) an OpenAPI document describes, probes aside."""
     paths = openapi["paths"]
