@@ -30,9 +30,9 @@ class OutageWork:
         """After the outage: the pasted import completed and the invitation was texted."""
         async with PlatformClient(self.urls()) as client:
             job = await client.import_finished(self.alice, self.import_id, seconds=300)
-            assert job["counts"]["ready_to_invite"] == 3
-            pending = await eventually(lambda: client.pending(self.alice), lambda items: items and items[0]["send_count"] == 1, 300)  # fmt: skip
-            assert pending[0]["destination"] == f"+44{self.block}888001"
+            assert job.counts["ready_to_invite"] == 3
+            pending = await eventually(lambda: client.pending(self.alice), lambda items: items and items[0].send_count == 1, 300)  # fmt: skip
+            assert pending[0].destination == f"+44{self.block}888001"
         case.notes["outage"] = {"requests_accepted": self.accepted, "outbox_backlog": self.backlog}
 
 

@@ -4,27 +4,17 @@ events, the directory's keys accepted everywhere), for the typed client's end-to
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from contacts_client import ApiError, AsyncContactsPlatform, Company, PlatformSettings, User
+from contacts_client import AsyncContactsPlatform, Company, PlatformSettings, User
 from contacts_testing.all_services import platform_for_people
 from contacts_testing.auth import bearer
 from contacts_testing.codes import wait_for_code
 
-T = TypeVar("T")
 BACKEND, BACKEND_SECRET = "signup-backend", "a-backend-secret-of-forty-characters-at-least"
-
-
-async def outcome(call: Awaitable[T]) -> T | ApiError:
-    """The call's answer, or the refusal it raised (for `eventually` to wait past one)."""
-    try:
-        return await call
-    except ApiError as refused:
-        return refused
 
 
 @dataclass

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from contacts_client import ColumnMapping, Conflict, NotFound, RateLimited
-from contacts_testing.platform_client import eventually
+from contacts_testing.platform_client import eventually, outcome
 
-from .conftest import Platform, outcome
+from .conftest import Platform
 
 pytestmark = pytest.mark.e2e
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 from contacts_client import AsyncContactsPlatform, Conflict, Tokens, Unauthorized
-from contacts_testing.platform_client import eventually
+from contacts_testing.platform_client import eventually, outcome
 
-from .conftest import Platform, outcome
+from .conftest import Platform
 
 pytestmark = pytest.mark.e2e
 

@@ -21,20 +21,17 @@ async def test_pasted_numbers_get_statuses_add_the_user_and_invite_the_others(
     text = "07400 710002, 07400 710003; 0207 123 4567\t+44 7400 710004\n07400 710003"
 
     async def paste():
-        created = await client.importer.post(
-            "/v1/imports/pasted", json={"text": text}, headers={**olga.auth, **pasted}
-        )
-        assert created.status_code == 201, created.text
-        return await client.import_finished(olga, created.json()["import_id"])
+        created = await client.as_user(olga, headers=pasted).imports.paste_numbers(text)
+        return await client.import_finished(olga, created.import_id)
 
     # the importer learns of Finn's number from the directory's event, in its own time
-    job = await eventually(paste, lambda j: j["counts"]["user_added"] == 1)
-    assert job["counts"] == {
+    job = await eventually(paste, lambda j: j.counts["user_added"] == 1)
+    assert job.counts == {
         "user_added": 1, "ready_to_invite": 2, "invalid": 1, "duplicate_in_import": 1,
         "already_contact": 0, "already_invited": 0, "self": 0,
     }  # fmt: skip
     cid = pasted["X-Correlation-ID"]
-    import_id = job["import_id"]
+    import_id = job.import_id
     await audit.wait_for("ImportStarted", key=import_id, correlation_id=cid)
     rows = await audit.wait_for("ImportRowValidated", key=import_id, correlation_id=cid, count=5)
     assert sorted(e.data.row_number for e in rows) == [1, 2, 3, 4, 5]
@@ -46,14 +43,10 @@ async def test_pasted_numbers_get_statuses_add_the_user_and_invite_the_others(
     await client.until_contacts(olga, ["Finn"])
 
     invite = correlation()
-    invited = await client.importer.post(
-        f"/v1/imports/{import_id}/invitations", json={"rows": None}, headers={**olga.auth, **invite}
-    )
-    assert invited.json() == {"requested": 2, "skipped": 0}
-    again = await client.importer.post(
-        f"/v1/imports/{import_id}/invitations", json={}, headers=olga.auth
-    )
-    assert again.json() == {"requested": 0, "skipped": 2}  # asking twice sends nothing more
+    invited = await client.as_user(olga, headers=invite).imports.invite_rows(import_id)
+    assert invited.model_dump() == {"requested": 2, "skipped": 0}
+    again = await client.as_user(olga).imports.invite_rows(import_id)
+    assert again.model_dump() == {"requested": 0, "skipped": 2}  # asking twice sends nothing more
     requested = await audit.wait_for(
         "InvitationRequested", key=import_id, correlation_id=invite["X-Correlation-ID"], count=2
     )
@@ -62,8 +55,8 @@ async def test_pasted_numbers_get_statuses_add_the_user_and_invite_the_others(
     assert {e.data.phone_e164 for e in sent} == {"+447400710003", "+447400710004"}
     assert {e.correlationid for e in sent} == {invite["X-Correlation-ID"]}  # that of the invite
     assert {e.causationid for e in sent} == {str(e.id) for e in requested}
-    pending = await eventually(lambda: client.pending(olga), lambda items: all(i["send_count"] == 1 for i in items) and len(items) == 2)  # fmt: skip
-    assert {i["destination"] for i in pending} == {"+447400710003", "+447400710004"}
+    pending = await eventually(lambda: client.pending(olga), lambda items: all(i.send_count == 1 for i in items) and len(items) == 2)  # fmt: skip
+    assert {i.destination for i in pending} == {"+447400710003", "+447400710004"}
 
     lines = (platform.messages_dir / "messages.jsonl").read_text().splitlines()
     to_olgas = [m for m in map(json.loads, lines) if m["to"] in ("+447400710003", "+447400710004")]
@@ -73,17 +66,14 @@ async def test_pasted_numbers_get_statuses_add_the_user_and_invite_the_others(
 
 async def test_a_mistyped_number_is_explained_and_back_lets_the_user_paste_it_again(client, audit):
     pia = await client.register("Pia", "+447400711001")
-    first = await client.importer.post(
-        "/v1/imports/pasted", json={"text": "+44 7400"}, headers=pia.auth
-    )
-    job = await client.import_finished(pia, first.json()["import_id"])
-    assert job["counts"]["invalid"] == 1
-    [row] = await audit.wait_for("ImportRowValidated", key=job["import_id"])
+    imports = client.as_user(pia).imports
+    first = await imports.paste_numbers("+44 7400")
+    job = await client.import_finished(pia, first.import_id)
+    assert job.counts["invalid"] == 1
+    [row] = await audit.wait_for("ImportRowValidated", key=job.import_id)
     assert row.data.status == "invalid"
     assert row.data.reason_code == "too_short"
     assert "too short" in row.data.reason
-    fixed = await client.importer.post(
-        "/v1/imports/pasted", json={"text": "07400 711002"}, headers=pia.auth
-    )
-    job = await client.import_finished(pia, fixed.json()["import_id"])
-    assert job["counts"]["ready_to_invite"] == 1
+    fixed = await imports.paste_numbers("07400 711002")
+    job = await client.import_finished(pia, fixed.import_id)
+    assert job.counts["ready_to_invite"] == 1

@@ -1,6 +1,7 @@
-"""A client of the running platform, as a web or mobile front end would drive it over HTTP: one
-`httpx.AsyncClient` per service for tests that look at raw answers, the typed client
-(`contacts_client`) as any user (`as_user`), and the few multi-step flows tests repeat."""
+"""A client of the running platform, as a web or mobile front end would drive it: the typed
+client (`contacts_client`) signed out (`app`) or as any user (`as_user`), the few multi-step
+flows tests repeat, and one `httpx.AsyncClient` per service for the tests that look at raw
+answers (bulk runs, faults, and the odd status the typed client does not show)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,18 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from uuid import UUID
 
 import httpx
-from contacts_client import AsyncContactsPlatform, ContactList, PlatformSettings
+from contacts_client import (
+    ApiError,
+    AsyncContactsPlatform,
+    ContactList,
+    Import,
+    Invitation,
+    PlatformSettings,
+    Tokens,
+)
 
 from contacts_testing.auth import bearer
 
@@ -35,6 +45,14 @@ async def eventually(
         await asyncio.sleep(0.2)
 
 
+async def outcome(call: Awaitable[T]) -> T | ApiError:
+    """The call's answer, or the refusal it raised (for `eventually` to wait past one)."""
+    try:
+        return await call
+    except ApiError as refused:
+        return refused
+
+
 def correlation() -> dict[str, str]:
     """A fresh `X-Correlation-ID` header; its value is the id the events must carry."""
     return {"X-Correlation-ID": f"e2e-{uuid.uuid4()}"}
@@ -51,11 +69,6 @@ class User:
     def auth(self) -> dict[str, str]:
         return bearer(self.user_id)
 
-    @property
-    def token(self) -> str:
-        """A development access token of this user."""
-        return self.auth["Authorization"].removeprefix("Bearer ")
-
 
 @dataclass
 class PlatformClient:
@@ -65,12 +78,23 @@ class PlatformClient:
     async def __aenter__(self) -> PlatformClient:
         for name, url in self.urls.items():
             self.http[name] = httpx.AsyncClient(base_url=url, timeout=60)
-        self.http["typed"] = httpx.AsyncClient(timeout=60)  # shared by every `as_user` client
+        self.http["typed"] = httpx.AsyncClient(timeout=60)  # shared by every typed client
         return self
 
     async def __aexit__(self, *_: object) -> None:
         for client in self.http.values():
             await client.aclose()
+
+    def app(
+        self, token: Tokens | str | None = None, headers: Mapping[str, str] | None = None
+    ) -> AsyncContactsPlatform:
+        """The typed client as an app holds it: signed out, or with `token`. An access token
+        alone cannot be renewed, so a refused one is raised, not quietly refreshed."""
+        urls = {f"{name}_url": url for name, url in self.urls.items()}
+        settings = PlatformSettings.model_validate(urls)
+        return AsyncContactsPlatform(
+            settings, token=token, headers=headers, http=self.http["typed"]
+        )
 
     def as_user(
         self, user: User | str, *roles: str, headers: Mapping[str, str] | None = None
@@ -78,11 +102,7 @@ class PlatformClient:
         """The typed client with a development token of `user` (a User or a user id)."""
         user_id = user.user_id if isinstance(user, User) else user
         token = bearer(user_id, *roles)["Authorization"].removeprefix("Bearer ")
-        urls = {f"{name}_url": url for name, url in self.urls.items()}
-        settings = PlatformSettings.model_validate(urls)
-        return AsyncContactsPlatform(
-            settings, token=token, headers=headers, http=self.http["typed"]
-        )
+        return self.app(token, headers)
 
     @property
     def directory(self) -> httpx.AsyncClient:
@@ -108,40 +128,43 @@ class PlatformClient:
         user = await staff.users.register_user(name, phone, **extra)
         return User(str(user.user_id), user.connect_id, phone, name)
 
-    async def add_contact(
-        self, user: User, connect_id: str, headers: Mapping[str, str] | None = None
-    ) -> httpx.Response:
-        """Add by ConnectID as the apps do: look it up at the directory (which gives the
-        `add_token`), then add it at the contacts service; the look-up's answer if it failed."""
+    async def add_contact(self, user: User, connect_id: str) -> httpx.Response:
+        """Add by ConnectID in raw HTTP, for the fault tests that look at the answer: look it
+        up at the directory (which gives the `add_token`), then add it at the contacts service;
+        the look-up's answer if it failed."""
         found = await self.directory.get(f"/v1/connect-ids/{connect_id}", headers=user.auth)
         if found.status_code != 200:
             return found
         body = {"connect_id": connect_id, "add_token": found.json()["add_token"]}
-        return await self.contacts.post(
-            "/v1/contacts", json=body, headers={**user.auth, **(headers or {})}
-        )
+        return await self.contacts.post("/v1/contacts", json=body, headers=user.auth)
 
     async def import_finished(
-        self, user: User, import_id: str, seconds: float = 120
-    ) -> dict[str, Any]:
+        self, user: User, import_id: UUID | str, seconds: float = 120
+    ) -> Import:
+        """The import once it reached a final state (completed, failed or replaced)."""
         imports = self.as_user(user).imports
-        done = await eventually(
+        return await eventually(
             lambda: imports.read_import(import_id), lambda j: j.finished, seconds
         )
-        return done.model_dump(mode="json")
 
-    async def contact_names(self, user: User, list_name: ContactList = "active") -> list[str]:
-        contacts = self.as_user(user).contacts
-        return [c.display_name or "" async for c in contacts.iter_contacts(list_name)]
+    async def contact_names(
+        self, user: User | AsyncContactsPlatform, list_name: ContactList = "active"
+    ) -> list[str]:
+        """The display names of a list, as `user` sees it (a User's development token, or an
+        app signed in for real)."""
+        app = self.as_user(user) if isinstance(user, User) else user
+        return [c.display_name or "" async for c in app.contacts.iter_contacts(list_name)]
 
     async def until_contacts(
-        self, user: User, names: list[str], list_name: ContactList = "active", seconds: float = 60
-    ) -> None:
+        self, user: User | AsyncContactsPlatform, names: list[str],
+        list_name: ContactList = "active", seconds: float = 60,
+    ) -> None:  # fmt: skip
         async def read() -> list[str]:
             return await self.contact_names(user, list_name)
 
         await eventually(read, lambda found: found == names, seconds)
 
-    async def pending(self, user: User) -> list[dict[str, Any]]:
+    async def pending(self, user: User) -> list[Invitation]:
+        """The user's pending invitations, every page."""
         invitations = self.as_user(user).invitations
-        return [i.model_dump(mode="json") async for i in invitations.iter_invitations()]
+        return [i async for i in invitations.iter_invitations()]
