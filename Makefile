@@ -1,5 +1,5 @@
 # The two set-up commands are `make up` (run the platform) and `make test` (run the tests).
-.PHONY: up down status test test-slow test-slow-ci test-unit lint fmt docs token logs clean-state
+.PHONY: up down status test test-slow test-slow-ci test-unit lint fmt docs translations token logs clean-state
 
 up:            ## start Kafka, Postgres and the four services on this machine
 	deploy/local/platform.sh up
@@ -30,6 +30,10 @@ fmt:
 
 docs:          ## generate the AsyncAPI event catalogue and each service's OpenAPI into docs/generated/
 	uv run python scripts/generate_docs.py
+
+translations:  ## the web app's words: extract them into its catalogue (then translate the empty French ones)
+	cd services/web && uv run pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output --omit-header -o src/contacts_web/locale/messages.pot . \
+	  && uv run pybabel update -l fr -i src/contacts_web/locale/messages.pot -d src/contacts_web/locale --no-fuzzy-matching --ignore-obsolete --width 100
 
 token:         ## mint a development JWT: make token USER_ID=<user-id> [TENANT=..] [COMPANY=..]
 	@uv run contacts-token --user "$(USER_ID)" $(if $(TENANT),--tenant $(TENANT)) $(if $(COMPANY),--company $(COMPANY))

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The whole platform on this machine without Docker: Kafka, Postgres, the four services.
+# The whole platform on this machine without Docker: Kafka, Postgres, the four services, the web app.
 # Usage: platform.sh up|down|status [--json]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PORT_BASE="${SERVICE_PORT_BASE:-8000}"
-SERVICES=(directory:$((PORT_BASE + 1)) contacts:$((PORT_BASE + 2)) importer:$((PORT_BASE + 3)) invitations:$((PORT_BASE + 4)))
+SERVICES=(directory:$((PORT_BASE + 1)) contacts:$((PORT_BASE + 2)) importer:$((PORT_BASE + 3)) invitations:$((PORT_BASE + 4)) web:$PORT_BASE)
 RUN_DIR="$STATE_DIR/run"
 mkdir -p "$RUN_DIR"
 
@@ -15,7 +15,10 @@ start_service() {
   log "starting $name on 127.0.0.1:$port (logs: $LOG_DIR/$name.log)"
   DATABASE_URL="postgresql://${name}_svc:${name}_svc@127.0.0.1:$PG_PORT/$PG_DATABASE" \
   DB_SCHEMA="$name" HTTP_PORT="$port" LOG_FORMAT=json DEV_MESSAGES_DIR="$STATE_DIR/messages" \
-  INVITE_LINK_BASE="http://127.0.0.1:$((PORT_BASE + 4))" \
+  INVITE_LINK_BASE="http://127.0.0.1:$PORT_BASE" \
+  SMS_STATUS_CALLBACK_URL="http://127.0.0.1:$((PORT_BASE + 4))/v1/sms/status" \
+  CONTACTS_DIRECTORY_URL="http://127.0.0.1:$((PORT_BASE + 1))" CONTACTS_CONTACTS_URL="http://127.0.0.1:$((PORT_BASE + 2))" \
+  CONTACTS_IMPORTER_URL="http://127.0.0.1:$((PORT_BASE + 3))" CONTACTS_INVITATIONS_URL="http://127.0.0.1:$((PORT_BASE + 4))" \
   JWT_JWKS_URL="http://127.0.0.1:$((PORT_BASE + 1))/.well-known/jwks.json" \
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     nohup "$REPO_ROOT/.venv/bin/$name-service" >>"$LOG_DIR/$name.log" 2>&1 &
@@ -50,7 +53,9 @@ up() {
   for s in "${SERVICES[@]}"; do wait_ready "$s"; done
   cat <<MSG
 
-The contacts platform is up.
+The contacts platform is up. Open the web app: http://127.0.0.1:$PORT_BASE
+  (sign up with any mobile number: the SMS code is the last line of
+  $STATE_DIR/messages/messages.jsonl on this machine)
   directory    http://127.0.0.1:$((PORT_BASE + 1))   (each service: OpenAPI at /docs and /openapi.json)
   contacts     http://127.0.0.1:$((PORT_BASE + 2))
   importer     http://127.0.0.1:$((PORT_BASE + 3))

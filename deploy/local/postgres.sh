@@ -36,7 +36,7 @@ CONF
 
 start() {
   if as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
-    log "postgres already running"; return 0
+    log "postgres already running"; bootstrap; return 0  # a newer bootstrap.sql applies too
   fi
   [[ -f $PG_DIR/data/PG_VERSION ]] || init_cluster
   log "starting postgres on 127.0.0.1:$PG_PORT (logs: $LOG_DIR/postgres.log)"

@@ -9,7 +9,7 @@ DECLARE
   role_name text;
 BEGIN
   EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
-  FOREACH service IN ARRAY ARRAY['directory', 'contacts', 'importer', 'invitations'] LOOP
+  FOREACH service IN ARRAY ARRAY['directory', 'contacts', 'importer', 'invitations', 'web'] LOOP
     role_name := service || '_svc';
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = role_name) THEN
       EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', role_name, role_name);

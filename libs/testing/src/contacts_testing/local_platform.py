@@ -1,5 +1,5 @@
 """The whole platform as separate processes, for end-to-end and fault tests: a Kafka broker, a
-Postgres cluster and the four services, each service as its own login role in its own schema,
+Postgres cluster, the four services (and, with `web=True`, the web app on `http_base`), each service as its own login role in its own schema,
 all on fixed ports of the test's choosing so that any of them can be killed and restarted.
 
     platform = LocalPlatform(Ports(kafka=27192, postgres=27132, http_base=27100), state_dir)
@@ -27,10 +27,10 @@ SERVICE_NAMES = ("directory", "contacts", "importer", "invitations")
 class Ports:
     kafka: int  # and kafka + 1 for its controller
     postgres: int
-    http_base: int  # services on http_base + 1 .. + 4, in SERVICE_NAMES order
+    http_base: int  # services on http_base + 1 .. + 4, in SERVICE_NAMES order; the web app on it
 
     def http(self, name: str) -> int:
-        return self.http_base + 1 + SERVICE_NAMES.index(name)
+        return self.http_base if name == "web" else self.http_base + 1 + SERVICE_NAMES.index(name)
 
 
 @dataclass
@@ -39,6 +39,8 @@ class LocalPlatform:
     state_dir: Path
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     """Extra environment per service name (e.g. the invitations' SMS provider)."""
+    web: bool = False
+    """Run the web app too (on `ports.http_base`); invitation links then open it."""
     kafka: LocalKafka = field(init=False)
     postgres: LocalPostgres = field(init=False)
     services: dict[str, ServiceProcess] = field(init=False, default_factory=dict)
@@ -48,6 +50,8 @@ class LocalPlatform:
         self.postgres = LocalPostgres(self.ports.postgres, self.state_dir)
         for name in SERVICE_NAMES:
             self.services[name] = self.service_process(name, self.ports.http(name))
+        if self.web:
+            self.services["web"] = self.service_process("web", self.ports.http_base)
 
     @property
     def bootstrap(self) -> str:
@@ -64,6 +68,9 @@ class LocalPlatform:
     def url(self, name: str) -> str:
         return self.services[name].url
 
+    def _url_of(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports.http(name)}"
+
     def service_process(self, name: str, port: int) -> ServiceProcess:
         """A process of service `name` on `port` (a second instance gets another port)."""
         role = f"{name}_svc"
@@ -72,7 +79,9 @@ class LocalPlatform:
             "DB_SCHEMA": name,
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "DEV_MESSAGES_DIR": str(self.messages_dir),
-            "INVITE_LINK_BASE": f"http://127.0.0.1:{self.ports.http('invitations')}",
+            "INVITE_LINK_BASE": f"http://127.0.0.1:{self.ports.http('web' if self.web else 'invitations')}",
+            "SMS_STATUS_CALLBACK_URL": f"{self._url_of('invitations')}/v1/sms/status",
+            **{f"CONTACTS_{other.upper()}_URL": self._url_of(other) for other in SERVICE_NAMES},
             "JWT_JWKS_URL": f"http://127.0.0.1:{self.ports.http('directory')}/.well-known/jwks.json",
             **self.service_env.get(name, {}),
         }

@@ -1,0 +1,1 @@
+"""What the web app knows without I/O: how statuses, refusals and lists are shown."""

@@ -1,0 +1,1 @@
+"""HTTP: the app, its pages, the browser-facing security."""

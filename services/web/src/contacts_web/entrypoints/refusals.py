@@ -1,0 +1,52 @@
+"""A refusal of the platform (its problem details) in the reader's words.
+
+Each known error code has a sentence in the catalogue; an unknown one falls back to the
+service's own sentence (`detail`, English). A limit says when to try again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from contacts_client import ApiError
+
+from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.i18n import ngettext
+
+
+def _words() -> dict[str, Callable[[ApiError], str]]:
+    """Built per call: the sentences are translated in the request's language."""
+    return {
+        "code_invalid": lambda e: _(
+            "This code is not right, or it has expired. Check the SMS, or ask for a new code."
+        ),
+        "code_malformed": lambda e: _("The code is the six digits of the SMS."),
+        "display_name_required": lambda e: _("Welcome! Tell us your name to create your account."),
+        "name_empty": lambda e: _("Please type your name."),
+        "name_too_long": lambda e: _("This name is too long."),
+        "name_control_characters": lambda e: _(
+            "This name contains characters that cannot be shown."
+        ),
+        "phone_not_mobile": lambda e: _("This number cannot receive SMS: use a mobile number."),
+        "rate_limited": _try_later,
+        "too_many_requests": _try_later,
+    }
+
+
+def _try_later(error: ApiError) -> str:
+    if error.retry_after is None:
+        return _("Too many attempts. Please try again later.")
+    minutes = max(1, round(error.retry_after / 60))
+    return ngettext(
+        "Too many attempts. Please try again in %(num)d minute.",
+        "Too many attempts. Please try again in %(num)d minutes.",
+        minutes,
+    ) % {"num": minutes}
+
+
+def refusal_words(error: ApiError) -> str:
+    say = _words().get(error.error or "")
+    if say is not None:
+        return say(error)
+    if error.status == 429:
+        return _try_later(error)
+    return error.detail or error.title or _("This was refused.")

@@ -1,0 +1,61 @@
+"""One platform with the web app (Kafka, Postgres, the four services and the web app as
+processes) for every browser test of this package, on ports no other test uses, and people at
+real browsers (Debian's Chromium driven by Playwright) signing up through its pages."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager
+
+import pytest
+from contacts_testing.infra import TEST_STATE_DIR
+from contacts_testing.local_platform import LocalPlatform, Ports
+from contacts_testing.web_visitor import WebVisitor, web_visitor
+
+PORTS = Ports(kafka=27392, postgres=27332, http_base=27300)
+RESEND_COOLDOWN_SECONDS = 3
+SERVICE_ENV = {
+    "invitations": {"RESEND_COOLDOWN_MINUTES": str(RESEND_COOLDOWN_SECONDS / 60)},
+    "importer": {"FALLBACK_REGION": "GB"},
+}
+_numbers = itertools.count(1)
+
+Visitor = Callable[..., AbstractAsyncContextManager[WebVisitor]]
+
+
+@pytest.fixture(scope="package")
+def platform() -> Iterator[LocalPlatform]:
+    running = LocalPlatform(PORTS, TEST_STATE_DIR / "e2e-web", SERVICE_ENV, web=True)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def visitor(platform: LocalPlatform) -> Visitor:
+    """`async with visitor("lea") as lea:` a person at a fresh desktop browser (`viewport=`
+    PHONE for a phone)."""
+
+    def open_browser(
+        name: str, viewport: dict[str, int] | None = None
+    ) -> AbstractAsyncContextManager[WebVisitor]:
+        return web_visitor(platform.url("web"), platform.messages_dir, name, viewport)
+
+    return open_browser
+
+
+@pytest.fixture
+def new_phone() -> Callable[[], str]:
+    """`new_phone()`: a British mobile number no other test of this run uses."""
+    return lambda: f"+4474009{next(_numbers):05d}"
+
+
+@pytest.fixture
+async def signed_up(visitor: Visitor, new_phone: Callable[[], str]) -> AsyncIterator[WebVisitor]:
+    """Someone who has just signed up, at a desktop browser, on their contacts page."""
+    async with visitor("someone") as person:
+        await person.sign_up(new_phone(), "Someone")
+        yield person
