@@ -49,7 +49,7 @@ async def test_pages_in_french(visitor):
         await noe.open("/sign-in")
         await noe.page.get_by_role("link", name="Français").click()
         await expect(
-            noe.page.get_by_role("heading", name="Se connecter ou s’inscrire")
+            noe.page.get_by_role("heading", name="Se connecter ou s’inscrire")  # noqa: RUF001 - French typography
         ).to_be_visible()
         await expect(noe.page.locator("html")).to_have_attribute("lang", "fr")
         await noe.check("sign-in-fr")
