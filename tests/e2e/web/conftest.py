@@ -5,15 +5,30 @@ real browsers (Debian's Chromium driven by Playwright) signing up through its pa
 from __future__ import annotations
 
 import itertools
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 
 import pytest
 from contacts_testing.infra import TEST_STATE_DIR
 from contacts_testing.local_platform import LocalPlatform, Ports
 from contacts_testing.web_visitor import WebVisitor, web_visitor
 
-PORTS = Ports(kafka=27392, postgres=27332, http_base=27300)
+DEFAULT_TEST_STATE_DIR = Path("/var/tmp/contacts-platform-test")  # noqa: S108 - contacts_testing.infra's
+
+
+def _ports() -> Ports:
+    """27300-27392; another state directory (CONTACTS_TEST_STATE_DIR, as each of several
+    checkouts testing at once on one machine sets) gets ports of its own, in 20000-21992
+    (below the kernel's ephemeral range and every fixed port of the platform and its tests)."""
+    base = 27300
+    if TEST_STATE_DIR != DEFAULT_TEST_STATE_DIR:
+        base = 20000 + zlib.crc32(str(TEST_STATE_DIR).encode()) % 20 * 100
+    return Ports(kafka=base + 92, postgres=base + 32, http_base=base)
+
+
+PORTS = _ports()
 RESEND_COOLDOWN_SECONDS = 3
 SERVICE_ENV = {
     "invitations": {"RESEND_COOLDOWN_MINUTES": str(RESEND_COOLDOWN_SECONDS / 60)},
