@@ -16,7 +16,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from contacts_web.adapters.session_store import SessionStore
-from contacts_web.entrypoints import pages_contacts, pages_imports, pages_language, pages_sign_in
+from contacts_web.entrypoints import (
+    pages_contacts,
+    pages_imports,
+    pages_language,
+    pages_list_columns,
+    pages_list_review,
+    pages_list_upload,
+    pages_sign_in,
+    progress_relay,
+    results_downloads,
+)
 from contacts_web.entrypoints.browser_cookie import BrowserCookieMiddleware
 from contacts_web.entrypoints.error_pages import install_error_pages
 from contacts_web.entrypoints.i18n import LanguageMiddleware
@@ -61,6 +71,7 @@ def build_app(settings: WebSettings) -> FastAPI:
         description="The seed's screens in a browser, over the platform's APIs.",
         readiness=readiness, max_in_flight=settings.http_max_in_flight,
         max_body_bytes=settings.http_max_body_bytes, max_upload_bytes=settings.http_max_upload_bytes,
+        body_too_large=pages_list_upload.too_large_answer,
     )  # fmt: skip
     app.state.settings = settings
     max_age = settings.session_days * 86400
@@ -75,6 +86,11 @@ def build_app(settings: WebSettings) -> FastAPI:
     app.include_router(pages_language.router)
     app.include_router(pages_contacts.router)
     app.include_router(pages_imports.router)
+    app.include_router(pages_list_upload.router)
+    app.include_router(pages_list_columns.router)
+    app.include_router(pages_list_review.router)
+    app.include_router(progress_relay.router)
+    app.include_router(results_downloads.router)
     return app
 
 

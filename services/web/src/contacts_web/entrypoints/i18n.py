@@ -16,6 +16,7 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -54,6 +55,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 _ = gettext
+
+
+def format_number(number: int) -> str:
+    """`number` written as the reader's language writes it (1,000 in English, 1 000 in French)."""
+    return format_decimal(number, locale=_language.get())
 
 
 def choose_language(connection: HTTPConnection) -> str:

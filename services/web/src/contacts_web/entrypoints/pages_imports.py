@@ -53,7 +53,7 @@ async def progress_bar(request: Request, user: SignedInDep, import_id: UUID) -> 
     imported = await user.platform.imports.read_import(import_id)
     if imported.status != "validating":
         return go_to(request, f"/imports/{import_id}")
-    return render(request, "imports/progress.html", imported=imported)
+    return render(request, "imports/progress.html", imported=imported, looks=LOOKS)
 
 
 @router.post("/imports/{import_id}/invite")

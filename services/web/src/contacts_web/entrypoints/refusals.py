@@ -11,6 +11,7 @@ from contacts_client import ApiError
 
 from contacts_web.entrypoints.i18n import gettext as _
 from contacts_web.entrypoints.i18n import ngettext
+from contacts_web.entrypoints.import_refusals import import_words
 
 
 def _words() -> dict[str, Callable[[ApiError], str]]:
@@ -29,6 +30,7 @@ def _words() -> dict[str, Callable[[ApiError], str]]:
         "phone_not_mobile": lambda e: _("This number cannot receive SMS: use a mobile number."),
         "rate_limited": _try_later,
         "too_many_requests": _try_later,
+        **import_words(),  # a list's refusals
     }
 
 

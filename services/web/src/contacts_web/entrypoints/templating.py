@@ -22,6 +22,7 @@ environment = Environment(
 )
 environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 environment.globals["languages"] = i18n.LANGUAGE_NAMES
+environment.filters["number"] = i18n.format_number
 
 
 def is_htmx(request: Request) -> bool:
