@@ -66,6 +66,17 @@ async def until_logged(log: Path, *parts: str) -> None:
     await eventually(found, bool, seconds=10)
 
 
+async def upload_and_review(person: WebVisitor, listed: Path) -> None:
+    """The list uploaded, its guessed columns confirmed, Review once its rows are read."""
+    page = person.page
+    await person.open("/contacts/add/file")
+    await page.get_by_label(UPLOAD_LABEL).set_input_files(listed)
+    await page.get_by_role("button", name="Next").click()
+    await expect(page.get_by_label("Phone number")).to_have_value("Mobile")
+    await page.get_by_role("button", name="Next").click()
+    await expect(page.get_by_role("button", name="Import contacts")).to_be_visible(timeout=60_000)
+
+
 async def test_a_100000_row_list_its_progress_counts_and_results(
     visitor, client, platform, new_phone, tmp_path
 ):
@@ -76,14 +87,7 @@ async def test_a_100000_row_list_its_progress_counts_and_results(
     async with visitor("owner") as person:
         page = person.page
         await person.sign_in(owner.phone)
-        await person.open("/contacts/add/file")
-        await page.get_by_label(UPLOAD_LABEL).set_input_files(listed)
-        await page.get_by_role("button", name="Next").click()
-        await expect(page.get_by_label("Phone number")).to_have_value("Mobile")
-        await page.get_by_role("button", name="Next").click()
-        await expect(page.get_by_role("button", name="Import contacts")).to_be_visible(
-            timeout=60_000
-        )
+        await upload_and_review(person, listed)
         await expect(page.locator("main")).to_contain_text("100,000 rows will be imported.")
         await page.get_by_role("button", name="Import contacts").click()
         await expect(page.locator("#import-progress")).to_be_visible()
@@ -123,3 +127,25 @@ async def test_a_100000_row_list_its_progress_counts_and_results(
     # the tab that left: its relay ended, and so did the importer's stream it held open
     await until_logged(web, "web.progress_relay_ended", import_id, '"ended": "client_left"')
     await until_logged(importer, "import.progress_stream_ended", import_id, '"client_left": true')
+
+
+async def test_without_the_stream_the_statuses_page_asks_until_done(
+    visitor, client, new_phone, tmp_path
+):
+    mix = BulkMix(30_000, block="7713")
+    listed = tmp_path / "list.csv"
+    listed.write_bytes(mix.csv())
+    owner = await client.register("Owner", new_phone())
+    async with visitor("owner") as person:
+        polls: list[str] = []
+        person.page.on("request", lambda request: polls.append(request.url))
+        await person.page.route("**/progress/stream", lambda route: route.abort())
+        await person.sign_in(owner.phone)
+        await upload_and_review(person, listed)
+        await person.page.get_by_role("button", name="Import contacts").click()
+        await expect(person.page.locator("#import-progress")).to_be_visible()
+        await bar_values_until_done(person)
+        for status, rows in expected_counts(mix).items():
+            shown = person.page.locator(".status-counts li").filter(has_text=LABELS[status])
+            await expect(shown.locator("strong")).to_have_text(f"{rows:,}")
+        assert any(url.endswith("/progress-bar") for url in polls)
