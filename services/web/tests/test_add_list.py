@@ -1,19 +1,21 @@
 """Adding contacts with a list, the parts that need no service: a list over the upload limit
 sent back to its form (declared or streamed), the results' file names, the encodings offered,
-the progress in the reader's words, the bound on open progress relays."""
+the progress in the reader's words, the bounds on progress relays (how many, how long) and
+the importer's stream closed however a relay ends."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from uuid import uuid4
 
 import pytest
 from contacts_client import ImportProgress
 from contacts_web.domain.list_columns import ENCODINGS, encoding_choices
 from contacts_web.domain.results_filename import MAX_STEM_CHARS, results_filename
-from contacts_web.entrypoints import i18n
+from contacts_web.entrypoints import i18n, progress_relay
 from contacts_web.entrypoints.app import build_app
-from contacts_web.entrypoints.progress_relay import OpenStreams
 from contacts_web.entrypoints.progress_words import progress_payload
 from contacts_web.settings import WebSettings
 from fastapi.testclient import TestClient
@@ -122,8 +124,45 @@ def test_the_final_event_says_the_import_is_done():
 
 
 def test_progress_relays_are_bounded():
-    streams = OpenStreams(limit=2)
+    streams = progress_relay.OpenStreams(limit=2)
     assert streams.take() and streams.take()
     assert not streams.take()
     streams.give_back()
     assert streams.take()
+
+
+async def importer_stream(
+    closed: list[str], *events: ImportProgress
+) -> AsyncIterator[ImportProgress]:
+    """The typed client's stream as the relay sees it: `events`, then nothing for a minute."""
+    try:
+        for event in events:
+            yield event
+        await asyncio.sleep(60)
+    finally:
+        closed.append("closed")
+
+
+async def relayed(events: AsyncIterator[ImportProgress]) -> list[str]:
+    """What a relay of `events` sends (its events' names), with its slot taken as the route
+    takes it."""
+    assert progress_relay.streams.take()
+    relay = progress_relay.Relay(uuid4(), events)
+    return [sent.event or "" async for sent in relay.relayed(await anext(events))]
+
+
+async def test_a_relay_ends_after_its_time_closing_the_importers_stream(monkeypatch):
+    monkeypatch.setattr(progress_relay, "STREAM_SECONDS", 0.2)
+    closed: list[str] = []
+    open_before = progress_relay.streams.open
+    running = ImportProgress(state="validating", progress=0.1)
+    assert await relayed(importer_stream(closed, running)) == ["progress"]
+    assert closed == ["closed"] and progress_relay.streams.open == open_before
+
+
+async def test_a_relay_ends_with_the_final_event():
+    closed: list[str] = []
+    running = ImportProgress(state="validating", progress=0.5)
+    done = ImportProgress(state="completed", progress=1.0, final=True)
+    assert await relayed(importer_stream(closed, running, done)) == ["progress", "end"]
+    assert closed == ["closed"]

@@ -159,6 +159,10 @@ async def test_refusals_at_the_files_field(signed_up, tmp_path):
     picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
+    damaged = tmp_path / "damaged.xlsx"
+    with xlsxwriter.Workbook(damaged) as workbook:
+        workbook.add_worksheet().write_row(0, 0, ["Name", "Mobile"])
+    damaged.write_bytes(damaged.read_bytes()[:1500])  # cut before its zip directory
     too_large = tmp_path / "huge.csv"
     with too_large.open("wb") as sparse:
         sparse.truncate(100 * MIB + 1)  # one byte over UPLOAD_MAX_BYTES' default
@@ -166,6 +170,7 @@ async def test_refusals_at_the_files_field(signed_up, tmp_path):
     for path, words, screen in [
         (picture, "This kind of file cannot be read.", "add-list-refused-type"),
         (empty, "This file is empty.", "add-list-refused-empty"),
+        (damaged, "This workbook is damaged.", "add-list-refused-damaged"),
         (too_large, "This file is larger than 100 MB", "add-list-refused-size"),
     ]:
         await upload(lea, path)
@@ -186,3 +191,27 @@ async def test_upload_and_columns_at_a_phones_width(visitor, new_phone, tmp_path
         await pat.check("add-list-columns-phone")
         wide = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
         assert await pat.page.evaluate(wide)
+
+
+async def test_a_csv_files_text_encoding_corrected_by_the_person(signed_up, new_phone, tmp_path):
+    lea = signed_up
+    listed = tmp_path / "windows.csv"
+    listed.write_bytes(f"Name,Mobile\nZoë Brontë,{new_phone()}\n".encode("cp1252"))
+    await lea.open("/contacts/add/file")
+    await upload(lea, listed)
+    sample = lea.page.get_by_role("region", name="The first rows of your file")
+    await expect(sample).to_contain_text("Zoë Brontë")
+    choice = lea.page.locator("summary")
+    await expect(choice).to_contain_text("Text read as Western European (Windows-1252).")
+    await choice.click()
+    await lea.page.get_by_label("Text encoding").select_option(label="Unicode (UTF-8)")
+    await lea.page.get_by_role("button", name="Read again").click()
+    await expect(lea.page.locator("#error-encoding")).to_contain_text(
+        "The file is not written in this encoding"
+    )
+    await expect(sample).to_contain_text("Zoë Brontë")  # read as it was
+    await lea.check("add-list-encoding-refused")
+    await lea.page.get_by_label("Text encoding").select_option(label="Cyrillic (Windows-1251)")
+    await lea.page.get_by_role("button", name="Read again").click()
+    await expect(sample).to_contain_text("Zoл Brontл")
+    await expect(choice).to_contain_text("Text read as Cyrillic (Windows-1251).")

@@ -42,6 +42,11 @@ ENCODINGS = (
 spreadsheets write CSV files in (the importer's own candidates), most common first."""
 
 
+def encoding_words(name: str | None) -> str | None:
+    """The words of an encoding the page offers (a catalogue id), None for another one."""
+    return dict(ENCODINGS).get(name or "")
+
+
 def encoding_choices(detected: str | None) -> list[tuple[str, str | None]]:
     """The encodings to offer: the usual ones, and the detected one if it is not among them
     (shown by its codec name: None words)."""

@@ -18,7 +18,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from contacts_web.domain.list_columns import COLUMN_FIELDS, REQUIRED_FIELDS, encoding_choices
+from contacts_web.domain.list_columns import (
+    COLUMN_FIELDS,
+    REQUIRED_FIELDS,
+    encoding_choices,
+    encoding_words,
+)
 from contacts_web.entrypoints.csrf import csrf_protected
 from contacts_web.entrypoints.import_refusals import failure_words
 from contacts_web.entrypoints.redirects import go_to
@@ -97,7 +102,7 @@ async def _columns_form(
         request, "add_list/columns.html", 422 if refused else 200, section="add",
         upload=upload, sample=upload.sample_rows[:SAMPLE_ROWS], selected=selected,
         errors=errors, failure=failure, fields=COLUMN_FIELDS, required=REQUIRED_FIELDS,
-        encodings=encoding_choices(upload.encoding),
+        encodings=encoding_choices(upload.encoding), encoding=encoding_words(upload.encoding),
     )  # fmt: skip
 
 
