@@ -16,7 +16,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from contacts_web.adapters.session_store import SessionStore
-from contacts_web.entrypoints import pages_contacts, pages_imports, pages_language, pages_sign_in
+from contacts_web.entrypoints import (
+    pages_add,
+    pages_add_connect_id,
+    pages_add_phone,
+    pages_contacts,
+    pages_imports,
+    pages_language,
+    pages_sign_in,
+)
 from contacts_web.entrypoints.browser_cookie import BrowserCookieMiddleware
 from contacts_web.entrypoints.error_pages import install_error_pages
 from contacts_web.entrypoints.i18n import LanguageMiddleware
@@ -75,6 +83,9 @@ def build_app(settings: WebSettings) -> FastAPI:
     app.include_router(pages_language.router)
     app.include_router(pages_contacts.router)
     app.include_router(pages_imports.router)
+    app.include_router(pages_add.router)
+    app.include_router(pages_add_phone.router)
+    app.include_router(pages_add_connect_id.router)
     return app
 
 
