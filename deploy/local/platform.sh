@@ -79,7 +79,10 @@ down() {
 # then the Kafka and Postgres processes (not with --json). Exits 1 unless all is healthy.
 status() {
   local rc=0 args=()
-  for s in "${SERVICES[@]}"; do args+=(--service "${s%%:*}=http://127.0.0.1:${s##*:}"); done
+  for s in "${SERVICES[@]}"; do
+    args+=(--service "${s%%:*}=http://127.0.0.1:${s##*:}")
+    [[ ${s%%:*} == web ]] || args+=(--schema "${s%%:*}")  # the web app sends no events: no outbox
+  done
   STATUS_DATABASE_URL="postgresql://postgres:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE" \
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
     "$REPO_ROOT/.venv/bin/contacts-status" "${args[@]}" "$@" || rc=$?

@@ -51,6 +51,15 @@ def test_up_prints_where_each_service_listens(platform):
         assert f"http://127.0.0.1:{port}" in stdout
     assert "127.0.0.1:29292" in stdout  # Kafka
     assert "Logs:" in stdout
+    assert f"Open the web app: http://127.0.0.1:{PORT_BASE}" in stdout
+
+
+def test_the_web_app_is_ready_and_opens_on_its_sign_in_page(platform):
+    web = f"http://127.0.0.1:{PORT_BASE}"
+    ready = httpx.get(f"{web}/ready", timeout=5).json()
+    assert ready == {"status": "ready", "service": "web", "checks": {"postgres": "ok"}}
+    page = httpx.get(web, timeout=5, follow_redirects=True)
+    assert page.url.path == "/sign-in" and "Mobile number" in page.text
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -69,11 +78,15 @@ async def test_each_service_runs_as_its_own_database_role_in_its_own_schema(plat
         sessions = await conn.fetch(
             "SELECT DISTINCT application_name, usename FROM pg_stat_activity"
             " WHERE application_name = ANY($1::text[])",
-            list(SERVICES),
+            [*SERVICES, "web"],
         )
         assert {(r["application_name"], r["usename"]) for r in sessions} == {
-            (name, f"{name}_svc") for name in SERVICES
+            (name, f"{name}_svc") for name in [*SERVICES, "web"]
         }
+        web_owner = await conn.fetchval(
+            "SELECT tableowner FROM pg_tables WHERE schemaname = 'web' AND tablename = 'sessions'"
+        )
+        assert web_owner == "web_svc"
         for name in SERVICES:
             owner = await conn.fetchval(
                 "SELECT tableowner FROM pg_tables WHERE schemaname = $1 AND tablename = 'outbox'",
@@ -93,9 +106,10 @@ def test_status_reports_each_service_its_outbox_lag_and_dead_letters(platform):
     report = json.loads(as_json.stdout)
     assert report["healthy"] is True
     assert {(s["name"], s["up"], s["ready"]) for s in report["services"]} == {
-        (name, True, True) for name in SERVICES
+        (name, True, True) for name in [*SERVICES, "web"]
     }
     assert {o["schema"] for o in report["outboxes"] if o["backlog"] is not None} == set(SERVICES)
+    assert {o["schema"] for o in report["outboxes"]} == set(SERVICES)  # the web app has none
     groups = {g["group"] for g in report["consumer_groups"]}
     assert {"contacts.directory", "importer.projections", "invitations.directory"} <= groups
     assert {d["topic"] for d in report["dead_letters"]} >= {f"{g}.dlt" for g in groups}
@@ -103,7 +117,7 @@ def test_status_reports_each_service_its_outbox_lag_and_dead_letters(platform):
     table = subprocess.run([script, "status"], env=env, capture_output=True, text=True, timeout=60)
     assert table.returncode == 0
     assert "platform: healthy" in table.stdout
-    for port in SERVICES.values():
+    for port in [*SERVICES.values(), PORT_BASE]:
         assert f"http://127.0.0.1:{port}" in table.stdout
     assert "kafka running" in table.stdout
     assert "postgres running" in table.stdout

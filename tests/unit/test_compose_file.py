@@ -1,4 +1,5 @@
-"""docker-compose.yml runs the same platform as the local scripts, with the same settings.
+"""docker-compose.yml runs the same platform as the local scripts (the four services and the
+web app), with the same settings.
 
 (`docker compose config` needs the compose plugin, absent on the build machines; where it is
 present the last test runs it too.)
@@ -11,17 +12,24 @@ import subprocess
 
 import pytest
 import yaml
-from contacts_servicekit.settings import ServiceSettings
+from contacts_client import PlatformSettings
+from contacts_service.settings import ContactsSettings
 from contacts_testing.infra import REPO_ROOT
+from contacts_web.settings import WebSettings
+from directory_service.settings import DirectorySettings
+from importer_service.settings import ImporterSettings
+from invitations_service.settings import InvitationsSettings
 
 pytestmark = pytest.mark.unit
 
 SERVICES = {"directory": 8001, "contacts": 8002, "importer": 8003, "invitations": 8004}
+SETTINGS = {"directory": DirectorySettings, "contacts": ContactsSettings,
+            "importer": ImporterSettings, "invitations": InvitationsSettings}  # fmt: skip
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
 
 
-def test_it_runs_kafka_postgres_and_the_four_services():
-    assert set(COMPOSE["services"]) == {"kafka", "postgres", *SERVICES}
+def test_it_runs_kafka_postgres_the_four_services_and_the_web_app():
+    assert set(COMPOSE["services"]) == {"kafka", "postgres", *SERVICES, "web"}
     assert COMPOSE["services"]["kafka"]["image"].startswith("apache/kafka:4.")
     assert COMPOSE["services"]["postgres"]["image"] == "postgres:15"
 
@@ -30,7 +38,7 @@ def test_it_runs_kafka_postgres_and_the_four_services():
 def test_each_service_uses_its_own_role_schema_and_port_with_known_variables(name):
     service = COMPOSE["services"][name]
     env = service["environment"]
-    known = {field.upper() for field in ServiceSettings.model_fields}
+    known = {field.upper() for field in SETTINGS[name].model_fields}
     assert set(env) <= known, f"unknown variables: {set(env) - known}"
     assert env["DATABASE_URL"].startswith(f"postgresql://{name}_svc:{name}_svc@postgres:5432/")
     assert env["DB_SCHEMA"] == name
@@ -38,6 +46,20 @@ def test_each_service_uses_its_own_role_schema_and_port_with_known_variables(nam
     assert env["KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
     assert service["build"]["args"]["SERVICE"] == name
     assert service["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_the_web_app_reaches_each_service_by_its_compose_name_and_opens_invitation_links():
+    web = COMPOSE["services"]["web"]
+    env = web["environment"]
+    known = {field.upper() for field in WebSettings.model_fields}
+    known |= {f"CONTACTS_{field.upper()}" for field in PlatformSettings.model_fields}
+    assert set(env) <= known, f"unknown variables: {set(env) - known}"
+    assert env["DATABASE_URL"].startswith("postgresql://web_svc:web_svc@postgres:5432/")
+    assert (env["DB_SCHEMA"], env["HTTP_PORT"], web["ports"]) == ("web", 8000, ["8000:8000"])
+    for name, port in SERVICES.items():
+        assert env[f"CONTACTS_{name.upper()}_URL"] == f"http://{name}:{port}"
+    invitations = COMPOSE["services"]["invitations"]["environment"]
+    assert invitations["INVITE_LINK_BASE"] == "http://127.0.0.1:8000"
 
 
 def test_postgres_is_bootstrapped_with_the_same_sql_as_the_local_scripts():

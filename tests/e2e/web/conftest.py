@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from contacts_testing.infra import TEST_STATE_DIR
-from contacts_testing.local_platform import LocalPlatform, Ports
+from contacts_testing.local_platform import SERVICE_NAMES, LocalPlatform, Ports
+from contacts_testing.platform_client import PlatformClient
 from contacts_testing.web_visitor import WebVisitor, web_visitor
 
 DEFAULT_TEST_STATE_DIR = Path("/var/tmp/contacts-platform-test")  # noqa: S108 - contacts_testing.infra's
@@ -74,3 +75,11 @@ async def signed_up(visitor: Visitor, new_phone: Callable[[], str]) -> AsyncIter
     async with visitor("someone") as person:
         await person.sign_up(new_phone(), "Someone")
         yield person
+
+
+@pytest.fixture
+async def client(platform: LocalPlatform) -> AsyncIterator[PlatformClient]:
+    """The four services over HTTP, to set up what a test needs behind the browser's back
+    (users registered by the sign-up backend, contacts, companies)."""
+    async with PlatformClient({name: platform.url(name) for name in SERVICE_NAMES}) as running:
+        yield running

@@ -9,16 +9,33 @@ them fresh.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import structlog
 from contacts_client import SignedIn, Tokens, Unauthorized
 
-from contacts_web.adapters.session_store import SessionStore
+from contacts_web.adapters.session_store import Save
 from contacts_web.domain.session import SessionData
 from contacts_web.domain.session_secret import SessionSecret
 
 Refresh = Callable[[str], Awaitable[Tokens]]
+
+
+class Sessions(Protocol):
+    """The session table (adapters/session_store.py; an in-memory fake in the unit tests)."""
+
+    async def create(
+        self, secret: SessionSecret, data: SessionData, expires_at: datetime
+    ) -> None: ...
+    async def read(self, secret: SessionSecret) -> SessionData | None: ...
+    def locked(
+        self, secret: SessionSecret
+    ) -> AbstractAsyncContextManager[tuple[SessionData | None, Save]]: ...
+    async def delete(self, secret: SessionSecret) -> None: ...
+
+
 log = structlog.get_logger(__name__)
 
 
@@ -39,9 +56,7 @@ def session_of(signed_in: SignedIn) -> SessionData:
     )
 
 
-async def start_session(
-    store: SessionStore, signed_in: SignedIn, lifetime: timedelta
-) -> SessionSecret:
+async def start_session(store: Sessions, signed_in: SignedIn, lifetime: timedelta) -> SessionSecret:
     """A new secret (never the one the browser had before signing in: no session fixation)."""
     secret = SessionSecret.new()
     await store.create(secret, session_of(signed_in), _now() + lifetime)
@@ -50,7 +65,7 @@ async def start_session(
 
 
 async def fresh_session(
-    store: SessionStore, secret: SessionSecret, refresh: Refresh
+    store: Sessions, secret: SessionSecret, refresh: Refresh
 ) -> SessionData | None:
     """The session with tokens good for a while yet; None when there is none (signed out,
     expired, or the directory ended it)."""
