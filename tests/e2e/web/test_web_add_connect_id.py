@@ -10,7 +10,12 @@ import re
 import pytest
 from contacts_events.connect_id import display, generate
 from contacts_testing.platform_client import eventually
-from contacts_testing.web_adding import has_no_sideways_scroll, search_and_add, way
+from contacts_testing.web_adding import (
+    has_no_sideways_scroll,
+    open_contacts,
+    search_and_add,
+    way,
+)
 from contacts_testing.web_visitor import PHONE
 from playwright.async_api import expect
 
@@ -43,11 +48,7 @@ async def test_add_by_connect_id_at_a_desktop_and_its_refusals(visitor, client, 
     async with visitor("ann") as person:
         page = person.page
         await person.sign_in(ann.phone)
-        await (
-            page.get_by_role("navigation", name="Main menu")
-            .get_by_role("link", name="Contacts")
-            .click()
-        )
+        await open_contacts(person)
         await page.get_by_role("link", name="Add Contacts").click()
         await way(person, "With ConnectID").get_by_role("link", name="Next").click()
         await expect(page.get_by_text("Copy and paste a ConnectID")).to_be_visible()
@@ -94,11 +95,7 @@ async def test_add_new_contact_at_a_phone(visitor, client, new_phone):
     async with visitor("ann", viewport=PHONE) as person:
         page = person.page
         await person.sign_in(ann.phone)
-        await (
-            page.get_by_role("navigation", name="Bottom menu")
-            .get_by_role("link", name="Contacts")
-            .click()
-        )
+        await open_contacts(person, "Bottom menu")
         await person.check("contacts-phone")
         await page.get_by_role("link", name=re.compile("^Add (new contact|Contacts)$")).click()
         if page.url.endswith("/contacts/add"):  # until the contacts page links the flow itself

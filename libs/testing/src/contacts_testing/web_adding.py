@@ -5,7 +5,6 @@ what a browser test needs, such as a number the importer already knows as a user
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 
 from contacts_client import AsyncContactsPlatform, Row
@@ -74,8 +73,3 @@ async def has_no_sideways_scroll(person: WebVisitor) -> bool:
             "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
         )
     )
-
-
-def named(text: str) -> re.Pattern[str]:
-    """A pattern matching `text` exactly (accessible names with words around are others)."""
-    return re.compile(f"^{re.escape(text)}$")
