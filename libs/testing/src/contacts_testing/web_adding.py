@@ -34,14 +34,19 @@ def way(person: WebVisitor, title: str) -> Locator:
     )
 
 
-async def paste_numbers(person: WebVisitor, numbers: str) -> None:
-    """Contacts (top menu), Add Contacts, Next below With phone number, the numbers, Next:
-    the statuses page, each screen checked on the way."""
+async def open_contacts(person: WebVisitor, menu: str = "Main menu") -> None:
+    """Contacts in the top menu (a desktop) or in the `Bottom menu` (a phone)."""
     await (
-        person.page.get_by_role("navigation", name="Main menu")
+        person.page.get_by_role("navigation", name=menu)
         .get_by_role("link", name="Contacts")
         .click()
     )
+
+
+async def paste_numbers(person: WebVisitor, numbers: str) -> None:
+    """Contacts (top menu), Add Contacts, Next below With phone number, the numbers, Next:
+    the statuses page, each screen checked on the way."""
+    await open_contacts(person)
     await person.page.get_by_role("link", name="Add Contacts").click()
     await person.check("add-contacts")
     await way(person, "With phone number").get_by_role("link", name="Next").click()
