@@ -18,10 +18,10 @@ from contacts_web.entrypoints.redirects import go_to
 from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignedInDep
 from contacts_web.entrypoints.templating import render
-from contacts_web.handlers.pasted_numbers import MAX_TEXT_CHARS, numbers_text, statuses_of
+from contacts_web.handlers.pasted_numbers import numbers_text, statuses_of
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
-Numbers = Annotated[str, Form(max_length=MAX_TEXT_CHARS)]
+Numbers = Annotated[str, Form()]  # as long as the web app's body limit lets it be
 Country = Annotated[str, Form(pattern="^([A-Z]{2})?$")]
 
 
