@@ -8,8 +8,10 @@ importer) allows far larger ones than a JSON body ever needs.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contacts_servicekit.problem import problem_response
@@ -35,13 +37,25 @@ async def body_too_large_handler(request: Request, error: Exception) -> JSONResp
     return body_too_large_response(error.limit, request.url.path)
 
 
-class BodySizeLimitMiddleware:
-    """Pure ASGI middleware: at most `max_bytes` of body, `max_upload_bytes` for multipart."""
+async def _problem_answer(request: Request, error: Exception) -> Response:
+    return await body_too_large_handler(request, error)
 
-    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None) -> None:
+
+class BodySizeLimitMiddleware:
+    """Pure ASGI middleware: at most `max_bytes` of body, `max_upload_bytes` for multipart.
+
+    A body declared too large (`Content-Length`) is answered at once by `answer` (default: the
+    problem details; the web app answers with a page), one found too large while it is read
+    raises :class:`BodyTooLarge` for the app's exception handler."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None,
+        answer: Callable[[Request, Exception], Awaitable[Response]] = _problem_answer,
+    ) -> None:  # fmt: skip
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_upload_bytes or max_bytes
+        self.answer = answer
 
     def limit_for(self, scope: Scope) -> int:
         for name, value in scope.get("headers", ()):
@@ -56,7 +70,8 @@ class BodySizeLimitMiddleware:
         limit = self.limit_for(scope)
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            await body_too_large_response(limit, scope["path"])(scope, receive, send)
+            response = await self.answer(Request(scope), BodyTooLarge(limit))
+            await response(scope, receive, send)
             return
         received = 0
 

@@ -58,11 +58,12 @@ def create_app(
     max_in_flight: int | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     max_upload_bytes: int | None = None,
+    body_too_large: Callable[[Request, Exception], Awaitable[Response]] = body_too_large_handler,
 ) -> FastAPI:
     """A FastAPI app with the platform's middleware and probes; services add their routers.
 
     Request bodies are bounded: `max_body_bytes`, or `max_upload_bytes` for multipart uploads
-    (413 `body_too_large` above). With `max_in_flight`, requests beyond that many in progress
+    (413 `body_too_large` above, answered by `body_too_large`). With `max_in_flight`, requests beyond that many in progress
     get 503 (load_shedding.py). Every route, the services' included, refuses text Postgres
     cannot store (storable_text.py), and an unexpected error is a logged JSON 500."""
     app = ConventionalApp(
@@ -73,14 +74,14 @@ def create_app(
     )  # fmt: skip
     install_docs(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes,
-                       max_upload_bytes=max_upload_bytes)  # fmt: skip
+                       max_upload_bytes=max_upload_bytes, answer=body_too_large)  # fmt: skip
     if max_in_flight is not None:
         app.add_middleware(InFlightLimit, limit=max_in_flight)  # inside: shed ones are logged
     app.add_middleware(unexpected_errors)  # inside the correlation id, which it logs and returns
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: times what the client waits for
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_exception_handler(BodyTooLarge, body_too_large_handler)
+    app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(500, internal_error_handler)  # errors outside UnexpectedErrors
     install_error_handlers(app)
 

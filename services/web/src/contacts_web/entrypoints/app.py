@@ -26,7 +26,7 @@ from contacts_web.entrypoints import (
     pages_sign_in,
 )
 from contacts_web.entrypoints.browser_cookie import BrowserCookieMiddleware
-from contacts_web.entrypoints.error_pages import install_error_pages
+from contacts_web.entrypoints.error_pages import body_too_large, install_error_pages
 from contacts_web.entrypoints.i18n import LanguageMiddleware
 from contacts_web.entrypoints.security_headers import SecurityHeadersMiddleware
 from contacts_web.settings import WebSettings
@@ -69,6 +69,7 @@ def build_app(settings: WebSettings) -> FastAPI:
         description="The seed's screens in a browser, over the platform's APIs.",
         readiness=readiness, max_in_flight=settings.http_max_in_flight,
         max_body_bytes=settings.http_max_body_bytes, max_upload_bytes=settings.http_max_upload_bytes,
+        body_too_large=body_too_large,
     )  # fmt: skip
     app.state.settings = settings
     max_age = settings.session_days * 86400
