@@ -6,8 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from contacts_testing.bare_app import bare_service_app
-from fastapi import FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import PlainTextResponse, Response
+from fastapi import FastAPI, File, Form, UploadFile
 from httpx import ASGITransport, AsyncClient
 from pydantic import BaseModel
 
@@ -78,28 +77,3 @@ async def test_uploads_have_their_own_larger_bound() -> None:
         fits = await http.post("/files", files={"file": ("a.csv", b"x" * (LIMIT * 2))})
         assert fits.json() == {"size": LIMIT * 2}
         assert refused(await http.post("/files", files={"file": ("a.csv", b"x" * UPLOAD_LIMIT)}))
-
-
-async def test_an_app_may_answer_a_body_too_large_its_own_way_declared_or_streamed() -> None:
-    def page(limit: int, request: Request) -> Response:
-        return PlainTextResponse(f"{request.url.path} over {limit}", status_code=413)
-
-    app = bare_service_app(max_body_bytes=LIMIT, max_upload_bytes=UPLOAD_LIMIT, body_too_large=page)
-
-    @app.post("/files")
-    async def upload(file: UploadFile = File()) -> dict[str, int]:  # noqa: B008
-        return {"size": len(await file.read())}
-
-    async def chunks() -> AsyncIterator[bytes]:
-        yield b"--b\r\nContent-Disposition: form-data; name=file; filename=a.csv\r\n\r\n"
-        for _ in range(UPLOAD_LIMIT // 512 + 1):
-            yield b"x" * 512
-        yield b"\r\n--b--\r\n"
-
-    async with AsyncClient(transport=ASGITransport(app), base_url="http://t") as http:
-        declared = await http.post("/files", files={"file": ("a.csv", b"x" * UPLOAD_LIMIT)})
-        assert (declared.status_code, declared.text) == (413, f"/files over {UPLOAD_LIMIT}")
-        multipart = {"Content-Type": "multipart/form-data; boundary=b"}
-        streamed = await http.post("/files", content=chunks(), headers=multipart)
-        assert "content-length" not in streamed.request.headers
-        assert (streamed.status_code, streamed.text) == (413, f"/files over {UPLOAD_LIMIT}")

@@ -6,8 +6,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from contacts_servicekit.body_limit import BodySizeLimitMiddleware, BodyTooLarge
 from contacts_web.entrypoints.browser_cookie import BrowserCookieMiddleware, browser_cookie
 from contacts_web.entrypoints.csrf import CsrfRefused, csrf_protected
+from contacts_web.entrypoints.error_pages import body_too_large
 from contacts_web.entrypoints.i18n import choose_language
 from contacts_web.entrypoints.redirects import local_path
 from contacts_web.entrypoints.security_headers import SecurityHeadersMiddleware
@@ -117,3 +119,22 @@ def test_the_readers_language(cookie, accept, language):
     if cookie:
         headers.append((b"cookie", f"lang={cookie}".encode()))
     assert choose_language(HTTPConnection({"type": "http", "headers": headers})) == language
+
+
+def test_a_form_over_the_limit_gets_a_page_in_words_not_json():
+    web = app(secure=False)
+    web.add_exception_handler(BodyTooLarge, body_too_large)
+    web.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=1024, max_upload_bytes=4096, answer=body_too_large
+    )
+    web.add_middleware(BrowserCookieMiddleware, secure=False, max_age_seconds=60)
+    browser = TestClient(web)
+    token = browser.get("/form").text
+    refused = browser.post("/change", data={"csrf_token": token, "text": "1" * 2000})
+    assert refused.status_code == 413
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "1 KB a form can send" in refused.text
+    upload = browser.post(
+        "/change", data={"csrf_token": token}, files={"file": ("a.csv", b"1" * 5000)}
+    )
+    assert upload.status_code == 413 and "larger than 4 KB" in upload.text

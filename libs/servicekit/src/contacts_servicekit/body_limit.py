@@ -3,8 +3,7 @@
 A declared `Content-Length` over the limit is answered 413 before a byte of the body is read;
 a chunked body is counted as it arrives and refused as soon as it passes the limit. Uploads
 (`multipart/form-data`) have a bound of their own, since a service that takes files (the
-importer) allows far larger ones than a JSON body ever needs. The refusal is problem details
-unless the app says otherwise (`answer`: the web app answers a person with a page).
+importer) allows far larger ones than a JSON body ever needs.
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from contacts_servicekit.problem import problem_response
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
-TooLargeAnswer = Callable[[int, Request], Response]
-"""The answer to a body over `limit` bytes, given the request it came with."""
 
 
 class BodyTooLarge(HTTPException):
@@ -35,29 +32,25 @@ def body_too_large_response(limit: int, instance: str) -> JSONResponse:
     return problem_response(413, "body_too_large", detail, "body", instance=instance)
 
 
-def body_too_large_problem(limit: int, request: Request) -> Response:
-    """The default answer: 413 problem details `body_too_large` naming the body."""
-    return body_too_large_response(limit, request.url.path)
+async def body_too_large_handler(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, BodyTooLarge)
+    return body_too_large_response(error.limit, request.url.path)
 
 
-def body_too_large_handler(
-    answer: TooLargeAnswer,
-) -> Callable[[Request, Exception], Awaitable[Response]]:
-    """The exception handler of a body found too large while it was read (chunked)."""
-
-    async def handle(request: Request, error: Exception) -> Response:
-        assert isinstance(error, BodyTooLarge)
-        return answer(error.limit, request)
-
-    return handle
+async def _problem_answer(request: Request, error: Exception) -> Response:
+    return await body_too_large_handler(request, error)
 
 
 class BodySizeLimitMiddleware:
-    """Pure ASGI middleware: at most `max_bytes` of body, `max_upload_bytes` for multipart."""
+    """Pure ASGI middleware: at most `max_bytes` of body, `max_upload_bytes` for multipart.
+
+    A body declared too large (`Content-Length`) is answered at once by `answer` (default: the
+    problem details; the web app answers with a page), one found too large while it is read
+    raises :class:`BodyTooLarge` for the app's exception handler."""
 
     def __init__(
         self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None,
-        answer: TooLargeAnswer = body_too_large_problem,
+        answer: Callable[[Request, Exception], Awaitable[Response]] = _problem_answer,
     ) -> None:  # fmt: skip
         self.app = app
         self.max_bytes = max_bytes
@@ -77,7 +70,8 @@ class BodySizeLimitMiddleware:
         limit = self.limit_for(scope)
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            await self.answer(limit, Request(scope))(scope, receive, send)
+            response = await self.answer(Request(scope), BodyTooLarge(limit))
+            await response(scope, receive, send)
             return
         received = 0
 

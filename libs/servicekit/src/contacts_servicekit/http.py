@@ -19,9 +19,7 @@ from contacts_servicekit.body_limit import (
     DEFAULT_MAX_BODY_BYTES,
     BodySizeLimitMiddleware,
     BodyTooLarge,
-    TooLargeAnswer,
     body_too_large_handler,
-    body_too_large_problem,
 )
 from contacts_servicekit.docs_page import install_docs
 from contacts_servicekit.errors import install_error_handlers
@@ -60,13 +58,13 @@ def create_app(
     max_in_flight: int | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     max_upload_bytes: int | None = None,
-    body_too_large: TooLargeAnswer = body_too_large_problem,
+    body_too_large: Callable[[Request, Exception], Awaitable[Response]] = body_too_large_handler,
 ) -> FastAPI:
     """A FastAPI app with the platform's middleware and probes; services add their routers.
 
     Request bodies are bounded: `max_body_bytes`, or `max_upload_bytes` for multipart uploads
-    (413 `body_too_large` above, or what `body_too_large` answers: a page for a person). With
-    `max_in_flight`, requests beyond that many in progress get 503 (load_shedding.py). Every route, the services' included, refuses text Postgres
+    (413 `body_too_large` above, answered by `body_too_large`). With `max_in_flight`, requests beyond that many in progress
+    get 503 (load_shedding.py). Every route, the services' included, refuses text Postgres
     cannot store (storable_text.py), and an unexpected error is a logged JSON 500."""
     app = ConventionalApp(
         title=title, description=description, version=version, lifespan=lifespan,
@@ -83,7 +81,7 @@ def create_app(
     app.add_middleware(CorrelationIdMiddleware)
     app.add_middleware(RequestMetricsMiddleware)  # outermost: times what the client waits for
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    app.add_exception_handler(BodyTooLarge, body_too_large_handler(body_too_large))
+    app.add_exception_handler(BodyTooLarge, body_too_large)
     app.add_exception_handler(500, internal_error_handler)  # errors outside UnexpectedErrors
     install_error_handlers(app)
 

@@ -17,6 +17,9 @@ from fastapi.staticfiles import StaticFiles
 
 from contacts_web.adapters.session_store import SessionStore
 from contacts_web.entrypoints import (
+    pages_add,
+    pages_add_connect_id,
+    pages_add_phone,
     pages_contacts,
     pages_imports,
     pages_language,
@@ -71,7 +74,7 @@ def build_app(settings: WebSettings) -> FastAPI:
         description="The seed's screens in a browser, over the platform's APIs.",
         readiness=readiness, max_in_flight=settings.http_max_in_flight,
         max_body_bytes=settings.http_max_body_bytes, max_upload_bytes=settings.http_max_upload_bytes,
-        body_too_large=pages_list_upload.too_large_answer,
+        body_too_large=pages_list_upload.body_too_large,
     )  # fmt: skip
     app.state.settings = settings
     max_age = settings.session_days * 86400
@@ -91,6 +94,9 @@ def build_app(settings: WebSettings) -> FastAPI:
     app.include_router(pages_list_review.router)
     app.include_router(progress_relay.router)
     app.include_router(results_downloads.router)
+    app.include_router(pages_add.router)
+    app.include_router(pages_add_phone.router)
+    app.include_router(pages_add_connect_id.router)
     return app
 
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 import httpx
 import structlog
 from contacts_client import ApiError, Unauthorized
+from contacts_servicekit.body_limit import BodyTooLarge
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
@@ -74,6 +75,30 @@ def install_error_pages(app: FastAPI) -> None:
                 request, 404, _("Page not found"), _("There is no page at this address.")
             )
         return error_page(request, error.status_code, _("Not possible"), str(error.detail))
+
+
+async def body_too_large(request: Request, error: Exception) -> Response:
+    """413 in words: a form or a file over the app's limits (settings.py)."""
+    assert isinstance(error, BodyTooLarge)
+    size = format_size(error.limit)
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        detail = _("This file is larger than %(size)s, the largest this site accepts.") % {
+            "size": size
+        }
+    else:
+        detail = _(
+            "This is more than the %(size)s a form can send. For a long list of numbers, add them with a .CSV or .XLS file."
+        ) % {"size": size}
+    return error_page(request, 413, _("Too large"), detail)
+
+
+def format_size(size: int) -> str:
+    """1,048,576 -> "1 MB" in the reader's language."""
+    units = ((1024**3, _("%(n)s GB")), (1024**2, _("%(n)s MB")), (1024, _("%(n)s KB")))
+    for bytes_in_unit, words in units:
+        if size >= bytes_in_unit:
+            return words % {"n": f"{size / bytes_in_unit:.3g}"}
+    return _("%(n)s bytes") % {"n": size}
 
 
 def _unavailable(request: Request) -> Response:

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from contacts_web.domain.statuses import LOOKS, ORDER
 from contacts_web.entrypoints.csrf import csrf_protected
+from contacts_web.entrypoints.reason_words import row_reason
 from contacts_web.entrypoints.redirects import go_to
 from contacts_web.entrypoints.signed_in import SignedInDep
 from contacts_web.entrypoints.templating import is_htmx, render
@@ -44,7 +45,7 @@ async def import_page(
         "imports/rows.html" if is_htmx(request) and rows is not None else "imports/results.html"
     )
     return render(request, template, section="add", imported=imported, rows=rows, status=status,
-                  counts=_counts(imported), looks=LOOKS)  # fmt: skip
+                  counts=_counts(imported), looks=LOOKS, reason_of=row_reason)  # fmt: skip
 
 
 @router.get("/imports/{import_id}/progress-bar")

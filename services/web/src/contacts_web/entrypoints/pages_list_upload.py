@@ -4,7 +4,7 @@ reads it and answers its columns, and the columns page comes next.
 
 The web app takes files up to UPLOAD_MAX_BYTES (servicekit's body limit on multipart bodies):
 a larger one is answered, before a byte of it is read, by this page again with the limit in
-words at the file's field (`too_large_answer`)."""
+words at the file's field (`body_too_large`)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from contacts_web.adapters.upload_on_disk import upload_on_disk
+from contacts_web.entrypoints import error_pages
 from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.error_pages import error_page
-from contacts_web.entrypoints.i18n import format_number
 from contacts_web.entrypoints.i18n import gettext as _
 from contacts_web.entrypoints.redirects import go_to
 from contacts_web.entrypoints.refusals import refusal_words
@@ -27,7 +26,6 @@ from contacts_web.entrypoints.templating import render
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 UPLOAD_PATH = "/contacts/add/file"
-MEGABYTE = 1024 * 1024
 Replaces = Annotated[UUID | None, Query()]
 
 
@@ -61,29 +59,27 @@ async def upload_list(
     return go_to(request, f"{UPLOAD_PATH}/{uploaded.import_id}")
 
 
-def too_large_answer(limit: int, request: Request) -> Response:
+async def body_too_large(request: Request, error: Exception) -> Response:
     """servicekit's answer to a body over the limit: a list goes back to its form, which says
-    the limit; any other form gets a page saying it was too large."""
-    if request.url.path == UPLOAD_PATH:
-        replaces = _uuid_or_none(request.query_params.get("replaces"))
-        again = f"&replaces={replaces}" if replaces else ""
-        return RedirectResponse(f"{UPLOAD_PATH}?refused=too_large{again}", status_code=303)
-    return error_page(request, 413, _("Too large"), _("What you sent is too large."))
+    the limit at the file's field; anything else gets error_pages' page in words."""
+    if request.url.path != UPLOAD_PATH:
+        return await error_pages.body_too_large(request, error)
+    replaces = _uuid_or_none(request.query_params.get("replaces"))
+    again = f"&replaces={replaces}" if replaces else ""
+    return RedirectResponse(f"{UPLOAD_PATH}?refused=too_large{again}", status_code=303)
 
 
 def _upload_form(
     request: Request, replaces: UUID | None, error: str | None, status_code: int = 200
 ) -> Response:
-    max_megabytes = format_number(request.app.state.settings.upload_max_bytes // MEGABYTE)
+    max_size = error_pages.format_size(request.app.state.settings.upload_max_bytes)
     return render(request, "add_list/upload.html", status_code, section="add", error=error,
-                  replaces=replaces, max_megabytes=max_megabytes)  # fmt: skip
+                  replaces=replaces, max_size=max_size)  # fmt: skip
 
 
 def _too_large_words(limit: int) -> str:
-    return _(
-        "This file is larger than %(size)s MB, the largest list this site takes. Split it "
-        "into smaller files."
-    ) % {"size": format_number(limit // MEGABYTE)}
+    size = error_pages.format_size(limit)
+    return _("This file is larger than %(size)s, the largest this site accepts.") % {"size": size}
 
 
 def _uuid_or_none(text: str | None) -> UUID | None:

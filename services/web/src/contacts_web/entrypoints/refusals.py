@@ -31,7 +31,47 @@ def _words() -> dict[str, Callable[[ApiError], str]]:
         "rate_limited": _try_later,
         "too_many_requests": _try_later,
         **import_words(),  # a list's refusals
+        **_adding_words(),
     }
+
+
+def _adding_words() -> dict[str, Callable[[ApiError], str]]:
+    """Adding contacts: pasted numbers, and a ConnectID looked up then added."""
+    return {
+        "no_numbers": lambda e: _("Type or paste at least one phone number."),
+        "too_many_rows": lambda e: _(
+            "There are too many numbers to add at once: split them, or use a .CSV or .XLS file."
+        ),
+        "body_too_large": lambda e: _(
+            "This is too much text to send at once: split it, or use a .CSV or .XLS file."
+        ),
+        "unknown_region": lambda e: _("Choose a country from the list."),
+        "empty": lambda e: _("Type or paste a ConnectID."),
+        "unused_character": lambda e: _(
+            "ConnectIDs never contain the letters O, I, L or the digits 0 and 1: please check "
+            "the ConnectID."
+        ),
+        "invalid_character": lambda e: _("A ConnectID has only letters and digits."),
+        "wrong_length": lambda e: _(
+            "A ConnectID has 9 letters and digits (such as K7Q-M2X-9HB): please check it."
+        ),
+        "check_failed": lambda e: _(
+            "This is not a valid ConnectID: a character is probably mistyped or two are swapped."
+        ),
+        "connect_id_not_found": lambda e: _("Nobody has this ConnectID. Please check it."),
+        "self": lambda e: _("This is your own ConnectID."),
+        "already_contact": lambda e: _("This person is already in your contacts."),
+        "contact_point": lambda e: _(
+            "This ConnectID is a company contact point: it is shared with the company's members "
+            "and cannot be added as a personal contact."
+        ),
+        "lookup_required": _search_again,
+        "add_token_invalid": _search_again,
+    }
+
+
+def _search_again(_error: ApiError) -> str:
+    return _("This search has expired. Please search for the ConnectID again.")
 
 
 def _try_later(error: ApiError) -> str:

@@ -39,7 +39,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     common = {
         "request": request,
         "user": getattr(request.state, "session", None),
-        "csrf_token": browser_cookie(request).secret.csrf_token,
+        "csrf_token": _csrf_token(request),
         "lang": i18n.current_language(),
         "path": request.url.path,
         "htmx": is_htmx(request),
@@ -47,3 +47,10 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     }
     html = environment.get_template(template).render({**common, **context})
     return HTMLResponse(html, status_code=status_code)
+
+
+def _csrf_token(request: Request) -> str:
+    """The session's token ("" on the paths that carry no session cookie: probes, assets)."""
+    if getattr(request.state, "browser", None) is None:
+        return ""
+    return browser_cookie(request).secret.csrf_token
