@@ -94,7 +94,8 @@ async def test_a_100000_row_list_its_progress_counts_and_results(
         import_id = page.url.rsplit("/", 1)[-1]
 
         leaving = await page.context.new_page()  # a second tab that goes away meanwhile
-        await leaving.goto(page.url)
+        async with leaving.expect_response("**/progress/stream"):
+            await leaving.goto(page.url)
         await person.check("large-import-progress")
         await leaving.close()
         values = await bar_values_until_done(person)
