@@ -20,8 +20,10 @@ from contacts_web.entrypoints import (
     pages_add,
     pages_add_connect_id,
     pages_add_phone,
+    pages_contact,
     pages_contacts,
     pages_imports,
+    pages_invitations,
     pages_language,
     pages_list_columns,
     pages_list_review,
@@ -88,6 +90,8 @@ def build_app(settings: WebSettings) -> FastAPI:
     app.include_router(pages_sign_in.router)
     app.include_router(pages_language.router)
     app.include_router(pages_contacts.router)
+    app.include_router(pages_contact.router)
+    app.include_router(pages_invitations.router)
     app.include_router(pages_imports.router)
     app.include_router(pages_list_upload.router)
     app.include_router(pages_list_columns.router)

@@ -1,14 +1,18 @@
 """A refusal of the platform (its problem details) in the reader's words.
 
 Each known error code has a sentence in the catalogue; an unknown one falls back to the
-service's own sentence (`detail`, English). A limit says when to try again."""
+service's own sentence (`detail`, English). A limit says when to try again; a 429 is told by
+the limit it reached (its RateLimit-Policy names it), every limit having the code
+`rate_limited`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from contacts_client import ApiError
 
+from contacts_web.entrypoints.formats import wait
 from contacts_web.entrypoints.i18n import gettext as _
 from contacts_web.entrypoints.i18n import ngettext
 from contacts_web.entrypoints.import_refusals import import_words
@@ -21,7 +25,14 @@ def _words() -> dict[str, Callable[[ApiError], str]]:
             "This code is not right, or it has expired. Check the SMS, or ask for a new code."
         ),
         "code_malformed": lambda e: _("The code is the six digits of the SMS."),
+        "contact_not_found": lambda e: _("This contact is not in your lists any more."),
+        "destination_daily_cap": _destination_cap,
         "display_name_required": lambda e: _("Welcome! Tell us your name to create your account."),
+        "invitation_not_found": lambda e: _(
+            "This invitation is no longer pending: it was accepted, it expired or it was deleted."
+        ),
+        "inviter_daily_cap": _inviter_cap,
+        "managed_by_company": lambda e: _("You cannot archive contacts managed by your company."),
         "name_empty": lambda e: _("Please type your name."),
         "name_too_long": lambda e: _("This name is too long."),
         "name_control_characters": lambda e: _(
@@ -29,6 +40,10 @@ def _words() -> dict[str, Callable[[ApiError], str]]:
         ),
         "phone_not_mobile": lambda e: _("This number cannot receive SMS: use a mobile number."),
         "rate_limited": _try_later,
+        "resend_cooldown": _cooldown,
+        "send_in_progress": lambda e: _(
+            "This invitation is being sent right now. Try again in a moment."
+        ),
         "too_many_requests": _try_later,
         **import_words(),  # a list's refusals
         **_adding_words(),
@@ -85,8 +100,39 @@ def _try_later(error: ApiError) -> str:
     ) % {"num": minutes}
 
 
+def _cooldown(error: ApiError) -> str:
+    return _("You sent this invitation a short while ago. You can resend it in %(wait)s.") % {
+        "wait": wait(error.retry_after or 1)
+    }
+
+
+def _destination_cap(error: ApiError) -> str:
+    return _(
+        "This number or address got the most invitations allowed in one day. You can resend"
+        " it in %(wait)s, when the day's limit starts again."
+    ) % {"wait": wait(error.retry_after or 1)}
+
+
+def _inviter_cap(error: ApiError) -> str:
+    return _(
+        "You sent the most invitations allowed in one day. You can send more in %(wait)s, when"
+        " the day's limit starts again."
+    ) % {"wait": wait(error.retry_after or 1)}
+
+
+_POLICY_NAME = re.compile(r'^\s*"?([A-Za-z0-9_.-]+)"?')
+
+
+def limit_reached(error: ApiError) -> str | None:
+    """The name of the limit a 429 reached (its RateLimit-Policy: `"resend_cooldown";q=1;w=600`),
+    which says more than its code (`rate_limited` for every limit)."""
+    found = _POLICY_NAME.match(error.headers.get("RateLimit-Policy", ""))
+    return found.group(1) if error.status == 429 and found else None
+
+
 def refusal_words(error: ApiError) -> str:
-    say = _words().get(error.error or "")
+    words = _words()
+    say = words.get(limit_reached(error) or "") or words.get(error.error or "")
     if say is not None:
         return say(error)
     if error.status == 429:
