@@ -42,6 +42,18 @@ SEED = 20_251_126
 Key = tuple[str, UUID]  # (sort_name, contact_id): the lists' order and keyset
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How big each part of the owner's lists is (the defaults: this bench's data set; the
+    web bench takes 100,000 personal contacts and no colleagues)."""
+
+    personal: int = PERSONAL
+    members: int = MEMBERS
+    contact_points: int = CONTACT_POINTS
+    overlap: int = OVERLAP
+    archived: int = ARCHIVED
+
+
 @dataclass
 class Tables:
     directory_users: list[tuple[UUID, str, str, str, bool, datetime]] = field(default_factory=list)
@@ -105,7 +117,7 @@ class _Ids:
         raise RuntimeError("could not find an unused ConnectID")
 
 
-def build(seed: int = SEED) -> DataSet:
+def build(seed: int = SEED, shape: Shape = Shape()) -> DataSet:
     """All rows, in memory (a few hundred thousand tuples), repeatable from `seed`."""
     rng = random.Random(seed)
     ids, names = _Ids(rng), NameMaker(seed)
@@ -119,21 +131,23 @@ def build(seed: int = SEED) -> DataSet:
 
     owner = new_user("Bench Owner")
     owner_id, company_id = owner[0], ids.uuid()
-    colleagues = [new_user(names.person()) for _ in range(MEMBERS - 1)]
+    colleagues = [new_user(names.person()) for _ in range(shape.members - 1)]
     t.company_members += [(company_id, u[0], u[3]) for u in [owner, *colleagues]]
     points = [
         (ids.uuid(), company_id, ids.connect_id(), n, sort_name(n))
-        for n in (names.contact_point(i) for i in range(CONTACT_POINTS))
+        for n in (names.contact_point(i) for i in range(shape.contact_points))
     ]
     t.contact_points += points
-    t.companies.append((company_id, "Globex Bench Corporation", MEMBERS, CONTACT_POINTS))
+    t.companies.append(
+        (company_id, "Globex Bench Corporation", shape.members, shape.contact_points)
+    )
 
     others = [ids.uuid() for _ in range(OTHER_COMPANIES)]
     other_members: Counter[UUID] = Counter()
     personal: list[tuple[tuple[UUID, str, str, str], UUID | None]] = [
-        (u, company_id) for u in rng.sample(colleagues, OVERLAP)
+        (u, company_id) for u in rng.sample(colleagues, shape.overlap)
     ]
-    for _ in range(PERSONAL - OVERLAP):
+    for _ in range(shape.personal - shape.overlap):
         user = new_user(names.person())
         company = rng.choice(others) if rng.random() < OTHER_COMPANY_SHARE else None
         if company is not None:
@@ -142,7 +156,7 @@ def build(seed: int = SEED) -> DataSet:
         personal.append((user, company))
     t.companies += [(c, names.company(n), other_members[c], 0) for n, c in enumerate(others)]
 
-    archived_ids = {u[0] for u, _ in rng.sample(personal[OVERLAP:], ARCHIVED)}
+    archived_ids = {u[0] for u, _ in rng.sample(personal[shape.overlap :], shape.archived)}
     imports = [ids.uuid() for _ in range(IMPORTS)]
     for user, company in personal:
         added = now - timedelta(seconds=rng.randrange(3 * 365 * 86_400))
@@ -154,7 +168,7 @@ def build(seed: int = SEED) -> DataSet:
             archived_at = added + timedelta(days=rng.randrange(1, 300))
         t.contacts.append((owner_id, user[0], user[2], user[3], user[1], company, source.value,
                            import_id, invitation_id, added, archived_at))  # fmt: skip
-    t.owner_counts.append((owner_id, PERSONAL - ARCHIVED, ARCHIVED))
+    t.owner_counts.append((owner_id, shape.personal - shape.archived, shape.archived))
 
     active_personal = {u[0]: u[3] for u, _ in personal if u[0] not in archived_ids}
     active = [(s, i) for i, s in active_personal.items()]
@@ -163,7 +177,7 @@ def build(seed: int = SEED) -> DataSet:
     archived = [(u[3], u[0]) for u, c in personal if u[0] in archived_ids and c != company_id]
     return DataSet(
         owner_id, company_id, t, sorted(active), sorted(archived),
-        personal_active=len(active_personal), colleagues=len(colleagues), overlap=OVERLAP,
+        personal_active=len(active_personal), colleagues=len(colleagues), overlap=shape.overlap,
     )  # fmt: skip
 
 
@@ -175,11 +189,11 @@ class SeedTimes:
     all_visible: str  # per table: pages marked all-visible / pages
 
 
-async def seed(dsn: str, schema: str) -> tuple[DataSet, SeedTimes]:
+async def seed(dsn: str, schema: str, shape: Shape = Shape()) -> tuple[DataSet, SeedTimes]:
     """Build the rows, COPY them, then VACUUM (ANALYZE) and CHECKPOINT so that the load phase
     starts from steady state (statistics and visibility map as autovacuum would leave them)."""
     started = time.perf_counter()
-    data = build()
+    data = build(shape=shape)
     built = time.perf_counter()
     # A synchronous commit: VACUUM marks a page all-visible only once the hint bits of its
     # rows are set, which waits for the commit record to be flushed; right after an

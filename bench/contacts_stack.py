@@ -48,7 +48,7 @@ class Stack:
         return [self.service.process.pid, *process_children(self.service.process.pid)]
 
 
-async def _execute(dsn: str, sql: str) -> None:
+async def execute(dsn: str, sql: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(sql)
@@ -56,7 +56,7 @@ async def _execute(dsn: str, sql: str) -> None:
         await conn.close()
 
 
-def _quietly(what: str, stop: Callable[[], object]) -> None:
+def quietly(what: str, stop: Callable[[], object]) -> None:
     log(f"stopping {what}")
     try:
         stop()
@@ -64,7 +64,7 @@ def _quietly(what: str, stop: Callable[[], object]) -> None:
         log(f"stopping {what} failed: {error!r}")
 
 
-def _stop_service(service: ServiceProcess) -> None:
+def stop_service(service: ServiceProcess) -> None:
     if service.process is None or service.process.poll() is not None:
         service.kill()  # closes the log file
         return
@@ -83,14 +83,14 @@ def running_stack(extra_env: dict[str, str]) -> Iterator[Stack]:
     kafka = LocalKafka(KAFKA_PORT, STATE_DIR)
     with contextlib.ExitStack() as stack:
         log(f"starting postgres :{PG_PORT} and kafka :{KAFKA_PORT} (state {STATE_DIR})")
-        stack.callback(_quietly, "kafka", kafka.stop)
-        stack.callback(_quietly, "postgres", postgres.stop)
+        stack.callback(quietly, "kafka", kafka.stop)
+        stack.callback(quietly, "postgres", postgres.stop)
         with ThreadPoolExecutor(2) as pool:  # both at once: Kafka takes the longer
             for future in [pool.submit(postgres.start), pool.submit(kafka.start)]:
                 future.result(timeout=300)
         drop = f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"
-        asyncio.run(_execute(postgres.admin_url, f"{drop}; CREATE SCHEMA {SCHEMA}"))
-        stack.callback(_quietly, "schema", lambda: asyncio.run(_execute(postgres.admin_url, drop)))
+        asyncio.run(execute(postgres.admin_url, f"{drop}; CREATE SCHEMA {SCHEMA}"))
+        stack.callback(quietly, "schema", lambda: asyncio.run(execute(postgres.admin_url, drop)))
         env = {
             "DATABASE_URL": postgres.admin_url,
             "DB_SCHEMA": SCHEMA,
@@ -101,7 +101,7 @@ def running_stack(extra_env: dict[str, str]) -> Iterator[Stack]:
         log_path = STATE_DIR / "logs" / "contacts-bench.log"
         service = ServiceProcess("contacts", env, log_path)
         service.start()
-        stack.callback(_quietly, "contacts service", lambda: _stop_service(service))
+        stack.callback(quietly, "contacts service", lambda: stop_service(service))
         log(f"contacts service pid {service.process.pid if service.process else '?'} on "
             f"{service.url} (log {log_path}); waiting for /ready")  # fmt: skip
         service.wait_for("/ready", seconds=READY_SECONDS)
