@@ -43,6 +43,7 @@ from contacts_lists import code_version, cpu_model, owner_token, service_env
 from contacts_load import load_average
 from contacts_seeding import Shape, row_counts, seed
 from contacts_stack import SCHEMA, Stack, running_stack
+from contacts_testing.service_process import ServiceProcess
 from measure import Row, print_table, summarise
 from stack import log, machine_lock, terminate_as_interrupt
 from web_browsers import (
@@ -57,8 +58,7 @@ from web_browsers import (
     server_times,
     web_clients,
 )
-from contacts_testing.service_process import ServiceProcess
-from web_stack import open_sessions, running_web
+from web_stack import SESSION_COOKIE, open_sessions, running_web
 
 CONTACTS = 100_000
 SHAPE = Shape(personal=CONTACTS, members=1, contact_points=0, overlap=0, archived=0)
@@ -88,7 +88,7 @@ class Prepared:
     expected_search: int
 
 
-def prepare(stack: Stack, web: ServiceProcess, browsers: int) -> Prepared:
+def prepare(stack: Stack, browsers: int) -> Prepared:
     log("seeding by COPY")
     data, times = asyncio.run(seed(stack.dsn, SCHEMA, SHAPE))
     print(f"seeded: {row_counts(data)} in {times.build_seconds + times.copy_seconds:.1f} s "
@@ -103,7 +103,9 @@ def prepare(stack: Stack, web: ServiceProcess, browsers: int) -> Prepared:
 
 async def check(web: ServiceProcess, stack: Stack, prep: Prepared) -> None:
     """Once before the load: the pages show what a person must see."""
-    async with httpx.AsyncClient(base_url=web.url, cookies={"session": prep.cookies[0]}) as http:
+    async with httpx.AsyncClient(
+        base_url=web.url, cookies={SESSION_COOKIE: prep.cookies[0]}
+    ) as http:
         first = await http.get("/contacts")
         shown = first.text.count('class="contact-link"')
         if first.status_code != 200 or f"{CONTACTS:,} contacts" not in first.text or shown != 50:
@@ -207,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
         running_stack({}) as stack,
         running_web(stack, service_env(args.env)) as web,
     ):
-        prep = prepare(stack, web, args.browsers)
+        prep = prepare(stack, args.browsers)
         phases = asyncio.run(measure(web, stack, prep, args))
         return report(phases, args)
 
