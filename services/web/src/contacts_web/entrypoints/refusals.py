@@ -25,14 +25,7 @@ def _words() -> dict[str, Callable[[ApiError], str]]:
             "This code is not right, or it has expired. Check the SMS, or ask for a new code."
         ),
         "code_malformed": lambda e: _("The code is the six digits of the SMS."),
-        "contact_not_found": lambda e: _("This contact is not in your lists any more."),
-        "destination_daily_cap": _destination_cap,
         "display_name_required": lambda e: _("Welcome! Tell us your name to create your account."),
-        "invitation_not_found": lambda e: _(
-            "This invitation is no longer pending: it was accepted, it expired or it was deleted."
-        ),
-        "inviter_daily_cap": _inviter_cap,
-        "managed_by_company": lambda e: _("You cannot archive contacts managed by your company."),
         "name_empty": lambda e: _("Please type your name."),
         "name_too_long": lambda e: _("This name is too long."),
         "name_control_characters": lambda e: _(
@@ -40,13 +33,10 @@ def _words() -> dict[str, Callable[[ApiError], str]]:
         ),
         "phone_not_mobile": lambda e: _("This number cannot receive SMS: use a mobile number."),
         "rate_limited": _try_later,
-        "resend_cooldown": _cooldown,
-        "send_in_progress": lambda e: _(
-            "This invitation is being sent right now. Try again in a moment."
-        ),
         "too_many_requests": _try_later,
         **import_words(),  # a list's refusals
         **_adding_words(),
+        **_lists_words(),
     }
 
 
@@ -82,6 +72,24 @@ def _adding_words() -> dict[str, Callable[[ApiError], str]]:
         ),
         "lookup_required": _search_again,
         "add_token_invalid": _search_again,
+    }
+
+
+def _lists_words() -> dict[str, Callable[[ApiError], str]]:
+    """The contact lists (the Archived toggle) and pending invitations (Resend, delete); the
+    invitations' limits are 429 `rate_limited`, told apart by the limit they name."""
+    return {
+        "managed_by_company": lambda e: _("You cannot archive contacts managed by your company."),
+        "contact_not_found": lambda e: _("This contact is not in your lists any more."),
+        "invitation_not_found": lambda e: _(
+            "This invitation is no longer pending: it was accepted, it expired or it was deleted."
+        ),
+        "send_in_progress": lambda e: _(
+            "This invitation is being sent right now. Try again in a moment."
+        ),
+        "resend_cooldown": _cooldown,
+        "destination_daily_cap": _destination_cap,
+        "inviter_daily_cap": _inviter_cap,
     }
 
 
