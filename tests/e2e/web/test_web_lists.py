@@ -140,6 +140,13 @@ async def test_an_archive_refused_for_a_colleague(client, visitor, new_phone):
         assert "You cannot archive contacts managed by your company." in await answer.text()
         assert await client.contact_names(cara) == ["Dan"]
 
+        await page.get_by_role("link", name="Français").click()
+        await dans_link.click()  # the same sidebar, in French
+        await expect(page.get_by_role("switch", name="Archivé")).to_have_accessible_description(
+            "Vous ne pouvez pas archiver les contacts gérés par votre entreprise."
+        )
+        await browser.check("contact-managed-fr")
+
 
 def many_names() -> list[str]:
     return [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]  # 120

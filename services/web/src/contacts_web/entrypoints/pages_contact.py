@@ -14,6 +14,7 @@ from contacts_client import ApiError, Contact
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from contacts_web.domain.contact_lists import ListView
 from contacts_web.entrypoints.alerts import Tone, alert_only, answerable
 from contacts_web.entrypoints.csrf import csrf_protected
 from contacts_web.entrypoints.formats import FORMATS
@@ -55,7 +56,7 @@ async def unarchive(request: Request, user: SignedInDep, contact_id: UUID, view:
 
 
 async def _toggle(
-    request: Request, user: SignedInUser, contact_id: UUID, view: ListViewDep, archived: bool
+    request: Request, user: SignedInUser, contact_id: UUID, view: ListView, archived: bool
 ) -> Response:
     """The Archived toggle: the contact as it is now, the result (or the refusal) in words."""
     contacts = user.platform.contacts
