@@ -19,6 +19,7 @@ from contacts_web.entrypoints.browser_cookie import browser_cookie
 from contacts_web.entrypoints.csrf import CsrfRefused
 from contacts_web.entrypoints.i18n import gettext as _
 from contacts_web.entrypoints.redirects import go_to
+from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignInRequired
 from contacts_web.entrypoints.templating import is_htmx, render
 
@@ -59,7 +60,7 @@ def install_error_pages(app: FastAPI) -> None:
         if error.status >= 500:
             return _unavailable(request)
         return error_page(
-            request, error.status, _("Not possible"), error.detail or error.title or ""
+            request, error.status, _("Not possible"), refusal_words(error)
         )
 
     @app.exception_handler(httpx.TransportError)
