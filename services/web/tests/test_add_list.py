@@ -14,9 +14,10 @@ import pytest
 from contacts_client import ImportProgress
 from contacts_web.domain.list_columns import ENCODINGS, encoding_choices
 from contacts_web.domain.results_filename import MAX_STEM_CHARS, results_filename
-from contacts_web.entrypoints import i18n, progress_relay
 from contacts_web.entrypoints.app import build_app
-from contacts_web.entrypoints.progress_words import progress_payload
+from contacts_web.entrypoints.pages import import_progress
+from contacts_web.entrypoints.words import i18n
+from contacts_web.entrypoints.words.progress_words import progress_payload
 from contacts_web.settings import WebSettings
 from fastapi.testclient import TestClient
 
@@ -122,7 +123,7 @@ def test_the_final_event_says_the_import_is_done():
 
 
 def test_progress_relays_are_bounded():
-    streams = progress_relay.OpenStreams(limit=2)
+    streams = import_progress.OpenStreams(limit=2)
     assert streams.take() and streams.take()
     assert not streams.take()
     streams.give_back()
@@ -144,18 +145,18 @@ async def importer_stream(
 async def relayed(events: AsyncIterator[ImportProgress]) -> list[str]:
     """What a relay of `events` sends (its events' names), with its slot taken as the route
     takes it."""
-    assert progress_relay.streams.take()
-    relay = progress_relay.Relay(uuid4(), events)
+    assert import_progress.streams.take()
+    relay = import_progress.Relay(uuid4(), events)
     return [sent.event or "" async for sent in relay.relayed(await anext(events))]
 
 
 async def test_a_relay_ends_after_its_time_closing_the_importers_stream(monkeypatch):
-    monkeypatch.setattr(progress_relay, "STREAM_SECONDS", 0.2)
+    monkeypatch.setattr(import_progress, "STREAM_SECONDS", 0.2)
     closed: list[str] = []
-    open_before = progress_relay.streams.open
+    open_before = import_progress.streams.open
     running = ImportProgress(state="validating", progress=0.1)
     assert await relayed(importer_stream(closed, running)) == ["progress"]
-    assert closed == ["closed"] and progress_relay.streams.open == open_before
+    assert closed == ["closed"] and import_progress.streams.open == open_before
 
 
 async def test_a_relay_ends_with_the_final_event():

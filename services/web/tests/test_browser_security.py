@@ -7,12 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 from contacts_servicekit.body_limit import BodySizeLimitMiddleware, BodyTooLarge
-from contacts_web.entrypoints.browser_cookie import BrowserCookieMiddleware, browser_cookie
-from contacts_web.entrypoints.csrf import CsrfRefused, csrf_protected
+from contacts_web.entrypoints.browser.cookie import BrowserCookieMiddleware, browser_cookie
+from contacts_web.entrypoints.browser.csrf import CsrfRefused, csrf_protected
+from contacts_web.entrypoints.browser.security_headers import SecurityHeadersMiddleware
 from contacts_web.entrypoints.error_pages import body_too_large
-from contacts_web.entrypoints.i18n import choose_language
 from contacts_web.entrypoints.redirects import local_path
-from contacts_web.entrypoints.security_headers import SecurityHeadersMiddleware
+from contacts_web.entrypoints.words.i18n import choose_language
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient

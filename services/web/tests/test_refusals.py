@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from contacts_client import ApiError
-from contacts_web.entrypoints.refusals import limit_reached, refusal_words
+from contacts_web.entrypoints.words.refusals import limit_reached, refusal_words
 
 pytestmark = pytest.mark.unit
 

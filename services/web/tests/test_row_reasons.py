@@ -15,8 +15,8 @@ from contacts_destinations import Reason, numbering, place, sms, type_refusal
 from contacts_events import RowStatus
 from contacts_web.domain.places import countries, place_in
 from contacts_web.domain.row_reasons import ROW_REASONS, explain
-from contacts_web.entrypoints import i18n
-from contacts_web.entrypoints.reason_words import row_reason
+from contacts_web.entrypoints.words import i18n
+from contacts_web.entrypoints.words.reason_words import row_reason
 from importer_service.domain import phone_reasons
 from importer_service.domain.phones import VALID_MOBILE, PhoneCheck
 from importer_service.domain.statuses import classify, duplicate_of

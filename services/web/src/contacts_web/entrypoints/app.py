@@ -16,26 +16,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from contacts_web.adapters.session_store import SessionStore
-from contacts_web.entrypoints import (
-    pages_add,
-    pages_add_connect_id,
-    pages_add_phone,
-    pages_contact,
-    pages_contacts,
-    pages_imports,
-    pages_invitations,
-    pages_language,
-    pages_list_columns,
-    pages_list_review,
-    pages_list_upload,
-    pages_sign_in,
-    progress_relay,
-    results_downloads,
-)
-from contacts_web.entrypoints.browser_cookie import BrowserCookieMiddleware
+from contacts_web.entrypoints.browser.cookie import BrowserCookieMiddleware
+from contacts_web.entrypoints.browser.security_headers import SecurityHeadersMiddleware
 from contacts_web.entrypoints.error_pages import install_error_pages
-from contacts_web.entrypoints.i18n import LanguageMiddleware
-from contacts_web.entrypoints.security_headers import SecurityHeadersMiddleware
+from contacts_web.entrypoints.pages import ROUTERS, list_upload
+from contacts_web.entrypoints.words.i18n import LanguageMiddleware
 from contacts_web.settings import WebSettings
 
 PACKAGE = Path(__file__).parents[1]
@@ -76,7 +61,7 @@ def build_app(settings: WebSettings) -> FastAPI:
         description="The seed's screens in a browser, over the platform's APIs.",
         readiness=readiness, max_in_flight=settings.http_max_in_flight,
         max_body_bytes=settings.http_max_body_bytes, max_upload_bytes=settings.http_max_upload_bytes,
-        body_too_large=pages_list_upload.body_too_large,
+        body_too_large=list_upload.body_too_large,
     )  # fmt: skip
     app.state.settings = settings
     max_age = settings.session_days * 86400
@@ -87,20 +72,8 @@ def build_app(settings: WebSettings) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(packages=[("contacts_web", "static")]), name="static")
     install_error_pages(app)
-    app.include_router(pages_sign_in.router)
-    app.include_router(pages_language.router)
-    app.include_router(pages_contacts.router)
-    app.include_router(pages_contact.router)
-    app.include_router(pages_invitations.router)
-    app.include_router(pages_imports.router)
-    app.include_router(pages_list_upload.router)
-    app.include_router(pages_list_columns.router)
-    app.include_router(pages_list_review.router)
-    app.include_router(progress_relay.router)
-    app.include_router(results_downloads.router)
-    app.include_router(pages_add.router)
-    app.include_router(pages_add_phone.router)
-    app.include_router(pages_add_connect_id.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

@@ -15,13 +15,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
-from contacts_web.entrypoints.browser_cookie import browser_cookie
-from contacts_web.entrypoints.csrf import CsrfRefused
-from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.browser.cookie import browser_cookie
+from contacts_web.entrypoints.browser.csrf import CsrfRefused
 from contacts_web.entrypoints.redirects import go_to
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignInRequired
 from contacts_web.entrypoints.templating import is_htmx, render
+from contacts_web.entrypoints.words.i18n import gettext as _
+from contacts_web.entrypoints.words.refusals import refusal_words
 
 log = structlog.get_logger(__name__)
 
@@ -59,9 +59,7 @@ def install_error_pages(app: FastAPI) -> None:
         assert isinstance(error, ApiError)
         if error.status >= 500:
             return _unavailable(request)
-        return error_page(
-            request, error.status, _("Not possible"), refusal_words(error)
-        )
+        return error_page(request, error.status, _("Not possible"), refusal_words(error))
 
     @app.exception_handler(httpx.TransportError)
     async def platform_unreachable(request: Request, error: Exception) -> Response:

@@ -10,7 +10,7 @@ from contacts_servicekit.logging import CORRELATION_ID_HEADER, current_correlati
 from fastapi import Depends, Request
 
 from contacts_web.domain.session import SessionData
-from contacts_web.entrypoints.browser_cookie import browser_cookie
+from contacts_web.entrypoints.browser.cookie import browser_cookie
 from contacts_web.handlers.sessions import fresh_session
 
 # A person waits for the page: one quick retry of a lost answer, and no waiting out a long

@@ -9,8 +9,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from contacts_web.entrypoints import i18n
-from contacts_web.entrypoints.browser_cookie import browser_cookie
+from contacts_web.entrypoints.browser.cookie import browser_cookie
+from contacts_web.entrypoints.words import i18n
 
 environment = Environment(
     loader=PackageLoader("contacts_web", "templates"),

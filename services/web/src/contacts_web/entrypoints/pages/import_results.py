@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse
 from starlette.types import Receive, Scope, Send
 
 from contacts_web.domain.results_filename import results_filename
-from contacts_web.entrypoints.csrf import csrf_protected
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.signed_in import SignedInDep
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)

@@ -26,9 +26,9 @@ from fastapi import APIRouter, Depends, HTTPException
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.background import BackgroundTask
 
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.progress_words import progress_payload
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.signed_in import SignedInDep
+from contacts_web.entrypoints.words.progress_words import progress_payload
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 log = structlog.get_logger(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from contacts_web.entrypoints.csrf import csrf_protected
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.signed_in import SignedInDep
 from contacts_web.entrypoints.templating import render
 

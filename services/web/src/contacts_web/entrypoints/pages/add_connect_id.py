@@ -13,10 +13,10 @@ from contacts_client import ApiError
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.refusals import refusal_words
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.signed_in import SignedInDep
 from contacts_web.entrypoints.templating import is_htmx, render
+from contacts_web.entrypoints.words.refusals import refusal_words
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 ConnectIdText = Annotated[str, Form(max_length=40)]

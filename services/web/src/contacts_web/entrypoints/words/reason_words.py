@@ -8,8 +8,8 @@ from contacts_client import Row
 
 from contacts_web.domain.places import place_in
 from contacts_web.domain.row_reasons import explain
-from contacts_web.entrypoints.i18n import DEFAULT_LANGUAGE, current_language
-from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.words.i18n import DEFAULT_LANGUAGE, current_language
+from contacts_web.entrypoints.words.i18n import gettext as _
 
 
 def row_reason(row: Row) -> str | None:

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from contacts_client import ImportProgress
 
-from contacts_web.entrypoints.i18n import format_number
-from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.words.i18n import format_number
+from contacts_web.entrypoints.words.i18n import gettext as _
 
 
 def percent_done(progress: float | None) -> int:

@@ -20,7 +20,7 @@ from babel.numbers import format_decimal
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-LOCALE_DIR = Path(__file__).parents[1] / "locale"
+LOCALE_DIR = Path(__file__).parents[2] / "locale"
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lang"

@@ -17,14 +17,14 @@ from contacts_client import ApiError, Invalid, RateLimited
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from contacts_web.entrypoints.browser_cookie import browser_cookie
-from contacts_web.entrypoints.csrf import csrf_protected
+from contacts_web.entrypoints.browser.cookie import browser_cookie
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.error_pages import error_page
-from contacts_web.entrypoints.i18n import gettext as _
 from contacts_web.entrypoints.redirects import go_to, local_path
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import platform_for
 from contacts_web.entrypoints.templating import render
+from contacts_web.entrypoints.words.i18n import gettext as _
+from contacts_web.entrypoints.words.refusals import refusal_words
 from contacts_web.handlers.sessions import start_session
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)

@@ -24,12 +24,12 @@ from contacts_web.domain.list_columns import (
     encoding_choices,
     encoding_words,
 )
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.import_refusals import failure_words
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.redirects import go_to
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignedInDep, SignedInUser
 from contacts_web.entrypoints.templating import render
+from contacts_web.entrypoints.words.import_refusals import failure_words
+from contacts_web.entrypoints.words.refusals import refusal_words
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 CHANGEABLE = frozenset({"uploaded", "extracted", "failed"})

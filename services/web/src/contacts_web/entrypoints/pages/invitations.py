@@ -18,13 +18,13 @@ from fastapi.responses import Response
 
 from contacts_web.domain.invitation_words import channel, sending
 from contacts_web.entrypoints.alerts import Tone, alert_only, answerable
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.formats import FORMATS
-from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.redirects import go_to
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignedInDep, SignedInUser
 from contacts_web.entrypoints.templating import is_htmx, render
+from contacts_web.entrypoints.words.formats import FORMATS
+from contacts_web.entrypoints.words.i18n import gettext as _
+from contacts_web.entrypoints.words.refusals import refusal_words
 from contacts_web.handlers.pending_invitations import pending_invitation
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)

@@ -17,12 +17,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from contacts_web.adapters.upload_on_disk import upload_on_disk
 from contacts_web.entrypoints import error_pages
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.redirects import go_to
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignedInDep
 from contacts_web.entrypoints.templating import render
+from contacts_web.entrypoints.words.i18n import gettext as _
+from contacts_web.entrypoints.words.refusals import refusal_words
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 UPLOAD_PATH = "/contacts/add/file"

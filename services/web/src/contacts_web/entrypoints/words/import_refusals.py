@@ -9,7 +9,7 @@ from typing import Any
 
 from contacts_client import ApiError
 
-from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.words.i18n import gettext as _
 
 
 def import_sentences() -> dict[str, str]:

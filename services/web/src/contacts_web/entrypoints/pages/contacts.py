@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from contacts_web.domain.contact_lists import ListName, ListView
 from contacts_web.domain.contact_profile import added_via, managed_by
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.formats import FORMATS
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.signed_in import SignedInDep, SignedInUser
 from contacts_web.entrypoints.templating import is_htmx, render
+from contacts_web.entrypoints.words.formats import FORMATS
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 PAGE_SIZE = 50

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from contacts_web.domain.list_columns import COLUMN_FIELDS
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.import_refusals import reason_words
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.redirects import go_to
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignedInDep, SignedInUser
 from contacts_web.entrypoints.templating import is_htmx, render
+from contacts_web.entrypoints.words.import_refusals import reason_words
+from contacts_web.entrypoints.words.refusals import refusal_words
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 REVIEW_ROWS = 10

@@ -16,18 +16,18 @@ from fastapi.responses import Response
 
 from contacts_web.domain.contact_lists import ListView
 from contacts_web.entrypoints.alerts import Tone, alert_only, answerable
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.formats import FORMATS
-from contacts_web.entrypoints.i18n import gettext as _
-from contacts_web.entrypoints.pages_contacts import (
+from contacts_web.entrypoints.browser.csrf import csrf_protected
+from contacts_web.entrypoints.pages.contacts import (
     ListViewDep,
     contacts_of,
     list_page,
     profile_words,
 )
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignedInDep, SignedInUser
 from contacts_web.entrypoints.templating import is_htmx, render
+from contacts_web.entrypoints.words.formats import FORMATS
+from contacts_web.entrypoints.words.i18n import gettext as _
+from contacts_web.entrypoints.words.refusals import refusal_words
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 LIST_CHANGED = "contactsChanged"  # the list listens for it (templates/contacts/results.html)

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from contacts_web.entrypoints.i18n import LANGUAGE_COOKIE, LANGUAGES
 from contacts_web.entrypoints.redirects import local_path
+from contacts_web.entrypoints.words.i18n import LANGUAGE_COOKIE, LANGUAGES
 
 router = APIRouter(include_in_schema=False)
 ONE_YEAR = 365 * 86400

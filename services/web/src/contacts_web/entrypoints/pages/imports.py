@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from contacts_web.domain.statuses import LOOKS, ORDER
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.reason_words import row_reason
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.redirects import go_to
 from contacts_web.entrypoints.signed_in import SignedInDep
 from contacts_web.entrypoints.templating import is_htmx, render
+from contacts_web.entrypoints.words.reason_words import row_reason
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)
 ROWS_PER_PAGE = 100

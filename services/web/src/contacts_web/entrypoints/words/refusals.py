@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 from contacts_client import ApiError
 
-from contacts_web.entrypoints.formats import wait
-from contacts_web.entrypoints.i18n import gettext as _
-from contacts_web.entrypoints.i18n import ngettext
-from contacts_web.entrypoints.import_refusals import import_words
+from contacts_web.entrypoints.words.formats import wait
+from contacts_web.entrypoints.words.i18n import gettext as _
+from contacts_web.entrypoints.words.i18n import ngettext
+from contacts_web.entrypoints.words.import_refusals import import_words
 
 
 def _words() -> dict[str, Callable[[ApiError], str]]:

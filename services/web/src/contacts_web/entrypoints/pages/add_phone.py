@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from contacts_web.domain.places import countries
-from contacts_web.entrypoints.csrf import csrf_protected
-from contacts_web.entrypoints.i18n import current_language
+from contacts_web.entrypoints.browser.csrf import csrf_protected
 from contacts_web.entrypoints.redirects import go_to
-from contacts_web.entrypoints.refusals import refusal_words
 from contacts_web.entrypoints.signed_in import SignedInDep
 from contacts_web.entrypoints.templating import render
+from contacts_web.entrypoints.words.i18n import current_language
+from contacts_web.entrypoints.words.refusals import refusal_words
 from contacts_web.handlers.pasted_numbers import numbers_text, statuses_of
 
 router = APIRouter(dependencies=[Depends(csrf_protected)], include_in_schema=False)

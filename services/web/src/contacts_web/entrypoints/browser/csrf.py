@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from contacts_web.entrypoints.browser_cookie import browser_cookie
+from contacts_web.entrypoints.browser.cookie import browser_cookie
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "x-csrf-token"

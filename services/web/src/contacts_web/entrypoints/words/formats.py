@@ -10,8 +10,8 @@ from typing import Any
 from babel.dates import format_date, format_time, format_timedelta
 from babel.numbers import format_decimal
 
-from contacts_web.entrypoints.i18n import current_language
-from contacts_web.entrypoints.i18n import gettext as _
+from contacts_web.entrypoints.words.i18n import current_language
+from contacts_web.entrypoints.words.i18n import gettext as _
 
 
 def number(value: int) -> str:

@@ -1,0 +1,1 @@
+"""The browser's defences: the session cookie, CSRF, the security headers."""
