@@ -10,7 +10,10 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from contacts_messaging.broken_connections import treat_closed_transports_as_broken_connections
+
 log = structlog.get_logger(__name__)
+treat_closed_transports_as_broken_connections()  # every service's consumers and producers
 
 
 def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
