@@ -32,12 +32,23 @@ KEY_FIELDS: Final[Mapping[str, str]] = MappingProxyType(
 )
 """The payload field every event of a topic is keyed by (the record key is its text form)."""
 
+USERS_MAX_COMPACTION_LAG_MS: Final = 24 * 3600 * 1000
+"""How long a superseded `directory.users` record (one carrying a number that changed, or an
+account's number after its closure) may stay before the log cleaner removes it (KIP-354)."""
+
 TOPIC_CONFIGS: Final = {
-    DIRECTORY_USERS: {"retention.ms": "-1"},
+    DIRECTORY_USERS: {
+        "cleanup.policy": "compact",
+        "max.compaction.lag.ms": str(USERS_MAX_COMPACTION_LAG_MS),
+    },
     DIRECTORY_COMPANIES: {"retention.ms": "-1"},
 }
-"""Per-topic settings: the directory's history is kept for good, so that other services can
-rebuild their projections from it."""
+"""Per-topic settings. The directory's topics are kept for good, so that other services can
+rebuild their projections from them. `directory.users` is compacted: every user event carries
+the user's whole current profile (or, for a closure, nothing personal), so the latest record
+per user id is enough to rebuild, and a closed account's number and email leave the topic
+within the maximum compaction lag (docs/data-retention.md). `directory.companies` carries no
+phone number or email, and keeps every record (a company's members are many records)."""
 
 PARTITIONS: Final = 8
 """Partitions per topic: the most consumer instances of one group that can share the work."""
