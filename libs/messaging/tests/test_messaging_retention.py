@@ -7,9 +7,11 @@ import json
 import uuid
 
 import pytest
+from contacts_messaging.host import ServiceHost
 from contacts_messaging.idempotency import claim, remember
 from contacts_messaging.retention import Expiry, RetentionPurge, messaging_expiries, purge_expired
 from contacts_servicekit.retention_settings import RetentionSettings
+from contacts_servicekit.settings import ServiceSettings
 from contacts_testing.consumers import running_consumer, send_raw, wait_until
 from contacts_testing.events import probe_record
 
@@ -17,6 +19,11 @@ pytestmark = pytest.mark.integration
 
 HOUR = 3600
 DEFAULTS = RetentionSettings()  # 14 days of inbox, 48 hours of idempotency keys
+
+
+class PurgingSettings(ServiceSettings):
+    service_name: str = "purging"
+    http_port: int = 8098
 
 
 async def add_inbox_row(pool, hours_ago: float) -> uuid.UUID:
@@ -137,3 +144,30 @@ async def test_a_replay_inside_the_promised_window_still_gets_the_first_answer(s
     assert json.loads(await schema_pool.fetchval("SELECT response FROM idempotency_keys")) == {
         "id": "c1"
     }
+
+
+async def test_every_service_purges_its_tables_in_the_background(
+    postgres_admin_url, kafka_bootstrap, service_schema, schema_pool
+):
+    old_event = await add_inbox_row(schema_pool, 400)
+    new_event = await add_inbox_row(schema_pool, 1)
+    await add_key(schema_pool, 49)
+    settings = PurgingSettings(
+        database_url=postgres_admin_url, db_schema=service_schema,
+        kafka_bootstrap_servers=kafka_bootstrap, retention_purge_minutes=0.01,
+    )  # fmt: skip
+    host = ServiceHost(settings, [], produces=[])
+
+    async def purged() -> bool:
+        keys = await schema_pool.fetchval("SELECT count(*) FROM idempotency_keys")
+        events = {r["event_id"] for r in await schema_pool.fetch("SELECT event_id FROM inbox")}
+        return keys == 0 and old_event not in events
+
+    await host.start()
+    try:
+        await wait_until(purged, seconds=30)
+    finally:
+        await host.stop()
+    assert [r["event_id"] for r in await schema_pool.fetch("SELECT event_id FROM inbox")] == [
+        new_event
+    ]
