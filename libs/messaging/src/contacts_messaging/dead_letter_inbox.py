@@ -66,7 +66,13 @@ async def check_inbox(
             )
         finally:
             await conn.close()
-    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+    except (
+        OSError,
+        TimeoutError,
+        ValueError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+    ) as error:
         check.error = f"{type(error).__name__}: {error}"
         return check
     check.applied = {row["id"] for row in rows}
