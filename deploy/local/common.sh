@@ -14,7 +14,11 @@ KAFKA_DIR="$STATE_DIR/kafka"
 KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
 
 PG_PORT="${PG_PORT:-15432}"
-PG_DIR="$STATE_DIR/postgres"
+# A second cluster (a database per service) gets another name: its own data directory and log.
+PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-postgres}"
+PG_DIR="$STATE_DIR/$PG_CLUSTER_NAME"
+# The services whose schema and role this cluster holds (deploy/sql/bootstrap.sql); empty: all.
+PG_SERVICES="${PG_SERVICES:-}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 # Postgres' own cache. Pages outside it live in the kernel's page cache, which this kind of
 # VM reclaims once idle (DAMON pageout of unmapped file pages), so reading them again goes

@@ -39,6 +39,7 @@ from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.metrics_refresh import MessagingGauges
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
+from contacts_messaging.retention import RetentionPurge, messaging_expiries
 from contacts_messaging.schema import MESSAGING_MIGRATIONS
 from contacts_messaging.subscription import subscribe
 
@@ -161,6 +162,8 @@ class ServiceHost:
             self.add_background("metrics", _refresh_every(METRICS_REFRESH_SECONDS))
         self._tasks.append(asyncio.create_task(self._run_kafka(), name="outbox-relay"))
         self._tasks.append(asyncio.create_task(closed.keep_current(), name="closed-accounts"))
+        purge = RetentionPurge(self.pool, messaging_expiries(s), s.retention_purge_minutes * 60)
+        self._tasks.append(asyncio.create_task(purge.run(), name="retention-purge"))
         for name, work in self._background:
             self._tasks.append(asyncio.create_task(work(self), name=name))
         for task in self._tasks:

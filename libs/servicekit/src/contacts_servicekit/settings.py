@@ -34,6 +34,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contacts_servicekit.retention_settings import RetentionSettings
+
 DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - a known, public development value
 """The development-only HS256 secret; no HS256 token is accepted when ``ENVIRONMENT=production``."""
 
@@ -137,7 +139,7 @@ class AuthSettings(BaseSettings):
             raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from None
 
 
-class ServiceSettings(AuthSettings):
+class ServiceSettings(RetentionSettings, AuthSettings):  # AuthSettings last: its model_config wins
     """The settings every service shares; subclasses set ``service_name`` and ``http_port``."""
 
     service_name: str

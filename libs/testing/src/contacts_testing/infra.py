@@ -100,12 +100,18 @@ class LocalKafka:
 
 @dataclass
 class LocalPostgres:
+    """A cluster run by deploy/local/postgres.sh; a second one on a machine has another `name`
+    (its data directory and log) and may hold only some `services` (their schemas and roles)."""
+
     port: int
     state_dir: Path
+    name: str = "postgres"
+    services: tuple[str, ...] = ()  # empty: every service
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "PG_PORT": str(self.port), "CONTACTS_STATE_DIR": str(self.state_dir)}
+        return {**os.environ, "PG_PORT": str(self.port), "CONTACTS_STATE_DIR": str(self.state_dir),
+                "PG_CLUSTER_NAME": self.name, "PG_SERVICES": ",".join(self.services)}  # fmt: skip
 
     @property
     def admin_url(self) -> str:
