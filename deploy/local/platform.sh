@@ -7,6 +7,9 @@ PORT_BASE="${SERVICE_PORT_BASE:-8000}"
 SERVICES=(directory:$((PORT_BASE + 1)) contacts:$((PORT_BASE + 2)) importer:$((PORT_BASE + 3)) invitations:$((PORT_BASE + 4)) web:$PORT_BASE)
 RUN_DIR="$STATE_DIR/run"
 mkdir -p "$RUN_DIR"
+# Topics as the local Kafka can hold them (docs/kafka.md): one copy on a single broker
+TOPIC_REPLICAS="${KAFKA_TOPIC_REPLICATION_FACTOR:-1}"
+TOPIC_MIN_ISR="${KAFKA_TOPIC_MIN_INSYNC_REPLICAS:-1}"
 
 start_service() {
   local name=${1%%:*} port=${1##*:}
@@ -21,6 +24,7 @@ start_service() {
   CONTACTS_IMPORTER_URL="http://127.0.0.1:$((PORT_BASE + 3))" CONTACTS_INVITATIONS_URL="http://127.0.0.1:$((PORT_BASE + 4))" \
   JWT_JWKS_URL="http://127.0.0.1:$((PORT_BASE + 1))/.well-known/jwks.json" \
   KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+  KAFKA_TOPIC_REPLICATION_FACTOR="$TOPIC_REPLICAS" KAFKA_TOPIC_MIN_INSYNC_REPLICAS="$TOPIC_MIN_ISR" \
     nohup "$REPO_ROOT/.venv/bin/$name-service" >>"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$pid_file"
 }

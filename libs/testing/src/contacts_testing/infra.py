@@ -22,6 +22,16 @@ TEST_STATE_DIR = Path(
 )
 PG_TEST_PORT = 25432
 KAFKA_TEST_PORT = 29092
+SINGLE_BROKER_TOPICS = {
+    "KAFKA_TOPIC_REPLICATION_FACTOR": "1",
+    "KAFKA_TOPIC_MIN_INSYNC_REPLICAS": "1",
+    # 8 partitions as before the settings existed: the tests' shared broker holds the topics of
+    # thousands of tests, and the benches' figures stay comparable with earlier runs
+    "KAFKA_TOPIC_EVENTS_PARTITIONS": "8",
+    "KAFKA_TOPIC_HISTORY_PARTITIONS": "8",
+    "KAFKA_TOPIC_WORK_PARTITIONS": "8",
+}
+"""The `KAFKA_TOPIC_*` settings of services on one broker (the defaults need three)."""
 
 
 class LocalScriptFailed(RuntimeError):
@@ -70,6 +80,11 @@ class LocalKafka:
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
+
+    @property
+    def topic_env(self) -> dict[str, str]:
+        """The `KAFKA_TOPIC_*` settings of services using this broker."""
+        return dict(SINGLE_BROKER_TOPICS)
 
     def _run(self, action: str) -> None:
         run_local_script("kafka.sh", action, self.env)
