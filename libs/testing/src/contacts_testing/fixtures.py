@@ -25,6 +25,7 @@ from contacts_testing.infra import (
     LocalPostgres,
     docker_available,
 )
+from contacts_testing.kafka_cluster import CLUSTER_TEST_PORT, LocalKafkaCluster
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,6 +51,16 @@ def kafka_bootstrap() -> Iterator[str]:
         broker = LocalKafka(KAFKA_TEST_PORT, TEST_STATE_DIR)
         broker.start(fresh=True)
         yield broker.bootstrap
+
+
+@pytest.fixture(scope="session")
+def kafka_cluster() -> Iterator[LocalKafkaCluster]:
+    """A three-node cluster of the test session's own (tests opt in by naming it), started
+    fresh and stopped at the end: three JVMs are too much memory to leave running."""
+    cluster = LocalKafkaCluster(CLUSTER_TEST_PORT, TEST_STATE_DIR / "cluster")
+    cluster.start(fresh=True)
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture(scope="session")

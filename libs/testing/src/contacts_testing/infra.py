@@ -39,10 +39,10 @@ class LocalScriptFailed(RuntimeError):
     scripts print the reason last), so that a summary of failed tests says why."""
 
 
-def run_local_script(script: str, action: str, env: dict[str, str]) -> None:
-    """`deploy/local/<script> <action>`, its output passed on to this process' stderr."""
+def run_local_script(script: str, action: str, env: dict[str, str], *args: str) -> None:
+    """`deploy/local/<script> <action> <args>`, its output passed on to this process' stderr."""
     done = subprocess.run(  # noqa: S603
-        [str(LOCAL / script), action], env=env, stdout=subprocess.PIPE,
+        [str(LOCAL / script), action, *args], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, check=False,
     )  # fmt: skip
     sys.stderr.write(done.stdout)
@@ -86,8 +86,8 @@ class LocalKafka:
         """The `KAFKA_TOPIC_*` settings of services using this broker."""
         return dict(SINGLE_BROKER_TOPICS)
 
-    def _run(self, action: str) -> None:
-        run_local_script("kafka.sh", action, self.env)
+    def _run(self, action: str, *args: str) -> None:
+        run_local_script("kafka.sh", action, self.env, *args)
 
     def start(self, *, fresh: bool = False) -> None:
         """Start the broker unless it runs; with `fresh`, a stopped broker's topics go first.
