@@ -7,6 +7,15 @@ PORT_BASE="${SERVICE_PORT_BASE:-8000}"
 SERVICES=(directory:$((PORT_BASE + 1)) contacts:$((PORT_BASE + 2)) importer:$((PORT_BASE + 3)) invitations:$((PORT_BASE + 4)) web:$PORT_BASE)
 RUN_DIR="$STATE_DIR/run"
 mkdir -p "$RUN_DIR"
+# Topics as the local Kafka can hold them (docs/kafka.md): one copy on a single broker, three
+# (two in sync for an acknowledgement) on the three-node cluster (KAFKA_BROKERS=3)
+if [[ ${KAFKA_BROKERS:-1} == 3 ]]; then
+  KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT,127.0.0.1:$((KAFKA_PORT + 1)),127.0.0.1:$((KAFKA_PORT + 2))"
+  TOPIC_REPLICAS="${KAFKA_TOPIC_REPLICATION_FACTOR:-3}" TOPIC_MIN_ISR="${KAFKA_TOPIC_MIN_INSYNC_REPLICAS:-2}"
+else
+  KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+  TOPIC_REPLICAS="${KAFKA_TOPIC_REPLICATION_FACTOR:-1}" TOPIC_MIN_ISR="${KAFKA_TOPIC_MIN_INSYNC_REPLICAS:-1}"
+fi
 
 # A database per service: `PG_CLUSTERS=2` (make up PG_CLUSTERS=2) keeps the directory's and the
 # invitations' schemas on a second Postgres cluster (127.0.0.1:PG_PORT+1, data and log named
@@ -45,7 +54,8 @@ start_service() {
   CONTACTS_DIRECTORY_URL="http://127.0.0.1:$((PORT_BASE + 1))" CONTACTS_CONTACTS_URL="http://127.0.0.1:$((PORT_BASE + 2))" \
   CONTACTS_IMPORTER_URL="http://127.0.0.1:$((PORT_BASE + 3))" CONTACTS_INVITATIONS_URL="http://127.0.0.1:$((PORT_BASE + 4))" \
   JWT_JWKS_URL="http://127.0.0.1:$((PORT_BASE + 1))/.well-known/jwks.json" \
-  KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+  KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" \
+  KAFKA_TOPIC_REPLICATION_FACTOR="$TOPIC_REPLICAS" KAFKA_TOPIC_MIN_INSYNC_REPLICAS="$TOPIC_MIN_ISR" \
     nohup "$REPO_ROOT/.venv/bin/$name-service" >>"$LOG_DIR/$name.log" 2>&1 &
   echo $! >"$pid_file"
 }
@@ -94,7 +104,7 @@ The contacts platform is up. Open the web app: http://127.0.0.1:$PORT_BASE
   contacts     http://127.0.0.1:$((PORT_BASE + 2))
   importer     http://127.0.0.1:$((PORT_BASE + 3))
   invitations  http://127.0.0.1:$((PORT_BASE + 4))
-  Kafka        127.0.0.1:$KAFKA_PORT
+  Kafka        $KAFKA_BOOTSTRAP
   Postgres     postgresql://postgres:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE
 ${second_cluster_line}Sign in: uv run contacts login --phone +44...   (the code is the last line of
   $STATE_DIR/messages/messages.jsonl; README.md: "Five minutes with the command-line tool")
@@ -120,7 +130,7 @@ status() {
     args+=(--database "${s%%:*}=postgresql://postgres:$PG_SUPERUSER_PASSWORD@127.0.0.1:$(pg_port_of "${s%%:*}")/$PG_DATABASE")
   done
   STATUS_DATABASE_URL="postgresql://postgres:$PG_SUPERUSER_PASSWORD@127.0.0.1:$PG_PORT/$PG_DATABASE" \
-  KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" \
+  KAFKA_BOOTSTRAP_SERVERS="$KAFKA_BOOTSTRAP" \
     "$REPO_ROOT/.venv/bin/contacts-status" "${args[@]}" "$@" || rc=$?
   if [[ " $* " != *" --json "* ]]; then
     echo

@@ -18,7 +18,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from contacts_events import topics
-from contacts_events.topics import PARTITIONS, TOPIC_CONFIGS, namespaced
+from contacts_events.topics import namespaced
+from contacts_messaging.topic_plan import topic_spec
+from contacts_servicekit.topic_settings import TopicSettings
 from contacts_testing.all_services import running_services
 from contacts_testing.auth import add_body, bearer
 from contacts_testing.owned_world import STAFF, new_mobile, register_user
@@ -52,7 +54,8 @@ async def test_a_closed_accounts_number_and_email_are_nowhere_to_be_read(
 ) -> None:
     namespace = platform["directory"].namespace
     users_topic = namespaced(topics.DIRECTORY_USERS, namespace)
-    await hurry_the_cleaner(kafka_bootstrap, users_topic, TOPIC_CONFIGS[topics.DIRECTORY_USERS])
+    users = topic_spec(TopicSettings.load(), topics.DIRECTORY_USERS)  # as the services make it
+    await hurry_the_cleaner(kafka_bootstrap, users_topic, users.configs)
     phone, email = new_mobile(), f"leaver-{uuid.uuid4().hex[:8]}@example.com"
     leaver = await known_everywhere(platform, phone, email)
     closed = await platform["directory"].http.delete("/v1/users/me", headers=bearer(leaver))
@@ -64,7 +67,9 @@ async def test_a_closed_accounts_number_and_email_are_nowhere_to_be_read(
     try:
         left: list[str] = []
         for _ in range(int(BOUND_SECONDS)):
-            await a_record_after(platform["directory"], leaver)  # rolls the leaver's segment
+            await a_record_after(
+                platform["directory"], leaver, users.partitions
+            )  # rolls its segment
             left = await tables_holding(admin, schemas, [phone, email])
             left += await records_holding(kafka_bootstrap, long_lived, [phone, email])
             if not left:
@@ -121,12 +126,12 @@ async def added_by_connect_id(platform: dict[str, RunningService], leaver: dict[
     assert added.status_code == 201, added.text
 
 
-async def a_record_after(directory: RunningService, leaver: str) -> None:
+async def a_record_after(directory: RunningService, leaver: str, partitions: int) -> None:
     """Register users until one lands on the leaver's partition of `directory.users`: a segment
     rolls, and so becomes cleanable, only when a record is appended after `segment.ms`."""
     while True:
         user = await register_user(directory, "Filler")
-        if partition_of(user["user_id"], PARTITIONS) == partition_of(leaver, PARTITIONS):
+        if partition_of(user["user_id"], partitions) == partition_of(leaver, partitions):
             return
 
 

@@ -15,7 +15,8 @@ ones. A retention below its floor would break a promise, so it is refused at sta
 from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings
+
+from contacts_servicekit.environment_settings import EnvironmentSettings
 
 INBOX_RETENTION_FLOOR_HOURS = 7 * 24
 """Kafka's defaults for topic retention, idle consumer offsets and the dead-letter topics."""
@@ -23,7 +24,7 @@ IDEMPOTENCY_REPLAY_WINDOW_HOURS = 24
 """The API's promise: a retry within 24 hours of the first call gets its answer again."""
 
 
-class RetentionSettings(BaseSettings):
+class RetentionSettings(EnvironmentSettings):
     """`INBOX_RETENTION_HOURS` and `IDEMPOTENCY_RETENTION_HOURS` (a mixin of ServiceSettings)."""
 
     inbox_retention_hours: float = Field(

@@ -24,17 +24,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import (
-    AliasGenerator,
     Field,
     SecretStr,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contacts_servicekit.environment_settings import EnvironmentSettings
+from contacts_servicekit.environment_settings import SettingsError as SettingsError
 from contacts_servicekit.retention_settings import RetentionSettings
+from contacts_servicekit.topic_settings import TopicSettings
 
 DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - a known, public development value
 """The development-only HS256 secret; no HS256 token is accepted when ``ENVIRONMENT=production``."""
@@ -48,26 +48,8 @@ Environment = Literal["development", "test", "production"]
 LogFormat = Literal["auto", "json", "console"]
 
 
-def _variable_name(loc: tuple[int | str, ...]) -> str:
-    """``('jwt_secret',)`` or ``('JWT_SECRET',)`` -> ``JWT_SECRET``; ``()`` -> ``settings``."""
-    return ".".join(str(part).upper() for part in loc) or "settings"
-
-
-class SettingsError(ValueError):
-    """Configuration is invalid; the message names each variable and the reason."""
-
-
-class AuthSettings(BaseSettings):
+class AuthSettings(EnvironmentSettings):
     """The JWT settings, on their own so that tools (``contacts-token``) can read them too."""
-
-    model_config = SettingsConfigDict(
-        alias_generator=AliasGenerator(validation_alias=str.upper),
-        validate_by_name=True,
-        case_sensitive=True,
-        hide_input_in_errors=True,
-        extra="ignore",
-        frozen=True,
-    )
 
     environment: Environment = "development"
     jwt_secret: SecretStr = Field(
@@ -126,21 +108,11 @@ class AuthSettings(BaseSettings):
             )
         return self
 
-    @classmethod
-    def load(cls) -> Self:
-        """Read the environment; raise :class:`SettingsError` with one line per bad variable."""
-        try:
-            return cls()
-        except ValidationError as error:
-            lines = [
-                f"{_variable_name(e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-                for e in error.errors(include_url=False, include_input=False)
-            ]
-            raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from None
 
-
-class ServiceSettings(RetentionSettings, AuthSettings):  # AuthSettings last: its model_config wins
-    """The settings every service shares; subclasses set ``service_name`` and ``http_port``."""
+class ServiceSettings(AuthSettings, TopicSettings, RetentionSettings):
+    """The settings every service shares; subclasses set ``service_name`` and ``http_port``.
+    The ``KAFKA_TOPIC_*`` ones are :class:`TopicSettings`', the ``*_RETENTION_*`` ones
+    :class:`RetentionSettings`'."""
 
     service_name: str
     database_url: str = DEFAULT_DATABASE_URL

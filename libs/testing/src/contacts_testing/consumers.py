@@ -15,6 +15,7 @@ from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.subscription import subscribe
+from contacts_messaging.topic_plan import TopicSpec
 from faststream.kafka import KafkaBroker
 
 from contacts_testing.events import ProbeEvent, probe_registry
@@ -48,7 +49,7 @@ async def running_consumer(
 ) -> AsyncIterator[InboxConsumer]:
     """An InboxConsumer for TestProbe events on `topic`, subscribed through FastStream."""
     await pool.execute(EFFECTS_TABLE)
-    await ensure_topics(bootstrap, [dead_letter_topic(group)], partitions=1)
+    await ensure_topics(bootstrap, [TopicSpec(dead_letter_topic(group), partitions=1)])
     producer = make_producer(bootstrap, f"{group}-dlt")
     await producer.start()
     consumer = InboxConsumer(

@@ -109,6 +109,7 @@ class LocalPlatform:
             "DATABASE_URL": f"postgresql://{role}:{role}@127.0.0.1:{self.postgres_of(name).port}/contacts_platform",
             "DB_SCHEMA": name,
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            **self.kafka.topic_env,
             "DEV_MESSAGES_DIR": str(self.messages_dir),
             "INVITE_LINK_BASE": f"http://127.0.0.1:{self.ports.http('web' if self.web else 'invitations')}",
             "SMS_STATUS_CALLBACK_URL": f"{self._url_of('invitations')}/v1/sms/status",
