@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from contacts_servicekit.logging import configure_logging
 
 from contacts_messaging.dead_letter_replay import ReplayReport, Selection, replay_dead_letters
+from contacts_messaging.kafka_connection import tool_connection
 
 DEFAULT_BOOTSTRAP = "127.0.0.1:19092"
 
@@ -52,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
                              help="the consumer group, with its namespace if any (its dead letters "
                                   "are on <group>.dlt)")  # fmt: skip
         command.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
-                             help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s)")  # fmt: skip
+                             help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s; "
+                                  "TLS and SASL from the services' KAFKA_* variables)")  # fmt: skip
         command.add_argument("--topic", action="append", default=[],
                              help="only dead letters from this original topic (repeatable)")  # fmt: skip
         command.add_argument("--since", type=_moment, help="only those dead-lettered at or after")
@@ -88,8 +90,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging("contacts-dlt", "INFO", stream=sys.stderr)  # stdout: the report only
     selection = Selection(tuple(args.topic), args.since, tuple(args.offsets), args.limit)
     dry_run = args.command == "list" or args.dry_run
-    report = asyncio.run(
-        replay_dead_letters(args.bootstrap, args.group, selection, dry_run=dry_run)
-    )
+    kafka = tool_connection(args.bootstrap)
+    report = asyncio.run(replay_dead_letters(kafka, args.group, selection, dry_run=dry_run))
     print(json.dumps(report.as_dict(), indent=2) if args.json else render(report))
     sys.exit(0)

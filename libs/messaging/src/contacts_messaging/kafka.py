@@ -11,16 +11,17 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from contacts_messaging.broken_connections import treat_closed_transports_as_broken_connections
+from contacts_messaging.kafka_connection import Kafka, client_options
 
 log = structlog.get_logger(__name__)
 treat_closed_transports_as_broken_connections()  # every service's consumers and producers
 
 
-def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+def make_producer(kafka: Kafka, client_id: str) -> AIOKafkaProducer:
     """An idempotent producer: acks from all in-sync replicas, no duplicates on retry, order kept
     per partition. (aiokafka's default is acks=1 without idempotence: not acceptable here.)"""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **client_options(kafka),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -32,7 +33,7 @@ def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
 
 
 async def ensure_topics(
-    bootstrap_servers: str,
+    kafka: Kafka,
     topics: Iterable[str],
     *,
     partitions: int,
@@ -40,7 +41,7 @@ async def ensure_topics(
     configs: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[str]:
     """Create the topics that do not exist yet (with `configs[name]`); return those created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(**client_options(kafka), request_timeout_ms=15_000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

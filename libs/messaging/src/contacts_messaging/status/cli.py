@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from contacts_servicekit.logging import configure_logging
 from contacts_servicekit.settings import DEFAULT_DATABASE_URL
 
+from contacts_messaging.kafka_connection import Kafka, tool_connection
 from contacts_messaging.status.kafka_state import kafka_state
 from contacts_messaging.status.probes import probe_outboxes, probe_services
 from contacts_messaging.status.render import render
@@ -45,7 +46,8 @@ def parser() -> argparse.ArgumentParser:
                    help="a role that can read every schema's outbox "
                         "(default: $STATUS_DATABASE_URL or the local superuser)")  # fmt: skip
     p.add_argument("--bootstrap", default=env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-                   help="Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s)")  # fmt: skip
+                   help="Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s; TLS and SASL "
+                        "from the services' KAFKA_* variables)")  # fmt: skip
     p.add_argument("--namespace", default=env("KAFKA_NAMESPACE", ""),
                    help="the services' Kafka namespace, if any (default: $KAFKA_NAMESPACE)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -54,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def collect(
-    services: dict[str, str], schemas: Sequence[str], database_url: str, bootstrap: str,
+    services: dict[str, str], schemas: Sequence[str], database_url: str, cluster: Kafka,
     namespace: str,
 ) -> PlatformStatus:  # fmt: skip
     status = PlatformStatus()
@@ -62,7 +64,7 @@ async def collect(
     probes = asyncio.gather(
         probe_services(services),
         asyncio.wait_for(probe_outboxes(database_url, schemas), READ_SECONDS),
-        asyncio.wait_for(kafka_state(bootstrap, namespace, names), READ_SECONDS),
+        asyncio.wait_for(kafka_state(cluster, namespace, names), READ_SECONDS),
         return_exceptions=True,
     )
     found, outboxes, kafka = await probes
@@ -87,8 +89,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         name: f"http://127.0.0.1:{args.base + i}" for i, name in enumerate(SERVICES, start=1)
     }
     schemas = args.schema or list(services)
-    status = asyncio.run(
-        collect(services, schemas, args.database_url, args.bootstrap, args.namespace)
-    )
+    cluster = tool_connection(args.bootstrap)
+    status = asyncio.run(collect(services, schemas, args.database_url, cluster, args.namespace))
     print(json.dumps(status.as_dict(), indent=2) if args.json else render(status))
     sys.exit(0 if status.healthy else 1)
