@@ -27,6 +27,7 @@ from aiokafka.errors import KafkaConnectionError
 from contacts_events import UserRegistered
 from contacts_events.connect_id import generate
 from contacts_messaging.kafka_connection import Kafka, client_options
+from contacts_servicekit.kafka_settings import KafkaConnectionSettings
 from contacts_testing.infra import TEST_STATE_DIR
 from contacts_testing.running_service import kafka_environment, running_service
 from contacts_testing.secure_kafka import SecureKafka
@@ -36,7 +37,7 @@ from contacts_testing.tls import CertificateAuthority
 pytestmark = pytest.mark.integration
 
 STATE = TEST_STATE_DIR / "secure"
-KAFKA_PORT = 29592  # and 29593, its controller
+KAFKA_PORT = 29592  # 29593: its controller, 29594: mutual TLS
 POSTGRES_PORT = 25632
 BIN = Path(sys.executable).parent
 
@@ -165,3 +166,23 @@ async def test_postgres_refuses_a_host_name_the_certificate_does_not_name(
 
     right = await asyncpg.connect(secure_postgres.verified_url(authority.ca_file))
     await right.close()
+
+
+async def test_mutual_tls_takes_a_client_certificate_the_ca_signed_and_no_other(
+    secure_kafka: SecureKafka, authority: CertificateAuthority
+) -> None:
+    """KAFKA_SECURITY_PROTOCOL=SSL with KAFKA_SSL_CERT_FILE/KEY_FILE, on the MTLS listener."""
+    ours = authority.issue_client("client-ours", "contacts")
+    theirs = CertificateAuthority.create(authority.folder, "strangers").issue_client("c", "x")
+
+    def mutual(cert: Path | None, key: Path | None) -> Kafka:
+        return KafkaConnectionSettings.model_validate({
+            "kafka_bootstrap_servers": f"127.0.0.1:{KAFKA_PORT + 2}",
+            "kafka_security_protocol": "SSL", "kafka_ssl_ca_file": authority.ca_file,
+            "kafka_ssl_cert_file": cert, "kafka_ssl_key_file": key,
+        })  # fmt: skip
+
+    assert await connect_admin(mutual(ours.cert_file, ours.key_file)) is not None
+    for refused in (mutual(theirs.cert_file, theirs.key_file), mutual(None, None)):
+        with pytest.raises(KafkaConnectionError):
+            await connect_admin(refused)

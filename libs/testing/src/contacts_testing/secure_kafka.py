@@ -1,7 +1,8 @@
 """A Kafka broker that takes only TLS + SASL/SCRAM-SHA-512, started from the jars the local
 scripts fetch (`deploy/local/kafka.sh fetch`), with certificates and users the test makes.
 
-The clients' listener (SASL_SSL) serves the brokers among themselves too; only the KRaft
+The clients' listener (SASL_SSL) serves the brokers among themselves too; a second one (MTLS)
+takes TLS with a client certificate the CA signed instead of SASL. Only the KRaft
 controllers' listener is PLAINTEXT on the loopback (controllers cannot use SCRAM, whose
 credentials live in the metadata they serve). SCRAM users are written at format time
 (`StorageTool format --add-scram`), so the broker takes them from its first second.
@@ -33,11 +34,12 @@ START_SECONDS = 120.0
 
 @dataclass(frozen=True)
 class Node:
-    """One node of the cluster: its id, its SASL_SSL port and its controller port."""
+    """One node of the cluster: its id and its SASL_SSL, controller and MTLS ports."""
 
     node_id: int
     port: int
     controller_port: int
+    mtls_port: int
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,17 @@ def broker_properties(node: Node, nodes: Sequence[Node], security: ClusterSecuri
     return "\n".join([
         "process.roles=broker,controller", f"node.id={node.node_id}",
         f"controller.quorum.voters={voters}",
-        f"listeners=SASL_SSL://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
-        f"advertised.listeners=SASL_SSL://127.0.0.1:{node.port}",
+        f"listeners=SASL_SSL://127.0.0.1:{node.port},MTLS://127.0.0.1:{node.mtls_port},"
+        f"CONTROLLER://127.0.0.1:{node.controller_port}",
+        f"advertised.listeners=SASL_SSL://127.0.0.1:{node.port},MTLS://127.0.0.1:{node.mtls_port}",
         "controller.listener.names=CONTROLLER", "inter.broker.listener.name=SASL_SSL",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL",
+        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL",
+        "listener.name.mtls.ssl.client.auth=required",
         "sasl.enabled.mechanisms=SCRAM-SHA-512",
         "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
         f"listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config={jaas}",
         "ssl.keystore.type=PEM", f"ssl.keystore.location={security.keystore_file}",
         "ssl.truststore.type=PEM", f"ssl.truststore.location={security.ca_file}",
-        "ssl.client.auth=requested",  # a client certificate, when sent, must be signed by the CA
         f"log.dirs={data_dir}", "num.partitions=1", "auto.create.topics.enable=false",
         f"offsets.topic.replication.factor={replicas}", "offsets.topic.num.partitions=4",
         f"transaction.state.log.replication.factor={replicas}",
@@ -96,7 +99,8 @@ def kafka_classpath() -> str:
 
 @dataclass
 class SecureKafka:
-    """One SASL_SSL broker in `folder` (certificates, data, log), on `port` and `port + 1`."""
+    """One broker in `folder` (certificates, data, log): SASL_SSL on `port`, its controller on
+    `port + 1`, MTLS on `port + 2`."""
 
     folder: Path
     port: int
@@ -124,7 +128,7 @@ class SecureKafka:
 
     def start(self) -> None:
         shutil.rmtree(self.folder / "data", ignore_errors=True)
-        node = Node(1, self.port, self.port + 1)
+        node = Node(1, self.port, self.port + 1, self.port + 2)
         security = self._security()
         properties = self.folder / "server.properties"
         properties.write_text(broker_properties(node, [node], security, self.folder / "data"))
