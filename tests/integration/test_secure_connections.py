@@ -61,6 +61,7 @@ def secure_kafka(authority: CertificateAuthority) -> Iterator[SecureKafka]:
 @pytest.fixture(scope="module")
 def secure_postgres(authority: CertificateAuthority) -> Iterator[SecurePostgres]:
     server = SecurePostgres(POSTGRES_PORT, STATE, authority)
+    server.stop()  # one a killed run left running serves the previous run's certificate
     server.start()
     try:
         yield server

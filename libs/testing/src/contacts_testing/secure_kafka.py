@@ -16,6 +16,7 @@ import base64
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -127,6 +128,8 @@ class SecureKafka:
         return KafkaConnectionSettings.model_validate(values)  # not the environment's
 
     def start(self) -> None:
+        """Format a fresh node and start it; a broker a crashed run left behind goes first."""
+        self._kill_left_behind()
         shutil.rmtree(self.folder / "data", ignore_errors=True)
         node = Node(1, self.port, self.port + 1, self.port + 2)
         security = self._security()
@@ -142,6 +145,7 @@ class SecureKafka:
             self._process = subprocess.Popen(  # noqa: S603
                 [*java, "kafka.Kafka", str(properties)], stdout=log, stderr=subprocess.STDOUT
             )
+        self._pid_file.write_text(str(self._process.pid))
         self._wait_for_port()
 
     def stop(self) -> None:
@@ -149,6 +153,23 @@ class SecureKafka:
             self._process.kill()
             self._process.wait()
             self._process = None
+        self._pid_file.unlink(missing_ok=True)
+
+    @property
+    def _pid_file(self) -> Path:
+        return self.folder / "kafka.pid"
+
+    def _kill_left_behind(self) -> None:
+        """SIGKILL the broker this folder's pid file names, if it still runs (a run that was
+        killed before its teardown leaves it holding the ports)."""
+        try:
+            pid = int(self._pid_file.read_text())
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (FileNotFoundError, ValueError):
+            return
+        if str(self.folder / "server.properties").encode() in command:  # not a reused pid
+            os.kill(pid, signal.SIGKILL)
+            time.sleep(1)  # its ports are free once the kernel has reaped it
 
     def _security(self) -> ClusterSecurity:
         server = self.authority.issue_server("kafka-server", ("127.0.0.1", "localhost"))
