@@ -3,6 +3,7 @@
 # Runs as the `postgres` OS user when invoked as root (initdb refuses root).
 # Usage: postgres.sh start|stop|kill|status|bootstrap
 # A second cluster: PG_CLUSTER_NAME=postgres-2 PG_PORT=15433 PG_SERVICES=directory,invitations
+# PG_SSL_CERT_FILE / PG_SSL_KEY_FILE (optional): serve TLS too (see ssl_options).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 SOCKET_DIR="$PG_DIR/socket"
@@ -35,14 +36,25 @@ synchronous_commit = on
 CONF
 }
 
+# With PG_SSL_CERT_FILE and PG_SSL_KEY_FILE set, serve TLS with that certificate (copied into
+# the data directory: Postgres wants its key owned by itself and private). Prints the options.
+ssl_options() {
+  [[ -n ${PG_SSL_CERT_FILE:-} ]] || return 0
+  local owner=(); [[ $(id -u) -eq 0 ]] && owner=(-o postgres -g postgres)
+  install -m 600 "${owner[@]}" "$PG_SSL_CERT_FILE" "$PG_DIR/data/server.crt"
+  install -m 600 "${owner[@]}" "$PG_SSL_KEY_FILE" "$PG_DIR/data/server.key"
+  echo "-c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+}
+
 start() {
   if as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
     log "$PG_CLUSTER_NAME already running"; bootstrap; return 0  # a newer bootstrap.sql applies too
   fi
   [[ -f $PG_DIR/data/PG_VERSION ]] || init_cluster
+  local ssl; ssl=$(ssl_options)
   log "starting $PG_CLUSTER_NAME on 127.0.0.1:$PG_PORT (logs: $LOG_DIR/$PG_CLUSTER_NAME.log)"
   as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$LOG_DIR/$PG_CLUSTER_NAME.log" -w -t 60 \
-    -o "-c shared_buffers=$PG_SHARED_BUFFERS" start >/dev/null
+    -o "-c shared_buffers=$PG_SHARED_BUFFERS $ssl" start >/dev/null
   bootstrap
   log "$PG_CLUSTER_NAME ready"
 }

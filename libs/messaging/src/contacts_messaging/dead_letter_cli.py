@@ -26,6 +26,7 @@ from contacts_servicekit.logging import configure_logging
 from contacts_messaging.dead_letter_inbox import InboxCheck, check_inbox, schema_name
 from contacts_messaging.dead_letter_records import DeadLetter
 from contacts_messaging.dead_letter_replay import ReplayReport, Selection, replay_dead_letters
+from contacts_messaging.kafka_connection import tool_connection
 from contacts_messaging.service_databases import (
     add_database_options,
     service_databases,
@@ -65,7 +66,8 @@ def parser() -> argparse.ArgumentParser:
                              help="the consumer group, with its namespace if any (its dead letters "
                                   "are on <group>.dlt)")  # fmt: skip
         command.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
-                             help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s)")  # fmt: skip
+                             help="Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s; "
+                                  "TLS and SASL from the services' KAFKA_* variables)")  # fmt: skip
         command.add_argument("--topic", action="append", default=[],
                              help="only dead letters from this original topic (repeatable)")  # fmt: skip
         command.add_argument("--since", type=_moment, help="only those dead-lettered at or after")
@@ -120,7 +122,8 @@ def as_json(report: ReplayReport, inbox: InboxCheck | None) -> dict[str, Any]:
 async def run(args: argparse.Namespace) -> tuple[ReplayReport, InboxCheck | None]:
     selection = Selection(tuple(args.topic), args.since, tuple(args.offsets), args.limit)
     dry_run = args.command == "list" or args.dry_run
-    report = await replay_dead_letters(args.bootstrap, args.group, selection, dry_run=dry_run)
+    kafka = tool_connection(args.bootstrap)
+    report = await replay_dead_letters(kafka, args.group, selection, dry_run=dry_run)
     service = args.service or service_of_group(args.group)
     if service is None:
         return report, None

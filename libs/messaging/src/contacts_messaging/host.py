@@ -37,6 +37,7 @@ from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
+from contacts_messaging.kafka_connection import broker_options
 from contacts_messaging.metrics_refresh import MessagingGauges
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
@@ -145,9 +146,9 @@ class ServiceHost:
         self._closed_accounts = closed = ClosedAccounts(self.pool, s.database_url, s.db_schema)
         await closed.start()  # before the first request: a closed account is refused at once
         # aiokafka clients must be created inside the running event loop
-        self._producer = producer = make_producer(s.kafka_bootstrap_servers, s.service_name)
+        self._producer = producer = make_producer(s, s.service_name)
         self._broker = broker = KafkaBroker(
-            s.kafka_bootstrap_servers, enable_idempotence=True, logger=FASTSTREAM_LOGGER,
+            **broker_options(s), enable_idempotence=True, logger=FASTSTREAM_LOGGER,
             log_level=logging.DEBUG,  # its "Received"/"Processed" per batch; errors stay ERROR
         )  # fmt: skip
         for sub in self.subscriptions:
@@ -245,7 +246,7 @@ class ServiceHost:
         while not self.kafka_started:
             try:
                 plan = plan_topics(s, self._topics(), s.kafka_namespace)
-                await ensure_topics(s.kafka_bootstrap_servers, plan)
+                await ensure_topics(s, plan)
                 if not producer_started:
                     await self._producer.start()
                     producer_started = True

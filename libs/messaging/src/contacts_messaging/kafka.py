@@ -11,17 +11,18 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from contacts_messaging.broken_connections import treat_closed_transports_as_broken_connections
+from contacts_messaging.kafka_connection import Kafka, bootstrap_of, client_options
 from contacts_messaging.topic_plan import TopicSpec, check_brokers, warn_of_fewer_partitions
 
 log = structlog.get_logger(__name__)
 treat_closed_transports_as_broken_connections()  # every service's consumers and producers
 
 
-def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+def make_producer(kafka: Kafka, client_id: str) -> AIOKafkaProducer:
     """An idempotent producer: acks from all in-sync replicas, no duplicates on retry, order kept
     per partition. (aiokafka's default is acks=1 without idempotence: not acceptable here.)"""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **client_options(kafka),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -32,16 +33,16 @@ def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-async def ensure_topics(bootstrap_servers: str, plan: Sequence[TopicSpec]) -> list[str]:
+async def ensure_topics(kafka: Kafka, plan: Sequence[TopicSpec]) -> list[str]:
     """Create the topics of `plan` that do not exist yet, as planned; return those created.
 
     Raises NotEnoughBrokers when the cluster cannot hold the planned replicas; an existing
     topic with fewer partitions than planned is left as it is, with a warning."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(**client_options(kafka), request_timeout_ms=15_000)
     await admin.start()
     try:
         cluster = await admin.describe_cluster()
-        check_brokers(plan, len(cluster["brokers"]), bootstrap_servers)
+        check_brokers(plan, len(cluster["brokers"]), bootstrap_of(kafka))
         existing = set(await admin.list_topics())
         missing = [spec for spec in plan if spec.name not in existing]
         present = [spec.name for spec in plan if spec.name in existing]

@@ -1,12 +1,23 @@
-"""The base of every settings class: each field read from its upper-case variable, errors that
-name the variable and never echo its value (secrets stay out of logs)."""
+"""The base of every settings class: read from upper-case environment variables, errors named.
+
+Each field is read from the upper-case environment variable of the same name (``db_schema`` from
+``DB_SCHEMA``, no prefix). Invalid values raise :class:`pydantic.ValidationError` whose locations
+are the variable names; :meth:`EnvironmentSettings.load` turns that into a short :class:`SettingsError`
+fit for a start-up message. Inputs are never echoed, so secrets stay out of logs.
+
+Mixins (the JWT settings, the Kafka connection, ...) derive from :class:`EnvironmentSettings` so that a
+tool can read only the part it needs (``contacts-status`` reads the Kafka connection alone)
+while a service's settings class inherits them all.
+"""
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Literal, Self
 
 from pydantic import AliasGenerator, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "test", "production"]
 
 
 def _variable_name(loc: tuple[int | str, ...]) -> str:
@@ -19,7 +30,7 @@ class SettingsError(ValueError):
 
 
 class EnvironmentSettings(BaseSettings):
-    """``db_schema`` from ``DB_SCHEMA``, no prefix; unknown variables ignored; frozen."""
+    """Settings read from the environment, with the deployment's ``ENVIRONMENT``."""
 
     model_config = SettingsConfigDict(
         alias_generator=AliasGenerator(validation_alias=str.upper),
@@ -30,11 +41,14 @@ class EnvironmentSettings(BaseSettings):
         frozen=True,
     )
 
+    environment: Environment = "development"
+
     @classmethod
-    def load(cls) -> Self:
-        """Read the environment; raise :class:`SettingsError` with one line per bad variable."""
+    def load(cls, **overrides: Any) -> Self:
+        """Read the environment (`overrides`, by field name, win: a tool's command-line options);
+        raise :class:`SettingsError` with one line per bad variable."""
         try:
-            return cls()
+            return cls(**overrides)
         except ValidationError as error:
             lines = [
                 f"{_variable_name(e['loc'])}: {e['msg'].removeprefix('Value error, ')}"

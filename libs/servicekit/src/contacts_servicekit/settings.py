@@ -31,10 +31,12 @@ from pydantic import (
     model_validator,
 )
 
-from contacts_servicekit.environment_settings import EnvironmentSettings
-from contacts_servicekit.environment_settings import SettingsError as SettingsError
+from contacts_servicekit.environment_settings import Environment, EnvironmentSettings, SettingsError
+from contacts_servicekit.kafka_settings import KafkaConnectionSettings
 from contacts_servicekit.retention_settings import RetentionSettings
 from contacts_servicekit.topic_settings import TopicSettings
+
+__all__ = ["AuthSettings", "Environment", "ServiceSettings", "SettingsError"]
 
 DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - a known, public development value
 """The development-only HS256 secret; no HS256 token is accepted when ``ENVIRONMENT=production``."""
@@ -44,14 +46,12 @@ ACCEPTED_TOKENS_CACHED = 50_000  # ~1 KB each, the token included: 50 MB per pro
 LOCAL_JWKS_URL = "http://127.0.0.1:8001/.well-known/jwks.json"  # the local platform's directory
 _SQL_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-Environment = Literal["development", "test", "production"]
 LogFormat = Literal["auto", "json", "console"]
 
 
 class AuthSettings(EnvironmentSettings):
     """The JWT settings, on their own so that tools (``contacts-token``) can read them too."""
 
-    environment: Environment = "development"
     jwt_secret: SecretStr = Field(
         default=SecretStr(DEV_JWT_SECRET),
         description="JWT_SECRET: signs HS256 development tokens (contacts-token); unused in production",
@@ -109,17 +109,16 @@ class AuthSettings(EnvironmentSettings):
         return self
 
 
-class ServiceSettings(AuthSettings, TopicSettings, RetentionSettings):
+class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, RetentionSettings):
     """The settings every service shares; subclasses set ``service_name`` and ``http_port``.
-    The ``KAFKA_TOPIC_*`` ones are :class:`TopicSettings`', the ``*_RETENTION_*`` ones
-    :class:`RetentionSettings`'."""
+    The ``KAFKA_*`` connection ones are :class:`KafkaConnectionSettings`', the ``KAFKA_TOPIC_*``
+    ones :class:`TopicSettings`', the ``*_RETENTION_*`` ones :class:`RetentionSettings`'."""
 
     service_name: str
     database_url: str = DEFAULT_DATABASE_URL
     db_schema: str = Field(default="", validate_default=True, description="default: SERVICE_NAME")
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
-    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", min_length=1)
     kafka_namespace: str = Field(
         default="",
         pattern=r"^([a-z0-9][a-z0-9_-]{0,40})?$",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from contacts_servicekit.logging import configure_logging
 
+from contacts_messaging.kafka_connection import Kafka, tool_connection
 from contacts_messaging.service_databases import SERVICES, add_database_options, service_databases
 from contacts_messaging.status.kafka_state import kafka_state
 from contacts_messaging.status.probes import probe_all_outboxes, probe_services
@@ -42,7 +43,8 @@ def parser() -> argparse.ArgumentParser:
                    help="a schema whose outbox to read (repeatable; default: the services' names)")  # fmt: skip
     add_database_options(p, "STATUS_DATABASE_URL")  # a role that may read the outboxes
     p.add_argument("--bootstrap", default=env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-                   help="Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s)")  # fmt: skip
+                   help="Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s; TLS and SASL "
+                        "from the services' KAFKA_* variables)")  # fmt: skip
     p.add_argument("--namespace", default=env("KAFKA_NAMESPACE", ""),
                    help="the services' Kafka namespace, if any (default: $KAFKA_NAMESPACE)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -51,7 +53,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def collect(
-    services: dict[str, str], databases: dict[str, str], bootstrap: str, namespace: str
+    services: dict[str, str], databases: dict[str, str], cluster: Kafka, namespace: str
 ) -> PlatformStatus:
     """`databases`: each schema whose outbox to read -> the URL of the Postgres holding it."""
     status = PlatformStatus()
@@ -59,7 +61,7 @@ async def collect(
     probes = asyncio.gather(
         probe_services(services),
         probe_all_outboxes(databases, READ_SECONDS),
-        asyncio.wait_for(kafka_state(bootstrap, namespace, names), READ_SECONDS),
+        asyncio.wait_for(kafka_state(cluster, namespace, names), READ_SECONDS),
         return_exceptions=True,
     )
     found, outboxes, kafka = await probes
@@ -85,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     schemas = args.schema or list(services)
     databases = service_databases(schemas, args.database, args.database_url)
-    status = asyncio.run(collect(services, databases, args.bootstrap, args.namespace))
+    cluster = tool_connection(args.bootstrap)
+    status = asyncio.run(collect(services, databases, cluster, args.namespace))
     print(json.dumps(status.as_dict(), indent=2) if args.json else render(status))
     sys.exit(0 if status.healthy else 1)
