@@ -145,6 +145,11 @@ class ServiceSettings(AuthSettings):
     db_schema: str = Field(default="", validate_default=True, description="default: SERVICE_NAME")
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
+    db_migrate_on_start: bool = Field(
+        default=True,
+        description="DB_MIGRATE_ON_START: apply the migrations at start-up; false: only check "
+        "that none is pending (a release's migration job applied them)",
+    )
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", min_length=1)
     kafka_namespace: str = Field(
         default="",
