@@ -177,8 +177,9 @@ async def test_with_migrate_on_start_false_a_service_refuses_an_unmigrated_schem
 
 
 async def test_with_migrate_on_start_false_a_migrated_schema_serves(
-    postgres_admin_url, kafka_bootstrap, fresh_schema, tmp_path
+    postgres_admin_url, fresh_schema, tmp_path
 ):
+    """The web app: a service without Kafka, so /ready depends on Postgres alone."""
     assert finished(migrate_command("web", postgres_admin_url, fresh_schema))[0] == 0
     service = started_without_migrating("web", postgres_admin_url, fresh_schema, tmp_path)
     try:
