@@ -33,7 +33,7 @@ def scram(ca_file: Path) -> KafkaConnectionSettings:
 
 def test_bootstrap_addresses_alone_mean_plaintext() -> None:
     assert client_options("127.0.0.1:29092") == {"bootstrap_servers": "127.0.0.1:29092"}
-    assert broker_options("127.0.0.1:29092") == {"bootstrap_servers": "127.0.0.1:29092"}
+    assert broker_options("127.0.0.1:29092") == {"bootstrap_servers": ["127.0.0.1:29092"]}
 
 
 def test_sasl_ssl_gives_aiokafka_the_login_and_a_verifying_tls_context(ca_file: Path) -> None:

@@ -36,6 +36,14 @@ def bootstrap_of(kafka: Kafka) -> str:
     return kafka if isinstance(kafka, str) else kafka.kafka_bootstrap_servers
 
 
+def bootstrap_list(kafka: Kafka) -> list[str]:
+    """The bootstrap addresses one by one. FastStream's ``KafkaBroker`` wraps a string in a list
+    as it is, and aiokafka splits only a string on commas, so ``"b1:9092,b2:9092"`` given to
+    FastStream reads as one host ``b1:9092,b2:9092`` (port 9092) that never resolves: every
+    service on a cluster kept retrying its bootstrap."""
+    return [address.strip() for address in bootstrap_of(kafka).split(",") if address.strip()]
+
+
 def client_options(kafka: Kafka) -> dict[str, Any]:
     """Keyword arguments for ``AIOKafkaProducer``, ``AIOKafkaConsumer`` and
     ``AIOKafkaAdminClient``: the addresses, the protocol, the SASL login, the TLS context."""
@@ -58,7 +66,7 @@ def broker_options(kafka: Kafka) -> dict[str, Any]:
     """Keyword arguments for FastStream's ``KafkaBroker``: the addresses and its ``security``
     object (which FastStream turns into the same aiokafka arguments)."""
     if isinstance(kafka, str) or kafka.kafka_security_protocol == "PLAINTEXT":
-        return {"bootstrap_servers": bootstrap_of(kafka)}
+        return {"bootstrap_servers": bootstrap_list(kafka)}
     context = tls_context(kafka) if kafka.kafka_uses_tls else None
     security: BaseSecurity
     if kafka.kafka_uses_sasl:
@@ -70,7 +78,7 @@ def broker_options(kafka: Kafka) -> dict[str, Any]:
         )
     else:
         security = BaseSecurity(ssl_context=context, use_ssl=True)
-    return {"bootstrap_servers": kafka.kafka_bootstrap_servers, "security": security}
+    return {"bootstrap_servers": bootstrap_list(kafka), "security": security}
 
 
 def tls_context(kafka: KafkaConnectionSettings) -> ssl.SSLContext:
