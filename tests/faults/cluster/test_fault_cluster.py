@@ -1,0 +1,137 @@
+"""Broker faults on a three-node Kafka cluster (replication 3, min ISR 2) during the bulk import
+with invitations: one broker SIGKILLed and the active controller SIGKILLed (the import keeps
+going while it is down), and two of three SIGKILLed (no acknowledgements: every API keeps
+accepting work into its outbox, and all of it flows once one broker returns). Nothing lost,
+nothing doubled (the checks of FaultCase.run); the longest stall is written to the report."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import pytest
+from contacts_testing.kafka_cluster import NODES, LocalKafkaCluster
+from contacts_testing.local_platform import SERVICE_NAMES
+
+from ..conftest import QUICK, SIZES
+from ..outage_work import accept_work_during_outage, prepare_outage_work
+from .progress import Counter, Progress
+
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
+
+
+def block(rows: int, case: int) -> str:
+    return f"{77 if rows == QUICK else 78}{case:02d}"
+
+
+def cluster_of(case) -> LocalKafkaCluster:
+    cluster = case.platform.kafka
+    assert isinstance(cluster, LocalKafkaCluster)
+    return cluster
+
+
+def kafka_progress(case) -> dict[str, Counter]:
+    """What the audit consumer has read: validated rows, and events of any kind."""
+    audit = case.audit
+
+    async def rows_validated() -> int:
+        return len(audit.summaries)
+
+    async def events() -> int:
+        return sum(audit.seen.values())
+
+    return {"rows_validated_on_kafka": rows_validated, "events_on_kafka": events}
+
+
+def sleep(seconds: float) -> Callable[[], Awaitable[None]]:
+    return lambda: asyncio.sleep(seconds)
+
+
+async def nodes_down(case, nodes: list[int], back: list[int], meanwhile: Callable[[], Awaitable[None]], **extra: Counter) -> None:  # fmt: skip
+    """SIGKILL `nodes`, do `meanwhile`, then start `back` again. Progress is watched from the
+    kill to the end of the bulk run; the events that reached Kafka meanwhile are noted."""
+    cluster, progress = cluster_of(case), Progress({**kafka_progress(case), **extra})
+    watching = asyncio.create_task(progress.watch(case.bulk_done))
+    for node in nodes:
+        await asyncio.to_thread(cluster.kill_node, node)
+    before = sum(case.audit.seen.values())
+    case.notes["killed_nodes"] = nodes
+    await meanwhile()
+    case.notes["events_on_kafka_while_down"] = sum(case.audit.seen.values()) - before
+    case.notes["controller_while_down"] = await asyncio.to_thread(cluster.active_controller)
+    started = time.monotonic()
+    for node in back:
+        await asyncio.to_thread(cluster.start_node, node)
+    await asyncio.to_thread(case.back_up, started)
+    await watching
+    case.notes.update(progress.summary())
+
+
+async def one_node_down_mid_import(case, node: int) -> None:
+    """The bulk run with `node` SIGKILLed once the import is under way and started again 20 s
+    (30 s with 200,000 rows) later: Kafka must take events meanwhile."""
+    down = sleep(20 if case.rows == QUICK else 30)
+
+    async def kill() -> None:
+        case.in_background(nodes_down(case, [node], back=[node], meanwhile=down))
+
+    await case.run(on_import=kill)
+    assert case.notes["events_on_kafka_while_down"] > 0, "nothing reached Kafka meanwhile"
+
+
+@pytest.mark.parametrize("rows", SIZES)
+async def test_one_broker_killed_mid_import_and_restarted_later(fault_case, rows):
+    case = fault_case(rows, block(rows, 31))
+    controller = await asyncio.to_thread(cluster_of(case).active_controller)
+    case.notes["controller_before"] = controller
+    await one_node_down_mid_import(case, next(node for node in NODES if node != controller))
+
+
+@pytest.mark.parametrize("rows", SIZES)
+async def test_active_controller_killed_mid_import_and_restarted_later(fault_case, rows):
+    case = fault_case(rows, block(rows, 32))
+    controller = await asyncio.to_thread(cluster_of(case).active_controller)
+    case.notes["controller_before"] = controller
+    await one_node_down_mid_import(case, controller)
+    assert case.notes["controller_while_down"] != controller, "no new controller was elected"
+
+
+@pytest.mark.parametrize("rows", SIZES)
+async def test_two_of_three_brokers_killed_while_the_apis_accept_work(fault_case, rows):
+    case = fault_case(rows, block(rows, 33))
+    work = await prepare_outage_work(case.platform, case.block)
+    admin = await asyncpg.create_pool(case.platform.admin_url, min_size=1, max_size=2)
+
+    async def backlog() -> int:
+        total = " + ".join(
+            f"(SELECT count(*) FROM {s}.outbox WHERE sent_at IS NULL)" for s in SERVICE_NAMES
+        )
+        return int(await admin.fetchval(f"SELECT {total}"))
+
+    async def accept_work() -> None:
+        await accept_work_during_outage(case, work, 20 if rows == QUICK else 60)
+        case.notes["producer_errors"] = await producer_errors(admin)
+
+    async def kill_two_start_one() -> None:
+        down = nodes_down(case, [1, 2], back=[1], meanwhile=accept_work, outbox_backlog=backlog)
+        case.in_background(down)
+
+    try:
+        await case.run(on_import=kill_two_start_one)
+        await work.finished(case)
+    finally:
+        await admin.close()
+
+
+async def producer_errors(admin: asyncpg.Pool) -> dict[str, list[str]]:
+    """The errors the services' relays recorded on unacknowledged outbox rows, per schema."""
+    found: dict[str, list[str]] = {}
+    for schema in SERVICE_NAMES:
+        rows = await admin.fetch(
+            f"SELECT DISTINCT left(last_error, 120) AS error FROM {schema}.outbox"
+            " WHERE sent_at IS NULL AND last_error IS NOT NULL"
+        )
+        found[schema] = [r["error"] for r in rows]
+    return found
