@@ -124,7 +124,8 @@ status() {
 quorum() {
   local controllers=() n
   for n in "${NODES[@]}"; do controllers+=("127.0.0.1:$(controller_port "$n")"); done
-  "${JAVA[@]}" org.apache.kafka.tools.MetadataQuorumCommand \
+  java -Xmx256m -Dlog4j2.configurationFile="$REPO_ROOT/deploy/local/kafka/tools-log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.MetadataQuorumCommand \
     --bootstrap-controller "$(IFS=,; echo "${controllers[*]}")" describe --status
 }
 
@@ -139,7 +140,7 @@ case "${1:-}" in
   kill) stop_all KILL ;;
   status) status ;;
   bootstrap) bootstrap ;;
-  quorum) quorum ;;
+  quorum) fetch_tools; quorum ;;
   start-node) node_arg "${2:-}" start; start_node "$2" ;;
   stop-node) node_arg "${2:-}" stop; stop_node TERM "$2" ;;
   kill-node) node_arg "${2:-}" kill; stop_node KILL "$2" ;;
