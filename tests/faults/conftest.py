@@ -78,10 +78,22 @@ class FaultCase:
     background: list[asyncio.Task[None]] = field(default_factory=list)
     bulk_done: asyncio.Event = field(default_factory=asyncio.Event)
 
+    _bulk_run: asyncio.Task[None] | None = None
+
     def in_background(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` (a fault that lasts) while the bulk run goes on; `run` awaits it once the
-        bulk run is done, before the checks (its failure fails the case)."""
-        self.background.append(asyncio.create_task(work))
+        bulk run is done, before the checks. If it fails, the bulk run is stopped at once (it
+        may be waiting for what `work` would have restarted) and the case fails with its error."""
+        task = asyncio.create_task(work)
+        task.add_done_callback(self._stop_bulk_run_on_failure)
+        self.background.append(task)
+
+    def _stop_bulk_run_on_failure(self, task: asyncio.Task[None]) -> None:
+        if self._failed_in_background() and self._bulk_run is not None:
+            self._bulk_run.cancel()
+
+    def _failed_in_background(self) -> bool:
+        return any(t.done() and not t.cancelled() and t.exception() for t in self.background)
 
     def restart(self, *names: str) -> None:
         """Restart services; note how long until every one is ready again."""
@@ -128,20 +140,31 @@ class FaultCase:
 
     async def _bulk(self, run: BulkRun) -> None:
         """The bulk run, then whatever runs in the background (cancelled if the run fails)."""
+        self._bulk_run = asyncio.create_task(run.run())
         try:
-            await run.run()
+            try:
+                await self._bulk_run
+            except asyncio.CancelledError:
+                if not self._failed_in_background():
+                    raise
             self.bulk_done.set()
-            await asyncio.gather(*self.background)
+            await asyncio.gather(*self.background)  # raises a background failure
         finally:
             for task in self.background:
                 task.cancel()
+
+    def _records_twice(self) -> int:
+        """Records the audit read more than once by event id: a relay that resent what Kafka
+        had written but not acknowledged. Consumers' inboxes drop them; the checks count facts."""
+        seen = self.audit.seen.values() if self.audit is not None else []
+        return sum(count - 1 for count in seen if count > 1)
 
     def report(self, began: float, run: BulkRun, drained: float, checked: dict[str, int]) -> None:
         line = {
             "case": self.name, "rows": self.rows, "seconds": round(time.monotonic() - began, 1),
             "phases": {k: round(v, 1) for k, v in run.phases.items()},
             "drain_after_run": round(drained, 1), "recoveries": self.recoveries,
-            "checked": checked, **self.notes,
+            "checked": checked, "records_on_kafka_twice": self._records_twice(), **self.notes,
         }  # fmt: skip
         with REPORT.open("a") as out:
             out.write(json.dumps(line) + "\n")
