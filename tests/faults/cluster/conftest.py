@@ -14,9 +14,15 @@ from contacts_testing.infra import TEST_STATE_DIR
 from contacts_testing.local_platform import LocalPlatform, Ports
 from contacts_testing.sms_standin import SmsStandIn
 
-from ..conftest import service_env
+from ..conftest import FULL, QUICK, service_env
 
 CLUSTER_PORTS = Ports(kafka=27492, postgres=27432, http_base=27400)
+CLUSTER_SIZES = [
+    pytest.param(QUICK, marks=pytest.mark.slow),
+    pytest.param(FULL, marks=[pytest.mark.slow, pytest.mark.timeout(2400)]),
+]
+"""Both sizes are `slow` (`make test-slow`, not `make test`): the three quick cases take about
+3.5 minutes with the cluster's start, more than the CI budget has left (docs/testing.md)."""
 
 
 @pytest.fixture(scope="package")

@@ -15,11 +15,12 @@ import pytest
 from contacts_testing.kafka_cluster import NODES, LocalKafkaCluster
 from contacts_testing.local_platform import SERVICE_NAMES
 
-from ..conftest import QUICK, SIZES
+from ..conftest import QUICK
 from ..outage_work import accept_work_during_outage, prepare_outage_work
+from .conftest import CLUSTER_SIZES
 from .progress import Counter, Progress
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # both sizes `slow` (see CLUSTER_SIZES)
 
 
 def block(rows: int, case: int) -> str:
@@ -81,7 +82,7 @@ async def one_node_down_mid_import(case, node: int) -> None:
     assert case.notes["events_on_kafka_while_down"] > 0, "nothing reached Kafka meanwhile"
 
 
-@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("rows", CLUSTER_SIZES)
 async def test_one_broker_killed_mid_import_and_restarted_later(fault_case, rows):
     case = fault_case(rows, block(rows, 31))
     controller = await asyncio.to_thread(cluster_of(case).active_controller)
@@ -89,7 +90,7 @@ async def test_one_broker_killed_mid_import_and_restarted_later(fault_case, rows
     await one_node_down_mid_import(case, next(node for node in NODES if node != controller))
 
 
-@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("rows", CLUSTER_SIZES)
 async def test_active_controller_killed_mid_import_and_restarted_later(fault_case, rows):
     case = fault_case(rows, block(rows, 32))
     controller = await asyncio.to_thread(cluster_of(case).active_controller)
@@ -98,7 +99,7 @@ async def test_active_controller_killed_mid_import_and_restarted_later(fault_cas
     assert case.notes["controller_while_down"] != controller, "no new controller was elected"
 
 
-@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("rows", CLUSTER_SIZES)
 async def test_two_of_three_brokers_killed_while_the_apis_accept_work(fault_case, rows):
     case = fault_case(rows, block(rows, 33))
     work = await prepare_outage_work(case.platform, case.block)
