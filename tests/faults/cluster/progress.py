@@ -16,6 +16,8 @@ Counter = Callable[[], Awaitable[int]]
 @dataclass
 class Progress:
     counters: dict[str, Counter]
+    goals: dict[str, int] = field(default_factory=dict)
+    """Per counter: the value at which it is done (all rows validated): no stall after it."""
     interval: float = 0.25
     started: float = field(default_factory=time.monotonic)
     stalls: dict[str, float] = field(default_factory=dict)
@@ -34,6 +36,8 @@ class Progress:
                 await asyncio.wait_for(until.wait(), self.interval)
             now = time.monotonic()
             for name, read in self.counters.items():
+                if values[name] >= self.goals.get(name, 1 << 62):
+                    continue
                 value = await read()
                 if value > values[name] or until.is_set():
                     self._gap(name, grew[name], now)
