@@ -19,12 +19,16 @@ class Progress:
     goals: dict[str, int] = field(default_factory=dict)
     """Per counter: the value at which it is done (all rows validated): no stall after it."""
     interval: float = 0.25
-    started: float = field(default_factory=time.monotonic)
+    clock: Callable[[], float] = time.monotonic
+    started: float = field(init=False)
     stalls: dict[str, float] = field(default_factory=dict)
     """Per counter: the longest time (s) between two increases (or from the start / to the end)."""
     stall_began: dict[str, float] = field(default_factory=dict)
     """Per counter: when its longest stall began, in seconds after `started` (the fault)."""
     peaks: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
 
     async def watch(self, until: asyncio.Event) -> None:
         """Sample every `interval` s until `until` is set."""
@@ -34,7 +38,7 @@ class Progress:
         while not until.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(until.wait(), self.interval)
-            now = time.monotonic()
+            now = self.clock()
             for name, read in self.counters.items():
                 if values[name] >= self.goals.get(name, 1 << 62):
                     continue
