@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the platform and its tests need on a fresh machine (idempotent):
-# uv, the Python workspace (locked), the Kafka broker jars, helm (built with Go, in the
-# background meanwhile: it is the longest step on a fresh machine). Java 17, Maven, the PostgreSQL 15
+# uv, the Python workspace (locked), the Kafka broker jars. Java 17, Maven, the PostgreSQL 15
 # server binaries and Chromium (for the browser tests) come from Debian's packages when missing.
+# (helm, for the chart's tests only, is built by scripts/test.sh: scripts/install_helm.sh.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,16 +17,8 @@ if (( ${#need_apt[@]} )); then
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-helm_log=$(mktemp)
-scripts/install_helm.sh >"$helm_log" 2>&1 &
-helm_install=$!
-
 if ! command -v uv >/dev/null; then
   python3 -m pip install --quiet uv
 fi
 uv sync --frozen --quiet
 deploy/local/kafka.sh fetch
-if ! wait "$helm_install"; then
-  cat "$helm_log" >&2  # not fatal: the chart's tests skip, saying helm is missing
-fi
-rm -f "$helm_log"
