@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# Installs everything the platform and its tests need on a fresh machine (idempotent):
-# uv, the Python workspace (locked), the Kafka broker jars. Java 17, Maven, the PostgreSQL 15
-# server binaries and Chromium (for the browser tests) come from Debian's packages when missing.
+# Installs everything the platform and its tests need on a fresh machine (idempotent), on
+# Debian 12 and 13 and Ubuntu 24.04 (docs/fresh-machines.md): the system packages (Python 3.11+
+# with venv, Java 17+, Maven, the PostgreSQL server, curl, git, make, Chromium) from the
+# release's own archive when missing, then uv (pinned, from PyPI, into .tools/: the system
+# Python is "externally managed" and is left alone), the Python workspace (locked) and the
+# Kafka broker jars.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/system_packages.sh
 
-need_apt=()
-command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
-command -v mvn >/dev/null || need_apt+=(maven)
-[[ -x /usr/lib/postgresql/15/bin/postgres ]] || need_apt+=(postgresql-15)
-command -v curl >/dev/null || need_apt+=(curl)
-[[ -x /usr/bin/chromium ]] || need_apt+=(chromium)  # the browser tests (Playwright drives it)
-if (( ${#need_apt[@]} )); then
-  echo "installing ${need_apt[*]} from Debian's packages" >&2
-  apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+UV_VERSION="0.13.9"   # the Dockerfile pins the same one
+TOOLS_DIR="$PWD/.tools"
 
+install_missing_system_packages
+
+# uv: the one on PATH if there is one, otherwise the pinned one in a project-local venv.
 if ! command -v uv >/dev/null; then
-  python3 -m pip install --quiet uv
+  if [[ ! -x $TOOLS_DIR/bin/uv ]]; then
+    echo "installing uv $UV_VERSION into $TOOLS_DIR (a venv of the system Python)" >&2
+    python3 -m venv "$TOOLS_DIR/uv-venv"
+    "$TOOLS_DIR/uv-venv/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+    mkdir -p "$TOOLS_DIR/bin"
+    ln -sf ../uv-venv/bin/uv "$TOOLS_DIR/bin/uv"
+  fi
+  export PATH="$TOOLS_DIR/bin:$PATH"
 fi
+# The system's Python (3.11, 3.12 or 3.13) serves: no interpreter download (from GitHub) needed.
 uv sync --frozen --quiet
 deploy/local/kafka.sh fetch

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
+export PATH="$PWD/.tools/bin:$PATH"  # uv, when setup.sh installed it here
 echo "== ruff" && uv run ruff check . && uv run ruff format --check .
 echo "== mypy" && uv run mypy
 # The long fault cases (marked `slow`, see docs/testing.md) run only with RUN_SLOW=1

@@ -15,7 +15,17 @@ KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
 
 PG_PORT="${PG_PORT:-15432}"
 PG_DIR="$STATE_DIR/postgres"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# The server binaries: those of the cluster's own major version once it exists (a newer one
+# cannot open it), otherwise the newest installed (Debian 12: 15, Ubuntu 24.04: 16, Debian 13: 17).
+pg_bin() {
+  local made_by; made_by=$(cat "$PG_DIR/data/PG_VERSION" 2>/dev/null) || true
+  if [[ -n $made_by && -x /usr/lib/postgresql/$made_by/bin/postgres ]]; then
+    echo "/usr/lib/postgresql/$made_by/bin"
+  else
+    find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1
+  fi
+}
+PG_BIN="${PG_BIN:-$(pg_bin)}"
 # Postgres' own cache. Pages outside it live in the kernel's page cache, which this kind of
 # VM reclaims once idle (DAMON pageout of unmapped file pages), so reading them again goes
 # to disk: 1GB keeps a million users' look-up tables and indexes in memory Postgres maps.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Private PostgreSQL 15 cluster from the system binaries, on its own port and data directory.
+# Private PostgreSQL cluster from the system binaries (the newest installed major: common.sh),
+# on its own port and data directory.
 # Runs as the `postgres` OS user when invoked as root (initdb refuses root).
 # Usage: postgres.sh start|stop|kill|status|bootstrap
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
