@@ -7,6 +7,9 @@
 # Needs root, debootstrap (apt-get install debootstrap), unshare and ip (util-linux, iproute2).
 #
 # Usage: scripts/fresh_root_check.sh [RELEASE] (bookworm, the default, or trixie)
+# On a network that intercepts TLS, EXTRA_CA_DIR=/usr/local/share/ca-certificates (a folder of
+# .crt files) makes the root trust the interceptor's CA, and pip and uv use the system's store,
+# as such a network's machines are set up; the root is otherwise untouched.
 # Times go to stdout; the root stays in /var/tmp/fresh-RELEASE (delete it with rm -rf once
 # unmounted; the script unmounts on exit).
 set -euo pipefail
@@ -15,6 +18,9 @@ ROOT="${FRESH_ROOT:-/var/tmp/fresh-$RELEASE}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CHECKOUT=/root/contacts-platform
+EXTRA_CA_DIR="${EXTRA_CA_DIR:-}"
+TRUST_SYSTEM_STORE=""
+[[ -n $EXTRA_CA_DIR ]] && TRUST_SYSTEM_STORE="SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt PIP_CERT=/etc/ssl/certs/ca-certificates.crt"
 
 step() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 timed() {  # timed LABEL COMMAND...: run it, print how long it took
@@ -24,7 +30,8 @@ timed() {  # timed LABEL COMMAND...: run it, print how long it took
 
 # in_root COMMAND: run it in the root as root, with a clean environment (a fresh login's).
 in_root() {
-  chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+  # shellcheck disable=SC2086 # TRUST_SYSTEM_STORE is words
+  chroot "$ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb $TRUST_SYSTEM_STORE \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -c "$1"
 }
 
@@ -51,6 +58,10 @@ enter_root() {
 # What a person does before the README's commands: install git and make, clone the project.
 clone() {
   in_root "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq git make ca-certificates >/dev/null"
+  if [[ -n $EXTRA_CA_DIR ]]; then
+    cp "$EXTRA_CA_DIR"/*.crt "$ROOT/usr/local/share/ca-certificates/"
+    in_root "update-ca-certificates >/dev/null"
+  fi
   rm -rf "${ROOT:?}$CHECKOUT"
   git clone -q "$REPO" "$ROOT$CHECKOUT"
   git -C "$ROOT$CHECKOUT" checkout -q "$(git -C "$REPO" rev-parse HEAD)"
@@ -58,7 +69,7 @@ clone() {
 
 # make up, then make down, with only a loopback network.
 up_and_down() {
-  export ROOT CHECKOUT && export -f in_root
+  export ROOT CHECKOUT TRUST_SYSTEM_STORE && export -f in_root
   unshare --net bash -c 'ip link set lo up && in_root "cd $CHECKOUT && make up && make down"'
 }
 
