@@ -56,7 +56,9 @@ def test_uv_is_pinned_to_the_version_setup_installs():
 def test_the_locked_dependencies_are_installed_before_the_code_is_copied():
     steps = [f"{i.keyword} {i.arguments}" for i in BUILD]
     syncs = [n for n, step in enumerate(steps) if "uv sync" in step]
-    code = [n for n, step in enumerate(steps) if step in ("COPY libs libs", "COPY services services")]
+    code = [
+        n for n, step in enumerate(steps) if step in ("COPY libs libs", "COPY services services")
+    ]
     manifests = steps.index("COPY --from=manifests /manifests ./")
     assert len(syncs) == 2 and len(code) == 2
     assert manifests < syncs[0] < min(code) and max(code) < syncs[1]
@@ -92,3 +94,51 @@ def test_every_service_has_the_entry_point_the_image_runs(service):
     pyproject = (REPO_ROOT / "services" / service / "pyproject.toml").read_text()
     assert f'name = "{service}-service"' in pyproject
     assert f"\n{service}-service = " in pyproject
+
+
+def docker_ignores(path: str, patterns: list[str]) -> bool:
+    """Docker's rule: the last pattern matching the path or one of its parent folders wins;
+    `!` re-includes; `*` stays within a path segment, `**` crosses segments."""
+    ignored = False
+    for pattern in patterns:
+        exception = pattern.startswith("!")
+        glob = pattern.removeprefix("!").strip("/")
+        regex = re.escape(glob).replace(r"\*\*", ".*").replace(r"\*", "[^/]*")
+        if re.fullmatch(rf"{regex}(/.*)?", path):
+            ignored = not exception
+    return ignored
+
+
+DOCKERIGNORE = [
+    line.strip()
+    for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
+    if line.strip() and not line.startswith("#")
+]
+TRACKED = subprocess.run(
+    ["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+).stdout.split()
+SENT = {path for path in TRACKED if not docker_ignores(path, DOCKERIGNORE)}
+
+
+def test_the_build_context_holds_the_manifests_and_every_package_source():
+    members = {p for p in TRACKED if re.fullmatch(r"(libs|services)/[^/]+/pyproject\.toml", p)}
+    assert {"uv.lock", "pyproject.toml", *members} <= SENT
+    sources = {p for p in TRACKED if re.match(r"(libs|services)/[^/]+/src/", p)}
+    assert sources and sources <= SENT
+
+
+@pytest.mark.parametrize(
+    "path",
+    [".git/config", ".venv/bin/python", ".tools/bin/uv", "test-artifacts/web/page.png",
+     "docs/architecture.md", "bench/seeding.py", "tests/unit/test_dockerfile.py",
+     "libs/servicekit/tests/test_servicekit_cpus.py", "services/importer/tests/conftest.py",
+     "deploy/local/kafka.sh", "scripts/setup.sh", ".hypothesis/examples/x", "README.md",
+     "libs/servicekit/src/contacts_servicekit/__pycache__/cpus.cpython-311.pyc", ".env",
+     "services/web/src/contacts_web/.env", "var/dev-messages/messages.jsonl"],
+)  # fmt: skip
+def test_tests_tools_state_and_secrets_stay_out_of_the_context(path):
+    assert docker_ignores(path, DOCKERIGNORE)
+
+
+def test_no_test_file_reaches_the_context():
+    assert not [p for p in SENT if "/tests/" in p or p.split("/")[-1].startswith("test_")]
