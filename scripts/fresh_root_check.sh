@@ -6,7 +6,7 @@
 # Not run by CI or `make test`: it downloads a whole OS (about 1.5 GB with the packages).
 # Needs root, debootstrap (apt-get install debootstrap), unshare and ip (util-linux, iproute2).
 #
-# Usage: scripts/fresh_root_check.sh [RELEASE] (bookworm, the default, or trixie)
+# Usage: scripts/fresh_root_check.sh [RELEASE] (bookworm, the default, trixie, or Ubuntu's noble)
 # On a network that intercepts TLS, EXTRA_CA_DIR=/usr/local/share/ca-certificates (a folder of
 # .crt files) makes the root trust the interceptor's CA, and pip and uv use the system's store,
 # as such a network's machines are set up; the root is otherwise untouched.
@@ -16,6 +16,13 @@ set -euo pipefail
 RELEASE="${1:-bookworm}"
 ROOT="${FRESH_ROOT:-/var/tmp/fresh-$RELEASE}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+BOOTSTRAP_OPTIONS=() BOOTSTRAP_SCRIPT=()
+if [[ $RELEASE == noble ]]; then  # Ubuntu 24.04, with universe enabled as on an installed one
+  MIRROR="${UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}"
+  BOOTSTRAP_OPTIONS=(--components=main,universe)
+  # Debian 12's debootstrap predates noble; Ubuntu's releases all use this script.
+  BOOTSTRAP_SCRIPT=(/usr/share/debootstrap/scripts/gutsy)
+fi
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CHECKOUT=/root/contacts-platform
 EXTRA_CA_DIR="${EXTRA_CA_DIR:-}"
@@ -41,7 +48,8 @@ unmount_all() {
 
 make_root() {
   [[ -x $ROOT/usr/bin/apt-get ]] && return 0
-  debootstrap --variant=minbase "$RELEASE" "$ROOT" "$MIRROR" >"$ROOT.debootstrap.log" 2>&1
+  debootstrap --variant=minbase "${BOOTSTRAP_OPTIONS[@]}" "$RELEASE" "$ROOT" "$MIRROR" "${BOOTSTRAP_SCRIPT[@]}" \
+    >"$ROOT.debootstrap.log" 2>&1
 }
 
 enter_root() {

@@ -25,6 +25,11 @@ if ! command -v uv >/dev/null; then
   fi
   export PATH="$TOOLS_DIR/bin:$PATH"
 fi
-# The system's Python (3.11, 3.12 or 3.13) serves: no interpreter download (from GitHub) needed.
+# The system's Python serves (3.11 on Debian 12, 3.12 on Ubuntu 24.04, 3.13 on Debian 13): uv
+# downloads an interpreter only when the system has none of 3.11+.
 uv sync --frozen --quiet
+# No Chromium package (Ubuntu's is a snap): the browser tests use the one Playwright downloads.
+# `make up` needs no browser: a failed download is a warning.
+[[ -x /usr/bin/chromium ]] || uv run playwright install --with-deps chromium \
+  || echo "warning: no Chromium for the browser tests (docs/fresh-machines.md)" >&2
 deploy/local/kafka.sh fetch

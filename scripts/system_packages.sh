@@ -45,7 +45,7 @@ package_for() {
     python3) echo python3 ;;
     # Ubuntu's chromium package only installs the snap, which a container or chroot cannot run.
     chromium) if grep -q '^ID=ubuntu' /etc/os-release; then
-                echo "no /usr/bin/chromium: the browser tests will fail; docs/fresh-machines.md says what to do" >&2
+                echo "Ubuntu's chromium is a snap: setup.sh installs Playwright's Chromium instead" >&2
               else echo chromium; fi ;;
     *) echo "$1" ;;
   esac
