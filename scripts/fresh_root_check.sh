@@ -23,7 +23,7 @@ if [[ $RELEASE == noble ]]; then  # Ubuntu 24.04, with universe enabled as on an
   # Debian 12's debootstrap predates noble; Ubuntu's releases all use this script.
   BOOTSTRAP_SCRIPT=(/usr/share/debootstrap/scripts/gutsy)
 fi
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO="${REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"  # the clone's source
 CHECKOUT=/root/contacts-platform
 EXTRA_CA_DIR="${EXTRA_CA_DIR:-}"
 TRUST_SYSTEM_STORE=""

@@ -27,9 +27,11 @@ missing_needs() {
 
 # first_available PACKAGE...: the first package the archive has (apt-get update done).
 first_available() {
-  local package
+  local package policy
   for package; do
-    if apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [^(]'; then
+    # Read whole, not piped into `grep -q`: its early exit fails the pipe under pipefail.
+    policy=$(apt-cache policy "$package" 2>/dev/null)
+    if [[ $policy =~ Candidate:\ [^\(] ]]; then
       echo "$package"; return 0
     fi
   done
