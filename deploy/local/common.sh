@@ -17,12 +17,13 @@ PG_PORT="${PG_PORT:-15432}"
 PG_DIR="$STATE_DIR/postgres"
 # The server binaries: those of the cluster's own major version once it exists (a newer one
 # cannot open it), otherwise the newest installed (Debian 12: 15, Ubuntu 24.04: 16, Debian 13: 17).
+PG_INSTALL_DIR="${PG_INSTALL_DIR:-/usr/lib/postgresql}"  # Debian's and Ubuntu's layout
 pg_bin() {
   local made_by; made_by=$(cat "$PG_DIR/data/PG_VERSION" 2>/dev/null) || true
-  if [[ -n $made_by && -x /usr/lib/postgresql/$made_by/bin/postgres ]]; then
-    echo "/usr/lib/postgresql/$made_by/bin"
+  if [[ -n $made_by && -x $PG_INSTALL_DIR/$made_by/bin/postgres ]]; then
+    echo "$PG_INSTALL_DIR/$made_by/bin"
   else
-    find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1
+    find "$PG_INSTALL_DIR" -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1
   fi
 }
 PG_BIN="${PG_BIN:-$(pg_bin)}"

@@ -1,6 +1,6 @@
 """A real browser for the pages the services serve (the API docs now, the web app next):
-Debian's Chromium (`apt-get install chromium`, in scripts/setup.sh; Playwright's own on Ubuntu) driven by Playwright for
-Python, on a network of 127.0.0.1 only.
+Debian's Chromium (`apt-get install chromium`, in scripts/setup.sh; on Ubuntu, Playwright's
+own) driven by Playwright for Python, on a network of 127.0.0.1 only.
 
 Every request for another host is refused and noted, so a page that would load a script, a
 font or a stylesheet from a CDN (or send anything anywhere) is caught even where the machine
