@@ -95,6 +95,7 @@ def running_stack(extra_env: dict[str, str]) -> Iterator[Stack]:
             "DATABASE_URL": postgres.admin_url,
             "DB_SCHEMA": SCHEMA,
             "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap,
+            **kafka.topic_env,
             "KAFKA_NAMESPACE": f"bench-contacts-{int(time.time())}",
             **extra_env,
         }

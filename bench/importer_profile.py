@@ -29,6 +29,7 @@ from contacts_messaging.bulk import template_json
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import _CLAIM
+from contacts_messaging.topic_plan import TopicSpec
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.phone_workers import PhoneCheckers
@@ -334,7 +335,7 @@ async def _stage_costs(
     records = timed("relay: expand the bulk row",
                     lambda: list(bulk.expand(template, b"".join(framed))))  # fmt: skip
     topic = f"{namespace}.bench.scratch"
-    await ensure_topics(bootstrap, [topic], partitions=8)
+    await ensure_topics(bootstrap, [TopicSpec(topic, partitions=8)])
     producer = make_producer(bootstrap, "bench-relay-probe")
     await producer.start()
     try:

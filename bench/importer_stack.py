@@ -250,6 +250,7 @@ def running_scenario(
             "DATABASE_URL": infra.dsn,
             "DB_SCHEMA": schema,
             "KAFKA_BOOTSTRAP_SERVERS": infra.kafka.bootstrap,
+            **infra.kafka.topic_env,
             "KAFKA_NAMESPACE": namespace,
             "FALLBACK_REGION": "FR",
             **env,

@@ -98,7 +98,7 @@ def running_scenario(
         standin = stack.enter_context(SmsStandIn(delay_seconds=provider_delay))
         settings = {
             "DATABASE_URL": postgres.admin_url, "DB_SCHEMA": schema,
-            "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap, "KAFKA_NAMESPACE": namespace,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap, "KAFKA_NAMESPACE": namespace, **kafka.topic_env,
             "SMS_PROVIDER": "http", "SMS_BASE_URL": standin.url, "SMS_ACCOUNT_SID": "AC1",
             "SMS_AUTH_TOKEN": "bench", "SMS_SENDER_ID": "Contacts", **env,
         }  # fmt: skip

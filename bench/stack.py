@@ -211,6 +211,7 @@ def _start_service(
         "DATABASE_URL": postgres.admin_url,
         "DB_SCHEMA": SCHEMA,
         "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap,
+        **kafka.topic_env,
         **extra_env,
     }
     log_path = STATE_DIR / "logs" / f"directory-bench-{number}.log"

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from contacts_events.asyncapi import build_document
+from contacts_messaging.topic_plan import default_topic_binding
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "generated"
 SERVICES = ("directory", "contacts", "importer", "invitations")
@@ -15,7 +16,8 @@ SERVICES = ("directory", "contacts", "importer", "invitations")
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "asyncapi.json").write_text(json.dumps(build_document(), indent=2) + "\n")
+    document = build_document(topic_binding=default_topic_binding)
+    (OUT / "asyncapi.json").write_text(json.dumps(document, indent=2) + "\n")
     for name in SERVICES:
         app_module = importlib.import_module(f"{name}_service.entrypoints.app")
         settings_module = importlib.import_module(f"{name}_service.settings")

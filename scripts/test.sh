@@ -12,4 +12,5 @@ echo "== mypy" && uv run mypy
 # does; a `-m` given here replaces this default.
 markers=(-m "not slow")
 [[ ${RUN_SLOW:-0} == 1 ]] && markers=()
-echo "== pytest" && uv run pytest "${markers[@]}" "$@"
+# --durations: the slowest tests, printed at the end, so that CI time can be watched.
+echo "== pytest" && uv run pytest --durations=40 "${markers[@]}" "$@"

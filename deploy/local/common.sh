@@ -14,7 +14,11 @@ KAFKA_DIR="$STATE_DIR/kafka"
 KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
 
 PG_PORT="${PG_PORT:-15432}"
-PG_DIR="$STATE_DIR/postgres"
+# A second cluster (a database per service) gets another name: its own data directory and log.
+PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-postgres}"
+PG_DIR="$STATE_DIR/$PG_CLUSTER_NAME"
+# The services whose schema and role this cluster holds (deploy/sql/bootstrap.sql); empty: all.
+PG_SERVICES="${PG_SERVICES:-}"
 # The server binaries: those of the cluster's own major version once it exists (a newer one
 # cannot open it), otherwise the newest installed (Debian 12: 15, Ubuntu 24.04: 16, Debian 13: 17).
 PG_INSTALL_DIR="${PG_INSTALL_DIR:-/usr/lib/postgresql}"  # Debian's and Ubuntu's layout

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Single-node Apache Kafka (KRaft) from Maven Central jars.
+# Single-node Apache Kafka (KRaft) from Maven Central jars; KAFKA_BROKERS=3: the three-node
+# cluster of kafka-cluster.sh (which sources this file for its functions).
 # Usage: kafka.sh fetch|start|stop|kill|status
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -110,6 +111,9 @@ stop_with() {
   fi
   rm -f "$PID_FILE"
 }
+
+[[ ${BASH_SOURCE[0]} != "$0" ]] && return 0  # sourced by kafka-cluster.sh: functions only
+if [[ ${KAFKA_BROKERS:-1} != 1 ]]; then exec "$REPO_ROOT/deploy/local/kafka-cluster.sh" "$@"; fi
 
 case "${1:-}" in
   fetch) fetch ;;

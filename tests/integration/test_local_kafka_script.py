@@ -9,6 +9,7 @@ import socket
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from contacts_messaging.kafka import ensure_topics
+from contacts_messaging.topic_plan import TopicSpec
 from contacts_testing.infra import TEST_STATE_DIR, LocalKafka, LocalScriptFailed
 
 pytestmark = pytest.mark.integration
@@ -45,7 +46,7 @@ async def test_a_fresh_start_drops_a_stopped_brokers_topics_but_not_a_running_on
     broker = LocalKafka(29352, state)
     broker.start()
     try:
-        await ensure_topics(broker.bootstrap, ["left_by_an_earlier_run"], partitions=1)
+        await ensure_topics(broker.bootstrap, [TopicSpec("left_by_an_earlier_run", 1)])
         broker.start(fresh=True)  # running: kept as it is
         assert "left_by_an_earlier_run" in await topic_names(broker)
         broker.kill()

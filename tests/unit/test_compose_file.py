@@ -26,9 +26,20 @@ pytestmark = pytest.mark.unit
 SERVICES = {"directory": 8001, "contacts": 8002, "importer": 8003, "invitations": 8004}
 SETTINGS = {"directory": DirectorySettings, "contacts": ContactsSettings,
             "importer": ImporterSettings, "invitations": InvitationsSettings}  # fmt: skip
-COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
-# Issue 17's topic settings (the `cluster` part's TopicSettings, inherited by ServiceSettings).
-TOPIC_SETTINGS = {"KAFKA_TOPIC_REPLICATION_FACTOR", "KAFKA_TOPIC_MIN_INSYNC_REPLICAS"}
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice (PyYAML keeps the last; docker compose refuses)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:  # type: ignore[override, type-arg]
+        keys = [key.value for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge"]
+        twice = {key for key in keys if keys.count(key) > 1}
+        if twice:
+            raise yaml.constructor.ConstructorError(None, None, f"keys given twice: {twice}")
+        return super().construct_mapping(node, deep=deep)
+
+
+COMPOSE = yaml.load((REPO_ROOT / "docker-compose.yml").read_text(), UniqueKeyLoader)  # noqa: S506
 LOCAL_SCRIPTS = REPO_ROOT / "deploy" / "local"
 WRITABLE = "/tmp"  # noqa: S108 - each container's own tmpfs, the one place the images write
 
@@ -55,7 +66,7 @@ def test_it_runs_kafka_postgres_the_four_services_and_the_web_app():
 def test_each_service_uses_its_own_role_schema_and_port_with_known_variables(name):
     service = COMPOSE["services"][name]
     env = service["environment"]
-    known = {field.upper() for field in SETTINGS[name].model_fields} | TOPIC_SETTINGS
+    known = {field.upper() for field in SETTINGS[name].model_fields}
     assert set(env) <= known, f"unknown variables: {set(env) - known}"
     assert env["DATABASE_URL"].startswith(f"postgresql://{name}_svc:{name}_svc@postgres:5432/")
     assert env["DB_SCHEMA"] == name

@@ -8,6 +8,7 @@ from contacts_events.topics import dead_letter_topic
 from contacts_messaging.dead_letter_records import REPLAY_OF
 from contacts_messaging.dead_letter_replay import Selection, replay_dead_letters
 from contacts_messaging.kafka import ensure_topics
+from contacts_messaging.topic_plan import TopicSpec
 from contacts_testing.consumers import record_effect, running_consumer, send_raw, wait_until
 from contacts_testing.events import probe_record
 from contacts_testing.kafka_reader import read_topic
@@ -88,7 +89,7 @@ async def test_a_filtered_replay_leaves_the_rest_for_the_next_run(
     orders, users = await new_topic("orders", partitions=1), await new_topic("users", partitions=1)
     group = unique_name("g")
     dlt = dead_letter_topic(group)
-    await ensure_topics(kafka_bootstrap, [dlt], partitions=1)
+    await ensure_topics(kafka_bootstrap, [TopicSpec(dlt, partitions=1)])
     for n, original in enumerate([orders, users, None, orders]):
         await send_raw(producer, dlt, f"k{n}".encode(), f"v{n}".encode(), dlt_headers(original, n))
 

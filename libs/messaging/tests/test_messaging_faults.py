@@ -16,6 +16,7 @@ from contacts_events.envelope import EventContext
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
+from contacts_messaging.topic_plan import TopicSpec
 from contacts_testing.consumers import running_consumer, send_raw, wait_until
 from contacts_testing.events import probe_record, probe_type
 from contacts_testing.fixtures import schema_dsn
@@ -44,7 +45,7 @@ async def test_events_survive_a_broker_sigkill_and_are_applied_once(
 ):
     bootstrap = own_broker.bootstrap
     topic = unique_name("events")
-    await ensure_topics(bootstrap, [topic], partitions=4)
+    await ensure_topics(bootstrap, [TopicSpec(topic, partitions=4)])
     probe = probe_type(topic)
     producer = make_producer(bootstrap, "relay")
     await producer.start()

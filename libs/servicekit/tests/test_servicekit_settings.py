@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from contacts_servicekit.retention_settings import (
+    IDEMPOTENCY_REPLAY_WINDOW_HOURS,
+    INBOX_RETENTION_FLOOR_HOURS,
+)
 from contacts_servicekit.settings import (
     DEFAULT_DATABASE_URL,
     DEV_JWT_SECRET,
@@ -185,3 +189,40 @@ def test_constraints_survive_a_subclass_redeclaring_the_field(
 
     assert "HTTP_PORT: must be a TCP port between 1 and 65535" in str(caught.value)
     assert "SERVICE_NAME: must not be empty" in str(caught.value)
+
+
+def test_every_service_keeps_two_weeks_of_inbox_and_two_days_of_keys_by_default() -> None:
+    settings = ContactsSettings.load()
+
+    assert settings.inbox_retention_hours == 14 * 24
+    assert settings.idempotency_retention_hours == 48
+    assert settings.retention_purge_minutes == 10
+
+
+def test_retentions_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INBOX_RETENTION_HOURS", "720")
+    monkeypatch.setenv("IDEMPOTENCY_RETENTION_HOURS", "24")
+
+    settings = ContactsSettings.load()
+
+    assert (settings.inbox_retention_hours, settings.idempotency_retention_hours) == (720, 24)
+
+
+@pytest.mark.parametrize(
+    ("variable", "hours", "reason"),
+    [
+        ("INBOX_RETENTION_HOURS", INBOX_RETENTION_FLOOR_HOURS - 1, "apply it twice"),
+        ("IDEMPOTENCY_RETENTION_HOURS", IDEMPOTENCY_REPLAY_WINDOW_HOURS - 0.5, "first answer"),
+    ],
+)
+def test_a_retention_below_its_safe_floor_is_refused_saying_why(
+    monkeypatch: pytest.MonkeyPatch, variable: str, hours: float, reason: str
+) -> None:
+    monkeypatch.setenv(variable, str(hours))
+
+    with pytest.raises(SettingsError) as refused:
+        ContactsSettings.load()
+
+    message = str(refused.value)
+    assert f"{variable}: must be at least" in message
+    assert reason in message

@@ -4,30 +4,50 @@ import uuid
 
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
-from contacts_events.topics import PARTITIONS
-from importer_service.adapters.work_queue import MIN_CHUNK_ROWS, chunks, spread_keys
+from importer_service.adapters.work_queue import MIN_CHUNK_ROWS, Chunking, chunks, spread_keys
 
 pytestmark = pytest.mark.unit
+
+PARTITIONS = 8
+
+
+def _cut(size: int, partitions: int = PARTITIONS) -> Chunking:
+    return Chunking(rows=size, partitions=partitions)
 
 
 def test_chunks_cover_every_row_once() -> None:
     for first, last, size in [(2, 1_048_577, 10_000), (2, 100_001, 10_000), (1, 20, 7), (5, 5, 3)]:
-        ranges = chunks(first, last, size)
+        ranges = chunks(first, last, _cut(size))
         covered = [n for a, b in ranges for n in range(a, b + 1)]
         assert covered == list(range(first, last + 1))
 
 
 def test_a_mid_sized_import_gets_two_chunks_per_partition_but_never_tiny_ones() -> None:
-    assert len(chunks(2, 100_001, 10_000)) == 2 * PARTITIONS
-    assert len(chunks(2, 1_048_577, 10_000)) == 105  # large: the configured size
-    assert {b - a + 1 for a, b in chunks(1, 5_000, 10_000)} == {MIN_CHUNK_ROWS}
-    assert chunks(1, 20, 7) == [(1, 7), (8, 14), (15, 20)]  # a smaller setting still wins
+    assert len(chunks(2, 100_001, _cut(10_000))) == 2 * PARTITIONS
+    assert len(chunks(2, 1_048_577, _cut(10_000))) == 105  # large: the configured size
+    assert {b - a + 1 for a, b in chunks(1, 5_000, _cut(10_000))} == {MIN_CHUNK_ROWS}
+    assert chunks(1, 20, _cut(7)) == [(1, 7), (8, 14), (15, 20)]  # a smaller setting still wins
+
+
+def test_more_work_partitions_make_more_chunks() -> None:
+    assert len(chunks(2, 240_001, _cut(10_000, partitions=24))) == 48
+    assert len(chunks(2, 240_001, _cut(10_000, partitions=8))) == 24
 
 
 def test_an_imports_chunks_take_the_partitions_in_turn() -> None:
     partitioner = DefaultPartitioner()
     partitions = list(range(PARTITIONS))
-    keys = spread_keys(uuid.uuid4(), 21)
+    keys = spread_keys(uuid.uuid4(), 21, PARTITIONS)
     chosen = [partitioner(k.encode(), partitions, partitions) for k in keys]
     assert chosen == [i % PARTITIONS for i in range(21)]
-    assert spread_keys(uuid.uuid4(), 3) != spread_keys(uuid.uuid4(), 3)  # per import
+    assert spread_keys(uuid.uuid4(), 3, PARTITIONS) != spread_keys(
+        uuid.uuid4(), 3, PARTITIONS
+    )  # per import
+
+
+def test_keys_spread_over_the_configured_partitions() -> None:
+    partitioner = DefaultPartitioner()
+    partitions = list(range(24))
+    keys = spread_keys(uuid.uuid4(), 48, 24)
+    chosen = [partitioner(k.encode(), partitions, partitions) for k in keys]
+    assert chosen == [i % 24 for i in range(48)]

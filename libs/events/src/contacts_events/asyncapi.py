@@ -11,7 +11,7 @@ import inspect
 import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,16 @@ SCHEMAS = "#/components/schemas/"
 Document = dict[str, Any]
 
 
-def build_document(events: EventRegistry = registry) -> Document:
-    """One channel per topic, one message per event, one send operation per service and topic."""
+TopicBinding = Callable[[str], Document]
+"""A topic's Kafka channel binding fields beyond its name (`partitions`, `replicas`,
+`topicConfiguration`): how the services create it, which is theirs to say (their settings)."""
+
+
+def build_document(
+    events: EventRegistry = registry, topic_binding: TopicBinding | None = None
+) -> Document:
+    """One channel per topic, one message per event, one send operation per service and topic;
+    each channel's Kafka binding says how its topic is made when `topic_binding` is given."""
     classes = events.events()
     schemas = payload_schemas(classes)
     channels: Document = {}
@@ -41,7 +49,7 @@ def build_document(events: EventRegistry = registry) -> Document:
     messages: Document = {}
     for cls in classes:
         service, channel_id = producer_of(cls), channel_id_of(cls.topic)
-        channel = channels.setdefault(channel_id, _channel(cls.topic, service))
+        channel = channels.setdefault(channel_id, _channel(cls.topic, service, topic_binding))
         channel["messages"][cls.name] = {"$ref": f"#/components/messages/{cls.name}"}
         messages[cls.name] = _message(cls, service, schemas[cls.name])
         operation = operations.setdefault(
@@ -100,7 +108,7 @@ def _info(services: list[str]) -> Document:
     }
 
 
-def _channel(topic: str, service: str) -> Document:
+def _channel(topic: str, service: str, topic_binding: TopicBinding | None) -> Document:
     key_field = topics.KEY_FIELDS.get(topic, "partition key")
     return {
         "address": topic,
@@ -114,7 +122,7 @@ def _channel(topic: str, service: str) -> Document:
         "bindings": {
             "kafka": {
                 "topic": topic,
-                "partitions": topics.PARTITIONS,
+                **(topic_binding(topic) if topic_binding else {}),
                 "bindingVersion": KAFKA_BINDING_VERSION,
             }
         },

@@ -31,6 +31,7 @@ from contacts_events.topics import dead_letter_topic
 
 from contacts_messaging.dead_letter_records import DeadLetter
 from contacts_messaging.kafka import make_producer, partitions_of
+from contacts_messaging.kafka_connection import Kafka, client_options
 
 log = structlog.get_logger(__name__)
 
@@ -88,17 +89,17 @@ class ReplayReport:
 
 
 async def replay_dead_letters(
-    bootstrap: str, group: str, selection: Selection = Selection(), *, dry_run: bool = False
+    kafka: Kafka, group: str, selection: Selection = Selection(), *, dry_run: bool = False
 ) -> ReplayReport:
     """Replay the selected dead letters of consumer group `group` (its full, namespaced name)."""
     report = ReplayReport(group, dead_letter_topic(group), dry_run)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **client_options(kafka),
         group_id=replay_group(group),
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options(kafka))
     await admin.start()
     await consumer.start()
     try:
@@ -110,7 +111,7 @@ async def replay_dead_letters(
             commit_to = {}  # read from the chosen offsets, not from the commit: leave it be
         if dry_run:
             return report
-        await _publish(bootstrap, report.replayed)
+        await _publish(kafka, report.replayed)
         offsets = {TopicPartition(report.dead_letter_topic, p): OffsetAndMetadata(o, "")
                    for p, o in commit_to.items()}  # fmt: skip
         if offsets:
@@ -178,11 +179,11 @@ def _select(
     return commit_to
 
 
-async def _publish(bootstrap: str, letters: list[DeadLetter]) -> None:
+async def _publish(kafka: Kafka, letters: list[DeadLetter]) -> None:
     """Send every letter to its original topic and partition; return once all are acknowledged."""
     if not letters:
         return
-    producer = make_producer(bootstrap, "contacts-dlt-replay")
+    producer = make_producer(kafka, "contacts-dlt-replay")
     await producer.start()
     try:
         now = datetime.now(UTC)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -21,7 +22,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from contacts_events.registry import EventRegistry, registry
-from contacts_events.topics import PARTITIONS, TOPIC_CONFIGS, dead_letter_topic, namespaced
+from contacts_events.topics import dead_letter_topic, namespaced
 from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.http import create_app
@@ -36,17 +37,21 @@ from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
+from contacts_messaging.kafka_connection import broker_options
 from contacts_messaging.metrics_refresh import MessagingGauges
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
+from contacts_messaging.retention import RetentionPurge, messaging_expiries
 from contacts_messaging.schema import MESSAGING_MIGRATIONS
 from contacts_messaging.subscription import subscribe
+from contacts_messaging.topic_plan import NotEnoughBrokers, plan_topics
 
 log = structlog.get_logger(__name__)
 
 # FastStream's lines go through the platform's logging (JSON lines, the service's fields)
 # instead of its own handler on stdout, which wrote coloured text lines into the service's log.
 FASTSTREAM_LOGGER = logging.getLogger("contacts_messaging.faststream")
+EXIT_CONFIGURATION = 78  # sysexits.h EX_CONFIG
 METRICS_REFRESH_SECONDS = 10.0  # multiprocess mode only; otherwise gauges refresh on scrape
 
 
@@ -98,6 +103,7 @@ class ServiceHost:
         self._gauges: MessagingGauges | None = None
         self._closed_accounts: ClosedAccounts | None = None
         self._closing: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self.on_fatal: Callable[[Exception], None] = exit_for_configuration
 
     def add_background(
         self, name: str, work: Callable[[ServiceHost], Coroutine[Any, Any, None]]
@@ -140,9 +146,9 @@ class ServiceHost:
         self._closed_accounts = closed = ClosedAccounts(self.pool, s.database_url, s.db_schema)
         await closed.start()  # before the first request: a closed account is refused at once
         # aiokafka clients must be created inside the running event loop
-        self._producer = producer = make_producer(s.kafka_bootstrap_servers, s.service_name)
+        self._producer = producer = make_producer(s, s.service_name)
         self._broker = broker = KafkaBroker(
-            s.kafka_bootstrap_servers, enable_idempotence=True, logger=FASTSTREAM_LOGGER,
+            **broker_options(s), enable_idempotence=True, logger=FASTSTREAM_LOGGER,
             log_level=logging.DEBUG,  # its "Received"/"Processed" per batch; errors stay ERROR
         )  # fmt: skip
         for sub in self.subscriptions:
@@ -161,6 +167,8 @@ class ServiceHost:
             self.add_background("metrics", _refresh_every(METRICS_REFRESH_SECONDS))
         self._tasks.append(asyncio.create_task(self._run_kafka(), name="outbox-relay"))
         self._tasks.append(asyncio.create_task(closed.keep_current(), name="closed-accounts"))
+        purge = RetentionPurge(self.pool, messaging_expiries(s), s.retention_purge_minutes * 60)
+        self._tasks.append(asyncio.create_task(purge.run(), name="retention-purge"))
         for name, work in self._background:
             self._tasks.append(asyncio.create_task(work(self), name=name))
         for task in self._tasks:
@@ -237,18 +245,16 @@ class ServiceHost:
         producer_started = False
         while not self.kafka_started:
             try:
-                configs = {namespaced(t, s.kafka_namespace): c for t, c in TOPIC_CONFIGS.items()}
-                await ensure_topics(
-                    s.kafka_bootstrap_servers,
-                    self._topics(),
-                    partitions=PARTITIONS,
-                    configs=configs,
-                )
+                plan = plan_topics(s, self._topics(), s.kafka_namespace)
+                await ensure_topics(s, plan)
                 if not producer_started:
                     await self._producer.start()
                     producer_started = True
                 await self._broker.start()
                 self.kafka_started = True
+            except NotEnoughBrokers as exc:
+                self.on_fatal(exc)  # a setting to change: retrying cannot help
+                raise
             except Exception as exc:
                 delay = backoff.next_delay()
                 log.warning("kafka.unavailable", error=repr(exc), retry_in=round(delay, 2))
@@ -299,6 +305,15 @@ def service_app(
     app.state.host = host
     app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))
     return app
+
+
+def exit_for_configuration(error: Exception) -> None:
+    """End the process at once (exit status 78, EX_CONFIG): a setting stops the service from
+    ever working, so it should fail where an operator looks (its exit, its last log line)
+    rather than report unready for good. Nothing is lost: the outbox keeps what it took."""
+    log.error("service.misconfigured", error=str(error))
+    logging.shutdown()
+    os._exit(EXIT_CONFIGURATION)
 
 
 def _ended(task: asyncio.Task[None]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -11,16 +11,18 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from contacts_messaging.broken_connections import treat_closed_transports_as_broken_connections
+from contacts_messaging.kafka_connection import Kafka, bootstrap_of, client_options
+from contacts_messaging.topic_plan import TopicSpec, check_brokers, warn_of_fewer_partitions
 
 log = structlog.get_logger(__name__)
 treat_closed_transports_as_broken_connections()  # every service's consumers and producers
 
 
-def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+def make_producer(kafka: Kafka, client_id: str) -> AIOKafkaProducer:
     """An idempotent producer: acks from all in-sync replicas, no duplicates on retry, order kept
     per partition. (aiokafka's default is acks=1 without idempotence: not acceptable here.)"""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **client_options(kafka),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -31,37 +33,33 @@ def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-async def ensure_topics(
-    bootstrap_servers: str,
-    topics: Iterable[str],
-    *,
-    partitions: int,
-    replication: int = 1,
-    configs: Mapping[str, Mapping[str, str]] | None = None,
-) -> list[str]:
-    """Create the topics that do not exist yet (with `configs[name]`); return those created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=15_000)
+async def ensure_topics(kafka: Kafka, plan: Sequence[TopicSpec]) -> list[str]:
+    """Create the topics of `plan` that do not exist yet, as planned; return those created.
+
+    Raises NotEnoughBrokers when the cluster cannot hold the planned replicas; an existing
+    topic with fewer partitions than planned is left as it is, with a warning."""
+    admin = AIOKafkaAdminClient(**client_options(kafka), request_timeout_ms=15_000)
     await admin.start()
     try:
+        cluster = await admin.describe_cluster()
+        check_brokers(plan, len(cluster["brokers"]), bootstrap_of(kafka))
         existing = set(await admin.list_topics())
-        missing = sorted(set(topics) - existing)
+        missing = [spec for spec in plan if spec.name not in existing]
+        present = [spec.name for spec in plan if spec.name in existing]
+        if present:
+            counts = {t: len(p) for t, p in (await partitions_of(admin, present)).items()}
+            warn_of_fewer_partitions(plan, counts)
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):  # another instance was quicker
-                await admin.create_topics(
-                    [
-                        NewTopic(
-                            name,
-                            partitions,
-                            replication,
-                            topic_configs=dict((configs or {}).get(name, {})),
-                        )
-                        for name in missing
-                    ]
-                )
-            log.info("kafka.topics_created", topics=missing)
-        return missing
+                await admin.create_topics([_new_topic(spec) for spec in missing])
+            log.info("kafka.topics_created", topics=[spec.name for spec in missing])
+        return [spec.name for spec in missing]
     finally:
         await admin.close()
+
+
+def _new_topic(spec: TopicSpec) -> NewTopic:
+    return NewTopic(spec.name, spec.partitions, spec.replication, topic_configs=dict(spec.configs))
 
 
 async def partitions_of(

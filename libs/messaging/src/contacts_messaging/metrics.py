@@ -74,3 +74,11 @@ def count_produced(sent: Iterable[tuple[str, str, int]]) -> None:
         totals[topic, kind] += n
     for (topic, kind), n in totals.items():
         EVENTS_PRODUCED.labels(topic, kind).inc(n)
+
+
+ROWS_PURGED = Counter(
+    "messaging_rows_purged_total",
+    "Rows the retention purge deleted because they outlived their retention, by table: inbox "
+    "(applied events' ids), idempotency_keys (keyed requests' answers), outbox (sent events).",
+    ("table",),
+)

@@ -27,6 +27,7 @@ from contacts_events.kafka_binding import Headers
 from contacts_messaging import bulk
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.metrics import count_produced, type_label
+from contacts_messaging.retention import Expiry, purge_expired
 
 log = structlog.get_logger(__name__)
 
@@ -128,11 +129,7 @@ class OutboxRelay:
 
     async def purge_sent(self) -> int:
         """Delete rows sent longer ago than the retention; return how many."""
-        result = await self.pool.execute(
-            "DELETE FROM outbox WHERE sent_at < now() - make_interval(secs => $1)",
-            self.retention_seconds,
-        )
-        return int(result.split()[-1])
+        return await purge_expired(self.pool, Expiry("outbox", "sent_at", self.retention_seconds))
 
     async def _send(
         self, rows: list[Any]

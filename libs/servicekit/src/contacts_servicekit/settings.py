@@ -24,15 +24,19 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from pydantic import (
-    AliasGenerator,
     Field,
     SecretStr,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contacts_servicekit.environment_settings import Environment, EnvironmentSettings, SettingsError
+from contacts_servicekit.kafka_settings import KafkaConnectionSettings
+from contacts_servicekit.retention_settings import RetentionSettings
+from contacts_servicekit.topic_settings import TopicSettings
+
+__all__ = ["AuthSettings", "Environment", "ServiceSettings", "SettingsError"]
 
 DEV_JWT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 - a known, public development value
 """The development-only HS256 secret; no HS256 token is accepted when ``ENVIRONMENT=production``."""
@@ -42,32 +46,12 @@ ACCEPTED_TOKENS_CACHED = 50_000  # ~1 KB each, the token included: 50 MB per pro
 LOCAL_JWKS_URL = "http://127.0.0.1:8001/.well-known/jwks.json"  # the local platform's directory
 _SQL_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-Environment = Literal["development", "test", "production"]
 LogFormat = Literal["auto", "json", "console"]
 
 
-def _variable_name(loc: tuple[int | str, ...]) -> str:
-    """``('jwt_secret',)`` or ``('JWT_SECRET',)`` -> ``JWT_SECRET``; ``()`` -> ``settings``."""
-    return ".".join(str(part).upper() for part in loc) or "settings"
-
-
-class SettingsError(ValueError):
-    """Configuration is invalid; the message names each variable and the reason."""
-
-
-class AuthSettings(BaseSettings):
+class AuthSettings(EnvironmentSettings):
     """The JWT settings, on their own so that tools (``contacts-token``) can read them too."""
 
-    model_config = SettingsConfigDict(
-        alias_generator=AliasGenerator(validation_alias=str.upper),
-        validate_by_name=True,
-        case_sensitive=True,
-        hide_input_in_errors=True,
-        extra="ignore",
-        frozen=True,
-    )
-
-    environment: Environment = "development"
     jwt_secret: SecretStr = Field(
         default=SecretStr(DEV_JWT_SECRET),
         description="JWT_SECRET: signs HS256 development tokens (contacts-token); unused in production",
@@ -124,28 +108,17 @@ class AuthSettings(BaseSettings):
             )
         return self
 
-    @classmethod
-    def load(cls) -> Self:
-        """Read the environment; raise :class:`SettingsError` with one line per bad variable."""
-        try:
-            return cls()
-        except ValidationError as error:
-            lines = [
-                f"{_variable_name(e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
-                for e in error.errors(include_url=False, include_input=False)
-            ]
-            raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from None
 
-
-class ServiceSettings(AuthSettings):
-    """The settings every service shares; subclasses set ``service_name`` and ``http_port``."""
+class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, RetentionSettings):
+    """The settings every service shares; subclasses set ``service_name`` and ``http_port``.
+    The ``KAFKA_*`` connection ones are :class:`KafkaConnectionSettings`', the ``KAFKA_TOPIC_*``
+    ones :class:`TopicSettings`', the ``*_RETENTION_*`` ones :class:`RetentionSettings`'."""
 
     service_name: str
     database_url: str = DEFAULT_DATABASE_URL
     db_schema: str = Field(default="", validate_default=True, description="default: SERVICE_NAME")
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
-    kafka_bootstrap_servers: str = Field(default="127.0.0.1:19092", min_length=1)
     kafka_namespace: str = Field(
         default="",
         pattern=r"^([a-z0-9][a-z0-9_-]{0,40})?$",

@@ -27,6 +27,7 @@ from aiokafka import AIOKafkaConsumer
 from contacts_events import topics
 from contacts_events.envelope import CloudEvent
 from contacts_events.kafka_binding import EventDecodeError, from_record
+from contacts_messaging.kafka_connection import Kafka, client_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class Undecodable:
 class AuditConsumer:
     """Reads every platform topic (under `namespace`) from the beginning, in a group of its own."""
 
-    bootstrap: str
+    kafka: Kafka
     namespace: str = ""
     topic_names: Iterable[str] = topics.ALL
     keep: Callable[[CloudEvent], bool] = lambda _event: True
@@ -66,7 +67,7 @@ class AuditConsumer:
         names = [topics.namespaced(t, self.namespace) for t in self.topic_names]
         self._consumer = AIOKafkaConsumer(
             *names,
-            bootstrap_servers=self.bootstrap,
+            **client_options(self.kafka),
             group_id=self.group,
             auto_offset_reset="latest" if self.from_now else "earliest",
             enable_auto_commit=False,

@@ -14,7 +14,9 @@ from contacts_events.topics import dead_letter_topic
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
+from contacts_messaging.kafka_connection import Kafka, broker_options
 from contacts_messaging.subscription import subscribe
+from contacts_messaging.topic_plan import TopicSpec
 from faststream.kafka import KafkaBroker
 
 from contacts_testing.events import ProbeEvent, probe_registry
@@ -40,7 +42,7 @@ async def record_effect(event: CloudEvent, conn: asyncpg.Connection) -> None:
 @asynccontextmanager
 async def running_consumer(
     pool: asyncpg.Pool,
-    bootstrap: str,
+    kafka: Kafka,
     topic: str,
     group: str,
     handler: Handler = record_effect,
@@ -48,8 +50,8 @@ async def running_consumer(
 ) -> AsyncIterator[InboxConsumer]:
     """An InboxConsumer for TestProbe events on `topic`, subscribed through FastStream."""
     await pool.execute(EFFECTS_TABLE)
-    await ensure_topics(bootstrap, [dead_letter_topic(group)], partitions=1)
-    producer = make_producer(bootstrap, f"{group}-dlt")
+    await ensure_topics(kafka, [TopicSpec(dead_letter_topic(group), partitions=1)])
+    producer = make_producer(kafka, f"{group}-dlt")
     await producer.start()
     consumer = InboxConsumer(
         pool,
@@ -59,7 +61,7 @@ async def running_consumer(
         events=probe_registry,
         **options,  # type: ignore[arg-type]
     )
-    broker = KafkaBroker(bootstrap, enable_idempotence=True, logger=None)
+    broker = KafkaBroker(**broker_options(kafka), enable_idempotence=True, logger=None)
     subscribe(broker, consumer, [topic])
     await broker.start()
     try:

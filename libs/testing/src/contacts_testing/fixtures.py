@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 from contacts_messaging.kafka import ensure_topics
 from contacts_messaging.schema import MESSAGING_MIGRATIONS
+from contacts_messaging.topic_plan import TopicSpec
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.migrations import migrate
 
@@ -18,11 +19,21 @@ from contacts_testing.browser import local_page  # noqa: F401 - the plugin's bro
 from contacts_testing.infra import (
     KAFKA_TEST_PORT,
     PG_TEST_PORT,
+    SINGLE_BROKER_TOPICS,
     TEST_STATE_DIR,
     LocalKafka,
     LocalPostgres,
     docker_available,
 )
+from contacts_testing.kafka_cluster import CLUSTER_TEST_PORT, LocalKafkaCluster
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Services the tests build in this process or start from it (they inherit its
+    environment) make their topics for the tests' single broker, unless the environment says
+    otherwise (a run against a cluster)."""
+    for name, value in SINGLE_BROKER_TOPICS.items():
+        os.environ.setdefault(name, value)
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +51,16 @@ def kafka_bootstrap() -> Iterator[str]:
         broker = LocalKafka(KAFKA_TEST_PORT, TEST_STATE_DIR)
         broker.start(fresh=True)
         yield broker.bootstrap
+
+
+@pytest.fixture(scope="session")
+def kafka_cluster() -> Iterator[LocalKafkaCluster]:
+    """A three-node cluster of the test session's own (tests opt in by naming it), started
+    fresh and stopped at the end: three JVMs are too much memory to leave running."""
+    cluster = LocalKafkaCluster(CLUSTER_TEST_PORT, TEST_STATE_DIR / "cluster")
+    cluster.start(fresh=True)
+    yield cluster
+    cluster.stop()
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +93,7 @@ async def new_topic(
 ) -> Callable[..., Awaitable[str]]:
     async def create(base: str = "events", partitions: int = 4) -> str:
         name = unique_name(base)
-        await ensure_topics(kafka_bootstrap, [name], partitions=partitions)
+        await ensure_topics(kafka_bootstrap, [TopicSpec(name, partitions)])
         return name
 
     return create

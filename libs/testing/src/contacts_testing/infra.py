@@ -22,6 +22,17 @@ TEST_STATE_DIR = Path(
 )
 PG_TEST_PORT = 25432
 KAFKA_TEST_PORT = 29092
+SINGLE_BROKER_TOPICS = {
+    "KAFKA_TOPIC_REPLICATION_FACTOR": "1",
+    "KAFKA_TOPIC_MIN_INSYNC_REPLICAS": "1",
+    # 8 partitions as before the settings existed: the tests' shared broker holds the topics of
+    # thousands of tests, and the benches' figures stay comparable with earlier runs
+    "KAFKA_TOPIC_EVENTS_PARTITIONS": "8",
+    "KAFKA_TOPIC_PROFILES_PARTITIONS": "8",
+    "KAFKA_TOPIC_HISTORY_PARTITIONS": "8",
+    "KAFKA_TOPIC_WORK_PARTITIONS": "8",
+}
+"""The `KAFKA_TOPIC_*` settings of services on one broker (the defaults need three)."""
 
 
 class LocalScriptFailed(RuntimeError):
@@ -29,10 +40,10 @@ class LocalScriptFailed(RuntimeError):
     scripts print the reason last), so that a summary of failed tests says why."""
 
 
-def run_local_script(script: str, action: str, env: dict[str, str]) -> None:
-    """`deploy/local/<script> <action>`, its output passed on to this process' stderr."""
+def run_local_script(script: str, action: str, env: dict[str, str], *args: str) -> None:
+    """`deploy/local/<script> <action> <args>`, its output passed on to this process' stderr."""
     done = subprocess.run(  # noqa: S603
-        [str(LOCAL / script), action], env=env, stdout=subprocess.PIPE,
+        [str(LOCAL / script), action, *args], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, check=False,
     )  # fmt: skip
     sys.stderr.write(done.stdout)
@@ -71,8 +82,13 @@ class LocalKafka:
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def _run(self, action: str) -> None:
-        run_local_script("kafka.sh", action, self.env)
+    @property
+    def topic_env(self) -> dict[str, str]:
+        """The `KAFKA_TOPIC_*` settings of services using this broker."""
+        return dict(SINGLE_BROKER_TOPICS)
+
+    def _run(self, action: str, *args: str) -> None:
+        run_local_script("kafka.sh", action, self.env, *args)
 
     def start(self, *, fresh: bool = False) -> None:
         """Start the broker unless it runs; with `fresh`, a stopped broker's topics go first.
@@ -100,12 +116,18 @@ class LocalKafka:
 
 @dataclass
 class LocalPostgres:
+    """A cluster run by deploy/local/postgres.sh; a second one on a machine has another `name`
+    (its data directory and log) and may hold only some `services` (their schemas and roles)."""
+
     port: int
     state_dir: Path
+    name: str = "postgres"
+    services: tuple[str, ...] = ()  # empty: every service
 
     @property
     def env(self) -> dict[str, str]:
-        return {**os.environ, "PG_PORT": str(self.port), "CONTACTS_STATE_DIR": str(self.state_dir)}
+        return {**os.environ, "PG_PORT": str(self.port), "CONTACTS_STATE_DIR": str(self.state_dir),
+                "PG_CLUSTER_NAME": self.name, "PG_SERVICES": ",".join(self.services)}  # fmt: skip
 
     @property
     def admin_url(self) -> str:

@@ -8,15 +8,16 @@ import uuid
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
+from contacts_messaging.kafka_connection import Kafka, client_options
 
 
 async def read_topic(
-    bootstrap: str, topic: str, *, expect: int, seconds: float = 60.0
+    kafka: Kafka, topic: str, *, expect: int, seconds: float = 60.0
 ) -> list[ConsumerRecord[bytes, bytes]]:
     """Read `topic` from the beginning until `expect` records arrived or `timeout` passed."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **client_options(kafka),
         group_id=f"reader-{uuid.uuid4().hex[:8]}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -6,11 +6,17 @@ all on fixed ports of the test's choosing so that any of them can be killed and 
     platform.start()          # Kafka, Postgres, then the services, waiting until all are ready
     platform.kill("importer"); platform.restart("importer")
     platform.stop()
+
+A database per service: `Ports(..., second_postgres=27133)` and
+`LocalPlatform(..., on_second_cluster=("directory", "invitations"))` put those services' schemas
+and roles on a second cluster, and only there; the others stay on the first.
 """
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +34,7 @@ class Ports:
     kafka: int  # and kafka + 1 for its controller
     postgres: int
     http_base: int  # services on http_base + 1 .. + 4, in SERVICE_NAMES order; the web app on it
+    second_postgres: int | None = None  # a second cluster, for LocalPlatform.on_second_cluster
 
     def http(self, name: str) -> int:
         return self.http_base if name == "web" else self.http_base + 1 + SERVICE_NAMES.index(name)
@@ -41,13 +48,21 @@ class LocalPlatform:
     """Extra environment per service name (e.g. the invitations' SMS provider)."""
     web: bool = False
     """Run the web app too (on `ports.http_base`); invitation links then open it."""
+    on_second_cluster: tuple[str, ...] = ()
+    """Services whose database is the second cluster (`ports.second_postgres`)."""
     kafka: LocalKafka = field(init=False)
     postgres: LocalPostgres = field(init=False)
+    second_postgres: LocalPostgres | None = field(init=False, default=None)
     services: dict[str, ServiceProcess] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kafka = LocalKafka(self.ports.kafka, self.state_dir)
-        self.postgres = LocalPostgres(self.ports.postgres, self.state_dir)
+        self.postgres = self._first_cluster()
+        if self.on_second_cluster:
+            assert self.ports.second_postgres, "on_second_cluster needs ports.second_postgres"
+            self.second_postgres = LocalPostgres(
+                self.ports.second_postgres, self.state_dir, "postgres-2", self.on_second_cluster
+            )
         for name in SERVICE_NAMES:
             self.services[name] = self.service_process(name, self.ports.http(name))
         if self.web:
@@ -56,6 +71,22 @@ class LocalPlatform:
     @property
     def bootstrap(self) -> str:
         return self.kafka.bootstrap
+
+    def _first_cluster(self) -> LocalPostgres:
+        """Every service not on the second cluster (all of them without one)."""
+        names = (*SERVICE_NAMES, "web")
+        held = tuple(n for n in names if n not in self.on_second_cluster)
+        return LocalPostgres(self.ports.postgres, self.state_dir, "postgres", held)
+
+    @property
+    def clusters(self) -> list[LocalPostgres]:
+        return [self.postgres, *([self.second_postgres] if self.second_postgres else [])]
+
+    def postgres_of(self, name: str) -> LocalPostgres:
+        """The cluster holding service `name`'s schema."""
+        if self.second_postgres is not None and name in self.on_second_cluster:
+            return self.second_postgres
+        return self.postgres
 
     @property
     def admin_url(self) -> str:
@@ -75,9 +106,10 @@ class LocalPlatform:
         """A process of service `name` on `port` (a second instance gets another port)."""
         role = f"{name}_svc"
         env = {
-            "DATABASE_URL": f"postgresql://{role}:{role}@127.0.0.1:{self.ports.postgres}/contacts_platform",
+            "DATABASE_URL": f"postgresql://{role}:{role}@127.0.0.1:{self.postgres_of(name).port}/contacts_platform",
             "DB_SCHEMA": name,
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            **self.kafka.topic_env,
             "DEV_MESSAGES_DIR": str(self.messages_dir),
             "INVITE_LINK_BASE": f"http://127.0.0.1:{self.ports.http('web' if self.web else 'invitations')}",
             "SMS_STATUS_CALLBACK_URL": f"{self._url_of('invitations')}/v1/sms/status",
@@ -94,10 +126,20 @@ class LocalPlatform:
         self.stop()  # whatever an interrupted run left behind
         shutil.rmtree(self.state_dir, ignore_errors=True)
         self.kafka.start()
-        self.postgres.start()
+        for cluster in self.clusters:
+            cluster.start()
         for service in self.services.values():
             service.start()
         self.wait_ready()
+
+    @contextmanager
+    def running(self) -> Iterator[LocalPlatform]:
+        """Started (from empty state) for the block, stopped after it whatever happens."""
+        try:
+            self.start()
+            yield self
+        finally:
+            self.stop()
 
     def wait_ready(self, seconds: float = 120) -> None:
         for service in self.services.values():
@@ -117,7 +159,8 @@ class LocalPlatform:
     def ensure_running(self) -> None:
         """Bring back whatever a previous test left stopped (broker, database, services)."""
         self.kafka.start()
-        self.postgres.start()
+        for cluster in self.clusters:
+            cluster.start()
         for service in self.services.values():
             if service.process is None or service.process.poll() is not None:
                 service.start()
@@ -126,7 +169,8 @@ class LocalPlatform:
     def stop(self) -> None:
         for service in self.services.values():
             service.kill()
-        self.postgres.kill()
+        for cluster in self.clusters:
+            cluster.kill()
         self.kafka.kill()
 
     def ready(self, name: str) -> bool:

@@ -10,19 +10,20 @@ from contacts_events.envelope import CloudEvent, EventContext
 from contacts_events.kafka_binding import to_record
 from contacts_events.topics import namespaced
 from contacts_messaging.kafka import make_producer
+from contacts_messaging.kafka_connection import Kafka
 
 
 class EventPublisher:
     """Sends events the way the outbox relay would: CloudEvents binary mode, keyed."""
 
-    def __init__(self, bootstrap: str, namespace: str, source: str = "/tests") -> None:
-        self.bootstrap = bootstrap
+    def __init__(self, kafka: Kafka, namespace: str, source: str = "/tests") -> None:
+        self.kafka = kafka
         self.namespace = namespace
         self.source = source
         self._producer: AIOKafkaProducer | None = None
 
     async def __aenter__(self) -> EventPublisher:
-        self._producer = make_producer(self.bootstrap, "test-publisher")
+        self._producer = make_producer(self.kafka, "test-publisher")
         await self._producer.start()
         return self
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import asyncpg
 import httpx
+from contacts_messaging.kafka_connection import Kafka
+from pydantic import SecretStr
 
 from contacts_testing.publisher import EventPublisher
 from contacts_testing.service_process import ServiceProcess
@@ -41,7 +43,7 @@ class RunningService:
 
 @asynccontextmanager
 async def running_service(
-    name: str, admin_url: str, bootstrap: str, folder: Path, namespace: str = "", **env: str
+    name: str, admin_url: str, kafka: Kafka, folder: Path, namespace: str = "", **env: str
 ) -> AsyncIterator[RunningService]:
     """Start `<name>-service` on a fresh schema and namespace (or the `namespace` given, which
     services share to see each other's events); remove the schema afterwards."""
@@ -49,7 +51,7 @@ async def running_service(
     schema = f"t_{name}_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(admin_url)
     await admin.execute(f'CREATE SCHEMA "{schema}"')
-    settings = {"DATABASE_URL": admin_url, "DB_SCHEMA": schema, "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+    settings = {"DATABASE_URL": admin_url, "DB_SCHEMA": schema, **kafka_environment(kafka),
                 "KAFKA_NAMESPACE": namespace, **env}  # fmt: skip
     process = ServiceProcess(name, settings, folder / f"{name}.log")
     process.start()
@@ -59,7 +61,7 @@ async def running_service(
         pool = await asyncpg.create_pool(admin_url, server_settings={"search_path": schema})
         async with (
             httpx.AsyncClient(base_url=process.url, timeout=30) as http,
-            EventPublisher(bootstrap, namespace) as events,
+            EventPublisher(kafka, namespace) as events,
         ):
             yield RunningService(http, events, namespace, schema, pool, process)
     finally:
@@ -68,3 +70,17 @@ async def running_service(
             await pool.close()
         await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await admin.close()
+
+
+def kafka_environment(kafka: Kafka) -> dict[str, str]:
+    """The ``KAFKA_*`` variables with which a service reaches `kafka` as this process does."""
+    if isinstance(kafka, str):
+        return {"KAFKA_BOOTSTRAP_SERVERS": kafka}
+    values = kafka.model_dump(exclude={"environment"}, exclude_none=True)
+    return {name.upper(): _variable(value) for name, value in values.items()}
+
+
+def _variable(value: object) -> str:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    return str(value).lower() if isinstance(value, bool) else str(value)

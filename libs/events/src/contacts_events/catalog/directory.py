@@ -34,7 +34,11 @@ class CompanyRole(StrEnum):
 
 
 class UserEvent(IntegrationEvent):
-    """Base of the events about one user, on `directory.users`, keyed by `user_id`."""
+    """Base of the events about one user, on `directory.users`, keyed by `user_id`.
+
+    The topic is compacted (only the latest record per user is kept for good): every user event
+    carries the user's whole current state, and a consumer must apply the first one it sees for
+    a user, whichever it is, as an upsert."""
 
     topic = topics.DIRECTORY_USERS
 
@@ -99,7 +103,10 @@ class UserProfileChanged(UserEvent):
 class UserDeactivated(UserEvent):
     """A user account was closed: the user no longer signs in, matches or receives contacts.
 
-    Their phone number and email become free: projections drop them.
+    Their phone number and email become free, and every service erases its copies of them in
+    the transaction that applies this event. Carries no personal field: on the compacted
+    `directory.users` it is the user's last record, so the older ones that carried the number
+    and email are removed by the log cleaner.
     """
 
     name = "UserDeactivated"

@@ -14,14 +14,14 @@ import sys
 from collections.abc import Sequence
 
 from contacts_servicekit.logging import configure_logging
-from contacts_servicekit.settings import DEFAULT_DATABASE_URL
 
+from contacts_messaging.kafka_connection import Kafka, tool_connection
+from contacts_messaging.service_databases import SERVICES, add_database_options, service_databases
 from contacts_messaging.status.kafka_state import kafka_state
-from contacts_messaging.status.probes import probe_outboxes, probe_services
+from contacts_messaging.status.probes import probe_all_outboxes, probe_services
 from contacts_messaging.status.render import render
 from contacts_messaging.status.report import PlatformStatus
 
-SERVICES = ("directory", "contacts", "importer", "invitations")
 READ_SECONDS = 15.0  # for each of Postgres and Kafka
 
 
@@ -41,11 +41,10 @@ def parser() -> argparse.ArgumentParser:
                         f"{base + 1}-{base + 4}, from $SERVICE_PORT_BASE)")  # fmt: skip
     p.add_argument("--schema", action="append", default=[],
                    help="a schema whose outbox to read (repeatable; default: the services' names)")  # fmt: skip
-    p.add_argument("--database-url", default=env("STATUS_DATABASE_URL", DEFAULT_DATABASE_URL),
-                   help="a role that can read every schema's outbox "
-                        "(default: $STATUS_DATABASE_URL or the local superuser)")  # fmt: skip
+    add_database_options(p, "STATUS_DATABASE_URL")  # a role that may read the outboxes
     p.add_argument("--bootstrap", default=env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-                   help="Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s)")  # fmt: skip
+                   help="Kafka (default: $KAFKA_BOOTSTRAP_SERVERS or %(default)s; TLS and SASL "
+                        "from the services' KAFKA_* variables)")  # fmt: skip
     p.add_argument("--namespace", default=env("KAFKA_NAMESPACE", ""),
                    help="the services' Kafka namespace, if any (default: $KAFKA_NAMESPACE)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -54,25 +53,25 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def collect(
-    services: dict[str, str], schemas: Sequence[str], database_url: str, bootstrap: str,
-    namespace: str,
-) -> PlatformStatus:  # fmt: skip
+    services: dict[str, str], databases: dict[str, str], cluster: Kafka, namespace: str
+) -> PlatformStatus:
+    """`databases`: each schema whose outbox to read -> the URL of the Postgres holding it."""
     status = PlatformStatus()
     names = [name for name in services] or list(SERVICES)
     probes = asyncio.gather(
         probe_services(services),
-        asyncio.wait_for(probe_outboxes(database_url, schemas), READ_SECONDS),
-        asyncio.wait_for(kafka_state(bootstrap, namespace, names), READ_SECONDS),
+        probe_all_outboxes(databases, READ_SECONDS),
+        asyncio.wait_for(kafka_state(cluster, namespace, names), READ_SECONDS),
         return_exceptions=True,
     )
     found, outboxes, kafka = await probes
     if isinstance(found, BaseException):
         raise found
-    status.services = found
     if isinstance(outboxes, BaseException):
-        status.errors["postgres"] = f"{type(outboxes).__name__}: {outboxes}"
-    else:
-        status.outboxes = outboxes
+        raise outboxes
+    status.services = found
+    status.outboxes, postgres_errors = outboxes
+    status.errors.update(postgres_errors)
     if isinstance(kafka, BaseException):
         status.errors["kafka"] = f"{type(kafka).__name__}: {kafka}"
     else:
@@ -87,8 +86,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         name: f"http://127.0.0.1:{args.base + i}" for i, name in enumerate(SERVICES, start=1)
     }
     schemas = args.schema or list(services)
-    status = asyncio.run(
-        collect(services, schemas, args.database_url, args.bootstrap, args.namespace)
-    )
+    databases = service_databases(schemas, args.database, args.database_url)
+    cluster = tool_connection(args.bootstrap)
+    status = asyncio.run(collect(services, databases, cluster, args.namespace))
     print(json.dumps(status.as_dict(), indent=2) if args.json else render(status))
     sys.exit(0 if status.healthy else 1)

@@ -16,6 +16,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from contacts_messaging.dead_letter_replay import replay_group
 from contacts_messaging.kafka import partitions_of
+from contacts_messaging.kafka_connection import Kafka, client_options
 from contacts_messaging.status.report import DeadLetterState, GroupLag, PartitionLag
 
 _DLT_SUFFIX = ".dlt"
@@ -37,10 +38,10 @@ def platform_names(namespace: str, services: Sequence[str]) -> Callable[[str], b
 
 
 async def kafka_state(
-    bootstrap: str, namespace: str, services: Sequence[str]
+    kafka: Kafka, namespace: str, services: Sequence[str]
 ) -> tuple[list[GroupLag], list[DeadLetterState]]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
-    offsets = AIOKafkaConsumer(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    admin = AIOKafkaAdminClient(**client_options(kafka), request_timeout_ms=5000)
+    offsets = AIOKafkaConsumer(**client_options(kafka), request_timeout_ms=5000)
     try:
         await admin.start()
         await offsets.start()

@@ -1,4 +1,5 @@
-"""Each service's `/health` and `/ready`, and each schema's outbox."""
+"""Each service's `/health` and `/ready`, and each schema's outbox (on whichever Postgres
+cluster holds it)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from contacts_messaging.outbox_stats import outbox_stats
+from contacts_messaging.service_databases import by_database, where
 from contacts_messaging.status.report import OutboxState, ServiceState
 
 
@@ -61,3 +63,29 @@ async def probe_outboxes(database_url: str, schemas: Sequence[str]) -> list[Outb
         return states
     finally:
         await conn.close()
+
+
+async def probe_all_outboxes(
+    databases: Mapping[str, str], seconds: float
+) -> tuple[list[OutboxState], dict[str, str]]:
+    """The outbox of each schema (schema -> the URL of its cluster), one connection per
+    cluster, all at once; and the clusters that could not be read, with why. A cluster that
+    cannot be read leaves the others' outboxes shown."""
+    clusters = by_database(databases)
+    found = await asyncio.gather(
+        *(
+            asyncio.wait_for(probe_outboxes(url, schemas), seconds)
+            for url, schemas in clusters.items()
+        ),
+        return_exceptions=True,
+    )
+    states: dict[str, OutboxState] = {}
+    errors: dict[str, str] = {}
+    for (url, schemas), result in zip(clusters.items(), found, strict=True):
+        if isinstance(result, BaseException):
+            part = "postgres" if len(clusters) == 1 else f"postgres {where(url)}"
+            errors[part] = f"{type(result).__name__}: {result}"
+            states |= {s: OutboxState(s, None, None, f"{where(url)} not read") for s in schemas}
+        else:
+            states |= {state.schema: state for state in result}
+    return [states[schema] for schema in databases], errors

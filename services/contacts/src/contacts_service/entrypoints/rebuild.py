@@ -23,6 +23,7 @@ from contacts_events.topics import namespaced
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import InboxConsumer
 from contacts_messaging.kafka import make_producer
+from contacts_messaging.kafka_connection import Kafka, client_options
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.logging import configure_logging
 
@@ -45,11 +46,9 @@ async def rebuild(settings: ContactsSettings) -> int:
     source_topics = [
         namespaced(t, ns) for t in (topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES)
     ]
-    partitions = await _check_and_list_partitions(
-        settings.kafka_bootstrap_servers, group, source_topics
-    )
+    partitions = await _check_and_list_partitions(settings, group, source_topics)
     pool = await create_pool(settings.database_url, settings.db_schema, max_size=2)
-    producer = make_producer(settings.kafka_bootstrap_servers, "contacts-rebuild")
+    producer = make_producer(settings, "contacts-rebuild")
     await producer.start()
     try:
         async with pool.acquire() as conn, conn.transaction():
@@ -57,17 +56,17 @@ async def rebuild(settings: ContactsSettings) -> int:
             await conn.execute("UPDATE contacts SET contact_company_id = NULL")
             await conn.execute("DELETE FROM inbox WHERE consumer = $1", group)
         inbox = InboxConsumer(pool, group, directory_handlers(), DeadLetters(producer, group))
-        return await _replay(settings.kafka_bootstrap_servers, partitions, inbox)
+        return await _replay(settings, partitions, inbox)
     finally:
         await producer.stop()
         await pool.close()
 
 
 async def _check_and_list_partitions(
-    bootstrap: str, group: str, source_topics: list[str]
+    kafka: Kafka, group: str, source_topics: list[str]
 ) -> list[TopicPartition]:
     """Refuse while the service consumes; otherwise the partitions of the directory topics."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_options(kafka))
     await admin.start()
     try:
         described = (await admin.describe_consumer_groups([group]))[0].to_object()
@@ -85,8 +84,8 @@ async def _check_and_list_partitions(
         await admin.close()
 
 
-async def _replay(bootstrap: str, partitions: list[TopicPartition], inbox: InboxConsumer) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def _replay(kafka: Kafka, partitions: list[TopicPartition], inbox: InboxConsumer) -> int:
+    consumer = AIOKafkaConsumer(**client_options(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(partitions)

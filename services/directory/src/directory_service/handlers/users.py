@@ -23,6 +23,7 @@ from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import NotFound
 
 from directory_service.adapters import companies_repository as companies
+from directory_service.adapters import erasure
 from directory_service.adapters import sessions_repository as sessions
 from directory_service.adapters import users_repository as users
 from directory_service.domain.model import User
@@ -105,6 +106,7 @@ async def deactivate(
         await companies.remove_member(conn, user.company_id, user_id)
         events.append(CompanyMemberLeft(company_id=user.company_id, user_id=user_id))
     await users.deactivate(conn, user_id)
+    await erasure.erase_contact_details(conn, user)
     await sessions.revoke_all(conn, user_id, "account_closed")
     await closed_accounts.record_closed(conn, user_id, reason.value)  # refused from the commit on
     events.append(UserDeactivated(user_id=user_id, reason=reason))

@@ -51,7 +51,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         Subscription(
             "importer.workers",
             (WORK_TOPIC,),
-            work_handlers(host.outbox, settings.import_chunk_rows, checkers, reader, rules.quota),
+            work_handlers(host.outbox, rules.chunking, checkers, reader, rules.quota),
             events=work_items,
             # a work item is up to a chunk of rows: commit each step alone, so the chunk
             # counter's row lock (taken at the end of a step) is held only until its commit

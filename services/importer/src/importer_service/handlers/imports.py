@@ -61,7 +61,7 @@ async def paste(
     )
     await outbox.add(conn, [started], context)
     job = await owned(conn, owner_id, import_id)
-    await start_paid(conn, outbox, context, job, rules.quota, rules.chunk_rows)
+    await start_paid(conn, outbox, context, job, rules.quota, rules.chunking)
     return await owned(conn, owner_id, import_id)
 
 
@@ -78,5 +78,5 @@ async def start(
         raise Conflict(
             "import_not_ready", f"The import cannot start while it is {job.status.value}."
         )
-    await start_paid(conn, outbox, context, job, rules.quota, rules.chunk_rows)
+    await start_paid(conn, outbox, context, job, rules.quota, rules.chunking)
     return await owned(conn, owner_id, import_id)

@@ -25,7 +25,13 @@ from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.match_quota import MatchQuota
 from importer_service.adapters.phone_workers import PhoneCheckers
-from importer_service.adapters.work_queue import EmitChunk, ExtractRows, ParseChunk, spread_keys
+from importer_service.adapters.work_queue import (
+    Chunking,
+    EmitChunk,
+    ExtractRows,
+    ParseChunk,
+    spread_keys,
+)
 from importer_service.domain.model import ImportStatus
 from importer_service.handlers import chunk_steps
 from importer_service.handlers.closures import still_open
@@ -35,7 +41,7 @@ from importer_service.handlers.starting import row_chunks, start_once_read
 
 
 def work_handlers(
-    outbox: Outbox, chunk_size: int, checkers: PhoneCheckers, reader: FileReader,
+    outbox: Outbox, chunking: Chunking, checkers: PhoneCheckers, reader: FileReader,
     quota: MatchQuota,
 ) -> dict[str, Handler]:  # fmt: skip
     async def on_extract(event: CloudEvent, conn: asyncpg.Connection) -> None:
@@ -47,7 +53,7 @@ def work_handlers(
             return
         if job.auto_start and job.status is ImportStatus.EXTRACTED:
             context = EventContext.caused_by(event)
-            await start_once_read(conn, outbox, context, job, quota, chunk_size)
+            await start_once_read(conn, outbox, context, job, quota, chunking)
 
     async def on_parse(event: CloudEvent, conn: asyncpg.Connection) -> None:
         item = event.data
@@ -61,8 +67,8 @@ def work_handlers(
         rows = await chunk_steps.parse(conn, job, item.first_row, item.last_row, checkers)
         if await imports.count_chunk_done(conn, job.import_id, "parsed", rows, {}):
             await chunk_checks.find_duplicates(conn, job.import_id)
-            ranges = await row_chunks(conn, job, chunk_size)
-            keys = spread_keys(job.import_id, len(ranges))
+            ranges = await row_chunks(conn, job, chunking)
+            keys = spread_keys(job.import_id, len(ranges), chunking.partitions)
             emits = [EmitChunk(import_id=job.import_id, first_row=a, last_row=b, spread_key=k)
                      for (a, b), k in zip(ranges, keys, strict=True)]  # fmt: skip
             await outbox.add(conn, emits, EventContext.caused_by(event))

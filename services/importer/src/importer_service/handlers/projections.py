@@ -18,7 +18,7 @@ from contacts_events import (
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import Handler
 
-from importer_service.adapters import projection, refusals
+from importer_service.adapters import erasure, projection, refusals
 
 
 async def _user(event: CloudEvent, conn: asyncpg.Connection) -> None:
@@ -30,6 +30,7 @@ async def _user(event: CloudEvent, conn: asyncpg.Connection) -> None:
 async def _user_gone(event: CloudEvent, conn: asyncpg.Connection) -> None:
     assert isinstance(event.data, UserDeactivated)
     await projection.deactivate_user(conn, event.data.user_id, event.time)
+    await erasure.erase_number_of(conn, event.data.user_id)
 
 
 async def _contact_added(event: CloudEvent, conn: asyncpg.Connection) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from importer_service.adapters.match_quota import MatchQuota
+from importer_service.adapters.work_queue import Chunking
 from importer_service.settings import ImporterSettings
 
 
@@ -12,9 +13,10 @@ from importer_service.settings import ImporterSettings
 class ImportRules:
     fallback_region: str  # when neither the request nor the owner's number gives one
     quota: MatchQuota  # numbers an owner may match against the registered users
-    chunk_rows: int  # rows per work item of the pipeline
+    chunking: Chunking  # how the pipeline cuts an import into work items
 
     @classmethod
     def of(cls, settings: ImporterSettings) -> ImportRules:
         quota = MatchQuota(settings.phone_match_burst, settings.phone_match_per_hour)
-        return cls(settings.fallback_region, quota, settings.import_chunk_rows)
+        chunking = Chunking(settings.import_chunk_rows, settings.kafka_topic_work_partitions)
+        return cls(settings.fallback_region, quota, chunking)

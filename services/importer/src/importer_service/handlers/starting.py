@@ -14,7 +14,7 @@ from contacts_servicekit.errors import TooManyRequests
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.match_quota import MatchQuota
-from importer_service.adapters.work_queue import ParseChunk, chunks, spread_keys
+from importer_service.adapters.work_queue import Chunking, ParseChunk, chunks, spread_keys
 from importer_service.domain.model import Import, ImportStatus
 from importer_service.handlers.completion import complete
 
@@ -23,23 +23,23 @@ log = structlog.get_logger(__name__)
 
 async def start_paid(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import,
-    quota: MatchQuota, chunk_size: int,
+    quota: MatchQuota, chunking: Chunking,
 ) -> None:  # fmt: skip
     """Spend the owner's quota on the extracted `job`'s rows and queue its validation;
     TooManyRequests (429) when the quota does not cover them."""
     await quota.spend(conn, job.owner_id, job.total_rows or 0)
-    await start_validation(conn, outbox, context, job, chunk_size)
+    await start_validation(conn, outbox, context, job, chunking)
 
 
 async def start_once_read(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import,
-    quota: MatchQuota, chunk_size: int,
+    quota: MatchQuota, chunking: Chunking,
 ) -> None:  # fmt: skip
     """The start asked for at upload, once the rows are read. Over the quota, the import waits
     `extracted` with error `rate_limited` (and when to retry), for `POST /start` later."""
     try:
         async with conn.transaction():  # a refusal leaves the quota as it was
-            await start_paid(conn, outbox, context, job, quota, chunk_size)
+            await start_paid(conn, outbox, context, job, quota, chunking)
     except TooManyRequests as refused:
         error = {"error": refused.code, "message": refused.message,
                  "retry_after": refused.retry_after}  # fmt: skip
@@ -48,16 +48,16 @@ async def start_once_read(
 
 
 async def start_validation(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import, chunk_size: int
+    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import, chunking: Chunking
 ) -> None:
     """Queue the parse chunks of an extracted import (in the caller's transaction)."""
-    ranges = await row_chunks(conn, job, chunk_size)
+    ranges = await row_chunks(conn, job, chunking)
     await imports.update(
         conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=len(ranges),
         parsed_chunks=0, emitted_chunks=0, rows_parsed=0, rows_done=0, counts=None, error=None,
         started_at=datetime.now(UTC),
     )  # fmt: skip
-    keys = spread_keys(job.import_id, len(ranges))
+    keys = spread_keys(job.import_id, len(ranges), chunking.partitions)
     items = [ParseChunk(import_id=job.import_id, first_row=a, last_row=b, spread_key=k)
              for (a, b), k in zip(ranges, keys, strict=True)]  # fmt: skip
     await outbox.add(conn, items, context)
@@ -65,7 +65,9 @@ async def start_validation(
         await complete(conn, outbox, context, job)
 
 
-async def row_chunks(conn: asyncpg.Connection, job: Import, size: int) -> list[tuple[int, int]]:
+async def row_chunks(
+    conn: asyncpg.Connection, job: Import, chunking: Chunking
+) -> list[tuple[int, int]]:
     """Chunks over the import's row numbers (a file's start at 2 and may have gaps where
     blank lines were skipped); the same for both passes, so emit finds parse's results."""
     bounds = await conn.fetchrow(
@@ -74,4 +76,4 @@ async def row_chunks(conn: asyncpg.Connection, job: Import, size: int) -> list[t
     )
     if bounds["first"] is None:
         return []
-    return chunks(bounds["first"], bounds["last"], size)
+    return chunks(bounds["first"], bounds["last"], chunking)

@@ -12,6 +12,7 @@ from contacts_events import (
     InvitationAccepted,
     InvitationChannel,
     InvitationExpired,
+    UserDeactivated,
     UserProfileChanged,
     UserRegistered,
 )
@@ -19,6 +20,7 @@ from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import Handler
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters import erasure
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.handlers.directory_projection import (
     member_joined,
@@ -28,7 +30,8 @@ from invitations_service.handlers.directory_projection import (
 
 
 def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
-    """Acceptance on UserRegistered, and the directory projection (users, company members)."""
+    """Acceptance on UserRegistered, the directory projection (users, company members), and
+    the erasure of a closed account's number and email on UserDeactivated."""
 
     async def registered(event: CloudEvent, conn: asyncpg.Connection) -> None:
         user = event.data
@@ -53,9 +56,15 @@ def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
     async def profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
         await remember_user(conn, event)
 
+    async def deactivated(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        closed = event.data
+        assert isinstance(closed, UserDeactivated)
+        await erasure.erase_details_of(conn, closed.user_id, event.time)
+
     return {
         UserRegistered.name: registered,
         UserProfileChanged.name: profile,
+        UserDeactivated.name: deactivated,
         CompanyMemberJoined.name: member_joined,
         CompanyMemberLeft.name: member_left,
     }

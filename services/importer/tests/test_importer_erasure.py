@@ -1,0 +1,63 @@
+"""A user's account closes: the importer erases their number from its projection and from the
+import rows of every owner that carried it (marker `erased`, rows and statuses kept), and the
+sent outbox rows of those imports; rows and imports of other numbers are untouched."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from contacts_events import DeactivationReason, UserDeactivated
+
+from .conftest import ImporterUnderTest, bearer, running_importer
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def importer(postgres_admin_url, kafka_bootstrap, tmp_path):
+    async with running_importer(postgres_admin_url, kafka_bootstrap, tmp_path) as it:
+        yield it
+
+
+async def test_a_closure_erases_the_number_from_every_import_that_held_it(
+    importer: ImporterUnderTest,
+):
+    leaver = await importer.register("+447400111222")
+    owner, bystander = uuid.uuid4(), "+447400333444"
+    matched = await _finished_import(importer, owner, f"+447400111222\n{bystander}")
+    other = await _finished_import(importer, uuid.uuid4(), bystander)
+    closure = UserDeactivated(user_id=leaver.user_id, reason=DeactivationReason.CLOSED_BY_USER)
+    await importer.events.publish(closure, times=2)  # redelivered too
+
+    query = "SELECT phone_e164 FROM registered_users WHERE user_id = $1"
+    await importer.until(lambda: _equals(importer.pool.fetchval(query, leaver.user_id), "erased"))
+    rows = await importer.pool.fetch(
+        "SELECT import_id, row_number, raw_phone, phone_e164, status FROM import_rows"
+        " ORDER BY import_id = $1 DESC, row_number",
+        matched,
+    )
+    assert [(r["row_number"], r["raw_phone"], r["phone_e164"], r["status"]) for r in rows] == [
+        (1, "erased", "erased", "user_added"),
+        (2, bystander, bystander, "ready_to_invite"),
+        (1, bystander, bystander, "ready_to_invite"),
+    ]
+    sent = "SELECT count(*) FROM outbox WHERE key = $1::text::bytea AND sent_at IS NOT NULL"
+    assert await importer.pool.fetchval(sent, str(matched)) == 0
+    assert await importer.pool.fetchval(sent, str(other)) > 0
+
+
+async def _finished_import(importer: ImporterUnderTest, owner: uuid.UUID, text: str) -> str:
+    pasted = await importer.http.post(
+        "/v1/imports/pasted", json={"text": text, "default_region": "GB"}, headers=bearer(owner)
+    )
+    assert pasted.status_code == 201, pasted.text
+    import_id = pasted.json()["import_id"]
+    assert (await importer.finished(owner, import_id))["status"] == "completed"
+    sent = "SELECT bool_and(sent_at IS NOT NULL) FROM outbox WHERE key = $1::text::bytea"
+    await importer.until(lambda: importer.pool.fetchval(sent, import_id))
+    return str(import_id)
+
+
+async def _equals(value: object, expected: object) -> bool:
+    return await value == expected  # type: ignore[misc]
