@@ -3,8 +3,9 @@
 # Debian 12 and 13 and Ubuntu 24.04 (docs/fresh-machines.md): the system packages (Python 3.11+
 # with venv, Java 17+, Maven, the PostgreSQL server, curl, git, make, Chromium) from the
 # release's own archive when missing, then uv (pinned, from PyPI, into .tools/: the system
-# Python is "externally managed" and is left alone), the Python workspace (locked) and the
-# Kafka broker jars.
+# Python is "externally managed" and is left alone), the Python workspace (locked), the Kafka
+# broker jars, and helm (built with Go, in the background meanwhile: the longest step on a
+# fresh machine; without Go the chart's tests skip).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/system_packages.sh
@@ -13,6 +14,10 @@ UV_VERSION="0.13.9"   # the Dockerfile pins the same one
 TOOLS_DIR="$PWD/.tools"
 
 install_missing_system_packages
+
+helm_log=$(mktemp)
+scripts/install_helm.sh >"$helm_log" 2>&1 &
+helm_install=$!
 
 # uv: the one on PATH if there is one, otherwise the pinned one in a project-local venv.
 if ! command -v uv >/dev/null; then
@@ -33,3 +38,7 @@ uv sync --frozen --quiet
 [[ -x /usr/bin/chromium ]] || uv run playwright install --with-deps chromium \
   || echo "warning: no Chromium for the browser tests (docs/fresh-machines.md)" >&2
 deploy/local/kafka.sh fetch
+if ! wait "$helm_install"; then
+  cat "$helm_log" >&2  # not fatal: the chart's tests skip, saying helm is missing
+fi
+rm -f "$helm_log"

@@ -27,7 +27,8 @@ from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.http import create_app
 from contacts_servicekit.metrics_exposition import multiprocess_mode
-from contacts_servicekit.migrations import Migration, migrate
+from contacts_servicekit.migrations import Migration
+from contacts_servicekit.schema_setup import prepare_schema
 from contacts_servicekit.settings import ServiceSettings
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
@@ -42,7 +43,7 @@ from contacts_messaging.metrics_refresh import MessagingGauges
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
 from contacts_messaging.retention import RetentionPurge, messaging_expiries
-from contacts_messaging.schema import MESSAGING_MIGRATIONS
+from contacts_messaging.schema import with_messaging
 from contacts_messaging.subscription import subscribe
 from contacts_messaging.topic_plan import NotEnoughBrokers, plan_topics
 
@@ -84,7 +85,7 @@ class ServiceHost:
         startup_timeout: float = 60.0,
     ) -> None:
         self.settings = settings
-        self.migrations = [*MESSAGING_MIGRATIONS, *migrations]
+        self.migrations = with_messaging(migrations)
         ns = settings.kafka_namespace
         self.produces = tuple(namespaced(topic, ns) for topic in produces)
         self.subscriptions: list[Subscription] = []
@@ -142,7 +143,7 @@ class ServiceHost:
                                 max_size=s.db_pool_max, application_name=s.service_name),
         )  # fmt: skip
         async with self.pool.acquire() as conn:
-            await migrate(conn, s.db_schema, self.migrations)
+            await prepare_schema(conn, s, self.migrations)  # or check (DB_MIGRATE_ON_START)
         self._closed_accounts = closed = ClosedAccounts(self.pool, s.database_url, s.db_schema)
         await closed.start()  # before the first request: a closed account is refused at once
         # aiokafka clients must be created inside the running event loop

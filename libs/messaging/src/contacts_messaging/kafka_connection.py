@@ -36,13 +36,19 @@ def bootstrap_of(kafka: Kafka) -> str:
     return kafka if isinstance(kafka, str) else kafka.kafka_bootstrap_servers
 
 
+def bootstrap_list(kafka: Kafka) -> list[str]:
+    """The bootstrap addresses one by one: aiokafka and FastStream take a list, and read a
+    string as one address (``a:1,b:2`` would be the host ``a:1,b`` on port 2)."""
+    return [address.strip() for address in bootstrap_of(kafka).split(",") if address.strip()]
+
+
 def client_options(kafka: Kafka) -> dict[str, Any]:
     """Keyword arguments for ``AIOKafkaProducer``, ``AIOKafkaConsumer`` and
     ``AIOKafkaAdminClient``: the addresses, the protocol, the SASL login, the TLS context."""
     if isinstance(kafka, str):
-        return {"bootstrap_servers": kafka}
+        return {"bootstrap_servers": bootstrap_list(kafka)}
     options: dict[str, Any] = {
-        "bootstrap_servers": kafka.kafka_bootstrap_servers,
+        "bootstrap_servers": bootstrap_list(kafka),
         "security_protocol": kafka.kafka_security_protocol,
     }
     if kafka.kafka_uses_tls:
@@ -58,7 +64,7 @@ def broker_options(kafka: Kafka) -> dict[str, Any]:
     """Keyword arguments for FastStream's ``KafkaBroker``: the addresses and its ``security``
     object (which FastStream turns into the same aiokafka arguments)."""
     if isinstance(kafka, str) or kafka.kafka_security_protocol == "PLAINTEXT":
-        return {"bootstrap_servers": bootstrap_of(kafka)}
+        return {"bootstrap_servers": bootstrap_list(kafka)}
     context = tls_context(kafka) if kafka.kafka_uses_tls else None
     security: BaseSecurity
     if kafka.kafka_uses_sasl:
@@ -70,7 +76,7 @@ def broker_options(kafka: Kafka) -> dict[str, Any]:
         )
     else:
         security = BaseSecurity(ssl_context=context, use_ssl=True)
-    return {"bootstrap_servers": kafka.kafka_bootstrap_servers, "security": security}
+    return {"bootstrap_servers": bootstrap_list(kafka), "security": security}
 
 
 def tls_context(kafka: KafkaConnectionSettings) -> ssl.SSLContext:

@@ -6,16 +6,20 @@ which the platform supports: the relay takes turns under an advisory lock and th
 group shares the partitions. Each worker learns what to build from two environment variables
 the supervisor sets (see :func:`worker_app`), and unless ``PROMETHEUS_MULTIPROC_DIR`` is
 given, the supervisor makes a fresh one so that ``/metrics`` of any worker sums them all.
+
+``<service>-service migrate`` applies the service's migrations and exits instead of serving
+(:mod:`contacts_servicekit.migrate_command`).
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import importlib
 import os
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -25,6 +29,8 @@ from fastapi import FastAPI
 from contacts_servicekit.head_limit import BoundedHeadProtocol, HeadLimits
 from contacts_servicekit.logging import configure_logging
 from contacts_servicekit.metrics_exposition import MULTIPROCESS_DIR_VARIABLE
+from contacts_servicekit.migrate_command import run_migrations
+from contacts_servicekit.migrations import Migration
 from contacts_servicekit.process import die_with_parent
 from contacts_servicekit.settings import ServiceSettings, SettingsError
 
@@ -34,10 +40,18 @@ _BUILD_APP = "CONTACTS_SERVICE_BUILD_APP"
 _SUPERVISOR = "CONTACTS_SERVICE_SUPERVISOR_PID"
 
 
-def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> None:
-    """Serve the service until SIGTERM/SIGINT; a bad setting exits 2 with the reason."""
+def run_service(
+    settings_class: type[S],
+    build_app: Callable[[S], FastAPI],
+    migrations: Sequence[Migration] = (),
+) -> None:
+    """Serve the service until SIGTERM/SIGINT, or with the argument ``migrate`` apply
+    `migrations` (all of the service's, in order) and exit; a bad setting exits 2."""
+    command = _command(settings_class)
     settings = _load(settings_class)
     configure_logging(settings.service_name, settings.log_level, settings.log_format)
+    if command == "migrate":
+        raise SystemExit(run_migrations(settings, list(migrations)))
     _bound_heads(settings)
     serving: dict[str, Any] = {
         "host": settings.http_host,
@@ -60,6 +74,23 @@ def run_service(settings_class: type[S], build_app: Callable[[S], FastAPI]) -> N
     with tempfile.TemporaryDirectory(prefix=f"{settings.service_name}-metrics-") as metrics_dir:
         os.environ[MULTIPROCESS_DIR_VARIABLE] = metrics_dir  # one /metrics summing all workers
         _serve_workers(settings.http_workers, serving)
+
+
+def _command(settings_class: type[ServiceSettings]) -> str:
+    """``serve`` (no argument) or ``migrate``, from the command line."""
+    name = settings_class.model_fields["service_name"].default
+    parser = argparse.ArgumentParser(
+        prog=f"{name}-service",
+        description="Serve the service (settings from the environment: see its README).",
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="serve",
+        choices=["serve", "migrate"],
+        help="serve (the default), or migrate: apply the schema's migrations once and exit",
+    )
+    return str(parser.parse_args().command)
 
 
 def _serve_workers(workers: int, serving: dict[str, Any]) -> None:

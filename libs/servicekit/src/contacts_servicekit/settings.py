@@ -119,6 +119,11 @@ class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, Rete
     db_schema: str = Field(default="", validate_default=True, description="default: SERVICE_NAME")
     db_pool_min: int = Field(default=1, ge=0)
     db_pool_max: int = Field(default=10, ge=1)
+    db_migrate_on_start: bool = Field(
+        default=True,
+        description="DB_MIGRATE_ON_START: apply the migrations at start-up; false: only check "
+        "that none is pending (a release's migration job applied them)",
+    )
     kafka_namespace: str = Field(
         default="",
         pattern=r"^([a-z0-9][a-z0-9_-]{0,40})?$",

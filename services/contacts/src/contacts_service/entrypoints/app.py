@@ -17,6 +17,7 @@ from contacts_service.handlers.projections import directory_handlers
 from contacts_service.settings import ContactsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
+OWN_MIGRATIONS = discover("contacts", MIGRATIONS)  # after the messaging library's
 DIRECTORY_GROUP = "contacts.directory"
 ADDITIONS_GROUP = "contacts.additions"
 
@@ -36,7 +37,7 @@ def subscriptions(outbox: Outbox) -> list[Subscription]:
 
 
 def build_app(settings: ContactsSettings) -> FastAPI:
-    host = ServiceHost(settings, discover("contacts", MIGRATIONS), produces=[topics.CONTACTS])
+    host = ServiceHost(settings, OWN_MIGRATIONS, produces=[topics.CONTACTS])
     for subscription in subscriptions(host.outbox):
         host.add_subscription(subscription)
     app = service_app(

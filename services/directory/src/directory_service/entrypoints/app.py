@@ -30,12 +30,13 @@ from directory_service.handlers.sign_in import SignInLimits
 from directory_service.settings import DirectorySettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
+OWN_MIGRATIONS = discover("directory", MIGRATIONS)  # after the messaging library's
 
 
 def build_app(settings: DirectorySettings) -> FastAPI:
     host = ServiceHost(
         settings,
-        discover("directory", MIGRATIONS),
+        OWN_MIGRATIONS,
         produces=[topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES],
     )
     app = service_app(

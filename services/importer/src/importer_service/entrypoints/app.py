@@ -28,12 +28,11 @@ from importer_service.handlers.rules import ImportRules
 from importer_service.settings import ImporterSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
+OWN_MIGRATIONS = discover("importer", MIGRATIONS)  # after the messaging library's
 
 
 def build_app(settings: ImporterSettings) -> FastAPI:
-    host = ServiceHost(
-        settings, discover("importer", MIGRATIONS), produces=[topics.IMPORTS, WORK_TOPIC]
-    )
+    host = ServiceHost(settings, OWN_MIGRATIONS, produces=[topics.IMPORTS, WORK_TOPIC])
     checkers = PhoneCheckers(settings.import_parse_processes)
     checkers.start()  # forked here, before uvicorn starts the event loop
     host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))

@@ -24,10 +24,11 @@ from invitations_service.handlers.requests import request_handlers
 from invitations_service.settings import InvitationsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
+OWN_MIGRATIONS = discover("invitations", MIGRATIONS)  # after the messaging library's
 
 
 def build_app(settings: InvitationsSettings) -> FastAPI:
-    host = ServiceHost(settings, discover("invitations", MIGRATIONS), produces=[topics.INVITATIONS])
+    host = ServiceHost(settings, OWN_MIGRATIONS, produces=[topics.INVITATIONS])
     policy = settings.policy()
     processor = RequestProcessor(policy, host.outbox)
     host.add_subscription(

@@ -11,7 +11,8 @@ import httpx
 import structlog
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.http import create_app
-from contacts_servicekit.migrations import discover, migrate
+from contacts_servicekit.migrations import discover
+from contacts_servicekit.schema_setup import prepare_schema
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -35,7 +36,7 @@ def build_app(settings: WebSettings) -> FastAPI:
         pool = await create_pool(settings.database_url, settings.db_schema, min_size=settings.db_pool_min,
                                  max_size=settings.db_pool_max, application_name="web")  # fmt: skip
         async with pool.acquire() as conn:
-            await migrate(conn, settings.db_schema, MIGRATIONS)
+            await prepare_schema(conn, settings, MIGRATIONS)
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
         timeout = httpx.Timeout(settings.platform.timeout_seconds, connect=5.0)
         app.state.pool = pool

@@ -2,9 +2,9 @@
 
 from contacts_servicekit.runner import run_service
 
-from contacts_web.entrypoints.app import build_app
+from contacts_web.entrypoints.app import MIGRATIONS, build_app
 from contacts_web.settings import WebSettings
 
 
 def main() -> None:
-    run_service(WebSettings, build_app)
+    run_service(WebSettings, build_app, MIGRATIONS)
