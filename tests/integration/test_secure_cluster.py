@@ -29,13 +29,8 @@ REPLICATED = {"KAFKA_TOPIC_REPLICATION_FACTOR": "3", "KAFKA_TOPIC_MIN_INSYNC_REP
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[SecureKafka]:
     authority = CertificateAuthority.create(STATE / "tls", "platform")
-    nodes = SecureKafka(STATE / "kafka", KAFKA_PORT, authority, nodes=3)
-    nodes.folder.mkdir(parents=True, exist_ok=True)
-    nodes.start()
-    try:
+    with SecureKafka(STATE / "kafka", KAFKA_PORT, authority, nodes=3) as nodes:
         yield nodes
-    finally:
-        nodes.stop()
 
 
 async def in_sync_replicas(cluster: SecureKafka, topic: str) -> list[int]:

@@ -182,6 +182,14 @@ class SecureKafka:
         for number in list(self._processes):
             self.kill_node(number)
 
+    def __enter__(self) -> SecureKafka:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
     def _properties(self, number: int) -> Path:
         return self.folder / f"server-{number}.properties"
 
