@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from contacts_messaging.kafka_connection import broker_options, client_options
 from contacts_servicekit.kafka_settings import KafkaConnectionSettings
 from contacts_testing.tls import CertificateAuthority
+from faststream.kafka import KafkaBroker
 from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLScram512
 
@@ -33,7 +34,20 @@ def scram(ca_file: Path) -> KafkaConnectionSettings:
 
 def test_bootstrap_addresses_alone_mean_plaintext() -> None:
     assert client_options("127.0.0.1:29092") == {"bootstrap_servers": "127.0.0.1:29092"}
-    assert broker_options("127.0.0.1:29092") == {"bootstrap_servers": "127.0.0.1:29092"}
+    assert broker_options("127.0.0.1:29092") == {"bootstrap_servers": ["127.0.0.1:29092"]}
+
+
+def test_faststream_gets_every_address_of_a_cluster_apart() -> None:
+    """FastStream passes a string on as one address: `a:1,b:2` must reach it as a list, or its
+    aiokafka clients try to resolve the host `a:1,b` (the three-broker cluster's addresses)."""
+    cluster = "127.0.0.1:29694,127.0.0.1:29695, 127.0.0.1:29696"
+
+    for kafka in (cluster, KafkaConnectionSettings(kafka_bootstrap_servers=cluster)):
+        broker = KafkaBroker(**broker_options(kafka))
+
+        assert broker._connection_kwargs["bootstrap_servers"] == [
+            "127.0.0.1:29694", "127.0.0.1:29695", "127.0.0.1:29696",
+        ]  # fmt: skip
 
 
 def test_sasl_ssl_gives_aiokafka_the_login_and_a_verifying_tls_context(ca_file: Path) -> None:

@@ -36,6 +36,13 @@ def bootstrap_of(kafka: Kafka) -> str:
     return kafka if isinstance(kafka, str) else kafka.kafka_bootstrap_servers
 
 
+def bootstrap_addresses(kafka: Kafka) -> list[str]:
+    """The addresses one by one. FastStream's broker takes a string as a single address (it
+    hands aiokafka ``[string]``, which aiokafka then does not split), so ``b1:9092,b2:9092``
+    must reach it as a list; aiokafka's own clients split the string themselves."""
+    return [address.strip() for address in bootstrap_of(kafka).split(",") if address.strip()]
+
+
 def client_options(kafka: Kafka) -> dict[str, Any]:
     """Keyword arguments for ``AIOKafkaProducer``, ``AIOKafkaConsumer`` and
     ``AIOKafkaAdminClient``: the addresses, the protocol, the SASL login, the TLS context."""
@@ -58,7 +65,7 @@ def broker_options(kafka: Kafka) -> dict[str, Any]:
     """Keyword arguments for FastStream's ``KafkaBroker``: the addresses and its ``security``
     object (which FastStream turns into the same aiokafka arguments)."""
     if isinstance(kafka, str) or kafka.kafka_security_protocol == "PLAINTEXT":
-        return {"bootstrap_servers": bootstrap_of(kafka)}
+        return {"bootstrap_servers": bootstrap_addresses(kafka)}
     context = tls_context(kafka) if kafka.kafka_uses_tls else None
     security: BaseSecurity
     if kafka.kafka_uses_sasl:
@@ -70,7 +77,7 @@ def broker_options(kafka: Kafka) -> dict[str, Any]:
         )
     else:
         security = BaseSecurity(ssl_context=context, use_ssl=True)
-    return {"bootstrap_servers": kafka.kafka_bootstrap_servers, "security": security}
+    return {"bootstrap_servers": bootstrap_addresses(kafka), "security": security}
 
 
 def tls_context(kafka: KafkaConnectionSettings) -> ssl.SSLContext:
