@@ -118,6 +118,7 @@ class ImportRun:
     validate_peak_kb: dict[int, int] = field(default_factory=dict)
     extract_cpu: CpuSnapshot | None = None
     validate_cpu: CpuSnapshot | None = None
+    completed_cpu: CpuSnapshot | None = None  # start until `completed` seen, before the audit
     audit: AuditConsumer | None = None
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
     postgres_cpu: dict[str, float] = field(default_factory=dict)  # by kind of process
@@ -153,7 +154,7 @@ async def run_import(
     run = ImportRun()
     me = bearer(population.owner_id)
     fmt = contacts.path.suffix.lstrip(".")
-    pids, postmaster, kafka = scenario.pids(), infra.postmaster_pid(), infra.kafka_pid()
+    pids, postmaster, kafka = scenario.pids(), infra.postmaster_pid(), infra.kafka_pids()
     memory = MemoryWatch(pids)
     stop_memory = asyncio.Event()
     memory_task = asyncio.create_task(memory.run(stop_memory))
@@ -213,6 +214,7 @@ async def run_import(
                 run.statuses_s = completed - started
             log(f"import {run.job['status']} after {run.statuses_polled_s:.1f} s: "
                 f"{run.job['counts']}")  # fmt: skip
+            run.completed_cpu = before.until(CpuSnapshot.take(pids, postmaster, kafka))
             if audit_task is None:  # read the events now, not on the cores under measurement
                 audit_task = asyncio.create_task(run.audit.run(deadline))
             await asyncio.wait_for(audit_task, max(1.0, deadline - time.monotonic()))
