@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from importer_flow import ImportRun
+from importer_sizes import describe
 
 TARGET_SHARE = 0.5  # end-to-end >= 50% of the raw rate x instances
 TARGET_PEAK_MB = 512
@@ -184,3 +185,6 @@ def print_per_core(results: list[Result]) -> None:
             f"{dict(audit.partitions)}; others took {produce.others:.1f} CPU-s in "
             f"{produce.wall:.1f} s"
         )
+    for r in results:
+        if r.run.footprint is not None:
+            print(f"  {r.name:<10} x{r.instances} Postgres: {describe(r.run.footprint, r.rows)}")
