@@ -33,6 +33,7 @@ from pathlib import Path
 import phonenumbers
 from importer_files import ContactList, Population, contact_list, raw_sample
 from importer_flow import run_import, seed
+from importer_kafka import idle_brokers_cores
 from importer_profile import PySpy, explain_chunk
 from importer_report import Result, print_report
 from importer_service.domain.phones import raw_validation_rate
@@ -117,7 +118,12 @@ def run_scenario(
             load = os.getloadavg()
             log(f"{name} x{instances}: lock held; load average {load[0]:.2f} {load[1]:.2f} "
                 f"{load[2]:.2f}")  # fmt: skip
-            raw = measure_raw_rate(sample)
+            rates: list[float] = []
+            idle = idle_brokers_cores(
+                infra.kafka_pids(), lambda: rates.append(measure_raw_rate(sample))
+            )
+            raw = rates[0]
+            log(f"brokers while idle: {idle:.3f} cores")
             log(f"raw phonenumbers parse + is_valid_number: {raw:,.0f} numbers/s")
             profiler = None
             if args.profile:
@@ -145,7 +151,7 @@ def run_scenario(
                     asyncio.run(chunk)
                 except Exception as error:  # the figures above stand without it
                     log(f"--explain failed: {error!r}")
-    return Result(name, fmt, instances, contacts.rows, raw, load, run, args.brokers)
+    return Result(name, fmt, instances, contacts.rows, raw, load, run, args.brokers, idle)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from contacts_testing.infra import LocalKafka
 from contacts_testing.kafka_cluster import LocalKafkaCluster
+from measure import process_cpu
 
 KAFKA_PORT = 29692  # and 29693 for its controller
 CLUSTER_PORT = 29694  # clients 29694-29696, controllers 29697-29699
@@ -39,6 +41,15 @@ def kafka_pids(kafka: LocalKafka) -> list[int]:
     """Each broker's pid, node by node (kafka/kafka.pid, or kafka/node-N/kafka.pid)."""
     files = sorted((kafka.state_dir / "kafka").rglob("kafka.pid"))
     return [int(path.read_text().strip()) for path in files]
+
+
+def idle_brokers_cores(pids: list[int], measure: Callable[[], object]) -> float:
+    """Cores the brokers use while `measure` runs beside them with no import going on: their
+    own upkeep (KRaft heartbeats, followers' and idle consumers' fetches), which every figure
+    per event includes for the length of an import."""
+    began, before = time.monotonic(), sum(process_cpu(pid) for pid in pids)
+    measure()
+    return (sum(process_cpu(pid) for pid in pids) - before) / (time.monotonic() - began)
 
 
 def kafka_logs(kafka: LocalKafka) -> list[Path]:

@@ -23,6 +23,7 @@ class Result:
     load: tuple[float, float, float]  # load average when the scenario started
     run: ImportRun
     brokers: int = 1  # Kafka brokers: 1, or the three-node cluster (3 copies, min ISR 2)
+    idle_broker_cores: float = math.nan  # all brokers' CPU with no import going on
 
     @property
     def target_rate(self) -> float:
@@ -185,6 +186,9 @@ def print_per_core(results: list[Result]) -> None:
             f"{dict(audit.partitions)}; others took {produce.others:.1f} CPU-s in "
             f"{produce.wall:.1f} s"
         )
+        net = produce.kafka - r.idle_broker_cores * produce.wall
+        print(f"  {'':<10} brokers idle {r.idle_broker_cores:.3f} cores; net of it "
+              f"{net / r.rows * 1e6:.1f} us/event produced (all copies)")  # fmt: skip
     for r in results:
         if r.run.footprint is not None:
             print(f"  {r.name:<10} x{r.instances} Postgres: {describe(r.run.footprint, r.rows)}")
