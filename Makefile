@@ -1,4 +1,7 @@
 # The two set-up commands are `make up` (run the platform) and `make test` (run the tests).
+# uv from scripts/setup.sh's project-local install when the machine has none of its own.
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+
 .PHONY: up down status test test-slow test-slow-ci test-unit lint fmt docs translations token logs clean-state
 
 up:            ## start Kafka, Postgres and the four services on this machine

@@ -1,6 +1,7 @@
 """Bulk import benchmark of the importer service (issue 5, "Tests and figures"). Not a test.
 
     uv run python bench/importer_bulk.py [--rows 1048576] [--xlsx-rows 100000] [--instances 1,2]
+        [--brokers 1|3]
 
 For (a) a CSV list of --rows rows and (b) an XLSX list of --xlsx-rows rows, with each number of
 importer instances (processes of `importer-service` sharing one schema, one Kafka namespace and
@@ -10,7 +11,8 @@ audit consumer reads `importer.imports`), peak RSS of each importer process, and
 the raw single-process phonenumbers parse + validate rate measured in the same run, with the
 target's ratio (end-to-end >= 50% of raw x instances, peak < 512 MB). See bench/IMPORTER.md.
 
-It starts its own Postgres (:25832) and Kafka (:29692) in /var/tmp/contacts-platform-bench-importer,
+It starts its own Postgres (:25832) and Kafka (:29692; with --brokers 3 the three-node cluster
+on :29694-29696, topics with 3 copies and min ISR 2) in /var/tmp/contacts-platform-bench-importer,
 a fresh schema and namespace per scenario, and stops everything at the end, also on errors.
 Each measured scenario holds the machine-wide bench lock (flock /tmp/contacts-bench.lock).
 """
@@ -31,6 +33,7 @@ from pathlib import Path
 import phonenumbers
 from importer_files import ContactList, Population, contact_list, raw_sample
 from importer_flow import run_import, seed
+from importer_kafka import idle_brokers_cores
 from importer_profile import PySpy, explain_chunk
 from importer_report import Result, print_report
 from importer_service.domain.phones import raw_validation_rate
@@ -47,6 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="rows of the XLSX list")
     parser.add_argument("--instances", default="1,2", help="importer instances, e.g. 1,2")
     parser.add_argument("--formats", default="csv,xlsx", help="which lists: csv, xlsx or both")
+    parser.add_argument("--brokers", type=int, choices=(1, 3), default=1,
+                        help="Kafka brokers: 1, or the three-node KRaft cluster (replication 3, "
+                             "min ISR 2)")  # fmt: skip
     parser.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS_DEFAULT,
                         help="IMPORT_CHUNK_ROWS of the importers (service default 10000)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated lists")
@@ -112,7 +118,12 @@ def run_scenario(
             load = os.getloadavg()
             log(f"{name} x{instances}: lock held; load average {load[0]:.2f} {load[1]:.2f} "
                 f"{load[2]:.2f}")  # fmt: skip
-            raw = measure_raw_rate(sample)
+            rates: list[float] = []
+            idle = idle_brokers_cores(
+                infra.kafka_pids(), lambda: rates.append(measure_raw_rate(sample))
+            )
+            raw = rates[0]
+            log(f"brokers while idle: {idle:.3f} cores")
             log(f"raw phonenumbers parse + is_valid_number: {raw:,.0f} numbers/s")
             profiler = None
             if args.profile:
@@ -140,7 +151,7 @@ def run_scenario(
                     asyncio.run(chunk)
                 except Exception as error:  # the figures above stand without it
                     log(f"--explain failed: {error!r}")
-    return Result(name, fmt, instances, contacts.rows, raw, load, run)
+    return Result(name, fmt, instances, contacts.rows, raw, load, run, args.brokers, idle)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,9 +168,9 @@ def main(argv: list[str] | None = None) -> int:
             f"ready in {time.monotonic() - began:.0f} s; meant: {lists[fmt].expected}")  # fmt: skip
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}, phonenumbers {phonenumbers.__version__}; "
-          f"IMPORT_CHUNK_ROWS={args.chunk_rows}")  # fmt: skip
+          f"IMPORT_CHUNK_ROWS={args.chunk_rows}; Kafka brokers: {args.brokers}")  # fmt: skip
     results: list[Result] = []
-    with terminate_as_interrupt(), running_infra(args.pg_stats) as infra:
+    with terminate_as_interrupt(), running_infra(args.pg_stats, args.brokers) as infra:
         for fmt in args.format_list:
             for instances in args.instance_counts:
                 result = run_scenario(

@@ -27,6 +27,7 @@ from contacts_servicekit.auth import mint_token
 from contacts_servicekit.settings import AuthSettings
 from contacts_testing.publisher import EventPublisher
 from importer_files import MAPPING, ContactList, Population
+from importer_sizes import Footprint, footprint, wal_lsn
 from importer_stack import Infra, Scenario, pg_log_size, slow_plans
 from importer_watch import AuditConsumer, CpuSnapshot, MemoryWatch, PostgresWatch, reset_peak
 from stack import log
@@ -118,6 +119,8 @@ class ImportRun:
     validate_peak_kb: dict[int, int] = field(default_factory=dict)
     extract_cpu: CpuSnapshot | None = None
     validate_cpu: CpuSnapshot | None = None
+    completed_cpu: CpuSnapshot | None = None  # start until `completed` seen, before the audit
+    footprint: Footprint | None = None  # WAL from the upload on, the tables once completed
     audit: AuditConsumer | None = None
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
     postgres_cpu: dict[str, float] = field(default_factory=dict)  # by kind of process
@@ -153,7 +156,7 @@ async def run_import(
     run = ImportRun()
     me = bearer(population.owner_id)
     fmt = contacts.path.suffix.lstrip(".")
-    pids, postmaster, kafka = scenario.pids(), infra.postmaster_pid(), infra.kafka_pid()
+    pids, postmaster, kafka = scenario.pids(), infra.postmaster_pid(), infra.kafka_pids()
     memory = MemoryWatch(pids)
     stop_memory = asyncio.Event()
     memory_task = asyncio.create_task(memory.run(stop_memory))
@@ -161,6 +164,7 @@ async def run_import(
     timeout = httpx.Timeout(600, connect=10)
     try:
         async with httpx.AsyncClient(base_url=scenario.url, timeout=timeout) as http:
+            upload_lsn = await wal_lsn(infra.dsn)
             before = CpuSnapshot.take(pids, postmaster, kafka)
             began = time.monotonic()
             with contacts.path.open("rb") as file:
@@ -213,11 +217,13 @@ async def run_import(
                 run.statuses_s = completed - started
             log(f"import {run.job['status']} after {run.statuses_polled_s:.1f} s: "
                 f"{run.job['counts']}")  # fmt: skip
+            run.completed_cpu = before.until(CpuSnapshot.take(pids, postmaster, kafka))
             if audit_task is None:  # read the events now, not on the cores under measurement
                 audit_task = asyncio.create_task(run.audit.run(deadline))
             await asyncio.wait_for(audit_task, max(1.0, deadline - time.monotonic()))
             run.validate_cpu = before.until(CpuSnapshot.take(pids, postmaster, kafka))
             run.validate_peak_kb = memory.peaks_kb()
+            run.footprint = await footprint(infra.dsn, scenario.schema, upload_lsn)
             memory.postgres.sample()
             run.postgres_cpu = memory.postgres.by_kind()
             memory.postgres = None

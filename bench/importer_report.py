@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 from importer_flow import ImportRun
+from importer_sizes import describe
 
 TARGET_SHARE = 0.5  # end-to-end >= 50% of the raw rate x instances
 TARGET_PEAK_MB = 512
@@ -21,6 +22,8 @@ class Result:
     raw_rate: float  # numbers/s, phonenumbers parse + is_valid_number, one process
     load: tuple[float, float, float]  # load average when the scenario started
     run: ImportRun
+    brokers: int = 1  # Kafka brokers: 1, or the three-node cluster (3 copies, min ISR 2)
+    idle_broker_cores: float = math.nan  # all brokers' CPU with no import going on
 
     @property
     def target_rate(self) -> float:
@@ -124,6 +127,7 @@ def print_report(results: list[Result]) -> None:
                 print(f"  {count} runs, {total:.0f} ms in all: {query}")
                 for line in plan.splitlines()[:12]:
                     print(f"      {line[:150]}")
+    print_per_core(results)
     print("\nPeak RSS per importer process (MB): upload + extraction / validation (VmHWM)")
     for r in results:
         run = r.run
@@ -152,3 +156,39 @@ def print_report(results: list[Result]) -> None:
         for name, passed, detail in r.run.checks:
             print(f"  {r.name:<10} x{r.instances} {'ok  ' if passed else 'FAIL'} {name}"
                   + ("" if passed else f": {detail}"))  # fmt: skip
+
+
+def _per_cpu_second(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f}" if seconds > 0 else "-"
+
+
+def print_per_core(results: list[Result]) -> None:
+    """What a core does, from the CPU the validation took (start to `completed`, before the
+    bench's audit reads anything): rows per CPU-second of the importers (with their phone
+    workers), Postgres and the brokers; the brokers' CPU per event, by broker, for producing
+    and replicating (to `completed`) and for the audit consumer's reading (after it)."""
+    print(
+        "\nPer core (start to completed): rows per CPU-second of importers / postgres / kafka;"
+        " broker CPU per event (all brokers: produce + replicate, then the audit's read)"
+    )
+    for r in results:
+        produce, total, audit = r.run.completed_cpu, r.run.validate_cpu, r.run.audit
+        if produce is None or total is None or audit is None:
+            continue
+        read_us = (total.kafka - produce.kafka) / r.rows * 1e6
+        by_broker = " / ".join(f"{c:.1f}" for c in produce.brokers)
+        print(
+            f"  {r.name:<10} x{r.instances} on {r.brokers} broker(s): rows per CPU-s "
+            f"{_per_cpu_second(r.rows, sum(produce.importers))} / "
+            f"{_per_cpu_second(r.rows, produce.postgres)} / {_per_cpu_second(r.rows, produce.kafka)}"
+            f"; broker CPU s {by_broker} = {produce.kafka / r.rows * 1e6:.1f} us/event produced, "
+            f"{read_us:.1f} us/event read; the import's events on partition(s) "
+            f"{dict(audit.partitions)}; others took {produce.others:.1f} CPU-s in "
+            f"{produce.wall:.1f} s"
+        )
+        net = produce.kafka - r.idle_broker_cores * produce.wall
+        print(f"  {'':<10} brokers idle {r.idle_broker_cores:.3f} cores; net of it "
+              f"{net / r.rows * 1e6:.1f} us/event produced (all copies)")  # fmt: skip
+    for r in results:
+        if r.run.footprint is not None:
+            print(f"  {r.name:<10} x{r.instances} Postgres: {describe(r.run.footprint, r.rows)}")

@@ -22,14 +22,12 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 from contacts_testing.infra import LocalKafka, LocalPostgres
 from contacts_testing.service_process import ServiceProcess
+from importer_kafka import bench_kafka, kafka_pids, log_offsets, wait_for_groups
 from stack import log
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-importer")  # noqa: S108 - the bench's own
 PG_PORT = 25832
-KAFKA_PORT = 29692  # and 29693 for its controller
 READY_SECONDS = 120
-GROUP_SECONDS = 90
-GROUPS = ("importer.workers", "importer.projections")
 
 
 @dataclass(frozen=True)
@@ -45,8 +43,9 @@ class Infra:
         pid_file = self.postgres.state_dir / "postgres" / "data" / "postmaster.pid"
         return int(pid_file.read_text().split()[0])
 
-    def kafka_pid(self) -> int:
-        return int((self.kafka.state_dir / "kafka" / "kafka.pid").read_text().strip())
+    def kafka_pids(self) -> list[int]:
+        """Each broker's pid (one, or three on the cluster)."""
+        return kafka_pids(self.kafka)
 
 
 @dataclass(frozen=True)
@@ -144,15 +143,13 @@ def slow_plans(offset: int) -> list[tuple[str, int, float, str]]:
 
 
 @contextlib.contextmanager
-def running_infra(pg_stats: bool = False) -> Iterator[Infra]:
-    """Postgres and Kafka on the bench's reserved ports (both at once: Kafka is the slower);
-    each one stopped at exit even if the other failed to start."""
+def running_infra(pg_stats: bool = False, brokers: int = 1) -> Iterator[Infra]:
+    """Postgres and Kafka (one broker or the three-node cluster) on the bench's reserved ports
+    (both at once: Kafka is the slower); each one stopped at exit even if the other failed."""
     (STATE_DIR / "logs").mkdir(parents=True, exist_ok=True)
-    infra = Infra(
-        LocalPostgres(port=PG_PORT, state_dir=STATE_DIR), LocalKafka(KAFKA_PORT, STATE_DIR)
-    )
+    infra = Infra(LocalPostgres(port=PG_PORT, state_dir=STATE_DIR), bench_kafka(brokers, STATE_DIR))
     with contextlib.ExitStack() as stack:
-        log(f"starting postgres :{PG_PORT} and kafka :{KAFKA_PORT} (state {STATE_DIR})")
+        log(f"starting postgres :{PG_PORT} and kafka {infra.kafka.bootstrap} (state {STATE_DIR})")
         stack.callback(quietly, "kafka", infra.kafka.stop)
         stack.callback(quietly, "postgres", infra.postgres.stop)
         with ThreadPoolExecutor(2) as pool:
@@ -187,33 +184,6 @@ def _stop_service(service: ServiceProcess) -> None:
 
 
 _DURATION = re.compile(r"LOG:  duration: ([0-9.]+) ms  plan:")
-KAFKA_LOG = STATE_DIR / "logs" / "kafka.log"
-_STABILIZED = re.compile(r"Stabilized group (\S+) generation (\d+) with (\d+) members")
-
-
-def log_size() -> int:
-    return KAFKA_LOG.stat().st_size if KAFKA_LOG.exists() else 0
-
-
-def wait_for_groups(namespace: str, instances: int, log_offset: int) -> None:
-    """Every instance is a member of both consumer groups: the broker's own log (written since
-    `log_offset`) says each group last stabilised with `instances` members. (aiokafka's
-    DescribeGroups cannot decode this broker's answer.)"""
-    groups = {f"{namespace}.{g}" for g in GROUPS}
-    deadline = time.monotonic() + GROUP_SECONDS
-    members: dict[str, int] = {}
-    while time.monotonic() < deadline:
-        with KAFKA_LOG.open("rb") as file:
-            file.seek(log_offset)
-            text = file.read().decode(errors="replace")
-        for group, _generation, count in _STABILIZED.findall(text):
-            if group in groups:
-                members[group] = int(count)
-        if all(members.get(g) == instances for g in groups):
-            time.sleep(1)  # the members receive their assignment right after
-            return
-        time.sleep(0.5)
-    raise RuntimeError(f"consumer groups not stable with {instances} members: {members}")
 
 
 async def _delete_topics(bootstrap: str, namespace: str) -> None:
@@ -237,7 +207,7 @@ def running_scenario(
     schema = f"bench_importer_{name}_{stamp}"
     namespace = f"bi-{name}-{stamp}".replace("_", "-").lower()
     with contextlib.ExitStack() as stack:
-        log_offset = log_size()
+        offsets = log_offsets(infra.kafka)
         asyncio.run(_execute(infra.dsn, f'CREATE SCHEMA "{schema}"'))
         drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
         stack.callback(quietly, f"schema {schema}", lambda: asyncio.run(_execute(infra.dsn, drop)))
@@ -265,6 +235,6 @@ def running_scenario(
             log(f"importer {number}: pid {pid} on {service.url} (log {log_path}); waiting /ready")
             service.wait_for("/ready", seconds=READY_SECONDS)
             services.append(service)
-        wait_for_groups(namespace, instances, log_offset)
+        wait_for_groups(infra.kafka, namespace, instances, offsets)
         log(f"scenario {name}: schema {schema}, namespace {namespace}, {instances} importer(s)")
         yield Scenario(name, schema, namespace, tuple(services))

@@ -147,15 +147,21 @@ def machine_busy() -> float:
 
 @dataclass(frozen=True)
 class CpuSnapshot:
-    """CPU seconds used so far by each importer (with its worker processes), Postgres (all backends), Kafka, this bench,
-    and the whole machine (so what other processes took is known too)."""
+    """CPU seconds used so far by each importer (with its worker processes), Postgres (all
+    backends), each Kafka broker, this bench, and the whole machine (so what other processes
+    took is known too)."""
 
     importers: tuple[float, ...]
     postgres: float
-    kafka: float
+    brokers: tuple[float, ...]
     bench: float
     wall: float
     machine: float = 0.0
+
+    @property
+    def kafka(self) -> float:
+        """CPU seconds of all the brokers."""
+        return sum(self.brokers)
 
     @property
     def others(self) -> float:
@@ -163,20 +169,25 @@ class CpuSnapshot:
         return self.machine - sum(self.importers) - self.postgres - self.kafka - self.bench
 
     @classmethod
-    def take(cls, importer_pids: list[int], postmaster: int, kafka: int) -> CpuSnapshot:
+    def take(cls, importer_pids: list[int], postmaster: int, brokers: list[int]) -> CpuSnapshot:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return cls(
             tuple(_with_workers_cpu(pid) for pid in importer_pids), postgres_cpu(postmaster),
-            process_cpu(kafka), usage.ru_utime + usage.ru_stime, time.monotonic(), machine_busy(),
+            tuple(process_cpu(pid) for pid in brokers), usage.ru_utime + usage.ru_stime,
+            time.monotonic(), machine_busy(),
         )  # fmt: skip
 
     def until(self, later: CpuSnapshot) -> CpuSnapshot:
         """The CPU seconds spent between the two snapshots."""
         return CpuSnapshot(
-            tuple(b - a for a, b in zip(self.importers, later.importers, strict=True)),
-            later.postgres - self.postgres, later.kafka - self.kafka, later.bench - self.bench,
+            _minus(later.importers, self.importers), later.postgres - self.postgres,
+            _minus(later.brokers, self.brokers), later.bench - self.bench,
             later.wall - self.wall, later.machine - self.machine,
         )  # fmt: skip
+
+
+def _minus(later: tuple[float, ...], earlier: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(b - a for a, b in zip(earlier, later, strict=True))
 
 
 @dataclass
@@ -197,6 +208,7 @@ class AuditConsumer:
     distinct_rows: int = 0
     out_of_range: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
+    partitions: Counter[int] = field(default_factory=Counter)  # row events per partition
     last_row_timestamp_ms: int = 0  # the latest ImportRowValidated's CreateTime (its send)
     first_row_timestamp_ms: int = 0
     done_at: float | None = None  # time.time() when the last expected event was read
@@ -238,6 +250,7 @@ class AuditConsumer:
         kind = next((v for k, v in record.headers if k == "ce_type"), b"")
         if b".ImportRowValidated." in kind:
             self.row_events += 1
+            self.partitions[record.partition] += 1
             found = _ROW_NUMBER.search(record.value)
             index = int(found.group(1)) - self.first_row if found else -1
             if not 0 <= index < self.rows:

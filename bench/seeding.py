@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import math
 import multiprocessing
-import os
 import random
 import signal
 import time
@@ -24,13 +23,14 @@ from uuid import uuid4
 
 import asyncpg
 from contacts_events import connect_id
+from contacts_servicekit.cpus import available_cpus
 from prewarm import prewarm
 
 CHUNK = 50_000
 COMPANIES = 1_000
 MEMBER_SHARE = 0.2  # a fifth of users belong to a company: the look-up joins their company
 ADMIN_EVERY = 50
-WORKERS = max(1, min(4, os.cpu_count() or 1))
+WORKERS = min(4, available_cpus())
 # Rows are consistent by construction, so foreign-key triggers are skipped while copying
 # (session_replication_role needs a superuser: the admin URL), and commits do not wait for WAL.
 COPY_SETTINGS = {"session_replication_role": "replica", "synchronous_commit": "off"}

@@ -1,32 +1,36 @@
 #!/usr/bin/env bash
-# Installs everything the platform and its tests need on a fresh machine (idempotent):
-# uv, the Python workspace (locked), the Kafka broker jars, helm (built with Go, in the
-# background meanwhile: it is the longest step on a fresh machine). Java 17, Maven, the PostgreSQL 15
-# server binaries and Chromium (for the browser tests) come from Debian's packages when missing.
+# Installs everything the platform and its tests need on a fresh machine (idempotent), on
+# Debian 12 and 13 and Ubuntu 24.04 (docs/fresh-machines.md): the system packages (Python 3.11+
+# with venv, Java 17+, Maven, the PostgreSQL server, curl, git, make, Chromium) from the
+# release's own archive when missing, then uv (pinned, from PyPI, into .tools/: the system
+# Python is "externally managed" and is left alone), the Python workspace (locked), the Kafka
+# broker jars. (helm, for the chart's tests only, is built by scripts/test.sh in the background:
+# scripts/install_helm.sh; `make up` needs none.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/system_packages.sh
 
-need_apt=()
-command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
-command -v mvn >/dev/null || need_apt+=(maven)
-[[ -x /usr/lib/postgresql/15/bin/postgres ]] || need_apt+=(postgresql-15)
-command -v curl >/dev/null || need_apt+=(curl)
-[[ -x /usr/bin/chromium ]] || need_apt+=(chromium)  # the browser tests (Playwright drives it)
-if (( ${#need_apt[@]} )); then
-  echo "installing ${need_apt[*]} from Debian's packages" >&2
-  apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+UV_VERSION="0.13.9"   # the Dockerfile pins the same one
+TOOLS_DIR="$PWD/.tools"
 
-helm_log=$(mktemp)
-scripts/install_helm.sh >"$helm_log" 2>&1 &
-helm_install=$!
+install_missing_system_packages
 
+# uv: the one on PATH if there is one, otherwise the pinned one in a project-local venv.
 if ! command -v uv >/dev/null; then
-  python3 -m pip install --quiet uv
+  if [[ ! -x $TOOLS_DIR/bin/uv ]]; then
+    echo "installing uv $UV_VERSION into $TOOLS_DIR (a venv of the system Python)" >&2
+    python3 -m venv "$TOOLS_DIR/uv-venv"
+    "$TOOLS_DIR/uv-venv/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+    mkdir -p "$TOOLS_DIR/bin"
+    ln -sf ../uv-venv/bin/uv "$TOOLS_DIR/bin/uv"
+  fi
+  export PATH="$TOOLS_DIR/bin:$PATH"
 fi
+# The system's Python serves (3.11 on Debian 12, 3.12 on Ubuntu 24.04, 3.13 on Debian 13): uv
+# downloads an interpreter only when the system has none of 3.11+.
 uv sync --frozen --quiet
+# No Chromium package (Ubuntu's is a snap): the browser tests use the one Playwright downloads.
+# `make up` needs no browser: a failed download is a warning.
+[[ -x /usr/bin/chromium ]] || uv run playwright install --with-deps chromium \
+  || echo "warning: no Chromium for the browser tests (docs/fresh-machines.md)" >&2
 deploy/local/kafka.sh fetch
-if ! wait "$helm_install"; then
-  cat "$helm_log" >&2  # not fatal: the chart's tests skip, saying helm is missing
-fi
-rm -f "$helm_log"

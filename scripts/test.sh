@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh
+export PATH="$PWD/.tools/bin:$PATH"  # uv, when setup.sh installed it here
+scripts/install_helm.sh --background  # minutes of Go build, overlapping what runs before tests/deploy
 echo "== ruff" && uv run ruff check . && uv run ruff format --check .
 echo "== mypy" && uv run mypy
 # The long fault cases (marked `slow`, see docs/testing.md) run only with RUN_SLOW=1

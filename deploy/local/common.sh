@@ -19,7 +19,18 @@ PG_CLUSTER_NAME="${PG_CLUSTER_NAME:-postgres}"
 PG_DIR="$STATE_DIR/$PG_CLUSTER_NAME"
 # The services whose schema and role this cluster holds (deploy/sql/bootstrap.sql); empty: all.
 PG_SERVICES="${PG_SERVICES:-}"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# The server binaries: those of the cluster's own major version once it exists (a newer one
+# cannot open it), otherwise the newest installed (Debian 12: 15, Ubuntu 24.04: 16, Debian 13: 17).
+PG_INSTALL_DIR="${PG_INSTALL_DIR:-/usr/lib/postgresql}"  # Debian's and Ubuntu's layout
+pg_bin() {
+  local made_by; made_by=$(cat "$PG_DIR/data/PG_VERSION" 2>/dev/null) || true
+  if [[ -n $made_by && -x $PG_INSTALL_DIR/$made_by/bin/postgres ]]; then
+    echo "$PG_INSTALL_DIR/$made_by/bin"
+  else
+    find "$PG_INSTALL_DIR" -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -1
+  fi
+}
+PG_BIN="${PG_BIN:-$(pg_bin)}"
 # Postgres' own cache. Pages outside it live in the kernel's page cache, which this kind of
 # VM reclaims once idle (DAMON pageout of unmapped file pages), so reading them again goes
 # to disk: 1GB keeps a million users' look-up tables and indexes in memory Postgres maps.

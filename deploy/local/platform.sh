@@ -7,6 +7,12 @@ PORT_BASE="${SERVICE_PORT_BASE:-8000}"
 SERVICES=(directory:$((PORT_BASE + 1)) contacts:$((PORT_BASE + 2)) importer:$((PORT_BASE + 3)) invitations:$((PORT_BASE + 4)) web:$PORT_BASE)
 RUN_DIR="$STATE_DIR/run"
 mkdir -p "$RUN_DIR"
+# One broker or three: `up` records KAFKA_BROKERS, so that `down` and `status` act on what runs.
+KAFKA_BROKERS_FILE="$RUN_DIR/kafka-brokers"
+if [[ ${1:-} != up && -z ${KAFKA_BROKERS:-} ]]; then
+  KAFKA_BROKERS=$(cat "$KAFKA_BROKERS_FILE" 2>/dev/null || echo 1)
+fi
+export KAFKA_BROKERS="${KAFKA_BROKERS:-1}"
 # Topics as the local Kafka can hold them (docs/kafka.md): one copy on a single broker, three
 # (two in sync for an acknowledgement) on the three-node cluster (KAFKA_BROKERS=3)
 if [[ ${KAFKA_BROKERS:-1} == 3 ]]; then
@@ -83,6 +89,7 @@ stop_service() {
 up() {
   "$REPO_ROOT/scripts/setup.sh"
   "$REPO_ROOT/deploy/local/kafka.sh" start
+  echo "$KAFKA_BROKERS" >"$KAFKA_BROKERS_FILE"
   "$REPO_ROOT/deploy/local/postgres.sh" start
   case "${PG_CLUSTERS:-1}" in
     1) ;;

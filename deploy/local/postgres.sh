@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Private PostgreSQL 15 cluster from the system binaries, on its own port and data directory.
+# Private PostgreSQL cluster from the system binaries (the newest installed major: common.sh),
+# on its own port and data directory.
 # Runs as the `postgres` OS user when invoked as root (initdb refuses root).
 # Usage: postgres.sh start|stop|kill|status|bootstrap
 # A second cluster: PG_CLUSTER_NAME=postgres-2 PG_PORT=15433 PG_SERVICES=directory,invitations
@@ -8,8 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 SOCKET_DIR="$PG_DIR/socket"
 
-as_owner() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+as_owner() {  # from / : the caller's folder (e.g. root's home) may be closed to postgres
+  if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 psql_admin() {

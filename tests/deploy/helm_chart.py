@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,10 +19,35 @@ SERVICES = ("directory", "contacts", "importer", "invitations", "web")
 RELEASE = "rel"
 
 
+TOOLS = REPO_ROOT / ".tools"
+BUILD_PID = TOOLS / "helm-build.pid"  # scripts/install_helm.sh --background
+BUILD_MINUTES = 20
+
+
+@cache
 def helm_binary() -> str | None:
-    """The helm scripts/install_helm.sh installs, else one on PATH."""
-    local = REPO_ROOT / ".tools" / "bin" / "helm"
+    """The helm scripts/install_helm.sh installs, else one on PATH. A build the test command
+    started in the background (scripts/test.sh: it overlaps the tests that run first) is
+    waited for."""
+    _wait_for_background_build()
+    local = TOOLS / "bin" / "helm"
     return str(local) if local.exists() else shutil.which("helm")
+
+
+def build_log() -> str:
+    """The end of the background build's log (why helm is missing)."""
+    log = TOOLS / "helm-build.log"
+    return log.read_text()[-2000:] if log.exists() else "(no build log)"
+
+
+def _wait_for_background_build() -> None:
+    try:
+        pid = int(BUILD_PID.read_text())
+    except (FileNotFoundError, ValueError):
+        return
+    deadline = time.monotonic() + BUILD_MINUTES * 60
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(2)
 
 
 def helm(*args: str) -> subprocess.CompletedProcess[str]:

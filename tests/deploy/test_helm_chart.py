@@ -25,17 +25,11 @@ from .helm_chart import (
     SERVICES,
     environment_of,
     helm,
-    helm_binary,
     pod_specs,
     render,
 )
 
-pytestmark = [
-    pytest.mark.unit,
-    pytest.mark.skipif(
-        helm_binary() is None, reason="helm is not installed: run scripts/install_helm.sh"
-    ),
-]
+pytestmark = pytest.mark.unit  # helm: tests/deploy/conftest.py
 
 KUBERNETES_VERSION = "1.37.0"
 VALUE_SETS = [None, *EXAMPLES]

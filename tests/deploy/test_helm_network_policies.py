@@ -8,14 +8,9 @@ from typing import Any
 
 import pytest
 
-from .helm_chart import EXAMPLES, RELEASE, helm_binary, render
+from .helm_chart import EXAMPLES, RELEASE, render
 
-pytestmark = [
-    pytest.mark.unit,
-    pytest.mark.skipif(
-        helm_binary() is None, reason="helm is not installed: run scripts/install_helm.sh"
-    ),
-]
+pytestmark = pytest.mark.unit  # helm: tests/deploy/conftest.py
 
 DNS = ("dns", (53,))
 POSTGRES = ("postgres", (5432,))

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .helm_chart import helm, helm_binary
+from .helm_chart import helm
 
-pytestmark = [
-    pytest.mark.unit,
-    pytest.mark.skipif(
-        helm_binary() is None, reason="helm is not installed: run scripts/install_helm.sh"
-    ),
-]
+pytestmark = pytest.mark.unit  # helm: tests/deploy/conftest.py
 
 REFUSED = [
     ("kafka.securityProtocol=TLS", "/kafka/securityProtocol"),

@@ -49,13 +49,8 @@ def authority() -> CertificateAuthority:
 
 @pytest.fixture(scope="module")
 def secure_kafka(authority: CertificateAuthority) -> Iterator[SecureKafka]:
-    broker = SecureKafka(STATE / "kafka", KAFKA_PORT, authority)
-    broker.folder.mkdir(parents=True, exist_ok=True)
-    broker.start()
-    try:
+    with SecureKafka(STATE / "kafka", KAFKA_PORT, authority) as broker:
         yield broker
-    finally:
-        broker.stop()
 
 
 @pytest.fixture(scope="module")

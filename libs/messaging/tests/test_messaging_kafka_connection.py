@@ -32,8 +32,17 @@ def scram(ca_file: Path) -> KafkaConnectionSettings:
 
 
 def test_bootstrap_addresses_alone_mean_plaintext() -> None:
-    assert client_options("127.0.0.1:29092") == {"bootstrap_servers": "127.0.0.1:29092"}
+    assert client_options("127.0.0.1:29092") == {"bootstrap_servers": ["127.0.0.1:29092"]}
     assert broker_options("127.0.0.1:29092") == {"bootstrap_servers": ["127.0.0.1:29092"]}
+
+
+def test_a_cluster_s_addresses_are_given_one_by_one() -> None:
+    """aiokafka reads a string as one address: `a:1,b:2` would be host `a:1,b`, port 2."""
+    cluster = "127.0.0.1:29212, 127.0.0.1:29213,127.0.0.1:29214"
+    expected = ["127.0.0.1:29212", "127.0.0.1:29213", "127.0.0.1:29214"]
+    assert client_options(cluster)["bootstrap_servers"] == expected
+    assert broker_options(cluster)["bootstrap_servers"] == expected
+    assert broker_options(settings())["bootstrap_servers"] == ["b1:9093", "b2:9093"]
 
 
 def test_sasl_ssl_gives_aiokafka_the_login_and_a_verifying_tls_context(ca_file: Path) -> None:
@@ -41,7 +50,7 @@ def test_sasl_ssl_gives_aiokafka_the_login_and_a_verifying_tls_context(ca_file: 
     context = options.pop("ssl_context")
 
     assert options == {
-        "bootstrap_servers": "b1:9093,b2:9093",
+        "bootstrap_servers": ["b1:9093", "b2:9093"],
         "security_protocol": "SASL_SSL",
         "sasl_mechanism": "SCRAM-SHA-512",
         "sasl_plain_username": "contacts",

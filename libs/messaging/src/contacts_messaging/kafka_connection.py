@@ -37,10 +37,8 @@ def bootstrap_of(kafka: Kafka) -> str:
 
 
 def bootstrap_list(kafka: Kafka) -> list[str]:
-    """The bootstrap addresses one by one. FastStream's ``KafkaBroker`` wraps a string in a list
-    as it is, and aiokafka splits only a string on commas, so ``"b1:9092,b2:9092"`` given to
-    FastStream reads as one host ``b1:9092,b2:9092`` (port 9092) that never resolves: every
-    service on a cluster kept retrying its bootstrap."""
+    """The bootstrap addresses one by one: aiokafka and FastStream take a list, and read a
+    string as one address (``a:1,b:2`` would be the host ``a:1,b`` on port 2)."""
     return [address.strip() for address in bootstrap_of(kafka).split(",") if address.strip()]
 
 
@@ -48,9 +46,9 @@ def client_options(kafka: Kafka) -> dict[str, Any]:
     """Keyword arguments for ``AIOKafkaProducer``, ``AIOKafkaConsumer`` and
     ``AIOKafkaAdminClient``: the addresses, the protocol, the SASL login, the TLS context."""
     if isinstance(kafka, str):
-        return {"bootstrap_servers": kafka}
+        return {"bootstrap_servers": bootstrap_list(kafka)}
     options: dict[str, Any] = {
-        "bootstrap_servers": kafka.kafka_bootstrap_servers,
+        "bootstrap_servers": bootstrap_list(kafka),
         "security_protocol": kafka.kafka_security_protocol,
     }
     if kafka.kafka_uses_tls:

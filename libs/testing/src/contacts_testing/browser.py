@@ -1,6 +1,6 @@
 """A real browser for the pages the services serve (the API docs now, the web app next):
-Debian's Chromium (`apt-get install chromium`, in scripts/setup.sh) driven by Playwright for
-Python, on a network of 127.0.0.1 only.
+Debian's Chromium (`apt-get install chromium`, in scripts/setup.sh; on Ubuntu, Playwright's
+own) driven by Playwright for Python, on a network of 127.0.0.1 only.
 
 Every request for another host is refused and noted, so a page that would load a script, a
 font or a stylesheet from a CDN (or send anything anywhere) is caught even where the machine
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -19,7 +20,9 @@ import pytest
 if TYPE_CHECKING:
     from playwright.async_api import ConsoleMessage, Page, Route
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; where there is none (Ubuntu ships Chromium as a snap only), the one
+# `playwright install chromium` downloaded (scripts/setup.sh runs it there): None.
+CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 
 

@@ -7,7 +7,7 @@ controllers' listener is PLAINTEXT on the loopback (controllers cannot use SCRAM
 credentials live in the metadata they serve). SCRAM users are written at format time
 (`StorageTool format --add-scram`), so the broker takes them from its first second.
 :func:`broker_properties` describes any node of an N-node cluster; :class:`SecureKafka` runs
-one.
+one node or several (`nodes=3`: a secured three-node cluster, replication 3).
 """
 
 from __future__ import annotations
@@ -100,26 +100,36 @@ def kafka_classpath() -> str:
 
 @dataclass
 class SecureKafka:
-    """One broker in `folder` (certificates, data, log): SASL_SSL on `port`, its controller on
-    `port + 1`, MTLS on `port + 2`."""
+    """`nodes` brokers (each a controller too) in `folder` (certificates, data, logs): node N
+    takes SASL_SSL on `port + 3(N-1)`, its controller listener on the next port, MTLS on the
+    one after."""
 
     folder: Path
     port: int
     authority: CertificateAuthority
     user: str = "contacts"
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-    _process: subprocess.Popen[bytes] | None = None
+    nodes: int = 1
+    _processes: dict[int, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _java: list[str] = field(default_factory=list)
+
+    @property
+    def cluster(self) -> list[Node]:
+        return [self.node(number) for number in range(1, self.nodes + 1)]
+
+    def node(self, number: int) -> Node:
+        base = self.port + 3 * (number - 1)
+        return Node(number, base, base + 1, base + 2)
 
     @property
     def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return ",".join(f"127.0.0.1:{node.port}" for node in self.cluster)
 
-    @property
-    def log_file(self) -> Path:
-        return self.folder / "kafka.log"
+    def log_file(self, number: int = 1) -> Path:
+        return self.folder / f"kafka-{number}.log"
 
     def connection(self, **overrides: object) -> KafkaConnectionSettings:
-        """Client settings that reach this broker as `user` (`overrides` by field name)."""
+        """Client settings that reach this cluster as `user` (`overrides` by field name)."""
         values: dict[str, object] = {
             "kafka_bootstrap_servers": self.bootstrap, "kafka_security_protocol": "SASL_SSL",
             "kafka_sasl_username": self.user, "kafka_sasl_password": self.password,
@@ -128,46 +138,73 @@ class SecureKafka:
         return KafkaConnectionSettings.model_validate(values)  # not the environment's
 
     def start(self) -> None:
-        """Format a fresh node and start it; a broker a crashed run left behind goes first."""
-        self._kill_left_behind()
-        shutil.rmtree(self.folder / "data", ignore_errors=True)
-        node = Node(1, self.port, self.port + 1, self.port + 2)
+        """Format fresh nodes (one cluster id) and start them; brokers a crashed run left
+        behind go first."""
         security = self._security()
-        properties = self.folder / "server.properties"
-        properties.write_text(broker_properties(node, [node], security, self.folder / "data"))
-        java = self._java(kafka_classpath())
-        subprocess.run(  # noqa: S603
-            [*java, "kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c",
-             str(properties), *scram_arguments(security.users)],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        with self.log_file.open("ab") as log:
-            self._process = subprocess.Popen(  # noqa: S603
-                [*java, "kafka.Kafka", str(properties)], stdout=log, stderr=subprocess.STDOUT
+        self._java = _java(kafka_classpath())
+        cluster_id = _cluster_id()
+        for node in self.cluster:
+            self._kill_left_behind(node.node_id)
+            data = self.folder / f"data-{node.node_id}"
+            shutil.rmtree(data, ignore_errors=True)
+            self._properties(node.node_id).write_text(
+                broker_properties(node, self.cluster, security, data)
             )
-        self._pid_file.write_text(str(self._process.pid))
-        self._wait_for_port()
+            subprocess.run(  # noqa: S603
+                [*self._java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c",
+                 str(self._properties(node.node_id)), *scram_arguments(security.users)],
+                check=True, capture_output=True,
+            )  # fmt: skip
+        for node in self.cluster:
+            self.start_node(node.node_id)
+        for node in self.cluster:
+            self._wait_for_port(node.node_id)
+
+    def start_node(self, number: int) -> None:
+        """Start node `number` (formatted by `start`) in the background."""
+        with self.log_file(number).open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603
+                [*self._java, "kafka.Kafka", str(self._properties(number))],
+                stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        self._processes[number] = process
+        self._pid_file(number).write_text(str(process.pid))
+
+    def kill_node(self, number: int) -> None:
+        """SIGKILL node `number` (a broker lost at once)."""
+        process = self._processes.pop(number, None)
+        if process is not None:
+            process.kill()
+            process.wait()
+        self._pid_file(number).unlink(missing_ok=True)
 
     def stop(self) -> None:
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            self._process = None
-        self._pid_file.unlink(missing_ok=True)
+        for number in list(self._processes):
+            self.kill_node(number)
 
-    @property
-    def _pid_file(self) -> Path:
-        return self.folder / "kafka.pid"
+    def __enter__(self) -> SecureKafka:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.start()
+        return self
 
-    def _kill_left_behind(self) -> None:
-        """SIGKILL the broker this folder's pid file names, if it still runs (a run that was
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _properties(self, number: int) -> Path:
+        return self.folder / f"server-{number}.properties"
+
+    def _pid_file(self, number: int) -> Path:
+        return self.folder / f"kafka-{number}.pid"
+
+    def _kill_left_behind(self, number: int) -> None:
+        """SIGKILL the broker node `number`'s pid file names, if it still runs (a run that was
         killed before its teardown leaves it holding the ports)."""
         try:
-            pid = int(self._pid_file.read_text())
+            pid = int(self._pid_file(number).read_text())
             command = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (FileNotFoundError, ValueError):
             return
-        if str(self.folder / "server.properties").encode() in command:  # not a reused pid
+        if str(self._properties(number)).encode() in command:  # not a reused pid
             os.kill(pid, signal.SIGKILL)
             time.sleep(1)  # its ports are free once the kernel has reaped it
 
@@ -178,22 +215,27 @@ class SecureKafka:
         users = {BROKER_USER: secrets.token_urlsafe(16), self.user: self.password}
         return ClusterSecurity(self.authority.ca_file, keystore, users)
 
-    def _java(self, classpath: str) -> list[str]:
-        log4j = LOCAL / "kafka" / "log4j2.properties"
-        return ["java", "-Xms128m", "-Xmx512m", f"-Dlog4j2.configurationFile={log4j}",
-                "-cp", classpath]  # fmt: skip
-
-    def _wait_for_port(self) -> None:
+    def _wait_for_port(self, number: int) -> None:
+        node, process = self.node(number), self._processes[number]
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise RuntimeError(f"the secure broker exited; see {self.log_file}")
+            if process.poll() is not None:
+                raise RuntimeError(f"secure broker {number} exited; see {self.log_file(number)}")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                socket.create_connection(("127.0.0.1", node.port), timeout=1).close()
                 return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"the secure broker did not open {self.bootstrap}; see {self.log_file}")
+        raise RuntimeError(
+            f"secure broker {number} did not open 127.0.0.1:{node.port}; "
+            f"see {self.log_file(number)}"
+        )
+
+
+def _java(classpath: str) -> list[str]:
+    log4j = LOCAL / "kafka" / "log4j2.properties"
+    return ["java", "-Xms128m", "-Xmx512m", f"-Dlog4j2.configurationFile={log4j}",
+            "-cp", classpath]  # fmt: skip
 
 
 def _cluster_id() -> str:

@@ -7,11 +7,12 @@ from contextlib import asynccontextmanager
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from contacts_messaging.kafka_connection import client_options
 
 
 @asynccontextmanager
 async def kafka_admin(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(**client_options(bootstrap), request_timeout_ms=15_000)
     await admin.start()
     try:
         yield admin

@@ -1,8 +1,7 @@
 """Settings of the importer service (environment variables; see contacts_servicekit.settings)."""
 
-import os
-
 import phonenumbers
+from contacts_servicekit.cpus import available_cpus
 from contacts_servicekit.settings import ServiceSettings
 from pydantic import Field, field_validator
 
@@ -43,9 +42,9 @@ class ImporterSettings(ServiceSettings):
     )
     import_chunk_rows: int = Field(default=10_000, ge=1, description="IMPORT_CHUNK_ROWS")
     import_parse_processes: int = Field(
-        default_factory=lambda: os.cpu_count() or 1, ge=1,
+        default_factory=available_cpus, ge=1,
         description="IMPORT_PARSE_PROCESSES: processes checking a large chunk's numbers at once"
-        " (1: in the service's own process); default: the machine's cores",
+        " (1: in the service's own process); default: the CPUs the container's limit allows",
     )  # fmt: skip
     import_progress_poll_seconds: float = Field(
         default=0.5, gt=0, le=60,
