@@ -13,7 +13,8 @@ fetch() {
     mvn -q -B -f "$REPO_ROOT/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
       -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
   fi
-  fetch_tools
+  # only `quorum` needs the tools: a broker still starts from a cache without them, offline
+  fetch_tools || log "kafka-tools $KAFKA_VERSION not fetched (kafka-cluster.sh quorum needs it)"
 }
 
 # fetch_tools: the jar of Kafka's command-line tools alone (kafka-cluster.sh quorum), its
