@@ -4,7 +4,7 @@
 # topics with 3 copies and min ISR 2, so that the cluster survives the loss of any one node.
 # Ports: clients KAFKA_PORT, +1, +2; controllers KAFKA_PORT+3, +4, +5. Data under
 # $CONTACTS_STATE_DIR/kafka/node-N, logs in $LOG_DIR/kafka-N.log.
-# Usage: kafka-cluster.sh fetch|start|stop|kill|status|bootstrap
+# Usage: kafka-cluster.sh fetch|start|stop|kill|status|bootstrap|quorum
 #        kafka-cluster.sh start-node|stop-node|kill-node N   (the fault tests' handles)
 source "$(dirname "${BASH_SOURCE[0]}")/kafka.sh"  # fetch, new_cluster_id, stop_with
 
@@ -119,6 +119,16 @@ status() {
   return "$rc"
 }
 
+# quorum: the controllers' quorum as Kafka's MetadataQuorumCommand describes it (LeaderId: the
+# active controller's node id; each voter's lag), asked of whichever controllers answer.
+quorum() {
+  local controllers=() n
+  for n in "${NODES[@]}"; do controllers+=("127.0.0.1:$(controller_port "$n")"); done
+  java -Xmx256m -Dlog4j2.configurationFile="$REPO_ROOT/deploy/local/kafka/tools-log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" org.apache.kafka.tools.MetadataQuorumCommand \
+    --bootstrap-controller "$(IFS=,; echo "${controllers[*]}")" describe --status
+}
+
 node_arg() {
   [[ ${1:-} =~ ^[123]$ ]] || { echo "usage: $0 ${2}-node 1|2|3" >&2; exit 2; }
 }
@@ -130,8 +140,9 @@ case "${1:-}" in
   kill) stop_all KILL ;;
   status) status ;;
   bootstrap) bootstrap ;;
+  quorum) fetch_tools; quorum ;;
   start-node) node_arg "${2:-}" start; start_node "$2" ;;
   stop-node) node_arg "${2:-}" stop; stop_node TERM "$2" ;;
   kill-node) node_arg "${2:-}" kill; stop_node KILL "$2" ;;
-  *) echo "usage: $0 fetch|start|stop|kill|status|bootstrap|start-node N|stop-node N|kill-node N" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|stop|kill|status|bootstrap|quorum|start-node N|stop-node N|kill-node N" >&2; exit 2 ;;
 esac

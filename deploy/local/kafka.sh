@@ -8,10 +8,23 @@ PID_FILE="$KAFKA_DIR/kafka.pid"
 PROPS="$KAFKA_DIR/server.properties"
 
 fetch() {
-  if compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null; then return 0; fi
-  log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS"
-  mvn -q -B -f "$REPO_ROOT/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
-    -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
+  if ! compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null; then
+    log "fetching Kafka $KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS"
+    mvn -q -B -f "$REPO_ROOT/deploy/local/kafka/pom.xml" dependency:copy-dependencies \
+      -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS"
+  fi
+  # only `quorum` needs the tools: a broker still starts from a cache without them, offline
+  fetch_tools || log "kafka-tools $KAFKA_VERSION not fetched (kafka-cluster.sh quorum needs it)"
+}
+
+# fetch_tools: the jar of Kafka's command-line tools alone (kafka-cluster.sh quorum), its
+# dependencies being the broker's; one new file, so a cache in use by running brokers can take
+# it (copy-dependencies would rewrite the jars they have open).
+fetch_tools() {
+  if [[ -f $KAFKA_LIBS/kafka-tools-$KAFKA_VERSION.jar ]]; then return 0; fi
+  mvn -q -B -f "$REPO_ROOT/deploy/local/kafka/pom.xml" dependency:copy \
+    -Dartifact="org.apache.kafka:kafka-tools:$KAFKA_VERSION" \
+    -DoutputDirectory="$KAFKA_LIBS"
 }
 
 write_config() {

@@ -3,10 +3,12 @@ provider stand-in), on ports of their own, and the bulk run each fault case brea
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from contacts_testing.audit import AuditConsumer
@@ -39,9 +41,9 @@ def sms() -> Iterator[SmsStandIn]:
         yield standin
 
 
-@pytest.fixture(scope="package")
-def platform(sms: SmsStandIn) -> Iterator[LocalPlatform]:
-    env = {
+def service_env(sms: SmsStandIn) -> dict[str, dict[str, str]]:
+    """The services' settings for a bulk run: SMS through the stand-in, 100 a second."""
+    return {
         "invitations": {
             "SMS_PROVIDER": "http", "SMS_BASE_URL": sms.url, "SMS_ACCOUNT_SID": "AC1",
             "SMS_AUTH_TOKEN": "t", "SMS_SENDER_ID": "Contacts", "SENDS_PER_SECOND": "100",
@@ -49,7 +51,11 @@ def platform(sms: SmsStandIn) -> Iterator[LocalPlatform]:
         },
         "importer": {"IMPORT_CHUNK_ROWS": "5000"},
     }  # fmt: skip
-    running = LocalPlatform(PORTS, TEST_STATE_DIR / "faults", env)
+
+
+@pytest.fixture(scope="package")
+def platform(sms: SmsStandIn) -> Iterator[LocalPlatform]:
+    running = LocalPlatform(PORTS, TEST_STATE_DIR / "faults", service_env(sms))
     try:
         running.start()
         yield running
@@ -68,6 +74,26 @@ class FaultCase:
     block: str
     recoveries: list[float] = field(default_factory=list)
     notes: dict[str, object] = field(default_factory=dict)
+    audit: AuditConsumer | None = None  # during `run`: counts what reaches Kafka
+    background: list[asyncio.Task[None]] = field(default_factory=list)
+    bulk_done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    _bulk_run: asyncio.Task[None] | None = None
+
+    def in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` (a fault that lasts) while the bulk run goes on; `run` awaits it once the
+        bulk run is done, before the checks. If it fails, the bulk run is stopped at once (it
+        may be waiting for what `work` would have restarted) and the case fails with its error."""
+        task = asyncio.create_task(work)
+        task.add_done_callback(self._stop_bulk_run_on_failure)
+        self.background.append(task)
+
+    def _stop_bulk_run_on_failure(self, task: asyncio.Task[None]) -> None:
+        if self._failed_in_background() and self._bulk_run is not None:
+            self._bulk_run.cancel()
+
+    def _failed_in_background(self) -> bool:
+        return any(t.done() and not t.cancelled() and t.exception() for t in self.background)
 
     def restart(self, *names: str) -> None:
         """Restart services; note how long until every one is ready again."""
@@ -92,8 +118,11 @@ class FaultCase:
         urls = {name: s.url for name, s in self.platform.services.items()}
         audit = AuditConsumer(self.platform.bootstrap, keep=not_a_row, summarise=row_fact, from_now=True)  # fmt: skip
         async with audit, PlatformClient(urls) as client:
-            run = BulkRun(client, self.platform.admin_url, mix, self.sms, **hooks)
-            await run.run()
+            self.audit, run = (
+                audit,
+                BulkRun(client, self.platform.admin_url, mix, self.sms, **hooks),
+            )
+            await self._bulk(run)
             admin = await self.platform.admin()
             try:
                 drained = await settle(admin, run, since, seconds=900)
@@ -109,12 +138,33 @@ class FaultCase:
         self.report(began, run, drained, checked)
         return run
 
+    async def _bulk(self, run: BulkRun) -> None:
+        """The bulk run, then whatever runs in the background (cancelled if the run fails)."""
+        self._bulk_run = asyncio.create_task(run.run())
+        try:
+            try:
+                await self._bulk_run
+            except asyncio.CancelledError:
+                if not self._failed_in_background():
+                    raise
+            self.bulk_done.set()
+            await asyncio.gather(*self.background)  # raises a background failure
+        finally:
+            for task in self.background:
+                task.cancel()
+
+    def _records_twice(self) -> int:
+        """Records the audit read more than once by event id: a relay that resent what Kafka
+        had written but not acknowledged. Consumers' inboxes drop them; the checks count facts."""
+        seen = self.audit.seen.values() if self.audit is not None else []
+        return sum(count - 1 for count in seen if count > 1)
+
     def report(self, began: float, run: BulkRun, drained: float, checked: dict[str, int]) -> None:
         line = {
             "case": self.name, "rows": self.rows, "seconds": round(time.monotonic() - began, 1),
             "phases": {k: round(v, 1) for k, v in run.phases.items()},
             "drain_after_run": round(drained, 1), "recoveries": self.recoveries,
-            "checked": checked, **self.notes,
+            "checked": checked, "records_on_kafka_twice": self._records_twice(), **self.notes,
         }  # fmt: skip
         with REPORT.open("a") as out:
             out.write(json.dumps(line) + "\n")

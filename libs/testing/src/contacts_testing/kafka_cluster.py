@@ -3,14 +3,17 @@
 cluster = LocalKafkaCluster(CLUSTER_TEST_PORT, TEST_STATE_DIR / "cluster")
 cluster.start(fresh=True)      # brokers on ports 29212-29214, controllers on 29215-29217
 cluster.kill_node(2); cluster.start_node(2)
+cluster.active_controller()    # the node whose controller leads the quorum now
 """
 
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 from dataclasses import dataclass
 
-from contacts_testing.infra import SINGLE_BROKER_TOPICS, LocalKafka
+from contacts_testing.infra import LOCAL, SINGLE_BROKER_TOPICS, LocalKafka
 
 CLUSTER_TEST_PORT = 29212
 NODES = (1, 2, 3)
@@ -54,3 +57,16 @@ class LocalKafkaCluster(LocalKafka):
 
     def start_node(self, node: int) -> None:
         self._run("start-node", str(node))
+
+    def active_controller(self) -> int:
+        """The node id of the quorum's leader (`kafka.sh quorum`: Kafka's MetadataQuorumCommand).
+        Not the admin API's describe-cluster `controller_id`: with KRaft a broker answers that
+        with any live broker's id, since clients cannot reach the controllers."""
+        done = subprocess.run(  # noqa: S603
+            [str(LOCAL / "kafka.sh"), "quorum"], env=self.env, capture_output=True, text=True,
+            check=True, timeout=120,
+        )  # fmt: skip
+        leader = re.search(r"^LeaderId:\s+(\d+)$", done.stdout, re.MULTILINE)
+        if leader is None:
+            raise RuntimeError(f"no LeaderId in the quorum's description: {done.stdout[-400:]}")
+        return int(leader.group(1))

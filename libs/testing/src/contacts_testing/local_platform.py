@@ -7,6 +7,10 @@ all on fixed ports of the test's choosing so that any of them can be killed and 
     platform.kill("importer"); platform.restart("importer")
     platform.stop()
 
+A three-node Kafka cluster instead of one broker: `LocalPlatform(..., kafka_nodes=3)` (nodes on
+`ports.kafka` .. +2, their controllers on +3 .. +5; the services get the three addresses and
+replication 3 / min ISR 2).
+
 A database per service: `Ports(..., second_postgres=27133)` and
 `LocalPlatform(..., on_second_cluster=("directory", "invitations"))` put those services' schemas
 and roles on a second cluster, and only there; the others stay on the first.
@@ -24,6 +28,7 @@ import asyncpg
 import httpx
 
 from contacts_testing.infra import LocalKafka, LocalPostgres
+from contacts_testing.kafka_cluster import LocalKafkaCluster
 from contacts_testing.service_process import ServiceProcess
 
 SERVICE_NAMES = ("directory", "contacts", "importer", "invitations")
@@ -31,7 +36,7 @@ SERVICE_NAMES = ("directory", "contacts", "importer", "invitations")
 
 @dataclass(frozen=True)
 class Ports:
-    kafka: int  # and kafka + 1 for its controller
+    kafka: int  # and kafka + 1 for its controller (a three-node cluster: kafka .. kafka + 5)
     postgres: int
     http_base: int  # services on http_base + 1 .. + 4, in SERVICE_NAMES order; the web app on it
     second_postgres: int | None = None  # a second cluster, for LocalPlatform.on_second_cluster
@@ -50,13 +55,15 @@ class LocalPlatform:
     """Run the web app too (on `ports.http_base`); invitation links then open it."""
     on_second_cluster: tuple[str, ...] = ()
     """Services whose database is the second cluster (`ports.second_postgres`)."""
+    kafka_nodes: int = 1
+    """1: one broker; 3: a three-node cluster (LocalKafkaCluster) with its topic settings."""
     kafka: LocalKafka = field(init=False)
     postgres: LocalPostgres = field(init=False)
     second_postgres: LocalPostgres | None = field(init=False, default=None)
     services: dict[str, ServiceProcess] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.kafka = LocalKafka(self.ports.kafka, self.state_dir)
+        self.kafka = self._kafka()
         self.postgres = self._first_cluster()
         if self.on_second_cluster:
             assert self.ports.second_postgres, "on_second_cluster needs ports.second_postgres"
@@ -67,6 +74,12 @@ class LocalPlatform:
             self.services[name] = self.service_process(name, self.ports.http(name))
         if self.web:
             self.services["web"] = self.service_process("web", self.ports.http_base)
+
+    def _kafka(self) -> LocalKafka:
+        if self.kafka_nodes == 3:
+            return LocalKafkaCluster(self.ports.kafka, self.state_dir)
+        assert self.kafka_nodes == 1, "kafka_nodes: 1 (a broker) or 3 (a cluster)"
+        return LocalKafka(self.ports.kafka, self.state_dir)
 
     @property
     def bootstrap(self) -> str:
