@@ -41,6 +41,19 @@ METRICS_REFRESH_TIMEOUT = 2.0  # seconds; a slow refresh leaves the previous val
 
 log = structlog.get_logger(__name__)
 
+DEGRADED = "degraded"
+"""A readiness check's prefix for a dependency lost that the instance can serve without."""
+
+
+def readiness_status(checks: dict[str, str]) -> str:
+    """`ready` (every check `ok`), `degraded` (the others `degraded: ...`) or `unavailable`."""
+    if all(value == "ok" for value in checks.values()):
+        return "ready"
+    if all(value == "ok" or value.startswith(DEGRADED) for value in checks.values()):
+        return DEGRADED
+    return "unavailable"
+
+
 # The platform's metrics are Prometheus' (/metrics); FastAPI's OpenTelemetry hooks would only
 # check on every request whether a provider was configured.
 _NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
@@ -92,14 +105,17 @@ def create_app(
     @app.get(
         "/ready",
         tags=["probes"],
-        summary="Readiness: Postgres and Kafka answer",
+        summary="Readiness: the instance can take requests (Postgres answers, its work runs)",
+        description="200 `ready` when every check is `ok`; 200 `degraded` when a check is "
+        "`degraded` (Kafka lost after start: writes wait in the outbox); 503 `unavailable` "
+        "otherwise.",
         responses={503: {"description": "a dependency is unavailable"}},
     )
     async def ready() -> JSONResponse:
         checks = await readiness()
-        ok = all(value == "ok" for value in checks.values())
-        body = {"status": "ready" if ok else "unavailable", "service": service, "checks": checks}
-        return JSONResponse(body, status_code=200 if ok else 503)
+        status = readiness_status(checks)
+        body = {"status": status, "service": service, "checks": checks}
+        return JSONResponse(body, status_code=503 if status == "unavailable" else 200)
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics() -> Response:

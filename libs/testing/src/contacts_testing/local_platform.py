@@ -156,7 +156,7 @@ class LocalPlatform:
 
     def wait_ready(self, seconds: float = 120) -> None:
         for service in self.services.values():
-            service.wait_for("/ready", seconds=seconds)
+            service.wait_ready(seconds=seconds)
 
     def kill(self, *names: str) -> None:
         """SIGKILL the services named, as a crash would."""
@@ -167,7 +167,7 @@ class LocalPlatform:
         for name in names:
             self.services[name].start()
         for name in names:
-            self.services[name].wait_for("/ready", seconds=seconds)
+            self.services[name].wait_ready(seconds=seconds)
 
     def ensure_running(self) -> None:
         """Bring back whatever a previous test left stopped (broker, database, services)."""
@@ -188,7 +188,8 @@ class LocalPlatform:
 
     def ready(self, name: str) -> bool:
         try:
-            return httpx.get(self.url(name) + "/ready", timeout=5).status_code == 200
+            answer = httpx.get(self.url(name) + "/ready", timeout=5)
+            return answer.status_code == 200 and answer.json().get("status") == "ready"
         except httpx.TransportError:
             return False
 

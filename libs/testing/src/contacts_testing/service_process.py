@@ -57,6 +57,18 @@ class ServiceProcess:
     def get(self, path: str) -> httpx.Response:
         return httpx.get(self.url + path, timeout=5)
 
+    def wait_ready(self, seconds: float = 60) -> httpx.Response:
+        """Until `/ready` says `ready`: every check ok (a `degraded` 200 is not enough: Kafka
+        lost, the consumers waiting)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            answer = self.wait_for("/ready", seconds=max(deadline - time.monotonic(), 0.1))
+            if answer.json().get("status") == "ready":
+                return answer
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name} /ready stayed {answer.json()}")
+            time.sleep(0.2)
+
     def wait_for(self, path: str, status: int = 200, seconds: float = 60) -> httpx.Response:
         deadline = time.monotonic() + seconds
         last: Any = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from contacts_messaging.status.report import PlatformStatus
+from contacts_messaging.status.report import PlatformStatus, ServiceState
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
@@ -30,9 +30,15 @@ def _age(seconds: float | None) -> str:
     return f"{seconds / 60:.1f} min" if seconds < 7200 else f"{seconds / 3600:.1f} h"
 
 
+def _readiness(service: ServiceState) -> str:
+    if not service.ready:
+        return "NO"
+    return "yes" if service.all_ok else "degraded"
+
+
 def render(status: PlatformStatus) -> str:
     services = [
-        (s.name, s.url, "yes" if s.up else "NO", "yes" if s.ready else "NO",
+        (s.name, s.url, "yes" if s.up else "NO", _readiness(s),
          ", ".join(f"{k} {v}" for k, v in s.checks.items()))
         for s in status.services
     ]  # fmt: skip

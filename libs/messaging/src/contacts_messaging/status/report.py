@@ -11,8 +11,13 @@ class ServiceState:
     name: str
     url: str
     up: bool  # GET /health answered 200
-    ready: bool  # GET /ready answered 200: Postgres and Kafka reachable from the service
+    ready: bool  # GET /ready answered 200: the instance takes requests (perhaps degraded)
     checks: dict[str, str] = field(default_factory=dict)  # /ready's checks, or the error
+
+    @property
+    def all_ok(self) -> bool:
+        """Ready and every check `ok` (not `degraded`: Kafka lost, writes in the outbox)."""
+        return self.ready and all(value == "ok" for value in self.checks.values())
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,8 @@ class PlatformStatus:
 
     @property
     def healthy(self) -> bool:
-        """Every service up and ready and every part read."""
-        return all(s.up and s.ready for s in self.services) and not self.errors
+        """Every service up and ready with every check `ok`, and every part read."""
+        return all(s.up and s.all_ok for s in self.services) and not self.errors
 
     def as_dict(self) -> dict[str, Any]:
         groups = [{**asdict(g), "topics": g.topics} for g in self.consumer_groups]
