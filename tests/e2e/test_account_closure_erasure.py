@@ -2,7 +2,8 @@
 read the person's phone number or email back (docs/data-retention.md, "Personal data when an
 account closes").
 
-The person is invited by SMS and by email before signing up (both invitations are accepted),
+The person is invited by SMS and by email before signing up (both messages go out, naming the
+number and the address in `InvitationSent`, then both invitations are accepted),
 is then added by number through another user's pasted import and by ConnectID to a third
 user's list, and closes the account. The test polls (bounded, no time asserted) until every
 column of every service's schema and every record of `directory.users` and
@@ -89,6 +90,10 @@ async def known_everywhere(platform: dict[str, RunningService], phone: str, emai
                              strict=True):  # fmt: skip
         invited = await invitations.http.post("/v1/invitations", json=body, headers=bearer(inviter))
         assert invited.status_code == 201, invited.text
+    sent = "SELECT count(*) FROM invitations WHERE status = 'sent' AND inviter_id = ANY($1)"
+    await invitations.until(  # their InvitationSent name the number and the email everywhere
+        lambda: _equals(invitations.pool.fetchval(sent, [uuid.UUID(i) for i in inviters]), 2)
+    )
     body = {"display_name": "Leaver", "phone": phone, "email": email}
     registered = await directory.http.post("/v1/users", json=body, headers=STAFF)
     assert registered.status_code == 201, registered.text

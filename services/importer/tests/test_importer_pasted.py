@@ -217,6 +217,40 @@ async def test_a_message_announced_after_its_invitation_closed_does_not_reopen_i
         ("+33612349002", "ready_to_invite"),
         ("+33612349003", "already_invited"),
     ]
+    numbers = "SELECT invitation_id, phone_e164 FROM pending_invitations WHERE inviter_id = $1"
+    kept = dict(await importer.pool.fetch(numbers, owner.user_id))
+    assert kept == {joined: None, pending: "+33612349003"}  # a closed one keeps no number
+
+
+async def test_an_invitation_accepted_after_its_message_frees_the_number_and_forgets_it(importer):
+    """In order: sent (naming the number), then accepted (naming only the invitation). The
+    request for the number, found by the number the message gave, is done; the closed
+    invitation keeps no copy of the number, which is now a user's (erased if they leave)."""
+    owner = await importer.register("+33612349101", "Owner")
+    invitation = uuid.uuid4()
+    await importer.pool.execute(  # a request made before `request_id` was carried
+        "INSERT INTO invitation_requests (request_id, inviter_id, phone_e164, import_id, row_number)"
+        " VALUES ($1, $2, '+33612349102', $3, 1)",
+        uuid.uuid4(), owner.user_id, uuid.uuid4(),
+    )  # fmt: skip
+    sent = InvitationSent(
+        invitation_id=invitation, inviter_id=owner.user_id, channel=InvitationChannel.SMS,
+        phone_e164="+33612349102", expires_at=datetime.now(UTC) + timedelta(days=30),
+    )  # fmt: skip
+    accepted = InvitationAccepted(
+        invitation_id=invitation, inviter_id=owner.user_id, invitee_user_id=uuid.uuid4(),
+        channel=InvitationChannel.SMS, matched_by=AcceptanceMatch.PHONE,
+    )  # fmt: skip
+    published = await importer.events.publish(sent, accepted)
+    applied = "SELECT true FROM inbox WHERE event_id = $1"
+    await importer.until(lambda: importer.pool.fetchval(applied, published[-1].id))
+
+    row = await importer.pool.fetchrow(
+        "SELECT closed, phone_e164 FROM pending_invitations WHERE invitation_id = $1", invitation
+    )
+    assert (row["closed"], row["phone_e164"]) == (True, None)
+    requests = "SELECT count(*) FROM invitation_requests WHERE inviter_id = $1"
+    assert await importer.pool.fetchval(requests, owner.user_id) == 0
 
 
 async def test_an_invitation_closed_before_its_first_message_frees_the_number(importer):

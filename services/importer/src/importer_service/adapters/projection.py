@@ -57,13 +57,16 @@ async def invitation_pending(
 ) -> None:
     """Sent: pending, unless it is known closed already (a message that was in flight when the
     invitee joined or the inviter deleted it is announced after the closing event, which could
-    not name the number): then the request that asked for it is done."""
+    not name the number): then the request that asked for it is done, and the closed
+    invitation keeps no number (nothing reads it; a closed account's number must not come
+    back this way)."""
     await conn.execute(
         """
         WITH known AS (
             INSERT INTO pending_invitations (invitation_id, inviter_id, phone_e164)
             VALUES ($1, $2, $3)
-            ON CONFLICT (invitation_id) DO UPDATE SET phone_e164 = excluded.phone_e164
+            ON CONFLICT (invitation_id) DO UPDATE SET phone_e164 =
+                CASE WHEN pending_invitations.closed THEN NULL ELSE excluded.phone_e164 END
             RETURNING closed
         )
         DELETE FROM invitation_requests r USING known k WHERE k.closed AND r.request_id = $4
@@ -81,18 +84,22 @@ async def invitation_closed(
     """Accepted, cancelled or expired: the number may be invited again, so the import's request
     for it is done, found by `request_id` (also when it closed before its first message went
     out: no `InvitationSent` ever named the number) or by the number its `InvitationSent`
-    gave. The invitation stays known as closed, so that a late `InvitationSent` does not
-    reopen it."""
+    gave. The invitation stays known as closed, without its number (statuses read only open
+    ones, and an accepted invitation's number is a user's, erased when the account closes), so
+    that a late `InvitationSent` does not reopen it. Every part of one statement sees the rows
+    as they were before it: `before` holds the number the update empties."""
     await conn.execute(
         """
-        WITH closed AS (
+        WITH before AS (
+            SELECT phone_e164 FROM pending_invitations WHERE invitation_id = $1
+        ), closed AS (
             INSERT INTO pending_invitations (invitation_id, inviter_id, closed) VALUES ($1, $2, true)
-            ON CONFLICT (invitation_id) DO UPDATE SET closed = true
-            RETURNING inviter_id, phone_e164
+            ON CONFLICT (invitation_id) DO UPDATE SET closed = true, phone_e164 = NULL
+            RETURNING inviter_id
         )
         DELETE FROM invitation_requests r
         WHERE r.request_id = $3
-           OR (r.inviter_id, r.phone_e164) = (SELECT c.inviter_id, c.phone_e164 FROM closed c)
+           OR (r.inviter_id, r.phone_e164) = (SELECT c.inviter_id, b.phone_e164 FROM closed c, before b)
         """,
         invitation_id,
         inviter_id,
