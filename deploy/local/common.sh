@@ -35,6 +35,8 @@ PG_BIN="${PG_BIN:-$(pg_bin)}"
 # VM reclaims once idle (DAMON pageout of unmapped file pages), so reading them again goes
 # to disk: 1GB keeps a million users' look-up tables and indexes in memory Postgres maps.
 PG_SHARED_BUFFERS="${PG_SHARED_BUFFERS:-1GB}"
+# The test suite's shared cluster takes more: two pytest workers' services at once.
+PG_MAX_CONNECTIONS="${PG_MAX_CONNECTIONS:-300}"
 PG_SUPERUSER_PASSWORD="${PG_SUPERUSER_PASSWORD:-postgres}"
 PG_DATABASE="${PG_DATABASE:-contacts_platform}"
 

@@ -33,6 +33,11 @@ SECOND_INSTANCE_PORTS = {"importer": 27211, "contacts": 27212}
 REPORT = TEST_STATE_DIR / "fault-report.jsonl"
 QUICK, FULL = 20_000, 200_000
 SIZES = [QUICK, pytest.param(FULL, marks=[pytest.mark.slow, pytest.mark.timeout(2400)])]
+SIZES_IN_CI = [
+    QUICK,
+    pytest.param(FULL, marks=[pytest.mark.slow, pytest.mark.ci, pytest.mark.timeout(2400)]),
+]
+"""The cases whose 200,000-row variant CI runs too (`ci`: docs/testing.md says which and why)."""
 
 
 @pytest.fixture(scope="package")

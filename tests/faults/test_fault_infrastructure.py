@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .conftest import QUICK, SIZES
+from .conftest import QUICK, SIZES_IN_CI
 from .outage_work import accept_work_during_outage, prepare_outage_work
 
 pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
@@ -26,19 +26,19 @@ async def crash_and_restart(case, component, down_seconds: float) -> None:
     await asyncio.to_thread(case.back_up, started)
 
 
-@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_kafka_killed_and_restarted_mid_import(fault_case, rows):
     case = fault_case(rows, block(rows, 11))
     await case.run(on_import=lambda: crash_and_restart(case, case.platform.kafka, 5))
 
 
-@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_postgres_restarted_mid_import(fault_case, rows):
     case = fault_case(rows, block(rows, 12))
     await case.run(on_import=lambda: crash_and_restart(case, case.platform.postgres, 2))
 
 
-@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_kafka_down_for_a_minute_while_the_apis_accept_work(fault_case, rows):
     case = fault_case(rows, block(rows, 13))
     outage = 60 if rows != QUICK else 20

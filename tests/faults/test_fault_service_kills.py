@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from .conftest import QUICK, SIZES
+from .conftest import QUICK, SIZES, SIZES_IN_CI
 
 pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
 
@@ -46,7 +46,7 @@ async def test_directory_killed_while_invitees_register(fault_case, rows):
     await case.run(on_joining=lambda: kill_and_restart(case, "directory"))
 
 
-@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_importer_and_contacts_killed_at_once_mid_import(fault_case, rows):
     case = fault_case(rows, block(rows, 5))
     await case.run(on_import=lambda: kill_and_restart(case, "importer", "contacts"))

@@ -127,7 +127,10 @@ def test_postgres_has_the_local_scripts_port_database_superuser_and_settings():
     assert env["POSTGRES_USER"] == "postgres"
     command = postgres["command"]
     settings = dict(command[n + 1].split("=") for n, word in enumerate(command) if word == "-c")
-    expected = local_postgres_conf() | {"shared_buffers": local_default("PG_SHARED_BUFFERS")}
+    expected = local_postgres_conf() | {
+        "shared_buffers": local_default("PG_SHARED_BUFFERS"),
+        "max_connections": local_default("PG_MAX_CONNECTIONS"),
+    }
     assert len(expected) == 4 and settings == expected
     initdb = (LOCAL_SCRIPTS / "postgres.sh").read_text()
     for argument in env["POSTGRES_INITDB_ARGS"].split():

@@ -14,6 +14,7 @@ from contacts_messaging.schema import MESSAGING_MIGRATIONS
 from contacts_messaging.topic_plan import TopicSpec
 from contacts_servicekit.db import create_pool
 from contacts_servicekit.migrations import migrate
+from filelock import FileLock
 
 from contacts_testing.browser import local_page  # noqa: F401 - the plugin's browser fixture
 from contacts_testing.infra import (
@@ -26,6 +27,7 @@ from contacts_testing.infra import (
     docker_available,
 )
 from contacts_testing.kafka_cluster import CLUSTER_TEST_PORT, LocalKafkaCluster
+from contacts_testing.parallel import pytest_collection_modifyitems  # noqa: F401 - its hook
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,7 +51,8 @@ def kafka_bootstrap() -> Iterator[str]:
             yield container.get_bootstrap_server()
     else:
         broker = LocalKafka(KAFKA_TEST_PORT, TEST_STATE_DIR)
-        broker.start(fresh=True)
+        with _one_starter():
+            broker.start(fresh=True)
         yield broker.bootstrap
 
 
@@ -75,9 +78,22 @@ def postgres_admin_url() -> Iterator[str]:
             url = container.get_connection_url(driver=None)
             yield url
     else:
-        server = LocalPostgres(PG_TEST_PORT, TEST_STATE_DIR)
-        server.start()
+        server = LocalPostgres(PG_TEST_PORT, TEST_STATE_DIR, max_connections=SHARED_CONNECTIONS)
+        with _one_starter():
+            server.start()
         yield server.admin_url
+
+
+SHARED_CONNECTIONS = 800
+"""The shared cluster's `max_connections`: the services that tests start hold pools of it, on
+each pytest-xdist worker at once (300 was too few for two workers)."""
+
+
+def _one_starter() -> FileLock:
+    """Held while the shared broker or cluster starts: pytest-xdist workers all ask for them at
+    once, and the first starts what the others then find running."""
+    TEST_STATE_DIR.mkdir(parents=True, exist_ok=True)
+    return FileLock(TEST_STATE_DIR / "infra-start.lock")
 
 
 @pytest.fixture

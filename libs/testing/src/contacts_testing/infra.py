@@ -123,11 +123,13 @@ class LocalPostgres:
     state_dir: Path
     name: str = "postgres"
     services: tuple[str, ...] = ()  # empty: every service
+    max_connections: int = 300  # deploy/local's; the suite's shared cluster serves two workers
 
     @property
     def env(self) -> dict[str, str]:
         return {**os.environ, "PG_PORT": str(self.port), "CONTACTS_STATE_DIR": str(self.state_dir),
-                "PG_CLUSTER_NAME": self.name, "PG_SERVICES": ",".join(self.services)}  # fmt: skip
+                "PG_CLUSTER_NAME": self.name, "PG_SERVICES": ",".join(self.services),
+                "PG_MAX_CONNECTIONS": str(self.max_connections)}  # fmt: skip
 
     @property
     def admin_url(self) -> str:

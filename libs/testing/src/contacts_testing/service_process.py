@@ -18,10 +18,25 @@ import httpx
 _PORTS = range(30000, 32700)  # below the kernel's ephemeral range (32768-60999) and our fixed ports
 
 
+def _ports_of_this_worker() -> range:
+    """A pytest-xdist worker (`gw0`, `gw1`, ...) takes its own slice of `_PORTS`: two workers
+    never probe the same port between one's probe and its service's bind."""
+    worker, workers = (
+        os.environ.get("PYTEST_XDIST_WORKER"),
+        os.environ.get("PYTEST_XDIST_WORKER_COUNT"),
+    )
+    if not worker or not workers:
+        return _PORTS
+    size = len(_PORTS) // int(workers)
+    start = _PORTS.start + int(worker.removeprefix("gw")) * size
+    return range(start, start + size)
+
+
 def free_port() -> int:
     """A free port outside the ephemeral range: no client socket can take it from a service
     that is restarted on it."""
-    for port in random.sample(_PORTS, 200):
+    ports = _ports_of_this_worker()
+    for port in random.sample(ports, min(200, len(ports))):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
