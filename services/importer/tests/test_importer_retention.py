@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from contacts_events import InvitationChannel, InvitationRefused
@@ -24,15 +25,26 @@ ONE_DAY = ImportRetention(1)
 ROW_ANSWERS = ("rows", "invitations/refusals", "error-report.csv", "results.csv", "results.xlsx")
 
 
+def keeping_a_day(admin_url: str, bootstrap: str, folder: Path, **env: str):
+    """An importer whose finished imports keep their rows one day."""
+    return running_importer(admin_url, bootstrap, folder, IMPORT_RETENTION_DAYS="1", **env)
+
+
 @pytest.fixture(scope="module")
 async def importer(
     postgres_admin_url, kafka_bootstrap, tmp_path_factory
 ) -> AsyncIterator[ImporterUnderTest]:
-    async with running_importer(
-        postgres_admin_url, kafka_bootstrap, tmp_path_factory.mktemp("importer"),
-        IMPORT_RETENTION_DAYS="1",
-    ) as service:  # fmt: skip
+    folder = tmp_path_factory.mktemp("importer")
+    async with keeping_a_day(postgres_admin_url, kafka_bootstrap, folder) as service:
         yield service
+
+
+async def pasted(importer: ImporterUnderTest, owner: uuid.UUID, text: str) -> dict:
+    """A completed import of the numbers in `text`."""
+    sent = await importer.http.post(
+        "/v1/imports/pasted", json={"text": text}, headers=bearer(owner)
+    )
+    return await importer.finished(owner, sent.json()["import_id"])
 
 
 async def kept(importer: ImporterUnderTest, import_id: str) -> dict[str, int]:
@@ -91,8 +103,7 @@ async def test_a_finished_import_past_its_retention_keeps_only_itself_and_its_co
     old = await file_import_with_a_refusal(importer, owner.user_id)
     before = await kept(importer, old["import_id"])
     assert all(before[t] for t in ("import_rows", "invitation_refusals", "import_files")), before
-    young = await importer.http.post("/v1/imports/pasted", json={"text": "0612350010"}, headers=me)
-    young_job = await importer.finished(owner.user_id, young.json()["import_id"])
+    young_job = await pasted(importer, owner.user_id, "0612350010")
     young_rows = await kept(importer, young_job["import_id"])
     await age(importer, old["import_id"], 1.01)
     await age(importer, young_job["import_id"], 0.99)
@@ -117,8 +128,7 @@ async def test_a_finished_import_past_its_retention_keeps_only_itself_and_its_co
 async def test_every_answer_made_of_rows_is_410_once_the_retention_has_passed(importer):
     owner = await importer.register("+33612351000", "Owner")
     me = bearer(owner.user_id)
-    sent = await importer.http.post("/v1/imports/pasted", json={"text": "0612351001"}, headers=me)
-    job = await importer.finished(owner.user_id, sent.json()["import_id"])
+    job = await pasted(importer, owner.user_id, "0612351001")
     path = f"/v1/imports/{job['import_id']}"
     await age(importer, job["import_id"], 1.01)  # not purged yet: gone all the same
 
@@ -182,13 +192,11 @@ async def test_running_and_waiting_imports_are_not_touched_and_uploads_waiting_t
 
 async def test_two_instances_purging_at_once_delete_each_row_once(importer):
     owner = await importer.register("+33612353000", "Owner")
-    me = bearer(owner.user_id)
     numbers = [f"06123530{i:02d}" for i in range(1, 41)]
     ids = []
     for start in range(0, 40, 10):
-        text = ", ".join(numbers[start : start + 10])
-        sent = await importer.http.post("/v1/imports/pasted", json={"text": text}, headers=me)
-        ids.append((await importer.finished(owner.user_id, sent.json()["import_id"]))["import_id"])
+        job = await pasted(importer, owner.user_id, ", ".join(numbers[start : start + 10]))
+        ids.append(job["import_id"])
     for import_id in ids:
         await age(importer, import_id, 2)
     due = await importer.pool.fetchval(
@@ -213,16 +221,14 @@ async def test_two_instances_purging_at_once_delete_each_row_once(importer):
 async def test_the_service_purges_in_its_retention_loop_and_counts_the_rows(
     postgres_admin_url, kafka_bootstrap, tmp_path
 ):
-    async with running_importer(
-        postgres_admin_url, kafka_bootstrap, tmp_path, IMPORT_RETENTION_DAYS="1",
-        RETENTION_PURGE_MINUTES="0.01",
-    ) as importer:  # fmt: skip
+    purging_often = keeping_a_day(
+        postgres_admin_url, kafka_bootstrap, tmp_path, RETENTION_PURGE_MINUTES="0.01"
+    )
+    async with purging_often as importer:
         owner = await importer.register("+33612354000", "Owner")
-        me = bearer(owner.user_id)
-        sent = await importer.http.post("/v1/imports/pasted", json={"text": "0612354001, 0612354002"},
-                                        headers=me)  # fmt: skip
-        job = await importer.finished(owner.user_id, sent.json()["import_id"])
+        job = await pasted(importer, owner.user_id, "0612354001, 0612354002")
         await age(importer, job["import_id"], 1.5)
+        me = bearer(owner.user_id)
 
         async def purged() -> bool:
             now = (await importer.http.get(f"/v1/imports/{job['import_id']}", headers=me)).json()
