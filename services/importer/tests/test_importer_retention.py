@@ -238,3 +238,25 @@ async def test_the_service_purges_in_its_retention_loop_and_counts_the_rows(
         metrics = (await importer.http.get("/metrics")).text
         assert await kept(importer, job["import_id"]) == dict.fromkeys(IMPORT_TABLES, 0)
     assert 'messaging_rows_purged_total{table="import_rows"} 2.0' in metrics
+
+
+async def test_every_way_an_import_ends_sets_when_it_finished_and_taking_it_up_clears_it(importer):
+    owner = await importer.register("+33612355000", "Owner")
+    sent = await importer.http.post(
+        "/v1/imports/files", files={"file": ("l.csv", csv_bytes([["Mobile"], ["0612355001"]]))},
+        headers=bearer(owner.user_id),
+    )  # fmt: skip
+    import_id = uuid.UUID(sent.json()["import_id"])
+
+    async def becomes(status: str):
+        return await importer.pool.fetchval(
+            "UPDATE imports SET status = $2 WHERE import_id = $1 RETURNING finished_at",
+            import_id, status,
+        )  # fmt: skip
+
+    assert await becomes("extracting") is None
+    failed_at = await becomes("failed")  # a file refused, a closed account, an expiry
+    assert failed_at is not None
+    assert await becomes("replaced") == failed_at  # "Back" after it failed: it ended then
+    assert await becomes("uploaded") is None  # a failed import read again: running again
+    assert await becomes("completed") is not None
