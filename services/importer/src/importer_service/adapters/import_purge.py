@@ -49,9 +49,11 @@ _NEXT = """SELECT import_id FROM imports WHERE rows_purged_at IS NULL AND finish
 ORDER BY finished_at LIMIT 1 FOR UPDATE SKIP LOCKED"""
 _DELETE_SOME = """DELETE FROM {table} WHERE ctid = ANY(ARRAY(
     SELECT ctid FROM {table} WHERE import_id = $1 LIMIT $2))"""
-_EXPIRE = """UPDATE imports SET status = 'failed', error = $3::jsonb
+# the statuses written out, so that the plan can use the partial index `imports_waiting`
+_WAITING = ", ".join(f"'{status.value}'" for status in WAITING_FOR_OWNER)
+_EXPIRE = f"""UPDATE imports SET status = 'failed', error = $3::jsonb
 WHERE import_id = ANY(ARRAY(SELECT import_id FROM imports
-    WHERE status = ANY($4::text[]) AND created_at < $1
+    WHERE status IN ({_WAITING}) AND created_at < $1
     ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED))
 RETURNING import_id"""
 
@@ -78,10 +80,9 @@ class ImportPurge:
 
     async def _expire_waiting(self, pool: asyncpg.Pool, cutoff: datetime) -> None:
         error = json.dumps(self.retention.expired_error())
-        waiting = [status.value for status in WAITING_FOR_OWNER]
         while True:
             async with pool.acquire() as conn, conn.transaction():
-                rows = await conn.fetch(_EXPIRE, cutoff, EXPIRED_PER_TRANSACTION, error, waiting)
+                rows = await conn.fetch(_EXPIRE, cutoff, EXPIRED_PER_TRANSACTION, error)
                 expired = [row["import_id"] for row in rows]
                 await conn.execute(
                     "DELETE FROM import_files WHERE import_id = ANY($1::uuid[])", expired
