@@ -134,6 +134,29 @@ def test_rejected_rows_exit_4_only_when_asked(run: Run, api: FakeApi) -> None:
     assert "1 rows were rejected" in strict.stderr
 
 
+def test_the_results_of_an_import_past_its_retention_are_a_sentence_and_its_counts(
+    run: Run, api: FakeApi, tmp_path: Path
+) -> None:
+    gone = ("The rows and files of this import were deleted: they are kept 30 days after an "
+            "import finishes (IMPORT_RETENTION_DAYS).")  # fmt: skip
+    api.on(
+        "GET", IMPORT, httpx.Response(200, json={**DONE, "rows_purged_at": "2026-12-03T10:00:00Z"})
+    )
+    api.on("GET", f"{IMPORT}/results.csv", problem(410, "import_rows_purged", gone))
+    results = tmp_path / "results.csv"
+
+    result = run("import", "status", IMPORT_ID, "--results", str(results))
+    as_json = run("import", "status", IMPORT_ID, "--results", str(results), "--json")
+
+    assert result.exit_code == as_json.exit_code == 1
+    assert "deleted on 2026-12-03" in result.stdout and "Rows per status" in result.stdout
+    assert f"The results were not saved. {gone}" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stdout + result.stderr
+    assert as_json.stdout == ""  # a failure: the problem on stderr, as for every command
+    assert json.loads(as_json.stderr.strip().splitlines()[-1])["error"] == "import_rows_purged"
+    assert not results.exists()
+
+
 def test_ctrl_c_while_watching_leaves_the_import_running_and_says_how_to_return(
     run: Run, api: FakeApi
 ) -> None:

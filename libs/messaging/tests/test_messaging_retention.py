@@ -171,3 +171,29 @@ async def test_every_service_purges_its_tables_in_the_background(
     assert [r["event_id"] for r in await schema_pool.fetch("SELECT event_id FROM inbox")] == [
         new_event
     ]
+
+
+async def test_a_service_adds_its_own_purge_to_the_same_loop(
+    postgres_admin_url, kafka_bootstrap, service_schema, schema_pool
+):
+    """`add_purge`: the service's purge runs every round, with the messaging tables'."""
+    rounds: list[dict[str, int]] = []
+
+    class CountingPurge:
+        async def purge(self, pool) -> dict[str, int]:
+            rounds.append({"own_table": await pool.fetchval("SELECT 3")})
+            return rounds[-1]
+
+    settings = PurgingSettings(
+        database_url=postgres_admin_url, db_schema=service_schema,
+        kafka_bootstrap_servers=kafka_bootstrap, retention_purge_minutes=0.01,
+    )  # fmt: skip
+    host = ServiceHost(settings, [], produces=[])
+    host.add_purge(CountingPurge())
+    await host.start()
+    try:
+        await wait_until(lambda: len(rounds) >= 2, seconds=30)  # once per round, every round
+    finally:
+        await host.stop()
+    purged = await RetentionPurge(schema_pool, [CountingPurge()], 600).purge_all()
+    assert purged == {"own_table": 3}

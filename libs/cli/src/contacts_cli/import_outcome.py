@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from contacts_client import ContactsPlatform, Import, InvitationsRequested
+from contacts_client import ContactsPlatform, Gone, Import, InvitationsRequested
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from contacts_cli.exit_codes import ExitCode
+from contacts_cli.failures import Failed
 from contacts_cli.output import Output
 from contacts_cli.statuses import counts_table, rejected_rows
 
@@ -33,7 +34,12 @@ def finish(
     job = client.imports.read_import(import_id)
     completed = job.status == "completed"
     invited = client.imports.invite_rows(import_id) if invite and completed else job.invitations
-    saved = save_results(client, out, import_id, results) if results and completed else None
+    try:
+        saved = save_results(client, out, import_id, results) if results and completed else None
+    except Gone as gone:  # finished longer ago than the retention: the counts are still here
+        out.say(outcome(job, invited, None))  # for the person; a script gets the problem
+        raise Failed(f"The results were not saved. {gone.detail}", ExitCode.API_REFUSED,
+                     {"error": gone.error, "import_id": import_id}) from None  # fmt: skip
     answer = {"import": job, "invitations": invited, "results_file": saved and str(saved)}
     out.result(answer, outcome(job, invited, saved))
     _exit(job, out, fail_on_rejected)
@@ -57,6 +63,9 @@ def outcome(
         parts.append(invitations_text(invited))
     if saved is not None:
         parts.append(Text(f"Results saved to {saved} (every row, its status and reason)."))
+    if job.rows_purged_at is not None:
+        parts.append(Text(f"Its rows and results were deleted on {job.rows_purged_at:%Y-%m-%d} "
+                          "(kept for a while after an import finishes); the counts stay."))  # fmt: skip
     return Group(*parts)
 
 

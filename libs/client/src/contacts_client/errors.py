@@ -74,6 +74,13 @@ class Conflict(ApiError):
     status_code = 409
 
 
+class Gone(ApiError):
+    """410: it was there and is no longer kept (a retention passed, e.g. a finished import's
+    rows: ``import_rows_purged``); asking again will not bring it back."""
+
+    status_code = 410
+
+
 class TooLarge(ApiError):
     status_code = 413
 

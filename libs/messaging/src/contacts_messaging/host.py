@@ -42,7 +42,7 @@ from contacts_messaging.kafka_connection import broker_options
 from contacts_messaging.metrics_refresh import MessagingGauges
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
-from contacts_messaging.retention import RetentionPurge, messaging_expiries
+from contacts_messaging.retention import Purge, RetentionPurge, messaging_expiries
 from contacts_messaging.schema import with_messaging
 from contacts_messaging.subscription import subscribe
 from contacts_messaging.topic_plan import NotEnoughBrokers, plan_topics
@@ -104,6 +104,7 @@ class ServiceHost:
         self._gauges: MessagingGauges | None = None
         self._closed_accounts: ClosedAccounts | None = None
         self._closing: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self._purges: list[Purge] = []
         self.on_fatal: Callable[[Exception], None] = exit_for_configuration
 
     def add_background(
@@ -112,6 +113,11 @@ class ServiceHost:
         """Run `work(host)` as a task once the database is ready (a worker loop, say);
         cancelled when the service stops."""
         self._background.append((name, work))
+
+    def add_purge(self, purge: Purge) -> None:
+        """Run `purge` too in the retention loop (every `RETENTION_PURGE_MINUTES`, after the
+        inbox and idempotency keys): for a service's own tables that would grow forever."""
+        self._purges.append(purge)
 
     def add_closing(self, close: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Await `close()` when the service stops (after its work, before the pool closes):
@@ -168,7 +174,8 @@ class ServiceHost:
             self.add_background("metrics", _refresh_every(METRICS_REFRESH_SECONDS))
         self._tasks.append(asyncio.create_task(self._run_kafka(), name="outbox-relay"))
         self._tasks.append(asyncio.create_task(closed.keep_current(), name="closed-accounts"))
-        purge = RetentionPurge(self.pool, messaging_expiries(s), s.retention_purge_minutes * 60)
+        purges = [*messaging_expiries(s), *self._purges]
+        purge = RetentionPurge(self.pool, purges, s.retention_purge_minutes * 60)
         self._tasks.append(asyncio.create_task(purge.run(), name="retention-purge"))
         for name, work in self._background:
             self._tasks.append(asyncio.create_task(work(self), name=name))

@@ -79,6 +79,7 @@ def count_produced(sent: Iterable[tuple[str, str, int]]) -> None:
 ROWS_PURGED = Counter(
     "messaging_rows_purged_total",
     "Rows the retention purge deleted because they outlived their retention, by table: inbox "
-    "(applied events' ids), idempotency_keys (keyed requests' answers), outbox (sent events).",
+    "(applied events' ids), idempotency_keys (keyed requests' answers), outbox (sent events), "
+    "and a service's own (the importer's import_rows, import_files...).",
     ("table",),
 )

@@ -1,7 +1,8 @@
 """Rows that outlived their retention are deleted, a small batch at a time (docs/data-retention.md).
 
 The inbox, the idempotency keys and the outbox's sent rows each gain a row per event or keyed
-request, forever, unless purged. A purge deletes the oldest rows first, at most `batch_size`
+request, forever, unless purged. A service adds purges of its own tables (any `Purge`: the
+importer's finished imports) to the same loop with `ServiceHost.add_purge`. A purge deletes the oldest rows first, at most `batch_size`
 per statement, each statement its own short transaction: no lock on the whole table, no long
 transaction holding back vacuum, and a busy table keeps taking writes between batches. Rows
 locked by a transaction in flight are skipped (they are not old). The cut-off is taken once
@@ -14,6 +15,7 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import asyncpg
 import structlog
@@ -34,6 +36,13 @@ DELETE FROM {table} WHERE ctid = ANY(ARRAY(
 """
 
 
+class Purge(Protocol):
+    """One kind of row that outlives its use: `purge` deletes what is due, in short batches
+    (several instances may run it at once), and returns the rows deleted per table."""
+
+    async def purge(self, pool: asyncpg.Pool) -> dict[str, int]: ...
+
+
 @dataclass(frozen=True)
 class Expiry:
     """Rows of `table` whose `column` (a timestamptz) is older than `retention_seconds` go."""
@@ -41,6 +50,9 @@ class Expiry:
     table: str
     column: str
     retention_seconds: float
+
+    async def purge(self, pool: asyncpg.Pool) -> dict[str, int]:
+        return {self.table: await purge_expired(pool, self)}
 
 
 def messaging_expiries(settings: RetentionSettings) -> tuple[Expiry, ...]:
@@ -68,14 +80,12 @@ async def purge_expired(pool: asyncpg.Pool, expiry: Expiry, batch_size: int = BA
 
 
 class RetentionPurge:
-    """Purges the given tables every `every_seconds` until cancelled (a service's background
+    """Runs the given purges every `every_seconds` until cancelled (a service's background
     task; several instances may run it at once: each skips the rows another one holds)."""
 
-    def __init__(
-        self, pool: asyncpg.Pool, expiries: Sequence[Expiry], every_seconds: float
-    ) -> None:
+    def __init__(self, pool: asyncpg.Pool, purges: Sequence[Purge], every_seconds: float) -> None:
         self.pool = pool
-        self.expiries = tuple(expiries)
+        self.purges = tuple(purges)
         self.every_seconds = every_seconds
 
     async def run(self) -> None:
@@ -87,12 +97,14 @@ class RetentionPurge:
             await asyncio.sleep(self.every_seconds)
 
     async def purge_all(self) -> dict[str, int]:
-        """One purge of every table; return the rows deleted per table (and log them)."""
-        purged = {}
-        for expiry in self.expiries:
+        """One round of every purge; return the rows deleted per table (and log them)."""
+        purged: dict[str, int] = {}
+        for purge in self.purges:
             started = time.monotonic()
-            purged[expiry.table] = rows = await purge_expired(self.pool, expiry)
-            if rows:
-                seconds = round(time.monotonic() - started, 3)
-                log.info("retention.purged", table=expiry.table, rows=rows, seconds=seconds)
+            tables = await purge.purge(self.pool)
+            seconds = round(time.monotonic() - started, 3)
+            for table, rows in tables.items():
+                purged[table] = purged.get(table, 0) + rows
+                if rows:
+                    log.info("retention.purged", table=table, rows=rows, seconds=seconds)
         return purged

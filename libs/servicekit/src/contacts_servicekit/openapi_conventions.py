@@ -29,6 +29,7 @@ DESCRIPTIONS = {
     403: "The caller may see this but not do it",
     404: "Nothing the caller may see has this id",
     409: "The request contradicts the current state",
+    410: "It was here, and is no longer kept (a retention passed)",
     413: "The body is larger than this service accepts (`body_too_large`)",
     422: "Invalid input: `field` names it and `detail` says why (`problems`: every field)",
     429: "A limit was reached: retry after `Retry-After` seconds (RateLimit-Policy, RateLimit)",

@@ -5,6 +5,10 @@ from contacts_servicekit.cpus import available_cpus
 from contacts_servicekit.settings import ServiceSettings
 from pydantic import Field, field_validator
 
+IMPORT_RETENTION_FLOOR_DAYS = 1
+"""An owner must be able to download the results of an import that just finished, and to come
+back the next day to an upload left waiting for its columns."""
+
 
 class ImporterSettings(ServiceSettings):
     service_name: str = "importer"
@@ -54,6 +58,11 @@ class ImporterSettings(ServiceSettings):
         default=15, gt=0, le=300,
         description="IMPORT_PROGRESS_HEARTBEAT_SECONDS: a comment on a quiet progress stream",
     )  # fmt: skip
+    import_retention_days: float = Field(
+        default=30,
+        description="IMPORT_RETENTION_DAYS: how long a finished import keeps its rows and file, "
+        f"and an upload may wait for its owner (at least {IMPORT_RETENTION_FLOOR_DAYS})",
+    )
     fallback_region: str = Field(
         default="GB",
         description="FALLBACK_REGION: when neither the request nor the user's number says",
@@ -63,6 +72,17 @@ class ImporterSettings(ServiceSettings):
     def http_max_upload_bytes(self) -> int:
         """An upload may carry the largest file plus its multipart framing."""
         return self.import_max_bytes + 64 * 1024
+
+    @field_validator("import_retention_days")
+    @classmethod
+    def _keeps_a_day(cls, days: float) -> float:
+        if days < IMPORT_RETENTION_FLOOR_DAYS:
+            raise ValueError(
+                f"must be at least {IMPORT_RETENTION_FLOOR_DAYS} day: an owner must still be able "
+                "to download the results of an import that just finished, and to finish the next "
+                "day an upload left waiting for its columns"
+            )
+        return days
 
     @field_validator("fallback_region")
     @classmethod

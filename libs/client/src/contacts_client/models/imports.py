@@ -58,6 +58,9 @@ class Import(Model):
     error: dict[str, Any] | None  # why it failed, or why it could not start by itself
     created_at: datetime
     completed_at: datetime | None
+    finished_at: datetime | None = None  # when it became completed, failed or replaced
+    rows_kept_until: datetime | None = None  # its rows and results files go then (410 after)
+    rows_purged_at: datetime | None = None  # when they went; its counts stay
 
     @property
     def finished(self) -> bool:

@@ -11,13 +11,16 @@ from contacts_events import InvitationRefused
 
 async def record(conn: asyncpg.Connection, refused: InvitationRefused, at: datetime) -> None:
     """Keep why the row's invitation was refused, and forget the request (it may be made
-    again). Refusals of requests that no import made (direct API calls) are not ours."""
+    again). Refusals of requests that no import made (direct API calls) are not ours, nor
+    those arriving after their import's rows were purged (nothing would ever delete them)."""
     if refused.import_id is None or refused.row_number is None:
         return
     await conn.execute(
         "INSERT INTO invitation_refusals"
         " (request_id, import_id, row_number, phone_e164, reason_code, reason, refused_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (import_id, row_number) DO UPDATE"
+        " SELECT $1::uuid, $2::uuid, $3::int, $4::text, $5::text, $6::text, $7::timestamptz"
+        " WHERE NOT EXISTS (SELECT FROM imports WHERE import_id = $2 AND rows_purged_at IS NOT NULL)"
+        " ON CONFLICT (import_id, row_number) DO UPDATE"
         " SET request_id = excluded.request_id, phone_e164 = excluded.phone_e164,"
         " reason_code = excluded.reason_code, reason = excluded.reason,"
         " refused_at = excluded.refused_at WHERE excluded.refused_at >= invitation_refusals.refused_at",

@@ -60,6 +60,8 @@ class Import:
     invitations: dict[str, int] | None  # what the invitation at completion did
     created_at: datetime
     completed_at: datetime | None
+    finished_at: datetime | None  # when it became completed, failed or replaced
+    rows_purged_at: datetime | None  # when the retention purge deleted its rows and file
 
     @classmethod
     def from_row(cls, row: Any) -> Import:

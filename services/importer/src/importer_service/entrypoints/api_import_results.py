@@ -13,9 +13,10 @@ from contacts_messaging.host import ServiceHost
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from importer_service.entrypoints.documented import problems
+from importer_service.entrypoints.app_state import rules_of
+from importer_service.entrypoints.documented import ROWS_PURGED, problems
 from importer_service.handlers import results
-from importer_service.handlers.imports import owned
+from importer_service.handlers.imports import with_rows
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 CSV = "text/csv; charset=utf-8"
@@ -34,21 +35,21 @@ def _file(media_type: str, description: str) -> dict[int | str, dict[str, object
 
 @router.get(
     "/{import_id}/error-report.csv", response_class=StreamingResponse,
-    responses={**_file(CSV, "The rejected rows"), **problems(404)},
+    responses={**_file(CSV, "The rejected rows"), **problems(404, ROWS_PURGED)},
 )  # fmt: skip
 async def download_error_report(
     import_id: UUID, request: Request, caller: CallerDep, host: HostDep
 ) -> StreamingResponse:
     """The rejected rows (invalid, duplicate, your own number) with their reasons, as CSV."""
     async with connection(request) as conn:
-        await owned(conn, caller.user_id, import_id)
+        await with_rows(conn, caller.user_id, import_id, rules_of(request).retention)
     body = results.error_report(host.pool, import_id)
     return _download(body, CSV, f"import-{import_id}-errors.csv")
 
 
 @router.get(
     "/{import_id}/results.csv", response_class=StreamingResponse,
-    responses={**_file(CSV, "Every row with its status"), **problems(404, _NOT_COMPLETED)},
+    responses={**_file(CSV, "Every row with its status"), **problems(404, _NOT_COMPLETED, ROWS_PURGED)},
 )  # fmt: skip
 async def download_results_csv(
     import_id: UUID, request: Request, caller: CallerDep, host: HostDep
@@ -60,7 +61,7 @@ async def download_results_csv(
 
 @router.get(
     "/{import_id}/results.xlsx", response_class=StreamingResponse,
-    responses={**_file(XLSX, "Every row with its status"), **problems(404, _NOT_COMPLETED)},
+    responses={**_file(XLSX, "Every row with its status"), **problems(404, _NOT_COMPLETED, ROWS_PURGED)},
 )  # fmt: skip
 async def download_results_xlsx(
     import_id: UUID, request: Request, caller: CallerDep, host: HostDep
@@ -73,9 +74,12 @@ async def _results(
     request: Request, caller: Caller, host: ServiceHost, import_id: UUID, kind: str
 ) -> StreamingResponse:
     """The results file of `kind` (csv, xlsx), once the import is known completed and the
-    caller's (404 and 409 are answered before the stream starts)."""
+    caller's, its rows still kept (404, 409 and 410 are answered before the stream starts)."""
+    retention = rules_of(request).retention
     async with connection(request) as conn:
-        await results.completed(conn, caller.user_id, import_id, "The results can be read")
+        await results.completed(
+            conn, caller.user_id, import_id, retention, "The results can be read"
+        )
     media_type, write = RESULTS[kind]
     return _download(write(host.pool, import_id), media_type, f"import-{import_id}-results.{kind}")
 

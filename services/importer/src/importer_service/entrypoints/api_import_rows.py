@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters import refusals
 from importer_service.entrypoints.answers import answered_once
+from importer_service.entrypoints.app_state import rules_of
 from importer_service.entrypoints.cursors import CursorQuery, after_row, row_cursor
-from importer_service.entrypoints.documented import problems
+from importer_service.entrypoints.documented import ROWS_PURGED, problems
 from importer_service.entrypoints.schemas import InviteRows
 from importer_service.entrypoints.views import (
     InvitationsView,
@@ -27,13 +28,13 @@ from importer_service.entrypoints.views import (
     RowView,
 )
 from importer_service.handlers import results
-from importer_service.handlers.imports import owned
+from importer_service.handlers.imports import with_rows
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-@router.get("/{import_id}/rows", response_model=RowPage, responses=problems(404))
+@router.get("/{import_id}/rows", response_model=RowPage, responses=problems(404, ROWS_PURGED))
 async def list_rows(
     import_id: UUID, request: Request, caller: CallerDep, cursor: CursorQuery = None,
     limit: Limit = 100, status: Annotated[str | None, Query(max_length=40)] = None,
@@ -42,7 +43,7 @@ async def list_rows(
     for review before importing, with their statuses after (`status`: only those)."""
     after = after_row(cursor)
     async with connection(request) as conn:
-        await owned(conn, caller.user_id, import_id)
+        await with_rows(conn, caller.user_id, import_id, rules_of(request).retention)
         found = await imports.page_of_rows(conn, import_id, after, limit + 1, status)
     items = [RowView(**{k: r[k] for k in RowView.model_fields}) for r in found[:limit]]
     more = len(found) > limit
@@ -51,7 +52,9 @@ async def list_rows(
 
 @router.post(
     "/{import_id}/invitations", response_model=InvitationsView,
-    responses=problems(404, (409, "Not every row has its status yet (`import_not_completed`)")),
+    responses=problems(
+        404, (409, "Not every row has its status yet (`import_not_completed`)"), ROWS_PURGED
+    ),
 )  # fmt: skip
 async def invite_rows(
     import_id: UUID, body: InviteRows, request: Request, caller: CallerDep, outbox: OutboxDep,
@@ -63,16 +66,18 @@ async def invite_rows(
 
     async def invite(conn: asyncpg.Connection) -> InvitationsView:
         requested, skipped = await results.invite(
-            conn, outbox, caller.event_context(), caller.user_id, import_id, body.rows
-        )
+            conn, outbox, caller.event_context(), caller.user_id, import_id, body.rows,
+            rules_of(request).retention,
+        )  # fmt: skip
         return InvitationsView(requested=requested, skipped=skipped)
 
     return await answered_once(request, caller, idempotency_key, body.model_dump(), 200, invite)
 
 
 @router.get(
-    "/{import_id}/invitations/refusals", response_model=RefusalPage, responses=problems(404)
-)
+    "/{import_id}/invitations/refusals", response_model=RefusalPage,
+    responses=problems(404, ROWS_PURGED),
+)  # fmt: skip
 async def list_invitation_refusals(
     import_id: UUID, request: Request, caller: CallerDep, cursor: CursorQuery = None,
     limit: Limit = 100,
@@ -82,7 +87,7 @@ async def list_invitation_refusals(
     invited again once that has changed."""
     after = after_row(cursor)
     async with connection(request) as conn:
-        await owned(conn, caller.user_id, import_id)
+        await with_rows(conn, caller.user_id, import_id, rules_of(request).retention)
         found, total = await refusals.page(conn, import_id, after, limit + 1)
     items = [RefusalView(**dict(r)) for r in found[:limit]]
     more = len(found) > limit

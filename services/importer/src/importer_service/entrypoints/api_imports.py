@@ -17,29 +17,22 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse
 
 from importer_service.adapters import imports_repository as imports
-from importer_service.adapters.file_reader import FileReader
 from importer_service.entrypoints.answers import answered_once
+from importer_service.entrypoints.app_state import reader_of, rules_of
 from importer_service.entrypoints.cursors import CursorQuery, before_import, import_cursor
-from importer_service.entrypoints.documented import created, problems
+from importer_service.entrypoints.documented import ROWS_PURGED, created, problems
 from importer_service.entrypoints.schemas import ColumnChoice, PasteNumbers
 from importer_service.entrypoints.upload_form import UploadForm, save_bounded
 from importer_service.entrypoints.views import ImportPage, ImportView, UploadView
 from importer_service.handlers import imports as use_cases
 from importer_service.handlers import mapping, uploads
-from importer_service.handlers.rules import ImportRules
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
-_NOT_STARTED = (409, "The import has started: its columns can no longer change (`import_started`)")
-
-
-def _reader(request: Request) -> FileReader:
-    reader: FileReader = request.app.state.file_reader
-    return reader
-
-
-def _rules(request: Request) -> ImportRules:
-    rules: ImportRules = request.app.state.import_rules
-    return rules
+_NOT_STARTED = (
+    409,
+    "The import has started: its columns can no longer change (`import_started`); or it "
+    "waited for them longer than `IMPORT_RETENTION_DAYS` (`import_expired`)",
+)
 
 
 @router.post(
@@ -59,9 +52,9 @@ async def paste_numbers(
     async def paste(conn: asyncpg.Connection) -> ImportView:
         job = await use_cases.paste(
             conn, outbox, caller.event_context(), caller.user_id, body.text,
-            body.default_region, _reader(request).limits, _rules(request),
+            body.default_region, reader_of(request).limits, rules_of(request),
         )  # fmt: skip
-        return ImportView.of(job)
+        return ImportView.of(job, rules_of(request).retention)
 
     return await answered_once(request, caller, idempotency_key, body.model_dump(), 201, paste)
 
@@ -86,15 +79,18 @@ async def upload_file(
     request_fields = form.request()
     with tempfile.TemporaryDirectory(prefix="upload-") as folder:
         path = Path(folder) / "upload"
-        digest = await save_bounded(form.file, path, _reader(request).limits.max_bytes)
-        inspected = await uploads.inspect(_reader(request), path, request_fields)
+        digest = await save_bounded(form.file, path, reader_of(request).limits.max_bytes)
+        inspected = await uploads.inspect(reader_of(request), path, request_fields)
 
         async def store(conn: asyncpg.Connection) -> UploadView:
             job = await uploads.store(
                 conn, outbox, caller.event_context(), caller.user_id, path, request_fields,
-                inspected, _rules(request),
+                inspected, rules_of(request),
             )  # fmt: skip
-            return UploadView(**ImportView.of(job).model_dump(), sample_rows=inspected.table.sample)
+            return UploadView(
+                **ImportView.of(job, rules_of(request).retention).model_dump(),
+                sample_rows=inspected.table.sample,
+            )
 
         fingerprint = form.fingerprint(digest)
         return await answered_once(request, caller, idempotency_key, fingerprint, 201, store)
@@ -109,7 +105,8 @@ async def list_imports(
     `next_cursor`; one the API did not make is 422 `bad_cursor`)."""
     async with connection(request) as conn:
         found = await imports.list_for_owner(conn, caller.user_id, limit + 1, before_import(cursor))
-    items = [ImportView.of(job) for job in found[:limit]]
+    retention = rules_of(request).retention
+    items = [ImportView.of(job, retention) for job in found[:limit]]
     last = found[limit - 1] if len(found) > limit else None
     return ImportPage(
         items=items, next_cursor=import_cursor(last.created_at, last.import_id) if last else None
@@ -120,12 +117,14 @@ async def list_imports(
 async def read_import(import_id: UUID, request: Request, caller: CallerDep) -> ImportView:
     """Status and progress (rows validated / total) while it runs; counts per status after."""
     async with connection(request) as conn:
-        return ImportView.of(await use_cases.owned(conn, caller.user_id, import_id))
+        job = await use_cases.owned(conn, caller.user_id, import_id)
+    return ImportView.of(job, rules_of(request).retention)
 
 
 @router.put(
-    "/{import_id}/mapping", response_model=UploadView, responses=problems(404, _NOT_STARTED)
-)
+    "/{import_id}/mapping", response_model=UploadView,
+    responses=problems(404, _NOT_STARTED, ROWS_PURGED),
+)  # fmt: skip
 async def confirm_columns(
     import_id: UUID, body: ColumnChoice, request: Request, caller: CallerDep, outbox: OutboxDep,
     host: HostDep,
@@ -141,10 +140,12 @@ async def confirm_columns(
         body.default_region,
     )  # fmt: skip
     job, sample = await mapping.confirm_columns(
-        host.pool, _reader(request), outbox, caller.event_context(), caller.user_id, import_id,
-        choice,
+        host.pool, reader_of(request), outbox, caller.event_context(), caller.user_id, import_id,
+        choice, rules_of(request).retention,
     )  # fmt: skip
-    return UploadView(**ImportView.of(job).model_dump(), sample_rows=sample)
+    return UploadView(
+        **ImportView.of(job, rules_of(request).retention).model_dump(), sample_rows=sample
+    )
 
 
 @router.post(
@@ -160,8 +161,8 @@ async def start_import(
 
     async def start(conn: asyncpg.Connection) -> ImportView:
         job = await use_cases.start(
-            conn, outbox, caller.event_context(), caller.user_id, import_id, _rules(request)
+            conn, outbox, caller.event_context(), caller.user_id, import_id, rules_of(request)
         )
-        return ImportView.of(job)
+        return ImportView.of(job, rules_of(request).retention)
 
     return await answered_once(request, caller, idempotency_key, {}, 200, start)

@@ -11,6 +11,7 @@ from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
 from importer_service.adapters.file_reader import FileReader
+from importer_service.adapters.import_purge import ImportPurge
 from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.work_queue import WORK_TOPIC, work_items
@@ -39,6 +40,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     reader = file_reader(settings)
     rules = ImportRules.of(settings)
     host.add_background("file-readers", lambda _host: _ready_until_stop(reader))
+    host.add_purge(ImportPurge(rules.retention))
     host.add_subscription(
         Subscription(
             "importer.projections",

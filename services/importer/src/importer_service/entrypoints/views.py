@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.retention import ImportRetention
 from importer_service.handlers.columns import headers_of
 
 NextCursor = Annotated[
@@ -56,9 +57,20 @@ class ImportView(BaseModel):
     )
     created_at: datetime
     completed_at: datetime | None
+    finished_at: datetime | None = Field(
+        description="When it became completed, failed or replaced (null before)"
+    )
+    rows_kept_until: datetime | None = Field(
+        description="Its rows, refusals and files are deleted then (`IMPORT_RETENTION_DAYS` "
+        "after it finished); the import and its counts stay. Null while it runs or waits"
+    )
+    rows_purged_at: datetime | None = Field(
+        description="When its rows and files were deleted: they then answer 410 "
+        "`import_rows_purged` (null while they are kept)"
+    )
 
     @classmethod
-    def of(cls, job: Import) -> ImportView:
+    def of(cls, job: Import, retention: ImportRetention) -> ImportView:
         return cls(
             import_id=job.import_id, source=job.source, filename=job.filename, status=job.status,
             progress=round(job.progress, 4), total_rows=job.total_rows, rows_done=job.rows_done,
@@ -67,7 +79,8 @@ class ImportView(BaseModel):
             mapping=headers_of(job.mapping, job.headers) if job.mapping is not None else None,
             default_region=job.default_region, auto_start=job.auto_start,
             auto_invite=job.auto_invite, invitations=job.invitations, error=job.error,
-            created_at=job.created_at, completed_at=job.completed_at,
+            created_at=job.created_at, completed_at=job.completed_at, finished_at=job.finished_at,
+            rows_kept_until=retention.rows_kept_until(job), rows_purged_at=job.rows_purged_at,
         )  # fmt: skip
 
 

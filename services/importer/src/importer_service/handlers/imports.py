@@ -5,16 +5,18 @@ invitations: `invitations`; what comes after: `results`)."""
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
 from contacts_events import EventContext, ImportSource, ImportStarted
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, Invalid, NotFound
+from contacts_servicekit.errors import Conflict, Gone, Invalid, NotFound
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.pasted import split_pasted
 from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.retention import ROWS_PURGED, ImportRetention
 from importer_service.handlers.regions import default_region
 from importer_service.handlers.rules import ImportRules
 from importer_service.handlers.starting import start_paid
@@ -27,6 +29,22 @@ async def owned(
     job = await imports.get(conn, import_id, for_update=for_update)
     if job is None or job.owner_id != owner_id:
         raise NotFound("import_not_found", "You have no import with this id.")
+    return job
+
+
+async def with_rows(
+    conn: asyncpg.Connection, owner_id: uuid.UUID, import_id: uuid.UUID,
+    retention: ImportRetention,
+) -> Import:  # fmt: skip
+    """The owner's import, whose rows are still kept (410 once its retention has passed)."""
+    return rows_kept(await owned(conn, owner_id, import_id), retention)
+
+
+def rows_kept(job: Import, retention: ImportRetention) -> Import:
+    """`job`, unless its rows and file are past their retention: 410 `import_rows_purged`,
+    whose sentence says how long they are kept and where the counts still are."""
+    if retention.rows_gone(job, datetime.now(UTC)):
+        raise Gone(ROWS_PURGED, retention.gone_message(job.import_id))
     return job
 
 

@@ -25,8 +25,9 @@ from importer_service.adapters.sources.mapping import guess_mapping
 from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.adapters.work_queue import ExtractRows
 from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.retention import EXPIRED, ImportRetention
 from importer_service.handlers.columns import mapping_by_headers
-from importer_service.handlers.imports import owned
+from importer_service.handlers.imports import owned, rows_kept
 from importer_service.handlers.regions import checked_region
 from importer_service.handlers.uploads import UploadRequest, checked_request, summary
 
@@ -43,17 +44,22 @@ class ColumnsChoice:
 
 async def confirm_columns(
     pool: asyncpg.Pool, reader: FileReader, outbox: Outbox, context: EventContext,
-    owner_id: uuid.UUID, import_id: uuid.UUID, choice: ColumnsChoice,
+    owner_id: uuid.UUID, import_id: uuid.UUID, choice: ColumnsChoice, retention: ImportRetention,
 ) -> tuple[Import, list[list[str]]]:  # fmt: skip
     """The import with the choice applied, and the sample rows when the file was read again
-    ([] otherwise). 409 once the import has started; 422 naming the field at fault."""
+    ([] otherwise). 409 once the import has started or expired, 410 once a failed import's
+    file is past its retention; 422 naming the field at fault."""
     rereading = choice.sheet is not None or choice.encoding is not None
     if choice.columns is None and not rereading:
         raise Invalid("phone_required", "Say which column holds the phone numbers.", "phone")
     region = checked_region(choice.default_region) if choice.default_region else None
-    table = await _read_again(pool, reader, owner_id, import_id, choice) if rereading else None
+    table = (
+        await _read_again(pool, reader, owner_id, import_id, choice, retention)
+        if rereading
+        else None
+    )
     async with pool.acquire() as conn, conn.transaction():
-        job = _changeable(await owned(conn, owner_id, import_id, for_update=True))
+        job = _changeable(await owned(conn, owner_id, import_id, for_update=True), retention)
         if table is not None:
             job = await _with_table(conn, job, table)
         if choice.columns is not None:
@@ -65,23 +71,27 @@ async def confirm_columns(
 
 async def _read_again(
     pool: asyncpg.Pool, reader: FileReader, owner_id: uuid.UUID, import_id: uuid.UUID,
-    choice: ColumnsChoice,
+    choice: ColumnsChoice, retention: ImportRetention,
 ) -> TableSummary:  # fmt: skip
     request = UploadRequest("", sheet=choice.sheet, encoding=choice.encoding)
     encoding = checked_request(request).encoding
     with tempfile.TemporaryDirectory(prefix="reread-") as folder:
         async with pool.acquire() as conn:  # not held while the file is read
-            job = _changeable(await owned(conn, owner_id, import_id))
+            job = _changeable(await owned(conn, owner_id, import_id), retention)
             fmt = FileFormat(job.file_format or "csv")
             path = Path(folder) / f"upload.{fmt.value}"
             await file_store.copy_to(conn, import_id, path)
         return await summary(reader, path, fmt, choice.sheet, encoding)
 
 
-def _changeable(job: Import) -> Import:
+def _changeable(job: Import, retention: ImportRetention) -> Import:
+    """The import, if its columns may change: not started, and its file still there (an
+    expired upload's is deleted at once, a failed import's after its retention)."""
     if job.status not in CHANGEABLE or job.source != "file":
         raise Conflict("import_started", "The columns can no longer be changed for this import.")
-    return job
+    if job.error is not None and job.error.get("error") == EXPIRED:
+        raise Conflict(EXPIRED, str(job.error["message"]))
+    return rows_kept(job, retention)
 
 
 async def _with_table(conn: asyncpg.Connection, job: Import, table: TableSummary) -> Import:

@@ -23,7 +23,8 @@ from contacts_servicekit.errors import Conflict
 from importer_service.adapters.sources.report import write_csv
 from importer_service.adapters.sources.report_xlsx import Cell, XlsxStream
 from importer_service.domain.model import Import, ImportStatus, row_name
-from importer_service.handlers.imports import owned
+from importer_service.domain.retention import ImportRetention
+from importer_service.handlers.imports import with_rows
 from importer_service.handlers.invitations import request_invitations
 
 PAGE_ROWS = 5000
@@ -43,19 +44,21 @@ _PAGE = (
 
 async def invite(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, owner_id: uuid.UUID,
-    import_id: uuid.UUID, rows: Sequence[int] | None,
+    import_id: uuid.UUID, rows: Sequence[int] | None, retention: ImportRetention,
 ) -> tuple[int, int]:  # fmt: skip
     """ "Invite contact": the ready rows (all, or those chosen) not requested before by this
     owner (see `request_invitations`). Returns (requested now, skipped)."""
-    job = await completed(conn, owner_id, import_id, "Invitations can be sent")
+    job = await completed(conn, owner_id, import_id, retention, "Invitations can be sent")
     return await request_invitations(conn, outbox, context, job, rows)
 
 
 async def completed(
-    conn: asyncpg.Connection, owner_id: uuid.UUID, import_id: uuid.UUID, what: str
-) -> Import:
-    """The owner's import once completed; 409 `import_not_completed` before."""
-    job = await owned(conn, owner_id, import_id)
+    conn: asyncpg.Connection, owner_id: uuid.UUID, import_id: uuid.UUID,
+    retention: ImportRetention, what: str,
+) -> Import:  # fmt: skip
+    """The owner's import once completed, its rows still kept; 409 `import_not_completed`
+    before, 410 `import_rows_purged` after its retention."""
+    job = await with_rows(conn, owner_id, import_id, retention)
     if job.status is not ImportStatus.COMPLETED:
         raise Conflict(
             "import_not_completed",

@@ -60,6 +60,14 @@ def import_sentences() -> dict[str, str]:
             "The results can be downloaded once every number has its status."
         ),
         "cell_too_long": _("A cell of this row is too long: it was cut."),
+        "import_rows_purged": _(
+            "The numbers of this import and its results files were deleted: they are kept for "
+            "a limited time after an import ends. Its counts are still shown."
+        ),
+        "import_expired": _(
+            "This list waited too long for its columns or its start, so its file was deleted. "
+            "Upload it again."
+        ),
     }
 
 

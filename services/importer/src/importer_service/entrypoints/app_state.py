@@ -1,0 +1,20 @@
+"""What the routes take from the app's state, built once when the app starts (app.py)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from importer_service.adapters.file_reader import FileReader
+from importer_service.handlers.rules import ImportRules
+
+
+def reader_of(request: Request) -> FileReader:
+    """The pool of worker processes that read uploaded files."""
+    reader: FileReader = request.app.state.file_reader
+    return reader
+
+
+def rules_of(request: Request) -> ImportRules:
+    """The rules from the settings: quota, chunking, region, retention."""
+    rules: ImportRules = request.app.state.import_rules
+    return rules
