@@ -16,13 +16,19 @@ set -euo pipefail
 RELEASE="${1:-bookworm}"
 ROOT="${FRESH_ROOT:-/var/tmp/fresh-$RELEASE}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-BOOTSTRAP_OPTIONS=() BOOTSTRAP_SCRIPT=()
+BOOTSTRAP_OPTIONS=() BOOTSTRAP_SCRIPT=() UPDATE_SUITES=()
 if [[ $RELEASE == noble ]]; then  # Ubuntu 24.04, with universe enabled as on an installed one
   MIRROR="${UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}"
-  BOOTSTRAP_OPTIONS=(--components=main,universe)
+  COMPONENTS="main universe"
+  BOOTSTRAP_OPTIONS=(--components="${COMPONENTS// /,}")
   # Debian 12's debootstrap predates noble; Ubuntu's releases all use this script.
   BOOTSTRAP_SCRIPT=(/usr/share/debootstrap/scripts/gutsy)
+  UPDATE_SUITES=(noble-updates noble-security)  # an installed Ubuntu takes its fixes from these
 fi
+# Ubuntu's archive key, which Debian 12 does not package: noble's ubuntu-keyring, fetched over
+# HTTPS and checked against the SHA-256 that noble's package index gives it.
+UBUNTU_KEYRING_DEB=https://archive.ubuntu.com/ubuntu/pool/main/u/ubuntu-keyring/ubuntu-keyring_2023.11.28.1_all.deb
+UBUNTU_KEYRING_SHA256=36de43b15853ccae0028e9a767613770c704833f82586f28eb262f0311adb8a8
 REPO="${REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"  # the clone's source
 CHECKOUT=/root/contacts-platform
 EXTRA_CA_DIR="${EXTRA_CA_DIR:-}"
@@ -46,10 +52,28 @@ unmount_all() {
   for mount in proc sys dev; do umount -R "$ROOT/$mount" 2>/dev/null || true; done
 }
 
+# fetch_ubuntu_keyring DIR: unpack noble's keyring package into DIR, print the keyring's path.
+fetch_ubuntu_keyring() {
+  curl -fsS --proto =https -o "$1/keyring.deb" "$UBUNTU_KEYRING_DEB"
+  echo "$UBUNTU_KEYRING_SHA256  $1/keyring.deb" | sha256sum --check --quiet >&2
+  dpkg-deb -x "$1/keyring.deb" "$1"
+  echo "$1/usr/share/keyrings/ubuntu-archive-keyring.gpg"
+}
+
 make_root() {
   [[ -x $ROOT/usr/bin/apt-get ]] && return 0
-  debootstrap --variant=minbase "${BOOTSTRAP_OPTIONS[@]}" "$RELEASE" "$ROOT" "$MIRROR" "${BOOTSTRAP_SCRIPT[@]}" \
-    >"$ROOT.debootstrap.log" 2>&1
+  local keyring_dir keyring=()
+  keyring_dir=$(mktemp -d)
+  if [[ $RELEASE == noble ]]; then  # debootstrap checks the Release file's signature with it
+    keyring=(--keyring="${UBUNTU_KEYRING:-$(fetch_ubuntu_keyring "$keyring_dir")}")
+  fi
+  debootstrap --variant=minbase "${keyring[@]}" "${BOOTSTRAP_OPTIONS[@]}" "$RELEASE" "$ROOT" "$MIRROR" \
+    "${BOOTSTRAP_SCRIPT[@]}" >"$ROOT.debootstrap.log" 2>&1
+  rm -rf "$keyring_dir"
+  local suite
+  for suite in "${UPDATE_SUITES[@]}"; do
+    echo "deb $MIRROR $suite $COMPONENTS" >>"$ROOT/etc/apt/sources.list"
+  done
 }
 
 enter_root() {
