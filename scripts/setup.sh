@@ -26,11 +26,19 @@ playwright_chromium_ready() {
 
 # Without a Chromium package (Ubuntu's is a snap), the browser tests use Playwright's: it is
 # downloaded once, then its system libraries installed (apt, so only after a download: where
-# the download is blocked, each `make up` retries that alone, without sudo or apt).
+# the download is blocked, each `make up` retries that alone, without sudo or apt). The
+# download's progress (and its retries' stack traces) go to a log; its first error is shown.
 install_playwright_chromium() {
   [[ -x /usr/bin/chromium ]] && return 0
   playwright_chromium_ready && return 0
-  uv run playwright install chromium && uv run playwright install-deps chromium
+  local log=$TOOLS_DIR/playwright-install.log
+  mkdir -p "$TOOLS_DIR"
+  echo "downloading Playwright's Chromium (progress: $log)" >&2
+  if ! uv run playwright install chromium >"$log" 2>&1; then
+    grep -m 1 '^Error' "$log" >&2
+    return 1
+  fi
+  uv run playwright install-deps chromium
 }
 
 install_missing_system_packages
@@ -50,7 +58,7 @@ fi
 # downloads an interpreter only when the system has none of 3.11+.
 uv sync --frozen --quiet
 install_playwright_chromium \
-  || echo "warning: Playwright's Chromium could not be installed (above): the browser tests need it," \
+  || echo "warning: Playwright's Chromium could not be installed: the browser tests need it," \
     "\`make up\` does not; run scripts/setup.sh again once its servers are reachable" \
     "(docs/fresh-machines.md)" >&2
 deploy/local/kafka.sh fetch
