@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the README's commands on a fresh Debian: builds a minimal root with debootstrap,
+# Proves the README's commands on a fresh Debian or Ubuntu: builds a minimal root with debootstrap,
 # clones this repository into it, runs scripts/setup.sh there (with the network), then
 # `make up` and `make down` in a private network namespace (its own 127.0.0.1: the ports of a
 # platform running on this machine are left alone, and nothing is downloaded any more).
@@ -7,6 +7,9 @@
 # Needs root, debootstrap (apt-get install debootstrap), unshare and ip (util-linux, iproute2).
 #
 # Usage: scripts/fresh_root_check.sh [RELEASE] (bookworm, the default, trixie, or Ubuntu's noble)
+# noble's signatures are checked (never skipped) with UBUNTU_KEYRING (a keyring file), by default
+# with the keyring of noble's ubuntu-keyring package, fetched over HTTPS and checked against its
+# pinned SHA-256 (Debian packages none); its root also gets noble-updates and noble-security.
 # On a network that intercepts TLS, EXTRA_CA_DIR=/usr/local/share/ca-certificates (a folder of
 # .crt files) makes the root trust the interceptor's CA, and pip and uv use the system's store,
 # as such a network's machines are set up; the root is otherwise untouched.
