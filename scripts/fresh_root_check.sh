@@ -56,23 +56,23 @@ unmount_all() {
 }
 
 # fetch_ubuntu_keyring DIR: unpack noble's keyring package into DIR, print the keyring's path.
+# Chained with &&: it runs in a command substitution, where `set -e` does not stop at a failure.
 fetch_ubuntu_keyring() {
-  curl -fsS --proto =https -o "$1/keyring.deb" "$UBUNTU_KEYRING_DEB"
-  echo "$UBUNTU_KEYRING_SHA256  $1/keyring.deb" | sha256sum --check --quiet >&2
-  dpkg-deb -x "$1/keyring.deb" "$1"
-  echo "$1/usr/share/keyrings/ubuntu-archive-keyring.gpg"
+  curl -fsS --proto =https -o "$1/keyring.deb" "$UBUNTU_KEYRING_DEB" &&
+    echo "$UBUNTU_KEYRING_SHA256  $1/keyring.deb" | sha256sum --check --quiet >&2 &&
+    dpkg-deb -x "$1/keyring.deb" "$1" &&
+    echo "$1/usr/share/keyrings/ubuntu-archive-keyring.gpg"
 }
 
 make_root() {
   [[ -x $ROOT/usr/bin/apt-get ]] && return 0
-  local keyring_dir keyring=()
-  keyring_dir=$(mktemp -d)
+  local keyring=()
   if [[ $RELEASE == noble ]]; then  # debootstrap checks the Release file's signature with it
-    keyring=(--keyring="${UBUNTU_KEYRING:-$(fetch_ubuntu_keyring "$keyring_dir")}")
+    KEYRING_DIR=$(mktemp -d)  # removed on exit
+    keyring=(--keyring="${UBUNTU_KEYRING:-$(fetch_ubuntu_keyring "$KEYRING_DIR")}")
   fi
   debootstrap --variant=minbase "${keyring[@]}" "${BOOTSTRAP_OPTIONS[@]}" "$RELEASE" "$ROOT" "$MIRROR" \
     "${BOOTSTRAP_SCRIPT[@]}" >"$ROOT.debootstrap.log" 2>&1
-  rm -rf "$keyring_dir"
   local suite
   for suite in "${UPDATE_SUITES[@]}"; do
     echo "deb $MIRROR $suite $COMPONENTS" >>"$ROOT/etc/apt/sources.list"
@@ -108,7 +108,8 @@ up_and_down() {
   unshare --net bash -c 'ip link set lo up && in_root "cd $CHECKOUT && make up && make down"'
 }
 
-trap unmount_all EXIT
+KEYRING_DIR=""
+trap 'unmount_all; rm -rf "$KEYRING_DIR"' EXIT
 timed "debootstrap $RELEASE into $ROOT" make_root
 enter_root
 step "in the root: $(in_root '. /etc/os-release && echo "$PRETTY_NAME"')"
