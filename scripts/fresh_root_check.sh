@@ -71,8 +71,8 @@ make_root() {
     KEYRING_DIR=$(mktemp -d)  # removed on exit
     keyring=(--keyring="${UBUNTU_KEYRING:-$(fetch_ubuntu_keyring "$KEYRING_DIR")}")
   fi
-  debootstrap --variant=minbase "${keyring[@]}" "${BOOTSTRAP_OPTIONS[@]}" "$RELEASE" "$ROOT" "$MIRROR" \
-    "${BOOTSTRAP_SCRIPT[@]}" >"$ROOT.debootstrap.log" 2>&1
+  debootstrap --variant=minbase "${keyring[@]}" "${BOOTSTRAP_OPTIONS[@]}" \
+    "$RELEASE" "$ROOT" "$MIRROR" "${BOOTSTRAP_SCRIPT[@]}" >"$ROOT.debootstrap.log" 2>&1
   local suite
   for suite in "${UPDATE_SUITES[@]}"; do
     echo "deb $MIRROR $suite $COMPONENTS" >>"$ROOT/etc/apt/sources.list"

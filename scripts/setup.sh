@@ -19,6 +19,7 @@ TOOLS_DIR="$PWD/.tools"
 playwright_chromium_ready() {
   local listing folder
   listing=$(uv run playwright install --dry-run chromium) || return 1
+  [[ $listing == *"Install location:"* ]] || return 1  # a listing it cannot read: not ready
   while read -r folder; do
     [[ -f $folder/INSTALLATION_COMPLETE ]] || return 1
   done < <(sed -nE 's/^ *Install location: *//p' <<<"$listing")
