@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the README's commands on a fresh Debian: builds a minimal root with debootstrap,
+# Proves the README's commands on a fresh Debian or Ubuntu: builds a minimal root with debootstrap,
 # clones this repository into it, runs scripts/setup.sh there (with the network), then
 # `make up` and `make down` in a private network namespace (its own 127.0.0.1: the ports of a
 # platform running on this machine are left alone, and nothing is downloaded any more).
@@ -7,6 +7,9 @@
 # Needs root, debootstrap (apt-get install debootstrap), unshare and ip (util-linux, iproute2).
 #
 # Usage: scripts/fresh_root_check.sh [RELEASE] (bookworm, the default, trixie, or Ubuntu's noble)
+# noble's signatures are checked (never skipped) with UBUNTU_KEYRING (a keyring file), by default
+# with the keyring of noble's ubuntu-keyring package, fetched over HTTPS and checked against its
+# pinned SHA-256 (Debian packages none); its root also gets noble-updates and noble-security.
 # On a network that intercepts TLS, EXTRA_CA_DIR=/usr/local/share/ca-certificates (a folder of
 # .crt files) makes the root trust the interceptor's CA, and pip and uv use the system's store,
 # as such a network's machines are set up; the root is otherwise untouched.
@@ -16,13 +19,19 @@ set -euo pipefail
 RELEASE="${1:-bookworm}"
 ROOT="${FRESH_ROOT:-/var/tmp/fresh-$RELEASE}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-BOOTSTRAP_OPTIONS=() BOOTSTRAP_SCRIPT=()
+BOOTSTRAP_OPTIONS=() BOOTSTRAP_SCRIPT=() UPDATE_SUITES=()
 if [[ $RELEASE == noble ]]; then  # Ubuntu 24.04, with universe enabled as on an installed one
   MIRROR="${UBUNTU_MIRROR:-http://archive.ubuntu.com/ubuntu}"
-  BOOTSTRAP_OPTIONS=(--components=main,universe)
+  COMPONENTS="main universe"
+  BOOTSTRAP_OPTIONS=(--components="${COMPONENTS// /,}")
   # Debian 12's debootstrap predates noble; Ubuntu's releases all use this script.
   BOOTSTRAP_SCRIPT=(/usr/share/debootstrap/scripts/gutsy)
+  UPDATE_SUITES=(noble-updates noble-security)  # an installed Ubuntu takes its fixes from these
 fi
+# Ubuntu's archive key, which Debian 12 does not package: noble's ubuntu-keyring, fetched over
+# HTTPS and checked against the SHA-256 that noble's package index gives it.
+UBUNTU_KEYRING_DEB=https://archive.ubuntu.com/ubuntu/pool/main/u/ubuntu-keyring/ubuntu-keyring_2023.11.28.1_all.deb
+UBUNTU_KEYRING_SHA256=36de43b15853ccae0028e9a767613770c704833f82586f28eb262f0311adb8a8
 REPO="${REPO_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"  # the clone's source
 CHECKOUT=/root/contacts-platform
 EXTRA_CA_DIR="${EXTRA_CA_DIR:-}"
@@ -46,10 +55,28 @@ unmount_all() {
   for mount in proc sys dev; do umount -R "$ROOT/$mount" 2>/dev/null || true; done
 }
 
+# fetch_ubuntu_keyring DIR: unpack noble's keyring package into DIR, print the keyring's path.
+# Chained with &&: it runs in a command substitution, where `set -e` does not stop at a failure.
+fetch_ubuntu_keyring() {
+  curl -fsS --proto =https -o "$1/keyring.deb" "$UBUNTU_KEYRING_DEB" &&
+    echo "$UBUNTU_KEYRING_SHA256  $1/keyring.deb" | sha256sum --check --quiet >&2 &&
+    dpkg-deb -x "$1/keyring.deb" "$1" &&
+    echo "$1/usr/share/keyrings/ubuntu-archive-keyring.gpg"
+}
+
 make_root() {
   [[ -x $ROOT/usr/bin/apt-get ]] && return 0
-  debootstrap --variant=minbase "${BOOTSTRAP_OPTIONS[@]}" "$RELEASE" "$ROOT" "$MIRROR" "${BOOTSTRAP_SCRIPT[@]}" \
-    >"$ROOT.debootstrap.log" 2>&1
+  local keyring=()
+  if [[ $RELEASE == noble ]]; then  # debootstrap checks the Release file's signature with it
+    KEYRING_DIR=$(mktemp -d)  # removed on exit
+    keyring=(--keyring="${UBUNTU_KEYRING:-$(fetch_ubuntu_keyring "$KEYRING_DIR")}")
+  fi
+  debootstrap --variant=minbase "${keyring[@]}" "${BOOTSTRAP_OPTIONS[@]}" \
+    "$RELEASE" "$ROOT" "$MIRROR" "${BOOTSTRAP_SCRIPT[@]}" >"$ROOT.debootstrap.log" 2>&1
+  local suite
+  for suite in "${UPDATE_SUITES[@]}"; do
+    echo "deb $MIRROR $suite $COMPONENTS" >>"$ROOT/etc/apt/sources.list"
+  done
 }
 
 enter_root() {
@@ -81,7 +108,8 @@ up_and_down() {
   unshare --net bash -c 'ip link set lo up && in_root "cd $CHECKOUT && make up && make down"'
 }
 
-trap unmount_all EXIT
+KEYRING_DIR=""
+trap 'unmount_all; rm -rf "$KEYRING_DIR"' EXIT
 timed "debootstrap $RELEASE into $ROOT" make_root
 enter_root
 step "in the root: $(in_root '. /etc/os-release && echo "$PRETTY_NAME"')"

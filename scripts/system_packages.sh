@@ -22,8 +22,16 @@ missing_needs() {
   compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || echo postgres
   local command
   for command in curl git make; do command -v "$command" >/dev/null || echo "$command"; done
-  [[ -x /usr/bin/chromium ]] || echo chromium  # the browser tests (Playwright drives it)
+  if is_ubuntu; then  # Playwright's own Chromium (setup.sh), whose Node driver needs libatomic
+    compgen -G '/usr/lib/*/libatomic.so.1' >/dev/null || echo libatomic1
+  else
+    [[ -x /usr/bin/chromium ]] || echo chromium  # the browser tests (Playwright drives it)
+  fi
 }
+
+# is_ubuntu: whether this is Ubuntu, whose chromium package only installs the snap (which a
+# container or chroot cannot run, and which has no /usr/bin/chromium).
+is_ubuntu() { grep -q '^ID=ubuntu$' /etc/os-release; }
 
 # first_available PACKAGE...: the first package the archive has (apt-get update done).
 first_available() {
@@ -44,11 +52,6 @@ package_for() {
   case $1 in
     java) first_available "${JAVA_PACKAGES[@]}" ;;
     postgres) first_available "${POSTGRES_PACKAGES[@]}" ;;
-    python3) echo python3 ;;
-    # Ubuntu's chromium package only installs the snap, which a container or chroot cannot run.
-    chromium) if grep -q '^ID=ubuntu' /etc/os-release; then
-                echo "Ubuntu's chromium is a snap: setup.sh installs Playwright's Chromium instead" >&2
-              else echo chromium; fi ;;
     *) echo "$1" ;;
   esac
 }
