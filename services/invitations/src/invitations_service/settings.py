@@ -34,6 +34,12 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
         gt=0,
         description="DELIVERY_LEASE_SECONDS: a send not recorded by then is retried",
     )
+    failed_request_retention_days: float = Field(
+        default=30,
+        ge=1,
+        description="FAILED_REQUEST_RETENTION_DAYS: how long a request that failed on its own is "
+        "kept in invitation_requests with its error, for an operator to look into",
+    )
     invite_link_base: str = Field(default="http://127.0.0.1:8004", description="INVITE_LINK_BASE")
     dev_messages_dir: Path = Field(
         default=Path("/var/tmp/contacts-platform/messages"),  # noqa: S108 - the local platform's state

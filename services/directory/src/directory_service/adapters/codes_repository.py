@@ -64,7 +64,3 @@ async def consume(
         purpose.value, destination, user_id, code_hmac,
     )  # fmt: skip
     return bool(deleted)
-
-
-async def delete_expired(conn: asyncpg.Connection) -> None:
-    await conn.execute("DELETE FROM one_time_codes WHERE expires_at < now() - interval '1 day'")

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from directory_service.adapters.code_sender import ChannelCodeSender
 from directory_service.adapters.rate_limiter import Limit
+from directory_service.adapters.retention import directory_expiries
 from directory_service.adapters.signing_keys import SigningKeys
 from directory_service.adapters.token_issuer import TokenIssuer
 from directory_service.entrypoints import (
@@ -51,6 +52,9 @@ def build_app(settings: DirectorySettings) -> FastAPI:
         "connect_id_lookup", settings.lookup_burst, settings.lookup_per_minute
     )
     app.state.membership_offer_lifetime = timedelta(days=settings.membership_offer_days)
+    limits = (app.state.lookup_limit, *_rate_limits(identity))
+    for expiry in directory_expiries(settings.session_rules(), limits):
+        host.add_purge(expiry)
     for router in (
         api_auth.router, api_jwks.router, api_users.router, api_verifications.router,
         api_lookup.router, api_companies.router, api_membership_offers.router,
@@ -92,6 +96,15 @@ def _identity(settings: DirectorySettings, host: ServiceHost) -> Identity:
         ),
         service_clients=s.service_client_secrets(),
     )
+
+
+def _rate_limits(identity: Identity) -> tuple[Limit, ...]:
+    """The sign-in and verification limits (their buckets' retention depends on them)."""
+    sign_in = identity.sign_in_limits
+    return (
+        sign_in.codes_per_number, sign_in.codes_per_address, sign_in.attempts_per_address,
+        identity.verifications_per_user, identity.verifications_per_destination,
+    )  # fmt: skip
 
 
 def _own_verifier(

@@ -11,6 +11,7 @@ from contacts_messaging.host import ServiceHost, Subscription, service_app
 from contacts_servicekit.migrations import discover
 from fastapi import FastAPI
 
+from invitations_service.adapters.retention import invitations_expiries
 from invitations_service.entrypoints import (
     api_destination_countries,
     api_invitations,
@@ -59,6 +60,9 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         await processor.run(running.pool)
 
     host.add_background("requests", handle_requests)
+    kept = timedelta(days=settings.failed_request_retention_days)
+    for expiry in invitations_expiries(kept):
+        host.add_purge(expiry)
     host.add_background("delivery", deliver)
     app = service_app(
         host, title="Invitations service",
