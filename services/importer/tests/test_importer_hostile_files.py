@@ -47,6 +47,7 @@ async def upload(importer: ImporterUnderTest, owner: object, name: str, content:
         ("far.xls", far_cell_xls(), '"Contacts" spans 65,536 rows and 256 columns'),
         ("dense.xlsx", xlsx_bytes(DENSE), '"Contacts" spans 20 rows and 300 columns (6,000 cells)'),
     ],
+    ids=["far.xlsx", "repeated.ods", "far.xls", "dense.xlsx"],  # a zip's bytes hold its time
 )
 async def test_a_workbook_whose_grid_is_over_the_limit_is_refused_before_it_is_built(
     importer: ImporterUnderTest, name: str, content: bytes, said: str

@@ -27,7 +27,10 @@ from contacts_testing.infra import (
     docker_available,
 )
 from contacts_testing.kafka_cluster import CLUSTER_TEST_PORT, LocalKafkaCluster
-from contacts_testing.parallel import pytest_collection_modifyitems  # noqa: F401 - its hook
+from contacts_testing.parallel import (  # noqa: F401 - its hooks
+    pytest_collection_modifyitems,
+    pytest_make_parametrize_id,
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -46,6 +46,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: group_of[item.nodeid] not in longest)  # stable: files stay whole
 
 
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Bytes longer than a short literal are named by their size: every worker must collect the
+    very same test ids, and a zip's (a workbook's) bytes hold the time it was written."""
+    return f"{len(val)}_bytes" if isinstance(val, bytes) and len(val) > 32 else None
+
+
 def _keys(item: pytest.Item) -> list[str]:
     """The item's file first, then each wide fixture of ours it uses."""
     keys = [item.nodeid.split("::", 1)[0]]
