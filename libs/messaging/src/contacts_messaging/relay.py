@@ -138,46 +138,46 @@ class OutboxRelay:
         event type and number of the events sent per row)."""
         counts: dict[int, int] = {}
         kinds: dict[int, str] = {}
-        open_batches: dict[tuple[str, int], tuple[Any, set[int]]] = {}
-        sending: list[tuple[asyncio.Future[Any], set[int]]] = []
+        batches: dict[tuple[str, int], list[tuple[Any, set[int]]]] = {}
         partitions: dict[tuple[str, bytes], int] = {}
         for row in rows:
             topic, key, position = row["topic"], row["key"], row["position"]
             if (topic, key) not in partitions:
                 partitions[topic, key] = await self._partition(topic, key)
-            where = (topic, partitions[topic, key])
+            queue = batches.setdefault((topic, partitions[topic, key]), [])
             for value, headers in _records(row):
                 if position not in kinds:  # a bulk row holds events of one type
                     kinds[position] = _event_type(headers)
-                batch, positions = open_batches.get(where) or (self.producer.create_batch(), set())
-                if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:
-                    sending.append((await self._send_batch(batch, where), positions))
-                    batch, positions = self.producer.create_batch(), set()
-                    batch.append(timestamp=None, key=key, value=value, headers=headers)
-                positions.add(position)
+                record = {"timestamp": None, "key": key, "value": value, "headers": headers}
+                if not queue or queue[-1][0].append(**record) is None:  # None: the batch is full
+                    queue.append((self.producer.create_batch(), set()))
+                    queue[-1][0].append(**record)
+                queue[-1][1].add(position)
                 counts[position] = counts.get(position, 0) + 1
-                open_batches[where] = (batch, positions)
-        for where, (batch, positions) in open_batches.items():
-            sending.append((await self._send_batch(batch, where), positions))
-        results = await asyncio.gather(*(f for f, _ in sending), return_exceptions=True)
-        lost: set[int] = set()
-        error = None
-        for (_, positions), result in zip(sending, results, strict=True):
-            if isinstance(result, BaseException):
-                lost |= positions
-                error = repr(result)
+        outcomes = await asyncio.gather(*(self._send_in_order(w, q) for w, q in batches.items()))
+        lost: set[int] = set().union(*(positions for positions, _ in outcomes))
+        error = next((error for _, error in outcomes if error is not None), None)
         sent = [r["position"] for r in rows if r["position"] not in lost]
         failed = [r["position"] for r in rows if r["position"] in lost]
         produced = [(r["topic"], kinds[r["position"]], counts[r["position"]])
                     for r in rows if r["position"] not in lost and r["position"] in counts]  # fmt: skip
         return sent, failed, error, produced
 
-    async def _send_batch(self, batch: Any, where: tuple[str, int]) -> asyncio.Future[Any]:
+    async def _send_in_order(
+        self, where: tuple[str, int], queue: list[tuple[Any, set[int]]]
+    ) -> tuple[set[int], str | None]:
+        """Send one partition's batches one after another; at the first failure, stop and
+        return (the positions of that batch and of every later one, the error). Were later
+        batches sent anyway, one could land while the failed one is retried at the next claim,
+        and a key's events would overtake each other. (aiokafka has one request in flight per
+        broker and partition anyway, so waiting costs little.)"""
         topic, partition = where
-        future: asyncio.Future[Any] = await self.producer.send_batch(
-            batch, topic, partition=partition
-        )
-        return future
+        for index, (batch, _) in enumerate(queue):
+            try:
+                await (await self.producer.send_batch(batch, topic, partition=partition))
+            except Exception as exc:
+                return set().union(*(positions for _, positions in queue[index:])), repr(exc)
+        return set(), None
 
     async def _partition(self, topic: str, key: bytes) -> int:
         partitions = sorted(await self.producer.partitions_for(topic))
