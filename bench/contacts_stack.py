@@ -100,7 +100,7 @@ def running_stack(extra_env: dict[str, str]) -> Iterator[Stack]:
             **extra_env,
         }
         log_path = STATE_DIR / "logs" / "contacts-bench.log"
-        service = ServiceProcess("contacts", env, log_path)
+        service = ServiceProcess("contacts", env, log_path, workers=None)  # the platform default
         service.start()
         stack.callback(quietly, "contacts service", lambda: stop_service(service))
         log(f"contacts service pid {service.process.pid if service.process else '?'} on "

@@ -51,10 +51,6 @@ TOKEN_TTL_SECONDS = 4 * 3600
 KNOWN_SAMPLE = 200_000  # distinct existing ConnectIDs the look-ups draw from
 UNKNOWN_IDS = 5_000
 LOOKUP_ACTION = "connect_id_lookup"
-# How the service runs for this load (the platform's defaults are 1 worker, a pool of 1 to
-# 10): two processes to use both cores, and each worker's ten connections opened (and their
-# statements prepared, by the warm-up) before the measured look-ups. `--env` overrides them.
-SERVICE_DEFAULTS = {"HTTP_WORKERS": "2", "DB_POOL_MIN": "10"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,8 +71,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="service setting, e.g. HTTP_WORKERS=1 or DB_POOL_MAX=20 (repeatable; the bench "
-        "sets HTTP_WORKERS=2 DB_POOL_MIN=10 unless told otherwise)",
+        help="service setting, e.g. HTTP_WORKERS=1 or DB_POOL_MAX=20 (repeatable; otherwise "
+        "the service's defaults)",
     )
     args = parser.parse_args(argv)
     if min(args.users // 1000, args.rate, args.requesters, args.instances) < 1:
@@ -104,8 +100,7 @@ class Plan:
         return cls(most, Limit(LOOKUP_ACTION, burst=max(30, 2 * most + 10), per_minute=60))
 
     def service_env(self, extra: list[str]) -> dict[str, str]:
-        env = {
-            **SERVICE_DEFAULTS,
+        env = {  # the service's own defaults otherwise (two processes, warm pools)
             "LOOKUP_BURST": str(self.limit.burst),
             "LOOKUP_PER_MINUTE": str(self.limit.per_minute),
         }

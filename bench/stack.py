@@ -215,7 +215,7 @@ def _start_service(
         **extra_env,
     }
     log_path = STATE_DIR / "logs" / f"directory-bench-{number}.log"
-    service = ServiceProcess("directory", env, log_path)
+    service = ServiceProcess("directory", env, log_path, workers=None)  # the platform default
     service.start()
     stack.callback(_quietly, f"directory service {number}", lambda: _stop_service(service))
     pid = service.process.pid if service.process else "?"

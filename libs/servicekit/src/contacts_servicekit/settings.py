@@ -109,6 +109,18 @@ class AuthSettings(EnvironmentSettings):
         return self
 
 
+# The directory (ConnectID look-ups) and the contacts service (lists) answer most of the
+# platform's requests, and one Python process tops out below their targets on two cores
+# (bench/README.md: 750-1,000 look-ups/s in one process, p99 < 10 ms at 1,000/s in two;
+# bench/CONTACTS.md: lists p99 < 25 ms at 500/s in two), so they default to two processes,
+# each keeping its pool's connections open (a connection opened under load costs a request
+# several milliseconds; lowering DB_POOL_MAX below 10 there needs DB_POOL_MIN lowered too).
+# The other services keep one process: the importer's phone checks have processes of their
+# own, and the invitations' pacing is per process (SENDS_PER_SECOND).
+READ_SERVICE_WORKERS = 2
+READ_SERVICE_POOL_MIN = 10
+
+
 class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, RetentionSettings):
     """The settings every service shares; subclasses set ``service_name`` and ``http_port``.
     The ``KAFKA_*`` connection ones are :class:`KafkaConnectionSettings`', the ``KAFKA_TOPIC_*``

@@ -54,6 +54,9 @@ class ServiceProcess:
     env: dict[str, str]
     log_path: Path
     port: int = field(default_factory=free_port)
+    # HTTP_WORKERS when `env` does not say: tests run one process per service, which is
+    # enough for them and spares the cores; None keeps the service's own default (benches).
+    workers: int | None = 1
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -64,6 +67,8 @@ class ServiceProcess:
     def start(self) -> None:
         executable = Path(sys.executable).parent / f"{self.name}-service"
         env = {**os.environ, **self.env, "HTTP_PORT": str(self.port), "LOG_FORMAT": "json"}
+        if self.workers is not None:
+            env.setdefault("HTTP_WORKERS", str(self.workers))
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own console script
             [str(executable)], env=env, stdout=self._log, stderr=subprocess.STDOUT

@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Self
 
 from contacts_channels import ChannelSettings
-from contacts_servicekit.settings import ServiceSettings
+from contacts_servicekit.settings import (
+    READ_SERVICE_POOL_MIN,
+    READ_SERVICE_WORKERS,
+    ServiceSettings,
+)
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from directory_service.domain.credentials import SessionRules
@@ -25,6 +29,9 @@ class DirectorySettings(ServiceSettings, ChannelSettings):  # type: ignore[misc]
     service_name: str = "directory"
     db_schema: str = "directory"
     http_port: int = 8001
+    # ConnectID look-ups are the platform's busiest path: see READ_SERVICE_WORKERS.
+    http_workers: int = Field(default=READ_SERVICE_WORKERS, ge=1, le=64)
+    db_pool_min: int = Field(default=READ_SERVICE_POOL_MIN, ge=0)
     lookup_burst: int = Field(default=30, ge=1, description="LOOKUP_BURST: look-ups at once")
     lookup_per_minute: float = Field(
         default=10, gt=0, description="LOOKUP_PER_MINUTE: look-ups regained per minute"

@@ -1,0 +1,44 @@
+"""The processes and pools each service runs with when nothing is set (issue 18, target 6:
+the look-up and list targets hold with the platform's defaults)."""
+
+from __future__ import annotations
+
+import pytest
+from contacts_service.settings import ContactsSettings
+from contacts_servicekit.environment_settings import SettingsError
+from contacts_servicekit.settings import ServiceSettings
+from directory_service.settings import DirectorySettings
+from importer_service.settings import ImporterSettings
+from invitations_service.settings import InvitationsSettings
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(autouse=True)
+def _nothing_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_WORKERS", "DB_POOL_MIN", "DB_POOL_MAX"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("settings", [DirectorySettings, ContactsSettings])
+def test_the_read_services_serve_from_two_processes_with_warm_pools(
+    settings: type[ServiceSettings],
+) -> None:
+    loaded = settings.load()
+    assert (loaded.http_workers, loaded.db_pool_min, loaded.db_pool_max) == (2, 10, 10)
+
+
+@pytest.mark.parametrize("settings", [ImporterSettings, InvitationsSettings])
+def test_the_importer_and_invitations_keep_one_process(settings: type[ServiceSettings]) -> None:
+    loaded = settings.load()
+    assert (loaded.http_workers, loaded.db_pool_min) == (1, 1)
+
+
+def test_a_smaller_pool_for_a_read_service_names_both_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DB_POOL_MAX", "4")
+    with pytest.raises(SettingsError, match=r"DB_POOL_MAX: must be >= DB_POOL_MIN \(10\)"):
+        DirectorySettings.load()
+    monkeypatch.setenv("DB_POOL_MIN", "2")
+    assert DirectorySettings.load().db_pool_min == 2
