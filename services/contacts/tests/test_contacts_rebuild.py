@@ -32,6 +32,7 @@ SNAPSHOT = {
     "contact_points": "SELECT * FROM contact_points ORDER BY 1",
     "contacts": "SELECT owner_id, contact_user_id, display_name, sort_name, contact_company_id FROM contacts ORDER BY 1, 2",
     "name_counts": "SELECT scope_id, list, bucket, n FROM name_counts WHERE n <> 0 ORDER BY 1, 2, 3",
+    "list_sizes": "SELECT scope_id, list, n FROM list_sizes WHERE n <> 0 ORDER BY 1, 2",
 }
 SEARCHES = ("b", "cy", "de", "desk")
 

@@ -1,4 +1,5 @@
-"""Personal contacts and their per-owner counts (own state of the contacts service)."""
+"""Personal contacts (own state of the contacts service). The sizes of the lists follow by
+themselves: triggers count every change of the rows (migration 0005, `list_sizes`)."""
 
 from __future__ import annotations
 
@@ -31,8 +32,6 @@ async def insert(
         known["display_name"] if known else None, known["sort_name"] if known else "",
         known["connect_id"] if known else None, company, source, import_id, invitation_id,
     )  # fmt: skip
-    if added:
-        await _count(conn, owner_id, active=1)
     return bool(added)
 
 
@@ -58,31 +57,11 @@ async def set_archived(
         contact_user_id,
         archived,
     )
-    await _count(conn, owner_id, active=-1 if archived else 1, archived=1 if archived else -1)
 
 
 async def remove_everywhere(conn: asyncpg.Connection, contact_user_id: UUID) -> list[UUID]:
     """Remove a (deactivated) user from every list it is in; return the owners affected."""
     rows = await conn.fetch(
-        "DELETE FROM contacts WHERE contact_user_id = $1"
-        " RETURNING owner_id, archived_at IS NULL AS active",
-        contact_user_id,
+        "DELETE FROM contacts WHERE contact_user_id = $1 RETURNING owner_id", contact_user_id
     )
-    for row in rows:
-        await _count(
-            conn, row["owner_id"], active=-int(row["active"]), archived=-int(not row["active"])
-        )
     return [row["owner_id"] for row in rows]
-
-
-async def _count(
-    conn: asyncpg.Connection, owner_id: UUID, *, active: int = 0, archived: int = 0
-) -> None:
-    await conn.execute(
-        "INSERT INTO owner_counts (owner_id, active, archived) VALUES ($1, $2, $3)"
-        " ON CONFLICT (owner_id) DO UPDATE"
-        " SET active = owner_counts.active + $2, archived = owner_counts.archived + $3",
-        owner_id,
-        active,
-        archived,
-    )

@@ -2,10 +2,8 @@
 and contact points, in name order, a page at a time (keyset pagination).
 
 Each branch is an index range scan (owner or company, sort name, id) that stops after one
-page; the merge sorts at most three pages. Totals come from maintained counters: per list,
-and per list and first three letters of the name (`name_counts`) for a search by a prefix of
-up to three letters; a longer prefix narrows the range enough to count it from the name
-indexes. The page and its total are one statement, so one round trip. Colleagues are never
+page; the merge sorts at most three pages. Totals come from counters kept by triggers
+(list_totals.py). The page and its total are one statement, so one round trip. Colleagues are never
 stored per owner: a company of N members is N rows, whoever looks at it.
 """
 
@@ -16,13 +14,14 @@ from uuid import UUID
 
 import asyncpg
 
+from contacts_service.adapters import list_totals as totals
 from contacts_service.domain.model import Contact, Cursor, ListName
 from contacts_service.domain.names import prefix_range
 
 _NIL = UUID(int=0)
 _COLUMNS = ("total", *Contact._fields)  # of every list statement, in order
 _WHOLE_LIST = prefix_range("")
-_MY_COMPANY = "(SELECT company_id FROM company_members WHERE user_id = $1 LIMIT 1)"
+_MY_COMPANY = totals.MY_COMPANY
 _IN_RANGE = "{a}.sort_name >= $2 AND {a}.sort_name < $3 AND ({a}.sort_name, {a}.{id}) > ($4, $5)"
 _NOT_ACTIVE_PERSONAL = (
     "NOT EXISTS (SELECT 1 FROM contacts c WHERE c.owner_id = $1"
@@ -80,73 +79,6 @@ SELECT * FROM (
 ) found ORDER BY rank LIMIT 1
 """
 
-# Totals, one column `total` each; they share the page's parameters ($1 owner, $2/$3 range).
-# A company's members are counted from its maintained counter (or its name index); colleagues
-# who are also personal contacts are counted once: subtracted by their counter (migration
-# 0004), or in a name range through `contacts_*_in_company`.
-_ME = f"""
-FROM (SELECT $1::uuid AS owner_id) me
-LEFT JOIN owner_counts oc ON oc.owner_id = me.owner_id
-LEFT JOIN companies co ON co.company_id = {_MY_COMPANY}"""
-_IN_NAME_RANGE = " AND {a}.sort_name >= $2 AND {a}.sort_name < $3"
-
-
-def _colleagues_in_range(state: str) -> str:
-    """The owner's personal contacts in the name range who work for their company."""
-    return (
-        f"(SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.contact_company_id ="
-        f" {_MY_COMPANY} AND c.archived_at IS {state} NULL{_IN_NAME_RANGE.format(a='c')})"
-    )
-
-
-# The owner's personal contacts who work for their company, per list, from their counter
-# (migration 0004).
-_COUNTED_COLLEAGUES = (
-    "coalesce((SELECT n FROM company_contact_counts WHERE owner_id = $1"
-    " AND company_id = co.company_id AND list = '{list}'), 0)"
-)
-_TOTAL_ACTIVE = f"""
-SELECT coalesce(oc.active, 0) + coalesce(co.member_count, 0) - (co.company_id IS NOT NULL)::int
-       + coalesce(co.contact_point_count, 0)
-       - {_COUNTED_COLLEAGUES.format(list="active")} AS total{_ME}"""
-_TOTAL_ARCHIVED = f"""
-SELECT coalesce(oc.archived, 0) - {_COUNTED_COLLEAGUES.format(list="archived")} AS total{_ME}"""
-_TOTAL_ACTIVE_IN_RANGE = f"""
-SELECT (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NULL
-          {_IN_NAME_RANGE.format(a="c")})
-     + (SELECT count(*) FROM company_members m WHERE m.company_id = {_MY_COMPANY}
-          AND m.user_id <> $1 {_IN_NAME_RANGE.format(a="m")})
-     - {_colleagues_in_range("")}
-     + (SELECT count(*) FROM contact_points p WHERE p.company_id = {_MY_COMPANY}
-          {_IN_NAME_RANGE.format(a="p")}) AS total"""
-_TOTAL_ARCHIVED_IN_RANGE = f"""
-SELECT (SELECT count(*) FROM contacts c WHERE c.owner_id = $1 AND c.archived_at IS NOT NULL
-          {_IN_NAME_RANGE.format(a="c")})
-     - {_colleagues_in_range("NOT")} AS total"""
-
-# The same totals from the counters of names by their first letters (migration 0003): a
-# name is in a prefix's range exactly when its bucket is, for prefixes of up to three letters.
-BUCKET_LETTERS = 3  # left(sort_name, 3) in migration 0003
-_COUNTED = (
-    "(SELECT coalesce(sum(n), 0) FROM name_counts WHERE scope_id = {scope}"
-    " AND list = '{list}' AND bucket >= $2 AND bucket < $3)"
-)
-# Whether the owner's own name is in the range (the members' counter counts them too): their
-# membership found by user id; `OFFSET 0` keeps Postgres from looking for it in the company's
-# name index instead, which scans every member in the range (1.7 of the 2 ms of a search "ma").
-_ME_IN_RANGE = f"""(SELECT count(*) FROM (
-          SELECT company_id, sort_name FROM company_members WHERE user_id = $1 OFFSET 0
-       ) m WHERE m.company_id = {_MY_COMPANY} {_IN_NAME_RANGE.format(a="m")})"""
-_TOTAL_ACTIVE_IN_BUCKETS = f"""
-SELECT {_COUNTED.format(scope="$1", list="active")}
-     + {_COUNTED.format(scope=_MY_COMPANY, list="members")}
-     - {_ME_IN_RANGE}
-     - {_colleagues_in_range("")}
-     + {_COUNTED.format(scope=_MY_COMPANY, list="points")} AS total"""
-_TOTAL_ARCHIVED_IN_BUCKETS = f"""
-SELECT {_COUNTED.format(scope="$1", list="archived")}
-     - {_colleagues_in_range("NOT")} AS total"""
-
 
 def _with_total(page_sql: str, total_sql: str) -> str:
     """One statement, so one round trip: the total on every row, and on a row of NULLs when
@@ -169,16 +101,16 @@ class Search(StrEnum):
     def of(cls, name_range: tuple[str, str] | None) -> Search:
         if name_range is None:
             return cls.NONE
-        return cls.SHORT if len(name_range[0]) <= BUCKET_LETTERS else cls.LONG
+        return cls.SHORT if len(name_range[0]) <= totals.BUCKET_LETTERS else cls.LONG
 
 
 STATEMENTS = {
-    (ListName.ACTIVE, Search.NONE): _with_total(_ACTIVE, _TOTAL_ACTIVE),
-    (ListName.ARCHIVED, Search.NONE): _with_total(_ARCHIVED, _TOTAL_ARCHIVED),
-    (ListName.ACTIVE, Search.SHORT): _with_total(_ACTIVE, _TOTAL_ACTIVE_IN_BUCKETS),
-    (ListName.ARCHIVED, Search.SHORT): _with_total(_ARCHIVED, _TOTAL_ARCHIVED_IN_BUCKETS),
-    (ListName.ACTIVE, Search.LONG): _with_total(_ACTIVE, _TOTAL_ACTIVE_IN_RANGE),
-    (ListName.ARCHIVED, Search.LONG): _with_total(_ARCHIVED, _TOTAL_ARCHIVED_IN_RANGE),
+    (ListName.ACTIVE, Search.NONE): _with_total(_ACTIVE, totals.WHOLE_ACTIVE),
+    (ListName.ARCHIVED, Search.NONE): _with_total(_ARCHIVED, totals.WHOLE_ARCHIVED),
+    (ListName.ACTIVE, Search.SHORT): _with_total(_ACTIVE, totals.SHORT_SEARCH_ACTIVE),
+    (ListName.ARCHIVED, Search.SHORT): _with_total(_ARCHIVED, totals.SHORT_SEARCH_ARCHIVED),
+    (ListName.ACTIVE, Search.LONG): _with_total(_ACTIVE, totals.LONG_SEARCH_ACTIVE),
+    (ListName.ARCHIVED, Search.LONG): _with_total(_ARCHIVED, totals.LONG_SEARCH_ARCHIVED),
 }
 """The list statements by (list, how it is searched by name)."""
 

@@ -103,9 +103,6 @@ async def add_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) 
     )  # fmt: skip
     if added:
         await conn.execute(
-            "UPDATE companies SET member_count = member_count + 1 WHERE company_id = $1", company_id
-        )
-        await conn.execute(
             "UPDATE contacts SET contact_company_id = $2 WHERE contact_user_id = $1",
             user_id,
             company_id,
@@ -118,9 +115,6 @@ async def remove_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUI
     )
     if removed == "DELETE 1":
         await conn.execute(
-            "UPDATE companies SET member_count = member_count - 1 WHERE company_id = $1", company_id
-        )
-        await conn.execute(
             "UPDATE contacts SET contact_company_id = NULL"
             " WHERE contact_user_id = $1 AND contact_company_id = $2",
             user_id,
@@ -132,32 +126,20 @@ async def add_contact_point(
     conn: asyncpg.Connection, company_id: UUID, point_id: UUID, connect_id: str, display_name: str
 ) -> None:
     await upsert_company(conn, company_id, None)
-    added = await conn.fetchval(
+    await conn.execute(
         "INSERT INTO contact_points"
         " (contact_point_id, company_id, connect_id, display_name, sort_name)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true",
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         point_id, company_id, connect_id, display_name, sort_name(display_name),
     )  # fmt: skip
-    if added:
-        await conn.execute(
-            "UPDATE companies SET contact_point_count = contact_point_count + 1"
-            " WHERE company_id = $1",
-            company_id,
-        )
 
 
 async def remove_contact_point(conn: asyncpg.Connection, company_id: UUID, point_id: UUID) -> None:
-    removed = await conn.execute(
+    await conn.execute(
         "DELETE FROM contact_points WHERE contact_point_id = $1 AND company_id = $2",
         point_id,
         company_id,
     )
-    if removed == "DELETE 1":
-        await conn.execute(
-            "UPDATE companies SET contact_point_count = contact_point_count - 1"
-            " WHERE company_id = $1",
-            company_id,
-        )
 
 
 PROJECTION_TABLES = ("directory_users", "companies", "company_members", "contact_points")
