@@ -13,6 +13,8 @@ from contacts_events import (
     EventContext,
 )
 from contacts_events.connect_id import ConnectId
+from contacts_messaging.accounts import store as closed_accounts
+from contacts_messaging.accounts.guard import AccountClosed
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.errors import Conflict, NotFound
 
@@ -40,10 +42,17 @@ async def add_by_connect_id(
                 "members and cannot be added as a personal contact.",
                 "connect_id",
             )
-        raise NotFound("connect_id_not_found", "No user has this ConnectID.", "connect_id")
+        raise _unknown_connect_id()
     contact_id: UUID = found["user_id"]
     if contact_id == owner_id:
         raise Conflict("self", "This is your own ConnectID.", "connect_id")
+    # The projection's `active` may lag the closure: the account lock is what decides, and
+    # holding both open makes a closure wait for this insert, so it removes what it adds.
+    closed = await closed_accounts.hold_open(conn, (owner_id, contact_id))
+    if owner_id in closed:
+        raise AccountClosed
+    if closed:
+        raise _unknown_connect_id()
     if not await contacts.insert(conn, owner_id, contact_id, ContactSource.CONNECT_ID):
         raise Conflict(
             "already_contact", f"{found['display_name']} is already in your contacts.", "connect_id"
@@ -89,6 +98,9 @@ async def set_archived(
     archived: bool,
 ) -> Contact:
     """Move a personal contact between the lists. Idempotent; managed contacts are refused."""
+    # Locked first (FOR UPDATE), then read: a repeat that waited for the first archive answers
+    # with the state that one committed, not the one it saw before waiting.
+    locked = await contacts.state(conn, owner_id, contact_id)
     current = await detail(conn, owner_id, contact_id)
     if current.managed_by is not None:
         if not archived:
@@ -98,9 +110,13 @@ async def set_archived(
             f"This contact is managed by your company ({_MANAGED[current.managed_by]}) "
             "and cannot be archived.",
         )
-    if await contacts.state(conn, owner_id, contact_id) == ("archived" if archived else "active"):
+    if locked == ("archived" if archived else "active"):
         return current
     await contacts.set_archived(conn, owner_id, contact_id, archived)
     event_type = ContactArchived if archived else ContactUnarchived
     await outbox.add(conn, [event_type(owner_id=owner_id, contact_user_id=contact_id)], context)
     return await detail(conn, owner_id, contact_id)
+
+
+def _unknown_connect_id() -> NotFound:
+    return NotFound("connect_id_not_found", "No user has this ConnectID.", "connect_id")

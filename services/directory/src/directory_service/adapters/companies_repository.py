@@ -22,10 +22,16 @@ async def get_company(conn: asyncpg.Connection, company_id: UUID) -> Company | N
     return Company(**dict(row)) if row else None
 
 
-async def role_in(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) -> str | None:
-    """The user's role in the company, or None when not a member."""
+async def role_in(
+    conn: asyncpg.Connection, company_id: UUID, user_id: UUID, *, for_update: bool = False
+) -> str | None:
+    """The user's role in the company, or None when not a member (with `for_update`, the
+    membership locked until the transaction ends, read after any change in flight commits)."""
     role: str | None = await conn.fetchval(
-        "SELECT role FROM memberships WHERE company_id = $1 AND user_id = $2", company_id, user_id
+        "SELECT role FROM memberships WHERE company_id = $1 AND user_id = $2"
+        + (" FOR UPDATE" if for_update else ""),
+        company_id,
+        user_id,
     )
     return role
 
@@ -56,6 +62,14 @@ async def remove_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUI
         "DELETE FROM memberships WHERE company_id = $1 AND user_id = $2", company_id, user_id
     )
     return bool(result == "DELETE 1")
+
+
+async def leave_company(conn: asyncpg.Connection, user_id: UUID) -> UUID | None:
+    """End the user's membership, whichever company it is of; that company, or None."""
+    left: UUID | None = await conn.fetchval(
+        "DELETE FROM memberships WHERE user_id = $1 RETURNING company_id", user_id
+    )
+    return left
 
 
 async def count_admins(conn: asyncpg.Connection, company_id: UUID) -> int:

@@ -53,7 +53,9 @@ async def add_member(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext,
     company_id: uuid.UUID, user_id: uuid.UUID, role: CompanyRole,
 ) -> None:  # fmt: skip
-    user = await users.get_user(conn, user_id)
+    # Locked: a closure of the account either commits first (404 here) or waits for this
+    # membership, and then ends it with its CompanyMemberLeft (users.deactivate).
+    user = await users.get_user(conn, user_id, for_update=True)
     if user is None or user.status != "active":
         raise NotFound("user_not_found", "No active user has this id.", "user_id")
     await companies.add_member(conn, company_id, user_id, role)
@@ -66,7 +68,9 @@ async def remove_member(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext,
     company_id: uuid.UUID, user_id: uuid.UUID,
 ) -> None:  # fmt: skip
-    role = await companies.role_in(conn, company_id, user_id)
+    # Locked before deciding: a second removal (or the account's closure) that committed
+    # meanwhile finds no member here, instead of announcing the leave twice.
+    role = await companies.role_in(conn, company_id, user_id, for_update=True)
     if role is None:
         raise NotFound("member_not_found", "This user is not a member of the company.", "user_id")
     if role == CompanyRole.ADMIN and await companies.count_admins(conn, company_id) == 1:

@@ -139,11 +139,13 @@ async def _users_offer(
 ) -> MembershipOffer:
     """The caller's own offer; anyone else's is 404, like one that does not exist."""
     found = await offers.users_offer(conn, offer_id, user_id)
-    if found is None or not await _is_active(conn, user_id):
+    # The user locked (after the offer): a closure of the account commits before an accept
+    # (404 here) or after its CompanyMemberJoined, whose membership it then ends.
+    if found is None or not await _is_active(conn, user_id, lock=True):
         raise NotFound("offer_not_found", "You have no such membership offer.", "offer_id")
     return found
 
 
-async def _is_active(conn: asyncpg.Connection, user_id: uuid.UUID) -> bool:
-    user = await users.get_user(conn, user_id)
+async def _is_active(conn: asyncpg.Connection, user_id: uuid.UUID, *, lock: bool = False) -> bool:
+    user = await users.get_user(conn, user_id, for_update=lock)
     return user is not None and user.status == "active"

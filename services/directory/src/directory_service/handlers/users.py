@@ -102,9 +102,11 @@ async def deactivate(
 ) -> None:
     user = await read(conn, user_id, for_update=True)
     events: list[IntegrationEvent] = []
-    if user.company_id is not None:
-        await companies.remove_member(conn, user.company_id, user_id)
-        events.append(CompanyMemberLeft(company_id=user.company_id, user_id=user_id))
+    # The membership as the DELETE finds it, not `user.company_id`: that join is of the
+    # snapshot taken before waiting for the user's lock, which misses a join committed
+    # meanwhile and still shows a membership an admin just ended (a second CompanyMemberLeft).
+    if (left := await companies.leave_company(conn, user_id)) is not None:
+        events.append(CompanyMemberLeft(company_id=left, user_id=user_id))
     await users.deactivate(conn, user_id)
     await erasure.erase_contact_details(conn, user)
     await sessions.revoke_all(conn, user_id, "account_closed")

@@ -1,0 +1,76 @@
+"""Each contacts use case decides its event from the state it holds locked, so a writer that
+waited for another acts on what that one committed (docs/event-order-audit.md): the use case
+functions on two connections of a real Postgres, the second one waiting for the first."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+from contacts_events import ContactSource, EventContext
+from contacts_events.connect_id import ConnectId, generate
+from contacts_messaging.accounts import store as closed_accounts
+from contacts_messaging.outbox import Outbox
+from contacts_service.adapters import contacts_repository, projection
+from contacts_service.entrypoints.app import OWN_MIGRATIONS
+from contacts_service.handlers import contacts
+from contacts_servicekit.errors import NotFound
+from contacts_servicekit.migrations import migrate
+from contacts_testing.lock_race import outbox_names, second_writer
+
+pytestmark = pytest.mark.integration
+OUTBOX = Outbox("/tests")
+
+
+@pytest.fixture
+async def pool(schema_pool: asyncpg.Pool, service_schema: str) -> asyncpg.Pool:
+    async with schema_pool.acquire() as conn:
+        await migrate(conn, service_schema, OWN_MIGRATIONS)
+    return schema_pool
+
+
+async def known_user(conn: asyncpg.Connection, name: str) -> tuple[uuid.UUID, ConnectId]:
+    """A user the projection has heard of (active); their id and ConnectID."""
+    user_id, connect_id = uuid.uuid4(), generate()
+    await projection.upsert_user(conn, user_id, connect_id, name, datetime.now(UTC))
+    return user_id, connect_id
+
+
+async def test_two_archives_at_once_announce_one_contact_archived(pool):
+    owner, contact = uuid.uuid4(), uuid.uuid4()
+    async with pool.acquire() as conn:
+        await contacts_repository.insert(conn, owner, contact, ContactSource.CONNECT_ID)
+
+    async def archive(conn: asyncpg.Connection) -> object:
+        return await contacts.set_archived(conn, OUTBOX, EventContext(), owner, contact, True)
+
+    async with pool.acquire() as first, pool.acquire() as second:
+        async with first.transaction():
+            await archive(first)
+            archiving = await second_writer(first, second, archive)
+        assert (await archiving).archived  # type: ignore[attr-defined]
+        assert await outbox_names(first) == ["ContactArchived"]
+        counts = await first.fetchrow(
+            "SELECT active, archived FROM owner_counts WHERE owner_id = $1", owner
+        )
+        assert (counts["active"], counts["archived"]) == (0, 1)
+
+
+async def test_an_add_by_connect_id_waiting_for_the_contacts_closure_adds_nothing(pool):
+    async with pool.acquire() as conn:
+        owner, _ = await known_user(conn, "Ada")
+        contact, connect_id = await known_user(conn, "Grace")
+
+    async def add(conn: asyncpg.Connection) -> object:
+        return await contacts.add_by_connect_id(conn, OUTBOX, EventContext(), owner, connect_id)
+
+    async with pool.acquire() as first, pool.acquire() as second:
+        async with first.transaction():  # closed; the projection has not heard of it yet
+            assert await closed_accounts.record_closed(first, contact, "closed_by_user")
+            adding = await second_writer(first, second, add)
+        with pytest.raises(NotFound):
+            await adding
+        assert await outbox_names(first) == []
+        assert await first.fetchval("SELECT count(*) FROM contacts") == 0

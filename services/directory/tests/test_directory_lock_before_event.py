@@ -1,0 +1,113 @@
+"""Memberships are decided from locked state, so a closure, a join and a removal of one member
+that meet each announce what the other committed (docs/event-order-audit.md): the use case
+functions on two connections of a real Postgres, the second one waiting for the first."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import asyncpg
+import pytest
+from contacts_events import CompanyRole, DeactivationReason, EventContext
+from contacts_messaging.outbox import Outbox
+from contacts_servicekit.errors import NotFound
+from contacts_servicekit.migrations import migrate
+from contacts_testing.lock_race import Work, outbox_names, second_writer
+from directory_service.entrypoints.app import OWN_MIGRATIONS
+from directory_service.handlers import companies, membership_offers, users
+
+pytestmark = pytest.mark.integration
+OUTBOX, CONTEXT = Outbox("/tests"), EventContext()
+
+
+@pytest.fixture
+async def pool(schema_pool: asyncpg.Pool, service_schema: str) -> asyncpg.Pool:
+    async with schema_pool.acquire() as conn:
+        await migrate(conn, service_schema, OWN_MIGRATIONS)
+    return schema_pool
+
+
+async def user(conn: asyncpg.Connection, name: str) -> uuid.UUID:
+    phone = f"+447400{uuid.uuid4().int % 1_000_000:06d}"
+    return (await users.register(conn, OUTBOX, CONTEXT, users.Registration(name, phone))).user_id
+
+
+async def company(conn: asyncpg.Connection) -> uuid.UUID:
+    return (await companies.create(conn, OUTBOX, CONTEXT, "Acme")).company_id
+
+
+def joins(company_id: uuid.UUID, user_id: uuid.UUID) -> Work:
+    return lambda conn: companies.add_member(
+        conn, OUTBOX, CONTEXT, company_id, user_id, CompanyRole.MEMBER
+    )
+
+
+def removes(company_id: uuid.UUID, user_id: uuid.UUID) -> Work:
+    return lambda conn: companies.remove_member(conn, OUTBOX, CONTEXT, company_id, user_id)
+
+
+def closes(user_id: uuid.UUID) -> Work:
+    return lambda conn: users.deactivate(
+        conn, OUTBOX, CONTEXT, user_id, DeactivationReason.CLOSED_BY_USER
+    )
+
+
+async def race(pool: asyncpg.Pool, first: Work, second: Work) -> tuple[list[str], object]:
+    """`first` committed while `second` waits for it; the events both added, and what the
+    second returned (or the error it raised)."""
+    async with pool.acquire() as one, pool.acquire() as other:
+        before = len(await outbox_names(one))
+        async with one.transaction():
+            await first(one)
+            waiting = await second_writer(one, other, second)
+        try:
+            outcome: object = await waiting
+        except NotFound as refused:
+            outcome = refused
+        return (await outbox_names(one))[before:], outcome
+
+
+async def test_a_closure_waiting_for_a_join_ends_that_membership(pool):
+    async with pool.acquire() as conn, conn.transaction():
+        acme, ada = await company(conn), await user(conn, "Ada")
+    events, _ = await race(pool, joins(acme, ada), closes(ada))
+    assert events == ["CompanyMemberJoined", "CompanyMemberLeft", "UserDeactivated"]
+    assert await pool.fetchval("SELECT count(*) FROM memberships WHERE user_id = $1", ada) == 0
+
+
+async def test_a_join_waiting_for_the_closure_is_refused(pool):
+    async with pool.acquire() as conn, conn.transaction():
+        acme, ada = await company(conn), await user(conn, "Ada")
+    events, outcome = await race(pool, closes(ada), joins(acme, ada))
+    assert isinstance(outcome, NotFound)
+    assert events == ["UserDeactivated"]
+
+
+async def test_an_accept_waiting_for_the_closure_is_refused(pool):
+    async with pool.acquire() as conn, conn.transaction():
+        acme, admin, ada = await company(conn), await user(conn, "Wile"), await user(conn, "Ada")
+        offer = await membership_offers.offer(
+            conn, OUTBOX, CONTEXT, acme, ada, CompanyRole.MEMBER, admin, timedelta(days=1)
+        )
+
+    async def accepts(conn: asyncpg.Connection) -> object:
+        return await membership_offers.accept(conn, OUTBOX, CONTEXT, ada, offer.offer_id)
+
+    events, outcome = await race(pool, closes(ada), accepts)
+    assert isinstance(outcome, NotFound)
+    assert events == ["UserDeactivated"]
+
+
+@pytest.mark.parametrize(
+    ("second", "announced"),
+    [("removal", ["CompanyMemberLeft"]), ("closure", ["CompanyMemberLeft", "UserDeactivated"])],
+)
+async def test_a_writer_waiting_for_a_removal_announces_no_second_leave(pool, second, announced):
+    async with pool.acquire() as conn, conn.transaction():
+        acme, ada = await company(conn), await user(conn, "Ada")
+        await joins(acme, ada)(conn)
+    then = removes(acme, ada) if second == "removal" else closes(ada)
+    events, outcome = await race(pool, removes(acme, ada), then)
+    assert events == announced
+    assert isinstance(outcome, NotFound) == (second == "removal")  # no member left to remove
