@@ -52,10 +52,8 @@ async def test_two_archives_at_once_announce_one_contact_archived(pool):
             archiving = await second_writer(first, second, archive)
         assert (await archiving).archived  # type: ignore[attr-defined]
         assert await outbox_names(first) == ["ContactArchived"]
-        counts = await first.fetchrow(
-            "SELECT active, archived FROM owner_counts WHERE owner_id = $1", owner
-        )
-        assert (counts["active"], counts["archived"]) == (0, 1)
+        sizes = await first.fetch("SELECT list, n FROM list_sizes WHERE scope_id = $1", owner)
+        assert {row["list"]: row["n"] for row in sizes} == {"active": 0, "archived": 1}
 
 
 async def test_an_add_by_connect_id_waiting_for_the_contacts_closure_adds_nothing(pool):
