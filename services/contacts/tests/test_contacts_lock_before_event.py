@@ -16,7 +16,7 @@ from contacts_messaging.outbox import Outbox
 from contacts_service.adapters import contacts_repository, projection
 from contacts_service.entrypoints.app import OWN_MIGRATIONS
 from contacts_service.handlers import contacts
-from contacts_servicekit.errors import NotFound
+from contacts_servicekit.domain_errors import Missing
 from contacts_servicekit.migrations import migrate
 from contacts_testing.lock_race import outbox_names, second_writer
 
@@ -68,7 +68,7 @@ async def test_an_add_by_connect_id_waiting_for_the_contacts_closure_adds_nothin
         async with first.transaction():  # closed; the projection has not heard of it yet
             assert await closed_accounts.record_closed(first, contact, "closed_by_user")
             adding = await second_writer(first, second, add)
-        with pytest.raises(NotFound):
+        with pytest.raises(Missing):
             await adding
         assert await outbox_names(first) == []
         assert await first.fetchval("SELECT count(*) FROM contacts") == 0

@@ -4,7 +4,7 @@ under the directory's own 422 codes."""
 from __future__ import annotations
 
 import pytest
-from contacts_servicekit.errors import Invalid
+from contacts_servicekit.domain_errors import Refused
 from directory_service.domain.contact_details import email_address, mobile_e164
 
 pytestmark = pytest.mark.unit
@@ -32,7 +32,7 @@ def test_a_number_that_can_take_an_sms_comes_back_in_e164(raw: str, e164: str) -
 def test_every_number_that_takes_no_sms_is_not_mobile_and_the_message_says_which(
     raw: str, said: str
 ) -> None:
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(Refused) as refused:
         mobile_e164(raw)
     assert (refused.value.code, refused.value.field) == ("phone_not_mobile", "phone")
     assert said in refused.value.message
@@ -49,7 +49,7 @@ def test_every_number_that_takes_no_sms_is_not_mobile_and_the_message_says_which
     ],
 )
 def test_the_codes_the_api_had_are_kept(raw: str, code: str) -> None:
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(Refused) as refused:
         mobile_e164(raw, field="new_phone")
     assert (refused.value.code, refused.value.field) == (code, "new_phone")
 
@@ -57,6 +57,6 @@ def test_the_codes_the_api_had_are_kept(raw: str, code: str) -> None:
 def test_an_address_is_normalised_and_anything_else_refused() -> None:
     assert email_address("Grace@Example.COM") == "Grace@example.com"
     for raw in ("not-an-email", "grace@example.com\r\nBcc: all@example.com"):
-        with pytest.raises(Invalid) as refused:
+        with pytest.raises(Refused) as refused:
             email_address(raw)
         assert (refused.value.code, refused.value.field) == ("email_invalid", "email")

@@ -11,7 +11,7 @@ import asyncpg
 import pytest
 from contacts_events import CompanyRole, DeactivationReason, EventContext
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import NotFound
+from contacts_servicekit.domain_errors import Missing
 from contacts_servicekit.migrations import migrate
 from contacts_testing.lock_race import Work, outbox_names, second_writer
 from directory_service.entrypoints.app import OWN_MIGRATIONS
@@ -63,7 +63,7 @@ async def race(pool: asyncpg.Pool, first: Work, second: Work) -> tuple[list[str]
             waiting = await second_writer(one, other, second)
         try:
             outcome: object = await waiting
-        except NotFound as refused:
+        except Missing as refused:
             outcome = refused
         return (await outbox_names(one))[before:], outcome
 
@@ -80,7 +80,7 @@ async def test_a_join_waiting_for_the_closure_is_refused(pool):
     async with pool.acquire() as conn, conn.transaction():
         acme, ada = await company(conn), await user(conn, "Ada")
     events, outcome = await race(pool, closes(ada), joins(acme, ada))
-    assert isinstance(outcome, NotFound)
+    assert isinstance(outcome, Missing)
     assert events == ["UserDeactivated"]
 
 
@@ -95,7 +95,7 @@ async def test_an_accept_waiting_for_the_closure_is_refused(pool):
         return await membership_offers.accept(conn, OUTBOX, CONTEXT, ada, offer.offer_id)
 
     events, outcome = await race(pool, closes(ada), accepts)
-    assert isinstance(outcome, NotFound)
+    assert isinstance(outcome, Missing)
     assert events == ["UserDeactivated"]
 
 
@@ -110,4 +110,4 @@ async def test_a_writer_waiting_for_a_removal_announces_no_second_leave(pool, se
     then = removes(acme, ada) if second == "removal" else closes(ada)
     events, outcome = await race(pool, removes(acme, ada), then)
     assert events == announced
-    assert isinstance(outcome, NotFound) == (second == "removal")  # no member left to remove
+    assert isinstance(outcome, Missing) == (second == "removal")  # no member left to remove

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import NamedTuple
 from uuid import UUID
 
-from contacts_servicekit.errors import Invalid
+from contacts_servicekit.domain_errors import Refused
 
 
 class ListName(StrEnum):
@@ -71,6 +71,6 @@ class Cursor:
             name, contact_id = json.loads(base64.urlsafe_b64decode(padded))
             return cls(str(name), UUID(contact_id))
         except (ValueError, TypeError):
-            raise Invalid(
+            raise Refused(
                 "bad_cursor", "This cursor is not one this API returned.", "cursor"
             ) from None

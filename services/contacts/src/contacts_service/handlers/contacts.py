@@ -16,7 +16,7 @@ from contacts_events.connect_id import ConnectId
 from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.accounts.guard import AccountClosed
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, NotFound
+from contacts_servicekit.domain_errors import Conflicting, Missing
 
 from contacts_service.adapters import contacts_repository as contacts
 from contacts_service.adapters import listing, projection
@@ -36,7 +36,7 @@ async def add_by_connect_id(
     found = await projection.find_user_by_connect_id(conn, connect_id)
     if found is None:
         if await projection.is_contact_point(conn, connect_id):
-            raise Conflict(
+            raise Conflicting(
                 "contact_point",
                 "This ConnectID is a company contact point: it is shared with the company's "
                 "members and cannot be added as a personal contact.",
@@ -45,7 +45,7 @@ async def add_by_connect_id(
         raise _unknown_connect_id()
     contact_id: UUID = found["user_id"]
     if contact_id == owner_id:
-        raise Conflict("self", "This is your own ConnectID.", "connect_id")
+        raise Conflicting("self", "This is your own ConnectID.", "connect_id")
     # The projection's `active` may lag the closure: the account lock is what decides, and
     # holding both open makes a closure wait for this insert, so it removes what it adds.
     closed = await closed_accounts.hold_open(conn, (owner_id, contact_id))
@@ -54,7 +54,7 @@ async def add_by_connect_id(
     if closed:
         raise _unknown_connect_id()
     if not await contacts.insert(conn, owner_id, contact_id, ContactSource.CONNECT_ID):
-        raise Conflict(
+        raise Conflicting(
             "already_contact", f"{found['display_name']} is already in your contacts.", "connect_id"
         )
     event = ContactAdded(
@@ -85,7 +85,7 @@ async def detail(conn: asyncpg.Connection, owner_id: UUID, contact_id: UUID) -> 
     """One contact of the owner (personal or managed); 404 for anything else."""
     found = await listing.one(conn, owner_id, contact_id)
     if found is None:
-        raise NotFound("contact_not_found", "You have no contact with this id.")
+        raise Missing("contact_not_found", "You have no contact with this id.")
     return found
 
 
@@ -105,7 +105,7 @@ async def set_archived(
     if current.managed_by is not None:
         if not archived:
             return current  # managed contacts are always active
-        raise Conflict(
+        raise Conflicting(
             "managed_by_company",
             f"This contact is managed by your company ({_MANAGED[current.managed_by]}) "
             "and cannot be archived.",
@@ -118,5 +118,5 @@ async def set_archived(
     return await detail(conn, owner_id, contact_id)
 
 
-def _unknown_connect_id() -> NotFound:
-    return NotFound("connect_id_not_found", "No user has this ConnectID.", "connect_id")
+def _unknown_connect_id() -> Missing:
+    return Missing("connect_id_not_found", "No user has this ConnectID.", "connect_id")

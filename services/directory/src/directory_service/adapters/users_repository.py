@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 from contacts_events import connect_id as cid
-from contacts_servicekit.errors import Conflict
+from contacts_servicekit.domain_errors import Conflicting
 
 from directory_service.domain.model import User
 
@@ -81,6 +81,6 @@ async def deactivate(conn: asyncpg.Connection, user_id: UUID) -> None:
     )
 
 
-def _taken(error: asyncpg.UniqueViolationError) -> Conflict:
+def _taken(error: asyncpg.UniqueViolationError) -> Conflicting:
     field = _UNIQUE_FIELDS.get(error.constraint_name or "", "user")
-    return Conflict(f"{field}_taken", f"This {field} already belongs to another user.", field)
+    return Conflicting(f"{field}_taken", f"This {field} already belongs to another user.", field)

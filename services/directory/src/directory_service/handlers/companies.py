@@ -15,7 +15,7 @@ from contacts_events import (
     EventContext,
 )
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, NotAllowed, NotFound
+from contacts_servicekit.domain_errors import Conflicting, Missing, NotPermitted
 
 from directory_service.adapters import companies_repository as companies
 from directory_service.adapters import users_repository as users
@@ -37,7 +37,7 @@ async def visible_company(
     """The company if the viewer is a member (or platform staff); otherwise 404, never 403."""
     company = await companies.get_company(conn, company_id)
     if company is None or (not staff and await companies.role_in(conn, company_id, viewer) is None):
-        raise NotFound("company_not_found", "No company with this id is visible to you.")
+        raise Missing("company_not_found", "No company with this id is visible to you.")
     return company
 
 
@@ -46,7 +46,7 @@ async def require_admin(
 ) -> None:
     await visible_company(conn, company_id, actor, staff=staff)
     if not staff and await companies.role_in(conn, company_id, actor) != CompanyRole.ADMIN:
-        raise NotAllowed("not_company_admin", "Only an admin of this company can do this.")
+        raise NotPermitted("not_company_admin", "Only an admin of this company can do this.")
 
 
 async def add_member(
@@ -57,7 +57,7 @@ async def add_member(
     # membership, and then ends it with its CompanyMemberLeft (users.deactivate).
     user = await users.get_user(conn, user_id, for_update=True)
     if user is None or user.status != "active":
-        raise NotFound("user_not_found", "No active user has this id.", "user_id")
+        raise Missing("user_not_found", "No active user has this id.", "user_id")
     await companies.add_member(conn, company_id, user_id, role)
     await outbox.add(
         conn, [CompanyMemberJoined(company_id=company_id, user_id=user_id, role=role)], context
@@ -72,9 +72,9 @@ async def remove_member(
     # meanwhile finds no member here, instead of announcing the leave twice.
     role = await companies.role_in(conn, company_id, user_id, for_update=True)
     if role is None:
-        raise NotFound("member_not_found", "This user is not a member of the company.", "user_id")
+        raise Missing("member_not_found", "This user is not a member of the company.", "user_id")
     if role == CompanyRole.ADMIN and await companies.count_admins(conn, company_id) == 1:
-        raise Conflict(
+        raise Conflicting(
             "last_admin", "The company's last admin cannot leave; name another admin first."
         )
     await companies.remove_member(conn, company_id, user_id)
@@ -110,6 +110,6 @@ async def remove_contact_point(
     company_id: uuid.UUID, point_id: uuid.UUID,
 ) -> None:  # fmt: skip
     if not await companies.remove_contact_point(conn, company_id, point_id):
-        raise NotFound("contact_point_not_found", "The company has no such contact point.")
+        raise Missing("contact_point_not_found", "The company has no such contact point.")
     event = ContactPointRemoved(company_id=company_id, contact_point_id=point_id)
     await outbox.add(conn, [event], context)

@@ -17,7 +17,7 @@ from contacts_events import (
     EventContext,
 )
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, NotFound
+from contacts_servicekit.domain_errors import Conflicting, Missing
 
 from directory_service.adapters import companies_repository as companies
 from directory_service.adapters import membership_offers_repository as offers
@@ -37,7 +37,7 @@ async def offer(
     """The company's pending offer to the user, new or already there. Made whether the user is
     free or a member of this or another company, so the answer is the same in every case."""
     if not await _is_active(conn, user_id):
-        raise NotFound("user_not_found", "No active user has this id.", "user_id")
+        raise Missing("user_not_found", "No active user has this id.", "user_id")
     made, created = await offers.offer(
         conn, uuid.uuid4(), company_id, user_id, role, admin_id, lifetime
     )
@@ -68,7 +68,7 @@ async def accept(
         return found
     if await companies.role_in(conn, found.company_id, user_id) is None:
         if not await companies.insert_member(conn, found.company_id, user_id, found.role):
-            raise Conflict(
+            raise Conflicting(
                 "member_of_another_company",
                 "You are a member of another company: leave it before accepting this offer.",
                 "offer_id",
@@ -95,7 +95,7 @@ async def withdraw(
 ) -> None:  # fmt: skip
     found = await offers.companys_offer(conn, offer_id, company_id)
     if found is None:
-        raise NotFound("offer_not_found", "The company made no such membership offer.", "offer_id")
+        raise Missing("offer_not_found", "The company made no such membership offer.", "offer_id")
     await _end_unjoined(conn, outbox, context, found, OfferStatus.WITHDRAWN)
 
 
@@ -123,7 +123,7 @@ def _answer(found: MembershipOffer, answer: OfferStatus) -> bool:
     """True when the pending offer now takes `answer`; False for a repeat; 409 when too late."""
     step = step_towards(found.status, answer)
     if step is Step.CLOSED:
-        raise Conflict("offer_closed", f"This membership offer is {found.status}.", "offer_id")
+        raise Conflicting("offer_closed", f"This membership offer is {found.status}.", "offer_id")
     return step is Step.APPLY
 
 
@@ -142,7 +142,7 @@ async def _users_offer(
     # The user locked (after the offer): a closure of the account commits before an accept
     # (404 here) or after its CompanyMemberJoined, whose membership it then ends.
     if found is None or not await _is_active(conn, user_id, lock=True):
-        raise NotFound("offer_not_found", "You have no such membership offer.", "offer_id")
+        raise Missing("offer_not_found", "You have no such membership offer.", "offer_id")
     return found
 
 

@@ -20,7 +20,7 @@ from contacts_events import (
 from contacts_events.base import IntegrationEvent
 from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import NotFound
+from contacts_servicekit.domain_errors import Missing
 
 from directory_service.adapters import companies_repository as companies
 from directory_service.adapters import erasure
@@ -68,7 +68,7 @@ async def register(
 async def read(conn: asyncpg.Connection, user_id: uuid.UUID, *, for_update: bool = False) -> User:
     user = await users.get_user(conn, user_id, for_update=for_update)
     if user is None or user.status != "active":
-        raise NotFound("user_not_found", "No active user has this id.")
+        raise Missing("user_not_found", "No active user has this id.")
     return user
 
 
