@@ -14,6 +14,7 @@ from contacts_events.connect_id import ConnectId, generate
 from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.outbox import Outbox
 from contacts_service.adapters import contacts_repository, projection
+from contacts_service.adapters.unit_of_work import PostgresContactsWork
 from contacts_service.entrypoints.app import OWN_MIGRATIONS
 from contacts_service.handlers import contacts
 from contacts_servicekit.domain_errors import Missing
@@ -44,7 +45,10 @@ async def test_two_archives_at_once_announce_one_contact_archived(pool):
         await contacts_repository.insert(conn, owner, contact, ContactSource.CONNECT_ID)
 
     async def archive(conn: asyncpg.Connection) -> object:
-        return await contacts.set_archived(conn, OUTBOX, EventContext(), owner, contact, True)
+        work = PostgresContactsWork(conn)
+        archived = await contacts.set_archived(work, owner, contact, True)
+        await work.write_events(OUTBOX, EventContext())
+        return archived
 
     async with pool.acquire() as first, pool.acquire() as second:
         async with first.transaction():
@@ -62,7 +66,10 @@ async def test_an_add_by_connect_id_waiting_for_the_contacts_closure_adds_nothin
         contact, connect_id = await known_user(conn, "Grace")
 
     async def add(conn: asyncpg.Connection) -> object:
-        return await contacts.add_by_connect_id(conn, OUTBOX, EventContext(), owner, connect_id)
+        work = PostgresContactsWork(conn)
+        added = await contacts.add_by_connect_id(work, owner, connect_id)
+        await work.write_events(OUTBOX, EventContext())
+        return added
 
     async with pool.acquire() as first, pool.acquire() as second:
         async with first.transaction():  # closed; the projection has not heard of it yet

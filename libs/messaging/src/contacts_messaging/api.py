@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import asyncpg
 from contacts_events.connect_id import ConnectId, InvalidConnectId, parse
@@ -20,8 +20,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from contacts_messaging.accounts.guard import refuse_closed
 from contacts_messaging.host import ServiceHost
 from contacts_messaging.outbox import Outbox
+from contacts_messaging.unit_of_work import UnitOfWork
 
 STAFF_ROLES = frozenset({"admin", "service"})
+Work = TypeVar("Work", bound=UnitOfWork)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,19 @@ async def transaction(request: Request) -> AsyncIterator[asyncpg.Connection]:
     the response is sent only after the commit succeeded."""
     async with get_host(request).pool.acquire() as conn, conn.transaction():
         yield conn
+
+
+@asynccontextmanager
+async def unit_of_work(
+    request: Request, bind: Callable[[asyncpg.Connection], Work], context: EventContext
+) -> AsyncIterator[Work]:
+    """`transaction`, with the service's unit of work bound to it (`bind`): the events the use
+    case emitted are written to the outbox when the block ends without an error, so they
+    commit with the changes."""
+    async with transaction(request) as conn:
+        work = bind(conn)
+        yield work
+        await work.write_events(get_outbox(request), context)
 
 
 @asynccontextmanager
