@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from contacts_messaging.api import CallerDep, connect_id_from
-from contacts_messaging.host import ServiceHost
-from contacts_servicekit.errors import NotFound, TooManyRequests
 from contacts_servicekit.openapi_conventions import problems
 from contacts_servicekit.responses import ModelResponse
 from fastapi import APIRouter, Path, Request
 
-from directory_service.adapters import lookups
-from directory_service.adapters.rate_limiter import Limit
-from directory_service.entrypoints.identity import Identity
 from directory_service.entrypoints.schemas import LookedUpView, PublicProfileView
+from directory_service.handlers import lookups
 
 router = APIRouter(prefix="/v1/connect-ids", tags=["lookup"])
 
@@ -37,22 +33,9 @@ async def look_up_connect_id(
     hyphens), and the `add_token` the contacts service needs to add it. Look-ups are limited
     per user, because a series of them could enumerate users."""
     wanted = connect_id_from(connect_id_text)
-    host: ServiceHost = request.app.state.host
-    limit: Limit = request.app.state.lookup_limit
-    decision, profile = await lookups.look_up(host.pool, limit, caller.principal.user_id, wanted)
-    if not decision.allowed:
-        raise TooManyRequests(
-            f"Too many ConnectID look-ups; try again in {decision.retry_after_seconds} s.",
-            decision.retry_after_seconds,
-            limit.policy,
-        )
-    if profile is None:
-        raise NotFound(
-            "connect_id_not_found", "No user or contact point has this ConnectID.", "connect_id"
-        )
-    identity: Identity = request.app.state.identity
-    grant = await identity.issuer.add_contact_grant(
-        host.pool, caller.principal.user_id, profile.connect_id
+    state = request.app.state
+    found = await lookups.look_up(
+        state.host.pool, state.lookup_limit, state.identity.issuer, caller.principal.user_id, wanted
     )
-    view = PublicProfileView.of(profile).model_dump()
-    return ModelResponse(LookedUpView(**view, add_token=grant))
+    view = PublicProfileView.of(found.profile).model_dump()
+    return ModelResponse(LookedUpView(**view, add_token=found.add_token))
