@@ -5,7 +5,9 @@ functions on two connections of a real Postgres, the second one waiting for the 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 import asyncpg
 import pytest
@@ -14,11 +16,13 @@ from contacts_messaging.outbox import Outbox
 from contacts_servicekit.domain_errors import Missing
 from contacts_servicekit.migrations import migrate
 from contacts_testing.lock_race import Work, outbox_names, second_writer
+from directory_service.adapters.company_work import PostgresCompaniesWork
 from directory_service.entrypoints.app import OWN_MIGRATIONS
 from directory_service.handlers import companies, membership_offers, users
 
 pytestmark = pytest.mark.integration
 OUTBOX, CONTEXT = Outbox("/tests"), EventContext()
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -34,17 +38,29 @@ async def user(conn: asyncpg.Connection, name: str) -> uuid.UUID:
 
 
 async def company(conn: asyncpg.Connection) -> uuid.UUID:
-    return (await companies.create(conn, OUTBOX, CONTEXT, "Acme")).company_id
+    return (await in_work(conn, lambda work: companies.create(work, "Acme"))).company_id
+
+
+async def in_work(
+    conn: asyncpg.Connection, use_case: Callable[[PostgresCompaniesWork], Awaitable[T]]
+) -> T:
+    """A company use case on `conn`, its events written to the outbox as a route does."""
+    work = PostgresCompaniesWork(conn)
+    result = await use_case(work)
+    await work.write_events(OUTBOX, CONTEXT)
+    return result
 
 
 def joins(company_id: uuid.UUID, user_id: uuid.UUID) -> Work:
-    return lambda conn: companies.add_member(
-        conn, OUTBOX, CONTEXT, company_id, user_id, CompanyRole.MEMBER
+    return lambda conn: in_work(
+        conn, lambda work: companies.add_member(work, company_id, user_id, CompanyRole.MEMBER)
     )
 
 
 def removes(company_id: uuid.UUID, user_id: uuid.UUID) -> Work:
-    return lambda conn: companies.remove_member(conn, OUTBOX, CONTEXT, company_id, user_id)
+    return lambda conn: in_work(
+        conn, lambda work: companies.remove_member(work, company_id, user_id)
+    )
 
 
 def closes(user_id: uuid.UUID) -> Work:

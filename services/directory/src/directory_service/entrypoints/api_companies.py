@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from uuid import UUID
 
-from contacts_messaging.api import CallerDep, OutboxDep, transaction
+from contacts_messaging.api import CallerDep, OutboxDep, unit_of_work
 from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from directory_service.adapters.company_work import PostgresCompaniesWork
 from directory_service.domain.contact_details import display_name
 from directory_service.entrypoints.offer_schemas import MembershipOfferView
 from directory_service.entrypoints.refusals import STAFF_ONLY
@@ -37,29 +39,28 @@ _NOT_ADMIN = (403, "Only an admin of the company can do this (`not_company_admin
     responses=created("/v1/companies/{company_id}") | problems(STAFF_ONLY),
 )
 async def create_company(
-    body: CreateCompany, request: Request, caller: CallerDep, outbox: OutboxDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:  # fmt: skip
+    body: CreateCompany, request: Request, caller: CallerDep, idempotency_key: IdempotencyKey = None
+) -> JSONResponse:
     """Set up a company (platform credentials); then add its first admin as a member. With an
     `Idempotency-Key` a retry gets the first answer and creates nothing more."""
     caller.require_staff()
     name = display_name(body.name, "name")
     call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body.model_dump())
-    async with transaction(request) as conn:
-        if (earlier := await call.earlier_response(conn)) is not None:
+    async with _work(request, caller) as work:
+        if (earlier := await call.earlier_response(work.conn)) is not None:
             return earlier
-        company = await companies.create(conn, outbox, caller.event_context(), name)
+        company = await companies.create(work, name)
         view = CompanyView(company_id=company.company_id, name=company.name)
         location = {"Location": f"/v1/companies/{company.company_id}"}
-        return await call.respond(conn, 201, view.model_dump(mode="json"), location)
+        return await call.respond(work.conn, 201, view.model_dump(mode="json"), location)
 
 
 @router.get("/{company_id}", response_model=CompanyView, responses=problems(_NOT_VISIBLE))
 async def read_company(company_id: UUID, request: Request, caller: CallerDep) -> CompanyView:
     """A company the caller belongs to (anyone else gets 404)."""
-    async with transaction(request) as conn:
+    async with _work(request, caller) as work:
         company = await companies.visible_company(
-            conn, company_id, _actor(caller), staff=caller.is_staff
+            work, company_id, _actor(caller), staff=caller.is_staff
         )
     return CompanyView(company_id=company.company_id, name=company.name)
 
@@ -82,20 +83,19 @@ async def add_member(
     Platform credentials add the user at once (204), having collected the consent themselves.
     With an `Idempotency-Key` a retry gets the first answer and changes nothing more."""
     call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body.model_dump(mode="json"))  # fmt: skip
-    async with transaction(request) as conn:
-        if (earlier := await call.earlier_response(conn)) is not None:
+    async with _work(request, caller) as work:
+        if (earlier := await call.earlier_response(work.conn)) is not None:
             return earlier
-        await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
+        await companies.require_admin(work, company_id, _actor(caller), staff=caller.is_staff)
         if caller.is_staff:
-            await companies.add_member(
-                conn, outbox, caller.event_context(), company_id, body.user_id, body.role
-            )
-            return await call.respond(conn, 204, None)
+            await companies.add_member(work, company_id, body.user_id, body.role)
+            return await call.respond(work.conn, 204, None)
         offer = await membership_offers.offer(
-            conn, outbox, caller.event_context(), company_id, body.user_id, body.role,
+            work.conn, outbox, caller.event_context(), company_id, body.user_id, body.role,
             caller.user_id, request.app.state.membership_offer_lifetime,
         )  # fmt: skip
-        return await call.respond(conn, 202, MembershipOfferView.of(offer).model_dump(mode="json"))
+        view = MembershipOfferView.of(offer).model_dump(mode="json")
+        return await call.respond(work.conn, 202, view)
 
 
 @router.delete(
@@ -108,9 +108,11 @@ async def withdraw_membership_offer(
 ) -> Response:
     """Withdraw a pending membership offer (company admins). Withdrawing again is harmless;
     409 `offer_closed` once the user accepted or declined it or it expired."""
-    async with transaction(request) as conn:
-        await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
-        await membership_offers.withdraw(conn, outbox, caller.event_context(), company_id, offer_id)
+    async with _work(request, caller) as work:
+        await companies.require_admin(work, company_id, _actor(caller), staff=caller.is_staff)
+        await membership_offers.withdraw(
+            work.conn, outbox, caller.event_context(), company_id, offer_id
+        )
     return Response(status_code=204)
 
 
@@ -120,13 +122,13 @@ async def withdraw_membership_offer(
     responses=problems(_NOT_ADMIN, (404, "No such company or member"), (409, "The last admin")),
 )
 async def remove_member(
-    company_id: UUID, user_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
+    company_id: UUID, user_id: UUID, request: Request, caller: CallerDep
 ) -> Response:
     """Remove a member (company admins), or leave the company (the member themself)."""
-    async with transaction(request) as conn:
+    async with _work(request, caller) as work:
         if caller.is_staff or user_id != caller.user_id:
-            await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
-        await companies.remove_member(conn, outbox, caller.event_context(), company_id, user_id)
+            await companies.require_admin(work, company_id, _actor(caller), staff=caller.is_staff)
+        await companies.remove_member(work, company_id, user_id)
     return Response(status_code=204)
 
 
@@ -141,9 +143,9 @@ async def list_contact_points(
 ) -> ContactPointPage:  # fmt: skip
     """The company's shared contact points (its members), by name, `limit` at a time."""
     after = decode_cursor(cursor, str, UUID) if cursor else None
-    async with transaction(request) as conn:
-        await companies.visible_company(conn, company_id, _actor(caller), staff=caller.is_staff)
-        points = await companies.list_contact_points(conn, company_id, after, limit + 1)
+    async with _work(request, caller) as work:
+        await companies.visible_company(work, company_id, _actor(caller), staff=caller.is_staff)
+        points = await companies.list_contact_points(work, company_id, after, limit + 1)
     return ContactPointPage(
         items=[ContactPointView.of(p) for p in points[:limit]],
         next_cursor=next_cursor(points, limit, lambda p: (p.display_name, p.contact_point_id)),
@@ -161,22 +163,20 @@ async def list_contact_points(
 )
 async def create_contact_point(
     company_id: UUID, body: CreateContactPoint, request: Request, caller: CallerDep,
-    outbox: OutboxDep, idempotency_key: IdempotencyKey = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Publish a shared contact point ("Reception") with its own ConnectID (company admins).
     With an `Idempotency-Key` a retry gets the first answer and creates nothing more."""
     name = display_name(body.display_name)
     call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body.model_dump())
-    async with transaction(request) as conn:
-        if (earlier := await call.earlier_response(conn)) is not None:
+    async with _work(request, caller) as work:
+        if (earlier := await call.earlier_response(work.conn)) is not None:
             return earlier
-        await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
-        point = await companies.create_contact_point(
-            conn, outbox, caller.event_context(), company_id, name
-        )
+        await companies.require_admin(work, company_id, _actor(caller), staff=caller.is_staff)
+        point = await companies.create_contact_point(work, company_id, name)
         view = ContactPointView.of(point).model_dump(mode="json")
         path = f"/v1/companies/{company_id}/contact-points/{point.contact_point_id}"
-        return await call.respond(conn, 201, view, {"Location": path})
+        return await call.respond(work.conn, 201, view, {"Location": path})
 
 
 @router.delete(
@@ -185,15 +185,20 @@ async def create_contact_point(
     responses=problems(_NOT_ADMIN, (404, "No such company or contact point")),
 )
 async def remove_contact_point(
-    company_id: UUID, contact_point_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
+    company_id: UUID, contact_point_id: UUID, request: Request, caller: CallerDep
 ) -> Response:
     """Withdraw a contact point (company admins)."""
-    async with transaction(request) as conn:
-        await companies.require_admin(conn, company_id, _actor(caller), staff=caller.is_staff)
-        await companies.remove_contact_point(
-            conn, outbox, caller.event_context(), company_id, contact_point_id
-        )
+    async with _work(request, caller) as work:
+        await companies.require_admin(work, company_id, _actor(caller), staff=caller.is_staff)
+        await companies.remove_contact_point(work, company_id, contact_point_id)
     return Response(status_code=204)
+
+
+def _work(
+    request: Request, caller: CallerDep
+) -> AbstractAsyncContextManager[PostgresCompaniesWork]:
+    """The companies' unit of work in one transaction; its events carry the caller."""
+    return unit_of_work(request, PostgresCompaniesWork, caller.event_context())
 
 
 def _actor(caller: CallerDep) -> UUID:

@@ -1,0 +1,71 @@
+"""The company use cases' unit of work on Postgres: handlers/company_ports.py bound to one
+connection (in a transaction for changes)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import asyncpg
+from contacts_events.connect_id import ConnectId
+from contacts_messaging.unit_of_work import UnitOfWork
+
+from directory_service.adapters import companies_repository as companies
+from directory_service.adapters import users_repository as users
+from directory_service.domain.model import Company, ContactPoint, User
+from directory_service.handlers.company_ports import Companies, Users
+
+
+class _Companies:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def insert_company(self, company_id: UUID, name: str) -> None:
+        await companies.insert_company(self.conn, company_id, name)
+
+    async def get_company(self, company_id: UUID) -> Company | None:
+        return await companies.get_company(self.conn, company_id)
+
+    async def role_in(
+        self, company_id: UUID, user_id: UUID, *, for_update: bool = False
+    ) -> str | None:
+        return await companies.role_in(self.conn, company_id, user_id, for_update=for_update)
+
+    async def insert_member(self, company_id: UUID, user_id: UUID, role: str) -> bool:
+        return await companies.insert_member(self.conn, company_id, user_id, role)
+
+    async def remove_member(self, company_id: UUID, user_id: UUID) -> bool:
+        return await companies.remove_member(self.conn, company_id, user_id)
+
+    async def count_admins(self, company_id: UUID) -> int:
+        return await companies.count_admins(self.conn, company_id)
+
+    async def insert_contact_point(
+        self, point_id: UUID, company_id: UUID, connect_id: ConnectId, name: str
+    ) -> None:
+        await companies.insert_contact_point(self.conn, point_id, company_id, connect_id, name)
+
+    async def contact_points(
+        self, company_id: UUID, after: tuple[str, UUID] | None, limit: int
+    ) -> list[ContactPoint]:
+        return await companies.contact_points(self.conn, company_id, after, limit)
+
+    async def remove_contact_point(self, company_id: UUID, point_id: UUID) -> bool:
+        return await companies.remove_contact_point(self.conn, company_id, point_id)
+
+
+class _Users:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def get_user(self, user_id: UUID, *, for_update: bool = False) -> User | None:
+        return await users.get_user(self.conn, user_id, for_update=for_update)
+
+    async def allocate_connect_id(self, kind: str, owner_id: UUID) -> ConnectId:
+        return await users.allocate_connect_id(self.conn, kind, owner_id)
+
+
+class PostgresCompaniesWork(UnitOfWork):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        super().__init__(conn)
+        self.companies: Companies = _Companies(conn)
+        self.users: Users = _Users(conn)
