@@ -1,10 +1,11 @@
-"""The company use cases alone, on an in-memory unit of work: no Postgres, no Kafka. The same
+"""The company and membership-offer use cases alone, on an in-memory unit of work: no Postgres, no Kafka. The same
 use cases on Postgres are proven by test_directory_companies_api.py and the lock tests."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
@@ -12,10 +13,12 @@ from contacts_events import CompanyRole
 from contacts_events.connect_id import ConnectId, generate
 from contacts_servicekit.domain_errors import Conflicting, Missing, NotPermitted
 from contacts_testing.unit_of_work import FakeUnitOfWork
+from directory_service.domain.membership_offer import MembershipOffer, OfferStatus
 from directory_service.domain.model import Company, ContactPoint, User
-from directory_service.handlers import companies
+from directory_service.handlers import companies, membership_offers
 
 pytestmark = pytest.mark.unit
+T0 = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 class FakeCompaniesWork(FakeUnitOfWork):
@@ -28,13 +31,14 @@ class FakeCompaniesWork(FakeUnitOfWork):
         self.points: dict[UUID, ContactPoint] = {}
         self.people: dict[UUID, User] = {}
         self.locked: set[UUID] = set()
-        self.companies = self.users = self
+        self.offered: dict[UUID, MembershipOffer] = {}
+        self.companies = self.users = self.offers = self
 
     def person(self, status: str = "active") -> UUID:
         user_id = uuid.uuid4()
         self.people[user_id] = User(
             user_id, generate(), "Ada", "+447400000001", None, status, None, None,
-            datetime(2030, 1, 1, tzinfo=UTC),
+            T0,
         )  # fmt: skip
         return user_id
 
@@ -95,6 +99,36 @@ class FakeCompaniesWork(FakeUnitOfWork):
 
     async def allocate_connect_id(self, kind: str, owner_id: UUID) -> ConnectId:
         return generate()
+
+    async def offer(
+        self, offer_id: UUID, company_id: UUID, user_id: UUID, role: str, offered_by: UUID,
+        lifetime: timedelta,
+    ) -> tuple[MembershipOffer, bool]:  # fmt: skip
+        for made in self.offered.values():
+            if (made.company_id, made.user_id, made.status) == (company_id, user_id, "pending"):
+                return made, False
+        made = MembershipOffer(
+            offer_id, company_id, self.names[company_id], user_id, role, "Wile",
+            OfferStatus.PENDING, T0, T0 + lifetime,
+        )  # fmt: skip
+        self.offered[offer_id] = made
+        return made, True
+
+    async def pending_for(
+        self, user_id: UUID, after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[MembershipOffer]:
+        return [o for o in self.offered.values() if o.user_id == user_id][:limit]
+
+    async def users_offer(self, offer_id: UUID, user_id: UUID) -> MembershipOffer | None:
+        found = self.offered.get(offer_id)
+        return found if found and found.user_id == user_id else None
+
+    async def companys_offer(self, offer_id: UUID, company_id: UUID) -> MembershipOffer | None:
+        found = self.offered.get(offer_id)
+        return found if found and found.company_id == company_id else None
+
+    async def close(self, offer_id: UUID, status: OfferStatus) -> None:
+        self.offered[offer_id] = replace(self.offered[offer_id], status=status)
 
 
 @pytest.fixture
@@ -182,3 +216,68 @@ async def test_contact_points_are_listed_by_name_and_removed_once(work: FakeComp
         await companies.remove_contact_point(work, company, first[0].contact_point_id)
     assert gone.value.code == "contact_point_not_found"
     assert work.event_names().count("ContactPointRemoved") == 1
+
+
+async def _offered(work: FakeCompaniesWork, user: UUID) -> MembershipOffer:
+    company = (await companies.create(work, "Acme")).company_id
+    day = timedelta(days=1)
+    return await membership_offers.offer(work, company, user, CompanyRole.MEMBER, uuid.uuid4(), day)
+
+
+async def test_an_offer_is_made_once_and_accepting_joins_once(work: FakeCompaniesWork) -> None:
+    ada = work.person()
+    made = await _offered(work, ada)
+    again = await membership_offers.offer(
+        work, made.company_id, ada, CompanyRole.MEMBER, uuid.uuid4(), timedelta(days=1)
+    )
+    assert again.offer_id == made.offer_id
+    accepted = await membership_offers.accept(work, ada, made.offer_id)
+    assert accepted.status is OfferStatus.ACCEPTED and ada in work.locked
+    assert (await membership_offers.accept(work, ada, made.offer_id)).status is OfferStatus.ACCEPTED
+    assert work.roles == {ada: (made.company_id, CompanyRole.MEMBER)}
+    assert work.event_names() == [
+        "CompanyCreated", "CompanyMembershipOffered", "CompanyMemberJoined"
+    ]  # fmt: skip
+    with pytest.raises(Conflicting) as late:
+        await membership_offers.decline(work, ada, made.offer_id)
+    assert (late.value.code, late.value.field) == ("offer_closed", "offer_id")
+
+
+async def test_a_member_of_another_company_must_leave_it_first(work: FakeCompaniesWork) -> None:
+    ada = work.person()
+    other = (await companies.create(work, "Globex")).company_id
+    await companies.add_member(work, other, ada, CompanyRole.MEMBER)
+    made = await _offered(work, ada)
+    with pytest.raises(Conflicting) as refused:
+        await membership_offers.accept(work, ada, made.offer_id)
+    assert refused.value.code == "member_of_another_company"
+    assert work.offered[made.offer_id].status is OfferStatus.PENDING  # still there to accept
+
+
+async def test_declined_and_withdrawn_offers_say_why_once(work: FakeCompaniesWork) -> None:
+    ada, bo = work.person(), work.person()
+    declined, withdrawn = await _offered(work, ada), await _offered(work, bo)
+    await membership_offers.decline(work, ada, declined.offer_id)
+    await membership_offers.decline(work, ada, declined.offer_id)
+    await membership_offers.withdraw(work, withdrawn.company_id, withdrawn.offer_id)
+    await membership_offers.withdraw(work, withdrawn.company_id, withdrawn.offer_id)
+    names = work.event_names()
+    assert (names.count("CompanyMembershipDeclined"), names.count("CompanyMembershipWithdrawn")) == (
+        1, 1
+    )  # fmt: skip
+    assert work.roles == {}
+
+
+async def test_nobody_else_answers_an_offer_and_closed_accounts_get_none(
+    work: FakeCompaniesWork,
+) -> None:
+    ada, bo = work.person(), work.person()
+    made = await _offered(work, ada)
+    with pytest.raises(Missing) as not_yours:
+        await membership_offers.accept(work, bo, made.offer_id)
+    assert (not_yours.value.code, not_yours.value.field) == ("offer_not_found", "offer_id")
+    with pytest.raises(Missing):
+        await membership_offers.withdraw(work, uuid.uuid4(), made.offer_id)
+    with pytest.raises(Missing) as closed:
+        await _offered(work, work.person("deactivated"))
+    assert closed.value.code == "user_not_found"

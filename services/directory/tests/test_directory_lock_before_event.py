@@ -103,12 +103,15 @@ async def test_a_join_waiting_for_the_closure_is_refused(pool):
 async def test_an_accept_waiting_for_the_closure_is_refused(pool):
     async with pool.acquire() as conn, conn.transaction():
         acme, admin, ada = await company(conn), await user(conn, "Wile"), await user(conn, "Ada")
-        offer = await membership_offers.offer(
-            conn, OUTBOX, CONTEXT, acme, ada, CompanyRole.MEMBER, admin, timedelta(days=1)
+        offer = await in_work(
+            conn,
+            lambda work: membership_offers.offer(
+                work, acme, ada, CompanyRole.MEMBER, admin, timedelta(days=1)
+            ),
         )
 
     async def accepts(conn: asyncpg.Connection) -> object:
-        return await membership_offers.accept(conn, OUTBOX, CONTEXT, ada, offer.offer_id)
+        return await in_work(conn, lambda work: membership_offers.accept(work, ada, offer.offer_id))
 
     events, outcome = await race(pool, closes(ada), accepts)
     assert isinstance(outcome, Missing)

@@ -1,8 +1,9 @@
-"""The company use cases' unit of work on Postgres: handlers/company_ports.py bound to one
+"""The company and membership-offer use cases' unit of work on Postgres: handlers/company_ports.py bound to one
 connection (in a transaction for changes)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -10,9 +11,11 @@ from contacts_events.connect_id import ConnectId
 from contacts_messaging.unit_of_work import UnitOfWork
 
 from directory_service.adapters import companies_repository as companies
+from directory_service.adapters import membership_offers_repository as offers
 from directory_service.adapters import users_repository as users
+from directory_service.domain.membership_offer import MembershipOffer, OfferStatus
 from directory_service.domain.model import Company, ContactPoint, User
-from directory_service.handlers.company_ports import Companies, Users
+from directory_service.handlers.company_ports import Companies, MembershipOffers, Users
 
 
 class _Companies:
@@ -64,8 +67,36 @@ class _Users:
         return await users.allocate_connect_id(self.conn, kind, owner_id)
 
 
+class _MembershipOffers:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def offer(
+        self, offer_id: UUID, company_id: UUID, user_id: UUID, role: str, offered_by: UUID,
+        lifetime: timedelta,
+    ) -> tuple[MembershipOffer, bool]:  # fmt: skip
+        return await offers.offer(
+            self.conn, offer_id, company_id, user_id, role, offered_by, lifetime
+        )
+
+    async def pending_for(
+        self, user_id: UUID, after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[MembershipOffer]:
+        return await offers.pending_for(self.conn, user_id, after, limit)
+
+    async def users_offer(self, offer_id: UUID, user_id: UUID) -> MembershipOffer | None:
+        return await offers.users_offer(self.conn, offer_id, user_id)
+
+    async def companys_offer(self, offer_id: UUID, company_id: UUID) -> MembershipOffer | None:
+        return await offers.companys_offer(self.conn, offer_id, company_id)
+
+    async def close(self, offer_id: UUID, status: OfferStatus) -> None:
+        await offers.close(self.conn, offer_id, status)
+
+
 class PostgresCompaniesWork(UnitOfWork):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn)
         self.companies: Companies = _Companies(conn)
         self.users: Users = _Users(conn)
+        self.offers: MembershipOffers = _MembershipOffers(conn)

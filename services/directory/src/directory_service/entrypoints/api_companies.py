@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from uuid import UUID
 
-from contacts_messaging.api import CallerDep, OutboxDep, unit_of_work
+from contacts_messaging.api import CallerDep, unit_of_work
 from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
@@ -75,7 +75,7 @@ async def read_company(company_id: UUID, request: Request, caller: CallerDep) ->
     },
 )
 async def add_member(
-    company_id: UUID, body: AddMember, request: Request, caller: CallerDep, outbox: OutboxDep,
+    company_id: UUID, body: AddMember, request: Request, caller: CallerDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Ask a user to join, as member or admin (company admins): 202 with the pending offer,
@@ -91,8 +91,8 @@ async def add_member(
             await companies.add_member(work, company_id, body.user_id, body.role)
             return await call.respond(work.conn, 204, None)
         offer = await membership_offers.offer(
-            work.conn, outbox, caller.event_context(), company_id, body.user_id, body.role,
-            caller.user_id, request.app.state.membership_offer_lifetime,
+            work, company_id, body.user_id, body.role, caller.user_id,
+            request.app.state.membership_offer_lifetime,
         )  # fmt: skip
         view = MembershipOfferView.of(offer).model_dump(mode="json")
         return await call.respond(work.conn, 202, view)
@@ -104,15 +104,13 @@ async def add_member(
     responses=problems(_NOT_ADMIN, (404, "No such company or offer"), (409, "Already answered")),
 )
 async def withdraw_membership_offer(
-    company_id: UUID, offer_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
+    company_id: UUID, offer_id: UUID, request: Request, caller: CallerDep
 ) -> Response:
     """Withdraw a pending membership offer (company admins). Withdrawing again is harmless;
     409 `offer_closed` once the user accepted or declined it or it expired."""
     async with _work(request, caller) as work:
         await companies.require_admin(work, company_id, _actor(caller), staff=caller.is_staff)
-        await membership_offers.withdraw(
-            work.conn, outbox, caller.event_context(), company_id, offer_id
-        )
+        await membership_offers.withdraw(work, company_id, offer_id)
     return Response(status_code=204)
 
 
