@@ -38,7 +38,9 @@ import uuid
 import asyncpg
 from contacts_events import InvitationChannel, InvitationRequested
 from contacts_testing.publisher import EventPublisher
+from importer_profile import PY_SPY_DEFAULT, PySpy
 from importer_watch import status_kb
+from invitations_profile import drain_profiler
 from invitations_report import Drain, Sample, print_created, print_drain
 from invitations_stack import Scenario, running_infra, running_scenario
 from measure import process_cpu
@@ -71,6 +73,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="stop once every invitation is created: the CPU of creating them "
                              "(with --provider-delay-ms 1000 and SEND_CONCURRENCY=1 few are sent "
                              "meanwhile)")  # fmt: skip
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the service and the stand-in while they drain")  # fmt: skip
+    parser.add_argument("--py-spy", default=os.environ.get("PY_SPY", PY_SPY_DEFAULT),
+                        help="py-spy executable (install it outside the project, e.g. in /tmp)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -100,8 +106,9 @@ async def publish(scenario: Scenario, count: int, published: list[int]) -> None:
 
 
 async def drain(
-    scenario: Scenario, count: int, every: float, give_up_after: float, created_only: bool = False
-) -> Drain:
+    scenario: Scenario, count: int, every: float, give_up_after: float, created_only: bool = False,
+    profiler: PySpy | None = None,
+) -> Drain:  # fmt: skip
     """Publish the import's requests and sample until every invitation is sent (created)."""
     conn = await asyncpg.connect(scenario.dsn, server_settings={"search_path": scenario.schema})
     queue = await conn.fetchval("SELECT to_regclass('invitation_requests') IS NOT NULL")
@@ -110,6 +117,9 @@ async def drain(
     samples: list[Sample] = []
     cpu0, began = process_cpu(scenario.pid), time.monotonic()
     sender = asyncio.create_task(publish(scenario, count, published))
+    if profiler is not None:
+        log(f"py-spy: service pid {scenario.pid}, bench and stand-in pid {os.getpid()}")
+        profiler.start()
     try:
         while True:
             scenario.check_service()
@@ -136,6 +146,8 @@ async def drain(
     finally:
         sender.cancel()
         await conn.close()
+        if profiler is not None:
+            profiler.stop()
     standin = scenario.standin
     return Drain(scenario.name, count, samples, statuses, len(standin.requests),
                  len(standin.delivered), len({r["To"] for r in standin.requests}))  # fmt: skip
@@ -158,8 +170,9 @@ def main(argv: list[str] | None = None) -> int:
             env = {**common, "SENDS_PER_SECOND": f"{rate:g}"}
             with running_scenario(infra, name, env, delay) as scenario:
                 log(f"{name}: {count:,} invitations, SENDS_PER_SECOND={rate:g}")
+                spy = drain_profiler(args.py_spy, scenario.pid, name) if args.profile else None
                 result = asyncio.run(
-                    drain(scenario, count, args.every, args.timeout, args.created_only)
+                    drain(scenario, count, args.every, args.timeout, args.created_only, spy)
                 )
             if args.created_only:
                 print_created(result)
