@@ -2,7 +2,7 @@
 
     flock -x /tmp/contacts-bench.lock uv run python bench/invitations_drain.py \
         [--count 100000] [--limited-count 6000] [--rate 100] [--every 2] \
-        [--provider-delay-ms 0] [--env NAME=VALUE ...]
+        [--provider-delay-ms 0] [--env NAME=VALUE ...] [--profile [--py-spy PATH]]
 
 Two scenarios, each on a fresh schema and Kafka namespace with one `invitations-service`
 process sending through the SMS provider stand-in of the tests (an HTTP server honouring
@@ -19,7 +19,8 @@ consumer's lag), requests consumed and queued for the request processor, invitat
 deliveries queued, messages sent, unsent outbox rows, and the service's RSS and CPU. It reports
 invitations/s, queue depth over time and whether memory stays flat, and checks that the
 provider got every message exactly once. --provider-delay-ms makes the stand-in answer each
-request after that long, like a real provider (100 to 300 ms). See bench/INVITATIONS.md.
+request after that long, like a real provider (100 to 300 ms). --profile: py-spy on the service and
+on this process (invitations_profile.py). See bench/INVITATIONS.md.
 
 Own Postgres (:25932) and Kafka (:29792) in /var/tmp/contacts-platform-bench-invitations, all
 stopped at the end. The script does not take the bench lock itself: run it under `flock -x`.
@@ -41,9 +42,9 @@ from contacts_testing.publisher import EventPublisher
 from importer_profile import PY_SPY_DEFAULT, PySpy
 from importer_watch import status_kb
 from invitations_profile import drain_profiler
-from invitations_report import Drain, Sample, print_created, print_drain
+from invitations_report import Drain, Sample, StackCpu, print_created, print_drain
 from invitations_stack import Scenario, running_infra, running_scenario
-from measure import process_cpu
+from measure import machine_busy, postgres_cpu, process_cpu
 from stack import log, terminate_as_interrupt
 
 _DEPTHS = """
@@ -95,6 +96,14 @@ def requests(import_id: uuid.UUID, inviter: uuid.UUID, rows: range) -> list[Invi
     ]
 
 
+def stack_cpu(scenario: Scenario) -> StackCpu:
+    return StackCpu(
+        process_cpu(scenario.pid), postgres_cpu(scenario.postmaster),
+        sum(process_cpu(pid) for pid in scenario.brokers), process_cpu(os.getpid()),
+        machine_busy(), time.monotonic(),
+    )  # fmt: skip
+
+
 async def publish(scenario: Scenario, count: int, published: list[int]) -> None:
     """The whole import, 10,000 requests at a time (all on the import's partition)."""
     import_id, inviter = uuid.uuid4(), uuid.uuid4()
@@ -115,7 +124,7 @@ async def drain(
     depths = _DEPTHS.format(staged=_STAGED if queue else "SELECT 0")  # before request batches
     published = [0]
     samples: list[Sample] = []
-    cpu0, began = process_cpu(scenario.pid), time.monotonic()
+    cpu0, began, stack0 = process_cpu(scenario.pid), time.monotonic(), stack_cpu(scenario)
     sender = asyncio.create_task(publish(scenario, count, published))
     if profiler is not None:
         log(f"py-spy: service pid {scenario.pid}, bench and stand-in pid {os.getpid()}")
@@ -140,6 +149,7 @@ async def drain(
                 raise RuntimeError(f"not drained in {give_up_after:g} s: {samples[-1]}")
             await asyncio.sleep(every)
         await sender
+        stack = stack_cpu(scenario) - stack0
         statuses = dict(
             await conn.fetch("SELECT status, count(*) FROM invitations GROUP BY status")
         )
@@ -150,7 +160,7 @@ async def drain(
             profiler.stop()
     standin = scenario.standin
     return Drain(scenario.name, count, samples, statuses, len(standin.requests),
-                 len(standin.delivered), len({r["To"] for r in standin.requests}))  # fmt: skip
+                 len(standin.delivered), len({r["To"] for r in standin.requests}), stack)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
