@@ -34,14 +34,13 @@ import phonenumbers
 from importer_files import ContactList, Population, contact_list, raw_sample
 from importer_flow import run_import, seed
 from importer_kafka import idle_brokers_cores
-from importer_profile import PySpy, explain_chunk
+from importer_profile import PY_SPY_DEFAULT, PySpy, explain_chunk
 from importer_report import Result, print_report
 from importer_service.domain.phones import raw_validation_rate
 from importer_stack import STATE_DIR, Infra, running_infra, running_scenario
 from stack import LOCK_PATH, log, terminate_as_interrupt
 
 CHUNK_ROWS_DEFAULT = 10_000
-PY_SPY_DEFAULT = "/tmp/importer-prof/bin/py-spy"  # noqa: S108 - installed outside the project
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -17,7 +17,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -38,6 +38,8 @@ from importer_service.domain.phones import check_phone, raw_validation_rate
 from importer_service.domain.statuses import RowOutcome
 from importer_service.handlers import chunk_steps
 from stack import log
+
+PY_SPY_DEFAULT = "/tmp/importer-prof/bin/py-spy"  # noqa: S108 - installed outside the project
 
 # (function, file) markers, most specific first; a sample goes to the marker nearest its leaf.
 SPECIFIC = [
@@ -81,18 +83,25 @@ def _function(frame: str) -> str:
     return frame.split(" (", 1)[0].rsplit(".", 1)[-1]
 
 
-def bucket_of(frames: Sequence[str]) -> str:
+Specific = Sequence[tuple[str, str, str]]  # (function, file, label)
+Generic = Sequence[tuple[str, str]]  # (package, label)
+
+
+def bucket_of(
+    frames: Sequence[str], specific: Specific = SPECIFIC, generic: Generic = GENERIC
+) -> str:
     """`frames` root first, as py-spy writes them: `Class.function (path:line)`. Only the frames
-    above the event loop (the task's own code) count."""
+    above the event loop (the task's own code) count. The markers are the importer's unless
+    another bench gives its own."""
     loop = [i for i, frame in enumerate(frames) if frame.split(" (", 1)[0] in _LOOP]
     task = frames[loop[-1] + 1 :] if loop else frames
     for frame in reversed(task):
         name = _function(frame)
-        for function, path, label in SPECIFIC:
+        for function, path, label in specific:
             if name == function and path in frame:
                 return label
     for frame in reversed(task):
-        for hint, label in GENERIC:
+        for hint, label in generic:
             if f"{hint}/" in frame:
                 return label
     if not task or all(f.split(" (", 1)[0].endswith("select") for f in task):
@@ -100,7 +109,9 @@ def bucket_of(frames: Sequence[str]) -> str:
     return "other (logging, json, asyncio callbacks, ...)"
 
 
-def summarise_collapsed(path: Path) -> tuple[int, Counter[str]]:
+def summarise_collapsed(
+    path: Path, bucket: Callable[[Sequence[str]], str] = bucket_of
+) -> tuple[int, Counter[str]]:
     """Samples per bucket of a py-spy `--format raw` (collapsed stacks) file."""
     buckets: Counter[str] = Counter()
     total = 0
@@ -108,21 +119,26 @@ def summarise_collapsed(path: Path) -> tuple[int, Counter[str]]:
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        buckets[bucket_of(stack.split(";"))] += int(count)
+        buckets[bucket(stack.split(";"))] += int(count)
         total += int(count)
     return total, buckets
 
 
 class PySpy:
-    """`py-spy record` attached to each importer from start() to stop() (non-blocking, so the
-    importers are not paused), then a table of where their samples went."""
+    """`py-spy record` attached to each process (the importers by default) from start() to
+    stop() (non-blocking, so they are not paused), then a table of where their samples went,
+    sorted by `bucket` (every thread of a process: the bench's own servers in threads too)."""
 
     RATE = 97
 
-    def __init__(self, executable: Path, pids: list[int], out_dir: Path) -> None:
+    def __init__(
+        self, executable: Path, pids: list[int], out_dir: Path, name: str = "importer",
+        bucket: Callable[[Sequence[str]], str] = bucket_of,
+    ) -> None:  # fmt: skip
         self.executable = executable
         self.pids = pids
         self.out_dir = out_dir
+        self.name, self.bucket = name, bucket
         self._running: list[tuple[int, subprocess.Popen[bytes], Path]] = []
         self._began = 0.0
 
@@ -132,7 +148,7 @@ class PySpy:
             return
         self.out_dir.mkdir(parents=True, exist_ok=True)
         for pid in self.pids:
-            out = self.out_dir / f"importer-{pid}.collapsed"
+            out = self.out_dir / f"{self.name}-{pid}.collapsed"
             command = [str(self.executable), "record", "--pid", str(pid), "--rate", str(self.RATE),
                        "--nonblocking", "--format", "raw", "--output", str(out)]  # fmt: skip
             with (self.out_dir / f"py-spy-{pid}.log").open("wb") as err:
@@ -154,9 +170,9 @@ class PySpy:
             if not out.exists():
                 log(f"py-spy wrote nothing for pid {pid}; see {self.out_dir}")
                 continue
-            total, buckets = summarise_collapsed(out)
+            total, buckets = summarise_collapsed(out, self.bucket)
             busy = total - buckets[IDLE]
-            print(f"\npy-spy, importer pid {pid}: {total} samples over {seconds:.0f} s at "
+            print(f"\npy-spy, {self.name} pid {pid}: {total} samples over {seconds:.0f} s at "
                   f"{self.RATE}/s, {busy} in Python code ({busy / max(seconds * self.RATE, 1):.0%}"
                   f" of the window); share of those busy samples:\n  ({out})")  # fmt: skip
             for label, count in buckets.most_common():

@@ -2,7 +2,7 @@
 
     flock -x /tmp/contacts-bench.lock uv run python bench/invitations_drain.py \
         [--count 100000] [--limited-count 6000] [--rate 100] [--every 2] \
-        [--provider-delay-ms 0] [--env NAME=VALUE ...]
+        [--provider-delay-ms 0] [--env NAME=VALUE ...] [--profile [--py-spy PATH]]
 
 Two scenarios, each on a fresh schema and Kafka namespace with one `invitations-service`
 process sending through the SMS provider stand-in of the tests (an HTTP server honouring
@@ -19,7 +19,8 @@ consumer's lag), requests consumed and queued for the request processor, invitat
 deliveries queued, messages sent, unsent outbox rows, and the service's RSS and CPU. It reports
 invitations/s, queue depth over time and whether memory stays flat, and checks that the
 provider got every message exactly once. --provider-delay-ms makes the stand-in answer each
-request after that long, like a real provider (100 to 300 ms). See bench/INVITATIONS.md.
+request after that long, like a real provider (100 to 300 ms). --profile: py-spy on the service and
+on this process (invitations_profile.py). See bench/INVITATIONS.md.
 
 Own Postgres (:25932) and Kafka (:29792) in /var/tmp/contacts-platform-bench-invitations, all
 stopped at the end. The script does not take the bench lock itself: run it under `flock -x`.
@@ -38,10 +39,12 @@ import uuid
 import asyncpg
 from contacts_events import InvitationChannel, InvitationRequested
 from contacts_testing.publisher import EventPublisher
+from importer_profile import PY_SPY_DEFAULT, PySpy
 from importer_watch import status_kb
-from invitations_report import Drain, Sample, print_created, print_drain
+from invitations_profile import drain_profiler
+from invitations_report import Drain, Sample, StackCpu, print_created, print_drain
 from invitations_stack import Scenario, running_infra, running_scenario
-from measure import process_cpu
+from measure import machine_busy, postgres_cpu, process_cpu
 from stack import log, terminate_as_interrupt
 
 _DEPTHS = """
@@ -71,6 +74,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="stop once every invitation is created: the CPU of creating them "
                              "(with --provider-delay-ms 1000 and SEND_CONCURRENCY=1 few are sent "
                              "meanwhile)")  # fmt: skip
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the service and the stand-in while they drain")  # fmt: skip
+    parser.add_argument("--py-spy", default=os.environ.get("PY_SPY", PY_SPY_DEFAULT),
+                        help="py-spy executable (install it outside the project, e.g. in /tmp)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -89,6 +96,14 @@ def requests(import_id: uuid.UUID, inviter: uuid.UUID, rows: range) -> list[Invi
     ]
 
 
+def stack_cpu(scenario: Scenario) -> StackCpu:
+    return StackCpu(
+        process_cpu(scenario.pid), postgres_cpu(scenario.postmaster),
+        sum(process_cpu(pid) for pid in scenario.brokers), process_cpu(os.getpid()),
+        machine_busy(), time.monotonic(),
+    )  # fmt: skip
+
+
 async def publish(scenario: Scenario, count: int, published: list[int]) -> None:
     """The whole import, 10,000 requests at a time (all on the import's partition)."""
     import_id, inviter = uuid.uuid4(), uuid.uuid4()
@@ -100,16 +115,20 @@ async def publish(scenario: Scenario, count: int, published: list[int]) -> None:
 
 
 async def drain(
-    scenario: Scenario, count: int, every: float, give_up_after: float, created_only: bool = False
-) -> Drain:
+    scenario: Scenario, count: int, every: float, give_up_after: float, created_only: bool = False,
+    profiler: PySpy | None = None,
+) -> Drain:  # fmt: skip
     """Publish the import's requests and sample until every invitation is sent (created)."""
     conn = await asyncpg.connect(scenario.dsn, server_settings={"search_path": scenario.schema})
     queue = await conn.fetchval("SELECT to_regclass('invitation_requests') IS NOT NULL")
     depths = _DEPTHS.format(staged=_STAGED if queue else "SELECT 0")  # before request batches
     published = [0]
     samples: list[Sample] = []
-    cpu0, began = process_cpu(scenario.pid), time.monotonic()
+    cpu0, began, stack0 = process_cpu(scenario.pid), time.monotonic(), stack_cpu(scenario)
     sender = asyncio.create_task(publish(scenario, count, published))
+    if profiler is not None:
+        log(f"py-spy: service pid {scenario.pid}, bench and stand-in pid {os.getpid()}")
+        profiler.start()
     try:
         while True:
             scenario.check_service()
@@ -130,15 +149,18 @@ async def drain(
                 raise RuntimeError(f"not drained in {give_up_after:g} s: {samples[-1]}")
             await asyncio.sleep(every)
         await sender
+        stack = stack_cpu(scenario) - stack0
         statuses = dict(
             await conn.fetch("SELECT status, count(*) FROM invitations GROUP BY status")
         )
     finally:
         sender.cancel()
         await conn.close()
+        if profiler is not None:
+            profiler.stop()
     standin = scenario.standin
     return Drain(scenario.name, count, samples, statuses, len(standin.requests),
-                 len(standin.delivered), len({r["To"] for r in standin.requests}))  # fmt: skip
+                 len(standin.delivered), len({r["To"] for r in standin.requests}), stack)  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,8 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             env = {**common, "SENDS_PER_SECOND": f"{rate:g}"}
             with running_scenario(infra, name, env, delay) as scenario:
                 log(f"{name}: {count:,} invitations, SENDS_PER_SECOND={rate:g}")
+                spy = drain_profiler(args.py_spy, scenario.pid, name) if args.profile else None
                 result = asyncio.run(
-                    drain(scenario, count, args.every, args.timeout, args.created_only)
+                    drain(scenario, count, args.every, args.timeout, args.created_only, spy)
                 )
             if args.created_only:
                 print_created(result)

@@ -24,6 +24,24 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class StackCpu:
+    """CPU seconds so far of each part of the drain, and of the whole machine."""
+
+    service: float
+    postgres: float
+    kafka: float
+    bench: float  # this process: the SMS stand-in's server thread, the sampling, the publisher
+    machine: float  # every core busy, other work on the machine included
+    wall: float
+
+    def __sub__(self, other: StackCpu) -> StackCpu:
+        return StackCpu(*(a - b for a, b in zip(self.parts(), other.parts(), strict=True)))
+
+    def parts(self) -> tuple[float, ...]:
+        return self.service, self.postgres, self.kafka, self.bench, self.machine, self.wall
+
+
+@dataclass(frozen=True)
 class Drain:
     name: str
     count: int
@@ -32,6 +50,7 @@ class Drain:
     provider_requests: int
     provider_delivered: int
     distinct_numbers: int
+    cpu: StackCpu  # from the first sample to the last
 
     @property
     def ok(self) -> bool:
@@ -65,6 +84,7 @@ def print_drain(drain: Drain, limit: float | None) -> None:
     print(f"service CPU: {samples[-1].cpu_seconds:.1f} s, "
           f"{1000 * samples[-1].cpu_seconds / n:.2f} ms per invitation; "
           f"{created.cpu_seconds:.1f} s by all created ({created.sent:,} sent by then)")  # fmt: skip
+    _print_cpu(drain)
     _print_memory(drain)
     print(f"provider: {drain.provider_requests:,} requests, {drain.provider_delivered:,} messages "
           f"delivered, {drain.distinct_numbers:,} numbers; invitations {drain.statuses}; "
@@ -85,6 +105,16 @@ def print_created(drain: Drain) -> None:
           f"requests/s); {last.sent:,} sent meanwhile")  # fmt: skip
     print(f"service CPU by then: {last.cpu_seconds:.1f} s, "
           f"{1000 * last.cpu_seconds / n:.2f} ms per invitation created")  # fmt: skip
+
+
+def _print_cpu(drain: Drain) -> None:
+    """CPU ms per invitation of each part, and how busy the machine's cores were meanwhile."""
+    cpu, per = drain.cpu, 1000 / drain.count
+    parts = cpu.service + cpu.postgres + cpu.kafka + cpu.bench
+    print(f"CPU ms per invitation: service {cpu.service * per:.2f}, Postgres {cpu.postgres * per:.2f}, "
+          f"Kafka {cpu.kafka * per:.2f}, bench + SMS stand-in {cpu.bench * per:.2f}; together "
+          f"{parts * per:.2f}; machine busy {cpu.machine / cpu.wall:.2f} cores of which "
+          f"{(cpu.machine - parts) / cpu.wall:.2f} other work")  # fmt: skip
 
 
 def _print_memory(drain: Drain) -> None:

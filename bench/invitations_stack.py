@@ -17,6 +17,7 @@ import asyncpg
 from contacts_testing.infra import LocalKafka, LocalPostgres
 from contacts_testing.service_process import ServiceProcess
 from contacts_testing.sms_standin import SmsStandIn
+from importer_kafka import kafka_pids
 from importer_stack import quietly
 from stack import log
 
@@ -35,6 +36,8 @@ class Scenario:
     namespace: str
     standin: SmsStandIn
     service: ServiceProcess
+    postmaster: int  # the bench's Postgres
+    brokers: tuple[int, ...]  # the bench's Kafka
 
     @property
     def pid(self) -> int:
@@ -109,6 +112,10 @@ def running_scenario(
         log(f"invitations service: pid {service.process.pid if service.process else '?'} on "
             f"{service.url}, SMS stand-in {standin.url} (log {log_path}); waiting /ready")  # fmt: skip
         service.wait_for("/ready", seconds=READY_SECONDS)
-        yield Scenario(
-            name, postgres.admin_url, kafka.bootstrap, schema, namespace, standin, service
+        postmaster = int(
+            (postgres.state_dir / "postgres" / "data" / "postmaster.pid").read_text().split()[0]
         )
+        yield Scenario(
+            name, postgres.admin_url, kafka.bootstrap, schema, namespace, standin, service,
+            postmaster, tuple(kafka_pids(kafka)),
+        )  # fmt: skip

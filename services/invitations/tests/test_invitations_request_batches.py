@@ -171,6 +171,29 @@ async def test_a_request_after_the_inviter_deleted_the_invitation_waits_for_the_
     assert await schema_pool.fetchval("SELECT count(*) FROM invitations") == 2
 
 
+async def test_a_kafka_batch_is_queued_with_one_statement_as_one_at_a_time(schema_pool, migrated):
+    inviter = uuid.uuid4()
+    batch = [requested(inviter, f"+3361234100{row}", row) for row in (1, 2, 3)]
+    batch.append(batch[1].model_copy(update={"row_number": 9}))  # a request id again: not queued
+    events = [CloudEvent.wrap(r, source="/importer", context=EventContext()) for r in batch]
+    async with schema_pool.acquire() as conn, conn.transaction():
+        await requests_queue.stage_many(conn, [(e, e.data) for e in events])  # type: ignore[misc]
+    together = await schema_pool.fetch("SELECT * FROM invitation_requests ORDER BY position")
+    await schema_pool.execute("DELETE FROM invitation_requests")
+    await stage(schema_pool, batch)
+    alone = await schema_pool.fetch("SELECT * FROM invitation_requests ORDER BY position")
+
+    assert [r["request_id"] for r in together] == [r.request_id for r in batch[:3]]
+    assert [r["row_number"] for r in together] == [1, 2, 3]
+    volatile = {"position", "event_id", "correlation_id", "staged_at"}  # new for each envelope
+
+    def kept(rows: list[asyncpg.Record]) -> list[dict[str, object]]:
+        return [{k: v for k, v in dict(r).items() if k not in volatile} for r in rows]
+
+    assert kept(together) == kept(alone)
+    assert [r["event_id"] for r in together] == [e.id for e in events[:3]]
+
+
 @pytest.fixture
 async def migrated(schema_pool, service_schema):
     async with schema_pool.acquire() as conn:

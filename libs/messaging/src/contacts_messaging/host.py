@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import asyncpg
@@ -36,7 +36,7 @@ from faststream.kafka import KafkaBroker
 from contacts_messaging.accounts.closed_set import ClosedAccounts
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
-from contacts_messaging.inbox import Handler, InboxConsumer
+from contacts_messaging.inbox import BatchHandler, Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.kafka_connection import broker_options
 from contacts_messaging.metrics_refresh import MessagingGauges
@@ -65,6 +65,7 @@ class Subscription:
     handlers: Mapping[str, Handler]
     events: EventRegistry = registry  # the event types this group can read
     max_records: int = 500  # per batch (and so per transaction)
+    batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)  # see inbox.py
 
     def namespaced(self, namespace: str) -> Subscription:
         return replace(
@@ -165,6 +166,7 @@ class ServiceHost:
                 sub.handlers,
                 DeadLetters(producer, sub.group),
                 events=sub.events,
+                batch_handlers=sub.batch_handlers,
             )
             subscriber = subscribe(broker, consumer, sub.topics, max_records=sub.max_records)
             self._subscribers.append((sub.group, subscriber))

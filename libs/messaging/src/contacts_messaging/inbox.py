@@ -9,10 +9,18 @@ Failures are sorted in two kinds. Transient ones (Postgres or the network down) 
 batch and are raised, so the subscriber rewinds and tries again later: an outage never
 dead-letters good events. Anything else is the event's own fault: it is retried alone a
 bounded number of times and then dead-lettered, and the rest of the partition moves on.
+
+A consumer may also have batch handlers (by event name). When every event of a batch has one,
+the batch is applied together first: one statement records all the inbox rows (a redelivered
+event is skipped as above), and each run of events of one name goes to its handler at once, in
+order, in the same transaction: two round trips instead of four per event. If a batch handler
+fails for a reason of its own, that transaction rolls back and the batch is applied one event
+at a time as above (so a bad event is still retried alone and dead-lettered).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,9 +41,19 @@ log = structlog.get_logger(__name__)
 Handler = Callable[[CloudEvent, asyncpg.Connection], Awaitable[None]]
 """Applies one event using the given connection, inside the inbox's transaction."""
 
+BatchHandler = Callable[[Sequence[CloudEvent], asyncpg.Connection], Awaitable[None]]
+"""Applies several events of one name, in their order, inside the inbox's transaction. In
+addition to that name's `Handler`, which applies the events one at a time when a batch fails."""
+
 _RECORD = """
 INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true
+"""
+
+_RECORD_MANY = """
+INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
+SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::bigint[])
+ON CONFLICT DO NOTHING RETURNING event_id
 """
 
 
@@ -57,10 +75,12 @@ class InboxConsumer:
         max_attempts: int = 3,
         events: EventRegistry = registry,
         after_commit: Callable[[Sequence[CloudEvent]], Awaitable[None]] | None = None,
+        batch_handlers: Mapping[str, BatchHandler] | None = None,
     ) -> None:
         self.pool = pool
         self.group = group
         self.handlers = dict(handlers)  # event name -> handler
+        self.batch_handlers = dict(batch_handlers or {})  # event name -> handler of many
         self.dead_letters = dead_letters
         self.max_attempts = max_attempts
         self.events = events  # the event types this consumer can read
@@ -83,7 +103,7 @@ class InboxConsumer:
             else:
                 ignored.append((record.topic, event.name))
         count_consumed(self.group, "ignored", ignored)
-        failed = await self._apply(pending)
+        failed = [] if await self._applied_together(pending) else await self._apply(pending)
         backoff = Backoff(initial=0.1, maximum=2.0)
         for _attempt in range(2, self.max_attempts + 1):
             if not failed:
@@ -128,13 +148,42 @@ class InboxConsumer:
                         error=item.error,
                     )
                     failed.append(item)
+        await self._committed(applied, ok, duplicates)
+        return failed
+
+    async def _applied_together(self, batch: list[_Pending]) -> bool:
+        """Apply `batch` with the batch handlers in one transaction; False (nothing applied)
+        when an event has none, or when a handler failed for a reason of its own."""
+        if len(batch) < 2 or any(item.event.name not in self.batch_handlers for item in batch):
+            return False
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                fresh = await self._record_many(conn, batch)
+                for name, run in itertools.groupby(fresh, key=lambda item: item.event.name):
+                    await self.batch_handlers[name]([item.event for item in run], conn)
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            log.warning("inbox.batch_failed", group=self.group, events=len(batch), error=repr(exc))
+            return False
+        taken = {id(item) for item in fresh}
+        duplicates = [item for item in batch if id(item) not in taken]
+        await self._committed([item.event for item in fresh], _names(fresh), _names(duplicates))
+        return True
+
+    async def _committed(
+        self,
+        applied: list[CloudEvent],
+        ok: list[tuple[str, str]],
+        duplicates: list[tuple[str, str]],
+    ) -> None:
+        """Count what a committed transaction applied, and tell `after_commit`."""
         self.applied += len(applied)
         self.duplicates += len(duplicates)
         count_consumed(self.group, "ok", ok)
         count_consumed(self.group, "duplicate", duplicates)
         if self.after_commit is not None and applied:
             await self.after_commit(applied)
-        return failed
 
     async def _record(self, conn: asyncpg.Connection, item: _Pending) -> bool:
         r = item.record
@@ -142,3 +191,26 @@ class InboxConsumer:
             _RECORD, self.group, item.event.id, item.event.type, r.topic, r.partition, r.offset
         )
         return bool(inserted)
+
+    async def _record_many(self, conn: asyncpg.Connection, batch: list[_Pending]) -> list[_Pending]:
+        """Record the batch's events in the inbox with one statement; the items new to it (an
+        event twice in the batch counts once, its first time)."""
+        columns = zip(*(_inbox_values(item) for item in batch), strict=True)
+        rows = await conn.fetch(_RECORD_MANY, self.group, *(list(c) for c in columns))
+        new = {row["event_id"] for row in rows}
+        fresh = []
+        for item in batch:
+            if item.event.id in new:
+                new.discard(item.event.id)  # a second copy in the batch is a duplicate
+                fresh.append(item)
+        return fresh
+
+
+def _inbox_values(item: _Pending) -> tuple[object, ...]:
+    r = item.record
+    return item.event.id, item.event.type, r.topic, r.partition, r.offset
+
+
+def _names(items: Sequence[_Pending]) -> list[tuple[str, str]]:
+    """(topic, event name) of each item, for the metrics."""
+    return [(item.record.topic, item.event.name) for item in items]

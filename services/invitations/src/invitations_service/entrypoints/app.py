@@ -21,7 +21,7 @@ from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.closures import closure_hook
 from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.request_processor import RequestProcessor
-from invitations_service.handlers.requests import request_handlers
+from invitations_service.handlers.requests import request_batch_handlers, request_handlers
 from invitations_service.settings import InvitationsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -33,7 +33,12 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     policy = settings.policy()
     processor = RequestProcessor(policy, host.outbox)
     host.add_subscription(
-        Subscription("invitations.requests", (topics.IMPORTS,), request_handlers(processor.wake))
+        Subscription(
+            "invitations.requests",
+            (topics.IMPORTS,),
+            request_handlers(processor.wake),
+            batch_handlers=request_batch_handlers(processor.wake),
+        )
     )
     host.add_subscription(
         Subscription(

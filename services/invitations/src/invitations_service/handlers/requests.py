@@ -1,7 +1,8 @@
 """InvitationRequested from the importer's "Invite contact" (consumer `invitations.requests`).
 
 The consumer only queues each request (`invitation_requests`, in its inbox transaction, so a
-redelivered event is queued once); the request processor (request_processor.py) handles the
+redelivered event is queued once; a whole Kafka batch with one statement, or one at a time when
+that batch failed); the request processor (request_processor.py) handles the
 queue a batch at a time. A refused request (a refused number, a country the tenant may not
 invite, a daily cap) creates nothing; it is announced as `InvitationRefused` with the reason,
 so the importer can show it, and counted in `invitations_refused_total` once committed.
@@ -10,12 +11,12 @@ so the importer can show it, and counted in `invitations_refused_total` once com
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import asyncpg
 from contacts_events import InvitationRequested
 from contacts_events.envelope import CloudEvent
-from contacts_messaging.inbox import Handler
+from contacts_messaging.inbox import BatchHandler, Handler
 
 from invitations_service.adapters import requests_queue
 
@@ -34,6 +35,20 @@ def request_handlers(staged: Callable[[], None]) -> dict[str, Handler]:
         request = event.data
         assert isinstance(request, InvitationRequested)
         await requests_queue.stage(conn, event, request)
+        staged()
+
+    return {InvitationRequested.name: requested}
+
+
+def request_batch_handlers(staged: Callable[[], None]) -> dict[str, BatchHandler]:
+    """Queue a batch's requests with one statement, then call `staged`."""
+
+    async def requested(events: Sequence[CloudEvent], conn: asyncpg.Connection) -> None:
+        requests: list[tuple[CloudEvent, InvitationRequested]] = []
+        for event in events:
+            assert isinstance(event.data, InvitationRequested)
+            requests.append((event, event.data))
+        await requests_queue.stage_many(conn, requests)
         staged()
 
     return {InvitationRequested.name: requested}
