@@ -12,6 +12,7 @@ import phonenumbers
 import pytest
 from contacts_destinations import api_code
 from contacts_events import RowStatus
+from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.errors import Invalid
 from directory_service.domain.contact_details import mobile_e164
 from importer_service.domain.phones import check_phone
@@ -86,7 +87,7 @@ def invitations_refusal(e164: str) -> str | None:
 def directory_takes(e164: str) -> bool:
     try:
         mobile_e164(e164)
-    except Invalid:
+    except Refused:
         return False
     return True
 
