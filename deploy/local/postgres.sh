@@ -54,7 +54,7 @@ start() {
   local ssl; ssl=$(ssl_options)
   log "starting $PG_CLUSTER_NAME on 127.0.0.1:$PG_PORT (logs: $LOG_DIR/$PG_CLUSTER_NAME.log)"
   as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$LOG_DIR/$PG_CLUSTER_NAME.log" -w -t 60 \
-    -o "-c shared_buffers=$PG_SHARED_BUFFERS -c max_connections=$PG_MAX_CONNECTIONS $ssl" start >/dev/null
+    -o "-c port=$PG_PORT -c shared_buffers=$PG_SHARED_BUFFERS -c max_connections=$PG_MAX_CONNECTIONS $ssl" start >/dev/null
   bootstrap
   log "$PG_CLUSTER_NAME ready"
 }

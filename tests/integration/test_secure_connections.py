@@ -38,7 +38,7 @@ pytestmark = pytest.mark.integration
 
 STATE = TEST_STATE_DIR / "secure"
 KAFKA_PORT = 29592  # 29593: its controller, 29594: mutual TLS
-POSTGRES_PORT = 25632
+POSTGRES_PORT = 25662  # not 25632: the directory bench's
 BIN = Path(sys.executable).parent
 
 
