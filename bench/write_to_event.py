@@ -2,7 +2,7 @@
 
     uv run python bench/write_to_event.py [--rate 200] [--seconds 40] [--idle 10]
 
-Starts its own Postgres (:26032) and Kafka (:29892, controller :29893) in
+Starts its own Postgres (:26132) and Kafka (:29992, controller :29993) in
 /var/tmp/contacts-platform-bench-write-to-event, the invitations service with its SMS provider
 stand-in answering at once (invitations_stack), and the contacts service beside it on the same
 namespace (contacts_stack.running_beside); registers owners and users (the contacts
@@ -40,7 +40,7 @@ from write_to_event_load import KINDS, Write, find_events, open_loop
 
 OWNERS, USERS = 20, 400
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-write-to-event")  # noqa: S108 - its own
-PG_PORT, KAFKA_PORT = 26032, 29892  # and 29893 for Kafka's controller
+PG_PORT, KAFKA_PORT = 26132, 29992  # and 29993 for Kafka's controller
 SERVICE_ENV = {  # the limits of a real deployment would refuse a bench's thousands of SMS
     "COUNTRY_ALLOW_LIST": "false", "INVITER_DAILY_CAP": "1000000",
     "DESTINATION_DAILY_CAP": "1000", "SENDS_PER_SECOND": "1000", "LOG_LEVEL": "INFO",
