@@ -38,12 +38,6 @@ async def get(
     )
 
 
-DELIVERIES_CHANNEL = "deliveries"  # LISTEN/NOTIFY channel `<schema>.deliveries`
-_WAKE_WORKERS = (  # after a `queued` CTE: one notification, sent at the commit
-    f"SELECT pg_notify(current_schema() || '.{DELIVERIES_CHANNEL}', '') FROM queued LIMIT 1"
-)
-
-
 async def insert(conn: asyncpg.Connection, **fields: Any) -> None:
     columns = ", ".join(fields)
     values = ", ".join(f"${i}" for i in range(1, len(fields) + 1))
@@ -54,12 +48,10 @@ async def queue_delivery(
     conn: asyncpg.Connection, delivery_id: UUID, invitation_id: UUID, kind: str,
     context: EventContext,
 ) -> None:  # fmt: skip
-    """Queue a message, with the context of the request that asks for it (and wake the
-    delivery workers at the commit)."""
+    """Queue a message, with the context of the request that asks for it."""
     await conn.execute(
-        f"WITH queued AS (INSERT INTO deliveries (delivery_id, invitation_id, kind, status,"
-        f" {CONTEXT_COLUMNS}) VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7) RETURNING 1)"
-        f" {_WAKE_WORKERS}",
+        f"INSERT INTO deliveries (delivery_id, invitation_id, kind, status, {CONTEXT_COLUMNS})"
+        " VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7)",
         delivery_id, invitation_id, kind, *context_values(context),
     )  # fmt: skip
 
@@ -101,14 +93,11 @@ NEW_COLUMNS = (
 
 
 _QUEUE_FIRSTS = f"""
-WITH queued AS (
 INSERT INTO deliveries (delivery_id, invitation_id, kind, status, {CONTEXT_COLUMNS})
 SELECT gen_random_uuid(), f.id, 'first', 'queued', f.correlation_id, f.causation_id, f.tenant,
     f.actor
 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])
     AS f(id, correlation_id, causation_id, tenant, actor)
-RETURNING 1)
-{_WAKE_WORKERS}
 """
 
 

@@ -50,7 +50,6 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
             running.pool, running.outbox, {"sms": built.sms, "email": built.email}, policy, settings.invite_link_base,
             per_second=settings.sends_per_second, concurrency=settings.send_concurrency,
             lease=timedelta(seconds=settings.delivery_lease_seconds),
-            dsn=settings.database_url, schema=settings.db_schema,
         )  # fmt: skip
         try:
             await worker.run()

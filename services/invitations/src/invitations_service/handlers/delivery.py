@@ -10,11 +10,6 @@ is abandoned before the lease ends (then retried), so one attempt is never in fl
 worker that dies mid-send leaves the claim to expire, and the next attempt uses the same key,
 which the provider recognises: one message, not two. The results are recorded in batches
 (delivery_results.py), and counted in the metrics once committed.
-
-A worker given the database's `dsn` listens on `<schema>.deliveries`, which every transaction
-that queues a message notifies at its commit: a new invitation's send starts at once, not at
-the next poll (`idle_seconds`, kept as the safety net for retries that come due and for a lost
-listening connection).
 """
 
 from __future__ import annotations
@@ -35,7 +30,6 @@ from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import metrics
 from invitations_service.adapters.invitation_wording import Invitation, invitation_message
-from invitations_service.adapters.invitations_repository import DELIVERIES_CHANNEL
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers.accepting import expire_due
 from invitations_service.handlers.delivery_results import Attempt, record
@@ -52,7 +46,7 @@ class DeliveryWorker:
     def __init__(
         self, pool: asyncpg.Pool, outbox: Outbox, channels: Mapping[str, Channel], policy: Policy,
         link_base: str, per_second: float = 20.0, concurrency: int = 20,
-        lease: timedelta = timedelta(minutes=2), dsn: str | None = None, schema: str = "",
+        lease: timedelta = timedelta(minutes=2),
     ) -> None:  # fmt: skip
         self.pool, self.outbox, self.channels, self.policy = pool, outbox, channels, policy
         self.link_base = link_base.rstrip("/")
@@ -64,9 +58,6 @@ class DeliveryWorker:
         self.sent = 0
         self._sending: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
-        self._queued = asyncio.Event()  # a transaction queued messages (LISTEN/NOTIFY)
-        self.dsn, self.channel = dsn, f"{schema}.{DELIVERIES_CHANNEL}"
-        self._listener: asyncpg.Connection | None = None
         self._results: asyncio.Queue[Attempt] = asyncio.Queue()
 
     async def run(self, idle_seconds: float = 0.5) -> None:
@@ -77,17 +68,14 @@ class DeliveryWorker:
         try:
             while True:
                 try:
-                    await self._keep_listening()
-                    self._queued.clear()  # what is queued from now on wakes the idle wait
                     if time.monotonic() >= next_expiry:
                         async with self.pool.acquire() as conn, conn.transaction():
                             await expire_due(conn, self.outbox)
                             await cooldowns.forget_ended(conn, self.policy.resend_cooldown)
                         next_expiry = time.monotonic() + 60
                     wanted = await self._claimable()
-                    if await self._start(wanted) < wanted:  # nothing more due for now
-                        with contextlib.suppress(TimeoutError):
-                            await asyncio.wait_for(self._queued.wait(), idle_seconds)
+                    if await self._start(wanted) < wanted:
+                        await asyncio.sleep(idle_seconds)  # nothing more due for now
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
@@ -95,17 +83,6 @@ class DeliveryWorker:
                     await asyncio.sleep(2)
         finally:
             await self._stop(recorder)
-            if self._listener is not None and not self._listener.is_closed():
-                await self._listener.close()
-
-    async def _keep_listening(self) -> None:
-        """Listen for queued messages (again, after a lost connection), when given a dsn."""
-        if self.dsn is None or (self._listener is not None and not self._listener.is_closed()):
-            return
-        self._listener = await asyncpg.connect(
-            self.dsn, server_settings={"application_name": f"{self.channel}-worker"}
-        )
-        await self._listener.add_listener(self.channel, lambda *_: self._queued.set())
 
     async def deliver_due(self) -> int:
         """Claim one batch (at most `concurrency`), send it and record the results; how many
