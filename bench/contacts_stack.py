@@ -18,7 +18,7 @@ from pathlib import Path
 import asyncpg
 from contacts_testing.infra import LocalKafka, LocalPostgres
 from contacts_testing.service_process import ServiceProcess
-from stack import log, process_children
+from stack import log, process_children, started
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-contacts")  # noqa: S108 - the bench's own
 PG_PORT = 25732
@@ -100,10 +100,26 @@ def running_stack(extra_env: dict[str, str]) -> Iterator[Stack]:
             **extra_env,
         }
         log_path = STATE_DIR / "logs" / "contacts-bench.log"
-        service = ServiceProcess("contacts", env, log_path, workers=None)  # the platform default
-        service.start()
-        stack.callback(quietly, "contacts service", lambda: stop_service(service))
-        log(f"contacts service pid {service.process.pid if service.process else '?'} on "
-            f"{service.url} (log {log_path}); waiting for /ready")  # fmt: skip
-        service.wait_for("/ready", seconds=READY_SECONDS)
+        service = started(stack, "contacts", env, log_path)
         yield Stack(postgres, kafka, service, log_path)
+
+
+@contextlib.contextmanager
+def running_beside(
+    dsn: str, kafka: LocalKafka, namespace: str, schema: str, log_dir: Path
+) -> Iterator[ServiceProcess]:
+    """The contacts service on another bench's Postgres and Kafka namespace (beside that
+    bench's services, as in a deployment), on a fresh `schema`; both gone on exit."""
+    with contextlib.ExitStack() as stack:
+        asyncio.run(execute(dsn, f'CREATE SCHEMA "{schema}"'))
+        drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
+        stack.callback(quietly, f"schema {schema}", lambda: asyncio.run(execute(dsn, drop)))
+        env = {
+            "DATABASE_URL": dsn,
+            "DB_SCHEMA": schema,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap,
+            **kafka.topic_env,
+            "KAFKA_NAMESPACE": namespace,
+            "LOG_LEVEL": "INFO",
+        }
+        yield started(stack, "contacts", env, log_dir / f"contacts-{schema}.log")

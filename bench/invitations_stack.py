@@ -51,12 +51,15 @@ class Scenario:
 
 
 @contextlib.contextmanager
-def running_infra() -> Iterator[tuple[LocalPostgres, LocalKafka]]:
-    """Postgres and Kafka on the bench's reserved ports, started together, both stopped at exit."""
-    (STATE_DIR / "logs").mkdir(parents=True, exist_ok=True)
-    postgres, kafka = LocalPostgres(PG_PORT, STATE_DIR), LocalKafka(KAFKA_PORT, STATE_DIR)
+def running_infra(
+    pg_port: int = PG_PORT, kafka_port: int = KAFKA_PORT, state_dir: Path = STATE_DIR
+) -> Iterator[tuple[LocalPostgres, LocalKafka]]:
+    """Postgres and Kafka on the bench's reserved ports (another bench reusing this passes its
+    own), started together, both stopped at exit."""
+    (state_dir / "logs").mkdir(parents=True, exist_ok=True)
+    postgres, kafka = LocalPostgres(pg_port, state_dir), LocalKafka(kafka_port, state_dir)
     with contextlib.ExitStack() as stack:
-        log(f"starting postgres :{PG_PORT} and kafka :{KAFKA_PORT} (state {STATE_DIR})")
+        log(f"starting postgres :{pg_port} and kafka :{kafka_port} (state {state_dir})")
         stack.callback(quietly, "kafka", kafka.stop)
         stack.callback(quietly, "postgres", postgres.stop)
         with ThreadPoolExecutor(2) as pool:

@@ -215,10 +215,19 @@ def _start_service(
         **extra_env,
     }
     log_path = STATE_DIR / "logs" / f"directory-bench-{number}.log"
-    service = ServiceProcess("directory", env, log_path, workers=None)  # the platform default
+    return started(stack, "directory", env, log_path, f"directory service {number}")
+
+
+def started(
+    cleanup: contextlib.ExitStack, name: str, env: dict[str, str], log_path: Path,
+    label: str = "",
+) -> ServiceProcess:  # fmt: skip
+    """`<name>-service` started and /ready, stopped when `cleanup` closes (any bench's)."""
+    label = label or f"{name} service"
+    service = ServiceProcess(name, env, log_path, workers=None)  # the platform defaults
     service.start()
-    stack.callback(_quietly, f"directory service {number}", lambda: _stop_service(service))
+    cleanup.callback(_quietly, label, lambda: _stop_service(service))
     pid = service.process.pid if service.process else "?"
-    log(f"directory service {number}: pid {pid} on {service.url} (log {log_path}); waiting")
+    log(f"{label}: pid {pid} on {service.url} (log {log_path}); waiting for /ready")
     service.wait_for("/ready", seconds=READY_SECONDS)
     return service

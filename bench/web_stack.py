@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from contacts_servicekit.db import create_pool
-from contacts_stack import READY_SECONDS, STATE_DIR, Stack, execute, quietly, stop_service
+from contacts_stack import STATE_DIR, Stack, execute, quietly
 from contacts_testing.service_process import ServiceProcess
 from contacts_web.adapters.session_store import SessionStore
 from contacts_web.domain.session import SessionData
 from contacts_web.domain.session_secret import SessionSecret
-from stack import log
+from stack import started
 
 WEB_SCHEMA = "web_bench"
 SESSION_COOKIE = "session"  # its name outside production (no __Host- prefix over plain HTTP)
@@ -46,12 +46,7 @@ def running_web(stack: Stack, extra_env: dict[str, str]) -> Iterator[ServiceProc
         }
         log_path = STATE_DIR / "logs" / "web-bench.log"
         log_path.unlink(missing_ok=True)  # the run's server times are read from it
-        web = ServiceProcess("web", env, log_path)
-        web.start()
-        cleanup.callback(quietly, "web app", lambda: stop_service(web))
-        log(f"web app on {web.url} (log {log_path}); waiting for /ready")
-        web.wait_for("/ready", seconds=READY_SECONDS)
-        yield web
+        yield started(cleanup, "web", env, log_path)
 
 
 async def open_sessions(dsn: str, owner_id: UUID, access_token: str, browsers: int) -> list[str]:

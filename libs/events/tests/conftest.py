@@ -58,6 +58,13 @@ def _samples() -> list[ce.IntegrationEvent]:
             reason="This mobile number can be invited by SMS.",
             display_name="Émile Zoé",
         ),
+        ce.ImportRowMatched(
+            import_id=IMPORT,
+            owner_id=USER,
+            source=ce.ImportSource.FILE,
+            row_number=2,
+            matched_user_id=OTHER,
+        ),
         ce.ImportCompleted(import_id=IMPORT, owner_id=USER, total_rows=7, counts=counts),
         ce.InvitationRequested(import_id=IMPORT, inviter_id=USER, request_id=uuid4(), **sms),
         ce.InvitationSent(request_id=uuid4(), import_id=IMPORT, **invitation, **sms),

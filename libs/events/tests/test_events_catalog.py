@@ -23,7 +23,10 @@ EXPECTED = {
         "ContactPointRemoved",
     },
     "contacts": {"ContactAdded", "ContactArchived", "ContactUnarchived", "ContactRemoved"},
-    "importer": {"ImportStarted", "ImportRowValidated", "ImportCompleted", "InvitationRequested"},
+    "importer": {
+        "ImportStarted", "ImportRowValidated", "ImportRowMatched", "ImportCompleted",
+        "InvitationRequested",
+    },
     "invitations": {
         "InvitationSent", "InvitationDeliveryFailed", "InvitationResent", "InvitationCancelled",
         "InvitationAccepted", "InvitationExpired", "InvitationRefused",

@@ -21,3 +21,13 @@ def test_the_app_documents_its_probes_and_publishes_its_topics() -> None:
     app = build_app(ContactsSettings())
     assert {"/health", "/ready"} <= set(app.openapi()["paths"])
     assert app.state.host.produces == (topics.CONTACTS,)
+
+
+def test_imports_add_contacts_from_their_matches_alone() -> None:
+    """Contacts reads `importer.matches` (a few events per import), never every row of
+    `importer.imports`: the last matched user of a large import waited minutes behind them."""
+    subscriptions = build_app(ContactsSettings()).state.host.subscriptions
+    assert all(topics.IMPORTS not in s.topics for s in subscriptions)
+    [additions] = [s for s in subscriptions if s.group == "contacts.additions"]
+    assert additions.topics == (topics.MATCHES, topics.INVITATIONS)
+    assert set(additions.handlers) == {"ImportRowMatched", "InvitationAccepted"}

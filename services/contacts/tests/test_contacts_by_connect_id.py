@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from contacts_events import ContactSource, ImportRowValidated, ImportSource, RowStatus, topics
+from contacts_events import ContactSource, ImportRowMatched, ImportSource, topics
 from contacts_events.connect_id import display
 from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
@@ -92,10 +92,9 @@ async def test_lists_page_by_name_with_totals_and_prefix_search(contacts):
     names = [f"{first} {i:03d}" for i, first in enumerate(["Alice", "Bob", "Ålvar", "carol"] * 30)]
     people = [await contacts.register(name) for name in names]
     rows = [
-        ImportRowValidated(
-            import_id=uuid.uuid4(), owner_id=owner.user_id, source=ImportSource.PASTED, row_number=i + 1,
-            raw_phone=p.phone_e164, phone_e164=p.phone_e164, status=RowStatus.USER_ADDED,
-            reason_code="registered_user", reason="Added to your contacts.", matched_user_id=p.user_id,
+        ImportRowMatched(
+            import_id=uuid.uuid4(), owner_id=owner.user_id, source=ImportSource.PASTED,
+            row_number=i + 1, matched_user_id=p.user_id,
         )
         for i, p in enumerate(people)
     ]  # fmt: skip

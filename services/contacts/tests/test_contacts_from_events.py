@@ -14,12 +14,11 @@ from contacts_events import (
     ContactPointCreated,
     ContactPointRemoved,
     DeactivationReason,
-    ImportRowValidated,
+    ImportRowMatched,
     ImportSource,
     InvitationAccepted,
     InvitationChannel,
     ProfileField,
-    RowStatus,
     UserDeactivated,
     UserProfileChanged,
     topics,
@@ -35,10 +34,9 @@ TWICE = 2
 
 
 def matched_row(owner, user, source=ImportSource.FILE):
-    return ImportRowValidated(
+    return ImportRowMatched(
         import_id=uuid.uuid4(), owner_id=owner.user_id, source=source, row_number=1,
-        raw_phone=user.phone_e164, phone_e164=user.phone_e164, status=RowStatus.USER_ADDED,
-        reason_code="registered_user", reason="Added to your contacts.", matched_user_id=user.user_id,
+        matched_user_id=user.user_id,
     )  # fmt: skip
 
 

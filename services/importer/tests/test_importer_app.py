@@ -21,4 +21,4 @@ def test_defaults_name_the_service_its_schema_and_port() -> None:
 def test_the_app_documents_its_probes_and_publishes_its_topics() -> None:
     app = build_app(ImporterSettings())
     assert {"/health", "/ready"} <= set(app.openapi()["paths"])
-    assert app.state.host.produces == (topics.IMPORTS, WORK_TOPIC)
+    assert app.state.host.produces == (topics.IMPORTS, topics.MATCHES, WORK_TOPIC)

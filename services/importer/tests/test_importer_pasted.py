@@ -72,6 +72,17 @@ async def test_pasted_numbers_get_every_status(importer, kafka_bootstrap):
     validated = [e.data for e in events if e.name == "ImportRowValidated"]
     assert sorted(v.row_number for v in validated) == list(range(1, 9))
 
+    # the user_added row alone is on importer.matches too, for the contacts service
+    matches = await read_topic(
+        kafka_bootstrap, namespaced(topics.MATCHES, importer.namespace), expect=10, seconds=5
+    )
+    matched = [from_record(r.key, r.value, r.headers) for r in matches
+               if r.key == job["import_id"].encode()]  # fmt: skip
+    assert [(e.name, e.data.row_number, e.data.matched_user_id) for e in matched] == [
+        ("ImportRowMatched", 1, friend.user_id)
+    ]
+    assert matched[0].data.source == "pasted"
+
 
 async def test_inviting_the_ready_rows_requests_each_number_once(importer, kafka_bootstrap):
     owner = await importer.register("+33612346001", "Owner")

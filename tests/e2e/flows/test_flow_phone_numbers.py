@@ -37,8 +37,11 @@ async def test_pasted_numbers_get_statuses_add_the_user_and_invite_the_others(
     assert sorted(e.data.row_number for e in rows) == [1, 2, 3, 4, 5]
     [completed] = await audit.wait_for("ImportCompleted", key=import_id, correlation_id=cid)
     assert completed.data.counts.user_added == 1
+    [matched] = await audit.wait_for("ImportRowMatched", key=import_id, correlation_id=cid)
+    assert (matched.data.row_number, str(matched.data.matched_user_id)) == (1, finn.user_id)
     [added] = await audit.wait_for("ContactAdded", key=olga.user_id, correlation_id=cid)
     assert str(added.data.contact_user_id) == finn.user_id
+    assert added.causationid == str(matched.id)  # contacts added Finn from the match alone
     assert added.data.source == "phone_import"
     await client.until_contacts(olga, ["Finn"])
 

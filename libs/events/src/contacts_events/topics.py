@@ -6,6 +6,7 @@
 | directory.companies | directory | company id |
 | contacts.contacts | contacts | owner (user) id |
 | importer.imports | importer | import id |
+| importer.matches | importer | import id |
 | invitations.invitations | invitations | invitation id |
 
 Each topic belongs to a family (`TopicFamily`) whose partitions, retention and clean-up policy
@@ -21,9 +22,12 @@ DIRECTORY_USERS: Final = "directory.users"
 DIRECTORY_COMPANIES: Final = "directory.companies"
 CONTACTS: Final = "contacts.contacts"
 IMPORTS: Final = "importer.imports"
+MATCHES: Final = "importer.matches"
+"""Only the rows that matched a user (`ImportRowMatched`): a handful per import, so that the
+contacts service adds them without reading every row of `importer.imports`."""
 INVITATIONS: Final = "invitations.invitations"
 
-ALL: Final = (DIRECTORY_USERS, DIRECTORY_COMPANIES, CONTACTS, IMPORTS, INVITATIONS)
+ALL: Final = (DIRECTORY_USERS, DIRECTORY_COMPANIES, CONTACTS, IMPORTS, MATCHES, INVITATIONS)
 
 KEY_FIELDS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -31,6 +35,7 @@ KEY_FIELDS: Final[Mapping[str, str]] = MappingProxyType(
         DIRECTORY_COMPANIES: "company_id",
         CONTACTS: "owner_id",
         IMPORTS: "import_id",
+        MATCHES: "import_id",
         INVITATIONS: "invitation_id",
     }
 )

@@ -124,6 +124,8 @@ async def check_events(
     owner = run.owner.user_id
     _one_each(audit, "ContactAdded", lambda e: str(e.data.contact_user_id), key=owner,
               expected=set(run.registered.values()) | set(run.joined.values()))  # fmt: skip
+    _one_each(audit, "ImportRowMatched", lambda e: str(e.data.matched_user_id), key=run.import_id,
+              expected=set(run.registered.values()))  # fmt: skip
     _one_each(audit, "InvitationRequested", lambda e: e.data.phone_e164, key=run.import_id,
               expected=set(run.mix.invited))  # fmt: skip
     _one_each(audit, "InvitationSent", lambda e: e.data.phone_e164, expected=set(run.mix.invited),

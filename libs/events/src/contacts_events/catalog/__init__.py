@@ -31,6 +31,7 @@ from contacts_events.catalog.directory import (
 from contacts_events.catalog.importer import (
     ImportCompleted,
     ImportCounts,
+    ImportRowMatched,
     ImportRowValidated,
     ImportSource,
     ImportStarted,
@@ -84,6 +85,7 @@ __all__ = [
     "DeactivationReason",
     "ImportCompleted",
     "ImportCounts",
+    "ImportRowMatched",
     "ImportRowValidated",
     "ImportSource",
     "ImportStarted",

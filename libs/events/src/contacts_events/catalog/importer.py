@@ -128,6 +128,27 @@ class ImportRowValidated(ImportEvent):
 
 
 @registry.register
+class ImportRowMatched(ImportEvent):
+    """A row of an import matched a registered user not yet in the owner's contacts.
+
+    Emitted on `importer.matches` in the transaction of the row's `ImportRowValidated` (status
+    `user_added`, same `import_id` and `row_number`): the contacts service adds
+    `matched_user_id` to the owner's contacts from these alone, without reading every row.
+    """
+
+    name = "ImportRowMatched"
+    topic = topics.MATCHES
+
+    owner_id: UUID = Field(description="The user importing contacts.")
+    source: ImportSource = Field(description="Pasted numbers or an uploaded list.")
+    row_number: RowNumber
+    matched_user_id: UUID = Field(description="The user owning the row's number.")
+
+    def subject(self) -> str:
+        return f"{self.import_id}/rows/{self.row_number}"
+
+
+@registry.register
 class ImportCompleted(ImportEvent):
     """Every row of an import has its status; the counts are final."""
 

@@ -30,7 +30,7 @@ def subscriptions(outbox: Outbox) -> list[Subscription]:
             directory_handlers(),
         ),
         Subscription(
-            ADDITIONS_GROUP, (topics.IMPORTS, topics.INVITATIONS), addition_handlers(outbox)
+            ADDITIONS_GROUP, (topics.MATCHES, topics.INVITATIONS), addition_handlers(outbox)
         ),
         closed_accounts_subscription("contacts", closure_hook(outbox)),
     ]

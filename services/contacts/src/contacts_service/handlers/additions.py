@@ -1,6 +1,8 @@
-"""Contacts other services' events create (consumer group `contacts.additions`): a phone
-import that matched a user, an accepted invitation (both ways). Each exactly once: the inbox
-skips redeliveries, and a contact that already exists is left as it is (no second event).
+"""Contacts other services' events create (consumer group `contacts.additions`): an import's
+row that matched a user (`ImportRowMatched` on `importer.matches`, which holds only those rows:
+the group never reads every `ImportRowValidated` of an import), an accepted invitation (both
+ways). Each exactly once: the inbox skips redeliveries, and a contact that already exists is
+left as it is (no second event).
 Nothing is added for or with a closed account: an event about one that was already on its
 way when the account closed changes nothing."""
 
@@ -13,10 +15,9 @@ from contacts_events import (
     ContactAdded,
     ContactSource,
     EventContext,
-    ImportRowValidated,
+    ImportRowMatched,
     ImportSource,
     InvitationAccepted,
-    RowStatus,
 )
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.accounts import store as closed_accounts
@@ -47,14 +48,13 @@ def addition_handlers(outbox: Outbox) -> dict[str, Handler]:
         )  # fmt: skip
         await outbox.add(conn, [added], EventContext.caused_by(event))
 
-    async def import_row(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        row = event.data
-        assert isinstance(row, ImportRowValidated)
-        if row.status is RowStatus.USER_ADDED and row.matched_user_id is not None:
-            source = _IMPORT_SOURCES[row.source]
-            await add(
-                conn, event, row.owner_id, row.matched_user_id, source, import_id=row.import_id
-            )
+    async def import_row_matched(event: CloudEvent, conn: asyncpg.Connection) -> None:
+        match = event.data
+        assert isinstance(match, ImportRowMatched)
+        source = _IMPORT_SOURCES[match.source]
+        await add(
+            conn, event, match.owner_id, match.matched_user_id, source, import_id=match.import_id
+        )
 
     async def invitation_accepted(event: CloudEvent, conn: asyncpg.Connection) -> None:
         accepted = event.data
@@ -67,4 +67,7 @@ def addition_handlers(outbox: Outbox) -> dict[str, Handler]:
         await add(conn, event, inviter, invitee, ContactSource.INVITATION, invitation_id=invitation)
         await add(conn, event, invitee, inviter, ContactSource.INVITATION, invitation_id=invitation)
 
-    return {ImportRowValidated.name: import_row, InvitationAccepted.name: invitation_accepted}
+    return {
+        ImportRowMatched.name: import_row_matched,
+        InvitationAccepted.name: invitation_accepted,
+    }

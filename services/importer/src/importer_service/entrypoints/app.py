@@ -33,7 +33,9 @@ OWN_MIGRATIONS = discover("importer", MIGRATIONS)  # after the messaging library
 
 
 def build_app(settings: ImporterSettings) -> FastAPI:
-    host = ServiceHost(settings, OWN_MIGRATIONS, produces=[topics.IMPORTS, WORK_TOPIC])
+    host = ServiceHost(
+        settings, OWN_MIGRATIONS, produces=[topics.IMPORTS, topics.MATCHES, WORK_TOPIC]
+    )
     checkers = PhoneCheckers(settings.import_parse_processes)
     checkers.start()  # forked here, before uvicorn starts the event loop
     host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))

@@ -4,7 +4,8 @@ Parsing reads the chunk's numbers, checks them (phonenumbers is the cost; on wor
 for large chunks, see phone_workers) and stores
 the results as one row per chunk (`chunk_checks`). The emit step reads them back with the
 rows, classifies, writes every row once with its final status (one COPY and one UPDATE) and
-the chunk's `ImportRowValidated` events as one bulk outbox row. Lookups for a chunk are a
+the chunk's `ImportRowValidated` events as one bulk outbox row, and an `ImportRowMatched` per
+`user_added` row (for the contacts service, row_matches.py). Lookups for a chunk are a
 handful of set queries, never one per row.
 """
 
@@ -23,6 +24,7 @@ from importer_service.adapters.chunk_checks import ChunkChecks
 from importer_service.adapters.metrics import count_rows_validated
 from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.row_events import RowEvent, RowEventWriter
+from importer_service.adapters.row_matches import row_matches
 from importer_service.domain.model import Import, row_name
 from importer_service.domain.phones import PhoneCheck
 from importer_service.domain.statuses import RowOutcome, classify
@@ -59,8 +61,8 @@ async def emit(
     first: int,
     last: int,
 ) -> Counter[str]:
-    """Final statuses of the chunk's rows, and one ImportRowValidated per row; how many rows
-    got each status."""
+    """Final statuses of the chunk's rows, one ImportRowValidated per row and one
+    ImportRowMatched per `user_added` row; how many rows got each status."""
     rows = await imports.rows_between(
         conn, job.import_id, first, last,
         "row_number, raw_phone, display_name, first_name, last_name, email",
@@ -76,9 +78,8 @@ async def emit(
     )
     invited = await projection.invited_among(conn, job.owner_id, phones)
     owner_phone = await projection.owner_phone(conn, job.owner_id)
-    writer = RowEventWriter(
-        job.import_id, job.owner_id, ImportSource(job.source), context, outbox.source
-    )
+    source = ImportSource(job.source)
+    writer = RowEventWriter(job.import_id, job.owner_id, source, context, outbox.source)
     outcomes: list[tuple[object, ...]] = []
     events: list[RowEvent] = []
     for row, phone, code, reason in zip(
@@ -101,6 +102,7 @@ async def emit(
         events.append(_row_event(row, phone, outcome))
     await imports.store_outcomes(conn, job.import_id, outcomes)
     await writer.write(conn, outbox, writer.records(events))
+    await outbox.add(conn, row_matches(job.import_id, job.owner_id, source, events), context)
     return Counter(event.status.value for event in events)
 
 

@@ -1,0 +1,171 @@
+"""API write to its event on Kafka (issue 18, target 3: p99 < 100 ms at 200 writes/s). Not a test.
+
+    uv run python bench/write_to_event.py [--rate 200] [--seconds 40] [--idle 10]
+
+Starts its own Postgres (:26132) and Kafka (:29992, controller :29993) in
+/var/tmp/contacts-platform-bench-write-to-event, the invitations service with its SMS provider
+stand-in answering at once (invitations_stack), and the contacts service beside it on the same
+namespace (contacts_stack.running_beside); registers owners and users (the contacts
+projection), and pre-adds the contacts the archives will move. Then, holding the machine-wide
+bench lock: --idle lone writes of each kind, half a second apart (the baseline), and an open
+loop of --rate writes/s for --seconds (add contact, archive, invite, in turn). It reads
+`contacts.contacts` and `invitations.invitations` back and prints, per kind and overall, the
+percentiles of the time from each write's due time to its event's CreateTime (the relay's
+producer sets it). See bench/README.md, "Write to event".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+from contacts_events import UserRegistered
+from contacts_events.connect_id import generate
+from contacts_stack import running_beside
+from contacts_testing.publisher import EventPublisher
+from importer_bulk import queued_machine_lock
+from invitations_stack import running_infra, running_scenario
+from measure import print_table, summarise
+from stack import log, terminate_as_interrupt
+from write_to_event_load import KINDS, Write, find_events, open_loop
+
+OWNERS, USERS = 20, 400
+STATE_DIR = Path("/var/tmp/contacts-platform-bench-write-to-event")  # noqa: S108 - its own
+PG_PORT, KAFKA_PORT = 26132, 29992  # and 29993 for Kafka's controller
+SERVICE_ENV = {  # the limits of a real deployment would refuse a bench's thousands of SMS
+    "COUNTRY_ALLOW_LIST": "false", "INVITER_DAILY_CAP": "1000000",
+    "DESTINATION_DAILY_CAP": "1000", "SENDS_PER_SECOND": "1000", "LOG_LEVEL": "INFO",
+}  # fmt: skip
+
+
+def people(count: int, prefix: str) -> list[UserRegistered]:
+    return [
+        UserRegistered(user_id=uuid.uuid4(), connect_id=generate(), display_name=f"{prefix} {n}",
+                       phone_e164=f"+44740{n:07d}" if prefix == "Owner" else f"+44750{n:07d}")
+        for n in range(count)
+    ]  # fmt: skip
+
+
+async def register(bootstrap: str, namespace: str, dsn: str, schema: str,
+                   users: list[UserRegistered]) -> None:  # fmt: skip
+    """Publish the users as the directory would; wait until the contacts projection has them."""
+    async with EventPublisher(bootstrap, namespace, "/bench") as events:
+        await events.publish(*users)
+    conn = await asyncpg.connect(dsn, server_settings={"search_path": schema})
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if await conn.fetchval("SELECT count(*) FROM directory_users") >= len(users):
+                break
+            await asyncio.sleep(0.5)
+        else:
+            raise RuntimeError("the contacts projection did not get every user in 120 s")
+    finally:
+        await conn.close()
+    log(f"registered {len(users)} users")
+
+
+def plan(owners: list[UserRegistered], users: list[UserRegistered], writes: int,
+         idle: int) -> tuple[list[Write], list[Write], list[Write]]:  # fmt: skip
+    """(contacts to add beforehand, idle writes, loaded writes): every add and archive on a
+    pair of its own (an archive moves a contact the first list added), invites to new numbers."""
+    pairs = list(itertools.product(owners, users))
+    random.Random(18).shuffle(pairs)
+    per_kind = writes // 3 + idle + 1
+    if 2 * per_kind > len(pairs):
+        raise SystemExit(f"{writes} writes need more than {OWNERS} x {USERS} pairs")
+    adds, archives = pairs[:per_kind], pairs[per_kind : 2 * per_kind]
+    phones = (f"+3361{n:07d}" for n in itertools.count())
+    made = {
+        "add": (Write("add", o, c) for o, c in adds),
+        "archive": (Write("archive", o, c) for o, c in archives),
+        "invite": (Write("invite", owners[n % len(owners)], phone=next(phones)) for n in itertools.count()),
+    }  # fmt: skip
+    mixed = [next(made[kind]) for _ in range(idle + writes // 3 + 1) for kind in KINDS]
+    ahead = [Write("add", o, c) for o, c in archives]
+    return ahead, mixed[: 3 * idle], mixed[3 * idle : 3 * idle + writes]
+
+
+async def add_ahead(writes: list[Write], url: str) -> None:
+    """The contacts the archives will move, added through the API 20 at a time."""
+    gate = asyncio.Semaphore(20)
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+
+        async def one(write: Write) -> None:
+            async with gate:
+                await write.send(http, http)
+
+        await asyncio.gather(*(one(w) for w in writes))
+    failed = [w.status for w in writes if w.status != 201]
+    if failed:
+        raise RuntimeError(f"{len(failed)} contacts not added ahead: {failed[:5]}")
+    log(f"added {len(writes)} contacts ahead")
+
+
+def report(idle: list[Write], loaded: list[Write], rate: float, seconds: float) -> None:
+    runs = (("idle", idle, "2/s", len(idle) / 2), ("loaded", loaded, f"{rate:.0f}/s", seconds))
+    for title, measure in (
+        ("write to its event on Kafka (success = writes whose event was found)", "latency_ms"),
+        ("write to its HTTP answer (the API's share of the above)", "answer_ms"),
+    ):
+        rows = []
+        for name, writes, offered, window in runs:
+            for kind in (*KINDS, "all"):
+                mine = [w for w in writes if kind in (w.kind, "all")]
+                found = [getattr(w, measure) for w in mine]
+                times = [t for t in found if t is not None]
+                rows.append(summarise(f"{name}: {kind}", offered, times, len(times), window))
+        print_table(title, rows)
+    for name, writes, _, _ in runs:
+        refused = [w.status for w in writes if not 200 <= w.status < 300]
+        if refused:
+            print(f"{name}: {len(refused)} writes not accepted (statuses {sorted(set(refused))})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=200, help="writes per second (open loop)")
+    parser.add_argument("--seconds", type=float, default=40, help="how long the load lasts")
+    parser.add_argument("--idle", type=int, default=10, help="lone writes of each kind, idle")
+    args = parser.parse_args(argv)
+    owners, users = people(OWNERS, "Owner"), people(USERS, "User")
+    ahead, idle, loaded = plan(owners, users, int(args.rate * args.seconds), args.idle)
+    with (
+        terminate_as_interrupt(),
+        running_infra(PG_PORT, KAFKA_PORT, STATE_DIR) as (postgres, kafka),
+        running_scenario((postgres, kafka), "wte", SERVICE_ENV) as invitations,
+        running_beside(
+            postgres.admin_url, kafka, invitations.namespace, f"{invitations.schema}_c",
+            STATE_DIR / "logs",
+        ) as contacts,
+    ):  # fmt: skip
+        schema = f"{invitations.schema}_c"
+        asyncio.run(register(kafka.bootstrap, invitations.namespace, postgres.admin_url,
+                             schema, owners + users))  # fmt: skip
+        asyncio.run(add_ahead(ahead, contacts.url))
+        with queued_machine_lock("write-to-event bench"):
+            load = os.getloadavg()
+            print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+            asyncio.run(open_loop(idle, 2.0, contacts.url, invitations.service.url))
+            asyncio.run(open_loop(loaded, args.rate, contacts.url, invitations.service.url))
+            load = os.getloadavg()
+            print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        topics = [f"{invitations.namespace}.{t}" for t in ("contacts.contacts", "invitations.invitations")]  # fmt: skip
+        began = time.monotonic()
+        asyncio.run(find_events(kafka.bootstrap, topics, idle + loaded, 180))
+        log(f"events read back in {time.monotonic() - began:.1f} s")
+    report(idle, loaded, args.rate, args.seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
