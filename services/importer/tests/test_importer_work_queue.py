@@ -4,7 +4,19 @@ import uuid
 
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
-from importer_service.adapters.work_queue import MIN_CHUNK_ROWS, Chunking, chunks, spread_keys
+from contacts_events.topics import TopicFamily, family_of
+from importer_service.adapters.work_queue import (
+    EXPRESS_TOPIC,
+    MIN_CHUNK_ROWS,
+    WORK_TOPIC,
+    Chunking,
+    EmitChunk,
+    ExpressEmitChunk,
+    ExpressParseChunk,
+    ParseChunk,
+    chunks,
+    spread_keys,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -51,3 +63,17 @@ def test_keys_spread_over_the_configured_partitions() -> None:
     keys = spread_keys(uuid.uuid4(), 48, 24)
     chosen = [partitioner(k.encode(), partitions, partitions) for k in keys]
     assert chosen == [i % 24 for i in range(48)]
+
+
+def test_small_imports_take_the_express_lane() -> None:
+    chunking = Chunking(rows=10_000, partitions=PARTITIONS, window=PARTITIONS, express_rows=1000)
+    assert chunking.step_types(3) == (ExpressParseChunk, ExpressEmitChunk)
+    assert chunking.step_types(1000) == (ExpressParseChunk, ExpressEmitChunk)
+    assert chunking.step_types(1001) == (ParseChunk, EmitChunk)
+    assert ExpressParseChunk.topic == ExpressEmitChunk.topic == EXPRESS_TOPIC
+    assert ParseChunk.topic == EmitChunk.topic == WORK_TOPIC
+    assert ExpressParseChunk.name == ParseChunk.name  # the same step, read by another group
+
+
+def test_the_express_topic_is_made_like_the_work_topic() -> None:
+    assert family_of(EXPRESS_TOPIC) is family_of(WORK_TOPIC) is TopicFamily.WORK
