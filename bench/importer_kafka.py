@@ -19,7 +19,7 @@ from measure import process_cpu
 KAFKA_PORT = 29692  # and 29693 for its controller
 CLUSTER_PORT = 29694  # clients 29694-29696, controllers 29697-29699
 GROUP_SECONDS = 90
-GROUPS = ("importer.workers", "importer.projections")
+GROUPS = ("importer.workers", "importer.express", "importer.projections")
 _STABILIZED = re.compile(r"Stabilized group (\S+) generation (\d+) with (\d+) members")
 
 
@@ -75,7 +75,7 @@ def _stabilized_since(offsets: dict[Path, int], kafka: LocalKafka) -> list[tuple
 def wait_for_groups(
     kafka: LocalKafka, namespace: str, instances: int, offsets: dict[Path, int]
 ) -> None:
-    """Every instance is a member of both consumer groups: the coordinator's own log (written
+    """Every instance is a member of every consumer group of GROUPS: the coordinator's own log (written
     since `offsets`) says each group last stabilised with `instances` members. (aiokafka's
     DescribeGroups cannot decode this broker's answer.)"""
     groups = {f"{namespace}.{g}" for g in GROUPS}

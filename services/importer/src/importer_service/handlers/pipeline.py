@@ -2,7 +2,8 @@
 
     (file) ExtractRows -> rows stored (-> start, when asked for at upload: `starting`)
     start  -> ParseChunk x N   (parallel: numbers parsed and checked; invalid rows final)
-    last ParseChunk -> EmitChunk x N   (parallel: final statuses, ImportRowValidated events)
+    last ParseChunk -> EmitChunk x N   (parallel: final statuses, ImportRowValidated events;
+                       an import of one chunk: in the parse step itself)
     (at most `Chunking.window` chunks of a pass queued at once, each finished one queuing the
      next: `chunk_window`; small imports on the express topic: `Chunking.step_types`)
     last EmitChunk  -> ImportCompleted with the counts (-> invitations, when asked for at
@@ -27,8 +28,14 @@ from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.match_quota import MatchQuota
 from importer_service.adapters.phone_workers import PhoneCheckers
-from importer_service.adapters.work_queue import Chunking, EmitChunk, ExtractRows, ParseChunk
-from importer_service.domain.model import ImportStatus
+from importer_service.adapters.work_queue import (
+    Chunking,
+    ChunkItem,
+    EmitChunk,
+    ExtractRows,
+    ParseChunk,
+)
+from importer_service.domain.model import Import, ImportStatus
 from importer_service.handlers import chunk_steps
 from importer_service.handlers.chunk_window import queue_first, queue_next
 from importer_service.handlers.closures import still_open
@@ -68,6 +75,9 @@ def work_handlers(
             await queue_next(conn, outbox, context, job, chunking, item, done)
             return
         await chunk_checks.find_duplicates(conn, job.import_id)
+        if count == 1:  # a paste, a short list: its statuses in this same step, a hop less
+            await emit_counted(conn, context, job, item)
+            return
         _, emit = chunking.step_types(job.total_rows)
         await queue_first(conn, outbox, context, job, chunking, emit)
 
@@ -79,8 +89,14 @@ def work_handlers(
             return
         if not await still_open(conn, job):
             return
-        context = EventContext.caused_by(event)
         await _plan_each_lookup(conn)
+        await emit_counted(conn, EventContext.caused_by(event), job, item)
+
+    async def emit_counted(
+        conn: asyncpg.Connection, context: EventContext, job: Import, item: ChunkItem
+    ) -> None:
+        """The emit step of `item`'s rows, counted; the next chunk queued, or the import
+        completed after its last."""
         counts = await chunk_steps.emit(conn, outbox, context, job, item.first_row, item.last_row)
         rows = sum(counts.values())
         done, count = await imports.count_chunk_done(conn, job.import_id, "emitted", rows, counts)
