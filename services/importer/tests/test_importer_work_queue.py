@@ -6,13 +6,17 @@ import pytest
 from aiokafka.partitioner import DefaultPartitioner
 from contacts_events.topics import TopicFamily, family_of
 from importer_service.adapters.work_queue import (
+    EXPRESS_LANE,
     EXPRESS_TOPIC,
+    MAIN_LANE,
     MIN_CHUNK_ROWS,
     WORK_TOPIC,
     Chunking,
     EmitChunk,
     ExpressEmitChunk,
+    ExpressExtractRows,
     ExpressParseChunk,
+    ExtractRows,
     ParseChunk,
     chunks,
     spread_keys,
@@ -67,12 +71,14 @@ def test_keys_spread_over_the_configured_partitions() -> None:
 
 def test_small_imports_take_the_express_lane() -> None:
     chunking = Chunking(rows=10_000, partitions=PARTITIONS, window=PARTITIONS, express_rows=1000)
-    assert chunking.step_types(3) == (ExpressParseChunk, ExpressEmitChunk)
-    assert chunking.step_types(1000) == (ExpressParseChunk, ExpressEmitChunk)
-    assert chunking.step_types(1001) == (ParseChunk, EmitChunk)
-    assert ExpressParseChunk.topic == ExpressEmitChunk.topic == EXPRESS_TOPIC
-    assert ParseChunk.topic == EmitChunk.topic == WORK_TOPIC
-    assert ExpressParseChunk.name == ParseChunk.name  # the same step, read by another group
+    assert chunking.lane(3) == chunking.lane(1000) == EXPRESS_LANE
+    assert chunking.lane(1001) == MAIN_LANE
+    assert {ExpressExtractRows.topic, ExpressParseChunk.topic, ExpressEmitChunk.topic} == {
+        EXPRESS_TOPIC
+    }
+    assert {ExtractRows.topic, ParseChunk.topic, EmitChunk.topic} == {WORK_TOPIC}
+    for express, main in zip(vars(EXPRESS_LANE).values(), vars(MAIN_LANE).values(), strict=True):
+        assert express.name == main.name  # the same step, read by another group
 
 
 def test_the_express_topic_is_made_like_the_work_topic() -> None:

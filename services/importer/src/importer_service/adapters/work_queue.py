@@ -69,6 +69,13 @@ class EmitChunk(ChunkItem):
 
 
 @express_items.register
+class ExpressExtractRows(ExtractRows):
+    """ExtractRows of a small file, on the express lane."""
+
+    topic: ClassVar[str] = EXPRESS_TOPIC
+
+
+@express_items.register
 class ExpressParseChunk(ParseChunk):
     """ParseChunk of a small import, on the express lane."""
 
@@ -80,6 +87,19 @@ class ExpressEmitChunk(EmitChunk):
     """EmitChunk of a small import, on the express lane."""
 
     topic: ClassVar[str] = EXPRESS_TOPIC
+
+
+@dataclass(frozen=True)
+class Lane:
+    """The work item types of an import's steps: on `importer.work`, or on the express topic."""
+
+    extract: type[ExtractRows]
+    parse: type[ParseChunk]
+    emit: type[EmitChunk]
+
+
+MAIN_LANE = Lane(ExtractRows, ParseChunk, EmitChunk)
+EXPRESS_LANE = Lane(ExpressExtractRows, ExpressParseChunk, ExpressEmitChunk)
 
 
 @dataclass(frozen=True)
@@ -96,11 +116,9 @@ class Chunking:
     window: int = 24
     express_rows: int = MIN_CHUNK_ROWS
 
-    def step_types(self, total_rows: int | None) -> tuple[type[ParseChunk], type[EmitChunk]]:
-        """The parse and emit work items of an import of `total_rows` rows: its lane."""
-        if (total_rows or 0) <= self.express_rows:
-            return ExpressParseChunk, ExpressEmitChunk
-        return ParseChunk, EmitChunk
+    def lane(self, total_rows: int | None) -> Lane:
+        """The lane of an import of `total_rows` rows (a file's: counted at upload)."""
+        return EXPRESS_LANE if (total_rows or 0) <= self.express_rows else MAIN_LANE
 
 
 def chunks(first_row: int, last_row: int, chunking: Chunking) -> list[tuple[int, int]]:

@@ -29,7 +29,7 @@ async def queue_first(
     chunking: Chunking, step: type[ChunkItem],
 ) -> int:  # fmt: skip
     """Queue the first `chunking.window` chunks of a pass of `step` items (the import's lane,
-    `Chunking.step_types`); return how many chunks the pass has in all."""
+    `Chunking.lane`); return how many chunks the pass has in all."""
     ranges = await row_chunks(conn, job, chunking)
     first = ranges[: chunking.window]
     keys = spread_keys(job.import_id, len(first), chunking.partitions)

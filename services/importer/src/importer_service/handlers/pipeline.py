@@ -5,7 +5,7 @@
     last ParseChunk -> EmitChunk x N   (parallel: final statuses, ImportRowValidated events;
                        an import of one chunk: in the parse step itself)
     (at most `Chunking.window` chunks of a pass queued at once, each finished one queuing the
-     next: `chunk_window`; small imports on the express topic: `Chunking.step_types`)
+     next: `chunk_window`; small imports on the express topic: `Chunking.lane`)
     last EmitChunk  -> ImportCompleted with the counts (-> invitations, when asked for at
                        upload: `completion`)
 
@@ -78,7 +78,7 @@ def work_handlers(
         if count == 1:  # a paste, a short list: its statuses in this same step, a hop less
             await emit_counted(conn, context, job, item)
             return
-        _, emit = chunking.step_types(job.total_rows)
+        emit = chunking.lane(job.total_rows).emit
         await queue_first(conn, outbox, context, job, chunking, emit)
 
     async def on_emit(event: CloudEvent, conn: asyncpg.Connection) -> None:

@@ -53,7 +53,7 @@ async def start_validation(
 ) -> None:
     """Queue the first parse chunks of an extracted import (in the caller's transaction), on
     its lane; the others follow as they finish (chunk_window)."""
-    parse, _ = chunking.step_types(job.total_rows)
+    parse = chunking.lane(job.total_rows).parse
     count = await queue_first(conn, outbox, context, job, chunking, parse)
     await imports.update(
         conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=count,
