@@ -23,11 +23,12 @@ GROUPS = ("importer.workers", "importer.express", "importer.projections")
 _STABILIZED = re.compile(r"Stabilized group (\S+) generation (\d+) with (\d+) members")
 
 
-def bench_kafka(brokers: int, state_dir: Path) -> LocalKafka:
-    """One broker in `state_dir`, or the three-node cluster in `state_dir`/cluster (its own
-    data and logs, so the single broker's state is left as it is)."""
+def bench_kafka(brokers: int, state_dir: Path, port: int = KAFKA_PORT) -> LocalKafka:
+    """One broker in `state_dir` (on `port`, its controller on the next), or the three-node
+    cluster in `state_dir`/cluster (its own data and logs, so the single broker's state is
+    left as it is)."""
     if brokers == 1:
-        return LocalKafka(KAFKA_PORT, state_dir)
+        return LocalKafka(port, state_dir)
     if brokers == 3:
         return LocalKafkaCluster(CLUSTER_PORT, state_dir / "cluster")
     raise ValueError(f"brokers: 1 or 3, not {brokers}")

@@ -14,8 +14,9 @@ Each scenario runs in each mode, in the same run: `windowed` (the importer's def
 express lane and IMPORT_CHUNKS_IN_FLIGHT) and `as-before` (IMPORT_EXPRESS_ROWS=0 and every
 chunk queued at once, which is how the importer worked before), so the large import's
 throughput and the paste times of both come from the same machine at the same load. One
-importer instance; the bench's own Postgres and Kafka (importer_stack.py), each measurement
-under the machine-wide bench lock. See bench/README.md.
+importer instance; the bench's own Postgres (:26032) and Kafka (:29892) in
+/var/tmp/contacts-platform-bench-neighbours (importer_stack.py), each measurement under the
+machine-wide bench lock. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import platform
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import asyncpg
 from importer_bulk import queued_machine_lock
@@ -39,9 +41,12 @@ from importer_neighbours_probe import (
     pastes_until,
     started_together,
 )
-from importer_stack import Infra, Scenario, running_infra, running_scenario
+from importer_stack import BenchHome, Infra, Scenario, running_infra, running_scenario
 from stack import log, terminate_as_interrupt
 
+# Ports and state of this bench's own (importer_bulk.py and the other importer benches use
+# importer_stack's: running beside one of them must not share, restart or stop its Postgres).
+HOME = BenchHome(Path("/var/tmp/contacts-platform-bench-neighbours"), 26032, 29892)  # noqa: S108
 MODES = {
     "windowed": {},
     "as-before": {"IMPORT_EXPRESS_ROWS": "0", "IMPORT_CHUNKS_IN_FLIGHT": "1048576"},
@@ -162,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     population = Population(seed=args.seed)
     say(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}; IMPORT_CHUNK_ROWS={args.chunk_rows}")  # fmt: skip
-    with terminate_as_interrupt(), running_infra() as infra:
+    with terminate_as_interrupt(), running_infra(home=HOME) as infra:
         for scenario in args.scenario_list:
             for mode in args.mode_list:
                 (neighbours if scenario == "neighbours" else pair)(args, infra, population, mode)
