@@ -1,7 +1,7 @@
 """No noisy neighbours in the importer (issue 18, target 4). Not a test.
 
     uv run python bench/importer_neighbours.py [--rows 1048576] [--pair-rows N]
-        [--scenarios neighbours,pair] [--modes windowed,as-before]
+        [--scenarios neighbours,pair,lone] [--modes windowed,as-before]
 
 (a) `neighbours`: a paste of three numbers (each of a new owner) measured from POST to its
 `completed_at`: first one after the other on the idle importer (the baseline), then one a
@@ -9,6 +9,8 @@ second while one owner's --rows CSV import runs (upload to completed); p50/p99/m
 and the large import's own times and correctness checks (bench/importer_bulk.py's).
 (b) `pair`: two owners' --pair-rows CSV imports, read first and then started at the same
 moment: each one's progress over time and its finish time.
+(c) `lone`: the --rows import alone, in each mode back to back under one hold of the bench
+lock (both importers started first): the whole-import throughput the window must not lower.
 
 Each scenario runs in each mode, in the same run: `windowed` (the importer's defaults: the
 express lane and IMPORT_CHUNKS_IN_FLIGHT) and `as-before` (IMPORT_EXPRESS_ROWS=0 and every
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import sys
@@ -47,6 +50,7 @@ from stack import log, terminate_as_interrupt
 # Ports and state of this bench's own (importer_bulk.py and the other importer benches use
 # importer_stack's: running beside one of them must not share, restart or stop its Postgres).
 HOME = BenchHome(Path("/var/tmp/contacts-platform-bench-neighbours"), 26032, 29892)  # noqa: S108
+SCENARIOS = ("neighbours", "pair", "lone")
 MODES = {
     "windowed": {},
     "as-before": {"IMPORT_EXPRESS_ROWS": "0", "IMPORT_CHUNKS_IN_FLIGHT": "1048576"},
@@ -58,7 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=1_048_576, help="rows of (a)'s large import")
     parser.add_argument("--pair-rows", type=int, help="rows of each of (b)'s imports (--rows)")
     parser.add_argument("--idle-pastes", type=int, default=20, help="pastes of the baseline")
-    parser.add_argument("--scenarios", default="neighbours,pair", help="neighbours and/or pair")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=", ".join(SCENARIOS))
     parser.add_argument("--modes", default="windowed,as-before", help=", ".join(MODES))
     parser.add_argument("--chunk-rows", type=int, default=10_000, help="IMPORT_CHUNK_ROWS")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per scenario")
@@ -67,10 +71,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.pair_rows = args.pair_rows or args.rows
     args.scenario_list = [s for s in args.scenarios.split(",") if s]
     args.mode_list = [m for m in args.modes.split(",") if m]
-    if not set(args.scenario_list) <= {"neighbours", "pair"} or not set(args.mode_list) <= set(
-        MODES
-    ):
-        parser.error("--scenarios: neighbours,pair; --modes: windowed,as-before")
+    if not set(args.scenario_list) <= set(SCENARIOS) or not set(args.mode_list) <= set(MODES):
+        parser.error(f"--scenarios: {','.join(SCENARIOS)}; --modes: {','.join(MODES)}")
     return args
 
 
@@ -118,12 +120,36 @@ def neighbours(args: argparse.Namespace, infra: Infra, population: Population, m
             deadline = time.monotonic() + args.timeout
             run, busy = asyncio.run(_beside_large(infra, scenario, contacts, population, deadline))
             say(f"beside a large import: {busy.line()}")
-            statuses = run.statuses_s or float("nan")
-            say(f"the large import ({contacts.rows:,} rows): extracted in {run.extract_s:.1f} s; "
-                  f"start to completed {statuses:.1f} s ({contacts.rows / statuses:,.0f} rows/s); "
-                  f"start to last event on Kafka {run.kafka_s or float('nan'):.1f} s")  # fmt: skip
-            for name, ok, detail in run.checks:
-                say(f"  [{'ok' if ok else 'FAILED'}] {name}" + ("" if ok else f": {detail}"))
+            _print_large(run, contacts.rows)
+
+
+def lone(args: argparse.Namespace, infra: Infra, population: Population, modes: list[str]) -> None:
+    """The large import alone in each mode, back to back under one hold of the bench lock
+    (both importers started first): the throughput the window must not lower."""
+    contacts = contact_list(population, args.rows, "csv")
+    with contextlib.ExitStack() as stack:
+        scenarios = {}
+        for mode in modes:
+            env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **MODES[mode]}
+            name = f"lone_{mode.replace('-', '_')}"
+            scenarios[mode] = stack.enter_context(running_scenario(infra, name, 1, env))
+            asyncio.run(seed(infra, scenarios[mode], population))
+        with queued_machine_lock("a lone large import"):
+            for mode, scenario in scenarios.items():
+                say(f"\n=== (c) a lone {contacts.rows:,}-row import, {mode}: load average "
+                    f"{_load()}")  # fmt: skip
+                deadline = time.monotonic() + args.timeout
+                run = asyncio.run(run_import(infra, scenario, contacts, population, deadline))
+                _print_large(run, contacts.rows)
+
+
+def _print_large(run: ImportRun, rows: int) -> None:
+    statuses = run.statuses_s or float("nan")
+    say(f"the large import ({rows:,} rows): extracted in {run.extract_s:.1f} s; start to "
+        f"completed {statuses:.1f} s ({rows / statuses:,.0f} rows/s); start to last event on "
+        f"Kafka {run.kafka_s or float('nan'):.1f} s")  # fmt: skip
+    for name, ok, detail in run.checks:
+        say(f"  [{'ok' if ok else 'FAILED'}] {name}" + ("" if ok else f": {detail}"))
 
 
 def pair(args: argparse.Namespace, infra: Infra, population: Population, mode: str) -> None:
@@ -169,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {platform.python_version()}; IMPORT_CHUNK_ROWS={args.chunk_rows}")  # fmt: skip
     with terminate_as_interrupt(), running_infra(home=HOME) as infra:
         for scenario in args.scenario_list:
+            if scenario == "lone":
+                lone(args, infra, population, args.mode_list)
+                continue
             for mode in args.mode_list:
                 (neighbours if scenario == "neighbours" else pair)(args, infra, population, mode)
                 sys.stdout.flush()

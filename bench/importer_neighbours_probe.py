@@ -18,7 +18,8 @@ from importer_files import MAPPING, ContactList
 from importer_flow import MIME, bearer
 
 PASTE = "06 12 34 56 78, +33 7 81 23 45 67; 0698765432"  # three numbers, as a person types them
-POLL_SECONDS = 0.02  # a paste's poll: the figures are the server's completed_at anyway
+POLL_SECONDS = 0.05  # a paste's poll, light on the importer: the figures are the
+# server's completed_at anyway
 PROGRESS_SECONDS = 1.0
 
 
