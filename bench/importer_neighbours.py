@@ -167,11 +167,12 @@ def pair(args: argparse.Namespace, infra: Infra, population: Population, mode: s
 
 
 def _print_progress(found: list[Progress], rows: int) -> None:
-    """A line every few samples: seconds, then each import's parsed and final-status shares."""
-    say("  s     " + "   ".join(f"import {n + 1}: parsed  done" for n in range(len(found))))
+    """A line every few samples: seconds, then each import's progress (both passes) and the
+    share of its rows with their final status."""
+    say("  s     " + "   ".join(f"import {n + 1}: progress  done" for n in range(len(found))))
     count = min(len(p.samples) for p in found)
     for index in sorted({*range(0, count, max(1, count // 20)), count - 1}):
-        cells = [f"{p.samples[index][1] / rows:14.0%} {p.samples[index][2] / rows:5.0%}"
+        cells = [f"{p.samples[index][1]:16.0%} {p.samples[index][2] / rows:5.0%}"
                  for p in found]  # fmt: skip
         say(f"  {found[0].samples[index][0]:5.1f} " + "   ".join(cells))
     for n, progress in enumerate(found, 1):

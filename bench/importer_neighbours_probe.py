@@ -97,10 +97,11 @@ async def extracted(http: httpx.AsyncClient, contacts: ContactList, owner: uuid.
 
 @dataclass
 class Progress:
-    """Samples (seconds since the start, rows parsed, rows with their status) of one import,
-    and when it completed (the server's completed_at, seconds since the start)."""
+    """Samples (seconds since the start, `progress` 0..1 over both passes, rows with their
+    final status) of one import, and when it completed (the server's completed_at, seconds
+    since the start)."""
 
-    samples: list[tuple[float, int, int]] = field(default_factory=list)
+    samples: list[tuple[float, float, int]] = field(default_factory=list)
     finished_s: float | None = None
     job: dict[str, Any] = field(default_factory=dict)
 
@@ -125,7 +126,7 @@ async def started_together(
                 raise TimeoutError(f"imports not completed {time.time() - began:.0f} s after start")
             for import_id, owner, progress in zip(ids, owners, found, strict=True):
                 job = (await http.get(f"/v1/imports/{import_id}", headers=bearer(owner))).json()
-                progress.samples.append((time.time() - began, job["rows_parsed"], job["rows_done"]))
+                progress.samples.append((time.time() - began, job["progress"], job["rows_done"]))
                 if job["status"] == "completed" and progress.finished_s is None:
                     progress.job = job
                     progress.finished_s = (
