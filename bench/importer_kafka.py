@@ -19,15 +19,16 @@ from measure import process_cpu
 KAFKA_PORT = 29692  # and 29693 for its controller
 CLUSTER_PORT = 29694  # clients 29694-29696, controllers 29697-29699
 GROUP_SECONDS = 90
-GROUPS = ("importer.workers", "importer.projections")
+GROUPS = ("importer.workers", "importer.express", "importer.projections")
 _STABILIZED = re.compile(r"Stabilized group (\S+) generation (\d+) with (\d+) members")
 
 
-def bench_kafka(brokers: int, state_dir: Path) -> LocalKafka:
-    """One broker in `state_dir`, or the three-node cluster in `state_dir`/cluster (its own
-    data and logs, so the single broker's state is left as it is)."""
+def bench_kafka(brokers: int, state_dir: Path, port: int = KAFKA_PORT) -> LocalKafka:
+    """One broker in `state_dir` (on `port`, its controller on the next), or the three-node
+    cluster in `state_dir`/cluster (its own data and logs, so the single broker's state is
+    left as it is)."""
     if brokers == 1:
-        return LocalKafka(KAFKA_PORT, state_dir)
+        return LocalKafka(port, state_dir)
     if brokers == 3:
         return LocalKafkaCluster(CLUSTER_PORT, state_dir / "cluster")
     raise ValueError(f"brokers: 1 or 3, not {brokers}")
@@ -75,7 +76,7 @@ def _stabilized_since(offsets: dict[Path, int], kafka: LocalKafka) -> list[tuple
 def wait_for_groups(
     kafka: LocalKafka, namespace: str, instances: int, offsets: dict[Path, int]
 ) -> None:
-    """Every instance is a member of both consumer groups: the coordinator's own log (written
+    """Every instance is a member of every consumer group of GROUPS: the coordinator's own log (written
     since `offsets`) says each group last stabilised with `instances` members. (aiokafka's
     DescribeGroups cannot decode this broker's answer.)"""
     groups = {f"{namespace}.{g}" for g in GROUPS}

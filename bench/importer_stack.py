@@ -22,12 +22,22 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient
 from contacts_testing.infra import LocalKafka, LocalPostgres
 from contacts_testing.service_process import ServiceProcess
-from importer_kafka import bench_kafka, kafka_pids, log_offsets, wait_for_groups
+from importer_kafka import KAFKA_PORT, bench_kafka, kafka_pids, log_offsets, wait_for_groups
 from stack import log
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-importer")  # noqa: S108 - the bench's own
 PG_PORT = 25832
 READY_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class BenchHome:
+    """Where a bench's Postgres and Kafka live: state directory, Postgres port, Kafka port (its
+    controller on the next one)."""
+
+    state_dir: Path
+    pg_port: int
+    kafka_port: int
 
 
 @dataclass(frozen=True)
@@ -143,13 +153,21 @@ def slow_plans(offset: int) -> list[tuple[str, int, float, str]]:
 
 
 @contextlib.contextmanager
-def running_infra(pg_stats: bool = False, brokers: int = 1) -> Iterator[Infra]:
+def running_infra(
+    pg_stats: bool = False, brokers: int = 1, home: BenchHome | None = None
+) -> Iterator[Infra]:
     """Postgres and Kafka (one broker or the three-node cluster) on the bench's reserved ports
-    (both at once: Kafka is the slower); each one stopped at exit even if the other failed."""
-    (STATE_DIR / "logs").mkdir(parents=True, exist_ok=True)
-    infra = Infra(LocalPostgres(port=PG_PORT, state_dir=STATE_DIR), bench_kafka(brokers, STATE_DIR))
+    (both at once: Kafka is the slower); each one stopped at exit even if the other failed.
+    `home`: another bench's own ports and state, so that it never shares (nor stops) these."""
+    home = home or BenchHome(STATE_DIR, PG_PORT, KAFKA_PORT)
+    (home.state_dir / "logs").mkdir(parents=True, exist_ok=True)
+    infra = Infra(
+        LocalPostgres(port=home.pg_port, state_dir=home.state_dir),
+        bench_kafka(brokers, home.state_dir, home.kafka_port),
+    )
     with contextlib.ExitStack() as stack:
-        log(f"starting postgres :{PG_PORT} and kafka {infra.kafka.bootstrap} (state {STATE_DIR})")
+        log(f"starting postgres :{home.pg_port} and kafka {infra.kafka.bootstrap} "
+            f"(state {home.state_dir})")  # fmt: skip
         stack.callback(quietly, "kafka", infra.kafka.stop)
         stack.callback(quietly, "postgres", infra.postgres.stop)
         with ThreadPoolExecutor(2) as pool:
@@ -227,7 +245,7 @@ def running_scenario(
         }
         services = []
         for number in range(instances):  # one after the other: the first one migrates
-            log_path = STATE_DIR / "logs" / f"importer-{name}-{stamp}-{number}.log"
+            log_path = infra.postgres.state_dir / "logs" / f"importer-{name}-{stamp}-{number}.log"
             service = ServiceProcess("importer", settings, log_path)
             service.start()
             stack.callback(quietly, f"importer {number}", functools.partial(_stop_service, service))

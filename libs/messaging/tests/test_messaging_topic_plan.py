@@ -40,6 +40,7 @@ def _settings(**values: object) -> TopicSettings:
         ("directory.users", TopicFamily.PROFILES),
         ("t1.directory.companies", TopicFamily.HISTORY),
         ("t1.importer.work", TopicFamily.WORK),
+        ("t1.importer.express.work", TopicFamily.WORK),
         ("t1.importer.workers.dlt", TopicFamily.DEAD_LETTER),
         ("t1.contacts.contacts", TopicFamily.EVENTS),
     ],

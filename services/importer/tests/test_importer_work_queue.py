@@ -4,7 +4,23 @@ import uuid
 
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
-from importer_service.adapters.work_queue import MIN_CHUNK_ROWS, Chunking, chunks, spread_keys
+from contacts_events.topics import TopicFamily, family_of
+from importer_service.adapters.work_queue import (
+    EXPRESS_LANE,
+    EXPRESS_TOPIC,
+    MAIN_LANE,
+    MIN_CHUNK_ROWS,
+    WORK_TOPIC,
+    Chunking,
+    EmitChunk,
+    ExpressEmitChunk,
+    ExpressExtractRows,
+    ExpressParseChunk,
+    ExtractRows,
+    ParseChunk,
+    chunks,
+    spread_keys,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -51,3 +67,19 @@ def test_keys_spread_over_the_configured_partitions() -> None:
     keys = spread_keys(uuid.uuid4(), 48, 24)
     chosen = [partitioner(k.encode(), partitions, partitions) for k in keys]
     assert chosen == [i % 24 for i in range(48)]
+
+
+def test_small_imports_take_the_express_lane() -> None:
+    chunking = Chunking(rows=10_000, partitions=PARTITIONS, window=PARTITIONS, express_rows=1000)
+    assert chunking.lane(3) == chunking.lane(1000) == EXPRESS_LANE
+    assert chunking.lane(1001) == MAIN_LANE
+    assert {ExpressExtractRows.topic, ExpressParseChunk.topic, ExpressEmitChunk.topic} == {
+        EXPRESS_TOPIC
+    }
+    assert {ExtractRows.topic, ParseChunk.topic, EmitChunk.topic} == {WORK_TOPIC}
+    for express, main in zip(vars(EXPRESS_LANE).values(), vars(MAIN_LANE).values(), strict=True):
+        assert express.name == main.name  # the same step, read by another group
+
+
+def test_the_express_topic_is_made_like_the_work_topic() -> None:
+    assert family_of(EXPRESS_TOPIC) is family_of(WORK_TOPIC) is TopicFamily.WORK

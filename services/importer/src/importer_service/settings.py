@@ -45,6 +45,16 @@ class ImporterSettings(ServiceSettings):
         default=2, ge=1, description="IMPORT_PARSE_WORKERS: files read at once (others wait)"
     )
     import_chunk_rows: int = Field(default=10_000, ge=1, description="IMPORT_CHUNK_ROWS")
+    import_chunks_in_flight: int | None = Field(
+        default=None, ge=1,
+        description="IMPORT_CHUNKS_IN_FLIGHT: an import's work items queued at once per pass"
+        " (default: KAFKA_TOPIC_WORK_PARTITIONS, one per partition of the work topic)",
+    )  # fmt: skip
+    import_express_rows: int = Field(
+        default=1000, ge=0,
+        description="IMPORT_EXPRESS_ROWS: imports of at most this many rows take the express"
+        " lane (importer.express.work), never queued behind a larger import's chunks",
+    )  # fmt: skip
     import_parse_processes: int = Field(
         default_factory=available_cpus, ge=1,
         description="IMPORT_PARSE_PROCESSES: processes checking a large chunk's numbers at once"

@@ -144,9 +144,11 @@ async def store_outcomes(
 
 async def count_chunk_done(
     conn: asyncpg.Connection, import_id: UUID, stage: str, rows: int, counts: dict[str, int]
-) -> bool:
+) -> tuple[int, int]:
     """Count one more chunk done in `stage` (parsed/emitted), of `rows` rows, and add `counts`
-    (rows per final status, emitted chunks only) to the import's; True for its last chunk."""
+    (rows per final status, emitted chunks only) to the import's; (chunks done in the stage
+    with this one, the import's chunk count). The row lock makes each count seen by exactly
+    one step: the one that reaches the chunk count is the stage's last."""
     chunks, done = {"parsed": ("parsed_chunks", "rows_parsed"),
                     "emitted": ("emitted_chunks", "rows_done")}[stage]  # fmt: skip
     row = await conn.fetchrow(
@@ -154,7 +156,7 @@ async def count_chunk_done(
         f" counts = {_ADDED_COUNTS} WHERE import_id = $1 RETURNING {chunks} AS done, chunk_count",
         import_id, rows, json.dumps(counts),
     )  # fmt: skip
-    return bool(row["done"] == row["chunk_count"])
+    return int(row["done"]), int(row["chunk_count"])
 
 
 _ADDED_COUNTS = """(SELECT coalesce(jsonb_object_agg(status, total), imports.counts) FROM (

@@ -4,6 +4,10 @@ They travel on `importer.work` through the outbox like any event (so queuing wor
 with the state that calls for it) and are consumed by the `importer.workers` group: every
 importer instance takes a share of the topic's partitions, so a second instance validates a
 large import faster. An import's chunks take the partitions in turn (spread_keys). Internal: not part of the published event catalogue.
+
+Small imports (at most `Chunking.express_rows` rows: a paste, a short list) travel on their own
+topic, `importer.express.work`, read by the group `importer.express` in every instance beside
+`importer.workers`: their few steps never queue behind a large import's chunks.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from contacts_events.base import IntegrationEvent
 from contacts_events.registry import EventRegistry
 
 WORK_TOPIC = "importer.work"
+EXPRESS_TOPIC = "importer.express.work"  # ends in .work: the work family's topic settings
 MIN_CHUNK_ROWS = 1000
 work_items = EventRegistry()
+express_items = EventRegistry()  # the same steps under the same names, on EXPRESS_TOPIC
 
 
 class WorkItem(IntegrationEvent):
@@ -40,6 +46,9 @@ class ChunkItem(WorkItem):
     first_row: int
     last_row: int
     spread_key: str | None = None  # see spread_keys
+    # chunks of the pass in flight at once (handlers/chunk_window.py); None: every chunk of
+    # the pass was queued at its start (items queued before windows existed)
+    window: int | None = None
 
     def partition_key(self) -> str:
         return self.spread_key or f"{self.import_id}:{self.first_row}"
@@ -59,13 +68,57 @@ class EmitChunk(ChunkItem):
     name: ClassVar[str] = "ImportEmitChunk"
 
 
+@express_items.register
+class ExpressExtractRows(ExtractRows):
+    """ExtractRows of a small file, on the express lane."""
+
+    topic: ClassVar[str] = EXPRESS_TOPIC
+
+
+@express_items.register
+class ExpressParseChunk(ParseChunk):
+    """ParseChunk of a small import, on the express lane."""
+
+    topic: ClassVar[str] = EXPRESS_TOPIC
+
+
+@express_items.register
+class ExpressEmitChunk(EmitChunk):
+    """EmitChunk of a small import, on the express lane."""
+
+    topic: ClassVar[str] = EXPRESS_TOPIC
+
+
+@dataclass(frozen=True)
+class Lane:
+    """The work item types of an import's steps: on `importer.work`, or on the express topic."""
+
+    extract: type[ExtractRows]
+    parse: type[ParseChunk]
+    emit: type[EmitChunk]
+
+
+MAIN_LANE = Lane(ExtractRows, ParseChunk, EmitChunk)
+EXPRESS_LANE = Lane(ExpressExtractRows, ExpressParseChunk, ExpressEmitChunk)
+
+
 @dataclass(frozen=True)
 class Chunking:
     """How an import is cut: `rows` per work item (at most), spread over `partitions`, the
-    work topic's partition count (KAFKA_TOPIC_WORK_PARTITIONS)."""
+    work topic's partition count (KAFKA_TOPIC_WORK_PARTITIONS). At most `window` of an
+    import's work items wait on the topic at once (IMPORT_CHUNKS_IN_FLIGHT), the next one
+    queued as one finishes, so that imports queued later share the workers instead of waiting
+    behind all of its chunks; imports of at most `express_rows` rows (IMPORT_EXPRESS_ROWS)
+    take the express lane."""
 
     rows: int
     partitions: int
+    window: int = 24
+    express_rows: int = MIN_CHUNK_ROWS
+
+    def lane(self, total_rows: int | None) -> Lane:
+        """The lane of an import of `total_rows` rows (a file's: counted at upload)."""
+        return EXPRESS_LANE if (total_rows or 0) <= self.express_rows else MAIN_LANE
 
 
 def chunks(first_row: int, last_row: int, chunking: Chunking) -> list[tuple[int, int]]:

@@ -14,7 +14,12 @@ from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.import_purge import ImportPurge
 from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.sources.limits import SourceLimits
-from importer_service.adapters.work_queue import WORK_TOPIC, work_items
+from importer_service.adapters.work_queue import (
+    EXPRESS_TOPIC,
+    WORK_TOPIC,
+    express_items,
+    work_items,
+)
 from importer_service.adapters.worker_process import WorkerLimits
 from importer_service.entrypoints import (
     api_import_progress,
@@ -34,7 +39,9 @@ OWN_MIGRATIONS = discover("importer", MIGRATIONS)  # after the messaging library
 
 def build_app(settings: ImporterSettings) -> FastAPI:
     host = ServiceHost(
-        settings, OWN_MIGRATIONS, produces=[topics.IMPORTS, topics.MATCHES, WORK_TOPIC]
+        settings,
+        OWN_MIGRATIONS,
+        produces=[topics.IMPORTS, topics.MATCHES, WORK_TOPIC, EXPRESS_TOPIC],
     )
     checkers = PhoneCheckers(settings.import_parse_processes)
     checkers.start()  # forked here, before uvicorn starts the event loop
@@ -50,17 +57,18 @@ def build_app(settings: ImporterSettings) -> FastAPI:
             PROJECTION_HANDLERS,
         )
     )
+    steps = work_handlers(host.outbox, rules.chunking, checkers, reader, rules.quota)
+    # a work item is up to a chunk of rows: commit each step alone, so the chunk counter's row
+    # lock (taken at the end of a step) is held only until its commit
     host.add_subscription(
-        Subscription(
-            "importer.workers",
-            (WORK_TOPIC,),
-            work_handlers(host.outbox, rules.chunking, checkers, reader, rules.quota),
-            events=work_items,
-            # a work item is up to a chunk of rows: commit each step alone, so the chunk
-            # counter's row lock (taken at the end of a step) is held only until its commit
-            max_records=1,
-        )
+        Subscription("importer.workers", (WORK_TOPIC,), steps, events=work_items, max_records=1)
     )
+    # small imports' steps, read beside the large ones' (work_queue: the express lane)
+    express_steps = {step.name: steps[step.name] for step in express_items.events()}
+    host.add_subscription(
+        Subscription("importer.express", (EXPRESS_TOPIC,), express_steps, events=express_items,
+                     max_records=1)
+    )  # fmt: skip
     host.add_subscription(closed_accounts_subscription("importer", closure_hook()))
     app = service_app(
         host,

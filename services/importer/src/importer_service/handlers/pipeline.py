@@ -2,7 +2,10 @@
 
     (file) ExtractRows -> rows stored (-> start, when asked for at upload: `starting`)
     start  -> ParseChunk x N   (parallel: numbers parsed and checked; invalid rows final)
-    last ParseChunk -> EmitChunk x N   (parallel: final statuses, ImportRowValidated events)
+    last ParseChunk -> EmitChunk x N   (parallel: final statuses, ImportRowValidated events;
+                       an import of one chunk: in the parse step itself)
+    (at most `Chunking.window` chunks of a pass queued at once, each finished one queuing the
+     next: `chunk_window`; small imports on the express topic: `Chunking.lane`)
     last EmitChunk  -> ImportCompleted with the counts (-> invitations, when asked for at
                        upload: `completion`)
 
@@ -27,17 +30,18 @@ from importer_service.adapters.match_quota import MatchQuota
 from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.work_queue import (
     Chunking,
+    ChunkItem,
     EmitChunk,
     ExtractRows,
     ParseChunk,
-    spread_keys,
 )
-from importer_service.domain.model import ImportStatus
+from importer_service.domain.model import Import, ImportStatus
 from importer_service.handlers import chunk_steps
+from importer_service.handlers.chunk_window import queue_first, queue_next
 from importer_service.handlers.closures import still_open
 from importer_service.handlers.completion import complete
 from importer_service.handlers.extraction import extract_rows
-from importer_service.handlers.starting import row_chunks, start_once_read
+from importer_service.handlers.starting import start_once_read
 
 
 def work_handlers(
@@ -65,13 +69,17 @@ def work_handlers(
             return
         await _plan_each_lookup(conn)
         rows = await chunk_steps.parse(conn, job, item.first_row, item.last_row, checkers)
-        if await imports.count_chunk_done(conn, job.import_id, "parsed", rows, {}):
-            await chunk_checks.find_duplicates(conn, job.import_id)
-            ranges = await row_chunks(conn, job, chunking)
-            keys = spread_keys(job.import_id, len(ranges), chunking.partitions)
-            emits = [EmitChunk(import_id=job.import_id, first_row=a, last_row=b, spread_key=k)
-                     for (a, b), k in zip(ranges, keys, strict=True)]  # fmt: skip
-            await outbox.add(conn, emits, EventContext.caused_by(event))
+        done, count = await imports.count_chunk_done(conn, job.import_id, "parsed", rows, {})
+        context = EventContext.caused_by(event)
+        if done < count:
+            await queue_next(conn, outbox, context, job, chunking, item, done)
+            return
+        await chunk_checks.find_duplicates(conn, job.import_id)
+        if count == 1:  # a paste, a short list: its statuses in this same step, a hop less
+            await emit_counted(conn, context, job, item)
+            return
+        emit = chunking.lane(job.total_rows).emit
+        await queue_first(conn, outbox, context, job, chunking, emit)
 
     async def on_emit(event: CloudEvent, conn: asyncpg.Connection) -> None:
         item = event.data
@@ -81,11 +89,20 @@ def work_handlers(
             return
         if not await still_open(conn, job):
             return
-        context = EventContext.caused_by(event)
         await _plan_each_lookup(conn)
+        await emit_counted(conn, EventContext.caused_by(event), job, item)
+
+    async def emit_counted(
+        conn: asyncpg.Connection, context: EventContext, job: Import, item: ChunkItem
+    ) -> None:
+        """The emit step of `item`'s rows, counted; the next chunk queued, or the import
+        completed after its last."""
         counts = await chunk_steps.emit(conn, outbox, context, job, item.first_row, item.last_row)
         rows = sum(counts.values())
-        if await imports.count_chunk_done(conn, job.import_id, "emitted", rows, counts):
+        done, count = await imports.count_chunk_done(conn, job.import_id, "emitted", rows, counts)
+        if done < count:
+            await queue_next(conn, outbox, context, job, chunking, item, done)
+        else:
             await complete(conn, outbox, context, job)
 
     return {ExtractRows.name: on_extract, ParseChunk.name: on_parse, EmitChunk.name: on_emit}

@@ -20,6 +20,11 @@ class ImportRules:
     @classmethod
     def of(cls, settings: ImporterSettings) -> ImportRules:
         quota = MatchQuota(settings.phone_match_burst, settings.phone_match_per_hour)
-        chunking = Chunking(settings.import_chunk_rows, settings.kafka_topic_work_partitions)
+        partitions = settings.kafka_topic_work_partitions
+        chunking = Chunking(
+            settings.import_chunk_rows, partitions,
+            window=settings.import_chunks_in_flight or partitions,
+            express_rows=settings.import_express_rows,
+        )  # fmt: skip
         retention = ImportRetention(settings.import_retention_days)
         return cls(settings.fallback_region, quota, chunking, retention)

@@ -14,8 +14,9 @@ from contacts_servicekit.errors import TooManyRequests
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.match_quota import MatchQuota
-from importer_service.adapters.work_queue import Chunking, ParseChunk, chunks, spread_keys
+from importer_service.adapters.work_queue import Chunking
 from importer_service.domain.model import Import, ImportStatus
+from importer_service.handlers.chunk_window import queue_first
 from importer_service.handlers.completion import complete
 
 log = structlog.get_logger(__name__)
@@ -50,30 +51,14 @@ async def start_once_read(
 async def start_validation(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import, chunking: Chunking
 ) -> None:
-    """Queue the parse chunks of an extracted import (in the caller's transaction)."""
-    ranges = await row_chunks(conn, job, chunking)
+    """Queue the first parse chunks of an extracted import (in the caller's transaction), on
+    its lane; the others follow as they finish (chunk_window)."""
+    parse = chunking.lane(job.total_rows).parse
+    count = await queue_first(conn, outbox, context, job, chunking, parse)
     await imports.update(
-        conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=len(ranges),
+        conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=count,
         parsed_chunks=0, emitted_chunks=0, rows_parsed=0, rows_done=0, counts=None, error=None,
         started_at=datetime.now(UTC),
     )  # fmt: skip
-    keys = spread_keys(job.import_id, len(ranges), chunking.partitions)
-    items = [ParseChunk(import_id=job.import_id, first_row=a, last_row=b, spread_key=k)
-             for (a, b), k in zip(ranges, keys, strict=True)]  # fmt: skip
-    await outbox.add(conn, items, context)
-    if not ranges:
+    if not count:
         await complete(conn, outbox, context, job)
-
-
-async def row_chunks(
-    conn: asyncpg.Connection, job: Import, chunking: Chunking
-) -> list[tuple[int, int]]:
-    """Chunks over the import's row numbers (a file's start at 2 and may have gaps where
-    blank lines were skipped); the same for both passes, so emit finds parse's results."""
-    bounds = await conn.fetchrow(
-        "SELECT min(row_number) AS first, max(row_number) AS last FROM import_rows WHERE import_id = $1",
-        job.import_id,
-    )
-    if bounds["first"] is None:
-        return []
-    return chunks(bounds["first"], bounds["last"], chunking)

@@ -24,7 +24,6 @@ from importer_service.adapters.file_reader import FileReader, TableSummary
 from importer_service.adapters.sources.mapping import ColumnMapping, guess_mapping
 from importer_service.adapters.sources.sniff import FileFormat, UnsupportedFile, detect_format
 from importer_service.adapters.sources.text_encoding import canonical_encoding
-from importer_service.adapters.work_queue import ExtractRows
 from importer_service.domain.model import Import, ImportStatus
 from importer_service.handlers.columns import checked, mapping_by_headers
 from importer_service.handlers.imports import owned
@@ -137,7 +136,8 @@ async def store(
     started = ImportStarted(
         import_id=import_id, owner_id=owner_id, source=ImportSource.FILE, filename=filename
     )
-    extract = [ExtractRows(import_id=import_id)] if inspected.confirmed else []
+    read = rules.chunking.lane(table.rows).extract  # a small file is read on the express lane
+    extract = [read(import_id=import_id)] if inspected.confirmed else []
     await outbox.add(conn, [started, *extract], context)
     return await owned(conn, owner_id, import_id)
 
