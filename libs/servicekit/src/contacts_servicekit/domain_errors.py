@@ -31,6 +31,11 @@ class Conflicting(DomainError):
     """The request contradicts the current state (a number another user holds)."""
 
 
+class Purged(DomainError):
+    """The thing was there and is no longer kept (a retention passed): asking again will not
+    bring it back, unlike something Missing, which may be a typo."""
+
+
 class NotPermitted(DomainError):
     """The caller may see the thing but not do this to it."""
 

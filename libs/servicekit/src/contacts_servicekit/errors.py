@@ -70,6 +70,7 @@ DOMAIN_STATUSES: dict[type[domain.DomainError], int] = {
     domain.Refused: 422,
     domain.Missing: 404,
     domain.Conflicting: 409,
+    domain.Purged: 410,
     domain.NotPermitted: 403,
     domain.NotAuthenticated: 401,
     domain.LimitReached: 429,

@@ -14,8 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 import asyncpg
-from contacts_servicekit.domain_errors import QuotaPolicy
-from contacts_servicekit.errors import TooManyRequests
+from contacts_servicekit.domain_errors import LimitReached, QuotaPolicy
 
 _CREATE = """
 INSERT INTO match_quota (owner_id, rows_left, updated_at) VALUES ($1, $2, clock_timestamp())
@@ -71,18 +70,20 @@ class MatchQuota:
         """The bucket as RateLimit-Policy says it: its size, and the seconds it takes to fill."""
         return QuotaPolicy("phone_matching", self.burst, math.ceil(self.burst / self._per_second))
 
-    def _refusal(self, rows: int, available: float) -> TooManyRequests:
+    def _refusal(self, rows: int, available: float) -> LimitReached:
         if rows > self.burst:
-            return TooManyRequests(
+            return LimitReached(
+                "rate_limited",
                 f"This import has {rows:,} numbers; at most {self.burst:,} can be matched at "
                 "once. Split the list; nothing was imported.",
                 math.ceil((self.burst - available) / self._per_second),
-                self.policy,
+                policy=self.policy,
             )
         wait = max(1, math.ceil((rows - available) / self._per_second))
-        return TooManyRequests(
+        return LimitReached(
+            "rate_limited",
             f"You have matched too many numbers recently; these {rows:,} can be matched in "
             f"{wait} s. Nothing was imported.",
             wait,
-            self.policy,
+            policy=self.policy,
         )

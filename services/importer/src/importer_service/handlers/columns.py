@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from contacts_servicekit.errors import Invalid
+from contacts_servicekit.domain_errors import Refused
 
 from importer_service.adapters.sources.mapping import (
     LABELS,
@@ -29,7 +29,7 @@ def mapping_by_headers(columns: Mapping[str, str | None], headers: list[str]) ->
             return None
         if header not in headers:
             listed = ", ".join(map(repr, headers))
-            raise Invalid(
+            raise Refused(
                 "unknown_column", f"There is no column {header!r}; the columns are: {listed}.",
                 field,
             )  # fmt: skip
@@ -44,7 +44,7 @@ def checked(mapping: ColumnMapping, headers: list[str]) -> ColumnMapping:
         validate_mapping(mapping, headers)
     except MappingError as error:
         field = "phone" if error.code == "no_phone_column" else "mapping"
-        raise Invalid(error.code, error.message, field) from None
+        raise Refused(error.code, error.message, field) from None
     return mapping
 
 

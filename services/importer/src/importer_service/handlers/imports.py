@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import asyncpg
 from contacts_events import EventContext, ImportSource, ImportStarted
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, Gone, Invalid, NotFound
+from contacts_servicekit.domain_errors import Conflicting, Missing, Purged, Refused
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.sources.limits import SourceLimits
@@ -28,7 +28,7 @@ async def owned(
     """The owner's import; anyone else's is 404, never 403."""
     job = await imports.get(conn, import_id, for_update=for_update)
     if job is None or job.owner_id != owner_id:
-        raise NotFound("import_not_found", "You have no import with this id.")
+        raise Missing("import_not_found", "You have no import with this id.")
     return job
 
 
@@ -44,7 +44,7 @@ def rows_kept(job: Import, retention: ImportRetention) -> Import:
     """`job`, unless its rows and file are past their retention: 410 `import_rows_purged`,
     whose sentence says how long they are kept and where the counts still are."""
     if retention.rows_gone(job, datetime.now(UTC)):
-        raise Gone(ROWS_PURGED, retention.gone_message(job.import_id))
+        raise Purged(ROWS_PURGED, retention.gone_message(job.import_id))
     return job
 
 
@@ -56,9 +56,9 @@ async def paste(
     quota pays for them: 429 over it, and nothing is kept)."""
     numbers = split_pasted(text)
     if not numbers:
-        raise Invalid("no_numbers", "No phone number was found in the text.", "text")
+        raise Refused("no_numbers", "No phone number was found in the text.", "text")
     if len(numbers) > limits.max_rows:
-        raise Invalid(
+        raise Refused(
             "too_many_rows",
             f"At most {limits.max_rows} numbers at once; nothing was imported.",
             "text",
@@ -93,7 +93,7 @@ async def start(
     if job.status in (ImportStatus.VALIDATING, ImportStatus.COMPLETED):
         return job
     if job.status is not ImportStatus.EXTRACTED:
-        raise Conflict(
+        raise Conflicting(
             "import_not_ready", f"The import cannot start while it is {job.status.value}."
         )
     await start_paid(conn, outbox, context, job, rules.quota, rules.chunking)

@@ -16,7 +16,7 @@ from pathlib import Path
 import asyncpg
 from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, Invalid
+from contacts_servicekit.domain_errors import Conflicting, Refused
 
 from importer_service.adapters import file_store
 from importer_service.adapters import imports_repository as imports
@@ -51,7 +51,7 @@ async def confirm_columns(
     file is past its retention; 422 naming the field at fault."""
     rereading = choice.sheet is not None or choice.encoding is not None
     if choice.columns is None and not rereading:
-        raise Invalid("phone_required", "Say which column holds the phone numbers.", "phone")
+        raise Refused("phone_required", "Say which column holds the phone numbers.", "phone")
     region = checked_region(choice.default_region) if choice.default_region else None
     table = (
         await _read_again(pool, reader, owner_id, import_id, choice, retention)
@@ -88,9 +88,9 @@ def _changeable(job: Import, retention: ImportRetention) -> Import:
     """The import, if its columns may change: not started, and its file still there (an
     expired upload's is deleted at once, a failed import's after its retention)."""
     if job.status not in CHANGEABLE or job.source != "file":
-        raise Conflict("import_started", "The columns can no longer be changed for this import.")
+        raise Conflicting("import_started", "The columns can no longer be changed for this import.")
     if job.error is not None and job.error.get("error") == EXPIRED:
-        raise Conflict(EXPIRED, str(job.error["message"]))
+        raise Conflicting(EXPIRED, str(job.error["message"]))
     return rows_kept(job, retention)
 
 

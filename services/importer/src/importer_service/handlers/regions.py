@@ -6,7 +6,7 @@ import uuid
 
 import asyncpg
 import phonenumbers
-from contacts_servicekit.errors import Invalid
+from contacts_servicekit.domain_errors import Refused
 
 from importer_service.adapters import projection
 
@@ -15,7 +15,7 @@ def checked_region(region: str) -> str:
     """`region` as a country code phonenumbers knows (upper case); 422 naming
     `default_region` otherwise."""
     if region.upper() not in phonenumbers.SUPPORTED_REGIONS:
-        raise Invalid(
+        raise Refused(
             "unknown_region",
             f"{region!r} is not a country code such as FR or GB.",
             "default_region",

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 import asyncpg
 from contacts_events import EventContext, RowStatus
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict
+from contacts_servicekit.domain_errors import Conflicting
 
 from importer_service.adapters.sources.report import write_csv
 from importer_service.adapters.sources.report_xlsx import Cell, XlsxStream
@@ -60,7 +60,7 @@ async def completed(
     before, 410 `import_rows_purged` after its retention."""
     job = await with_rows(conn, owner_id, import_id, retention)
     if job.status is not ImportStatus.COMPLETED:
-        raise Conflict(
+        raise Conflicting(
             "import_not_completed",
             f"{what} once every row has its status; the import is {job.status.value}.",
         )

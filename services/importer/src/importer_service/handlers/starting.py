@@ -10,7 +10,7 @@ import asyncpg
 import structlog
 from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import TooManyRequests
+from contacts_servicekit.domain_errors import LimitReached
 
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.match_quota import MatchQuota
@@ -27,7 +27,7 @@ async def start_paid(
     quota: MatchQuota, chunking: Chunking,
 ) -> None:  # fmt: skip
     """Spend the owner's quota on the extracted `job`'s rows and queue its validation;
-    TooManyRequests (429) when the quota does not cover them."""
+    LimitReached (429) when the quota does not cover them."""
     await quota.spend(conn, job.owner_id, job.total_rows or 0)
     await start_validation(conn, outbox, context, job, chunking)
 
@@ -41,7 +41,7 @@ async def start_once_read(
     try:
         async with conn.transaction():  # a refusal leaves the quota as it was
             await start_paid(conn, outbox, context, job, quota, chunking)
-    except TooManyRequests as refused:
+    except LimitReached as refused:
         error = {"error": refused.code, "message": refused.message,
                  "retry_after": refused.retry_after}  # fmt: skip
         await imports.update(conn, job.import_id, error=error)

@@ -16,7 +16,7 @@ from pathlib import Path
 import asyncpg
 from contacts_events import EventContext, ImportSource, ImportStarted
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Invalid
+from contacts_servicekit.domain_errors import Refused
 
 from importer_service.adapters import file_store
 from importer_service.adapters import imports_repository as imports
@@ -57,7 +57,7 @@ class Inspected:
 def checked_request(request: UploadRequest) -> UploadRequest:
     """The request's own faults, before the file is read: 422 naming the field."""
     if request.invite and not request.start:
-        raise Invalid(
+        raise Refused(
             "invite_needs_start", "invite=true invites once the import completes: it needs "
             "start=true.", "invite",
         )  # fmt: skip
@@ -67,7 +67,7 @@ def checked_request(request: UploadRequest) -> UploadRequest:
         return request
     encoding = canonical_encoding(request.encoding)
     if encoding is None:
-        raise Invalid(
+        raise Refused(
             "unknown_encoding", f"{request.encoding!r} is not a text encoding such as utf-8, "
             "windows-1252, windows-1251, iso-8859-2, shift_jis or gbk.", "encoding",
         )  # fmt: skip
@@ -82,7 +82,7 @@ async def inspect(reader: FileReader, path: Path, request: UploadRequest) -> Ins
         with path.open("rb") as head:
             fmt = detect_format(head.read(8192), request.filename)
     except UnsupportedFile as error:
-        raise Invalid(error.code, error.message, "file") from None
+        raise Refused(error.code, error.message, "file") from None
     table = await summary(reader, path, fmt, request.sheet, request.encoding)
     confirmed = bool(request.columns) or request.start
     if request.columns:
@@ -99,16 +99,16 @@ async def summary(
 ) -> TableSummary:
     """The file read in a worker process (see `FileReader.inspect`); 422 naming the field."""
     if sheet is not None and fmt is FileFormat.CSV:
-        raise Invalid("no_sheets", "A CSV file has no sheets; leave sheet out.", "sheet")
+        raise Refused("no_sheets", "A CSV file has no sheets; leave sheet out.", "sheet")
     if encoding is not None and fmt is not FileFormat.CSV:
-        raise Invalid(
+        raise Refused(
             "not_text", "A workbook has no text encoding to choose; leave encoding out.",
             "encoding",
         )  # fmt: skip
     try:
         return await reader.inspect(path, fmt, sheet, encoding)
     except UnsupportedFile as error:
-        raise Invalid(error.code, error.message, REFUSED_FIELDS.get(error.code, "file")) from None
+        raise Refused(error.code, error.message, REFUSED_FIELDS.get(error.code, "file")) from None
 
 
 async def store(
