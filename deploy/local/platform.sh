@@ -66,9 +66,16 @@ start_service() {
   echo $! >"$pid_file"
 }
 
+# Ready when /ready says so 15 times in a row over 3 s: with HTTP_WORKERS > 1 (the directory
+# and contacts default to 2) each answer comes from one worker, and a worker still joining
+# Kafka says 503 while the other is ready.
 wait_ready() {
-  local name=${1%%:*} port=${1##*:} deadline=$(( $(date +%s) + 90 ))
-  until curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
+  local name=${1%%:*} port=${1##*:} deadline=$(( $(date +%s) + 90 )) streak=0
+  while (( streak < 15 )); do
+    if curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1; then
+      streak=$((streak + 1)); sleep 0.2; continue
+    fi
+    streak=0
     if ! pid_alive "$RUN_DIR/$name.pid"; then log "$name exited; see $LOG_DIR/$name.log"; tail -20 "$LOG_DIR/$name.log" >&2; return 1; fi
     (( $(date +%s) < deadline )) || { log "$name not ready after 90 s; see $LOG_DIR/$name.log"; return 1; }
     sleep 0.5
