@@ -37,13 +37,6 @@ class Conflict(ApiError):
     status = 409
 
 
-class Gone(ApiError):
-    """The resource was there and is no longer kept (a retention passed): asking again will
-    not bring it back, unlike a 404 that may be a typo."""
-
-    status = 410
-
-
 class NotAllowed(ApiError):
     """The caller may see the resource but not change it (e.g. a member, not an admin)."""
 
