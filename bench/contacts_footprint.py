@@ -23,7 +23,7 @@ from contacts_servicekit.migrations import migrate
 from contacts_stack import PG_PORT, STATE_DIR
 from contacts_testing.infra import LocalPostgres
 from importer_sizes import footprint, wal_lsn
-from stack import log, machine_lock
+from kit import log, machine_lock
 
 SCHEMA = "contacts_footprint"
 INSERT = """

@@ -34,10 +34,10 @@ from contacts_servicekit.settings import AuthSettings
 from contacts_sql import Plan, explain, sql_floor
 from contacts_stack import SCHEMA, STATE_DIR, Stack, running_stack
 from contacts_testing.infra import REPO_ROOT
+from kit import log, machine_lock, terminate_as_interrupt
 from loadgen import Target
 from measure import Row, print_table
 from oha import ensure_oha
-from stack import log, machine_lock, terminate_as_interrupt
 
 TARGET_P99_MS = 25.0
 TARGET_RATE = 500

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import oha
+from kit import log, machine_lock
 from loadgen import Result, Target
 from measure import CpuSnapshot, Row, percentile, postgres_cpu, process_cpu, summarise
-from stack import log, machine_lock
 
 OTHER_ATTACK_WAIT_SECONDS = 1800
 IDLE_CPU_SHARE = 0.1  # service + Postgres below 10 % of a core counts as idle

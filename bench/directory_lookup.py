@@ -29,20 +29,13 @@ from contacts_servicekit.auth import mint_token
 from contacts_servicekit.settings import AuthSettings
 from contacts_testing.infra import REPO_ROOT
 from directory_service.adapters.rate_limiter import Limit
+from directory_stack import SCHEMA, STATE_DIR, Stack, running_stack
+from kit import log, machine_lock, terminate_as_interrupt
 from measure import Row, print_table
 from pacer import ensure_pacer
 from scenarios import Outcome, Runner
 from seeding import sample, seed
 from sqlfloor import sql_floor
-from stack import (
-    SCHEMA,
-    STATE_DIR,
-    Stack,
-    log,
-    machine_lock,
-    running_stack,
-    terminate_as_interrupt,
-)
 
 TARGET_P99_MS = 10.0
 TARGET_RATE = 1000

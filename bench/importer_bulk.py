@@ -21,13 +21,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import fcntl
 import os
 import platform
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import phonenumbers
@@ -38,7 +35,7 @@ from importer_profile import PY_SPY_DEFAULT, PySpy, explain_chunk
 from importer_report import Result, print_report
 from importer_service.domain.phones import raw_validation_rate
 from importer_stack import STATE_DIR, Infra, running_infra, running_scenario
-from stack import LOCK_PATH, log, terminate_as_interrupt
+from kit import log, machine_lock, terminate_as_interrupt
 
 CHUNK_ROWS_DEFAULT = 10_000
 
@@ -84,20 +81,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-@contextlib.contextmanager
-def queued_machine_lock(what: str) -> Iterator[None]:
-    """The machine-wide bench lock, waited for in the kernel's queue like flock(1) does (a
-    once-a-second try, as stack.machine_lock does, never got a turn between the test runs'
-    shared locks on a busy machine)."""
-    with LOCK_PATH.open("a") as handle:
-        log(f"{what}: waiting for {LOCK_PATH}")
-        fcntl.flock(handle, fcntl.LOCK_EX)  # SIGTERM/SIGINT still interrupt it
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def measure_raw_rate(numbers: list[str]) -> float:
     """phonenumbers' bare parse + is_valid_number in this process: warmed up, best of two."""
     raw_validation_rate(numbers[:2000], "FR")
@@ -113,7 +96,7 @@ def run_scenario(
     env.update(dict(item.split("=", 1) for item in args.env))
     with running_scenario(infra, f"{fmt}{instances}", instances, env) as scenario:
         asyncio.run(seed(infra, scenario, population))
-        with queued_machine_lock(f"importer bench {name} x{instances}"):
+        with machine_lock(f"importer bench {name} x{instances}", wait_seconds=None):
             load = os.getloadavg()
             log(f"{name} x{instances}: lock held; load average {load[0]:.2f} {load[1]:.2f} "
                 f"{load[2]:.2f}")  # fmt: skip

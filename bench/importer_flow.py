@@ -30,7 +30,7 @@ from importer_files import MAPPING, ContactList, Population
 from importer_sizes import Footprint, footprint, wal_lsn
 from importer_stack import Infra, Scenario, pg_log_size, slow_plans
 from importer_watch import AuditConsumer, CpuSnapshot, MemoryWatch, PostgresWatch, reset_peak
-from stack import log
+from kit import log
 
 POLL_SECONDS = 0.25
 SEED_SECONDS = 180

@@ -25,12 +25,12 @@ from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer
 from contacts_stack import running_beside
-from importer_bulk import CHUNK_ROWS_DEFAULT, queued_machine_lock
+from importer_bulk import CHUNK_ROWS_DEFAULT
 from importer_files import ContactList, Population, contact_list
 from importer_flow import ImportRun, run_import, seed
 from importer_stack import STATE_DIR, Infra, running_infra
 from importer_stack import running_scenario as running_importers
-from stack import log, terminate_as_interrupt
+from kit import log, machine_lock, terminate_as_interrupt
 
 TARGET_S = 5.0
 
@@ -82,7 +82,7 @@ def measure(args: argparse.Namespace, infra: Infra, listed: ContactList) -> int:
         ),
     ):
         asyncio.run(seed(infra, scenario, population))
-        with queued_machine_lock(f"matches bench {listed.rows} rows"):
+        with machine_lock(f"matches bench {listed.rows} rows", wait_seconds=None):
             load = os.getloadavg()
             log(f"lock held; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
             deadline = time.monotonic() + args.timeout

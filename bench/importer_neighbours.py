@@ -34,7 +34,6 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-from importer_bulk import queued_machine_lock
 from importer_files import ContactList, Population, contact_list
 from importer_flow import ImportRun, run_import, seed
 from importer_neighbours_probe import (
@@ -44,8 +43,8 @@ from importer_neighbours_probe import (
     pastes_until,
     started_together,
 )
-from importer_stack import BenchHome, Infra, Scenario, running_infra, running_scenario
-from stack import log, terminate_as_interrupt
+from importer_stack import Infra, Scenario, running_infra, running_scenario
+from kit import BenchHome, log, machine_lock, terminate_as_interrupt
 
 # Ports and state of this bench's own (importer_bulk.py and the other importer benches use
 # importer_stack's: running beside one of them must not share, restart or stop its Postgres).
@@ -113,7 +112,7 @@ def neighbours(args: argparse.Namespace, infra: Infra, population: Population, m
     env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **MODES[mode]}
     with running_scenario(infra, f"nb_{mode.replace('-', '_')}", 1, env) as scenario:
         asyncio.run(seed(infra, scenario, population))
-        with queued_machine_lock(f"neighbours {mode}"):
+        with machine_lock(f"neighbours {mode}", wait_seconds=None):
             say(f"\n=== (a) neighbours, {mode}: load average {_load()}")
             idle = asyncio.run(idle_pastes(scenario.url, args.idle_pastes))
             say(f"idle importer:        {idle.line()}")
@@ -134,7 +133,7 @@ def lone(args: argparse.Namespace, infra: Infra, population: Population, modes: 
             name = f"lone_{mode.replace('-', '_')}"
             scenarios[mode] = stack.enter_context(running_scenario(infra, name, 1, env))
             asyncio.run(seed(infra, scenarios[mode], population))
-        with queued_machine_lock("a lone large import"):
+        with machine_lock("a lone large import", wait_seconds=None):
             for mode, scenario in scenarios.items():
                 say(f"\n=== (c) a lone {contacts.rows:,}-row import, {mode}: load average "
                     f"{_load()}")  # fmt: skip
@@ -158,7 +157,7 @@ def pair(args: argparse.Namespace, infra: Infra, population: Population, mode: s
     env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **MODES[mode]}
     with running_scenario(infra, f"pair_{mode.replace('-', '_')}", 1, env) as scenario:
         asyncio.run(seed(infra, scenario, population))
-        with queued_machine_lock(f"pair {mode}"):
+        with machine_lock(f"pair {mode}", wait_seconds=None):
             say(f"\n=== (b) two owners' {contacts.rows:,}-row imports, {mode}: load average "
                   f"{_load()}")  # fmt: skip
             deadline = time.monotonic() + args.timeout

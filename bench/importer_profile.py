@@ -37,7 +37,7 @@ from importer_service.adapters.row_events import RowEventWriter
 from importer_service.domain.phones import check_phone, raw_validation_rate
 from importer_service.domain.statuses import RowOutcome
 from importer_service.handlers import chunk_steps
-from stack import log
+from kit import log
 
 PY_SPY_DEFAULT = "/tmp/importer-prof/bin/py-spy"  # noqa: S108 - installed outside the project
 

@@ -36,8 +36,8 @@ from importer_results_seed import pages, seed_completed_import
 from importer_results_xlsxwriter import with_xlsxwriter
 from importer_stack import Infra, Scenario, running_infra, running_scenario
 from importer_watch import reset_peak, status_kb
+from kit import log, machine_lock, terminate_as_interrupt
 from measure import process_cpu
-from stack import log, machine_lock, terminate_as_interrupt
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 from contacts_names import FIRST_NAMES, LAST_NAMES
-from stack import log
+from kit import log
 
 CHUNK_ROWS = 50_000
 PAGE_ROWS = 5000  # the service's page (handlers/results.py)

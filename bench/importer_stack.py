@@ -8,50 +8,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import re
-import subprocess
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import kit
 from aiokafka.admin import AIOKafkaAdminClient
-from contacts_testing.infra import LocalKafka, LocalPostgres
+from contacts_testing.infra import LocalPostgres
 from contacts_testing.service_process import ServiceProcess
 from importer_kafka import KAFKA_PORT, bench_kafka, kafka_pids, log_offsets, wait_for_groups
-from stack import log
+from kit import BenchHome, fresh_schema, log, quietly, start_together, started
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-importer")  # noqa: S108 - the bench's own
 PG_PORT = 25832
-READY_SECONDS = 120
 
 
 @dataclass(frozen=True)
-class BenchHome:
-    """Where a bench's Postgres and Kafka live: state directory, Postgres port, Kafka port (its
-    controller on the next one)."""
-
-    state_dir: Path
-    pg_port: int
-    kafka_port: int
-
-
-@dataclass(frozen=True)
-class Infra:
-    postgres: LocalPostgres
-    kafka: LocalKafka
-
-    @property
-    def dsn(self) -> str:
-        return self.postgres.admin_url
-
-    def postmaster_pid(self) -> int:
-        pid_file = self.postgres.state_dir / "postgres" / "data" / "postmaster.pid"
-        return int(pid_file.read_text().split()[0])
+class Infra(kit.Infra):
+    """The bench's Postgres and its Kafka: one broker or the three-node cluster."""
 
     def kafka_pids(self) -> list[int]:
         """Each broker's pid (one, or three on the cluster)."""
@@ -74,14 +52,6 @@ class Scenario:
 
     def topic(self, name: str) -> str:
         return f"{self.namespace}.{name}"
-
-
-def quietly(what: str, stop: Callable[[], object]) -> None:
-    log(f"stopping {what}")
-    try:
-        stop()
-    except Exception as error:  # clean-up goes on with the rest
-        log(f"stopping {what} failed: {error!r}")
 
 
 PG_LOG = STATE_DIR / "logs" / "postgres.log"
@@ -165,14 +135,10 @@ def running_infra(
         LocalPostgres(port=home.pg_port, state_dir=home.state_dir),
         bench_kafka(brokers, home.state_dir, home.kafka_port),
     )
-    with contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as cleanup:
         log(f"starting postgres :{home.pg_port} and kafka {infra.kafka.bootstrap} "
             f"(state {home.state_dir})")  # fmt: skip
-        stack.callback(quietly, "kafka", infra.kafka.stop)
-        stack.callback(quietly, "postgres", infra.postgres.stop)
-        with ThreadPoolExecutor(2) as pool:
-            for future in [pool.submit(infra.postgres.start), pool.submit(infra.kafka.start)]:
-                future.result(timeout=300)
+        start_together(cleanup, infra.postgres, infra.kafka)
         # pg_stat_statements (--pg-stats) in the bench's own cluster only: restart if needed
         if asyncio.run(_preload(infra.dsn, pg_stats)):
             log(f"restarting postgres with pg_stat_statements {'on' if pg_stats else 'off'}")
@@ -181,24 +147,6 @@ def running_infra(
         if pg_stats:
             asyncio.run(_slow_plan_threshold(infra.dsn))
         yield infra
-
-
-async def _execute(dsn: str, sql: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-def _stop_service(service: ServiceProcess) -> None:
-    if service.process is None or service.process.poll() is not None:
-        service.kill()  # closes the log file
-        return
-    try:
-        service.terminate(20)
-    except subprocess.TimeoutExpired:
-        service.kill()
 
 
 _DURATION = re.compile(r"LOG:  duration: ([0-9.]+) ms  plan:")
@@ -224,12 +172,10 @@ def running_scenario(
     stamp = time.strftime("%H%M%S")
     schema = f"bench_importer_{name}_{stamp}"
     namespace = f"bi-{name}-{stamp}".replace("_", "-").lower()
-    with contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as cleanup:
         offsets = log_offsets(infra.kafka)
-        asyncio.run(_execute(infra.dsn, f'CREATE SCHEMA "{schema}"'))
-        drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
-        stack.callback(quietly, f"schema {schema}", lambda: asyncio.run(_execute(infra.dsn, drop)))
-        stack.callback(
+        fresh_schema(cleanup, infra.dsn, schema)
+        cleanup.callback(
             quietly,
             f"topics {namespace}.*",
             lambda: asyncio.run(_delete_topics(infra.kafka.bootstrap, namespace)),
@@ -243,16 +189,18 @@ def running_scenario(
             "FALLBACK_REGION": "FR",
             **env,
         }
-        services = []
-        for number in range(instances):  # one after the other: the first one migrates
-            log_path = infra.postgres.state_dir / "logs" / f"importer-{name}-{stamp}-{number}.log"
-            service = ServiceProcess("importer", settings, log_path)
-            service.start()
-            stack.callback(quietly, f"importer {number}", functools.partial(_stop_service, service))
-            pid = service.process.pid if service.process else "?"
-            log(f"importer {number}: pid {pid} on {service.url} (log {log_path}); waiting /ready")
-            service.wait_for("/ready", seconds=READY_SECONDS)
-            services.append(service)
+        logs = infra.postgres.state_dir / "logs"
+        services = [  # one after the other: the first one migrates
+            started(
+                cleanup,
+                "importer",
+                settings,
+                logs / f"importer-{name}-{stamp}-{n}.log",
+                f"importer {n}",
+                workers=1,
+            )
+            for n in range(instances)
+        ]
         wait_for_groups(infra.kafka, namespace, instances, offsets)
         log(f"scenario {name}: schema {schema}, namespace {namespace}, {instances} importer(s)")
         yield Scenario(name, schema, namespace, tuple(services))

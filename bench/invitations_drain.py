@@ -44,8 +44,8 @@ from importer_watch import status_kb
 from invitations_profile import drain_profiler
 from invitations_report import Drain, Sample, StackCpu, print_created, print_drain
 from invitations_stack import Scenario, running_infra, running_scenario
+from kit import log, terminate_as_interrupt
 from measure import machine_busy, postgres_cpu, process_cpu
-from stack import log, terminate_as_interrupt
 
 _DEPTHS = """
 SELECT (SELECT count(*) FROM inbox WHERE consumer LIKE '%invitations.requests') AS handled,

@@ -1,30 +1,25 @@
 """The invitations bench's own Postgres and Kafka and, per scenario, the SMS provider stand-in
-of the tests plus one `invitations-service` process on a fresh schema and Kafka namespace.
-Everything started here is stopped on exit, also on errors and Ctrl-C."""
+of the tests plus one `invitations-service` process on a fresh schema and Kafka namespace
+(kit.py does the starting and the clean-up, also on errors and Ctrl-C)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import subprocess
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 from contacts_testing.infra import LocalKafka, LocalPostgres
 from contacts_testing.service_process import ServiceProcess
 from contacts_testing.sms_standin import SmsStandIn
 from importer_kafka import kafka_pids
-from importer_stack import quietly
-from stack import log
+from kit import BenchHome, fresh_schema, postmaster_pid, started
+from kit import running_infra as running_home
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-invitations")  # noqa: S108 - the bench's own
 PG_PORT = 25932
 KAFKA_PORT = 29792  # and 29793 for its controller
-READY_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -50,37 +45,12 @@ class Scenario:
             raise RuntimeError(f"the invitations service exited; see {self.service.log_path}")
 
 
-@contextlib.contextmanager
 def running_infra(
     pg_port: int = PG_PORT, kafka_port: int = KAFKA_PORT, state_dir: Path = STATE_DIR
-) -> Iterator[tuple[LocalPostgres, LocalKafka]]:
+) -> contextlib.AbstractContextManager[tuple[LocalPostgres, LocalKafka]]:
     """Postgres and Kafka on the bench's reserved ports (another bench reusing this passes its
     own), started together, both stopped at exit."""
-    (state_dir / "logs").mkdir(parents=True, exist_ok=True)
-    postgres, kafka = LocalPostgres(pg_port, state_dir), LocalKafka(kafka_port, state_dir)
-    with contextlib.ExitStack() as stack:
-        log(f"starting postgres :{pg_port} and kafka :{kafka_port} (state {state_dir})")
-        stack.callback(quietly, "kafka", kafka.stop)
-        stack.callback(quietly, "postgres", postgres.stop)
-        with ThreadPoolExecutor(2) as pool:
-            for future in [pool.submit(postgres.start), pool.submit(kafka.start)]:
-                future.result(timeout=300)
-        yield postgres, kafka
-
-
-async def _execute(dsn: str, sql: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-def _ended(service: ServiceProcess) -> None:
-    if service.process is not None and service.process.poll() is None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            service.terminate(20)
-    service.kill()  # no-op when it ended; closes the log file
+    return running_home(BenchHome(state_dir, pg_port, kafka_port))
 
 
 @contextlib.contextmanager
@@ -95,13 +65,9 @@ def running_scenario(
     postgres, kafka = infra
     stamp = time.strftime("%H%M%S")
     schema, namespace = f"bench_invitations_{name}_{stamp}", f"bv-{name}-{stamp}"
-    with contextlib.ExitStack() as stack:
-        asyncio.run(_execute(postgres.admin_url, f'CREATE SCHEMA "{schema}"'))
-        drop = f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'
-        stack.callback(
-            quietly, f"schema {schema}", lambda: asyncio.run(_execute(postgres.admin_url, drop))
-        )
-        standin = stack.enter_context(SmsStandIn(delay_seconds=provider_delay))
+    with contextlib.ExitStack() as cleanup:
+        fresh_schema(cleanup, postgres.admin_url, schema)
+        standin = cleanup.enter_context(SmsStandIn(delay_seconds=provider_delay))
         settings = {
             "DATABASE_URL": postgres.admin_url, "DB_SCHEMA": schema,
             "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap, "KAFKA_NAMESPACE": namespace, **kafka.topic_env,
@@ -109,16 +75,9 @@ def running_scenario(
             "SMS_AUTH_TOKEN": "bench", "SMS_SENDER_ID": "Contacts", **env,
         }  # fmt: skip
         log_path = STATE_DIR / "logs" / f"invitations-{name}-{stamp}.log"
-        service = ServiceProcess("invitations", settings, log_path)
-        service.start()
-        stack.callback(quietly, "invitations service", lambda: _ended(service))
-        log(f"invitations service: pid {service.process.pid if service.process else '?'} on "
-            f"{service.url}, SMS stand-in {standin.url} (log {log_path}); waiting /ready")  # fmt: skip
-        service.wait_for("/ready", seconds=READY_SECONDS)
-        postmaster = int(
-            (postgres.state_dir / "postgres" / "data" / "postmaster.pid").read_text().split()[0]
-        )
+        label = f"invitations service (SMS stand-in {standin.url})"
+        service = started(cleanup, "invitations", settings, log_path, label, workers=1)
         yield Scenario(
             name, postgres.admin_url, kafka.bootstrap, schema, namespace, standin, service,
-            postmaster, tuple(kafka_pids(kafka)),
+            postmaster_pid(postgres), tuple(kafka_pids(kafka)),
         )  # fmt: skip

@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from directory_stack import Stack
+from kit import log
 from loadgen import Result, Target, lookup_targets, write_targets
 from measure import CpuPerRequest, CpuSnapshot, Row, machine_busy, process_cpu, summarise
 from pacer import attack, read_results
-from stack import Stack, log
 
 IDLE_CPU_SHARE = 0.05  # the service counts as idle below 5 % of a core
 IDLE_TIMEOUT_SECONDS = 60.0

@@ -44,8 +44,8 @@ from contacts_load import load_average
 from contacts_seeding import Shape, row_counts, seed
 from contacts_stack import SCHEMA, Stack, running_stack
 from contacts_testing.service_process import ServiceProcess
+from kit import log, machine_lock, terminate_as_interrupt
 from measure import Row, print_table, summarise
-from stack import log, machine_lock, terminate_as_interrupt
 from web_browsers import (
     ApiWalk,
     Timings,

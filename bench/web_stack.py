@@ -10,19 +10,18 @@ pages never call.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from contacts_servicekit.db import create_pool
-from contacts_stack import STATE_DIR, Stack, execute, quietly
+from contacts_stack import STATE_DIR, Stack
 from contacts_testing.service_process import ServiceProcess
 from contacts_web.adapters.session_store import SessionStore
 from contacts_web.domain.session import SessionData
 from contacts_web.domain.session_secret import SessionSecret
-from stack import started
+from kit import fresh_schema, started
 
 WEB_SCHEMA = "web_bench"
 SESSION_COOKIE = "session"  # its name outside production (no __Host- prefix over plain HTTP)
@@ -33,10 +32,8 @@ SESSION_HOURS = 4
 def running_web(stack: Stack, extra_env: dict[str, str]) -> Iterator[ServiceProcess]:
     """The web app on a fresh schema, talking to the stack's contacts service; stopped (and
     its schema dropped) on exit, also on errors and Ctrl-C."""
-    drop = f"DROP SCHEMA IF EXISTS {WEB_SCHEMA} CASCADE"
     with contextlib.ExitStack() as cleanup:
-        asyncio.run(execute(stack.dsn, f"{drop}; CREATE SCHEMA {WEB_SCHEMA}"))
-        cleanup.callback(quietly, "web schema", lambda: asyncio.run(execute(stack.dsn, drop)))
+        fresh_schema(cleanup, stack.dsn, WEB_SCHEMA)
         env = {
             "DATABASE_URL": stack.dsn,
             "DB_SCHEMA": WEB_SCHEMA,

@@ -32,10 +32,9 @@ from contacts_events import UserRegistered
 from contacts_events.connect_id import generate
 from contacts_stack import running_beside
 from contacts_testing.publisher import EventPublisher
-from importer_bulk import queued_machine_lock
 from invitations_stack import running_infra, running_scenario
+from kit import log, machine_lock, terminate_as_interrupt
 from measure import print_table, summarise
-from stack import log, terminate_as_interrupt
 from write_to_event_load import KINDS, Write, find_events, open_loop
 
 OWNERS, USERS = 20, 400
@@ -152,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(register(kafka.bootstrap, invitations.namespace, postgres.admin_url,
                              schema, owners + users))  # fmt: skip
         asyncio.run(add_ahead(ahead, contacts.url))
-        with queued_machine_lock("write-to-event bench"):
+        with machine_lock("write-to-event bench", wait_seconds=None):
             load = os.getloadavg()
             print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
             asyncio.run(open_loop(idle, 2.0, contacts.url, invitations.service.url))
