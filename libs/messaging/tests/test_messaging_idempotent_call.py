@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from contacts_messaging.idempotency import IdempotentCall
+from contacts_servicekit.web.idempotency import IdempotentCall
 from starlette.requests import Request
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from contacts_messaging.host import ServiceHost, Subscription
-from contacts_servicekit.http import readiness_status
+from contacts_servicekit.readiness import readiness_status
 from contacts_servicekit.settings import ServiceSettings
 from contacts_testing.consumers import wait_until
 

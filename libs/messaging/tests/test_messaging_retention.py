@@ -8,10 +8,10 @@ import uuid
 
 import pytest
 from contacts_messaging.host import ServiceHost
-from contacts_messaging.idempotency import claim, remember
 from contacts_messaging.retention import Expiry, RetentionPurge, messaging_expiries, purge_expired
 from contacts_servicekit.retention_settings import RetentionSettings
 from contacts_servicekit.settings import ServiceSettings
+from contacts_servicekit.web.idempotency import claim, remember
 from contacts_testing.consumers import running_consumer, send_raw, wait_until
 from contacts_testing.events import probe_record
 

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,17 +23,17 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from contacts_events.registry import EventRegistry, registry
 from contacts_events.topics import dead_letter_topic, namespaced
-from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.db import create_pool
-from contacts_servicekit.http import DEGRADED, create_app
 from contacts_servicekit.metrics_exposition import multiprocess_mode
 from contacts_servicekit.migrations import Migration
+from contacts_servicekit.principal import Principal
+from contacts_servicekit.readiness import DEGRADED
 from contacts_servicekit.schema_setup import prepare_schema
 from contacts_servicekit.settings import ServiceSettings
-from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
 from contacts_messaging.accounts.closed_set import ClosedAccounts
+from contacts_messaging.accounts.guard import refuse_closed
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.inbox import BatchHandler, Handler, InboxConsumer
@@ -141,6 +141,11 @@ class ServiceHost:
         if self._closed_accounts is None:
             raise RuntimeError("ServiceHost.start() has not run")
         return self._closed_accounts
+
+    def refuse_closed(self, principal: Principal) -> None:
+        """Raise AccountClosed (401) when the principal's account is known to be closed: the
+        web edge asks this of every authenticated request."""
+        refuse_closed(self.closed_accounts, principal)
 
     async def start(self) -> None:
         s = self.settings
@@ -291,36 +296,6 @@ class ServiceHost:
                 delay = backoff.next_delay()
                 log.warning(f"{what}.unavailable", error=repr(exc), retry_in=round(delay, 2))
                 await asyncio.sleep(delay)
-
-
-def service_app(
-    host: ServiceHost, *, title: str, description: str, version: str = "0.1.0"
-) -> FastAPI:
-    """The service's FastAPI app; its lifespan starts and stops `host`."""
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await host.start()
-        try:
-            yield
-        finally:
-            await host.stop()
-
-    app = create_app(
-        service=host.settings.service_name,
-        title=title,
-        description=description,
-        version=version,
-        lifespan=lifespan,
-        readiness=host.readiness,
-        metrics_refresh=host.refresh_metrics,
-        max_in_flight=host.settings.http_max_in_flight,
-        max_body_bytes=host.settings.http_max_body_bytes,
-        max_upload_bytes=host.settings.http_max_upload_bytes,
-    )
-    app.state.host = host
-    app.state.authenticate = principal_dependency(TokenVerifier.from_settings(host.settings))
-    return app
 
 
 def exit_for_configuration(error: Exception) -> None:

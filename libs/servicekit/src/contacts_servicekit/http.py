@@ -29,6 +29,7 @@ from contacts_servicekit.logging import CorrelationIdMiddleware
 from contacts_servicekit.metrics_exposition import exposition
 from contacts_servicekit.openapi_conventions import ConventionalApp, operation_id
 from contacts_servicekit.problem import ProblemResponse, problem
+from contacts_servicekit.readiness import readiness_status
 from contacts_servicekit.storable_text import refuse_unstorable_text
 from contacts_servicekit.unexpected_errors import internal_error_handler, unexpected_errors
 
@@ -40,19 +41,6 @@ MetricsRefresh = Callable[[], Awaitable[None]]
 METRICS_REFRESH_TIMEOUT = 2.0  # seconds; a slow refresh leaves the previous values
 
 log = structlog.get_logger(__name__)
-
-DEGRADED = "degraded"
-"""A readiness check's prefix for a dependency lost that the instance can serve without."""
-
-
-def readiness_status(checks: dict[str, str]) -> str:
-    """`ready` (every check `ok`), `degraded` (the others `degraded: ...`) or `unavailable`."""
-    if all(value == "ok" for value in checks.values()):
-        return "ready"
-    if all(value == "ok" or value.startswith(DEGRADED) for value in checks.values()):
-        return DEGRADED
-    return "unavailable"
-
 
 # The platform's metrics are Prometheus' (/metrics); FastAPI's OpenTelemetry hooks would only
 # check on every request whether a provider was configured.

@@ -65,6 +65,11 @@ def run_service(
         app = _frozen_after_startup(build_app(settings))
         uvicorn.run(app, **serving)
         return
+    # uvicorn kills a worker that has not answered its ping within this many seconds: with
+    # its 5 s default, workers spawned on busy cores (load average 7+: importing the service
+    # alone took 10 s) were killed before they could answer, again and again, and the
+    # service never became ready.
+    serving["timeout_worker_healthcheck"] = settings.http_worker_healthcheck_seconds
     os.environ[_SETTINGS_CLASS] = _dotted(settings_class)
     os.environ[_BUILD_APP] = _dotted(build_app)
     os.environ[_SUPERVISOR] = str(os.getpid())

@@ -149,6 +149,15 @@ class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, Rete
         le=64,
         description="HTTP_WORKERS: processes serving the port (each also runs the consumers)",
     )
+    http_worker_healthcheck_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=600,
+        description="HTTP_WORKER_HEALTHCHECK_SECONDS: with HTTP_WORKERS > 1, how long the "
+        "supervisor waits for a worker to answer its health ping before it kills and replaces "
+        "it; a worker starting on busy cores (importing the service takes seconds) needs more "
+        "than uvicorn's 5 s",
+    )
     http_max_in_flight: int = Field(
         default=256,
         ge=1,

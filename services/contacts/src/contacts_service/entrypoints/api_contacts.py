@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from contacts_messaging.api import CallerDep, connect_id_from, connection, unit_of_work
-from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
+from contacts_messaging.api import unit_of_work
 from contacts_servicekit.openapi_conventions import created, problems
+from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
+from contacts_servicekit.web.requests import CallerDep, connect_id_from, connection
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from contacts_messaging.api import CallerDep, OutboxDep, connection, transaction
-from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
+from contacts_messaging.api import OutboxDep
 from contacts_servicekit.domain_errors import NotAuthenticated, NotPermitted
 from contacts_servicekit.logging import current_correlation_id
 from contacts_servicekit.openapi_conventions import created, problems
+from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
+from contacts_servicekit.web.requests import CallerDep, connection, transaction
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials

@@ -6,10 +6,11 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from uuid import UUID
 
-from contacts_messaging.api import CallerDep, unit_of_work
-from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
+from contacts_messaging.api import unit_of_work
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
+from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
+from contacts_servicekit.web.requests import CallerDep
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 

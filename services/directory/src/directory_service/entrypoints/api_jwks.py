@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from contacts_messaging.api import connection
+from contacts_servicekit.web.requests import connection
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from contacts_messaging.api import CallerDep, connect_id_from
 from contacts_servicekit.openapi_conventions import problems
 from contacts_servicekit.responses import ModelResponse
+from contacts_servicekit.web.requests import CallerDep, connect_id_from
 from fastapi import APIRouter, Path, Request
 
 from directory_service.entrypoints.schemas import LookedUpView, PublicProfileView

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from contacts_messaging.api import CallerDep, unit_of_work
+from contacts_messaging.api import unit_of_work
 from contacts_servicekit.openapi_conventions import problems
 from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
+from contacts_servicekit.web.requests import CallerDep
 from fastapi import APIRouter, Request
 
 from directory_service.adapters.company_work import PostgresCompaniesWork

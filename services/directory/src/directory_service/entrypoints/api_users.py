@@ -5,10 +5,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from contacts_events import DeactivationReason, ProfileField
-from contacts_messaging.api import CallerDep, OutboxDep, get_host, transaction
-from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
+from contacts_messaging.api import OutboxDep, get_host
 from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.openapi_conventions import created, problems
+from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
+from contacts_servicekit.web.requests import CallerDep, transaction
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from contacts_messaging.api import CallerDep, OutboxDep, connection
+from contacts_messaging.api import OutboxDep
 from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.openapi_conventions import problems
+from contacts_servicekit.web.requests import CallerDep, connection
 from fastapi import APIRouter, Request, Response
 
 from directory_service.domain.contact_details import email_address, mobile_e164

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from contacts_channels import channels_from_settings
 from contacts_events import topics
-from contacts_messaging.host import ServiceHost, service_app
+from contacts_messaging.host import ServiceHost
 from contacts_servicekit.auth import TokenVerifier, principal_dependency
 from contacts_servicekit.key_set import KeySet
 from contacts_servicekit.migrations import discover
+from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
 
 from directory_service.adapters.code_sender import ChannelCodeSender

@@ -1,5 +1,5 @@
 """How the importer's creating routes answer: once per `Idempotency-Key` (a retry gets the
-first answer and changes nothing: contacts_messaging.idempotency), and a new import's 201 with
+first answer and changes nothing: contacts_servicekit.web.idempotency), and a new import's 201 with
 its `Location`."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
-from contacts_messaging.api import Caller, transaction
-from contacts_messaging.idempotency import IdempotentCall
+from contacts_servicekit.web.idempotency import IdempotentCall
+from contacts_servicekit.web.requests import Caller, transaction
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel

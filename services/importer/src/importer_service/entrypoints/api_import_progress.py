@@ -17,7 +17,8 @@ from typing import Any
 from uuid import UUID
 
 import structlog
-from contacts_messaging.api import CallerDep, HostDep, connection
+from contacts_messaging.api import HostDep
+from contacts_servicekit.web.requests import CallerDep, connection
 from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 

@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Callable
 from uuid import UUID
 
 import asyncpg
-from contacts_messaging.api import Caller, CallerDep, HostDep, connection
+from contacts_messaging.api import HostDep
 from contacts_messaging.host import ServiceHost
+from contacts_servicekit.web.requests import Caller, CallerDep, connection
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 

@@ -8,8 +8,9 @@ from typing import Annotated
 from uuid import UUID
 
 import asyncpg
-from contacts_messaging.api import CallerDep, OutboxDep, connection
-from contacts_messaging.idempotency import IdempotencyKey
+from contacts_messaging.api import OutboxDep
+from contacts_servicekit.web.idempotency import IdempotencyKey
+from contacts_servicekit.web.requests import CallerDep, connection
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 

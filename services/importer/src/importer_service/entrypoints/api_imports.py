@@ -11,8 +11,9 @@ from typing import Annotated
 from uuid import UUID
 
 import asyncpg
-from contacts_messaging.api import CallerDep, HostDep, OutboxDep, connection
-from contacts_messaging.idempotency import IdempotencyKey
+from contacts_messaging.api import HostDep, OutboxDep
+from contacts_servicekit.web.idempotency import IdempotencyKey
+from contacts_servicekit.web.requests import CallerDep, connection
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse
 

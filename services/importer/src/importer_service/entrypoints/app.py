@@ -6,8 +6,9 @@ from typing import Protocol
 
 from contacts_events import topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
-from contacts_messaging.host import ServiceHost, Subscription, service_app
+from contacts_messaging.host import ServiceHost, Subscription
 from contacts_servicekit.migrations import discover
+from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
 
 from importer_service.adapters.file_reader import FileReader

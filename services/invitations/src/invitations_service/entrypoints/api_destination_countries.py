@@ -12,9 +12,9 @@ from typing import Annotated
 
 import asyncpg
 import structlog
-from contacts_messaging.api import Caller, CallerDep, transaction
 from contacts_servicekit.errors import NotAllowed, NotFound
 from contacts_servicekit.openapi_conventions import problems
+from contacts_servicekit.web.requests import Caller, CallerDep, transaction
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 

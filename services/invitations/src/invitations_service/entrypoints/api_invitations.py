@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from contacts_messaging.api import CallerDep, transaction
-from contacts_messaging.idempotency import IdempotencyKey, IdempotentCall
 from contacts_servicekit.errors import Invalid
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
+from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
+from contacts_servicekit.web.requests import CallerDep, transaction
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field

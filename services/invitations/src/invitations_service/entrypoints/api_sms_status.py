@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from contacts_channels import InvalidStatusCallback, is_valid_signature, parse_status_callback
-from contacts_messaging.api import HostDep, transaction
+from contacts_messaging.api import HostDep
 from contacts_servicekit.errors import Invalid, NotAllowed
 from contacts_servicekit.openapi_conventions import problems
+from contacts_servicekit.web.requests import transaction
 from fastapi import APIRouter, Request, Response
 
 from invitations_service.handlers.delivery_status import record_status

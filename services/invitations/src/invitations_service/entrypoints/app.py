@@ -7,8 +7,9 @@ from pathlib import Path
 from contacts_channels import channels_from_settings
 from contacts_events import topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
-from contacts_messaging.host import ServiceHost, Subscription, service_app
+from contacts_messaging.host import ServiceHost, Subscription
 from contacts_servicekit.migrations import discover
+from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
 
 from invitations_service.adapters.retention import invitations_expiries

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import asyncpg
-from contacts_servicekit.errors import Invalid
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
+
+from contacts_servicekit.errors import Invalid
 
 MAX_KEY_LENGTH = 200
 IdempotencyKey = Annotated[
