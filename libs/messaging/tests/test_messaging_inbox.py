@@ -71,11 +71,11 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking_
     group = unique_name("g")
     calls: dict[int, int] = {}
 
-    async def fails_on_seq_2(event, conn):
-        calls[event.data.seq] = calls.get(event.data.seq, 0) + 1
-        if event.data.seq == 2:
+    async def fails_on_seq_2(probe, event, conn, deps):
+        calls[probe.seq] = calls.get(probe.seq, 0) + 1
+        if probe.seq == 2:
             raise ValueError("cannot apply probe 2")
-        await record_effect(event, conn)
+        await record_effect(probe, event, conn, deps)
 
     for seq in (1, 2, 3):
         r = probe_record(topic, seq=seq)
