@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from contacts_events.envelope import CloudEvent
+from contacts_events.registry import EventRegistry
 from contacts_events.topics import dead_letter_topic
 from contacts_messaging.dead_letters import DeadLetters
 from contacts_messaging.handlers import EventHandlers, TypedHandler
@@ -50,6 +51,7 @@ async def running_consumer(
     topic: str,
     group: str,
     handler: ProbeHandler = record_effect,
+    events: EventRegistry = probe_registry,
     **options: object,
 ) -> AsyncIterator[InboxConsumer]:
     """An InboxConsumer for TestProbe events on `topic`, subscribed through FastStream, with
@@ -65,7 +67,7 @@ async def running_consumer(
         group,
         probes.bind(None),
         DeadLetters(producer, group),
-        events=probe_registry,
+        events=events,
         **options,  # type: ignore[arg-type]
     )
     broker = KafkaBroker(**broker_options(kafka), enable_idempotence=True, logger=None)
