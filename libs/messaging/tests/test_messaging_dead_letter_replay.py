@@ -29,10 +29,10 @@ async def test_a_dead_letter_replayed_after_the_fix_is_applied_exactly_once(
     group = unique_name("g")
     fixed = {"yet": False}
 
-    async def refuses_probe_2_until_fixed(event, conn):
-        if event.data.seq == 2 and not fixed["yet"]:
+    async def refuses_probe_2_until_fixed(probe, event, conn, deps):
+        if probe.seq == 2 and not fixed["yet"]:
             raise ValueError("bug: cannot apply probe 2")
-        await record_effect(event, conn)
+        await record_effect(probe, event, conn, deps)
 
     sent = [probe_record(topic, seq=seq) for seq in (1, 2, 3)]
     for r in sent:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import ClassVar
+
 import pytest
+from contacts_events.base import IntegrationEvent
+from contacts_events.registry import EventRegistry
 from contacts_events.topics import dead_letter_topic
 from contacts_testing.consumers import record_effect, running_consumer, send_raw, wait_until
 from contacts_testing.events import probe_record
@@ -71,11 +76,11 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking_
     group = unique_name("g")
     calls: dict[int, int] = {}
 
-    async def fails_on_seq_2(event, conn):
-        calls[event.data.seq] = calls.get(event.data.seq, 0) + 1
-        if event.data.seq == 2:
+    async def fails_on_seq_2(probe, event, conn, deps):
+        calls[probe.seq] = calls.get(probe.seq, 0) + 1
+        if probe.seq == 2:
             raise ValueError("cannot apply probe 2")
-        await record_effect(event, conn)
+        await record_effect(probe, event, conn, deps)
 
     for seq in (1, 2, 3):
         r = probe_record(topic, seq=seq)
@@ -93,3 +98,32 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_without_blocking_
     assert b"cannot apply probe 2" in dict(dead[0].headers)["dlt-error"]
     # the failed event left no inbox row, so a replay after a fix would apply it
     assert await schema_pool.fetchval("SELECT count(*) FROM inbox") == 2
+
+
+impostor_registry = EventRegistry()
+
+
+@impostor_registry.register
+class ImpostorProbe(IntegrationEvent):
+    """Decoded from a TestProbe record by a registry that maps the name to another model."""
+
+    name: ClassVar[str] = "TestProbe"
+    probe_id: uuid.UUID  # the record's other fields are ignored, as unknown ones are
+
+
+async def test_data_of_another_type_than_the_handler_takes_is_dead_lettered_as_such(
+    schema_pool, kafka_bootstrap, new_topic, unique_name, producer
+):
+    topic = await new_topic(partitions=1)
+    group = unique_name("g")
+    r = probe_record(topic, seq=1)
+    await send_raw(producer, topic, r.key, r.value, r.headers)
+
+    async with running_consumer(
+        schema_pool, kafka_bootstrap, topic, group, events=impostor_registry, max_attempts=2
+    ):  # the handler takes ProbeEvent, the registry decodes ImpostorProbe
+        dead = await read_topic(kafka_bootstrap, dead_letter_topic(group), expect=1, seconds=30)
+
+    error = dict(dead[0].headers)["dlt-error"].decode()
+    assert error.startswith("WrongEventData: ") and "carries ImpostorProbe" in error
+    assert await effects(schema_pool) == []

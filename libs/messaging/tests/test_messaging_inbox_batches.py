@@ -69,10 +69,12 @@ async def test_a_failing_batch_is_applied_one_event_at_a_time(
         await send_raw(producer, topic, record.key, record.value, record.headers)
     calls: list[list[int]] = []
 
-    async def fails_on_seq_2(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        if event.data.seq == 2:  # type: ignore[union-attr]
+    async def fails_on_seq_2(
+        probe: ProbeEvent, event: CloudEvent, conn: asyncpg.Connection, deps: None
+    ) -> None:
+        if probe.seq == 2:
             raise ValueError("cannot apply probe 2")
-        await record_effect(event, conn)
+        await record_effect(probe, event, conn, deps)
 
     async with running_consumer(
         schema_pool, kafka_bootstrap, topic, group, handler=fails_on_seq_2,

@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from contacts_events.envelope import CloudEvent
+from contacts_events.registry import EventRegistry
 from contacts_events.topics import dead_letter_topic
 from contacts_messaging.dead_letters import DeadLetters
-from contacts_messaging.inbox import Handler, InboxConsumer
+from contacts_messaging.handlers import EventHandlers, TypedHandler
+from contacts_messaging.inbox import InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.kafka_connection import Kafka, broker_options
 from contacts_messaging.subscription import subscribe
@@ -29,13 +31,16 @@ CREATE TABLE IF NOT EXISTS effects (
 """
 
 
-async def record_effect(event: CloudEvent, conn: asyncpg.Connection) -> None:
+ProbeHandler = TypedHandler[ProbeEvent, None]
+
+
+async def record_effect(
+    probe: ProbeEvent, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
     """A handler whose effect can be counted: one `effects` row per application."""
-    data = event.data
-    assert isinstance(data, ProbeEvent)
     await conn.execute(
         "INSERT INTO effects (event_id, probe_id, seq) VALUES ($1, $2, $3)",
-        event.id, data.probe_id, data.seq,
+        event.id, probe.probe_id, probe.seq,
     )  # fmt: skip
 
 
@@ -45,10 +50,14 @@ async def running_consumer(
     kafka: Kafka,
     topic: str,
     group: str,
-    handler: Handler = record_effect,
+    handler: ProbeHandler = record_effect,
+    events: EventRegistry = probe_registry,
     **options: object,
 ) -> AsyncIterator[InboxConsumer]:
-    """An InboxConsumer for TestProbe events on `topic`, subscribed through FastStream."""
+    """An InboxConsumer for TestProbe events on `topic`, subscribed through FastStream, with
+    `handler` registered for them (the registry's dispatch, as in the services)."""
+    probes = EventHandlers[None]()
+    probes.on(ProbeEvent)(handler)
     await pool.execute(EFFECTS_TABLE)
     await ensure_topics(kafka, [TopicSpec(dead_letter_topic(group), partitions=1)])
     producer = make_producer(kafka, f"{group}-dlt")
@@ -56,9 +65,9 @@ async def running_consumer(
     consumer = InboxConsumer(
         pool,
         group,
-        {"TestProbe": handler},
+        probes.bind(None),
         DeadLetters(producer, group),
-        events=probe_registry,
+        events=events,
         **options,  # type: ignore[arg-type]
     )
     broker = KafkaBroker(**broker_options(kafka), enable_idempotence=True, logger=None)

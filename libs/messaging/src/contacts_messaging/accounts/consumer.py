@@ -8,25 +8,32 @@ hooks must be idempotent anyway, since a user may be closed by more than one eve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 from contacts_events import UserDeactivated, topics
 from contacts_events.envelope import CloudEvent
 
 from contacts_messaging.accounts import store
+from contacts_messaging.handlers import EventHandlers
 from contacts_messaging.host import Subscription
 from contacts_messaging.inbox import Handler
 
+closures = EventHandlers[Sequence[Handler]]()
+"""The group's one handler; its dependencies are the service's hooks."""
+
+
+@closures.on(UserDeactivated)
+async def record_closure(
+    closed: UserDeactivated, event: CloudEvent, conn: asyncpg.Connection, hooks: Sequence[Handler]
+) -> None:
+    """Record the closure, then run `hooks` (cancel the user's work) in its transaction."""
+    await store.record_closed(conn, closed.user_id, closed.reason.value)
+    for hook in hooks:
+        await hook(event, conn)
+
 
 def closed_accounts_subscription(service: str, *hooks: Handler) -> Subscription:
-    """Record each closure, then run `hooks` (cancel the user's work) in its transaction."""
-
-    async def deactivated(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        closure = event.data
-        assert isinstance(closure, UserDeactivated)
-        await store.record_closed(conn, closure.user_id, closure.reason.value)
-        for hook in hooks:
-            await hook(event, conn)
-
-    return Subscription(
-        f"{service}.accounts", (topics.DIRECTORY_USERS,), {UserDeactivated.name: deactivated}
-    )
+    """The group of `service`, running `hooks` (an `EventHandlers` registry's bound handler
+    for `UserDeactivated`, or a hand-written `Handler`) after each closure is recorded."""
+    return Subscription(f"{service}.accounts", (topics.DIRECTORY_USERS,), closures.bind(hooks))

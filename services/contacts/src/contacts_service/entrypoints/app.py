@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from contacts_events import topics
+from contacts_events import UserDeactivated, topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription
 from contacts_messaging.outbox import Outbox
@@ -12,9 +12,9 @@ from fastapi import FastAPI
 
 from contacts_service.entrypoints import api_contacts
 from contacts_service.entrypoints.add_grants import grant_verifier
-from contacts_service.handlers.additions import addition_handlers
-from contacts_service.handlers.closures import closure_hook
-from contacts_service.handlers.projections import directory_handlers
+from contacts_service.handlers.additions import additions
+from contacts_service.handlers.closures import closure
+from contacts_service.handlers.projections import directory_projection
 from contacts_service.settings import ContactsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -28,12 +28,10 @@ def subscriptions(outbox: Outbox) -> list[Subscription]:
         Subscription(
             DIRECTORY_GROUP,
             (topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES),
-            directory_handlers(),
+            directory_projection.bind(None),
         ),
-        Subscription(
-            ADDITIONS_GROUP, (topics.MATCHES, topics.INVITATIONS), addition_handlers(outbox)
-        ),
-        closed_accounts_subscription("contacts", closure_hook(outbox)),
+        Subscription(ADDITIONS_GROUP, (topics.MATCHES, topics.INVITATIONS), additions.bind(outbox)),
+        closed_accounts_subscription("contacts", closure.bind(outbox)[UserDeactivated.name]),
     ]
 
 

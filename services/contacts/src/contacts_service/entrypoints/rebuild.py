@@ -29,7 +29,7 @@ from contacts_servicekit.logging import configure_logging
 
 from contacts_service.adapters.projection import PROJECTION_TABLES
 from contacts_service.entrypoints.app import DIRECTORY_GROUP
-from contacts_service.handlers.projections import directory_handlers
+from contacts_service.handlers.projections import directory_projection
 from contacts_service.settings import ContactsSettings
 
 log = structlog.get_logger(__name__)
@@ -55,7 +55,9 @@ async def rebuild(settings: ContactsSettings) -> int:
             await conn.execute(f"TRUNCATE {', '.join(PROJECTION_TABLES)}")
             await conn.execute("UPDATE contacts SET contact_company_id = NULL")
             await conn.execute("DELETE FROM inbox WHERE consumer = $1", group)
-        inbox = InboxConsumer(pool, group, directory_handlers(), DeadLetters(producer, group))
+        inbox = InboxConsumer(
+            pool, group, directory_projection.bind(None), DeadLetters(producer, group)
+        )
         return await _replay(settings, partitions, inbox)
     finally:
         await producer.stop()

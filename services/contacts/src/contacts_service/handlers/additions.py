@@ -21,7 +21,7 @@ from contacts_events import (
 )
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.accounts import store as closed_accounts
-from contacts_messaging.inbox import Handler
+from contacts_messaging.handlers import EventHandlers
 from contacts_messaging.outbox import Outbox
 
 from contacts_service.adapters import contacts_repository as contacts
@@ -32,42 +32,45 @@ _IMPORT_SOURCES = {
 }
 
 
-def addition_handlers(outbox: Outbox) -> dict[str, Handler]:
-    async def add(
-        conn: asyncpg.Connection, event: CloudEvent, owner: UUID, contact: UUID,
-        source: ContactSource,
-        import_id: UUID | None = None, invitation_id: UUID | None = None,
-    ) -> None:  # fmt: skip
-        if owner == contact or await closed_accounts.hold_open(conn, (owner, contact)):
-            return  # a closed account neither gets nor becomes a contact (closures.py)
-        if not await contacts.insert(conn, owner, contact, source, import_id, invitation_id):
-            return
-        added = ContactAdded(
-            owner_id=owner, contact_user_id=contact, source=source,
-            import_id=import_id, invitation_id=invitation_id,
-        )  # fmt: skip
-        await outbox.add(conn, [added], EventContext.caused_by(event))
+additions = EventHandlers[Outbox]()
+"""The group's handlers; they announce each contact added through the outbox bound here."""
 
-    async def import_row_matched(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        match = event.data
-        assert isinstance(match, ImportRowMatched)
-        source = _IMPORT_SOURCES[match.source]
-        await add(
-            conn, event, match.owner_id, match.matched_user_id, source, import_id=match.import_id
-        )
 
-    async def invitation_accepted(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        accepted = event.data
-        assert isinstance(accepted, InvitationAccepted)
-        inviter, invitee, invitation = (
-            accepted.inviter_id,
-            accepted.invitee_user_id,
-            accepted.invitation_id,
-        )
-        await add(conn, event, inviter, invitee, ContactSource.INVITATION, invitation_id=invitation)
-        await add(conn, event, invitee, inviter, ContactSource.INVITATION, invitation_id=invitation)
+@additions.on(ImportRowMatched)
+async def import_row_matched(
+    match: ImportRowMatched, event: CloudEvent, conn: asyncpg.Connection, outbox: Outbox
+) -> None:
+    source = _IMPORT_SOURCES[match.source]
+    await _add(conn, outbox, event, match.owner_id, match.matched_user_id, source,
+               import_id=match.import_id)  # fmt: skip
 
-    return {
-        ImportRowMatched.name: import_row_matched,
-        InvitationAccepted.name: invitation_accepted,
-    }
+
+@additions.on(InvitationAccepted)
+async def invitation_accepted(
+    accepted: InvitationAccepted, event: CloudEvent, conn: asyncpg.Connection, outbox: Outbox
+) -> None:
+    inviter, invitee, invitation = (
+        accepted.inviter_id,
+        accepted.invitee_user_id,
+        accepted.invitation_id,
+    )
+    source = ContactSource.INVITATION
+    await _add(conn, outbox, event, inviter, invitee, source, invitation_id=invitation)
+    await _add(conn, outbox, event, invitee, inviter, source, invitation_id=invitation)
+
+
+async def _add(
+    conn: asyncpg.Connection, outbox: Outbox, event: CloudEvent, owner: UUID, contact: UUID,
+    source: ContactSource, import_id: UUID | None = None, invitation_id: UUID | None = None,
+) -> None:  # fmt: skip
+    """Add `contact` to `owner`'s list and announce it, unless either account is closed or
+    the contact is already there (then nothing happens: no second event)."""
+    if owner == contact or await closed_accounts.hold_open(conn, (owner, contact)):
+        return  # a closed account neither gets nor becomes a contact (closures.py)
+    if not await contacts.insert(conn, owner, contact, source, import_id, invitation_id):
+        return
+    added = ContactAdded(
+        owner_id=owner, contact_user_id=contact, source=source,
+        import_id=import_id, invitation_id=invitation_id,
+    )  # fmt: skip
+    await outbox.add(conn, [added], EventContext.caused_by(event))

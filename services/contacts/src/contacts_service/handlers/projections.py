@@ -14,59 +14,61 @@ from contacts_events import (
     UserRegistered,
 )
 from contacts_events.envelope import CloudEvent
-from contacts_messaging.inbox import Handler
+from contacts_messaging.handlers import EventHandlers
 
 from contacts_service.adapters import projection
 
+directory_projection = EventHandlers[None]()
+"""The group's handlers; they need nothing but the connection (`bind(None)`)."""
 
-def directory_handlers() -> dict[str, Handler]:
-    async def user_profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        data = event.data
-        assert isinstance(data, UserRegistered | UserProfileChanged)
-        await projection.upsert_user(
-            conn, data.user_id, data.connect_id, data.display_name, event.time
-        )
 
-    async def user_deactivated(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        data = event.data
-        assert isinstance(data, UserDeactivated)
-        await projection.deactivate_user(conn, data.user_id, event.time)
-        # leaving every list is the closure's (closures.py, group contacts.accounts)
+@directory_projection.on(UserRegistered, UserProfileChanged)
+async def user_profile(
+    user: UserRegistered | UserProfileChanged, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.upsert_user(conn, user.user_id, user.connect_id, user.display_name, event.time)
 
-    async def company_created(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        data = event.data
-        assert isinstance(data, CompanyCreated)
-        await projection.upsert_company(conn, data.company_id, data.company_name)
 
-    async def member_joined(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        data = event.data
-        assert isinstance(data, CompanyMemberJoined)
-        await projection.add_member(conn, data.company_id, data.user_id)
+@directory_projection.on(UserDeactivated)
+async def user_deactivated(
+    closed: UserDeactivated, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.deactivate_user(conn, closed.user_id, event.time)
+    # leaving every list is the closure's (closures.py, group contacts.accounts)
 
-    async def member_left(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        data = event.data
-        assert isinstance(data, CompanyMemberLeft)
-        await projection.remove_member(conn, data.company_id, data.user_id)
 
-    async def point_created(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        data = event.data
-        assert isinstance(data, ContactPointCreated)
-        await projection.add_contact_point(
-            conn, data.company_id, data.contact_point_id, data.connect_id, data.display_name
-        )
+@directory_projection.on(CompanyCreated)
+async def company_created(
+    company: CompanyCreated, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.upsert_company(conn, company.company_id, company.company_name)
 
-    async def point_removed(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        data = event.data
-        assert isinstance(data, ContactPointRemoved)
-        await projection.remove_contact_point(conn, data.company_id, data.contact_point_id)
 
-    return {
-        UserRegistered.name: user_profile,
-        UserProfileChanged.name: user_profile,
-        UserDeactivated.name: user_deactivated,
-        CompanyCreated.name: company_created,
-        CompanyMemberJoined.name: member_joined,
-        CompanyMemberLeft.name: member_left,
-        ContactPointCreated.name: point_created,
-        ContactPointRemoved.name: point_removed,
-    }
+@directory_projection.on(CompanyMemberJoined)
+async def member_joined(
+    joined: CompanyMemberJoined, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.add_member(conn, joined.company_id, joined.user_id)
+
+
+@directory_projection.on(CompanyMemberLeft)
+async def member_left(
+    left: CompanyMemberLeft, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.remove_member(conn, left.company_id, left.user_id)
+
+
+@directory_projection.on(ContactPointCreated)
+async def point_created(
+    point: ContactPointCreated, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.add_contact_point(
+        conn, point.company_id, point.contact_point_id, point.connect_id, point.display_name
+    )
+
+
+@directory_projection.on(ContactPointRemoved)
+async def point_removed(
+    point: ContactPointRemoved, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.remove_contact_point(conn, point.company_id, point.contact_point_id)
