@@ -18,7 +18,7 @@ from contacts_events import (
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import Handler
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import ApiError, NotAllowed
+from contacts_servicekit.domain_errors import DomainError, NotPermitted
 
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters import requests_queue
@@ -26,9 +26,9 @@ from invitations_service.adapters import requests_queue
 INVITER_CLOSED = "account_closed"
 
 
-def inviter_closed() -> ApiError:
+def inviter_closed() -> DomainError:
     """The refusal of a request whose inviter's account is closed (InvitationRefused)."""
-    return NotAllowed(INVITER_CLOSED, "The inviter's account was closed: nothing is sent for it.")
+    return NotPermitted(INVITER_CLOSED, "The inviter's account was closed: nothing is sent for it.")
 
 
 def closure_hook(outbox: Outbox) -> Handler:

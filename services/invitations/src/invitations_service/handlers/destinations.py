@@ -28,7 +28,7 @@ async def tenant_of(
 
 
 async def check_country(conn: asyncpg.Connection, tenant_id: uuid.UUID, phone_e164: str) -> None:
-    """422 (`country_not_allowed`, on `phone`) unless the tenant may invite this number
+    """Refused (`country_not_allowed`, on `phone`) unless the tenant may invite this number
     (domain.destinations.refused_country says when)."""
     region = region_of(phone_e164)
     explicit = await tenants.explicit_countries(conn, tenant_id)

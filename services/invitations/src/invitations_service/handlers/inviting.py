@@ -12,7 +12,7 @@ from contacts_events import CancellationReason, EventContext, InvitationCancelle
 from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.accounts.guard import AccountClosed
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import Conflict, NotFound
+from contacts_servicekit.domain_errors import Conflicting, Missing
 
 from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import daily_sends_repository as daily_sends
@@ -35,7 +35,7 @@ async def invite(
     inviter already has for the destination (then nothing is sent again). (record, created)
     Its message is queued in `context`, that of the request: its InvitationSent carries it.
 
-    Refused (ApiError) for a country the inviter's tenant may not invite (`tenant` is what the
+    Refused (domain errors: Refused, LimitReached) for a country the inviter's tenant may not invite (`tenant` is what the
     request claims, used when the directory has not said which company the inviter is in),
     inside the cool-down of the inviter's last message to the destination (an invitation
     deleted and asked again is held to it like a resend), and past the inviter's or the
@@ -95,7 +95,7 @@ async def resend(
         "SELECT true FROM deliveries WHERE invitation_id = $1 AND status IN ('queued', 'sending')",
         invitation_id,
     ):
-        raise Conflict("send_in_progress", "This invitation is being sent right now.")
+        raise Conflicting("send_in_progress", "This invitation is being sent right now.")
     destination = found["phone_e164"] or found["email"].lower()
     cooling = await _cooldown_refusal(conn, policy, (inviter_id, destination), now)
     if cooling is not None:
@@ -143,12 +143,12 @@ async def cancel(
 async def owned_open(
     conn: asyncpg.Connection, inviter_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> asyncpg.Record:
-    """The inviter's open invitation; another user's (or a closed one) is 404."""
+    """The inviter's open invitation; another user's (or a closed one) is Missing."""
     found = await invitations.get(conn, invitation_id, for_update=True)
     if (
         found is None
         or found["inviter_id"] != inviter_id
         or found["status"] not in invitations.OPEN
     ):
-        raise NotFound("invitation_not_found", "You have no pending invitation with this id.")
+        raise Missing("invitation_not_found", "You have no pending invitation with this id.")
     return found

@@ -26,7 +26,7 @@ from contacts_events import (
 )
 from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import ApiError
+from contacts_servicekit.domain_errors import DomainError
 
 from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import daily_sends_repository as daily_sends
@@ -112,13 +112,13 @@ async def _candidates(
     return candidates
 
 
-def _checked_destination(row: asyncpg.Record) -> tuple[str, ApiError | None]:
+def _checked_destination(row: asyncpg.Record) -> tuple[str, DomainError | None]:
     """(destination, None), or ("", why the number or address is refused)."""
     try:
         if row["phone_e164"]:
             return checked_phone(row["phone_e164"]), None
         return checked_email(row["email"] or "").lower(), None
-    except ApiError as refusal:
+    except DomainError as refusal:
         return "", refusal
 
 
@@ -132,7 +132,7 @@ class _Countries:
 
     async def refusal(
         self, inviter_id: uuid.UUID, claimed: str | None, phone: str
-    ) -> ApiError | None:
+    ) -> DomainError | None:
         if (inviter_id, claimed) not in self._tenants:
             self._tenants[inviter_id, claimed] = await tenant_of(self.conn, inviter_id, claimed)
         tenant_id = self._tenants[inviter_id, claimed]
@@ -191,7 +191,7 @@ def _context(row: asyncpg.Record) -> EventContext:
 
 
 async def _announce_refusal(
-    conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record, refusal: ApiError
+    conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record, refusal: DomainError
 ) -> None:
     code = refusal_code(refusal)
     announced = InvitationRefused(
