@@ -13,8 +13,8 @@ from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.inviting import invite
+from invitations_service.handlers.sending.worker import DeliveryWorker
 
 from .conftest import outbox_events
 

@@ -12,11 +12,11 @@ from contacts_events import EventContext, InvitationChannel, InvitationRefused, 
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
-from invitations_service.adapters import requests_queue
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.request_processor import RequestProcessor
-from invitations_service.handlers.requests import refused_invitation_id
+from invitations_service.handlers.sending import queue as requests_queue
+from invitations_service.handlers.sending.processor import RequestProcessor
+from invitations_service.handlers.sending.requests import refused_invitation_id
 from prometheus_client import REGISTRY
 
 from .conftest import outbox_events

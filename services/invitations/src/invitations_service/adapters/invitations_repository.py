@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 from contacts_events import EventContext
 
-from invitations_service.adapters.deliveries_repository import CONTEXT_COLUMNS, context_values
+from invitations_service.handlers.sending.deliveries import CONTEXT_COLUMNS, context_values
 
 OPEN = ("pending", "sent", "delivery_failed")
 

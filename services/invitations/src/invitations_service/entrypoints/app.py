@@ -19,9 +19,9 @@ from invitations_service.entrypoints import (
 )
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.closures import closure_hook
-from invitations_service.handlers.delivery import DeliveryWorker
-from invitations_service.handlers.request_processor import RequestProcessor
-from invitations_service.handlers.requests import request_batch_handlers, request_handlers
+from invitations_service.handlers.sending.processor import RequestProcessor
+from invitations_service.handlers.sending.requests import request_batch_handlers, request_handlers
+from invitations_service.handlers.sending.worker import DeliveryWorker
 from invitations_service.settings import InvitationsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"

@@ -21,7 +21,7 @@ from contacts_messaging.outbox import Outbox
 from contacts_servicekit.domain_errors import DomainError, NotPermitted
 
 from invitations_service.adapters import invitations_repository as invitations
-from invitations_service.adapters import requests_queue
+from invitations_service.handlers.sending import queue as requests_queue
 
 INVITER_CLOSED = "account_closed"
 

@@ -27,13 +27,13 @@ from contacts_channels import Channel, DeliveryFailure, Message, TemporaryFailur
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters import cooldowns_repository as cooldowns
-from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import metrics
 from invitations_service.adapters.invitation_wording import Invitation, invitation_message
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers.accepting import expire_due
-from invitations_service.handlers.delivery_results import Attempt, record
-from invitations_service.handlers.send_pacing import SendPacer
+from invitations_service.handlers.sending import deliveries
+from invitations_service.handlers.sending.pacing import SendPacer
+from invitations_service.handlers.sending.results import Attempt, record
 
 log = structlog.get_logger(__name__)
 

@@ -48,7 +48,7 @@ from invitations_service.domain.request_batch import (
 )
 from invitations_service.handlers.closures import inviter_closed
 from invitations_service.handlers.destinations import tenant_of
-from invitations_service.handlers.requests import refused_invitation_id
+from invitations_service.handlers.sending.requests import refused_invitation_id
 
 log = structlog.get_logger(__name__)
 

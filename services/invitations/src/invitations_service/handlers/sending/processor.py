@@ -17,10 +17,10 @@ import structlog
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.db import is_transient
 
-from invitations_service.adapters import requests_queue
 from invitations_service.adapters.metrics import count_refused
 from invitations_service.domain.policy import Policy
-from invitations_service.handlers.request_batch import handle_batch
+from invitations_service.handlers.sending import queue as requests_queue
+from invitations_service.handlers.sending.decide import handle_batch
 
 log = structlog.get_logger(__name__)
 

@@ -18,7 +18,7 @@ from contacts_events import InvitationRequested
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import BatchHandler, Handler
 
-from invitations_service.adapters import requests_queue
+from invitations_service.handlers.sending import queue as requests_queue
 
 _REFUSED_IDS = uuid.UUID("0b6f9a0e-94a4-4d39-9d1c-5b2f3f7e2a61")
 
