@@ -19,8 +19,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from invitations_service.adapters import tenants_repository as tenants
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.destinations import countries_from
 from invitations_service.handlers.destinations import DestinationCountries, destination_countries
+from invitations_service.handlers.ports import Tenants
 
 router = APIRouter(
     prefix="/v1/tenants/{tenant_id}/destination-countries",
@@ -63,7 +65,7 @@ async def read_destination_countries(
     """The countries the tenant's SMS invitations may go to, and its members' countries."""
     async with transaction(request) as conn:
         await _require(conn, caller, tenant_id, admin=False)
-        return CountriesView.of(await destination_countries(conn, tenant_id))
+        return CountriesView.of(await destination_countries(_tenants(conn), tenant_id))
 
 
 @router.put("", response_model=CountriesView, responses=_ADMINS_ONLY)
@@ -75,7 +77,7 @@ async def replace_destination_countries(
     async with transaction(request) as conn:
         await _require(conn, caller, tenant_id, admin=True)
         await tenants.set_countries(conn, tenant_id, countries, caller.principal.user_id)
-        found = await destination_countries(conn, tenant_id)
+        found = await destination_countries(_tenants(conn), tenant_id)
     log.info("tenant.destination_countries_set", tenant_id=str(tenant_id), countries=countries)
     return CountriesView.of(found)
 
@@ -90,6 +92,10 @@ async def reset_destination_countries(
         await tenants.clear_countries(conn, tenant_id)
     log.info("tenant.destination_countries_reset", tenant_id=str(tenant_id))
     return Response(status_code=204)
+
+
+def _tenants(conn: asyncpg.Connection) -> Tenants:
+    return PostgresInvitationsWork(conn).tenants
 
 
 async def _require(

@@ -2,7 +2,7 @@
 
 The consumer only queues each request (`invitation_requests`, in its inbox transaction, so a
 redelivered event is queued once; a whole Kafka batch with one statement, or one at a time when
-that batch failed); the request processor (request_processor.py) handles the
+that batch failed); the request processor (processor.py) handles the
 queue a batch at a time. A refused request (a refused number, a country the tenant may not
 invite, a daily cap) creates nothing; it is announced as `InvitationRefused` with the reason,
 so the importer can show it, and counted in `invitations_refused_total` once committed.
