@@ -125,7 +125,7 @@ class _Cooldowns(_Bound):
 
 
 class _DailySends(_Bound):
-    async def take(self, key: DailyKey, day: date, cap: int) -> bool:
+    async def take_daily(self, key: DailyKey, day: date, cap: int) -> bool:
         return await daily_sends.take_daily(self.conn, *key, day, cap)
 
     async def locked_counts(self, day: date, keys: Iterable[DailyKey]) -> dict[DailyKey, int]:

@@ -78,11 +78,11 @@ async def invite(
         if opened is not None:
             return opened, False
         raise cooling
-    if not await work.daily_sends.take(
+    if not await work.daily_sends.take_daily(
         inviter_key(inviter_id), now.date(), policy.inviter_daily_cap
     ):
         raise inviter_cap_reached(policy, now)
-    if not await work.daily_sends.take(
+    if not await work.daily_sends.take_daily(
         destination_key(destination), now.date(), policy.destination_daily_cap
     ):
         raise destination_cap_reached(policy, now)
@@ -109,7 +109,7 @@ async def resend(
     cooling = await _cooldown_refusal(work, policy, (inviter_id, found.destination), now)
     if cooling is not None:
         raise cooling
-    if not await work.daily_sends.take(
+    if not await work.daily_sends.take_daily(
         destination_key(found.destination), now.date(), policy.destination_daily_cap
     ):
         raise destination_cap_reached(

@@ -85,7 +85,7 @@ class Cooldowns(Protocol):
 
 
 class DailySends(Protocol):
-    async def take(self, key: DailyKey, day: date, cap: int) -> bool:
+    async def take_daily(self, key: DailyKey, day: date, cap: int) -> bool:
         """Count one more for the day unless the cap is reached; whether it was counted."""
 
     async def locked_counts(self, day: date, keys: Iterable[DailyKey]) -> dict[DailyKey, int]: ...
