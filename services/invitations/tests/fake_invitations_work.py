@@ -28,6 +28,7 @@ class FakeInvitationsWork(FakeUnitOfWork):
         self.last_messages: dict[Pair, datetime] = {}
         self.counts: dict[DailyCount, int] = {}
         self.companies: dict[UUID, UUID] = {}  # user -> company
+        self.admins: set[UUID] = set()  # users who are their company's admins
         self.explicit: dict[UUID, list[str]] = {}  # tenant -> countries its admins allow
         self.members: dict[UUID, list[str]] = {}  # tenant -> its members' regions
         self.closed: set[UUID] = set()
@@ -169,6 +170,17 @@ class FakeInvitationsWork(FakeUnitOfWork):
 
     async def explicit_countries(self, tenant_id: UUID) -> list[str] | None:
         return self.explicit.get(tenant_id)
+
+    async def role_in(self, tenant_id: UUID, user_id: UUID) -> str | None:
+        if self.companies.get(user_id) != tenant_id:
+            return None
+        return "admin" if user_id in self.admins else "member"
+
+    async def set_countries(self, tenant_id: UUID, countries: list[str], changed_by: str) -> None:
+        self.explicit[tenant_id] = countries
+
+    async def clear_countries(self, tenant_id: UUID) -> None:
+        self.explicit.pop(tenant_id, None)
 
     async def has_member_in(self, tenant_id: UUID, region: str) -> bool:
         return region in self.members.get(tenant_id, [])

@@ -143,6 +143,16 @@ class _Tenants(_Bound):
     async def explicit_countries(self, tenant_id: UUID) -> list[str] | None:
         return await tenants.explicit_countries(self.conn, tenant_id)
 
+    async def role_in(self, tenant_id: UUID, user_id: UUID) -> str | None:
+        membership = await tenants.company_of(self.conn, user_id)
+        return membership["role"] if membership and membership["company_id"] == tenant_id else None
+
+    async def set_countries(self, tenant_id: UUID, countries: list[str], changed_by: str) -> None:
+        await tenants.set_countries(self.conn, tenant_id, countries, changed_by)
+
+    async def clear_countries(self, tenant_id: UUID) -> None:
+        await tenants.clear_countries(self.conn, tenant_id)
+
     async def has_member_in(self, tenant_id: UUID, region: str) -> bool:
         return await tenants.has_member_in(self.conn, tenant_id, region)
 

@@ -1,12 +1,22 @@
 """Whether a tenant may invite a number of this country, and the tenant's list as its admins
-see and change it."""
+see and change it.
+
+Members of the tenant read the list; its admins (a token with role `admin` and the tenant in
+its `tenant` or `company` claim, or an admin of the company as the directory announced)
+change it; platform back-ends (role `service`) may do both for any tenant. Anyone else finds
+no such tenant.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from invitations_service.domain.destinations import refused_country, region_of
+from contacts_servicekit.domain_errors import Missing, NotPermitted
+from contacts_servicekit.principal import Principal
+
+from invitations_service.domain.destinations import countries_from, refused_country, region_of
 from invitations_service.handlers.ports import Tenants
 
 
@@ -51,3 +61,55 @@ async def destination_countries(tenants: Tenants, tenant_id: uuid.UUID) -> Desti
     return DestinationCountries(
         tenant_id, explicit is not None, members if explicit is None else explicit, members
     )
+
+
+async def read_countries(
+    tenants: Tenants, caller: Principal, tenant_id: uuid.UUID
+) -> DestinationCountries:
+    """The tenant's countries, for a member (Missing for anyone else)."""
+    await _require(tenants, caller, tenant_id, admin=False)
+    return await destination_countries(tenants, tenant_id)
+
+
+async def replace_countries(
+    tenants: Tenants, caller: Principal, tenant_id: uuid.UUID, codes: Sequence[str]
+) -> DestinationCountries:
+    """Allow SMS invitations only to the countries of `codes` (an admin); Refused naming an
+    unknown code, before anything else is looked at."""
+    countries = countries_from(codes)
+    await _require(tenants, caller, tenant_id, admin=True)
+    await tenants.set_countries(tenant_id, countries, caller.user_id)
+    return await destination_countries(tenants, tenant_id)
+
+
+async def reset_countries(tenants: Tenants, caller: Principal, tenant_id: uuid.UUID) -> None:
+    """Drop the explicit list (an admin): the members' countries apply again."""
+    await _require(tenants, caller, tenant_id, admin=True)
+    await tenants.clear_countries(tenant_id)
+
+
+async def _require(
+    tenants: Tenants, caller: Principal, tenant_id: uuid.UUID, *, admin: bool
+) -> None:
+    """Missing unless the caller belongs to the tenant; NotPermitted when an admin is needed
+    and they are not one. Platform back-ends (role `service`) pass."""
+    if caller.has_role("service"):
+        return
+    claimed = str(tenant_id) in (caller.tenant_id, caller.company_id)
+    role = await tenants.role_in(tenant_id, _user_id(caller))
+    if not (claimed or role is not None):
+        raise Missing("tenant_not_found", "You belong to no tenant with this id.")
+    if not admin or (claimed and caller.has_role("admin")) or role == "admin":
+        return
+    raise NotPermitted(
+        "not_tenant_admin", "Only an admin of this tenant can change its destination countries."
+    )
+
+
+def _user_id(caller: Principal) -> uuid.UUID:
+    """The caller's user id; Missing when the token's subject is not a user id at all (as
+    `contacts_messaging.api.Caller.user_id` answers)."""
+    try:
+        return uuid.UUID(caller.user_id)
+    except ValueError:
+        raise Missing("user_not_found", "No user has this id.") from None

@@ -100,9 +100,17 @@ class Tenants(Protocol):
     async def explicit_countries(self, tenant_id: UUID) -> list[str] | None:
         """The list an admin set, or None when the members' countries apply."""
 
+    async def role_in(self, tenant_id: UUID, user_id: UUID) -> str | None:
+        """The user's role in the company (`admin`, `member`), None when not a member."""
+
     async def has_member_in(self, tenant_id: UUID, region: str) -> bool: ...
 
     async def member_regions(self, tenant_id: UUID) -> list[str]: ...
+
+    async def set_countries(self, tenant_id: UUID, countries: list[str], changed_by: str) -> None:
+        """Set the explicit list (`changed_by`: the admin's user id)."""
+
+    async def clear_countries(self, tenant_id: UUID) -> None: ...
 
 
 class Accounts(Protocol):
