@@ -13,7 +13,6 @@ import pytest
 from contacts_destinations import api_code
 from contacts_events import RowStatus
 from contacts_servicekit.domain_errors import Refused
-from contacts_servicekit.errors import Invalid
 from directory_service.domain.contact_details import mobile_e164
 from importer_service.domain.phones import check_phone
 from importer_service.domain.statuses import classify
@@ -79,7 +78,7 @@ def invitations_refusal(e164: str) -> str | None:
     """The 422 code `POST /v1/invitations` would answer, None when it would send the SMS."""
     try:
         checked_phone(e164)
-    except Invalid as refusal:
+    except Refused as refusal:
         return refusal.code
     return None
 

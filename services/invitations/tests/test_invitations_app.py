@@ -21,3 +21,8 @@ def test_the_app_documents_its_probes_and_publishes_its_topics() -> None:
     app = build_app(InvitationsSettings())
     assert {"/health", "/ready"} <= set(app.openapi()["paths"])
     assert app.state.host.produces == (topics.INVITATIONS,)
+
+
+def test_expiry_runs_as_a_task_of_its_own_next_to_the_worker_and_the_processor() -> None:
+    host = build_app(InvitationsSettings()).state.host
+    assert [name for name, _ in host._background] == ["requests", "expiry", "delivery"]

@@ -19,9 +19,11 @@ from contacts_events import (
 from contacts_events.connect_id import generate
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.accepting import directory_handlers, expire_due
+from invitations_service.handlers.accepting import directory_handlers
+from invitations_service.handlers.expiry import ExpiryTask
 from invitations_service.handlers.inviting import cancel, invite
 
 from .conftest import outbox_events
@@ -40,12 +42,14 @@ async def test_closing_events_carry_the_request_id_before_any_message_went_out(
     ids: dict[str, uuid.UUID] = {}
     async with schema_pool.acquire() as conn, conn.transaction():
         for phone, request_id in requests.items():
-            row, _ = await invite(conn, policy, EventContext(), inviter, request_id, "sms", phone,
+            row, _ = await invite(PostgresInvitationsWork(conn), policy, EventContext(), inviter, request_id, "sms", phone,
                                   None, None, import_id=uuid.uuid4())  # fmt: skip
-            ids[phone] = row["invitation_id"]
+            ids[phone] = row.invitation_id
 
     async with schema_pool.acquire() as conn, conn.transaction():
-        await cancel(conn, outbox, EventContext(), inviter, ids[CANCELLED])
+        work = PostgresInvitationsWork(conn)
+        await cancel(work, inviter, ids[CANCELLED])
+        await work.write_events(outbox, EventContext())
     registered = UserRegistered(
         user_id=uuid.uuid4(), connect_id=generate(), display_name="Léa", phone_e164=ACCEPTED
     )
@@ -56,8 +60,7 @@ async def test_closing_events_carry_the_request_id_before_any_message_went_out(
         "UPDATE invitations SET expires_at = now() - interval '1 second' WHERE invitation_id = $1",
         ids[EXPIRED],
     )
-    async with schema_pool.acquire() as conn, conn.transaction():
-        assert await expire_due(conn, outbox) == 1
+    assert await ExpiryTask(schema_pool, outbox, policy).expire_once() == 1
 
     closing = {e.data.invitation_id: e.data for e in await outbox_events(schema_pool)}
     assert {phone: type(closing[ids[phone]]) for phone in requests} == {

@@ -13,10 +13,11 @@ from contacts_events import EventContext, InvitationSent
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
 from invitations_service.adapters import invitations_repository as invitations
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.inviting import invite
+from invitations_service.handlers.sending.worker import DeliveryWorker
 
 from .conftest import outbox_events
 
@@ -52,9 +53,9 @@ async def test_a_message_in_flight_when_its_invitation_closed_is_announced(
     ids: dict[str, uuid.UUID] = {}
     async with schema_pool.acquire() as conn, conn.transaction():
         for phone in CLOSED_WHILE_SENDING:
-            row, _ = await invite(conn, policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
+            row, _ = await invite(PostgresInvitationsWork(conn), policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
                                   phone, None, None)  # fmt: skip
-            ids[phone] = row["invitation_id"]
+            ids[phone] = row.invitation_id
     channel = ClosingWhileSending(schema_pool, ids)
     worker = DeliveryWorker(schema_pool, Outbox("/tests"), {"sms": channel}, policy, "x")
     assert await worker.deliver_due() == 2
@@ -81,11 +82,11 @@ async def test_a_message_queued_again_after_its_invitation_closed_is_dropped(
         await migrate(conn, service_schema, discover("invitations", MIGRATIONS))
     policy = Policy(country_allow_list=False)
     async with schema_pool.acquire() as conn, conn.transaction():
-        row, _ = await invite(conn, policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
+        row, _ = await invite(PostgresInvitationsWork(conn), policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
                               "+33612349103", None, None)  # fmt: skip
         await conn.execute(
             "UPDATE invitations SET status = 'cancelled' WHERE invitation_id = $1",
-            row["invitation_id"],
+            row.invitation_id,
         )  # closed, and its message still (again) queued
     channel = AsyncMock()
     worker = DeliveryWorker(schema_pool, Outbox("/tests"), {"sms": channel}, policy, "x")

@@ -14,10 +14,11 @@ from contacts_channels import HttpSmsChannel
 from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.inviting import invite
+from invitations_service.handlers.sending.worker import DeliveryWorker
 
 from .sms_standin import SmsStandIn
 
@@ -39,7 +40,15 @@ async def invited(pool, count: int) -> list[str]:
     async with pool.acquire() as conn, conn.transaction():
         for phone in phones:
             await invite(
-                conn, POLICY, EventContext(), inviter, uuid.uuid4(), "sms", phone, None, None
+                PostgresInvitationsWork(conn),
+                POLICY,
+                EventContext(),
+                inviter,
+                uuid.uuid4(),
+                "sms",
+                phone,
+                None,
+                None,
             )
     return phones
 

@@ -11,10 +11,11 @@ from contacts_channels import Message, PermanentFailure, SendResult
 from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.inviting import invite
+from invitations_service.handlers.sending.worker import DeliveryWorker
 
 from .conftest import outbox_events
 
@@ -54,9 +55,9 @@ async def test_each_event_carries_the_context_its_delivery_was_queued_in(
     ids = {}
     async with schema_pool.acquire() as conn, conn.transaction():
         for phone, queued_in in [*contexts.items(), *((p, EventContext()) for p in old)]:
-            row, _ = await invite(conn, policy, queued_in, uuid.uuid4(), uuid.uuid4(), "sms",
+            row, _ = await invite(PostgresInvitationsWork(conn), policy, queued_in, uuid.uuid4(), uuid.uuid4(), "sms",
                                   phone, None, None)  # fmt: skip
-            ids[str(row["invitation_id"])] = phone
+            ids[str(row.invitation_id)] = phone
         await conn.execute(
             "UPDATE deliveries SET correlation_id = NULL, causation_id = NULL, tenant = NULL,"
             " actor = NULL WHERE invitation_id = ANY($1::uuid[])",

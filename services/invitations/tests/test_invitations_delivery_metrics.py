@@ -10,10 +10,11 @@ from contacts_channels import HttpSmsChannel
 from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.delivery import DeliveryWorker
 from invitations_service.handlers.inviting import invite
+from invitations_service.handlers.sending.worker import DeliveryWorker
 from prometheus_client import REGISTRY
 
 from .sms_standin import SmsStandIn
@@ -37,7 +38,7 @@ async def test_a_failure_given_up_and_a_send_are_counted(schema_pool, service_sc
         try:
             for phone in ("+33612349001", "+33612349002"):
                 async with schema_pool.acquire() as conn, conn.transaction():
-                    await invite(conn, policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
+                    await invite(PostgresInvitationsWork(conn), policy, EventContext(), uuid.uuid4(), uuid.uuid4(), "sms",
                                  phone, None, None)  # fmt: skip
                 assert await worker.deliver_due() == 1
         finally:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from contacts_servicekit.errors import Conflict, Invalid
+from contacts_servicekit.domain_errors import Conflicting, Refused
+from contacts_servicekit.errors import Invalid
 from invitations_service.adapters import metrics
 from invitations_service.domain.policy import LimitReached
 from prometheus_client import REGISTRY
@@ -39,15 +40,19 @@ def test_failures_are_counted_by_channel_and_whether_given_up() -> None:
     ("refusal", "reason"),
     [
         (
-            Invalid("premium_rate", "Premium-rate numbers are never invited.", "phone"),
+            Refused("premium_rate", "Premium-rate numbers are never invited.", "phone"),
             "premium_rate",
         ),
-        (Invalid("country_not_allowed", "Not there.", "phone"), "country_not_allowed"),
+        (Refused("country_not_allowed", "Not there.", "phone"), "country_not_allowed"),
         (
             LimitReached("inviter_daily_cap", "At most 200 a day.", 10, 200, 86400),
             "inviter_daily_cap",
         ),
         (LimitReached("resend_cooldown", "Wait.", 10, 1, 600), "resend_cooldown"),
+        (
+            Invalid("idempotency_key_reused", "Another body.", "Idempotency-Key"),
+            "idempotency_key_reused",
+        ),
     ],
 )
 def test_a_refusal_is_counted_by_its_rule_and_still_raised(refusal: Exception, reason: str) -> None:
@@ -59,6 +64,6 @@ def test_a_refusal_is_counted_by_its_rule_and_still_raised(refusal: Exception, r
 
 def test_other_errors_are_not_refusals() -> None:
     before = sample("invitations_refused_total", reason="send_in_progress")
-    with pytest.raises(Conflict), metrics.refusals_counted():
-        raise Conflict("send_in_progress", "Being sent.")
+    with pytest.raises(Conflicting), metrics.refusals_counted():
+        raise Conflicting("send_in_progress", "Being sent.")
     assert sample("invitations_refused_total", reason="send_in_progress") == before

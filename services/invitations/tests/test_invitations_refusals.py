@@ -16,7 +16,7 @@ from contacts_events import (
 from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
 from contacts_testing.kafka_reader import read_topic
-from invitations_service.handlers.requests import refused_invitation_id
+from invitations_service.handlers.sending.requests import refused_invitation_id
 
 from .conftest import bearer, company_with, running_invitations
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from contacts_servicekit.errors import Invalid
+from contacts_servicekit.domain_errors import Refused
 from invitations_service.domain.policy import LimitReached, Policy
 from invitations_service.domain.request_batch import Candidate, Decision, decide
 
@@ -53,8 +53,8 @@ def test_a_pair_already_open_or_opened_earlier_in_the_batch_is_never_capped() ->
 
 
 def test_the_number_is_judged_first_and_the_country_after_an_open_invitation() -> None:
-    premium = Invalid("premium_rate", "Premium-rate numbers are never invited.", "phone")
-    abroad = Invalid("country_not_allowed", "Not there.", "phone")
+    premium = Refused("premium_rate", "Premium-rate numbers are never invited.", "phone")
+    abroad = Refused("country_not_allowed", "Not there.", "phone")
     batch = [Candidate(A, "", refused=premium),
              Candidate(A, "+4915100000001", already_invited=True, country_refused=abroad),
              Candidate(A, "+4915100000002", country_refused=abroad)]  # fmt: skip
@@ -64,7 +64,7 @@ def test_the_number_is_judged_first_and_the_country_after_an_open_invitation() -
 
 
 def test_a_refused_request_takes_nothing_from_the_caps() -> None:
-    abroad = Invalid("country_not_allowed", "Not there.", "phone")
+    abroad = Refused("country_not_allowed", "Not there.", "phone")
     batch = [Candidate(A, "+4915100000001", country_refused=abroad), Candidate(A, "+33600000001")]
     assert codes(decide(batch, {}, Policy(inviter_daily_cap=1), NOW)) == [
         "country_not_allowed", "create",

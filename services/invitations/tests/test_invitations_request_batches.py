@@ -12,11 +12,11 @@ from contacts_events import EventContext, InvitationChannel, InvitationRefused, 
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
-from invitations_service.adapters import requests_queue
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.request_processor import RequestProcessor
-from invitations_service.handlers.requests import refused_invitation_id
+from invitations_service.handlers.sending import queue as requests_queue
+from invitations_service.handlers.sending.processor import RequestProcessor
+from invitations_service.handlers.sending.requests import refused_invitation_id
 from prometheus_client import REGISTRY
 
 from .conftest import outbox_events
@@ -104,11 +104,11 @@ class FailingOnce(Outbox):
 
     failed = False
 
-    async def add(self, conn, events, context):  # type: ignore[no-untyped-def]
-        if not self.failed:
+    async def add_each(self, conn, events):  # type: ignore[no-untyped-def]
+        if not self.failed:  # `add` writes through `add_each` too
             self.failed = True
             raise asyncpg.exceptions.DeadlockDetectedError("deadlock detected")
-        return await super().add(conn, events, context)
+        return await super().add_each(conn, events)
 
 
 async def test_a_batch_rolled_back_and_retried_counts_its_refusals_once(schema_pool, migrated):

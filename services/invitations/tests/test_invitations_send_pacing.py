@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from invitations_service.handlers.send_pacing import SendPacer
+from invitations_service.handlers.sending.pacing import SendPacer
 
 pytestmark = pytest.mark.unit
 

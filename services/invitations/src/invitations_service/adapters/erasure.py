@@ -23,7 +23,7 @@ from contacts_messaging.erasure import (
     personal_values,
 )
 
-from invitations_service.adapters.invitations_repository import OPEN
+from invitations_service.domain.invitation import OPEN
 
 _REDACT_INVITATIONS = """
 UPDATE invitations AS i SET

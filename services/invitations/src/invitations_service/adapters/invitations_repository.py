@@ -9,18 +9,18 @@ from uuid import UUID
 import asyncpg
 from contacts_events import EventContext
 
-from invitations_service.adapters.deliveries_repository import CONTEXT_COLUMNS, context_values
-
-OPEN = ("pending", "sent", "delivery_failed")
+from invitations_service.domain.invitation import OPEN
+from invitations_service.handlers.sending.deliveries import CONTEXT_COLUMNS, context_values
 
 
 async def open_for(
-    conn: asyncpg.Connection, inviter_id: UUID, phone: str | None, email: str | None
+    conn: asyncpg.Connection, inviter_id: UUID, destination: str
 ) -> asyncpg.Record | None:
+    """The inviter's open invitation to the number or (lower-case) address."""
     return await conn.fetchrow(
         "SELECT * FROM invitations WHERE inviter_id = $1 AND status = ANY($3::text[])"
         " AND coalesce(phone_e164, lower(email)) = $2",
-        inviter_id, phone or (email or "").lower(), list(OPEN),
+        inviter_id, destination, list(OPEN),
     )  # fmt: skip
 
 
@@ -151,13 +151,13 @@ async def close(
 _CANCEL_OPEN_OF = """
 UPDATE invitations SET status = 'cancelled', closed_at = now()
 WHERE inviter_id = $1 AND status = ANY($2::text[])
-RETURNING invitation_id, request_id
+RETURNING *
 """
 
 
 async def cancel_open_of(conn: asyncpg.Connection, inviter_id: UUID) -> list[asyncpg.Record]:
-    """Cancel every open invitation of the inviter and fail their queued messages; the
-    (invitation_id, request_id) of those cancelled now."""
+    """Cancel every open invitation of the inviter and fail their queued messages; those
+    cancelled now."""
     rows: list[asyncpg.Record] = await conn.fetch(_CANCEL_OPEN_OF, inviter_id, list(OPEN))
     await conn.execute(
         "UPDATE deliveries SET status = 'failed', last_error = 'invitation closed'"
@@ -177,4 +177,14 @@ async def open_matching(
         " AND (token = $3 OR phone_e164 = $1 OR lower(email) = lower($2)) FOR UPDATE",
         phone, email, token, list(OPEN),
     )  # fmt: skip
+    return rows
+
+
+async def expire_due(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Close the open invitations past their expiry; those expired now."""
+    rows: list[asyncpg.Record] = await conn.fetch(
+        "UPDATE invitations SET status = 'expired', closed_at = now()"
+        " WHERE status = ANY($1::text[]) AND expires_at <= now() RETURNING *",
+        list(OPEN),
+    )
     return rows

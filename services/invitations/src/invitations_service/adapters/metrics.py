@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from contacts_servicekit.errors import Invalid, TooManyRequests
+from contacts_servicekit.domain_errors import DomainError, LimitReached, Refused
+from contacts_servicekit.errors import ApiError, Invalid, TooManyRequests
 from prometheus_client import Counter
 
 from invitations_service.domain.policy import refusal_code
@@ -44,9 +45,15 @@ def count_delivery_failed(channel: str, *, permanent: bool) -> None:
 
 @contextmanager
 def refusals_counted() -> Iterator[None]:
-    """Count a refusal (422 or 429) raised inside, by its rule, and let it go on."""
+    """Count a refusal raised inside (a rule refusing, a limit reached: 422 or 429), by its
+    rule, and let it go on. The web's own 422s raised inside count too (a reused idempotency
+    key), as they did before the use cases raised domain errors."""
     try:
         yield
-    except (Invalid, TooManyRequests) as refusal:
-        count_refused(refusal_code(refusal))
+    except (Refused, LimitReached, Invalid, TooManyRequests) as refusal:
+        count_refused(_rule(refusal))
         raise
+
+
+def _rule(refusal: DomainError | ApiError) -> str:
+    return refusal_code(refusal) if isinstance(refusal, DomainError) else refusal.code

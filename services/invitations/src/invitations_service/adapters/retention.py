@@ -3,7 +3,8 @@ kept (docs/data-retention.md, "The invitations service's tables").
 
 Each rule is an `Expiry` of the messaging library, run by the retention loop of every instance
 (`ServiceHost.add_purge`) in short batches through an index on its time column (migration
-0006). `send_cooldowns` is not here: the delivery worker drops the cool-downs that ended.
+0006). `send_cooldowns` is not here: the expiry task (handlers/expiry.py) drops the
+cool-downs that ended.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import phonenumbers
-from contacts_servicekit.errors import Invalid
+from contacts_servicekit.domain_errors import Refused
 
 _SHOWN = 20  # countries named in a refusal; the rest are counted
 
@@ -22,12 +22,12 @@ def region_of(phone_e164: str) -> str:
 
 
 def countries_from(codes: Iterable[str]) -> list[str]:
-    """An admin's list as stored: upper-case, sorted, each once; 422 naming an unknown code."""
+    """An admin's list as stored: upper-case, sorted, each once; Refused naming an unknown code."""
     countries = set()
     for code in codes:
         country = code.strip().upper()
         if country not in phonenumbers.SUPPORTED_REGIONS:
-            raise Invalid(
+            raise Refused(
                 "unknown_country",
                 f"{code!r} is not a country code phone numbers have "
                 "(ISO 3166 alpha-2, for example FR or GB).",
@@ -37,8 +37,8 @@ def countries_from(codes: Iterable[str]) -> list[str]:
     return sorted(countries)
 
 
-def country_refusal(region: str, allowed: Sequence[str], *, explicit: bool) -> Invalid:
-    """422 on `phone` saying which countries this tenant may invite, and where the number is."""
+def country_refusal(region: str, allowed: Sequence[str], *, explicit: bool) -> Refused:
+    """Refused on `phone` saying which countries this tenant may invite, and where the number is."""
     code = phonenumbers.country_code_for_region(region)
     this = f"this number is in {region} (+{code})" if code else "this number is in no country"
     if not allowed:
@@ -53,12 +53,12 @@ def country_refusal(region: str, allowed: Sequence[str], *, explicit: bool) -> I
             f"Your company invites only numbers in the countries its members are in "
             f"({_named(allowed)}); {this}. An administrator can allow more countries."
         )
-    return Invalid("country_not_allowed", message, "phone")
+    return Refused("country_not_allowed", message, "phone")
 
 
 def refused_country(
     region: str, explicit: Sequence[str] | None, members: Sequence[str]
-) -> Invalid | None:
+) -> Refused | None:
     """Why a tenant may not invite a number of `region`, or None when it may.
 
     An explicit list decides alone. Otherwise the number must be in a country one of the

@@ -2,7 +2,7 @@
 
 Which numbers and addresses can be invited at all is the platform's one rule
 (`contacts_destinations`), shared with the importer and the directory; this module maps its
-refusals onto this API's 422 errors.
+refusals onto the domain's `Refused` (422 at the web edge).
 """
 
 from __future__ import annotations
@@ -11,24 +11,28 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from contacts_destinations import Refused, api_code, email_address, sms_number
-from contacts_servicekit.domain_errors import QuotaPolicy
-from contacts_servicekit.errors import ApiError, Invalid, TooManyRequests
+from contacts_destinations import Refused as Undeliverable
+from contacts_destinations import api_code, email_address, sms_number
+from contacts_servicekit import domain_errors as domain
+from contacts_servicekit.domain_errors import DomainError, QuotaPolicy, Refused
 
 DAY_SECONDS = 86400
 
 
-class LimitReached(TooManyRequests):
-    """429 of one named limit: `inviter_daily_cap`, `destination_daily_cap`, `resend_cooldown`,
-    which allows `quota` messages every `window` seconds (the RateLimit-Policy header)."""
+class LimitReached(domain.LimitReached):
+    """One named limit reached: `inviter_daily_cap`, `destination_daily_cap`,
+    `resend_cooldown`, which allows `quota` messages every `window` seconds (the web edge
+    answers 429 `rate_limited` with the RateLimit-Policy header naming it)."""
 
     def __init__(self, limit: str, message: str, retry_after: int, quota: int, window: int):
-        super().__init__(message, retry_after, QuotaPolicy(limit, quota, window))
+        super().__init__(
+            "rate_limited", message, retry_after, policy=QuotaPolicy(limit, quota, window)
+        )
         self.limit = limit
 
 
-def refusal_code(refusal: ApiError) -> str:
-    """The rule that refused: the limit of a 429, else the error's own code."""
+def refusal_code(refusal: DomainError) -> str:
+    """The rule that refused: the limit reached, else the error's own code."""
     return refusal.limit if isinstance(refusal, LimitReached) else refusal.code
 
 
@@ -94,22 +98,22 @@ def destination_cap_reached(
 
 def checked_phone(phone: str) -> str:
     """A number that can take an invitation SMS, in E.164 (the platform's one rule,
-    `contacts_destinations`), or 422 on `phone` with the reason's code and sentence. The codes
+    `contacts_destinations`), or Refused on `phone` with the reason's code and sentence. The codes
     this API gave before the rule was shared are kept (`phone_unparseable`, `phone_invalid`,
     `phone_has_extension`); refused types keep the rule's (`not_mobile`, `toll_free`, ...)."""
     try:
         return sms_number(phone)
-    except Refused as refused:
-        raise Invalid(api_code(refused.code), refused.sentence, "phone") from None
+    except Undeliverable as refused:
+        raise Refused(api_code(refused.code), refused.sentence, "phone") from None
 
 
 def checked_email(email: str) -> str:
-    """The normalised address, or 422 `email_invalid` on `email` saying what is wrong (CR/LF
+    """The normalised address, or Refused `email_invalid` on `email` saying what is wrong (CR/LF
     and other control characters, anything that is not one address)."""
     try:
         return email_address(email)
-    except Refused as refused:
-        raise Invalid(refused.code, refused.sentence, "email") from None
+    except Undeliverable as refused:
+        raise Refused(refused.code, refused.sentence, "email") from None
 
 
 def _duration(span: timedelta) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from contacts_servicekit.errors import ApiError
+from contacts_servicekit.domain_errors import DomainError
 
 from invitations_service.domain.policy import (
     Policy,
@@ -42,16 +42,16 @@ class Candidate:
 
     inviter_id: uuid.UUID
     destination: str  # the E.164 number or the lower-case address ("" when the number is refused)
-    refused: ApiError | None = None  # the number itself (premium rate, invalid, ...)
+    refused: DomainError | None = None  # the number itself (premium rate, invalid, ...)
     already_invited: bool = False  # an invitation of this request, or open for the pair, exists
-    country_refused: ApiError | None = None  # the inviter's tenant may not invite its country
+    country_refused: DomainError | None = None  # the inviter's tenant may not invite its country
     last_message_at: datetime | None = None  # the inviter's last message to the destination
 
 
 @dataclass(frozen=True)
 class Decision:
     create: bool = False
-    refusal: ApiError | None = None  # neither: an invitation already exists, nothing to do
+    refusal: DomainError | None = None  # neither: an invitation already exists, nothing to do
 
 
 def decide(

@@ -1,26 +1,25 @@
 """/v1/tenants/{tenant_id}/destination-countries: where a tenant's SMS invitations may go.
 
-Members of the tenant read it; its admins (a token with role `admin` and the tenant in its
-`tenant` or `company` claim, or an admin of the company as the directory announced) change it;
-platform back-ends (role `service`) may do both for any tenant. Anyone else gets 404.
+Who may read and change it is handlers/destinations.py's: members read it, admins change it,
+anyone else gets 404 (and a member who is not an admin 403 for a change).
 """
 
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractAsyncContextManager
 from typing import Annotated
 
-import asyncpg
 import structlog
-from contacts_servicekit.errors import NotAllowed, NotFound
+from contacts_messaging.api import unit_of_work
 from contacts_servicekit.openapi_conventions import problems
-from contacts_servicekit.web.requests import Caller, CallerDep, transaction
+from contacts_servicekit.web.requests import Caller, CallerDep
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from invitations_service.adapters import tenants_repository as tenants
-from invitations_service.domain.destinations import countries_from
-from invitations_service.handlers.destinations import DestinationCountries, destination_countries
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
+from invitations_service.handlers import destinations
+from invitations_service.handlers.destinations import DestinationCountries
 
 router = APIRouter(
     prefix="/v1/tenants/{tenant_id}/destination-countries",
@@ -56,14 +55,18 @@ class SetCountries(BaseModel):
     )
 
 
+def _work(request: Request, caller: Caller) -> AbstractAsyncContextManager[PostgresInvitationsWork]:
+    return unit_of_work(request, PostgresInvitationsWork, caller.event_context())
+
+
 @router.get("", response_model=CountriesView)
 async def read_destination_countries(
     tenant_id: uuid.UUID, request: Request, caller: CallerDep
 ) -> CountriesView:
     """The countries the tenant's SMS invitations may go to, and its members' countries."""
-    async with transaction(request) as conn:
-        await _require(conn, caller, tenant_id, admin=False)
-        return CountriesView.of(await destination_countries(conn, tenant_id))
+    async with _work(request, caller) as work:
+        found = await destinations.read_countries(work.tenants, caller.principal, tenant_id)
+    return CountriesView.of(found)
 
 
 @router.put("", response_model=CountriesView, responses=_ADMINS_ONLY)
@@ -71,12 +74,13 @@ async def replace_destination_countries(
     tenant_id: uuid.UUID, body: SetCountries, request: Request, caller: CallerDep
 ) -> CountriesView:
     """Allow SMS invitations only to these countries (tenant admins)."""
-    countries = countries_from(body.countries)
-    async with transaction(request) as conn:
-        await _require(conn, caller, tenant_id, admin=True)
-        await tenants.set_countries(conn, tenant_id, countries, caller.principal.user_id)
-        found = await destination_countries(conn, tenant_id)
-    log.info("tenant.destination_countries_set", tenant_id=str(tenant_id), countries=countries)
+    async with _work(request, caller) as work:
+        found = await destinations.replace_countries(
+            work.tenants, caller.principal, tenant_id, body.countries
+        )
+    log.info(
+        "tenant.destination_countries_set", tenant_id=str(tenant_id), countries=found.countries
+    )
     return CountriesView.of(found)
 
 
@@ -85,30 +89,7 @@ async def reset_destination_countries(
     tenant_id: uuid.UUID, request: Request, caller: CallerDep
 ) -> Response:
     """Drop the explicit list: the members' countries apply again (tenant admins)."""
-    async with transaction(request) as conn:
-        await _require(conn, caller, tenant_id, admin=True)
-        await tenants.clear_countries(conn, tenant_id)
+    async with _work(request, caller) as work:
+        await destinations.reset_countries(work.tenants, caller.principal, tenant_id)
     log.info("tenant.destination_countries_reset", tenant_id=str(tenant_id))
     return Response(status_code=204)
-
-
-async def _require(
-    conn: asyncpg.Connection, caller: Caller, tenant_id: uuid.UUID, *, admin: bool
-) -> None:
-    """404 unless the caller belongs to the tenant; 403 when an admin is needed and they are
-    not one. Platform back-ends (role `service`) pass."""
-    principal = caller.principal
-    if principal.has_role("service"):
-        return
-    claimed = str(tenant_id) in (principal.tenant_id, principal.company_id)
-    membership = await tenants.company_of(conn, caller.user_id)
-    member = membership is not None and membership["company_id"] == tenant_id
-    if not (claimed or member):
-        raise NotFound("tenant_not_found", "You belong to no tenant with this id.")
-    if not admin or (claimed and principal.has_role("admin")):
-        return
-    if member and membership is not None and membership["role"] == "admin":
-        return
-    raise NotAllowed(
-        "not_tenant_admin", "Only an admin of this tenant can change its destination countries."
-    )

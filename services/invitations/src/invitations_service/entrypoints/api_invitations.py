@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Literal
 
-from contacts_servicekit.errors import Invalid
+from contacts_messaging.api import unit_of_work
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.pagination import PageCursor, PageLimit, decode_cursor, next_cursor
 from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
-from contacts_servicekit.web.requests import CallerDep, transaction
+from contacts_servicekit.web.requests import Caller, CallerDep
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters.metrics import refusals_counted
-from invitations_service.domain.invitee import invitee_name
-from invitations_service.domain.policy import Policy, checked_email, checked_phone
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
+from invitations_service.domain.invitation import Invitation
+from invitations_service.domain.invitee import Asked
+from invitations_service.domain.policy import Policy
 from invitations_service.handlers import inviting
 
 router = APIRouter(prefix="/v1/invitations", tags=["invitations"])
@@ -55,12 +57,12 @@ class InvitationView(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, row) -> InvitationView:  # type: ignore[no-untyped-def]
+    def of(cls, found: Invitation) -> InvitationView:
         return cls(
-            invitation_id=row["invitation_id"], channel=row["channel"],
-            destination=row["phone_e164"] or row["email"], name=row["invitee_name"], status=row["status"],
-            send_count=row["send_count"], last_sent_at=row["last_sent_at"], expires_at=row["expires_at"],
-            created_at=row["created_at"],
+            invitation_id=found.invitation_id, channel=found.channel,
+            destination=found.phone_e164 or found.email or "", name=found.invitee_name,
+            status=found.status, send_count=found.send_count, last_sent_at=found.last_sent_at,
+            expires_at=found.expires_at, created_at=found.created_at,
         )  # fmt: skip
 
 
@@ -74,6 +76,11 @@ class PendingPage(BaseModel):
 def _policy(request: Request) -> Policy:
     policy: Policy = request.app.state.policy
     return policy
+
+
+def _work(request: Request, caller: Caller) -> AbstractAsyncContextManager[PostgresInvitationsWork]:
+    """The request's transaction; the events emitted in it go out in the caller's context."""
+    return unit_of_work(request, PostgresInvitationsWork, caller.event_context())
 
 
 @router.post(
@@ -102,11 +109,7 @@ async def create_invitation(
     with 429 and `Retry-After` inside the cool-down of the caller's last message to the
     destination (also after deleting its invitation) and past the caller's or the
     destination's daily cap."""
-    if body.channel == "sms" and not body.phone:
-        raise Invalid("phone_required", "An SMS invitation needs a phone number.", "phone")
-    if body.channel == "email" and not body.email:
-        raise Invalid("email_required", "An email invitation needs an email address.", "email")
-    name = invitee_name(body.name)
+    asked = Asked.of(body.channel, body.phone, body.email, body.name)
     call = IdempotentCall.of(request, str(caller.user_id), idempotency_key, body.model_dump())
     request_id = (
         uuid.uuid5(_NAMESPACE, f"{caller.user_id}:{idempotency_key}")
@@ -115,20 +118,18 @@ async def create_invitation(
     )
     tenant = caller.principal.tenant_id or caller.principal.company_id
     with refusals_counted():
-        phone = checked_phone(body.phone) if body.channel == "sms" and body.phone else None
-        email = checked_email(body.email) if body.channel == "email" and body.email else None
-        async with transaction(request) as conn:
-            if (earlier := await call.earlier_response(conn)) is not None:
+        async with _work(request, caller) as work:
+            if (earlier := await call.earlier_response(work.conn)) is not None:
                 return earlier
-            row, is_new = await inviting.invite(
-                conn, _policy(request), caller.event_context(), caller.user_id, request_id,
-                body.channel, phone, email, name, tenant=tenant,
+            invitation, is_new = await inviting.invite_asked(
+                work, _policy(request), caller.event_context(), caller.user_id, request_id,
+                asked, tenant,
             )  # fmt: skip
-            view = InvitationView.of(row).model_dump(mode="json")
+            view = InvitationView.of(invitation).model_dump(mode="json")
             if not is_new:
-                return await call.respond(conn, 200, view)
-            location = {"Location": f"/v1/invitations/{row['invitation_id']}"}
-            return await call.respond(conn, 201, view, location)
+                return await call.respond(work.conn, 200, view)
+            location = {"Location": f"/v1/invitations/{invitation.invitation_id}"}
+            return await call.respond(work.conn, 201, view, location)
 
 
 @router.get("", response_model=PendingPage)
@@ -137,12 +138,12 @@ async def list_invitations(
 ) -> PendingPage:
     """The caller's pending invitations, newest first, `limit` at a time."""
     before = decode_cursor(cursor, datetime.fromisoformat, uuid.UUID) if cursor else None
-    async with transaction(request) as conn:
-        rows = await invitations.pending_page(conn, caller.user_id, before, limit + 1)
+    async with _work(request, caller) as work:
+        found = await inviting.pending_page(work, caller.user_id, before, limit + 1)
     return PendingPage(
-        items=[InvitationView.of(r) for r in rows[:limit]],
+        items=[InvitationView.of(i) for i in found[:limit]],
         next_cursor=next_cursor(
-            rows, limit, lambda r: (r["created_at"].isoformat(), r["invitation_id"])
+            found, limit, lambda i: (i.created_at.isoformat(), i.invitation_id)
         ),
     )
 
@@ -160,11 +161,11 @@ async def resend_invitation(
     cool-down after the caller's last message to the destination (of any invitation), or past
     the daily cap of the destination."""
     with refusals_counted():
-        async with transaction(request) as conn:
-            row = await inviting.resend(
-                conn, _policy(request), caller.event_context(), caller.user_id, invitation_id
+        async with _work(request, caller) as work:
+            found = await inviting.resend(
+                work, _policy(request), caller.event_context(), caller.user_id, invitation_id
             )
-    return InvitationView.of(row)
+    return InvitationView.of(found)
 
 
 @router.delete("/{invitation_id}", status_code=204, responses=problems(_NOT_YOURS))
@@ -172,9 +173,6 @@ async def delete_invitation(
     invitation_id: uuid.UUID, request: Request, caller: CallerDep
 ) -> Response:
     """Delete (cancel) a pending invitation."""
-    host = request.app.state.host
-    async with transaction(request) as conn:
-        await inviting.cancel(
-            conn, host.outbox, caller.event_context(), caller.user_id, invitation_id
-        )
+    async with _work(request, caller) as work:
+        await inviting.cancel(work, caller.user_id, invitation_id)
     return Response(status_code=204)

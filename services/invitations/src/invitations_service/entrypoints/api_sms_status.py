@@ -9,7 +9,7 @@ from contacts_servicekit.openapi_conventions import problems
 from contacts_servicekit.web.requests import transaction
 from fastapi import APIRouter, Request, Response
 
-from invitations_service.handlers.delivery_status import record_status
+from invitations_service.handlers.sending.status import record_status
 
 router = APIRouter(prefix="/v1/sms", tags=["provider callbacks"])
 _FORM = {  # read from the request itself: the signature covers every field, known or not

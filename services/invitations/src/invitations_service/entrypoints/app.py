@@ -1,5 +1,5 @@
-"""HTTP entrypoint of the invitations service: its FastAPI app, wired to its messaging host
-and to its delivery worker."""
+"""HTTP entrypoint of the invitations service: its FastAPI app, wired to its messaging host,
+its request processor, its delivery worker and its expiry task."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -20,9 +20,10 @@ from invitations_service.entrypoints import (
 )
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.closures import closure_hook
-from invitations_service.handlers.delivery import DeliveryWorker
-from invitations_service.handlers.request_processor import RequestProcessor
-from invitations_service.handlers.requests import request_batch_handlers, request_handlers
+from invitations_service.handlers.expiry import ExpiryTask
+from invitations_service.handlers.sending.processor import RequestProcessor
+from invitations_service.handlers.sending.requests import request_batch_handlers, request_handlers
+from invitations_service.handlers.sending.worker import DeliveryWorker
 from invitations_service.settings import InvitationsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -65,7 +66,11 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     async def handle_requests(running: ServiceHost) -> None:
         await processor.run(running.pool)
 
+    async def expire(running: ServiceHost) -> None:
+        await ExpiryTask(running.pool, running.outbox, policy).run()
+
     host.add_background("requests", handle_requests)
+    host.add_background("expiry", expire)
     kept = timedelta(days=settings.failed_request_retention_days)
     for expiry in invitations_expiries(kept):
         host.add_purge(expiry)

@@ -1,5 +1,6 @@
 """Acceptance: a new user whose phone, email or invitation token matches pending invitations
-accepts them all; expiry closes the ones nobody accepted in time."""
+accepts them all (consumer group `invitations.directory`, which also keeps the directory
+projection and erases a closed account's number and email)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from contacts_events import (
     EventContext,
     InvitationAccepted,
     InvitationChannel,
-    InvitationExpired,
     UserDeactivated,
     UserProfileChanged,
     UserRegistered,
@@ -21,12 +21,30 @@ from contacts_messaging.inbox import Handler
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters import erasure
-from invitations_service.adapters import invitations_repository as invitations
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.handlers.directory_projection import (
     member_joined,
     member_left,
     remember_user,
 )
+from invitations_service.handlers.ports import InvitationsWork
+
+
+async def accept_matching(work: InvitationsWork, user: UserRegistered) -> None:
+    """Accept every open invitation to the new user's phone, email or invitation token
+    (InvitationAccepted, once per invitation: they are locked, and closed ones not matched)."""
+    matches = await work.invitations.open_matching(
+        user.phone_e164, user.email, user.invitation_token
+    )
+    for found, matched_by in matches:
+        await work.invitations.close(found.invitation_id, "accepted", user.user_id)
+        work.emit(
+            InvitationAccepted(
+                invitation_id=found.invitation_id, inviter_id=found.inviter_id,
+                request_id=found.request_id, invitee_user_id=user.user_id,
+                channel=InvitationChannel(found.channel), matched_by=AcceptanceMatch(matched_by),
+            )
+        )  # fmt: skip
 
 
 def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
@@ -37,21 +55,9 @@ def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
         user = event.data
         assert isinstance(user, UserRegistered)
         await remember_user(conn, event)
-        matches = await invitations.open_matching(
-            conn, user.phone_e164, user.email, user.invitation_token
-        )
-        accepted = []
-        for found in matches:
-            await invitations.close(conn, found["invitation_id"], "accepted", user.user_id)
-            accepted.append(
-                InvitationAccepted(
-                    invitation_id=found["invitation_id"], inviter_id=found["inviter_id"],
-                    request_id=found["request_id"], invitee_user_id=user.user_id,
-                    channel=InvitationChannel(found["channel"]),
-                    matched_by=AcceptanceMatch(found["matched_by"]),
-                )
-            )  # fmt: skip
-        await outbox.add(conn, accepted, EventContext.caused_by(event))
+        work = PostgresInvitationsWork(conn)
+        await accept_matching(work, user)
+        await work.write_events(outbox, EventContext.caused_by(event))
 
     async def profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
         await remember_user(conn, event)
@@ -68,21 +74,3 @@ def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
         CompanyMemberJoined.name: member_joined,
         CompanyMemberLeft.name: member_left,
     }
-
-
-async def expire_due(conn: asyncpg.Connection, outbox: Outbox) -> int:
-    """Close the invitations past their expiry; return how many."""
-    rows = await conn.fetch(
-        "UPDATE invitations SET status = 'expired', closed_at = now()"
-        " WHERE status = ANY($1::text[]) AND expires_at <= now()"
-        " RETURNING invitation_id, inviter_id, request_id",
-        list(invitations.OPEN),
-    )
-    events = [
-        InvitationExpired(
-            invitation_id=r["invitation_id"], inviter_id=r["inviter_id"], request_id=r["request_id"]
-        )
-        for r in rows
-    ]
-    await outbox.add(conn, events, EventContext())
-    return len(events)

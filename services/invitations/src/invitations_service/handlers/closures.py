@@ -8,6 +8,8 @@ API's invite holds the inviter open until it commits, so nothing is created afte
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
 from contacts_events import (
     CancellationReason,
@@ -18,32 +20,40 @@ from contacts_events import (
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import Handler
 from contacts_messaging.outbox import Outbox
-from contacts_servicekit.errors import ApiError, NotAllowed
+from contacts_servicekit.domain_errors import DomainError, NotPermitted
 
-from invitations_service.adapters import invitations_repository as invitations
-from invitations_service.adapters import requests_queue
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
+from invitations_service.handlers.ports import InvitationsWork
 
 INVITER_CLOSED = "account_closed"
 
 
-def inviter_closed() -> ApiError:
+def inviter_closed() -> DomainError:
     """The refusal of a request whose inviter's account is closed (InvitationRefused)."""
-    return NotAllowed(INVITER_CLOSED, "The inviter's account was closed: nothing is sent for it.")
+    return NotPermitted(INVITER_CLOSED, "The inviter's account was closed: nothing is sent for it.")
+
+
+async def close_inviter(work: InvitationsWork, inviter_id: uuid.UUID) -> None:
+    """Drop the inviter's waiting requests and cancel their open invitations."""
+    await work.requests.drop_inviter(inviter_id)
+    cancelled = await work.invitations.cancel_open_of(inviter_id)
+    work.emit(
+        *(
+            InvitationCancelled(
+                invitation_id=i.invitation_id, inviter_id=inviter_id, request_id=i.request_id,
+                reason=CancellationReason.INVITER_DEACTIVATED,
+            )
+            for i in cancelled
+        )
+    )  # fmt: skip
 
 
 def closure_hook(outbox: Outbox) -> Handler:
     async def cancel_everything_of_the_inviter(event: CloudEvent, conn: asyncpg.Connection) -> None:
         closed = event.data
         assert isinstance(closed, UserDeactivated)
-        await requests_queue.drop_inviter(conn, closed.user_id)
-        cancelled = await invitations.cancel_open_of(conn, closed.user_id)
-        events = [
-            InvitationCancelled(
-                invitation_id=row["invitation_id"], inviter_id=closed.user_id,
-                request_id=row["request_id"], reason=CancellationReason.INVITER_DEACTIVATED,
-            )
-            for row in cancelled
-        ]  # fmt: skip
-        await outbox.add(conn, events, EventContext.caused_by(event))
+        work = PostgresInvitationsWork(conn)
+        await close_inviter(work, closed.user_id)
+        await work.write_events(outbox, EventContext.caused_by(event))
 
     return cancel_everything_of_the_inviter

@@ -9,7 +9,7 @@ more than can start within a second. A send starts only in the first half of its
 is abandoned before the lease ends (then retried), so one attempt is never in flight twice; a
 worker that dies mid-send leaves the claim to expire, and the next attempt uses the same key,
 which the provider recognises: one message, not two. The results are recorded in batches
-(delivery_results.py), and counted in the metrics once committed.
+(results.py), and counted in the metrics once committed.
 """
 
 from __future__ import annotations
@@ -26,14 +26,12 @@ import structlog
 from contacts_channels import Channel, DeliveryFailure, Message, TemporaryFailure
 from contacts_messaging.outbox import Outbox
 
-from invitations_service.adapters import cooldowns_repository as cooldowns
-from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import metrics
 from invitations_service.adapters.invitation_wording import Invitation, invitation_message
 from invitations_service.domain.policy import Policy
-from invitations_service.handlers.accepting import expire_due
-from invitations_service.handlers.delivery_results import Attempt, record
-from invitations_service.handlers.send_pacing import SendPacer
+from invitations_service.handlers.sending import deliveries
+from invitations_service.handlers.sending.pacing import SendPacer
+from invitations_service.handlers.sending.results import Attempt, record
 
 log = structlog.get_logger(__name__)
 
@@ -61,18 +59,11 @@ class DeliveryWorker:
         self._results: asyncio.Queue[Attempt] = asyncio.Queue()
 
     async def run(self, idle_seconds: float = 0.5) -> None:
-        """Deliver until cancelled; expire overdue invitations and forget ended cool-downs
-        once a minute."""
+        """Deliver until cancelled (expiry is a task of its own: handlers/expiry.py)."""
         recorder = asyncio.create_task(self._record_results())
-        next_expiry = 0.0
         try:
             while True:
                 try:
-                    if time.monotonic() >= next_expiry:
-                        async with self.pool.acquire() as conn, conn.transaction():
-                            await expire_due(conn, self.outbox)
-                            await cooldowns.forget_ended(conn, self.policy.resend_cooldown)
-                        next_expiry = time.monotonic() + 60
                     wanted = await self._claimable()
                     if await self._start(wanted) < wanted:
                         await asyncio.sleep(idle_seconds)  # nothing more due for now

@@ -1,6 +1,6 @@
 """The request processor: handles the queued InvitationRequested a batch at a time.
 
-Each batch is taken from the queue and handled in one transaction (request_batch.py); the
+Each batch is taken from the queue and handled in one transaction (decide.py); the
 refusals are counted once it commits, so a batch that is rolled back and retried is counted
 once. A batch that fails for a reason of its own (not Postgres being away) is retried one
 request at a time, and a request that fails alone is kept aside with its error
@@ -14,13 +14,16 @@ import contextlib
 
 import asyncpg
 import structlog
+from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.db import is_transient
 
-from invitations_service.adapters import requests_queue
 from invitations_service.adapters.metrics import count_refused
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
+from invitations_service.domain.invitation import StagedRequest
 from invitations_service.domain.policy import Policy
-from invitations_service.handlers.request_batch import handle_batch
+from invitations_service.handlers.sending import queue as requests_queue
+from invitations_service.handlers.sending.decide import handle_batch
 
 log = structlog.get_logger(__name__)
 
@@ -56,7 +59,7 @@ class RequestProcessor:
         try:
             async with pool.acquire() as conn, conn.transaction():
                 staged = await requests_queue.take(conn, self.batch)
-                refusals = await handle_batch(conn, self.policy, self.outbox, staged)
+                refusals = await self._decide(conn, staged)
         except Exception as exc:
             if is_transient(exc):
                 raise
@@ -72,7 +75,7 @@ class RequestProcessor:
             try:
                 async with pool.acquire() as conn, conn.transaction():
                     staged = await requests_queue.take_one(conn, position)
-                    refusals = await handle_batch(conn, self.policy, self.outbox, staged)
+                    refusals = await self._decide(conn, staged)
             except Exception as exc:
                 if is_transient(exc):
                     raise
@@ -82,6 +85,13 @@ class RequestProcessor:
                 continue
             self._committed(len(staged), refusals)
         return len(positions)
+
+    async def _decide(self, conn: asyncpg.Connection, staged: list[StagedRequest]) -> list[str]:
+        """Handle the requests taken in `conn`'s transaction; the refusals' codes."""
+        work = PostgresInvitationsWork(conn)
+        refusals = await handle_batch(work, self.policy, staged)
+        await work.write_events(self.outbox, EventContext())  # each refusal in its own
+        return refusals
 
     def _committed(self, handled: int, refusals: list[str]) -> None:
         self.handled += handled

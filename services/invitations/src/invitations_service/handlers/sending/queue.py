@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from uuid import UUID
 
 import asyncpg
 from contacts_events import InvitationRequested
 from contacts_events.envelope import CloudEvent
+
+from invitations_service.domain.invitation import StagedRequest
 
 _STAGE = """
 INSERT INTO invitation_requests (request_id, event_id, correlation_id, tenant, actor, inviter_id,
@@ -56,11 +59,15 @@ def _values(event: CloudEvent, request: InvitationRequested) -> tuple[object, ..
     )  # fmt: skip
 
 
-async def take(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+async def take(conn: asyncpg.Connection, limit: int) -> list[StagedRequest]:
     """The first `limit` waiting requests, in order, removed from the queue (for good when the
     caller's transaction commits; back in the queue when it rolls back)."""
-    rows: list[asyncpg.Record] = await conn.fetch(_TAKE, limit)
-    return sorted(rows, key=lambda row: row["position"])
+    rows = await conn.fetch(_TAKE, limit)
+    return [_staged(row) for row in sorted(rows, key=lambda row: row["position"])]
+
+
+def _staged(row: asyncpg.Record) -> StagedRequest:
+    return StagedRequest(**{field.name: row[field.name] for field in fields(StagedRequest)})
 
 
 async def waiting(conn: asyncpg.Connection, limit: int) -> list[int]:
@@ -75,14 +82,14 @@ async def waiting(conn: asyncpg.Connection, limit: int) -> list[int]:
     ]
 
 
-async def take_one(conn: asyncpg.Connection, position: int) -> list[asyncpg.Record]:
+async def take_one(conn: asyncpg.Connection, position: int) -> list[StagedRequest]:
     """The waiting request at `position` (none if another processor took it)."""
-    rows: list[asyncpg.Record] = await conn.fetch(
+    rows = await conn.fetch(
         "DELETE FROM invitation_requests WHERE position = ANY(SELECT position FROM invitation_requests"
         " WHERE position = $1 AND failed_at IS NULL FOR UPDATE SKIP LOCKED) RETURNING *",
         position,
     )
-    return rows
+    return [_staged(row) for row in rows]
 
 
 async def mark_failed(conn: asyncpg.Connection, position: int, error: str) -> None:
@@ -95,7 +102,7 @@ async def mark_failed(conn: asyncpg.Connection, position: int, error: str) -> No
 
 async def drop_inviter(conn: asyncpg.Connection, inviter_id: UUID) -> None:
     """Forget the inviter's waiting requests (their account closed). Those a processor holds
-    right now are skipped, not waited for: it will refuse them (request_batch.py)."""
+    right now are skipped, not waited for: it will refuse them (decide.py)."""
     await conn.execute(
         "DELETE FROM invitation_requests WHERE position = ANY(SELECT position FROM"
         " invitation_requests WHERE inviter_id = $1 FOR UPDATE SKIP LOCKED)",

@@ -162,3 +162,14 @@ async def give_back(conn: asyncpg.Connection, unsent: list[Attempt]) -> None:
     if unsent:
         ids, attempts = (list(column) for column in zip(*unsent, strict=True))
         await conn.execute(_GIVE_BACK, ids, attempts)
+
+
+async def in_progress(conn: asyncpg.Connection, invitation_id: UUID) -> bool:
+    """Whether a message of the invitation is queued or with the provider."""
+    return bool(
+        await conn.fetchval(
+            "SELECT true FROM deliveries WHERE invitation_id = $1"
+            " AND status IN ('queued', 'sending')",
+            invitation_id,
+        )
+    )

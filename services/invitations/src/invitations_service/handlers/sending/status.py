@@ -12,8 +12,8 @@ from contacts_channels.sms_callback import FAILED_STATUSES, StatusUpdate
 from contacts_events import EventContext, InvitationChannel, InvitationDeliveryFailed
 from contacts_messaging.outbox import Outbox
 
-from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters.metrics import count_delivery_failed
+from invitations_service.handlers.sending import deliveries
 
 
 async def record_status(conn: asyncpg.Connection, outbox: Outbox, update: StatusUpdate) -> bool:

@@ -2,7 +2,7 @@
 
 The consumer only queues each request (`invitation_requests`, in its inbox transaction, so a
 redelivered event is queued once; a whole Kafka batch with one statement, or one at a time when
-that batch failed); the request processor (request_processor.py) handles the
+that batch failed); the request processor (processor.py) handles the
 queue a batch at a time. A refused request (a refused number, a country the tenant may not
 invite, a daily cap) creates nothing; it is announced as `InvitationRefused` with the reason,
 so the importer can show it, and counted in `invitations_refused_total` once committed.
@@ -18,7 +18,7 @@ from contacts_events import InvitationRequested
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.inbox import BatchHandler, Handler
 
-from invitations_service.adapters import requests_queue
+from invitations_service.handlers.sending import queue as requests_queue
 
 _REFUSED_IDS = uuid.UUID("0b6f9a0e-94a4-4d39-9d1c-5b2f3f7e2a61")
 
