@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 from contacts_events import (
+    CompanyCreated,
     DeactivationReason,
     ProfileField,
     UserDeactivated,
@@ -129,3 +130,15 @@ async def test_data_of_another_type_is_refused_as_a_programming_error_naming_bot
     assert "handles UserDeactivated" in message and "carries Impostor" in message
     assert str(wrong.id) in message
     assert calls == []  # the function never ran
+
+
+async def test_one_types_handler_is_bound_alone_as_a_hook_for_another_modules_group():
+    calls: Calls = []
+    hook = recording_handlers().bound(UserDeactivated, calls)
+    left = envelope(UserDeactivated(user_id=uuid.uuid4(), reason=DeactivationReason.CLOSED_BY_USER))
+
+    await hook(left, CONN)
+
+    assert [(name, detail) for name, _, _, _, detail in calls] == [("closed", "closed_by_user")]
+    with pytest.raises(KeyError, match="no handler of CompanyCreated"):
+        recording_handlers().bound(CompanyCreated, calls)

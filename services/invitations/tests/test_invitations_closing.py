@@ -22,7 +22,7 @@ from contacts_servicekit.migrations import discover, migrate
 from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
-from invitations_service.handlers.accepting import directory_handlers
+from invitations_service.handlers.accepting import registered as accept_registered
 from invitations_service.handlers.expiry import ExpiryTask
 from invitations_service.handlers.inviting import cancel, invite
 
@@ -55,7 +55,7 @@ async def test_closing_events_carry_the_request_id_before_any_message_went_out(
     )
     event = CloudEvent.wrap(registered, source="/tests", context=EventContext())
     async with schema_pool.acquire() as conn, conn.transaction():
-        await directory_handlers(outbox)[UserRegistered.name](event, conn)
+        await accept_registered(registered, event, conn, outbox)
     await schema_pool.execute(
         "UPDATE invitations SET expires_at = now() - interval '1 second' WHERE invitation_id = $1",
         ids[EXPIRED],

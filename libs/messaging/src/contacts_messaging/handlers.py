@@ -103,6 +103,14 @@ class EventHandlers(Generic[Deps]):
         """The inbox's mapping, event name -> handler, each given `deps` on every call."""
         return {name: _Bound(registered, deps) for name, registered in self._by_name.items()}
 
+    def bound(self, event_type: type[IntegrationEvent], deps: Deps) -> Handler:
+        """The one handler of `event_type`, given `deps`: a hook for a group that another
+        module runs (the shared `<service>.accounts` group takes the closure's)."""
+        registered = self._by_name.get(event_type.name)
+        if registered is None:
+            raise KeyError(f"no handler of {event_type.name} is registered here")
+        return _Bound(registered, deps)
+
 
 class _Registered(Generic[Deps]):
     def __init__(

@@ -31,7 +31,7 @@ def subscriptions(outbox: Outbox) -> list[Subscription]:
             directory_projection.bind(None),
         ),
         Subscription(ADDITIONS_GROUP, (topics.MATCHES, topics.INVITATIONS), additions.bind(outbox)),
-        closed_accounts_subscription("contacts", closure.bind(outbox)[UserDeactivated.name]),
+        closed_accounts_subscription("contacts", closure.bound(UserDeactivated, outbox)),
     ]
 
 

@@ -4,7 +4,7 @@ import asyncio
 from pathlib import Path
 from typing import Protocol
 
-from contacts_events import topics
+from contacts_events import UserDeactivated, topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription
 from contacts_servicekit.migrations import discover
@@ -28,9 +28,9 @@ from importer_service.entrypoints import (
     api_import_rows,
     api_imports,
 )
-from importer_service.handlers.closures import closure_hook
+from importer_service.handlers.closures import closure
 from importer_service.handlers.pipeline import work_handlers
-from importer_service.handlers.projections import PROJECTION_HANDLERS
+from importer_service.handlers.projections import projections
 from importer_service.handlers.rules import ImportRules
 from importer_service.settings import ImporterSettings
 
@@ -55,7 +55,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         Subscription(
             "importer.projections",
             (topics.DIRECTORY_USERS, topics.CONTACTS, topics.INVITATIONS),
-            PROJECTION_HANDLERS,
+            projections.bind(None),
         )
     )
     steps = work_handlers(host.outbox, rules.chunking, checkers, reader, rules.quota)
@@ -70,7 +70,9 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         Subscription("importer.express", (EXPRESS_TOPIC,), express_steps, events=express_items,
                      max_records=1)
     )  # fmt: skip
-    host.add_subscription(closed_accounts_subscription("importer", closure_hook()))
+    host.add_subscription(
+        closed_accounts_subscription("importer", closure.bound(UserDeactivated, None))
+    )
     app = service_app(
         host,
         title="Importer service",

@@ -17,7 +17,7 @@ import structlog
 from contacts_events import UserDeactivated
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.accounts import store as closed_accounts
-from contacts_messaging.inbox import Handler
+from contacts_messaging.handlers import EventHandlers
 
 from importer_service.adapters import chunk_checks, file_store
 from importer_service.adapters import imports_repository as imports
@@ -50,10 +50,12 @@ async def still_open(conn: asyncpg.Connection, job: Import) -> bool:
     return False
 
 
-def closure_hook() -> Handler:
-    async def stop_running_imports(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        closed = event.data
-        assert isinstance(closed, UserDeactivated)
-        await stop_imports_of(conn, closed.user_id)
+closure = EventHandlers[None]()
+"""The service's hook in the shared `<service>.accounts` group (contacts_messaging.accounts)."""
 
-    return stop_running_imports
+
+@closure.on(UserDeactivated)
+async def stop_running_imports(
+    closed: UserDeactivated, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await stop_imports_of(conn, closed.user_id)

@@ -16,61 +16,65 @@ from contacts_events import (
     UserRegistered,
 )
 from contacts_events.envelope import CloudEvent
-from contacts_messaging.inbox import Handler
+from contacts_messaging.handlers import EventHandlers
 
 from importer_service.adapters import erasure, projection, refusals
 
+projections = EventHandlers[None]()
+"""Group `importer.projections`: the users, contacts and invitations the statuses are read from,
+and the refusals an import shows."""
 
-async def _user(event: CloudEvent, conn: asyncpg.Connection) -> None:
-    data = event.data
-    assert isinstance(data, UserRegistered | UserProfileChanged)
+
+@projections.on(UserRegistered, UserProfileChanged)
+async def user(
+    data: UserRegistered | UserProfileChanged, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
     await projection.upsert_user(conn, data.user_id, data.phone_e164, event.time)
 
 
-async def _user_gone(event: CloudEvent, conn: asyncpg.Connection) -> None:
-    assert isinstance(event.data, UserDeactivated)
-    await projection.deactivate_user(conn, event.data.user_id, event.time)
-    await erasure.erase_number_of(conn, event.data.user_id)
+@projections.on(UserDeactivated)
+async def user_gone(
+    data: UserDeactivated, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.deactivate_user(conn, data.user_id, event.time)
+    await erasure.erase_number_of(conn, data.user_id)
 
 
-async def _contact_added(event: CloudEvent, conn: asyncpg.Connection) -> None:
-    assert isinstance(event.data, ContactAdded)
-    await projection.add_contact(conn, event.data.owner_id, event.data.contact_user_id)
+@projections.on(ContactAdded)
+async def contact_added(
+    data: ContactAdded, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.add_contact(conn, data.owner_id, data.contact_user_id)
 
 
-async def _contact_removed(event: CloudEvent, conn: asyncpg.Connection) -> None:
-    assert isinstance(event.data, ContactRemoved)
-    await projection.remove_contact(conn, event.data.owner_id, event.data.contact_user_id)
+@projections.on(ContactRemoved)
+async def contact_removed(
+    data: ContactRemoved, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await projection.remove_contact(conn, data.owner_id, data.contact_user_id)
 
 
-async def _invitation_sent(event: CloudEvent, conn: asyncpg.Connection) -> None:
-    data = event.data
-    assert isinstance(data, InvitationSent)
+@projections.on(InvitationSent)
+async def invitation_sent(
+    data: InvitationSent, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
     await projection.invitation_pending(
         conn, data.invitation_id, data.inviter_id, data.phone_e164, data.request_id
     )
 
 
-async def _invitation_closed(event: CloudEvent, conn: asyncpg.Connection) -> None:
-    data = event.data
-    assert isinstance(data, InvitationAccepted | InvitationCancelled | InvitationExpired)
+@projections.on(InvitationAccepted, InvitationCancelled, InvitationExpired)
+async def invitation_closed(
+    data: InvitationAccepted | InvitationCancelled | InvitationExpired,
+    event: CloudEvent,
+    conn: asyncpg.Connection,
+    _: None,
+) -> None:
     await projection.invitation_closed(conn, data.invitation_id, data.inviter_id, data.request_id)
 
 
-async def _invitation_refused(event: CloudEvent, conn: asyncpg.Connection) -> None:
-    assert isinstance(event.data, InvitationRefused)
-    await refusals.record(conn, event.data, event.time)
-
-
-PROJECTION_HANDLERS: dict[str, Handler] = {
-    UserRegistered.name: _user,
-    UserProfileChanged.name: _user,
-    UserDeactivated.name: _user_gone,
-    ContactAdded.name: _contact_added,
-    ContactRemoved.name: _contact_removed,
-    InvitationSent.name: _invitation_sent,
-    InvitationAccepted.name: _invitation_closed,
-    InvitationCancelled.name: _invitation_closed,
-    InvitationExpired.name: _invitation_closed,
-    InvitationRefused.name: _invitation_refused,
-}
+@projections.on(InvitationRefused)
+async def invitation_refused(
+    data: InvitationRefused, event: CloudEvent, conn: asyncpg.Connection, _: None
+) -> None:
+    await refusals.record(conn, data, event.time)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from contacts_channels import channels_from_settings
-from contacts_events import topics
+from contacts_events import UserDeactivated, topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription
 from contacts_servicekit.migrations import discover
@@ -18,11 +18,11 @@ from invitations_service.entrypoints import (
     api_invitations,
     api_sms_status,
 )
-from invitations_service.handlers.accepting import directory_handlers
-from invitations_service.handlers.closures import closure_hook
+from invitations_service.handlers.accepting import directory
+from invitations_service.handlers.closures import closure
 from invitations_service.handlers.expiry import ExpiryTask
 from invitations_service.handlers.sending.processor import RequestProcessor
-from invitations_service.handlers.sending.requests import request_batch_handlers, request_handlers
+from invitations_service.handlers.sending.requests import request_batch_handlers, requests
 from invitations_service.handlers.sending.worker import DeliveryWorker
 from invitations_service.settings import InvitationsSettings
 
@@ -38,7 +38,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         Subscription(
             "invitations.requests",
             (topics.IMPORTS,),
-            request_handlers(processor.wake),
+            requests.bind(processor.wake),
             batch_handlers=request_batch_handlers(processor.wake),
         )
     )
@@ -46,10 +46,12 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         Subscription(
             "invitations.directory",
             (topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES),
-            directory_handlers(host.outbox),
+            directory.bind(host.outbox),
         )
     )
-    host.add_subscription(closed_accounts_subscription("invitations", closure_hook(host.outbox)))
+    host.add_subscription(
+        closed_accounts_subscription("invitations", closure.bound(UserDeactivated, host.outbox))
+    )
 
     async def deliver(running: ServiceHost) -> None:
         built = channels_from_settings(settings, environment=settings.environment)

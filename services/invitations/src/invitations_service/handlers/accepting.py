@@ -17,7 +17,7 @@ from contacts_events import (
     UserRegistered,
 )
 from contacts_events.envelope import CloudEvent
-from contacts_messaging.inbox import Handler
+from contacts_messaging.handlers import EventHandlers
 from contacts_messaging.outbox import Outbox
 
 from invitations_service.adapters import erasure
@@ -47,30 +47,45 @@ async def accept_matching(work: InvitationsWork, user: UserRegistered) -> None:
         )  # fmt: skip
 
 
-def directory_handlers(outbox: Outbox) -> dict[str, Handler]:
-    """Acceptance on UserRegistered, the directory projection (users, company members), and
-    the erasure of a closed account's number and email on UserDeactivated."""
+directory = EventHandlers[Outbox]()
+"""Group `invitations.directory`: acceptance on UserRegistered, the directory projection (users,
+company members), and the erasure of a closed account's number and email on UserDeactivated;
+the acceptances are announced through the outbox bound here."""
 
-    async def registered(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        user = event.data
-        assert isinstance(user, UserRegistered)
-        await remember_user(conn, event)
-        work = PostgresInvitationsWork(conn)
-        await accept_matching(work, user)
-        await work.write_events(outbox, EventContext.caused_by(event))
 
-    async def profile(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        await remember_user(conn, event)
+@directory.on(UserRegistered)
+async def registered(
+    user: UserRegistered, event: CloudEvent, conn: asyncpg.Connection, outbox: Outbox
+) -> None:
+    await remember_user(conn, user, event.time)
+    work = PostgresInvitationsWork(conn)
+    await accept_matching(work, user)
+    await work.write_events(outbox, EventContext.caused_by(event))
 
-    async def deactivated(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        closed = event.data
-        assert isinstance(closed, UserDeactivated)
-        await erasure.erase_details_of(conn, closed.user_id, event.time)
 
-    return {
-        UserRegistered.name: registered,
-        UserProfileChanged.name: profile,
-        UserDeactivated.name: deactivated,
-        CompanyMemberJoined.name: member_joined,
-        CompanyMemberLeft.name: member_left,
-    }
+@directory.on(UserProfileChanged)
+async def profile_changed(
+    user: UserProfileChanged, event: CloudEvent, conn: asyncpg.Connection, _: Outbox
+) -> None:
+    await remember_user(conn, user, event.time)
+
+
+@directory.on(UserDeactivated)
+async def deactivated(
+    closed: UserDeactivated, event: CloudEvent, conn: asyncpg.Connection, _: Outbox
+) -> None:
+    await erasure.erase_details_of(conn, closed.user_id, event.time)
+
+
+@directory.on(CompanyMemberJoined)
+async def joined(
+    joined: CompanyMemberJoined, event: CloudEvent, conn: asyncpg.Connection, _: Outbox
+) -> None:
+    await member_joined(conn, joined, event.time)
+
+
+@directory.on(CompanyMemberLeft)
+async def left(
+    left: CompanyMemberLeft, event: CloudEvent, conn: asyncpg.Connection, _: Outbox
+) -> None:
+    await member_left(conn, left)

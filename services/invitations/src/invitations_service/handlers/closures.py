@@ -18,7 +18,7 @@ from contacts_events import (
     UserDeactivated,
 )
 from contacts_events.envelope import CloudEvent
-from contacts_messaging.inbox import Handler
+from contacts_messaging.handlers import EventHandlers
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.domain_errors import DomainError, NotPermitted
 
@@ -48,12 +48,14 @@ async def close_inviter(work: InvitationsWork, inviter_id: uuid.UUID) -> None:
     )  # fmt: skip
 
 
-def closure_hook(outbox: Outbox) -> Handler:
-    async def cancel_everything_of_the_inviter(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        closed = event.data
-        assert isinstance(closed, UserDeactivated)
-        work = PostgresInvitationsWork(conn)
-        await close_inviter(work, closed.user_id)
-        await work.write_events(outbox, EventContext.caused_by(event))
+closure = EventHandlers[Outbox]()
+"""The service's hook in the shared `<service>.accounts` group (contacts_messaging.accounts)."""
 
-    return cancel_everything_of_the_inviter
+
+@closure.on(UserDeactivated)
+async def cancel_everything_of_the_inviter(
+    closed: UserDeactivated, event: CloudEvent, conn: asyncpg.Connection, outbox: Outbox
+) -> None:
+    work = PostgresInvitationsWork(conn)
+    await close_inviter(work, closed.user_id)
+    await work.write_events(outbox, EventContext.caused_by(event))

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 import asyncpg
 from contacts_events import InvitationRequested
 from contacts_events.envelope import CloudEvent
-from contacts_messaging.inbox import BatchHandler, Handler
+from contacts_messaging.handlers import EventHandlers, WrongEventData
+from contacts_messaging.inbox import BatchHandler
 
 from invitations_service.handlers.sending import queue as requests_queue
 
@@ -28,27 +29,37 @@ def refused_invitation_id(request_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_REFUSED_IDS, str(request_id))
 
 
-def request_handlers(staged: Callable[[], None]) -> dict[str, Handler]:
-    """Queue each request, then call `staged` (it wakes the request processor)."""
+Staged = Callable[[], None]
+"""Called once requests are queued: it wakes the request processor."""
 
-    async def requested(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        request = event.data
-        assert isinstance(request, InvitationRequested)
-        await requests_queue.stage(conn, event, request)
+requests = EventHandlers[Staged]()
+"""Group `invitations.requests`: each request queued, then the processor woken."""
+
+
+@requests.on(InvitationRequested)
+async def requested(
+    request: InvitationRequested, event: CloudEvent, conn: asyncpg.Connection, staged: Staged
+) -> None:
+    await requests_queue.stage(conn, event, request)
+    staged()
+
+
+def request_batch_handlers(staged: Staged) -> dict[str, BatchHandler]:
+    """Queue a batch's requests with one statement, then call `staged` (a failed batch is
+    applied again one event at a time, through `requests`)."""
+
+    async def requested_together(events: Sequence[CloudEvent], conn: asyncpg.Connection) -> None:
+        queued = [(event, _requested(event)) for event in events]
+        await requests_queue.stage_many(conn, queued)
         staged()
 
-    return {InvitationRequested.name: requested}
+    return {InvitationRequested.name: requested_together}
 
 
-def request_batch_handlers(staged: Callable[[], None]) -> dict[str, BatchHandler]:
-    """Queue a batch's requests with one statement, then call `staged`."""
-
-    async def requested(events: Sequence[CloudEvent], conn: asyncpg.Connection) -> None:
-        requests: list[tuple[CloudEvent, InvitationRequested]] = []
-        for event in events:
-            assert isinstance(event.data, InvitationRequested)
-            requests.append((event, event.data))
-        await requests_queue.stage_many(conn, requests)
-        staged()
-
-    return {InvitationRequested.name: requested}
+def _requested(event: CloudEvent) -> InvitationRequested:
+    if not isinstance(event.data, InvitationRequested):
+        raise WrongEventData(
+            f"the request batch handles InvitationRequested, but event {event.id} ({event.type}) "
+            f"carries {type(event.data).__name__}"
+        )
+    return event.data
