@@ -15,7 +15,7 @@ from contacts_servicekit.domain_errors import Conflicting, Missing, Purged, Refu
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.sources.pasted import split_pasted
-from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.model import Import, ImportStatus, NewImport
 from importer_service.domain.retention import ROWS_PURGED, ImportRetention
 from importer_service.handlers.regions import default_region
 from importer_service.handlers.rules import ImportRules
@@ -64,11 +64,10 @@ async def paste(
             "text",
         )
     import_id = uuid.uuid4()
+    region = await default_region(conn, owner_id, region, rules.fallback_region)
     await imports.create(
-        conn, import_id=import_id, owner_id=owner_id, source="pasted", status="extracted",
-        default_region=await default_region(conn, owner_id, region, rules.fallback_region),
-        total_rows=len(numbers),
-    )  # fmt: skip
+        conn, NewImport(import_id, owner_id, "pasted", ImportStatus.EXTRACTED, region, len(numbers))
+    )
     await imports.insert_rows(
         conn,
         import_id,

@@ -65,7 +65,7 @@ async def confirm_columns(
         if choice.columns is not None:
             job = await _confirmed(conn, outbox, context, job, choice.columns, region)
         elif region:
-            await imports.update(conn, import_id, default_region=region)
+            await imports.save(conn, job.in_region(region))
         return await owned(conn, owner_id, import_id), table.sample if table else []
 
 
@@ -98,12 +98,10 @@ async def _with_table(conn: asyncpg.Connection, job: Import, table: TableSummary
     """The import back to `uploaded` with the sheet or encoding read again (its rows, if any
     were read, forgotten)."""
     await conn.execute("DELETE FROM import_rows WHERE import_id = $1", job.import_id)
-    await imports.update(
-        conn, job.import_id, sheets=[asdict(s) for s in table.sheets], sheet=table.sheet,
-        encoding=table.encoding, headers=table.headers, mapping=asdict(guess_mapping(table.headers)),
-        status=ImportStatus.UPLOADED.value, error=None, total_rows=None,
-    )  # fmt: skip
-    return await owned(conn, job.owner_id, job.import_id)
+    return await imports.save(conn, job.read_again(
+        [asdict(s) for s in table.sheets], table.sheet, table.encoding, table.headers,
+        asdict(guess_mapping(table.headers)),
+    ))  # fmt: skip
 
 
 async def _confirmed(
@@ -113,9 +111,8 @@ async def _confirmed(
     """The columns confirmed; the rows are then read from the file for review."""
     mapping = mapping_by_headers(columns, job.headers)
     await conn.execute("DELETE FROM import_rows WHERE import_id = $1", job.import_id)
-    await imports.update(
-        conn, job.import_id, mapping=asdict(mapping), status=ImportStatus.EXTRACTING.value,
-        error=None, default_region=region or job.default_region, total_rows=None,
-    )  # fmt: skip
+    job = await imports.save(
+        conn, job.columns_confirmed(asdict(mapping), region or job.default_region)
+    )
     await outbox.add(conn, [ExtractRows(import_id=job.import_id)], context)
     return job

@@ -15,7 +15,7 @@ from contacts_servicekit.domain_errors import LimitReached
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.match_quota import MatchQuota
 from importer_service.adapters.work_queue import Chunking
-from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.model import Import
 from importer_service.handlers.chunk_window import queue_first
 from importer_service.handlers.completion import complete
 
@@ -44,7 +44,7 @@ async def start_once_read(
     except LimitReached as refused:
         error = {"error": refused.code, "message": refused.message,
                  "retry_after": refused.retry_after}  # fmt: skip
-        await imports.update(conn, job.import_id, error=error)
+        await imports.save(conn, job.start_refused(error))
         log.info("import.start_refused", import_id=str(job.import_id), wait=refused.retry_after)
 
 
@@ -55,10 +55,6 @@ async def start_validation(
     its lane; the others follow as they finish (chunk_window)."""
     parse = chunking.lane(job.total_rows).parse
     count = await queue_first(conn, outbox, context, job, chunking, parse)
-    await imports.update(
-        conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=count,
-        parsed_chunks=0, emitted_chunks=0, rows_parsed=0, rows_done=0, counts=None, error=None,
-        started_at=datetime.now(UTC),
-    )  # fmt: skip
+    job = await imports.save(conn, job.started(count, datetime.now(UTC)))
     if not count:
         await complete(conn, outbox, context, job)

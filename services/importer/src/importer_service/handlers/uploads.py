@@ -24,7 +24,7 @@ from importer_service.adapters.file_reader import FileReader, TableSummary
 from importer_service.adapters.sources.mapping import ColumnMapping, guess_mapping
 from importer_service.adapters.sources.sniff import FileFormat, UnsupportedFile, detect_format
 from importer_service.adapters.sources.text_encoding import canonical_encoding
-from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.model import Import, ImportStatus, NewImport
 from importer_service.handlers.columns import checked, mapping_by_headers
 from importer_service.handlers.imports import owned
 from importer_service.handlers.regions import checked_region, default_region
@@ -124,13 +124,13 @@ async def store(
         await _replace(conn, owner_id, request.replaces)
     import_id, table, filename = uuid.uuid4(), inspected.table, request.filename[:255]
     status = ImportStatus.EXTRACTING if inspected.confirmed else ImportStatus.UPLOADED
-    await imports.create(
-        conn, import_id=import_id, owner_id=owner_id, source="file", filename=filename,
+    await imports.create(conn, NewImport(
+        import_id, owner_id, "file", status, region, filename=filename,
         file_format=inspected.fmt.value, sheets=[asdict(s) for s in table.sheets],
         sheet=table.sheet, encoding=table.encoding, headers=table.headers,
-        mapping=asdict(inspected.mapping), default_region=region, status=status.value,
-        replaces=request.replaces, auto_start=request.start, auto_invite=request.invite,
-    )  # fmt: skip
+        mapping=asdict(inspected.mapping), replaces=request.replaces, auto_start=request.start,
+        auto_invite=request.invite,
+    ))  # fmt: skip
     with path.open("rb") as source:
         await file_store.save(conn, import_id, source)
     started = ImportStarted(
@@ -146,6 +146,6 @@ async def _replace(conn: asyncpg.Connection, owner_id: uuid.UUID, previous: uuid
     """ "Back" with a corrected file: the previous import stops where it is (nothing it already
     added or invited is undone; the new import sees it and will not repeat it)."""
     job = await owned(conn, owner_id, previous, for_update=True)
-    if job.status not in (ImportStatus.VALIDATING, ImportStatus.COMPLETED):
-        await imports.mark_status(conn, previous, ImportStatus.REPLACED)
+    if job.may_become(ImportStatus.REPLACED):  # not once validating (nor replaced already)
+        await imports.save(conn, job.replaced())
         await file_store.delete(conn, previous)
