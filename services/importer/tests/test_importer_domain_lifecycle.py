@@ -28,9 +28,18 @@ pytestmark = pytest.mark.unit
 
 S = ImportStatus
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-PAIRS = list(itertools.product(S, S))
-ALLOWED_PAIRS = [(a, b) for a, b in PAIRS if b in ALLOWED[a]]
-FORBIDDEN_PAIRS = [(a, b) for a, b in PAIRS if b not in ALLOWED[a]]
+ALLOWED_PAIRS = [
+    (S.UPLOADED, S.UPLOADED), (S.UPLOADED, S.EXTRACTING), (S.UPLOADED, S.REPLACED),
+    (S.UPLOADED, S.FAILED),
+    (S.EXTRACTING, S.EXTRACTED), (S.EXTRACTING, S.REPLACED), (S.EXTRACTING, S.FAILED),
+    (S.EXTRACTED, S.VALIDATING), (S.EXTRACTED, S.UPLOADED), (S.EXTRACTED, S.EXTRACTING),
+    (S.EXTRACTED, S.REPLACED), (S.EXTRACTED, S.FAILED),
+    (S.VALIDATING, S.COMPLETED), (S.VALIDATING, S.FAILED),
+    (S.FAILED, S.UPLOADED), (S.FAILED, S.EXTRACTING), (S.FAILED, S.REPLACED),
+]  # fmt: skip
+"""The import's life as the README tells it, written out here so that a change of the table
+in lifecycle.py fails this test until it is agreed with."""
+FORBIDDEN_PAIRS = [pair for pair in itertools.product(S, S) if pair not in ALLOWED_PAIRS]
 
 CHANGES: dict[str, tuple[ImportStatus, Callable[[Import], Import]]] = {
     "read_again": (S.UPLOADED, lambda j: j.read_again([], None, "utf-8", ["Phone"], {})),
@@ -71,6 +80,7 @@ def test_every_other_change_is_refused_as_a_conflict(current: ImportStatus, targ
 
 
 def test_the_table_has_every_status_and_only_unfinished_ones_move_on_but_a_failed_file():
+    assert {(a, b) for a, targets in ALLOWED.items() for b in targets} == set(ALLOWED_PAIRS)
     assert set(ALLOWED) == set(S)
     assert {s for s in S if ALLOWED[s]} == UNFINISHED | {S.FAILED}
     assert set(S) - UNFINISHED == FINISHED
@@ -78,15 +88,16 @@ def test_the_table_has_every_status_and_only_unfinished_ones_move_on_but_a_faile
 
 
 @pytest.mark.parametrize(
-    ("method", "current"), list(itertools.product(CHANGES, S)), ids="{0[0]}-from-{0[1]}".format
-)
+    ("method", "current"), list(itertools.product(CHANGES, S)),
+    ids=[f"{method}-from-{current}" for method, current in itertools.product(CHANGES, S)],
+)  # fmt: skip
 def test_each_method_changes_the_status_exactly_when_the_table_allows_it(
     method: str, current: ImportStatus
 ):
     target, change = CHANGES[method]
     job = an_import(current)
 
-    if target in ALLOWED[current]:
+    if (current, target) in ALLOWED_PAIRS:
         assert change(job).status is target
         assert job.status is current  # the import read is left as it was
     else:

@@ -1,6 +1,8 @@
-"""Use cases of the person importing: paste numbers, start an import ("Import contacts"), and
-the rule that an import is its owner's alone (uploads: `uploads`; columns: `mapping`;
-invitations: `invitations`; what comes after: `results`)."""
+"""Use cases of the person importing: paste numbers, start an import ("Import contacts"), read
+and list imports, and the rule that an import is its owner's alone (uploads: `uploads`;
+columns: `mapping`; invitations: `invitations`; rows: `row_pages`; what comes after:
+`results`). Paste, start, read and list take the unit of work of `ports.py`; `owned` and
+`with_rows` serve the use cases still on a connection."""
 
 from __future__ import annotations
 

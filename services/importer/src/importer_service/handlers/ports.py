@@ -1,7 +1,7 @@
-"""What the importer's use cases of the person importing (paste, upload, start, list, read) need from
-the world, as protocols: a unit of work holding the repositories bound to one transaction, and
-`emit` for the events. Postgres implements them (adapters/unit_of_work.py); tests give
-in-memory fakes (tests/test_importer_use_cases.py)."""
+"""What the use cases of the person importing (paste, upload, start, read, list) need from the
+world, as protocols: a unit of work holding the repositories bound to one transaction, and
+`emit` for the events. Postgres implements them (adapters/unit_of_work.py); tests give an
+in-memory fake (tests/fake_work.py)."""
 
 from __future__ import annotations
 
