@@ -4,15 +4,20 @@ the pipeline's side of a start (the chunks it would queue, the imports it would 
 
 from __future__ import annotations
 
+import asyncio
 import math
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, BinaryIO
 from uuid import UUID
 
 from contacts_servicekit.domain_errors import LimitReached
 from contacts_testing.unit_of_work import FakeUnitOfWork
+from importer_service.adapters.file_jobs import TableSummary
+from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.domain.model import Import, NewImport
 
 CHUNK_ROWS = 10
@@ -30,6 +35,7 @@ class FakeImportsWork(FakeUnitOfWork):
         self.files = FakeFiles()
         self.queued: dict[UUID, int] = {}  # chunks queued per import
         self.completed: list[UUID] = []
+        self.transactions = 0
         self.imports = self.quota = self.owners = self.validation = self
 
     def quota_of(self, owner_id: UUID) -> int:
@@ -58,6 +64,9 @@ class FakeImportsWork(FakeUnitOfWork):
     async def insert_rows(self, import_id: UUID, rows: Sequence[tuple[Any, ...]]) -> None:
         self.rows.setdefault(import_id, []).extend(rows)
 
+    async def forget_rows(self, import_id: UUID) -> None:
+        self.rows.pop(import_id, None)
+
     async def list_for_owner(
         self, owner_id: UUID, limit: int, before: tuple[datetime, UUID] | None
     ) -> list[Import]:
@@ -78,6 +87,12 @@ class FakeImportsWork(FakeUnitOfWork):
     async def phone(self, owner_id: UUID) -> str | None:
         return self.phones.get(owner_id)
 
+    # Transactions: every unit of work is this one (a fake has nothing to roll back)
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[FakeImportsWork]:
+        self.transactions += 1
+        yield self
+
     # Validation
     async def queue_first_chunks(self, job: Import) -> int:
         self.queued[job.import_id] = math.ceil((job.total_rows or 0) / CHUNK_ROWS)
@@ -97,5 +112,22 @@ class FakeFiles:
     async def save(self, import_id: UUID, source: BinaryIO) -> None:
         self.stored[import_id] = source.read()
 
+    async def copy_to(self, import_id: UUID, path: Path) -> None:
+        await asyncio.to_thread(path.write_bytes, self.stored[import_id])
+
     async def delete(self, import_id: UUID) -> None:
         self.stored.pop(import_id, None)
+
+
+class FakeReader:
+    """Reads every file as `table` says (the sheet asked for, if any), noting what it read."""
+
+    def __init__(self, table: TableSummary) -> None:
+        self.table = table
+        self.read: list[tuple[bytes, FileFormat, str | None, str | None]] = []
+
+    async def inspect(
+        self, path: Path, fmt: FileFormat, sheet: str | None = None, encoding: str | None = None
+    ) -> TableSummary:
+        self.read.append((await asyncio.to_thread(path.read_bytes), fmt, sheet, encoding))
+        return replace(self.table, sheet=sheet or self.table.sheet)

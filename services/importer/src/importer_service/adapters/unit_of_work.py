@@ -3,8 +3,11 @@ connection in a transaction, the events emitted written to the outbox when it en
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, BinaryIO
 from uuid import UUID
 
@@ -37,6 +40,9 @@ class _Imports:
     async def insert_rows(self, import_id: UUID, rows: Sequence[tuple[Any, ...]]) -> None:
         await imports_repository.insert_rows(self.conn, import_id, rows)
 
+    async def forget_rows(self, import_id: UUID) -> None:
+        await self.conn.execute("DELETE FROM import_rows WHERE import_id = $1", import_id)
+
     async def list_for_owner(
         self, owner_id: UUID, limit: int, before: tuple[datetime, UUID] | None
     ) -> list[Import]:
@@ -60,6 +66,9 @@ class _Files:
 
     async def save(self, import_id: UUID, source: BinaryIO) -> None:
         await file_store.save(self.conn, import_id, source)
+
+    async def copy_to(self, import_id: UUID, path: Path) -> None:
+        await file_store.copy_to(self.conn, import_id, path)
 
     async def delete(self, import_id: UUID) -> None:
         await file_store.delete(self.conn, import_id)
@@ -110,3 +119,21 @@ class PostgresImportsWork(UnitOfWork):
         """Write the events emitted so far to the outbox: when the use case returns (the
         caller's transaction then commits), and before a pipeline step writes its own."""
         await self.write_events(self.outbox, self.context)
+
+
+@dataclass(frozen=True)
+class PostgresTransactions:
+    """Units of work on connections of `pool`, each in a transaction of its own."""
+
+    pool: asyncpg.Pool
+    outbox: Outbox
+    context: EventContext
+    quota: MatchQuota
+    chunking: Chunking
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[PostgresImportsWork]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            work = PostgresImportsWork(conn, self.outbox, self.context, self.quota, self.chunking)
+            yield work
+            await work.write_emitted()

@@ -10,14 +10,19 @@ from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
-from contacts_messaging.api import CallerDep, HostDep, OutboxDep, connection
+from contacts_messaging.api import CallerDep, connection
 from contacts_messaging.idempotency import IdempotencyKey
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse
 
 from importer_service.adapters.unit_of_work import PostgresImportsWork
 from importer_service.entrypoints.answers import answered_once, in_unit_of_work
-from importer_service.entrypoints.app_state import imports_work, reader_of, rules_of
+from importer_service.entrypoints.app_state import (
+    imports_work,
+    reader_of,
+    rules_of,
+    transactions_of,
+)
 from importer_service.entrypoints.cursors import CursorQuery, before_import, import_cursor
 from importer_service.entrypoints.documented import ROWS_PURGED, created, problems
 from importer_service.entrypoints.schemas import ColumnChoice, PasteNumbers
@@ -125,9 +130,8 @@ async def read_import(import_id: UUID, request: Request, caller: CallerDep) -> I
     responses=problems(404, _NOT_STARTED, ROWS_PURGED),
 )  # fmt: skip
 async def confirm_columns(
-    import_id: UUID, body: ColumnChoice, request: Request, caller: CallerDep, outbox: OutboxDep,
-    host: HostDep,
-) -> UploadView:  # fmt: skip
+    import_id: UUID, body: ColumnChoice, request: Request, caller: CallerDep
+) -> UploadView:
     """Confirm or correct which column holds what ("Next"); the rows are then read for review.
     With `sheet` (another sheet of the workbook) or `encoding` (another reading of the CSV
     file), the file is read again first: its headers, column guess and `sample_rows` change,
@@ -139,8 +143,8 @@ async def confirm_columns(
         body.default_region,
     )  # fmt: skip
     job, sample = await mapping.confirm_columns(
-        host.pool, reader_of(request), outbox, caller.event_context(), caller.user_id, import_id,
-        choice, rules_of(request).retention,
+        transactions_of(request, caller), reader_of(request), caller.user_id, import_id, choice,
+        rules_of(request).retention,
     )  # fmt: skip
     return UploadView(
         **ImportView.of(job, rules_of(request).retention).model_dump(), sample_rows=sample

@@ -23,7 +23,7 @@ from importer_service.adapters.sources.text_encoding import canonical_encoding
 from importer_service.domain.model import Import, ImportStatus, NewImport
 from importer_service.handlers.columns import checked, mapping_by_headers
 from importer_service.handlers.imports import read
-from importer_service.handlers.ports import ImportsWork
+from importer_service.handlers.ports import ImportsWork, Reader
 from importer_service.handlers.regions import checked_region, default_region
 from importer_service.handlers.rules import ImportRules
 
@@ -92,7 +92,7 @@ async def inspect(reader: FileReader, path: Path, request: UploadRequest) -> Ins
 
 
 async def summary(
-    reader: FileReader, path: Path, fmt: FileFormat, sheet: str | None, encoding: str | None
+    reader: Reader, path: Path, fmt: FileFormat, sheet: str | None, encoding: str | None
 ) -> TableSummary:
     """The file read in a worker process (see `FileReader.inspect`); 422 naming the field."""
     if sheet is not None and fmt is FileFormat.CSV:
