@@ -49,7 +49,9 @@ _NEXT = """SELECT import_id FROM imports WHERE rows_purged_at IS NULL AND finish
 ORDER BY finished_at LIMIT 1 FOR UPDATE SKIP LOCKED"""
 _DELETE_SOME = """DELETE FROM {table} WHERE ctid = ANY(ARRAY(
     SELECT ctid FROM {table} WHERE import_id = $1 LIMIT $2))"""
-# the statuses written out, so that the plan can use the partial index `imports_waiting`
+# the statuses written out, so that the plan can use the partial index `imports_waiting`; one
+# set-based statement with SKIP LOCKED rather than `Import.failed` and `save` per import, and a
+# change domain/lifecycle.ALLOWED allows (tests/test_importer_domain_lifecycle.py)
 _WAITING = ", ".join(f"'{status.value}'" for status in WAITING_FOR_OWNER)
 _EXPIRE = f"""UPDATE imports SET status = 'failed', error = $3::jsonb
 WHERE import_id = ANY(ARRAY(SELECT import_id FROM imports

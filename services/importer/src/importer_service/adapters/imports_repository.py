@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
-from importer_service.domain.model import UNFINISHED, Import, ImportStatus, stored_name
+from importer_service.domain.model import (
+    JSON_COLUMNS,
+    UNFINISHED,
+    Import,
+    ImportStatus,
+    NewImport,
+    stored_name,
+)
 
 ROW_FIELDS = (
     "row_number",
@@ -25,16 +33,11 @@ ROW_FIELDS = (
 )
 
 
-JSON_COLUMNS = ("sheets", "headers", "mapping", "error", "counts", "invitations")
-
-
-async def create(conn: asyncpg.Connection, **fields: Any) -> None:
-    for name in JSON_COLUMNS:
-        if name in fields and fields[name] is not None:
-            fields[name] = json.dumps(fields[name])
-    columns = ", ".join(fields)
-    values = ", ".join(f"${i}" for i in range(1, len(fields) + 1))
-    await conn.execute(f"INSERT INTO imports ({columns}) VALUES ({values})", *fields.values())
+async def create(conn: asyncpg.Connection, new: NewImport) -> None:
+    """Insert the new import (its first status checked by `NewImport`)."""
+    values = _stored(asdict(new))
+    columns, params = ", ".join(values), ", ".join(f"${i}" for i in range(1, len(values) + 1))
+    await conn.execute(f"INSERT INTO imports ({columns}) VALUES ({params})", *values.values())
 
 
 async def get(
@@ -47,14 +50,29 @@ async def get(
     return Import.from_row(row) if row else None
 
 
-async def update(conn: asyncpg.Connection, import_id: UUID, **fields: Any) -> None:
-    for name in JSON_COLUMNS:
-        if name in fields and fields[name] is not None:
-            fields[name] = json.dumps(fields[name])
-    assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(fields, start=2))
+async def save(conn: asyncpg.Connection, job: Import) -> Import:
+    """Write the columns the import's changes touched (`Import.unsaved`), and nothing else:
+    a step holding a copy read before another step counted a chunk done never writes the
+    counters back. The import returned has nothing unsaved; the columns Postgres keeps
+    (`finished_at`, by the trigger of migration 0008) are as they were read."""
+    if not job.unsaved:
+        return job
+    changed = _stored({name: getattr(job, name) for name in sorted(job.unsaved)})
+    assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(changed, start=2))
     await conn.execute(
-        f"UPDATE imports SET {assignments} WHERE import_id = $1", import_id, *fields.values()
+        f"UPDATE imports SET {assignments} WHERE import_id = $1", job.import_id, *changed.values()
     )
+    return replace(job, unsaved=frozenset())
+
+
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as asyncpg takes them: JSON columns as text, statuses as their value."""
+    for name in JSON_COLUMNS:
+        if values.get(name) is not None:
+            values[name] = json.dumps(values[name])
+    if "status" in values:
+        values["status"] = ImportStatus(values["status"]).value
+    return values
 
 
 async def list_for_owner(
@@ -174,12 +192,6 @@ async def status_counts(conn: asyncpg.Connection, import_id: UUID) -> dict[str, 
     return {r["status"]: r["n"] for r in rows}
 
 
-async def mark_status(conn: asyncpg.Connection, import_id: UUID, status: ImportStatus) -> None:
-    await conn.execute(
-        "UPDATE imports SET status = $2 WHERE import_id = $1", import_id, status.value
-    )
-
-
 _FAIL_UNFINISHED = """
 UPDATE imports SET status = 'failed', error = $2::jsonb
 WHERE import_id = ANY(SELECT import_id FROM imports WHERE owner_id = $1
@@ -192,7 +204,9 @@ async def fail_unfinished(
     conn: asyncpg.Connection, owner_id: UUID, error: dict[str, str]
 ) -> list[UUID]:
     """Mark the owner's unfinished imports failed with `error`; their ids. An import another
-    transaction holds right now is skipped, not waited for (a long extraction)."""
+    transaction holds right now is skipped, not waited for (a long extraction): hence one
+    statement with `SKIP LOCKED` rather than `Import.failed` and `save`, a change
+    `domain/lifecycle.ALLOWED` allows from every UNFINISHED status."""
     rows = await conn.fetch(
         _FAIL_UNFINISHED, owner_id, json.dumps(error), [s.value for s in UNFINISHED]
     )

@@ -15,7 +15,24 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from importer_service.adapters.unit_of_work import PostgresImportsWork
+from importer_service.entrypoints.app_state import imports_work
+
 Work = Callable[[asyncpg.Connection], Awaitable[BaseModel]]
+UseCase = Callable[[PostgresImportsWork], Awaitable[BaseModel]]
+
+
+def in_unit_of_work(request: Request, caller: Caller, use_case: UseCase) -> Work:
+    """`use_case` on the unit of work bound to the transaction `answered_once` opens: the
+    events it emitted are written to the outbox when it returns, so they commit with it."""
+
+    async def run(conn: asyncpg.Connection) -> BaseModel:
+        work = imports_work(request, conn, caller.event_context())
+        answer = await use_case(work)
+        await work.write_emitted()
+        return answer
+
+    return run
 
 
 async def answered_once(

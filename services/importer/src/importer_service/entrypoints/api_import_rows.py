@@ -14,8 +14,6 @@ from contacts_servicekit.web.requests import CallerDep, connection
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from importer_service.adapters import imports_repository as imports
-from importer_service.adapters import refusals
 from importer_service.entrypoints.answers import answered_once
 from importer_service.entrypoints.app_state import rules_of
 from importer_service.entrypoints.cursors import CursorQuery, after_row, row_cursor
@@ -28,8 +26,7 @@ from importer_service.entrypoints.views import (
     RowPage,
     RowView,
 )
-from importer_service.handlers import results
-from importer_service.handlers.imports import with_rows
+from importer_service.handlers import results, row_pages
 
 router = APIRouter(prefix="/v1/imports", tags=["imports"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
@@ -44,10 +41,10 @@ async def list_rows(
     for review before importing, with their statuses after (`status`: only those)."""
     after = after_row(cursor)
     async with connection(request) as conn:
-        await with_rows(conn, caller.user_id, import_id, rules_of(request).retention)
-        found = await imports.page_of_rows(conn, import_id, after, limit + 1, status)
-    items = [RowView(**{k: r[k] for k in RowView.model_fields}) for r in found[:limit]]
-    more = len(found) > limit
+        found, more = await row_pages.rows(
+            conn, caller.user_id, import_id, rules_of(request).retention, after, limit, status
+        )
+    items = [RowView(**{k: r[k] for k in RowView.model_fields}) for r in found]
     return RowPage(items=items, next_cursor=row_cursor(items[-1].row_number) if more else None)
 
 
@@ -88,10 +85,10 @@ async def list_invitation_refusals(
     invited again once that has changed."""
     after = after_row(cursor)
     async with connection(request) as conn:
-        await with_rows(conn, caller.user_id, import_id, rules_of(request).retention)
-        found, total = await refusals.page(conn, import_id, after, limit + 1)
-    items = [RefusalView(**dict(r)) for r in found[:limit]]
-    more = len(found) > limit
+        found, total, more = await row_pages.refused(
+            conn, caller.user_id, import_id, rules_of(request).retention, after, limit
+        )
+    items = [RefusalView(**dict(r)) for r in found]
     return RefusalPage(
         items=items, total=total, next_cursor=row_cursor(items[-1].row_number) if more else None
     )

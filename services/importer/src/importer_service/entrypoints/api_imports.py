@@ -10,16 +10,19 @@ from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
-import asyncpg
-from contacts_messaging.api import HostDep, OutboxDep
 from contacts_servicekit.web.idempotency import IdempotencyKey
 from contacts_servicekit.web.requests import CallerDep, connection
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse
 
-from importer_service.adapters import imports_repository as imports
-from importer_service.entrypoints.answers import answered_once
-from importer_service.entrypoints.app_state import reader_of, rules_of
+from importer_service.adapters.unit_of_work import PostgresImportsWork
+from importer_service.entrypoints.answers import answered_once, in_unit_of_work
+from importer_service.entrypoints.app_state import (
+    imports_work,
+    reader_of,
+    rules_of,
+    transactions_of,
+)
 from importer_service.entrypoints.cursors import CursorQuery, before_import, import_cursor
 from importer_service.entrypoints.documented import ROWS_PURGED, created, problems
 from importer_service.entrypoints.schemas import ColumnChoice, PasteNumbers
@@ -42,22 +45,22 @@ _NOT_STARTED = (
                **problems(413, 429)},
 )  # fmt: skip
 async def paste_numbers(
-    body: PasteNumbers, request: Request, caller: CallerDep, outbox: OutboxDep,
-    idempotency_key: IdempotencyKey = None,
+    body: PasteNumbers, request: Request, caller: CallerDep, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Paste one or many numbers; every number gets its status at once (watch
     `/progress`, or poll the import until `completed`, then read its rows). Matching them
     spends the caller's quota (429 over it). With an `Idempotency-Key`, a retry gets the first
     answer and creates and spends nothing more."""
 
-    async def paste(conn: asyncpg.Connection) -> ImportView:
+    async def paste(work: PostgresImportsWork) -> ImportView:
         job = await use_cases.paste(
-            conn, outbox, caller.event_context(), caller.user_id, body.text,
-            body.default_region, reader_of(request).limits, rules_of(request),
+            work, caller.user_id, body.text, body.default_region, reader_of(request).limits,
+            rules_of(request).fallback_region,
         )  # fmt: skip
         return ImportView.of(job, rules_of(request).retention)
 
-    return await answered_once(request, caller, idempotency_key, body.model_dump(), 201, paste)
+    use_case = in_unit_of_work(request, caller, paste)
+    return await answered_once(request, caller, idempotency_key, body.model_dump(), 201, use_case)
 
 
 @router.post(
@@ -67,8 +70,7 @@ async def paste_numbers(
 )  # fmt: skip
 async def upload_file(
     form: Annotated[UploadForm, Form(media_type="multipart/form-data")], request: Request,
-    caller: CallerDep,
-    outbox: OutboxDep, idempotency_key: IdempotencyKey = None,
+    caller: CallerDep, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Upload a list; its sheets (a workbook's), columns and a few rows are shown for checking.
     With the columns (`phone`, ...), its rows are read at once; with `start=true` it then
@@ -83,18 +85,18 @@ async def upload_file(
         digest = await save_bounded(form.file, path, reader_of(request).limits.max_bytes)
         inspected = await uploads.inspect(reader_of(request), path, request_fields)
 
-        async def store(conn: asyncpg.Connection) -> UploadView:
+        async def store(work: PostgresImportsWork) -> UploadView:
             job = await uploads.store(
-                conn, outbox, caller.event_context(), caller.user_id, path, request_fields,
-                inspected, rules_of(request),
-            )  # fmt: skip
+                work, caller.user_id, path, request_fields, inspected, rules_of(request)
+            )
             return UploadView(
                 **ImportView.of(job, rules_of(request).retention).model_dump(),
                 sample_rows=inspected.table.sample,
             )
 
         fingerprint = form.fingerprint(digest)
-        return await answered_once(request, caller, idempotency_key, fingerprint, 201, store)
+        use_case = in_unit_of_work(request, caller, store)
+        return await answered_once(request, caller, idempotency_key, fingerprint, 201, use_case)
 
 
 @router.get("", response_model=ImportPage, responses=problems())
@@ -105,12 +107,12 @@ async def list_imports(
     """Your imports, newest first, `limit` at a time (`cursor`: the previous page's
     `next_cursor`; one the API did not make is 422 `bad_cursor`)."""
     async with connection(request) as conn:
-        found = await imports.list_for_owner(conn, caller.user_id, limit + 1, before_import(cursor))
+        work = imports_work(request, conn, caller.event_context())
+        found, last = await use_cases.page(work, caller.user_id, limit, before_import(cursor))
     retention = rules_of(request).retention
-    items = [ImportView.of(job, retention) for job in found[:limit]]
-    last = found[limit - 1] if len(found) > limit else None
     return ImportPage(
-        items=items, next_cursor=import_cursor(last.created_at, last.import_id) if last else None
+        items=[ImportView.of(job, retention) for job in found],
+        next_cursor=import_cursor(last.created_at, last.import_id) if last else None,
     )
 
 
@@ -118,7 +120,8 @@ async def list_imports(
 async def read_import(import_id: UUID, request: Request, caller: CallerDep) -> ImportView:
     """Status and progress (rows validated / total) while it runs; counts per status after."""
     async with connection(request) as conn:
-        job = await use_cases.owned(conn, caller.user_id, import_id)
+        work = imports_work(request, conn, caller.event_context())
+        job = await use_cases.read(work, caller.user_id, import_id)
     return ImportView.of(job, rules_of(request).retention)
 
 
@@ -127,9 +130,8 @@ async def read_import(import_id: UUID, request: Request, caller: CallerDep) -> I
     responses=problems(404, _NOT_STARTED, ROWS_PURGED),
 )  # fmt: skip
 async def confirm_columns(
-    import_id: UUID, body: ColumnChoice, request: Request, caller: CallerDep, outbox: OutboxDep,
-    host: HostDep,
-) -> UploadView:  # fmt: skip
+    import_id: UUID, body: ColumnChoice, request: Request, caller: CallerDep
+) -> UploadView:
     """Confirm or correct which column holds what ("Next"); the rows are then read for review.
     With `sheet` (another sheet of the workbook) or `encoding` (another reading of the CSV
     file), the file is read again first: its headers, column guess and `sample_rows` change,
@@ -141,8 +143,8 @@ async def confirm_columns(
         body.default_region,
     )  # fmt: skip
     job, sample = await mapping.confirm_columns(
-        host.pool, reader_of(request), outbox, caller.event_context(), caller.user_id, import_id,
-        choice, rules_of(request).retention,
+        transactions_of(request, caller), reader_of(request), caller.user_id, import_id, choice,
+        rules_of(request).retention,
     )  # fmt: skip
     return UploadView(
         **ImportView.of(job, rules_of(request).retention).model_dump(), sample_rows=sample
@@ -154,16 +156,14 @@ async def confirm_columns(
     responses=problems(404, (409, "The rows are not read yet (`import_not_ready`)"), 429),
 )  # fmt: skip
 async def start_import(
-    import_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep,
-    idempotency_key: IdempotencyKey = None,
+    import_id: UUID, request: Request, caller: CallerDep, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """ "Import contacts": give every row its status (idempotent once started). Matching the
     numbers spends the caller's quota (429 over it; the import can be started again later)."""
 
-    async def start(conn: asyncpg.Connection) -> ImportView:
-        job = await use_cases.start(
-            conn, outbox, caller.event_context(), caller.user_id, import_id, rules_of(request)
-        )
+    async def start(work: PostgresImportsWork) -> ImportView:
+        job = await use_cases.start(work, caller.user_id, import_id)
         return ImportView.of(job, rules_of(request).retention)
 
-    return await answered_once(request, caller, idempotency_key, {}, 200, start)
+    use_case = in_unit_of_work(request, caller, start)
+    return await answered_once(request, caller, idempotency_key, {}, 200, use_case)

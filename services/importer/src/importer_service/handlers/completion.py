@@ -12,7 +12,7 @@ from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
-from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.model import Import
 from importer_service.handlers.invitations import request_invitations
 
 
@@ -22,10 +22,7 @@ async def complete(
     await chunk_checks.forget(conn, job.import_id)
     found = await imports.status_counts(conn, job.import_id)
     counts = {status.value: found.get(status.value, 0) for status in RowStatus}
-    await imports.update(
-        conn, job.import_id, status=ImportStatus.COMPLETED.value, counts=counts,
-        completed_at=datetime.now(UTC),
-    )  # fmt: skip
+    job = await imports.save(conn, job.completed(counts, datetime.now(UTC)))
     event = ImportCompleted(
         import_id=job.import_id, owner_id=job.owner_id, total_rows=job.total_rows or 0,
         counts=ImportCounts(**counts),
@@ -33,5 +30,4 @@ async def complete(
     await outbox.add(conn, [event], context)
     if job.auto_invite:
         requested, skipped = await request_invitations(conn, outbox, context, job, None)
-        invited = {"requested": requested, "skipped": skipped}
-        await imports.update(conn, job.import_id, invitations=invited)
+        await imports.save(conn, job.invited(requested, skipped))

@@ -43,12 +43,12 @@ async def extract_rows(conn: asyncpg.Connection, import_id: UUID, reader: FileRe
     try:
         total = await _store_rows(conn, job, fmt, mapping, reader)
     except UnsupportedFile as error:
-        await _fail(conn, import_id, error.code, error.message)
+        await _fail(conn, job, error.code, error.message)
         return
     except asyncpg.exceptions.CharacterNotInRepertoireError:  # a NUL the reader let through
-        await _fail(conn, import_id, "unstorable_text", UNSTORABLE)
+        await _fail(conn, job, "unstorable_text", UNSTORABLE)
         return
-    await imports.update(conn, import_id, status=ImportStatus.EXTRACTED.value, total_rows=total)
+    await imports.save(conn, job.extracted(total))
     log.info("import.extracted", import_id=str(import_id), rows=total)
 
 
@@ -69,11 +69,6 @@ async def _store_rows(
     return total
 
 
-async def _fail(conn: asyncpg.Connection, import_id: UUID, code: str, message: str) -> None:
-    await imports.update(
-        conn,
-        import_id,
-        status=ImportStatus.FAILED.value,
-        error={"error": code, "message": message},
-    )
-    log.info("import.failed", import_id=str(import_id), error=code)
+async def _fail(conn: asyncpg.Connection, job: Import, code: str, message: str) -> None:
+    await imports.save(conn, job.failed(code, message))
+    log.info("import.failed", import_id=str(job.import_id), error=code)

@@ -13,21 +13,17 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import asyncpg
-from contacts_events import EventContext
-from contacts_messaging.outbox import Outbox
 from contacts_servicekit.domain_errors import Conflicting, Refused
 
-from importer_service.adapters import file_store
-from importer_service.adapters import imports_repository as imports
-from importer_service.adapters.file_reader import FileReader, TableSummary
+from importer_service.adapters.file_reader import TableSummary
 from importer_service.adapters.sources.mapping import guess_mapping
 from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.adapters.work_queue import ExtractRows
 from importer_service.domain.model import Import, ImportStatus
 from importer_service.domain.retention import EXPIRED, ImportRetention
 from importer_service.handlers.columns import mapping_by_headers
-from importer_service.handlers.imports import owned, rows_kept
+from importer_service.handlers.imports import read, rows_kept
+from importer_service.handlers.ports import ImportsWork, Reader, Transactions
 from importer_service.handlers.regions import checked_region
 from importer_service.handlers.uploads import UploadRequest, checked_request, summary
 
@@ -43,8 +39,8 @@ class ColumnsChoice:
 
 
 async def confirm_columns(
-    pool: asyncpg.Pool, reader: FileReader, outbox: Outbox, context: EventContext,
-    owner_id: uuid.UUID, import_id: uuid.UUID, choice: ColumnsChoice, retention: ImportRetention,
+    transactions: Transactions, reader: Reader, owner_id: uuid.UUID, import_id: uuid.UUID,
+    choice: ColumnsChoice, retention: ImportRetention,
 ) -> tuple[Import, list[list[str]]]:  # fmt: skip
     """The import with the choice applied, and the sample rows when the file was read again
     ([] otherwise). 409 once the import has started or expired, 410 once a failed import's
@@ -54,33 +50,33 @@ async def confirm_columns(
         raise Refused("phone_required", "Say which column holds the phone numbers.", "phone")
     region = checked_region(choice.default_region) if choice.default_region else None
     table = (
-        await _read_again(pool, reader, owner_id, import_id, choice, retention)
+        await _read_again(transactions, reader, owner_id, import_id, choice, retention)
         if rereading
         else None
     )
-    async with pool.acquire() as conn, conn.transaction():
-        job = _changeable(await owned(conn, owner_id, import_id, for_update=True), retention)
+    async with transactions.begin() as work:
+        job = _changeable(await read(work, owner_id, import_id, for_update=True), retention)
         if table is not None:
-            job = await _with_table(conn, job, table)
+            job = await _with_table(work, job, table)
         if choice.columns is not None:
-            job = await _confirmed(conn, outbox, context, job, choice.columns, region)
+            job = await _confirmed(work, job, choice.columns, region)
         elif region:
-            await imports.update(conn, import_id, default_region=region)
-        return await owned(conn, owner_id, import_id), table.sample if table else []
+            await work.imports.save(job.in_region(region))
+        return await read(work, owner_id, import_id), table.sample if table else []
 
 
 async def _read_again(
-    pool: asyncpg.Pool, reader: FileReader, owner_id: uuid.UUID, import_id: uuid.UUID,
+    transactions: Transactions, reader: Reader, owner_id: uuid.UUID, import_id: uuid.UUID,
     choice: ColumnsChoice, retention: ImportRetention,
 ) -> TableSummary:  # fmt: skip
     request = UploadRequest("", sheet=choice.sheet, encoding=choice.encoding)
     encoding = checked_request(request).encoding
     with tempfile.TemporaryDirectory(prefix="reread-") as folder:
-        async with pool.acquire() as conn:  # not held while the file is read
-            job = _changeable(await owned(conn, owner_id, import_id), retention)
+        async with transactions.begin() as work:  # ended before the file is read
+            job = _changeable(await read(work, owner_id, import_id), retention)
             fmt = FileFormat(job.file_format or "csv")
             path = Path(folder) / f"upload.{fmt.value}"
-            await file_store.copy_to(conn, import_id, path)
+            await work.files.copy_to(import_id, path)
         return await summary(reader, path, fmt, choice.sheet, encoding)
 
 
@@ -94,28 +90,24 @@ def _changeable(job: Import, retention: ImportRetention) -> Import:
     return rows_kept(job, retention)
 
 
-async def _with_table(conn: asyncpg.Connection, job: Import, table: TableSummary) -> Import:
+async def _with_table(work: ImportsWork, job: Import, table: TableSummary) -> Import:
     """The import back to `uploaded` with the sheet or encoding read again (its rows, if any
     were read, forgotten)."""
-    await conn.execute("DELETE FROM import_rows WHERE import_id = $1", job.import_id)
-    await imports.update(
-        conn, job.import_id, sheets=[asdict(s) for s in table.sheets], sheet=table.sheet,
-        encoding=table.encoding, headers=table.headers, mapping=asdict(guess_mapping(table.headers)),
-        status=ImportStatus.UPLOADED.value, error=None, total_rows=None,
-    )  # fmt: skip
-    return await owned(conn, job.owner_id, job.import_id)
+    await work.imports.forget_rows(job.import_id)
+    return await work.imports.save(job.read_again(
+        [asdict(s) for s in table.sheets], table.sheet, table.encoding, table.headers,
+        asdict(guess_mapping(table.headers)),
+    ))  # fmt: skip
 
 
 async def _confirmed(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import,
-    columns: dict[str, str | None], region: str | None,
-) -> Import:  # fmt: skip
+    work: ImportsWork, job: Import, columns: dict[str, str | None], region: str | None
+) -> Import:
     """The columns confirmed; the rows are then read from the file for review."""
     mapping = mapping_by_headers(columns, job.headers)
-    await conn.execute("DELETE FROM import_rows WHERE import_id = $1", job.import_id)
-    await imports.update(
-        conn, job.import_id, mapping=asdict(mapping), status=ImportStatus.EXTRACTING.value,
-        error=None, default_region=region or job.default_region, total_rows=None,
-    )  # fmt: skip
-    await outbox.add(conn, [ExtractRows(import_id=job.import_id)], context)
+    await work.imports.forget_rows(job.import_id)
+    job = await work.imports.save(
+        job.columns_confirmed(asdict(mapping), region or job.default_region)
+    )
+    work.emit(ExtractRows(import_id=job.import_id))
     return job

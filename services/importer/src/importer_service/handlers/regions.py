@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-import asyncpg
 import phonenumbers
 from contacts_servicekit.domain_errors import Refused
 
-from importer_service.adapters import projection
+from importer_service.handlers.ports import Owners
 
 
 def checked_region(region: str) -> str:
@@ -24,12 +23,12 @@ def checked_region(region: str) -> str:
 
 
 async def default_region(
-    conn: asyncpg.Connection, owner_id: uuid.UUID, requested: str | None, fallback: str
+    owners: Owners, owner_id: uuid.UUID, requested: str | None, fallback: str
 ) -> str:
     """The request's region, else the country of the owner's own number, else `fallback`."""
     if requested:
         return checked_region(requested)
-    phone = await projection.owner_phone(conn, owner_id)
+    phone = await owners.phone(owner_id)
     if phone:
         region = phonenumbers.region_code_for_number(phonenumbers.parse(phone))
         if region and region != "ZZ":

@@ -12,53 +12,47 @@ from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.domain_errors import LimitReached
 
-from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.match_quota import MatchQuota
+from importer_service.adapters.unit_of_work import PostgresImportsWork
 from importer_service.adapters.work_queue import Chunking
-from importer_service.domain.model import Import, ImportStatus
-from importer_service.handlers.chunk_window import queue_first
-from importer_service.handlers.completion import complete
+from importer_service.domain.model import Import
+from importer_service.handlers.ports import ImportsWork
 
 log = structlog.get_logger(__name__)
 
 
-async def start_paid(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import,
-    quota: MatchQuota, chunking: Chunking,
-) -> None:  # fmt: skip
+async def start_paid(work: ImportsWork, job: Import) -> Import:
     """Spend the owner's quota on the extracted `job`'s rows and queue its validation;
     LimitReached (429) when the quota does not cover them."""
-    await quota.spend(conn, job.owner_id, job.total_rows or 0)
-    await start_validation(conn, outbox, context, job, chunking)
+    await work.quota.spend(job.owner_id, job.total_rows or 0)
+    return await start_validation(work, job)
+
+
+async def start_validation(work: ImportsWork, job: Import) -> Import:
+    """Queue the first parse chunks of an extracted import (in the caller's transaction), on
+    its lane; the others follow as they finish (chunk_window). An import of no rows has no
+    chunk to complete it: it completes now."""
+    count = await work.validation.queue_first_chunks(job)
+    job = await work.imports.save(job.started(count, datetime.now(UTC)))
+    if not count:
+        await work.validation.complete(job)
+    return job
 
 
 async def start_once_read(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import,
     quota: MatchQuota, chunking: Chunking,
 ) -> None:  # fmt: skip
-    """The start asked for at upload, once the rows are read. Over the quota, the import waits
-    `extracted` with error `rate_limited` (and when to retry), for `POST /start` later."""
+    """The start asked for at upload, once the rows are read (a pipeline step's transaction).
+    Over the quota, the import waits `extracted` with error `rate_limited` (and when to
+    retry), for `POST /start` later."""
+    work = PostgresImportsWork(conn, outbox, context, quota, chunking)
     try:
         async with conn.transaction():  # a refusal leaves the quota as it was
-            await start_paid(conn, outbox, context, job, quota, chunking)
+            await start_paid(work, job)
+            await work.write_emitted()
     except LimitReached as refused:
         error = {"error": refused.code, "message": refused.message,
                  "retry_after": refused.retry_after}  # fmt: skip
-        await imports.update(conn, job.import_id, error=error)
+        await work.imports.save(job.start_refused(error))
         log.info("import.start_refused", import_id=str(job.import_id), wait=refused.retry_after)
-
-
-async def start_validation(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import, chunking: Chunking
-) -> None:
-    """Queue the first parse chunks of an extracted import (in the caller's transaction), on
-    its lane; the others follow as they finish (chunk_window)."""
-    parse = chunking.lane(job.total_rows).parse
-    count = await queue_first(conn, outbox, context, job, chunking, parse)
-    await imports.update(
-        conn, job.import_id, status=ImportStatus.VALIDATING.value, chunk_count=count,
-        parsed_chunks=0, emitted_chunks=0, rows_parsed=0, rows_done=0, counts=None, error=None,
-        started_at=datetime.now(UTC),
-    )  # fmt: skip
-    if not count:
-        await complete(conn, outbox, context, job)

@@ -13,20 +13,17 @@ import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import asyncpg
-from contacts_events import EventContext, ImportSource, ImportStarted
-from contacts_messaging.outbox import Outbox
+from contacts_events import ImportSource, ImportStarted
 from contacts_servicekit.domain_errors import Refused
 
-from importer_service.adapters import file_store
-from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.file_reader import FileReader, TableSummary
 from importer_service.adapters.sources.mapping import ColumnMapping, guess_mapping
 from importer_service.adapters.sources.sniff import FileFormat, UnsupportedFile, detect_format
 from importer_service.adapters.sources.text_encoding import canonical_encoding
-from importer_service.domain.model import Import, ImportStatus
+from importer_service.domain.model import Import, ImportStatus, NewImport
 from importer_service.handlers.columns import checked, mapping_by_headers
-from importer_service.handlers.imports import owned
+from importer_service.handlers.imports import read
+from importer_service.handlers.ports import ImportsWork, Reader
 from importer_service.handlers.regions import checked_region, default_region
 from importer_service.handlers.rules import ImportRules
 
@@ -95,7 +92,7 @@ async def inspect(reader: FileReader, path: Path, request: UploadRequest) -> Ins
 
 
 async def summary(
-    reader: FileReader, path: Path, fmt: FileFormat, sheet: str | None, encoding: str | None
+    reader: Reader, path: Path, fmt: FileFormat, sheet: str | None, encoding: str | None
 ) -> TableSummary:
     """The file read in a worker process (see `FileReader.inspect`); 422 naming the field."""
     if sheet is not None and fmt is FileFormat.CSV:
@@ -112,40 +109,41 @@ async def summary(
 
 
 async def store(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, owner_id: uuid.UUID,
-    path: Path, request: UploadRequest, inspected: Inspected, rules: ImportRules,
+    work: ImportsWork, owner_id: uuid.UUID, path: Path, request: UploadRequest,
+    inspected: Inspected, rules: ImportRules,
 ) -> Import:  # fmt: skip
     """Store the inspected file as a new import; with the columns confirmed, its rows are read
     at once. 429 when it is to start by itself and the owner's quota cannot cover its rows."""
-    region = await default_region(conn, owner_id, request.default_region, rules.fallback_region)
+    region = await default_region(
+        work.owners, owner_id, request.default_region, rules.fallback_region
+    )
     if request.start:
-        await rules.quota.check(conn, owner_id, inspected.table.rows)
+        await work.quota.check(owner_id, inspected.table.rows)
     if request.replaces is not None:
-        await _replace(conn, owner_id, request.replaces)
+        await _replace(work, owner_id, request.replaces)
     import_id, table, filename = uuid.uuid4(), inspected.table, request.filename[:255]
     status = ImportStatus.EXTRACTING if inspected.confirmed else ImportStatus.UPLOADED
-    await imports.create(
-        conn, import_id=import_id, owner_id=owner_id, source="file", filename=filename,
+    await work.imports.create(NewImport(
+        import_id, owner_id, "file", status, region, filename=filename,
         file_format=inspected.fmt.value, sheets=[asdict(s) for s in table.sheets],
         sheet=table.sheet, encoding=table.encoding, headers=table.headers,
-        mapping=asdict(inspected.mapping), default_region=region, status=status.value,
-        replaces=request.replaces, auto_start=request.start, auto_invite=request.invite,
-    )  # fmt: skip
+        mapping=asdict(inspected.mapping), replaces=request.replaces, auto_start=request.start,
+        auto_invite=request.invite,
+    ))  # fmt: skip
     with path.open("rb") as source:
-        await file_store.save(conn, import_id, source)
-    started = ImportStarted(
+        await work.files.save(import_id, source)
+    work.emit(ImportStarted(
         import_id=import_id, owner_id=owner_id, source=ImportSource.FILE, filename=filename
-    )
-    read = rules.chunking.lane(table.rows).extract  # a small file is read on the express lane
-    extract = [read(import_id=import_id)] if inspected.confirmed else []
-    await outbox.add(conn, [started, *extract], context)
-    return await owned(conn, owner_id, import_id)
+    ))  # fmt: skip
+    if inspected.confirmed:  # a small file is read on the express lane
+        work.emit(rules.chunking.lane(table.rows).extract(import_id=import_id))
+    return await read(work, owner_id, import_id)
 
 
-async def _replace(conn: asyncpg.Connection, owner_id: uuid.UUID, previous: uuid.UUID) -> None:
+async def _replace(work: ImportsWork, owner_id: uuid.UUID, previous: uuid.UUID) -> None:
     """ "Back" with a corrected file: the previous import stops where it is (nothing it already
     added or invited is undone; the new import sees it and will not repeat it)."""
-    job = await owned(conn, owner_id, previous, for_update=True)
-    if job.status not in (ImportStatus.VALIDATING, ImportStatus.COMPLETED):
-        await imports.mark_status(conn, previous, ImportStatus.REPLACED)
-        await file_store.delete(conn, previous)
+    job = await read(work, owner_id, previous, for_update=True)
+    if job.may_become(ImportStatus.REPLACED):  # not once validating (nor replaced already)
+        await work.imports.save(job.replaced())
+        await work.files.delete(previous)
