@@ -1,4 +1,5 @@
-"""A directory service process of the tests' own (own schema), and tokens to call it with."""
+"""A directory service process of the tests' own (own schema), and tokens to call it with; for
+the use cases alone, the one-time codes with a sender that keeps what it sent."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import httpx
 import pytest
 from contacts_testing.auth import bearer
 from contacts_testing.service_process import ServiceProcess
+from directory_service.domain.one_time_codes import CodeRules
+from directory_service.handlers.codes import Codes
+
+from .fake_users_state import SentCodes
 
 STAFF = bearer("registration-backend", "service")
 
@@ -98,3 +103,14 @@ def acme(directory, new_phone):
     """Acme's company id, and the headers of its admin Wile."""
     admin = register(directory, new_phone(), "Wile")
     return company_run_by(directory, admin, "Acme"), bearer(admin)
+
+
+@pytest.fixture
+def sms() -> SentCodes:
+    return SentCodes()
+
+
+@pytest.fixture
+def codes(sms: SentCodes) -> Codes:
+    """Codes of two attempts, sent to `sms`."""
+    return Codes(b"k" * 32, CodeRules(attempts=2), sms)

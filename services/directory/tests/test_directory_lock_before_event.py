@@ -13,16 +13,19 @@ import asyncpg
 import pytest
 from contacts_events import CompanyRole, DeactivationReason, EventContext
 from contacts_messaging.outbox import Outbox
+from contacts_messaging.unit_of_work import UnitOfWork
 from contacts_servicekit.domain_errors import Missing
 from contacts_servicekit.migrations import migrate
 from contacts_testing.lock_race import Work, outbox_names, second_writer
 from directory_service.adapters.company_work import PostgresCompaniesWork
+from directory_service.adapters.user_work import PostgresUsersWork
 from directory_service.entrypoints.app import OWN_MIGRATIONS
 from directory_service.handlers import companies, membership_offers, users
 
 pytestmark = pytest.mark.integration
 OUTBOX, CONTEXT = Outbox("/tests"), EventContext()
 T = TypeVar("T")
+W = TypeVar("W", bound=UnitOfWork)
 
 
 @pytest.fixture
@@ -34,7 +37,8 @@ async def pool(schema_pool: asyncpg.Pool, service_schema: str) -> asyncpg.Pool:
 
 async def user(conn: asyncpg.Connection, name: str) -> uuid.UUID:
     phone = f"+447400{uuid.uuid4().int % 1_000_000:06d}"
-    return (await users.register(conn, OUTBOX, CONTEXT, users.Registration(name, phone))).user_id
+    registration = users.Registration(name, phone)
+    return (await in_users_work(conn, lambda work: users.register(work, registration))).user_id
 
 
 async def company(conn: asyncpg.Connection) -> uuid.UUID:
@@ -45,7 +49,17 @@ async def in_work(
     conn: asyncpg.Connection, use_case: Callable[[PostgresCompaniesWork], Awaitable[T]]
 ) -> T:
     """A company use case on `conn`, its events written to the outbox as a route does."""
-    work = PostgresCompaniesWork(conn)
+    return await written(PostgresCompaniesWork(conn), use_case)
+
+
+async def in_users_work(
+    conn: asyncpg.Connection, use_case: Callable[[PostgresUsersWork], Awaitable[T]]
+) -> T:
+    """A users use case on `conn`, its events written to the outbox as a route does."""
+    return await written(PostgresUsersWork(conn), use_case)
+
+
+async def written(work: W, use_case: Callable[[W], Awaitable[T]]) -> T:
     result = await use_case(work)
     await work.write_events(OUTBOX, CONTEXT)
     return result
@@ -64,8 +78,8 @@ def removes(company_id: uuid.UUID, user_id: uuid.UUID) -> Work:
 
 
 def closes(user_id: uuid.UUID) -> Work:
-    return lambda conn: users.deactivate(
-        conn, OUTBOX, CONTEXT, user_id, DeactivationReason.CLOSED_BY_USER
+    return lambda conn: in_users_work(
+        conn, lambda work: users.deactivate(work, user_id, DeactivationReason.CLOSED_BY_USER)
     )
 
 

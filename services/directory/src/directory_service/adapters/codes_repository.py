@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from directory_service.domain.one_time_codes import Purpose
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """A live code, one attempt taken from it: compare ``code_hmac``, then consume on success."""
-
-    code_hmac: bytes
-    attempts_left: int
+from directory_service.domain.one_time_codes import Attempt, Purpose
 
 
 async def replace(

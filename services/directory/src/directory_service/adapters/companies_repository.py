@@ -6,7 +6,6 @@ from uuid import UUID
 
 import asyncpg
 from contacts_events.connect_id import ConnectId
-from contacts_servicekit.domain_errors import Conflicting, Missing
 
 from directory_service.domain.model import Company, ContactPoint
 
@@ -34,15 +33,6 @@ async def role_in(
         user_id,
     )
     return role
-
-
-async def add_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID, role: str) -> None:
-    if await get_company(conn, company_id) is None:
-        raise Missing("company_not_found", "No company has this id.", "company_id")
-    if not await insert_member(conn, company_id, user_id, role):
-        raise Conflicting(
-            "already_member", "This user is already a member of a company.", "user_id"
-        )
 
 
 async def insert_member(

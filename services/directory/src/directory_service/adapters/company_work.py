@@ -18,7 +18,9 @@ from directory_service.domain.model import Company, ContactPoint, User
 from directory_service.handlers.company_ports import Companies, MembershipOffers, Users
 
 
-class _Companies:
+class PostgresCompanies:
+    """The companies and memberships of one connection."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
@@ -42,6 +44,9 @@ class _Companies:
     async def count_admins(self, company_id: UUID) -> int:
         return await companies.count_admins(self.conn, company_id)
 
+    async def leave_company(self, user_id: UUID) -> UUID | None:
+        return await companies.leave_company(self.conn, user_id)
+
     async def insert_contact_point(
         self, point_id: UUID, company_id: UUID, connect_id: ConnectId, name: str
     ) -> None:
@@ -56,7 +61,9 @@ class _Companies:
         return await companies.remove_contact_point(self.conn, company_id, point_id)
 
 
-class _Users:
+class PostgresUsers:
+    """The users and ConnectIDs of one connection."""
+
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
@@ -97,6 +104,6 @@ class _MembershipOffers:
 class PostgresCompaniesWork(UnitOfWork):
     def __init__(self, conn: asyncpg.Connection) -> None:
         super().__init__(conn)
-        self.companies: Companies = _Companies(conn)
-        self.users: Users = _Users(conn)
+        self.companies: Companies = PostgresCompanies(conn)
+        self.users: Users = PostgresUsers(conn)
         self.offers: MembershipOffers = _MembershipOffers(conn)

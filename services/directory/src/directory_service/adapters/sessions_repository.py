@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-
-@dataclass(frozen=True)
-class PresentedToken:
-    """A refresh token found by its hash, with its session, locked until the transaction ends."""
-
-    session_id: UUID
-    user_id: UUID
-    used: bool
-    expired: bool
-    session_revoked: bool
-    session_expires_at: datetime
+from directory_service.domain.credentials import PresentedToken
 
 
 async def open_session(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import UUID
 
 TOKEN_BYTES = 32
 
@@ -37,3 +38,15 @@ class Tokens:
     access_token: str
     expires_in: int  # seconds
     refresh_token: str
+
+
+@dataclass(frozen=True)
+class PresentedToken:
+    """A refresh token found by its hash, with its session, locked until the transaction ends."""
+
+    session_id: UUID
+    user_id: UUID
+    used: bool
+    expired: bool
+    session_revoked: bool
+    session_expires_at: datetime

@@ -68,3 +68,11 @@ def code_not_valid() -> Refused:
         "new one.",
         "code",
     )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A live code, one attempt taken from it: compare ``code_hmac``, then consume on success."""
+
+    code_hmac: bytes
+    attempts_left: int

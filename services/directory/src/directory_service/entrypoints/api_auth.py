@@ -5,12 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from contacts_messaging.api import OutboxDep
 from contacts_servicekit.domain_errors import NotAuthenticated, NotPermitted
-from contacts_servicekit.logging import current_correlation_id
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
-from contacts_servicekit.web.requests import CallerDep, connection, transaction
+from contacts_servicekit.web.requests import CallerDep, transaction
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
@@ -27,7 +25,7 @@ from directory_service.entrypoints.auth_schemas import (
     SigningKeyView,
     TokensView,
 )
-from directory_service.entrypoints.identity import IdentityDep, client_address
+from directory_service.entrypoints.identity import IdentityDep, client_address, identity_work
 from directory_service.entrypoints.schemas import UserView
 from directory_service.handlers import sessions
 from directory_service.handlers import sign_in as sign_in_steps
@@ -46,9 +44,9 @@ async def request_sign_in_code(
     """Send a six-digit code by SMS to sign in, or to sign up if the number is new. The answer
     is the same either way. Limited per number and per client address (429 + Retry-After)."""
     phone = mobile_e164(body.phone)
-    async with connection(request) as conn:
+    async with identity_work(request) as work:
         await sign_in_steps.request_code(
-            conn, identity.codes, identity.sign_in_limits, phone, client_address(request)
+            work, identity.codes, identity.sign_in_limits, phone, client_address(request)
         )
     rules = identity.codes.rules
     return CodeSent(expires_in=int(rules.lifetime.total_seconds()), attempts=rules.attempts)
@@ -60,7 +58,7 @@ async def request_sign_in_code(
     responses={**created("/v1/users/me", "Signed up: the new account"), **problems(_LIMITED)},
 )
 async def sign_in(
-    body: SignIn, request: Request, response: Response, identity: IdentityDep, outbox: OutboxDep
+    body: SignIn, request: Request, response: Response, identity: IdentityDep
 ) -> SignedInView:
     """Exchange the number and its code for tokens. A number without an account signs up
     (201; `display_name` required, `invitation_token` from an invitation link) and is
@@ -69,10 +67,10 @@ async def sign_in(
     new_user = None
     if body.display_name is not None:
         new_user = sign_in_steps.NewUser(display_name(body.display_name), body.invitation_token)
-    async with connection(request) as conn:
+    async with identity_work(request) as work:
         signed = await sign_in_steps.sign_in(
-            conn, outbox, current_correlation_id() or "", identity.codes, identity.issuer,
-            identity.sign_in_limits, phone, code, client_address(request), new_user,
+            work, identity.codes, identity.sign_in_limits, phone, code, client_address(request),
+            new_user,
         )  # fmt: skip
     response.status_code = 201 if signed.signed_up else 200
     if signed.signed_up:
@@ -82,20 +80,18 @@ async def sign_in(
 
 
 @router.post("/refresh", response_model=TokensView, responses=problems(_TOKEN_REFUSED))
-async def refresh_tokens(
-    body: RefreshRequest, request: Request, identity: IdentityDep
-) -> TokensView:
+async def refresh_tokens(body: RefreshRequest, request: Request) -> TokensView:
     """New tokens for a refresh token, which is then used up: keep the new one. Using one
     twice closes the session (401 `refresh_token_reused`)."""
-    async with connection(request) as conn:
-        return TokensView.of(await sessions.refresh(conn, identity.issuer, body.refresh_token))
+    async with identity_work(request) as work:
+        return TokensView.of(await sessions.refresh(work, body.refresh_token))
 
 
 @router.post("/sign-out", status_code=204)
 async def sign_out(body: RefreshRequest, request: Request) -> Response:
     """Close the session of this refresh token (its access tokens expire within minutes)."""
-    async with connection(request) as conn:
-        await sessions.sign_out(conn, body.refresh_token)
+    async with identity_work(request) as work:
+        await sessions.sign_out(work, body.refresh_token)
     return Response(status_code=204)
 
 
@@ -111,11 +107,11 @@ async def issue_service_token(
 ) -> ServiceTokenView:
     """An access token with role `service` for a platform backend (HTTP Basic: its client id
     and secret, from `SERVICE_CLIENTS`), e.g. to register users whose numbers it verified."""
-    async with connection(request) as conn:
+    async with identity_work(request) as work:
         limit = identity.sign_in_limits.attempts_per_address
-        await spend(conn, limit, f"address:{client_address(request)}", "sign-in attempts")
+        await spend(work.limits, limit, f"address:{client_address(request)}", "sign-in attempts")
         client = _known_client(identity.service_clients, credentials)
-        token = await identity.issuer.service_token(conn, client)
+        token = await identity.issuer.service_token(work.conn, client)
     return ServiceTokenView(access_token=token, expires_in=identity.issuer.lifetime_seconds)
 
 

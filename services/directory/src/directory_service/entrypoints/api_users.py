@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from uuid import UUID
 
 from contacts_events import DeactivationReason, ProfileField
-from contacts_messaging.api import OutboxDep, get_host
+from contacts_messaging.api import get_host, unit_of_work
 from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
-from contacts_servicekit.web.requests import CallerDep, transaction
+from contacts_servicekit.web.requests import Caller, CallerDep
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from directory_service.adapters.user_work import PostgresUsersWork
 from directory_service.domain.contact_details import display_name, email_address, mobile_e164
 from directory_service.entrypoints.refusals import STAFF_ONLY
 from directory_service.entrypoints.schemas import (
@@ -37,8 +39,7 @@ _CLOSED = (404, "No active user has this id (`user_not_found`)")
     },
 )
 async def register_user(
-    body: RegisterUser, request: Request, caller: CallerDep, outbox: OutboxDep,
-    idempotency_key: IdempotencyKey = None,
+    body: RegisterUser, request: Request, caller: CallerDep, idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:  # fmt: skip
     """Register a user who completed sign-up (platform credentials: role `service` or `admin`).
 
@@ -54,25 +55,23 @@ async def register_user(
     )
     body_json = body.model_dump(mode="json")
     call = IdempotentCall.of(request, caller.principal.user_id, idempotency_key, body_json)
-    async with transaction(request) as conn:
-        if (earlier := await call.earlier_response(conn)) is not None:
+    async with _work(request, caller) as work:
+        if (earlier := await call.earlier_response(work.conn)) is not None:
             return earlier
-        user = await users.register(conn, outbox, caller.event_context(), registration)
-        location = {"Location": f"/v1/users/{user.user_id}"}
-        return await call.respond(conn, 201, UserView.of(user).model_dump(mode="json"), location)
+        user = await users.register(work, registration)
+        view, location = UserView.of(user).model_dump(mode="json"), f"/v1/users/{user.user_id}"
+        return await call.respond(work.conn, 201, view, {"Location": location})
 
 
 @router.get("/me", response_model=UserView, responses=problems(_CLOSED))
 async def read_me(request: Request, caller: CallerDep) -> UserView:
     """The caller's own profile, with phone number and email."""
-    async with transaction(request) as conn:
-        return UserView.of(await users.read(conn, caller.user_id))
+    async with _work(request, caller) as work:
+        return UserView.of(await users.read(work, caller.user_id))
 
 
 @router.patch("/me", response_model=UserView, responses=problems(_CLOSED))
-async def change_me(
-    body: ChangeProfile, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> UserView:
+async def change_me(body: ChangeProfile, request: Request, caller: CallerDep) -> UserView:
     """Change one's display name, or remove one's email with `"email": ""`. A new phone number
     or email needs proof: `POST /v1/users/me/verifications` (422 `verification_required`)."""
     changes: dict[ProfileField, str | None] = {}
@@ -88,32 +87,29 @@ async def change_me(
             )
     if body.email == "":
         changes[ProfileField.EMAIL] = None
-    async with transaction(request) as conn:
-        user = await users.change_profile(
-            conn, outbox, caller.event_context(), caller.user_id, changes
-        )
+    async with _work(request, caller) as work:
+        user = await users.change_profile(work, caller.user_id, changes)
     return UserView.of(user)
 
 
 @router.delete("/me", status_code=204, responses=problems(_CLOSED))
-async def close_my_account(request: Request, caller: CallerDep, outbox: OutboxDep) -> Response:
+async def close_my_account(request: Request, caller: CallerDep) -> Response:
     """Close the caller's account: the phone number and email become free."""
-    async with transaction(request) as conn:
-        await users.deactivate(
-            conn, outbox, caller.event_context(), caller.user_id, DeactivationReason.CLOSED_BY_USER
-        )
+    async with _work(request, caller) as work:
+        await users.deactivate(work, caller.user_id, DeactivationReason.CLOSED_BY_USER)
     get_host(request).closed_accounts.learn(caller.user_id)  # the others: NOTIFY, milliseconds
     return Response(status_code=204)
 
 
 @router.post("/{user_id}/deactivation", status_code=204, responses=problems(STAFF_ONLY, _CLOSED))
-async def deactivate_user(
-    user_id: UUID, request: Request, caller: CallerDep, outbox: OutboxDep
-) -> Response:
+async def deactivate_user(user_id: UUID, request: Request, caller: CallerDep) -> Response:
     """Close a user's account (platform credentials)."""
     caller.require_staff()
-    async with transaction(request) as conn:
-        await users.deactivate(
-            conn, outbox, caller.event_context(), user_id, DeactivationReason.CLOSED_BY_ADMIN
-        )
+    async with _work(request, caller) as work:
+        await users.deactivate(work, user_id, DeactivationReason.CLOSED_BY_ADMIN)
     return Response(status_code=204)
+
+
+def _work(request: Request, caller: Caller) -> AbstractAsyncContextManager[PostgresUsersWork]:
+    """The request's transaction as the users use cases' unit of work, its events by `caller`."""
+    return unit_of_work(request, PostgresUsersWork, caller.event_context())

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from contacts_messaging.api import OutboxDep
 from contacts_servicekit.domain_errors import Refused
 from contacts_servicekit.openapi_conventions import problems
-from contacts_servicekit.web.requests import CallerDep, connection
+from contacts_servicekit.web.requests import CallerDep
 from fastapi import APIRouter, Request, Response
 
 from directory_service.domain.contact_details import email_address, mobile_e164
 from directory_service.domain.one_time_codes import Purpose, typed_code
 from directory_service.entrypoints.auth_schemas import ConfirmVerification, StartVerification
-from directory_service.entrypoints.identity import IdentityDep
+from directory_service.entrypoints.identity import IdentityDep, identity_work
 from directory_service.entrypoints.schemas import UserView
 from directory_service.handlers import verifications
 from directory_service.handlers.verifications import NewDestination
@@ -29,9 +28,9 @@ async def start_verification(
     """Send a code to the new phone number (SMS) or email; nothing changes until it is
     confirmed. Limited per user and per destination (429 + Retry-After)."""
     new = _destination(body)
-    async with connection(request) as conn:
+    async with identity_work(request, caller.event_context()) as work:
         await verifications.start(
-            conn, identity.codes, identity.verifications_per_user,
+            work, identity.codes, identity.verifications_per_user,
             identity.verifications_per_destination, caller.user_id, new,
         )  # fmt: skip
     return Response(status_code=202)
@@ -43,16 +42,13 @@ async def start_verification(
     responses=problems(_CLOSED, (409, "Another account holds it (`phone_taken`, `email_taken`)")),
 )
 async def confirm_verification(
-    body: ConfirmVerification, request: Request, caller: CallerDep, outbox: OutboxDep,
-    identity: IdentityDep,
-) -> UserView:  # fmt: skip
+    body: ConfirmVerification, request: Request, caller: CallerDep, identity: IdentityDep
+) -> UserView:
     """Confirm the code: the phone number or email becomes yours (`UserProfileChanged`);
     409 `phone_taken` / `email_taken` when another account holds it."""
     new, code = _destination(body), typed_code(body.code)
-    async with connection(request) as conn:
-        user = await verifications.confirm(
-            conn, outbox, caller.event_context(), identity.codes, caller.user_id, new, code
-        )
+    async with identity_work(request, caller.event_context()) as work:
+        user = await verifications.confirm(work, identity.codes, caller.user_id, new, code)
     return UserView.of(user)
 
 

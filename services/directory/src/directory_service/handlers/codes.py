@@ -1,4 +1,7 @@
-"""Sending a one-time code and checking the one a person typed (every purpose alike)."""
+"""Sending a one-time code and checking the one a person typed (every purpose alike), and the
+rate limits in front of them. The codes' SQL stays in an adapter behind `CodeStore`
+(handlers/user_ports.py): a code's attempt is taken in one statement, so parallel guesses
+cannot share one."""
 
 from __future__ import annotations
 
@@ -7,11 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-import asyncpg
 from contacts_servicekit.domain_errors import LimitReached
 
-from directory_service.adapters import codes_repository as codes
-from directory_service.adapters import rate_limiter
 from directory_service.adapters.code_sender import CodeSender
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.code_messages import CodeMessage
@@ -23,6 +23,7 @@ from directory_service.domain.one_time_codes import (
     matches,
     new_code,
 )
+from directory_service.handlers.user_ports import CodeStore, RateLimits
 
 MessageFor = Callable[[str, timedelta], CodeMessage]  # (code, lifetime) -> the message
 
@@ -34,27 +35,25 @@ class Codes:
     sender: CodeSender
 
     async def send(
-        self, conn: asyncpg.Connection, purpose: Purpose, destination: str,
-        user_id: UUID | None, message_for: MessageFor,
+        self, store: CodeStore, purpose: Purpose, destination: str, user_id: UUID | None,
+        message_for: MessageFor,
     ) -> None:  # fmt: skip
         """Make a new code (the previous one for the same destination stops working), store its
-        HMAC and send it. Statements of their own: the code is stored before it is sent."""
+        HMAC and send it. Outside a transaction: the code is stored before it is sent."""
         code = new_code()
         stored = code_hmac(self.secret, purpose, destination, code)
         expires_at = datetime.now(UTC) + self.rules.lifetime
-        await codes.replace(
-            conn, purpose, destination, user_id, stored, self.rules.attempts, expires_at
-        )
+        await store.replace(purpose, destination, user_id, stored, self.rules.attempts, expires_at)
         await self.sender.send(message_for(code, self.rules.lifetime))
 
     async def check(
-        self, conn: asyncpg.Connection, purpose: Purpose, destination: str,
-        user_id: UUID | None, typed: str,
+        self, store: CodeStore, purpose: Purpose, destination: str, user_id: UUID | None,
+        typed: str,
     ) -> bytes:  # fmt: skip
         """Spend an attempt on the live code and compare; the stored HMAC when it matched (for
-        :func:`codes_repository.consume` in the transaction that uses the proof), else
-        ``code_not_valid()``. Run outside a transaction: a wrong guess keeps its cost."""
-        attempt = await codes.take_attempt(conn, purpose, destination, user_id)
+        `CodeStore.consume` in the transaction that uses the proof), else ``code_not_valid()``.
+        Run outside a transaction: a wrong guess keeps its cost."""
+        attempt = await store.take_attempt(purpose, destination, user_id)
         if attempt is None or not matches(
             self.secret, purpose, destination, typed, attempt.code_hmac
         ):
@@ -63,10 +62,10 @@ class Codes:
 
 
 async def spend(
-    conn: asyncpg.Connection, limit: Limit, subject: str, what: str, field: str | None = None
+    limits: RateLimits, limit: Limit, subject: str, what: str, field: str | None = None
 ) -> None:
     """Take a token of ``limit`` for ``subject`` or refuse with 429 saying when to retry."""
-    decision = await rate_limiter.take(conn, limit, subject)
+    decision = await limits.take(limit, subject)
     if not decision.allowed:
         wait = decision.retry_after_seconds
         message = f"Too many {what}; try again in {wait} s."

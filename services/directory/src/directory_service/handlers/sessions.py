@@ -6,14 +6,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-import asyncpg
 from contacts_servicekit.domain_errors import NotAuthenticated
 
-from directory_service.adapters import sessions_repository as sessions
-from directory_service.adapters import users_repository as users
-from directory_service.adapters.token_issuer import TokenIssuer
-from directory_service.domain.credentials import Tokens, new_refresh_token, refresh_token_hash
+from directory_service.domain.credentials import (
+    PresentedToken,
+    Tokens,
+    new_refresh_token,
+    refresh_token_hash,
+)
 from directory_service.domain.model import User
+from directory_service.handlers.user_ports import IdentityWork
 
 
 def not_valid() -> NotAuthenticated:
@@ -33,59 +35,55 @@ def reused() -> NotAuthenticated:
     )
 
 
-async def open_session(conn: asyncpg.Connection, issuer: TokenIssuer, user: User) -> Tokens:
+async def open_session(work: IdentityWork, user: User) -> Tokens:
     """A new session for ``user`` (in the caller's transaction) and its first tokens."""
     session_id = uuid.uuid4()
-    expires_at = datetime.now(UTC) + issuer.rules.session_lifetime
-    await sessions.open_session(conn, session_id, user.user_id, expires_at)
-    return await _tokens(conn, issuer, user, session_id, expires_at)
+    expires_at = datetime.now(UTC) + work.tokens.rules.session_lifetime
+    await work.sessions.open_session(session_id, user.user_id, expires_at)
+    return await _tokens(work, user, session_id, expires_at)
 
 
-async def refresh(conn: asyncpg.Connection, issuer: TokenIssuer, refresh_token: str) -> Tokens:
+async def refresh(work: IdentityWork, refresh_token: str) -> Tokens:
     """New tokens for a refresh token, which is used up; a used one closes its session."""
     token_hash = refresh_token_hash(refresh_token)
-    async with conn.transaction():
-        found = await sessions.presented(conn, token_hash)
+    async with work.transaction():
+        found = await work.sessions.presented(token_hash)
         if found is None or found.expired or found.session_revoked:
             outcome: Tokens | NotAuthenticated = not_valid()
         elif found.used:
-            await sessions.revoke_session(conn, found.session_id, "refresh_token_reused")
+            await work.sessions.revoke_session(found.session_id, "refresh_token_reused")
             outcome = reused()
         else:
-            outcome = await _rotated(conn, issuer, token_hash, found)
+            outcome = await _rotated(work, token_hash, found)
     if isinstance(outcome, NotAuthenticated):
         raise outcome  # after the commit: the revocation stands
     return outcome
 
 
-async def sign_out(conn: asyncpg.Connection, refresh_token: str) -> None:
+async def sign_out(work: IdentityWork, refresh_token: str) -> None:
     """Close the session of ``refresh_token`` (nothing happens for an unknown token)."""
-    async with conn.transaction():
-        found = await sessions.presented(conn, refresh_token_hash(refresh_token))
+    async with work.transaction():
+        found = await work.sessions.presented(refresh_token_hash(refresh_token))
         if found is not None:
-            await sessions.revoke_session(conn, found.session_id, "signed_out")
+            await work.sessions.revoke_session(found.session_id, "signed_out")
 
 
 async def _rotated(
-    conn: asyncpg.Connection, issuer: TokenIssuer, token_hash: bytes,
-    found: sessions.PresentedToken,
-) -> Tokens | NotAuthenticated:  # fmt: skip
-    user = await users.get_user(conn, found.user_id)
+    work: IdentityWork, token_hash: bytes, found: PresentedToken
+) -> Tokens | NotAuthenticated:
+    user = await work.users.get_user(found.user_id)
     if user is None or user.status != "active":
-        await sessions.revoke_session(conn, found.session_id, "account_closed")
+        await work.sessions.revoke_session(found.session_id, "account_closed")
         return not_valid()
-    await sessions.mark_used(conn, token_hash)
-    return await _tokens(conn, issuer, user, found.session_id, found.session_expires_at)
+    await work.sessions.mark_used(token_hash)
+    return await _tokens(work, user, found.session_id, found.session_expires_at)
 
 
 async def _tokens(
-    conn: asyncpg.Connection, issuer: TokenIssuer, user: User, session_id: uuid.UUID,
-    session_expires_at: datetime,
-) -> Tokens:  # fmt: skip
+    work: IdentityWork, user: User, session_id: uuid.UUID, session_expires_at: datetime
+) -> Tokens:
     refresh_token = new_refresh_token()
-    expires_at = min(datetime.now(UTC) + issuer.rules.refresh_lifetime, session_expires_at)
-    await sessions.add_refresh_token(
-        conn, refresh_token_hash(refresh_token), session_id, expires_at
-    )
-    access = await issuer.access_token(conn, user, session_id)
-    return Tokens(access, issuer.lifetime_seconds, refresh_token)
+    expires_at = min(datetime.now(UTC) + work.tokens.rules.refresh_lifetime, session_expires_at)
+    await work.sessions.add_refresh_token(refresh_token_hash(refresh_token), session_id, expires_at)
+    access = await work.tokens.access_token(user, session_id)
+    return Tokens(access, work.tokens.lifetime_seconds, refresh_token)

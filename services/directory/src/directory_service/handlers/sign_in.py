@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
-import asyncpg
-from contacts_events import EventContext
-from contacts_messaging.outbox import Outbox
 from contacts_servicekit.domain_errors import Refused
 
-from directory_service.adapters import codes_repository as codes
-from directory_service.adapters import users_repository as users
 from directory_service.adapters.rate_limiter import Limit
-from directory_service.adapters.token_issuer import TokenIssuer
 from directory_service.domain.code_messages import sign_in_sms
 from directory_service.domain.credentials import Tokens
 from directory_service.domain.model import User
 from directory_service.domain.one_time_codes import Purpose, code_not_valid
 from directory_service.handlers import sessions
 from directory_service.handlers.codes import Codes, spend
+from directory_service.handlers.user_ports import IdentityWork
 from directory_service.handlers.users import Registration, register
 
 
@@ -51,47 +47,50 @@ class SignedIn:
 
 
 async def request_code(
-    conn: asyncpg.Connection, codes_: Codes, limits: SignInLimits, phone: str, address: str
+    work: IdentityWork, codes_: Codes, limits: SignInLimits, phone: str, address: str
 ) -> None:
     """Send a sign-in code to ``phone`` (E.164), whoever holds the number."""
-    await spend(conn, limits.codes_per_address, f"address:{address}", "codes from this address")
-    await spend(conn, limits.codes_per_number, f"phone:{phone}", "codes for this number", "phone")
-    await codes_.send(conn, Purpose.SIGN_IN, phone, None, lambda c, t: sign_in_sms(phone, c, t))
+    await spend(
+        work.limits, limits.codes_per_address, f"address:{address}", "codes from this address"
+    )
+    await spend(
+        work.limits, limits.codes_per_number, f"phone:{phone}", "codes for this number", "phone"
+    )
+    await codes_.send(work.codes, Purpose.SIGN_IN, phone, None, partial(sign_in_sms, phone))
 
 
 async def sign_in(
-    conn: asyncpg.Connection, outbox: Outbox, correlation_id: str, codes_: Codes,
-    issuer: TokenIssuer, limits: SignInLimits, phone: str, code: str, address: str,
-    new_user: NewUser | None,
+    work: IdentityWork, codes_: Codes, limits: SignInLimits, phone: str, code: str,
+    address: str, new_user: NewUser | None,
 ) -> SignedIn:  # fmt: skip
     """Exchange the number and its code for tokens; a number no user has signs up, with
-    ``new_user``'s name (422 ``display_name_required`` without one: the code stays usable)."""
-    await spend(conn, limits.attempts_per_address, f"address:{address}", "sign-in attempts")
-    proof = await codes_.check(conn, Purpose.SIGN_IN, phone, None, code)
-    async with conn.transaction():
-        if not await codes.consume(conn, Purpose.SIGN_IN, phone, None, proof):
+    ``new_user``'s name (422 ``display_name_required`` without one: the code stays usable).
+    The limit and the code's attempt are spent before the transaction, so they stand."""
+    attempts, subject = limits.attempts_per_address, f"address:{address}"
+    await spend(work.limits, attempts, subject, "sign-in attempts")
+    proof = await codes_.check(work.codes, Purpose.SIGN_IN, phone, None, code)
+    new_user_id = uuid.uuid4()  # the actor of the sign-up's events, if it is one
+    async with work.transaction(actor=new_user_id):
+        if not await work.codes.consume(Purpose.SIGN_IN, phone, None, proof):
             raise code_not_valid()  # another request used it first
-        user = await users.active_by_phone(conn, phone)
+        user = await work.users.active_by_phone(phone)
         signed_up = user is None
         if user is None:
-            user = await _sign_up(conn, outbox, correlation_id, phone, new_user)
-        tokens = await sessions.open_session(conn, issuer, user)
+            user = await _sign_up(work, new_user_id, phone, new_user)
+        tokens = await sessions.open_session(work, user)
     return SignedIn(user, tokens, signed_up)
 
 
 async def _sign_up(
-    conn: asyncpg.Connection, outbox: Outbox, correlation_id: str, phone: str,
-    new_user: NewUser | None,
-) -> User:  # fmt: skip
+    work: IdentityWork, user_id: uuid.UUID, phone: str, new_user: NewUser | None
+) -> User:
     if new_user is None:
         raise Refused(
             "display_name_required",
             "No account has this number yet: give a display name to create one.",
             "display_name",
         )
-    user_id = uuid.uuid4()
-    context = EventContext(correlation_id=correlation_id, actor=str(user_id))
     registration = Registration(
         new_user.display_name, phone, invitation_token=new_user.invitation_token
     )
-    return await register(conn, outbox, context, registration, user_id=user_id)
+    return await register(work, registration, user_id=user_id)

@@ -10,17 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-import asyncpg
-from contacts_events import EventContext, ProfileField
-from contacts_messaging.outbox import Outbox
+from contacts_events import ProfileField
 
-from directory_service.adapters import codes_repository as codes
 from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.code_messages import new_email_message, new_phone_sms
 from directory_service.domain.model import User
 from directory_service.domain.one_time_codes import Purpose, code_not_valid
 from directory_service.handlers import users
 from directory_service.handlers.codes import Codes, MessageFor, spend
+from directory_service.handlers.user_ports import IdentityWork
 
 _FIELDS = {Purpose.VERIFY_PHONE: ProfileField.PHONE_E164, Purpose.VERIFY_EMAIL: ProfileField.EMAIL}
 
@@ -43,24 +41,23 @@ class NewDestination:
 
 
 async def start(
-    conn: asyncpg.Connection, codes_: Codes, per_user: Limit, per_destination: Limit,
-    user_id: UUID, new: NewDestination,
+    work: IdentityWork, codes_: Codes, per_user: Limit, per_destination: Limit, user_id: UUID,
+    new: NewDestination,
 ) -> None:  # fmt: skip
     """Send a code to the new destination (the profile is unchanged until it is confirmed)."""
-    await users.read(conn, user_id)  # 404 for a closed account
-    await spend(conn, per_user, f"user:{user_id}", "verification codes")
-    await spend(conn, per_destination, f"{new.field}:{new.value}", "codes to it", new.field)
-    await codes_.send(conn, new.purpose, new.value, user_id, new.message_for())
+    await users.read(work, user_id)  # 404 for a closed account
+    await spend(work.limits, per_user, f"user:{user_id}", "verification codes")
+    await spend(work.limits, per_destination, f"{new.field}:{new.value}", "codes to it", new.field)
+    await codes_.send(work.codes, new.purpose, new.value, user_id, new.message_for())
 
 
 async def confirm(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, codes_: Codes,
-    user_id: UUID, new: NewDestination, code: str,
+    work: IdentityWork, codes_: Codes, user_id: UUID, new: NewDestination, code: str,
 ) -> User:  # fmt: skip
     """Apply the change the code proves (``UserProfileChanged``); 409 if another user holds it."""
-    proof = await codes_.check(conn, new.purpose, new.value, user_id, code)
-    async with conn.transaction():
-        if not await codes.consume(conn, new.purpose, new.value, user_id, proof):
+    proof = await codes_.check(work.codes, new.purpose, new.value, user_id, code)
+    async with work.transaction():
+        if not await work.codes.consume(new.purpose, new.value, user_id, proof):
             raise code_not_valid()
         changes: dict[ProfileField, str | None] = {_FIELDS[new.purpose]: new.value}
-        return await users.change_profile(conn, outbox, context, user_id, changes)
+        return await users.change_profile(work, user_id, changes)
