@@ -30,3 +30,18 @@ def test_small_imports_have_a_consumer_group_of_their_own() -> None:
     assert groups["importer.workers"].topics == (WORK_TOPIC,)
     assert groups["importer.express"].topics == (EXPRESS_TOPIC,)
     assert set(groups["importer.express"].handlers) == set(groups["importer.workers"].handlers)
+
+
+@pytest.mark.parametrize(("in_flight", "side_by_side"), [(2, True), (1, False), (3, True)])
+def test_chunk_steps_run_side_by_side_as_set(in_flight: int, side_by_side: bool) -> None:
+    """IMPORT_STEPS_IN_FLIGHT work items a batch, applied at once when more than one; the
+    express lane keeps one step a batch."""
+    settings = ImporterSettings(import_steps_in_flight=in_flight)
+    groups = {sub.group: sub for sub in build_app(settings).state.host.subscriptions}
+    workers, express = groups["importer.workers"], groups["importer.express"]
+    assert (workers.max_records, workers.side_by_side) == (in_flight, side_by_side)
+    assert (express.max_records, express.side_by_side) == (1, False)
+
+
+def test_two_steps_are_in_flight_by_default() -> None:
+    assert ImporterSettings().import_steps_in_flight == 2

@@ -66,6 +66,7 @@ class Subscription:
     events: EventRegistry = registry  # the event types this group can read
     max_records: int = 500  # per batch (and so per transaction)
     batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)  # see inbox.py
+    side_by_side: bool = False  # a batch's events applied at once, unordered (see inbox.py)
 
     def namespaced(self, namespace: str) -> Subscription:
         return replace(
@@ -172,6 +173,7 @@ class ServiceHost:
                 DeadLetters(producer, sub.group),
                 events=sub.events,
                 batch_handlers=sub.batch_handlers,
+                side_by_side=sub.side_by_side,
             )
             subscriber = subscribe(broker, consumer, sub.topics, max_records=sub.max_records)
             self._subscribers.append((sub.group, subscriber))

@@ -16,10 +16,18 @@ event is skipped as above), and each run of events of one name goes to its handl
 order, in the same transaction: two round trips instead of four per event. If a batch handler
 fails for a reason of its own, that transaction rolls back and the batch is applied one event
 at a time as above (so a bad event is still retried alone and dead-lettered).
+
+A consumer whose events do not depend on each other (the importer's work items: one chunk of
+rows each) may apply a batch's events side by side (`side_by_side`): each in a transaction of
+its own, on a connection of its own, all awaited before the offsets are committed. While one
+waits for Postgres the other runs its Python, so one process keeps two cores busy. The order
+of the batch's events is then not kept, and a transient failure of one lets the others commit
+first: the rewind redelivers them too, and the inbox skips them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,6 +84,7 @@ class InboxConsumer:
         events: EventRegistry = registry,
         after_commit: Callable[[Sequence[CloudEvent]], Awaitable[None]] | None = None,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
+        side_by_side: bool = False,
     ) -> None:
         self.pool = pool
         self.group = group
@@ -85,6 +94,7 @@ class InboxConsumer:
         self.max_attempts = max_attempts
         self.events = events  # the event types this consumer can read
         self.after_commit = after_commit  # observation / fault-injection point for tests
+        self.side_by_side = side_by_side  # each event of a batch in its own transaction, at once
         self.applied = 0
         self.duplicates = 0
 
@@ -103,7 +113,7 @@ class InboxConsumer:
             else:
                 ignored.append((record.topic, event.name))
         count_consumed(self.group, "ignored", ignored)
-        failed = [] if await self._applied_together(pending) else await self._apply(pending)
+        failed = await self._apply_batch(pending)
         backoff = Backoff(initial=0.1, maximum=2.0)
         for _attempt in range(2, self.max_attempts + 1):
             if not failed:
@@ -114,6 +124,25 @@ class InboxConsumer:
             await self.dead_letters.publish(
                 item.record, item.error, attempts=self.max_attempts, event_name=item.event.name
             )
+
+    async def _apply_batch(self, batch: list[_Pending]) -> list[_Pending]:
+        """Apply a fresh batch; return the items whose handler failed."""
+        if self.side_by_side and len(batch) > 1:
+            return await self._apply_side_by_side(batch)
+        return [] if await self._applied_together(batch) else await self._apply(batch)
+
+    async def _apply_side_by_side(self, batch: list[_Pending]) -> list[_Pending]:
+        """Each item in its own transaction, all at once. Every one runs to its end (none is
+        cancelled halfway) before the first transient failure, if any, is raised."""
+        outcomes = await asyncio.gather(
+            *(self._apply([item]) for item in batch), return_exceptions=True
+        )
+        failed: list[_Pending] = []
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+            failed += outcome
+        return failed
 
     async def _apply(self, batch: list[_Pending]) -> list[_Pending]:
         """One transaction for the batch; return the items whose handler failed."""

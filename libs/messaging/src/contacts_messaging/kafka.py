@@ -12,22 +12,28 @@ from aiokafka.errors import TopicAlreadyExistsError
 
 from contacts_messaging.broken_connections import treat_closed_transports_as_broken_connections
 from contacts_messaging.kafka_connection import Kafka, bootstrap_of, client_options
+from contacts_messaging.producer_settings import ProducerSettings
 from contacts_messaging.topic_plan import TopicSpec, check_brokers, warn_of_fewer_partitions
 
 log = structlog.get_logger(__name__)
 treat_closed_transports_as_broken_connections()  # every service's consumers and producers
 
 
-def make_producer(kafka: Kafka, client_id: str) -> AIOKafkaProducer:
+def make_producer(
+    kafka: Kafka, client_id: str, packing: ProducerSettings | None = None
+) -> AIOKafkaProducer:
     """An idempotent producer: acks from all in-sync replicas, no duplicates on retry, order kept
-    per partition. (aiokafka's default is acks=1 without idempotence: not acceptable here.)"""
+    per partition. (aiokafka's default is acks=1 without idempotence: not acceptable here.)
+    Compression and batch size: `packing`, else the `KAFKA_PRODUCER_*` variables."""
+    packing = packing or ProducerSettings.load()
     return AIOKafkaProducer(
         **client_options(kafka),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
         linger_ms=5,
-        max_batch_size=512 * 1024,
+        compression_type=packing.compression_type,
+        max_batch_size=packing.kafka_producer_batch_bytes,
         request_timeout_ms=15_000,
         retry_backoff_ms=200,
     )

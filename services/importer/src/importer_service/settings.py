@@ -60,6 +60,11 @@ class ImporterSettings(ServiceSettings):
         description="IMPORT_PARSE_PROCESSES: processes checking a large chunk's numbers at once"
         " (1: in the service's own process); default: the CPUs the container's limit allows",
     )  # fmt: skip
+    import_steps_in_flight: int = Field(
+        default=2, ge=1, le=8,
+        description="IMPORT_STEPS_IN_FLIGHT: chunk steps one process runs at once (one's Python"
+        " while another waits for Postgres); 1: one after the other",
+    )  # fmt: skip
     import_progress_poll_seconds: float = Field(
         default=0.5, gt=0, le=60,
         description="IMPORT_PROGRESS_POLL_SECONDS: how often a progress stream reads its import",

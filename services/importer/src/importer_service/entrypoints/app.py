@@ -60,10 +60,13 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     )
     steps = work_handlers(host.outbox, rules.chunking, checkers, reader, rules.quota)
     # a work item is up to a chunk of rows: commit each step alone, so the chunk counter's row
-    # lock (taken at the end of a step) is held only until its commit
+    # lock (taken at the end of a step) is held only until its commit; a few steps side by side
+    # (their order does not matter), so one's Python runs while another's statements do
+    in_flight = settings.import_steps_in_flight
     host.add_subscription(
-        Subscription("importer.workers", (WORK_TOPIC,), steps, events=work_items, max_records=1)
-    )
+        Subscription("importer.workers", (WORK_TOPIC,), steps, events=work_items,
+                     max_records=in_flight, side_by_side=in_flight > 1)
+    )  # fmt: skip
     # small imports' steps, read beside the large ones' (work_queue: the express lane)
     express_steps = {step.name: steps[step.name] for step in express_items.events()}
     host.add_subscription(
