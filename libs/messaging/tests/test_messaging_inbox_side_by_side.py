@@ -27,7 +27,9 @@ class Overlap:
         self.transactions: set[int] = set()
         self.two_inside = asyncio.Event()
 
-    async def __call__(self, event: CloudEvent, conn: asyncpg.Connection) -> None:
+    async def __call__(
+        self, probe: ProbeEvent, event: CloudEvent, conn: asyncpg.Connection, _: None
+    ) -> None:
         self.inside += 1
         self.most_inside = max(self.most_inside, self.inside)
         if self.inside >= 2:
@@ -36,7 +38,7 @@ class Overlap:
             self.transactions.add(await conn.fetchval("SELECT txid_current()"))
             with contextlib.suppress(TimeoutError):  # one applied alone waits here in vain
                 await asyncio.wait_for(self.two_inside.wait(), OVERLAP_WAIT_SECONDS)
-            await record_effect(event, conn)
+            await record_effect(probe, event, conn, None)
         finally:
             self.inside -= 1
 
@@ -74,13 +76,14 @@ async def test_a_transient_failure_redelivers_the_batch_and_each_event_is_applie
     await send_probes(producer, topic, range(1, 3))
     failures = {"left": 1}
 
-    async def second_fails_once(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        assert isinstance(event.data, ProbeEvent)
-        if event.data.seq == 2 and failures["left"]:
+    async def second_fails_once(
+        probe: ProbeEvent, event: CloudEvent, conn: asyncpg.Connection, _: None
+    ) -> None:
+        if probe.seq == 2 and failures["left"]:
             failures["left"] -= 1
             await asyncio.sleep(0.3)  # the first one commits meanwhile
             raise ConnectionResetError("the network, for a moment")  # transient: rewind
-        await record_effect(event, conn)
+        await record_effect(probe, event, conn, None)
 
     async with running_consumer(
         schema_pool, kafka_bootstrap, topic, unique_name("g"), handler=second_fails_once,

@@ -29,7 +29,7 @@ from importer_service.entrypoints import (
     api_imports,
 )
 from importer_service.handlers.closures import closure
-from importer_service.handlers.pipeline import work_handlers
+from importer_service.handlers.pipeline import Pipeline, steps
 from importer_service.handlers.projections import projections
 from importer_service.handlers.rules import ImportRules
 from importer_service.settings import ImporterSettings
@@ -58,17 +58,17 @@ def build_app(settings: ImporterSettings) -> FastAPI:
             projections.bind(None),
         )
     )
-    steps = work_handlers(host.outbox, rules.chunking, checkers, reader, rules.quota)
+    pipeline = steps.bind(Pipeline(host.outbox, rules.chunking, checkers, reader, rules.quota))
     # a work item is up to a chunk of rows: commit each step alone, so the chunk counter's row
     # lock (taken at the end of a step) is held only until its commit; a few steps side by side
     # (their order does not matter), so one's Python runs while another's statements do
     in_flight = settings.import_steps_in_flight
     host.add_subscription(
-        Subscription("importer.workers", (WORK_TOPIC,), steps, events=work_items,
+        Subscription("importer.workers", (WORK_TOPIC,), pipeline, events=work_items,
                      max_records=in_flight, side_by_side=in_flight > 1)
     )  # fmt: skip
     # small imports' steps, read beside the large ones' (work_queue: the express lane)
-    express_steps = {step.name: steps[step.name] for step in express_items.events()}
+    express_steps = {step.name: pipeline[step.name] for step in express_items.events()}
     host.add_subscription(
         Subscription("importer.express", (EXPRESS_TOPIC,), express_steps, events=express_items,
                      max_records=1)

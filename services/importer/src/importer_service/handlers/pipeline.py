@@ -17,10 +17,12 @@ killed anywhere leaves either nothing or a finished step behind.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import asyncpg
 from contacts_events import EventContext
 from contacts_events.envelope import CloudEvent
-from contacts_messaging.inbox import Handler
+from contacts_messaging.handlers import EventHandlers
 from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
@@ -44,68 +46,88 @@ from importer_service.handlers.extraction import extract_rows
 from importer_service.handlers.starting import start_once_read
 
 
-def work_handlers(
-    outbox: Outbox, chunking: Chunking, checkers: PhoneCheckers, reader: FileReader,
-    quota: MatchQuota,
-) -> dict[str, Handler]:  # fmt: skip
-    async def on_extract(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        assert isinstance(event.data, ExtractRows)
-        await extract_rows(conn, event.data.import_id, reader)
-        job = await imports.get(conn, event.data.import_id)
-        # checked after the reading: a closure meanwhile waited for nothing
-        if job is None or not await still_open(conn, job):
-            return
-        if job.auto_start and job.status is ImportStatus.EXTRACTED:
-            context = EventContext.caused_by(event)
-            await start_once_read(conn, outbox, context, job, quota, chunking)
+@dataclass(frozen=True)
+class Pipeline:
+    """What the steps need besides their connection: bound once by the service's wiring."""
 
-    async def on_parse(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        item = event.data
-        assert isinstance(item, ParseChunk)
-        job = await imports.get(conn, item.import_id)
-        if job is None or job.status is not ImportStatus.VALIDATING:
-            return  # replaced or failed meanwhile (its owner's account closed, say)
-        if not await still_open(conn, job):
-            return
-        await _plan_each_lookup(conn)
-        rows = await chunk_steps.parse(conn, job, item.first_row, item.last_row, checkers)
-        done, count = await imports.count_chunk_done(conn, job.import_id, "parsed", rows, {})
+    outbox: Outbox
+    chunking: Chunking
+    checkers: PhoneCheckers
+    reader: FileReader
+    quota: MatchQuota
+
+
+steps = EventHandlers[Pipeline]()
+"""Group `importer.workers` (and the express lane's `importer.express`): one step per item."""
+
+
+@steps.on(ExtractRows)
+async def extract(
+    item: ExtractRows, event: CloudEvent, conn: asyncpg.Connection, run: Pipeline
+) -> None:
+    await extract_rows(conn, item.import_id, run.reader)
+    job = await imports.get(conn, item.import_id)
+    # checked after the reading: a closure meanwhile waited for nothing
+    if job is None or not await still_open(conn, job):
+        return
+    if job.auto_start and job.status is ImportStatus.EXTRACTED:
         context = EventContext.caused_by(event)
-        if done < count:
-            await queue_next(conn, outbox, context, job, chunking, item, done)
-            return
-        await chunk_checks.find_duplicates(conn, job.import_id)
-        if count == 1:  # a paste, a short list: its statuses in this same step, a hop less
-            await emit_counted(conn, context, job, item)
-            return
-        emit = chunking.lane(job.total_rows).emit
-        await queue_first(conn, outbox, context, job, chunking, emit)
+        await start_once_read(conn, run.outbox, context, job, run.quota, run.chunking)
 
-    async def on_emit(event: CloudEvent, conn: asyncpg.Connection) -> None:
-        item = event.data
-        assert isinstance(item, EmitChunk)
-        job = await imports.get(conn, item.import_id)
-        if job is None or job.status is not ImportStatus.VALIDATING:
-            return
-        if not await still_open(conn, job):
-            return
-        await _plan_each_lookup(conn)
-        await emit_counted(conn, EventContext.caused_by(event), job, item)
 
-    async def emit_counted(
-        conn: asyncpg.Connection, context: EventContext, job: Import, item: ChunkItem
-    ) -> None:
-        """The emit step of `item`'s rows, counted; the next chunk queued, or the import
-        completed after its last."""
-        counts = await chunk_steps.emit(conn, outbox, context, job, item.first_row, item.last_row)
-        rows = sum(counts.values())
-        done, count = await imports.count_chunk_done(conn, job.import_id, "emitted", rows, counts)
-        if done < count:
-            await queue_next(conn, outbox, context, job, chunking, item, done)
-        else:
-            await complete(conn, outbox, context, job)
+@steps.on(ParseChunk)
+async def parse(
+    item: ParseChunk, event: CloudEvent, conn: asyncpg.Connection, run: Pipeline
+) -> None:
+    job = await _validating(conn, item)
+    if job is None:
+        return
+    rows = await chunk_steps.parse(conn, job, item.first_row, item.last_row, run.checkers)
+    done, count = await imports.count_chunk_done(conn, job.import_id, "parsed", rows, {})
+    context = EventContext.caused_by(event)
+    if done < count:
+        await queue_next(conn, run.outbox, context, job, run.chunking, item, done)
+        return
+    await chunk_checks.find_duplicates(conn, job.import_id)
+    if count == 1:  # a paste, a short list: its statuses in this same step, a hop less
+        await _emit_counted(conn, run, context, job, item)
+        return
+    emit = run.chunking.lane(job.total_rows).emit
+    await queue_first(conn, run.outbox, context, job, run.chunking, emit)
 
-    return {ExtractRows.name: on_extract, ParseChunk.name: on_parse, EmitChunk.name: on_emit}
+
+@steps.on(EmitChunk)
+async def emit(item: EmitChunk, event: CloudEvent, conn: asyncpg.Connection, run: Pipeline) -> None:
+    job = await _validating(conn, item)
+    if job is not None:
+        await _emit_counted(conn, run, EventContext.caused_by(event), job, item)
+
+
+async def _validating(conn: asyncpg.Connection, item: ChunkItem) -> Import | None:
+    """The item's import while it is still validating and its owner's account open (else
+    None: replaced or failed meanwhile, its owner's account closed, say), its lookups planned
+    for this chunk."""
+    job = await imports.get(conn, item.import_id)
+    if job is None or job.status is not ImportStatus.VALIDATING:
+        return None
+    if not await still_open(conn, job):
+        return None
+    await _plan_each_lookup(conn)
+    return job
+
+
+async def _emit_counted(
+    conn: asyncpg.Connection, run: Pipeline, context: EventContext, job: Import, item: ChunkItem
+) -> None:
+    """The emit step of `item`'s rows, counted; the next chunk queued, or the import completed
+    after its last."""
+    counts = await chunk_steps.emit(conn, run.outbox, context, job, item.first_row, item.last_row)
+    rows = sum(counts.values())
+    done, count = await imports.count_chunk_done(conn, job.import_id, "emitted", rows, counts)
+    if done < count:
+        await queue_next(conn, run.outbox, context, job, run.chunking, item, done)
+    else:
+        await complete(conn, run.outbox, context, job)
 
 
 async def _plan_each_lookup(conn: asyncpg.Connection) -> None:
