@@ -29,15 +29,11 @@ no difference, and the test fails on the first one.
 from dataclasses import replace
 
 import pytest
-from importer_service.domain import phone_engine
 from importer_service.domain.phone_engine import (
-    ENGINE_VARIABLE,
     PHONENUMBERS,
     RPHONENUMBERS,
     PhoneEngine,
-    choose,
     engine_for,
-    outdated_reason,
 )
 from importer_service.domain.phones import check_phone
 from phonenumbers import PhoneNumberType
@@ -113,36 +109,3 @@ def test_only_digits_spaces_and_plain_marks_go_to_the_rust_engine(
 ) -> None:
     assert engine_for(RPHONENUMBERS, text) is reader
     assert engine_for(PHONENUMBERS, text) is PHONENUMBERS
-
-
-def test_the_locked_rphonenumbers_metadata_is_not_older_than_phonenumbers() -> None:
-    """Fails on an upgrade of phonenumbers without an rphonenumbers release of its metadata."""
-    assert outdated_reason(RPHONENUMBERS, PHONENUMBERS) is None
-    assert choose("rphonenumbers") == (RPHONENUMBERS, None)
-
-
-def test_an_older_metadata_falls_back_to_phonenumbers_and_says_so(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    older = replace(RPHONENUMBERS, metadata_version="9.0.9")  # 9.0.9 < 9.0.41, "9.0.9" > "9.0.41"
-    monkeypatch.setitem(phone_engine.ENGINES, "rphonenumbers", older)
-    engine, reason = choose("rphonenumbers")
-    assert engine is PHONENUMBERS
-    assert reason is not None
-    assert "9.0.9" in reason
-    assert PHONENUMBERS.metadata_version in reason
-
-
-def test_a_newer_metadata_is_used() -> None:
-    newer = replace(RPHONENUMBERS, metadata_version="10.0.1")
-    assert outdated_reason(newer, PHONENUMBERS) is None
-
-
-def test_phonenumbers_is_chosen_when_named() -> None:
-    assert choose("phonenumbers") == (PHONENUMBERS, None)
-
-
-@pytest.mark.parametrize("name", ["", "Phonenumbers", "rust", "libphonenumber"])
-def test_an_unknown_engine_is_refused_naming_the_variable(name: str) -> None:
-    with pytest.raises(ValueError, match=ENGINE_VARIABLE):
-        choose(name)

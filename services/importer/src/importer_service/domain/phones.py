@@ -78,6 +78,11 @@ def use_engine(engine: PhoneEngine) -> None:
     _engine = engine
 
 
+def engine_in_use() -> PhoneEngine:
+    """The engine `check_phone` reads numbers with when not given one."""
+    return _engine
+
+
 def check_phone(
     raw: str, default_region: str, row_region: str | None = None, engine: PhoneEngine | None = None
 ) -> PhoneCheck:
