@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     numbers = raw_sample(Population(seed=args.seed), args.rows)
-    runs = {
+    runs: dict[str, Callable[[], object]] = {
         "check_numbers, rphonenumbers": checked_with(RPHONENUMBERS, numbers),
         "check_numbers, phonenumbers": checked_with(PHONENUMBERS, numbers),
         "raw_validation_rate (phonenumbers)": lambda: raw_validation_rate(numbers, "FR"),
@@ -63,7 +63,9 @@ def main() -> None:
         seconds = {name: best_seconds(run, args.rounds) for name, run in runs.items()}
         print(f"load average at end:   {os.getloadavg()}")
     for name, spent in seconds.items():
-        print(f"{name:40} {spent * 1e6 / len(numbers):6.2f} µs/number  {len(numbers) / spent:9,.0f}/s")
+        print(
+            f"{name:40} {spent * 1e6 / len(numbers):6.2f} µs/number  {len(numbers) / spent:9,.0f}/s"
+        )
     same = runs["check_numbers, rphonenumbers"]() == runs["check_numbers, phonenumbers"]()
     print(f"{len(numbers):,} numbers, the same checks with both engines: {same}")
 
