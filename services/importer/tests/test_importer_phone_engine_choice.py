@@ -1,6 +1,8 @@
 """`IMPORT_PHONE_ENGINE` and the start-up check: the Rust engine is used only when its metadata
 is not older than phonenumbers', an unknown engine is refused naming the variable."""
 
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -84,3 +86,14 @@ def test_an_unknown_engine_is_refused_naming_the_variable(
     with pytest.raises(SettingsError) as refused:
         ImporterSettings.load()
     assert f"{ENGINE_VARIABLE}: must be one of rphonenumbers, phonenumbers" in str(refused.value)
+
+
+def test_the_service_does_not_start_with_an_unknown_engine() -> None:
+    env = {**os.environ, ENGINE_VARIABLE: "rust"}
+
+    started = subprocess.run(
+        ["importer-service"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert started.returncode == 2
+    assert f"{ENGINE_VARIABLE}: must be one of rphonenumbers, phonenumbers" in started.stderr
