@@ -4,10 +4,10 @@ target 1). Not a test.
     uv run python bench/importer_phone_engine.py [--rows 1048576] [--seed 7] [--rounds 3]
 
 On the first 100,000 numbers of the list `importer_bulk.py` imports (`raw_sample`), in this
-process, holding the machine-wide bench lock, it times, round after round so that both engines
-share the machine's load: `check_numbers` (what a phone-check worker runs on a chunk) with
-rphonenumbers, with phonenumbers, and the yardstick `raw_validation_rate` (bare phonenumbers
-parse + is_valid_number). It prints the best round of each, in µs per number, the load average,
+process, holding the machine-wide bench lock, it times `check_numbers` (what a phone-check
+worker runs on a chunk) with rphonenumbers, with phonenumbers, and the yardstick
+`raw_validation_rate` (bare phonenumbers parse + is_valid_number), taking turns in each round
+so that the machine's other load falls on all three alike. It prints the best round of each, in µs per number, the load average,
 and whether both engines gave every number the same check. See bench/IMPORTER.md.
 """
 
@@ -36,14 +36,18 @@ def checked_with(engine: PhoneEngine, numbers: list[str]) -> Callable[[], Checke
     return run
 
 
-def best_seconds(run: Callable[[], object], rounds: int) -> float:
-    run()  # warm: caches, the Rust engine's metadata
-    timings = []
+def best_seconds(runs: dict[str, Callable[[], object]], rounds: int) -> dict[str, float]:
+    """The best of `rounds` timings of each run, the runs taking turns within each round so
+    that the machine's other load falls on all of them alike."""
+    for run in runs.values():
+        run()  # warm: caches, the Rust engine's metadata
+    timings: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(rounds):
-        started = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            timings[name].append(time.perf_counter() - started)
+    return {name: min(spent) for name, spent in timings.items()}
 
 
 def main() -> None:
@@ -60,7 +64,7 @@ def main() -> None:
     }
     with machine_lock("importer_phone_engine"):
         print(f"load average at start: {os.getloadavg()}")
-        seconds = {name: best_seconds(run, args.rounds) for name, run in runs.items()}
+        seconds = best_seconds(runs, args.rounds)
         print(f"load average at end:   {os.getloadavg()}")
     for name, spent in seconds.items():
         print(
