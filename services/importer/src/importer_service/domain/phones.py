@@ -182,12 +182,11 @@ def _judge(engine: PhoneEngine, raw: str, number: PhoneNumber, region: str | Non
 
 
 def _parse_failure(error: NumberParseException, region: str | None) -> Reason:
-    error_type = error.error_type
-    if error_type == NumberParseException.INVALID_COUNTRY_CODE:
+    if error.error_type == NumberParseException.INVALID_COUNTRY_CODE:
         return UNKNOWN_CALLING_CODE if region is None else reasons.UNKNOWN_REGION
-    if error_type == NumberParseException.NOT_A_NUMBER:
+    if error.error_type == NumberParseException.NOT_A_NUMBER:
         return UNPARSEABLE
-    code = "too_short" if error_type in _TOO_SHORT_ERRORS else "too_long"
+    code = "too_short" if error.error_type in _TOO_SHORT_ERRORS else "too_long"
     if region is None:
         return reasons.TOO_SHORT_TEXT if code == "too_short" else reasons.TOO_LONG_TEXT
     return length_reason(code, place(phonenumbers.country_code_for_region(region), region))
