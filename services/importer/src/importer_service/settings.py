@@ -5,6 +5,8 @@ from contacts_servicekit.cpus import available_cpus
 from contacts_servicekit.settings import ServiceSettings
 from pydantic import Field, field_validator
 
+from importer_service.domain.phone_engine import ENGINE_NAMES, RUST
+
 IMPORT_RETENTION_FLOOR_DAYS = 1
 """An owner must be able to download the results of an import that just finished, and to come
 back the next day to an upload left waiting for its columns."""
@@ -78,6 +80,12 @@ class ImporterSettings(ServiceSettings):
         description="IMPORT_RETENTION_DAYS: how long a finished import keeps its rows and file, "
         f"and an upload may wait for its owner (at least {IMPORT_RETENTION_FLOOR_DAYS})",
     )
+    import_phone_engine: str = Field(
+        default=RUST,
+        description="IMPORT_PHONE_ENGINE: rphonenumbers (phonenumbers' API on a Rust engine) or"
+        " phonenumbers; rphonenumbers is used only when its metadata is not older than"
+        " phonenumbers' (see domain/phone_engine.py)",
+    )
     fallback_region: str = Field(
         default="GB",
         description="FALLBACK_REGION: when neither the request nor the user's number says",
@@ -98,6 +106,13 @@ class ImporterSettings(ServiceSettings):
                 "day an upload left waiting for its columns"
             )
         return days
+
+    @field_validator("import_phone_engine")
+    @classmethod
+    def _known_engine(cls, name: str) -> str:
+        if name not in ENGINE_NAMES:
+            raise ValueError(f"must be one of {', '.join(ENGINE_NAMES)}")
+        return name
 
     @field_validator("fallback_region")
     @classmethod

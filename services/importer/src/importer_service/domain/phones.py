@@ -5,13 +5,17 @@ international prefix, NFKC-normalises it (full-width digits and plus sign) and t
 Unicode decimal digits (Arabic-Indic, Devanagari...) into ASCII ones. Letters are refused rather
 than guessed (`O` for `0`, `l` for `1`, `1-800-FLOWERS`), except in an extension (`ext. 12`).
 A number without `+` is read in the row's country when the row has one, else in the import's
-default region. phonenumbers decides whether it is a real number, and the platform's one rule
-(`contacts_destinations.sms_refusal`) whether it can take an SMS; the importer's own reasons
-are in `phone_reasons`.
+default region. phonenumbers' rules decide whether it is a real number, and the platform's one
+rule (`contacts_destinations.sms_refusal`) whether it can take an SMS; the importer's own
+reasons are in `phone_reasons`.
 
-The cost is phonenumbers' parse and number type, about what `raw_validation_rate` measures:
-everything else is cached per region or skipped for the common case (the SMS rule on a valid
-number is an attribute and two set look-ups; sentences naming a place are cached per place).
+The numbers are read by the engine `IMPORT_PHONE_ENGINE` chose (`phone_engine`): rphonenumbers,
+phonenumbers' API and metadata on a Rust engine, by default; phonenumbers itself for the texts
+the Rust engine might read otherwise, and when asked. Both give every text the same check.
+The cost is the engine's parse, number type and format (phonenumbers: about what
+`raw_validation_rate` measures); everything else is cached per region or skipped for the common
+case (the SMS rule on a valid number is an attribute and two set look-ups; sentences naming a
+place are cached per place).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
 from importer_service.domain import phone_reasons as reasons
 from importer_service.domain.countries import region_from_country
+from importer_service.domain.phone_engine import RUST, PhoneEngine, choose, engine_for
 
 VALID_MOBILE = reasons.VALID_MOBILE.code
 _MAX_TEXT = 100
@@ -63,19 +68,38 @@ class PhoneCheck:
         return self.e164 is not None and self.reason_code == VALID_MOBILE
 
 
-def check_phone(raw: str, default_region: str, row_region: str | None = None) -> PhoneCheck:
+_engine = choose(RUST)[0]
+
+
+def use_engine(engine: PhoneEngine) -> None:
+    """The engine `check_phone` reads numbers with from now on, in this process and the
+    processes it forks later (the service's start-up chooses it, see `phone_engine.choose`)."""
+    global _engine
+    _engine = engine
+
+
+def engine_in_use() -> PhoneEngine:
+    """The engine `check_phone` reads numbers with when not given one."""
+    return _engine
+
+
+def check_phone(
+    raw: str, default_region: str, row_region: str | None = None, engine: PhoneEngine | None = None
+) -> PhoneCheck:
     """Check one number. `row_region` is the row's country (a region code or a country cell,
-    see `region_from_country`); it wins over `default_region` for numbers without `+`."""
+    see `region_from_country`); it wins over `default_region` for numbers without `+`.
+    `engine`: the one `use_engine` chose unless given."""
     text = _normalise(raw)
     problem = _problem_in_text(text)
     if problem is not None:
         return _refused(raw, problem)
+    engine = engine_for(engine or _engine, text)
     if text.startswith("+"):
-        return _check_text(raw, text, None)
+        return _check_text(engine, raw, text, None)
     region = _parsing_region(default_region, row_region)
     if isinstance(region, Reason):
         return _refused(raw, region)
-    return _check_text(raw, text, region)
+    return _check_text(engine, raw, text, region)
 
 
 def check_phones(
@@ -138,19 +162,19 @@ def _region(value: str) -> str | None:
     return code if code in phonenumbers.SUPPORTED_REGIONS else region_from_country(value)
 
 
-def _check_text(raw: str, text: str, region: str | None) -> PhoneCheck:
+def _check_text(engine: PhoneEngine, raw: str, text: str, region: str | None) -> PhoneCheck:
     try:
-        number = phonenumbers.parse(text, region)
-    except NumberParseException as error:
+        number = engine.parse(text, region)
+    except engine.parse_error as error:
         return _refused(raw, _parse_failure(error, region))
-    return _judge(raw, number, region)
+    return _judge(engine, raw, number, region)
 
 
-def _judge(raw: str, number: PhoneNumber, region: str | None) -> PhoneCheck:
-    kind = phonenumbers.number_type(number)
+def _judge(engine: PhoneEngine, raw: str, number: PhoneNumber, region: str | None) -> PhoneCheck:
+    kind = engine.number_type(number)
     if kind == PhoneNumberType.UNKNOWN:
         return _refused(raw, invalid_reason(number, region))
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = engine.format_e164(number)
     too_long = too_long_for_e164(number, e164)
     if too_long is not None:
         return _refused(raw, too_long)

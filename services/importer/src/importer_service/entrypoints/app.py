@@ -4,6 +4,7 @@ import asyncio
 from pathlib import Path
 from typing import Protocol
 
+import structlog
 from contacts_events import UserDeactivated, topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription
@@ -22,6 +23,7 @@ from importer_service.adapters.work_queue import (
     work_items,
 )
 from importer_service.adapters.worker_process import WorkerLimits
+from importer_service.domain import phone_engine, phones
 from importer_service.entrypoints import (
     api_import_progress,
     api_import_results,
@@ -37,6 +39,8 @@ from importer_service.settings import ImporterSettings
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
 OWN_MIGRATIONS = discover("importer", MIGRATIONS)  # after the messaging library's
 
+log = structlog.get_logger(__name__)
+
 
 def build_app(settings: ImporterSettings) -> FastAPI:
     host = ServiceHost(
@@ -44,6 +48,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         OWN_MIGRATIONS,
         produces=[topics.IMPORTS, topics.MATCHES, WORK_TOPIC, EXPRESS_TOPIC],
     )
+    use_phone_engine(settings.import_phone_engine)
     checkers = PhoneCheckers(settings.import_parse_processes)
     checkers.start()  # forked here, before uvicorn starts the event loop
     host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))
@@ -86,6 +91,22 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     for api in (api_imports, api_import_rows, api_import_results, api_import_progress):
         app.include_router(api.router)
     return app
+
+
+def use_phone_engine(name: str) -> phone_engine.PhoneEngine:
+    """Check numbers with the engine `IMPORT_PHONE_ENGINE` names, or with phonenumbers, saying
+    why, when the Rust engine's metadata is older than phonenumbers' (before the phone-check
+    workers are forked: they inherit it)."""
+    engine, fallback = phone_engine.choose(name)
+    if fallback is not None:
+        log.warning(
+            "phone_engine.fallback", asked=name, used=engine.name, reason=fallback,
+            rphonenumbers_metadata=phone_engine.ENGINES[name].metadata_version,
+            phonenumbers=phone_engine.PHONENUMBERS.metadata_version,
+        )  # fmt: skip
+    phones.use_engine(engine)
+    log.info("phone_engine", engine=engine.name, metadata=engine.metadata_version)
+    return engine
 
 
 def file_reader(settings: ImporterSettings) -> FileReader:
