@@ -21,7 +21,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from contacts_testing.infra import LocalPostgres
 from contacts_testing.service_process import ServiceProcess
 from importer_kafka import KAFKA_PORT, bench_kafka, kafka_pids, log_offsets, wait_for_groups
-from kit import BenchHome, fresh_schema, log, quietly, start_together, started
+from kit import BenchHome, fresh_schema, home_in_use, log, quietly, start_together, started
 
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-importer")  # noqa: S108 - the bench's own
 PG_PORT = 25832
@@ -130,12 +130,11 @@ def running_infra(
     (both at once: Kafka is the slower); each one stopped at exit even if the other failed.
     `home`: another bench's own ports and state, so that it never shares (nor stops) these."""
     home = home or BenchHome(STATE_DIR, PG_PORT, KAFKA_PORT)
-    (home.state_dir / "logs").mkdir(parents=True, exist_ok=True)
     infra = Infra(
         LocalPostgres(port=home.pg_port, state_dir=home.state_dir),
         bench_kafka(brokers, home.state_dir, home.kafka_port),
     )
-    with contextlib.ExitStack() as cleanup:
+    with home_in_use(home), contextlib.ExitStack() as cleanup:
         log(f"starting postgres :{home.pg_port} and kafka {infra.kafka.bootstrap} "
             f"(state {home.state_dir})")  # fmt: skip
         start_together(cleanup, infra.postgres, infra.kafka)

@@ -174,14 +174,31 @@ def start_together(
 
 
 @contextlib.contextmanager
+def home_in_use(home: BenchHome) -> Iterator[None]:
+    """Hold `home` for this run: a second run of the same bench (another session's, say)
+    waits here instead of using, and at its end stopping, the Postgres and Kafka this run
+    started. Whatever runs in `home` once the lock is held is a leftover of a killed run."""
+    home.logs.mkdir(parents=True, exist_ok=True)
+    with (home.state_dir / "in-use.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"{home.state_dir} is in use by another run of this bench: waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)  # SIGTERM/SIGINT still interrupt it
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
 def running_infra(home: BenchHome) -> Iterator[tuple[LocalPostgres, LocalKafka]]:
     """The bench's own Postgres and one-broker Kafka, both stopped on exit."""
-    home.logs.mkdir(parents=True, exist_ok=True)
     postgres, kafka = (
         LocalPostgres(home.pg_port, home.state_dir),
         LocalKafka(home.kafka_port, home.state_dir),
     )
-    with contextlib.ExitStack() as cleanup:
+    with home_in_use(home), contextlib.ExitStack() as cleanup:
         log(
             f"starting postgres :{home.pg_port} and kafka :{home.kafka_port} (state {home.state_dir})"
         )

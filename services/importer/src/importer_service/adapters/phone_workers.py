@@ -1,7 +1,9 @@
 """Phone checks of a chunk spread over worker processes.
 
-phonenumbers is pure Python: one process checks about one number per 22-25 µs on one core,
-and the importer's event loop is one core. With `IMPORT_PARSE_PROCESSES` > 1 a large chunk is
+A check costs about 5 µs a number on the Rust engine (`IMPORT_PHONE_ENGINE=rphonenumbers`, the
+default) and 22-28 µs on phonenumbers, all of it on the importer's one core unless spread.
+Handing a slice to a worker costs about 0.45 µs a row in all (measured, bench/IMPORTER.md
+"issue 18: the rest of the row"), so spreading pays with either engine. With `IMPORT_PARSE_PROCESSES` > 1 a large chunk is
 split into that many slices, checked in worker processes at once, and the event loop stays
 free meanwhile for the relay and the HTTP API. Small chunks are checked in the loop: a process
 hop would cost more.
