@@ -9,7 +9,8 @@ so the consumer groups and the work items on `importer.work`), it reports: uploa
 time, time to all statuses stored (`completed`), time to all `ImportRowValidated` on Kafka (an
 audit consumer reads `importer.imports`), peak RSS of each importer process, and each rate beside
 the raw single-process phonenumbers parse + validate rate measured in the same run, with the
-target's ratio (end-to-end >= 50% of raw x instances, peak < 512 MB). See bench/IMPORTER.md.
+target's ratio (issue 18: end-to-end at least the raw rate, with one importer or more; peak
+< 512 MB). See bench/IMPORTER.md.
 
 It starts its own Postgres (:25832) and Kafka (:29692; with --brokers 3 the three-node cluster
 on :29694-29696, topics with 3 copies and min ISR 2) in /var/tmp/contacts-platform-bench-importer,

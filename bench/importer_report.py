@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from importer_flow import ImportRun
 from importer_sizes import describe
 
-TARGET_SHARE = 0.5  # end-to-end >= 50% of the raw rate x instances
+TARGET_SHARE = 1.0  # issue 18: end-to-end >= the raw rate, with any number of importers
+# (issue 5 asked 0.5 x raw x instances; the share column keeps dividing by the instances)
 TARGET_PEAK_MB = 512
 
 
@@ -27,13 +28,13 @@ class Result:
 
     @property
     def target_rate(self) -> float:
-        return TARGET_SHARE * self.raw_rate * self.instances
+        return TARGET_SHARE * self.raw_rate
 
     def rate(self, seconds: float | None) -> float:
         return self.rows / seconds if seconds else math.nan
 
     def share(self, seconds: float | None) -> float:
-        """End-to-end rate / (raw rate x instances): the target is >= 0.50."""
+        """End-to-end rate / (raw rate x instances)."""
         return self.rate(seconds) / (self.raw_rate * self.instances)
 
     def peaks_mb(self) -> list[float]:
@@ -58,8 +59,8 @@ def _mb(values: list[float]) -> str:
 
 def print_report(results: list[Result]) -> None:
     print("\nImporter bulk benchmark: times from POST /start unless said; rates in rows/s;")
-    print("x raw = rate / (raw phonenumbers rate x instances), target >= 0.50; memory target"
-          f" < {TARGET_PEAK_MB} MB per importer process\n")  # fmt: skip
+    print("x raw = rate / (raw phonenumbers rate x instances); target: the rate >= the raw rate"
+          f" (issue 18), memory < {TARGET_PEAK_MB} MB per importer process\n")  # fmt: skip
     head = (
         f"{'scenario':<10} {'inst':>4} {'rows':>8} {'raw/s':>7} {'target/s':>8} {'upl+ext s':>9} "
         f"{'statuses s':>10} {'rows/s':>7} {'x raw':>6} {'kafka s':>8} {'rows/s':>7} {'x raw':>6} "
@@ -142,11 +143,12 @@ def print_report(results: list[Result]) -> None:
     for r in results:
         run = r.run
         e2e = r.share(run.kafka_s)
+        met = r.rate(run.kafka_s) >= r.target_rate
         peak = max(r.peaks_mb(), default=math.nan)
         print(
             f"  {r.name:<10} x{r.instances}: end-to-end (all events on Kafka) "
             f"{r.rate(run.kafka_s):,.0f} rows/s = {e2e:.2f} x raw x {r.instances} "
-            f"({'meets' if e2e >= TARGET_SHARE else 'MISSES'} >= {TARGET_SHARE:.2f}); "
+            f"({'meets' if met else 'MISSES'} >= {TARGET_SHARE:.1f} x raw); "
             f"statuses stored {r.share(run.statuses_s):.2f}; peak {peak:.0f} MB "
             f"({'meets' if peak < TARGET_PEAK_MB else 'MISSES'} < {TARGET_PEAK_MB}); "
             f"load at start {r.load[0]:.2f}"
