@@ -20,6 +20,7 @@ from invitations_service.adapters.metrics import refusals_counted
 from invitations_service.domain.invitee import invitee_name
 from invitations_service.domain.policy import Policy, checked_email, checked_phone
 from invitations_service.handlers import inviting
+from invitations_service.handlers.delivery_wake import waking
 
 router = APIRouter(prefix="/v1/invitations", tags=["invitations"])
 _NAMESPACE = uuid.UUID("6f1d2a52-3c1e-4c57-9a57-3bcb1f0c5a10")
@@ -117,7 +118,7 @@ async def create_invitation(
     with refusals_counted():
         phone = checked_phone(body.phone) if body.channel == "sms" and body.phone else None
         email = checked_email(body.email) if body.channel == "email" and body.email else None
-        async with transaction(request) as conn:
+        async with waking(request.app.state.delivery_wake), transaction(request) as conn:
             if (earlier := await call.earlier_response(conn)) is not None:
                 return earlier
             row, is_new = await inviting.invite(
@@ -160,7 +161,7 @@ async def resend_invitation(
     cool-down after the caller's last message to the destination (of any invitation), or past
     the daily cap of the destination."""
     with refusals_counted():
-        async with transaction(request) as conn:
+        async with waking(request.app.state.delivery_wake), transaction(request) as conn:
             row = await inviting.resend(
                 conn, _policy(request), caller.event_context(), caller.user_id, invitation_id
             )

@@ -20,6 +20,7 @@ from invitations_service.entrypoints import (
 from invitations_service.handlers.accepting import directory_handlers
 from invitations_service.handlers.closures import closure_hook
 from invitations_service.handlers.delivery import DeliveryWorker
+from invitations_service.handlers.delivery_wake import DeliveryWake
 from invitations_service.handlers.request_processor import RequestProcessor
 from invitations_service.handlers.requests import request_batch_handlers, request_handlers
 from invitations_service.settings import InvitationsSettings
@@ -32,6 +33,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     host = ServiceHost(settings, OWN_MIGRATIONS, produces=[topics.INVITATIONS])
     policy = settings.policy()
     processor = RequestProcessor(policy, host.outbox)
+    wake = DeliveryWake(settings.delivery_claim_linger_ms / 1000)
     host.add_subscription(
         Subscription(
             "invitations.requests",
@@ -54,7 +56,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         worker = DeliveryWorker(
             running.pool, running.outbox, {"sms": built.sms, "email": built.email}, policy, settings.invite_link_base,
             per_second=settings.sends_per_second, concurrency=settings.send_concurrency,
-            lease=timedelta(seconds=settings.delivery_lease_seconds),
+            lease=timedelta(seconds=settings.delivery_lease_seconds), wake=wake,
         )  # fmt: skip
         try:
             await worker.run()
@@ -74,6 +76,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         description="SMS and email invitations: pending list, resend, delete, acceptance.",
     )  # fmt: skip
     app.state.policy = policy
+    app.state.delivery_wake = wake if settings.delivery_wake else None  # set by invites, resends
     app.state.sms_callback = (
         settings.status_callback_url,
         settings.sms_auth_token.get_secret_value(),
