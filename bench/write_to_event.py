@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(open_loop(idle, 2.0, contacts.url, invitations.service.url))
             before = costs(invitations, contacts)
             asyncio.run(open_loop(loaded, args.rate, contacts.url, invitations.service.url))
-            print_costs(before, costs(invitations, contacts))
+            print_costs(before, costs(invitations, contacts), len(loaded))
             load = os.getloadavg()
             print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         topics = [f"{invitations.namespace}.{t}" for t in ("contacts.contacts", "invitations.invitations")]  # fmt: skip

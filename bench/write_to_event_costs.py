@@ -58,12 +58,14 @@ def costs(invitations: Scenario, contacts: ServiceProcess) -> Costs:
     return Costs(time.monotonic(), cpu, claims, asyncio.run(commits_of(invitations.dsn)))
 
 
-def print_costs(before: Costs, after: Costs) -> None:
+def print_costs(before: Costs, after: Costs, writes: int) -> None:
     seconds = after.at - before.at
     shares = ", ".join(
-        f"{name} {(after.cpu[name] - before.cpu[name]) / seconds:.2f}" for name in after.cpu
+        f"{name} {(after.cpu[name] - before.cpu[name]) / seconds:.2f}"
+        f" ({(after.cpu[name] - before.cpu[name]) * 1000 / writes:.2f} ms a write)"
+        for name in after.cpu
     )
-    print(f"loaded phase, {seconds:.1f} s: CPU (cores) {shares}")
+    print(f"loaded phase, {seconds:.1f} s, {writes} writes: CPU (cores) {shares}")
     claims = (
         f"{(after.claims - before.claims) / seconds:.1f}/s"
         if after.claims is not None and before.claims is not None
