@@ -30,7 +30,6 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-import httpx
 from contacts_events import UserRegistered
 from contacts_events.connect_id import generate
 from contacts_stack import running_beside
@@ -40,7 +39,7 @@ from invitations_stack import running_infra, running_scenario
 from measure import print_table, summarise
 from stack import log, terminate_as_interrupt
 from write_to_event_costs import costs, print_costs
-from write_to_event_load import KINDS, Write, find_events, open_loop
+from write_to_event_load import KINDS, Write, find_events, open_loop, sessions
 
 OWNERS, USERS = 20, 400
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-write-to-event")  # noqa: S108 - its own
@@ -102,7 +101,7 @@ def plan(owners: list[UserRegistered], users: list[UserRegistered], writes: int,
 async def add_ahead(writes: list[Write], url: str) -> None:
     """The contacts the archives will move, added through the API 20 at a time."""
     gate = asyncio.Semaphore(20)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with sessions(url, url) as (http, _):
 
         async def one(write: Write) -> None:
             async with gate:
@@ -120,6 +119,7 @@ def report(idle: list[Write], loaded: list[Write], rate: float, seconds: float) 
     for title, measure in (
         ("write to its event on Kafka (success = writes whose event was found)", "latency_ms"),
         ("write to its HTTP answer (the API's share of the above)", "answer_ms"),
+        ("write to the start of its request (the load generator's lateness)", "start_lag_ms"),
     ):
         rows = []
         for name, writes, offered, window in runs:
