@@ -63,6 +63,7 @@ class DeliveryWorker:
         self._sending: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
         self._none_sending = asyncio.Event()  # set while no send is in flight
+        self._none_sending.set()
         self.wake = wake or DeliveryWake(0.0)  # without one, only the poll finds new messages
         self._results: asyncio.Queue[Attempt] = asyncio.Queue()
 
