@@ -1,6 +1,7 @@
 """API write to its event on Kafka (issue 18, target 3: p99 < 100 ms at 200 writes/s). Not a test.
 
     uv run python bench/write_to_event.py [--rate 200] [--seconds 40] [--idle 10]
+        [--linger-ms 20 | --no-wake]
 
 Starts its own Postgres (:26132) and Kafka (:29992, controller :29993) in
 /var/tmp/contacts-platform-bench-write-to-event, the invitations service with its SMS provider
@@ -11,7 +12,9 @@ bench lock: --idle lone writes of each kind, half a second apart (the baseline),
 loop of --rate writes/s for --seconds (add contact, archive, invite, in turn). It reads
 `contacts.contacts` and `invitations.invitations` back and prints, per kind and overall, the
 percentiles of the time from each write's due time to its event's CreateTime (the relay's
-producer sets it). See bench/README.md, "Write to event".
+producer sets it), and what the loaded phase cost (write_to_event_costs). `--no-wake` runs the
+invitations service with its delivery worker polling only (DELIVERY_WAKE=false), `--linger-ms`
+sets DELIVERY_CLAIM_LINGER_MS. See bench/README.md, "Write to event".
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ import uuid
 from pathlib import Path
 
 import asyncpg
-import httpx
 from contacts_events import UserRegistered
 from contacts_events.connect_id import generate
 from contacts_stack import running_beside
@@ -35,7 +37,8 @@ from contacts_testing.publisher import EventPublisher
 from invitations_stack import running_infra, running_scenario
 from kit import log, machine_lock, terminate_as_interrupt
 from measure import print_table, summarise
-from write_to_event_load import KINDS, Write, find_events, open_loop
+from write_to_event_costs import costs, print_costs
+from write_to_event_load import KINDS, Write, find_events, open_loop, sessions
 
 OWNERS, USERS = 20, 400
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-write-to-event")  # noqa: S108 - its own
@@ -97,7 +100,7 @@ def plan(owners: list[UserRegistered], users: list[UserRegistered], writes: int,
 async def add_ahead(writes: list[Write], url: str) -> None:
     """The contacts the archives will move, added through the API 20 at a time."""
     gate = asyncio.Semaphore(20)
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with sessions(url, url) as (http, _):
 
         async def one(write: Write) -> None:
             async with gate:
@@ -115,6 +118,7 @@ def report(idle: list[Write], loaded: list[Write], rate: float, seconds: float) 
     for title, measure in (
         ("write to its event on Kafka (success = writes whose event was found)", "latency_ms"),
         ("write to its HTTP answer (the API's share of the above)", "answer_ms"),
+        ("write to the start of its request (the load generator's lateness)", "start_lag_ms"),
     ):
         rows = []
         for name, writes, offered, window in runs:
@@ -135,13 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200, help="writes per second (open loop)")
     parser.add_argument("--seconds", type=float, default=40, help="how long the load lasts")
     parser.add_argument("--idle", type=int, default=10, help="lone writes of each kind, idle")
+    parser.add_argument("--linger-ms", type=float, help="DELIVERY_CLAIM_LINGER_MS")
+    parser.add_argument("--no-wake", action="store_true", help="DELIVERY_WAKE=false: poll only")
     args = parser.parse_args(argv)
+    env = {**SERVICE_ENV, "DELIVERY_WAKE": "false" if args.no_wake else "true"}
+    if args.linger_ms is not None:
+        env["DELIVERY_CLAIM_LINGER_MS"] = str(args.linger_ms)
     owners, users = people(OWNERS, "Owner"), people(USERS, "User")
     ahead, idle, loaded = plan(owners, users, int(args.rate * args.seconds), args.idle)
     with (
         terminate_as_interrupt(),
         running_infra(PG_PORT, KAFKA_PORT, STATE_DIR) as (postgres, kafka),
-        running_scenario((postgres, kafka), "wte", SERVICE_ENV) as invitations,
+        running_scenario((postgres, kafka), "wte", env) as invitations,
         running_beside(
             postgres.admin_url, kafka, invitations.namespace, f"{invitations.schema}_c",
             STATE_DIR / "logs",
@@ -155,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
             load = os.getloadavg()
             print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
             asyncio.run(open_loop(idle, 2.0, contacts.url, invitations.service.url))
+            before = costs(invitations, contacts)
             asyncio.run(open_loop(loaded, args.rate, contacts.url, invitations.service.url))
+            print_costs(before, costs(invitations, contacts), len(loaded))
             load = os.getloadavg()
             print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         topics = [f"{invitations.namespace}.{t}" for t in ("contacts.contacts", "invitations.invitations")]  # fmt: skip

@@ -34,6 +34,17 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
         gt=0,
         description="DELIVERY_LEASE_SECONDS: a send not recorded by then is retried",
     )
+    delivery_wake: bool = Field(
+        default=True,
+        description="DELIVERY_WAKE: an invite or resend through the API wakes this process's "
+        "delivery worker at its commit (false: the worker finds it at its next poll, within 0.5 s)",
+    )
+    delivery_claim_linger_ms: float = Field(
+        default=20,
+        ge=0,
+        description="DELIVERY_CLAIM_LINGER_MS: a woken delivery worker claims no sooner than this "
+        "after its previous claim, so that woken claims stay under 1000 / this a second",
+    )
     failed_request_retention_days: float = Field(
         default=30,
         ge=1,

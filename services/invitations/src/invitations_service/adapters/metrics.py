@@ -30,9 +30,18 @@ DELIVERIES_FAILED = Counter(
     ["channel", "permanent"],
 )
 
+DELIVERY_CLAIMS = Counter(
+    "invitation_delivery_claims_total",
+    "Claims of due deliveries by the delivery worker (a transaction each, whether it found any).",
+)
+
 
 def count_sent(channel: str) -> None:
     SENT.labels(channel=channel).inc()
+
+
+def count_claim() -> None:
+    DELIVERY_CLAIMS.inc()
 
 
 def count_refused(reason: str) -> None:

@@ -22,6 +22,7 @@ from invitations_service.domain.invitation import Invitation
 from invitations_service.domain.invitee import Asked
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers import inviting
+from invitations_service.handlers.sending.wake import waking
 
 router = APIRouter(prefix="/v1/invitations", tags=["invitations"])
 _NAMESPACE = uuid.UUID("6f1d2a52-3c1e-4c57-9a57-3bcb1f0c5a10")
@@ -118,7 +119,7 @@ async def create_invitation(
     )
     tenant = caller.principal.tenant_id or caller.principal.company_id
     with refusals_counted():
-        async with _work(request, caller) as work:
+        async with waking(request.app.state.delivery_wake), _work(request, caller) as work:
             if (earlier := await call.earlier_response(work.conn)) is not None:
                 return earlier
             invitation, is_new = await inviting.invite_asked(
@@ -161,7 +162,7 @@ async def resend_invitation(
     cool-down after the caller's last message to the destination (of any invitation), or past
     the daily cap of the destination."""
     with refusals_counted():
-        async with _work(request, caller) as work:
+        async with waking(request.app.state.delivery_wake), _work(request, caller) as work:
             found = await inviting.resend(
                 work, _policy(request), caller.event_context(), caller.user_id, invitation_id
             )

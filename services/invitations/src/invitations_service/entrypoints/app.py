@@ -23,6 +23,7 @@ from invitations_service.handlers.closures import closure
 from invitations_service.handlers.expiry import ExpiryTask
 from invitations_service.handlers.sending.processor import RequestProcessor
 from invitations_service.handlers.sending.requests import request_batch_handlers, requests
+from invitations_service.handlers.sending.wake import DeliveryWake
 from invitations_service.handlers.sending.worker import DeliveryWorker
 from invitations_service.settings import InvitationsSettings
 
@@ -34,6 +35,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     host = ServiceHost(settings, OWN_MIGRATIONS, produces=[topics.INVITATIONS])
     policy = settings.policy()
     processor = RequestProcessor(policy, host.outbox)
+    wake = DeliveryWake(settings.delivery_claim_linger_ms / 1000)
     host.add_subscription(
         Subscription(
             "invitations.requests",
@@ -58,7 +60,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         worker = DeliveryWorker(
             running.pool, running.outbox, {"sms": built.sms, "email": built.email}, policy, settings.invite_link_base,
             per_second=settings.sends_per_second, concurrency=settings.send_concurrency,
-            lease=timedelta(seconds=settings.delivery_lease_seconds),
+            lease=timedelta(seconds=settings.delivery_lease_seconds), wake=wake,
         )  # fmt: skip
         try:
             await worker.run()
@@ -82,6 +84,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         description="SMS and email invitations: pending list, resend, delete, acceptance.",
     )  # fmt: skip
     app.state.policy = policy
+    app.state.delivery_wake = wake if settings.delivery_wake else None  # set by invites, resends
     app.state.sms_callback = (
         settings.status_callback_url,
         settings.sms_auth_token.get_secret_value(),

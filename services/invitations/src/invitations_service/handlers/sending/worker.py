@@ -10,6 +10,9 @@ is abandoned before the lease ends (then retried), so one attempt is never in fl
 worker that dies mid-send leaves the claim to expire, and the next attempt uses the same key,
 which the provider recognises: one message, not two. The results are recorded in batches
 (results.py), and counted in the metrics once committed.
+
+An idle worker claims again when its poll (`idle_seconds`) is due, or sooner when this
+process's API queued a message (`wake`, wake.py: coalesced, so claims stay bounded).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from invitations_service.domain.policy import Policy
 from invitations_service.handlers.sending import deliveries
 from invitations_service.handlers.sending.pacing import SendPacer
 from invitations_service.handlers.sending.results import Attempt, record
+from invitations_service.handlers.sending.wake import DeliveryWake
 
 log = structlog.get_logger(__name__)
 
@@ -44,7 +48,7 @@ class DeliveryWorker:
     def __init__(
         self, pool: asyncpg.Pool, outbox: Outbox, channels: Mapping[str, Channel], policy: Policy,
         link_base: str, per_second: float = 20.0, concurrency: int = 20,
-        lease: timedelta = timedelta(minutes=2),
+        lease: timedelta = timedelta(minutes=2), wake: DeliveryWake | None = None,
     ) -> None:  # fmt: skip
         self.pool, self.outbox, self.channels, self.policy = pool, outbox, channels, policy
         self.link_base = link_base.rstrip("/")
@@ -56,6 +60,9 @@ class DeliveryWorker:
         self.sent = 0
         self._sending: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
+        self._none_sending = asyncio.Event()  # set while no send is in flight
+        self._none_sending.set()
+        self.wake = wake or DeliveryWake(0.0)  # without one, only the poll finds new messages
         self._results: asyncio.Queue[Attempt] = asyncio.Queue()
 
     async def run(self, idle_seconds: float = 0.5) -> None:
@@ -66,7 +73,7 @@ class DeliveryWorker:
                 try:
                     wanted = await self._claimable()
                     if await self._start(wanted) < wanted:
-                        await asyncio.sleep(idle_seconds)  # nothing more due for now
+                        await self.wake.wait(idle_seconds)  # nothing more due for now
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
@@ -102,15 +109,20 @@ class DeliveryWorker:
         for row in claimed:
             task = asyncio.create_task(self._send(row, self.pacer.book(), lease_ends))
             self._sending.add(task)
+            self._none_sending.clear()
             task.add_done_callback(self._sent)
         return len(claimed)
 
     def _sent(self, task: asyncio.Task[Any]) -> None:
         self._sending.discard(task)
         self._slot_freed.set()
+        if not self._sending:
+            self._none_sending.set()
 
     async def _claim(self, limit: int) -> tuple[list[asyncpg.Record], float]:
         """Claim up to `limit` due deliveries; and when (time.monotonic) their lease ends."""
+        self.wake.claiming()
+        metrics.count_claim()
         lease_ends = time.monotonic() + self._lease_seconds  # the lease starts after this
         async with self.pool.acquire() as conn, conn.transaction():
             claimed = await deliveries.claim(conn, limit, self.lease)
@@ -158,8 +170,7 @@ class DeliveryWorker:
     async def _record_results(self) -> None:
         while True:
             batch = [await self._results.get()]
-            if self._sending:  # more results soon: record them together
-                await asyncio.sleep(RECORD_LINGER_SECONDS)
+            await self._linger_while_sending()
             while not self._results.empty() and len(batch) < RECORD_BATCH:
                 batch.append(self._results.get_nowait())
             for attempt in range(3):
@@ -169,6 +180,14 @@ class DeliveryWorker:
                 except Exception as exc:  # the leases will bring them back
                     log.warning("delivery.record_failed", error=repr(exc), attempt=attempt + 1)
                     await asyncio.sleep(1)
+
+    async def _linger_while_sending(self) -> None:
+        """While sends are in flight, more results come soon: wait for them (at most
+        RECORD_LINGER_SECONDS) to record them together."""
+        if self._sending:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(RECORD_LINGER_SECONDS):
+                    await self._none_sending.wait()
 
     async def _record(self, attempts: list[Attempt]) -> None:
         if not attempts:
