@@ -103,3 +103,6 @@ class FakeIdentityStores:
 
     async def access_token(self, user: User, session_id: UUID) -> str:
         return f"access {user.user_id} {session_id} {user.company_id}"
+
+    async def service_token(self, client_id: str) -> str:
+        return f"service {client_id}"

@@ -1,6 +1,7 @@
 """handlers/ports.py in memory, for the importer's use cases alone (no Postgres, no Kafka):
 imports and their rows, each owner's matching quota, the owners' numbers, stored files, and
-the pipeline's side of a start (the chunks it would queue, the imports it would complete)."""
+the pipeline's side of a start (the chunks it would queue, the imports it would complete), and
+the invitation requests of "Invite contact"."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from contacts_testing.unit_of_work import FakeUnitOfWork
 from importer_service.adapters.file_jobs import TableSummary
 from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.domain.model import Import, NewImport
+from importer_service.handlers.ports import ReadyRow
 
 CHUNK_ROWS = 10
 
@@ -36,7 +38,10 @@ class FakeImportsWork(FakeUnitOfWork):
         self.queued: dict[UUID, int] = {}  # chunks queued per import
         self.completed: list[UUID] = []
         self.transactions = 0
-        self.imports = self.quota = self.owners = self.validation = self
+        self.ready_rows: dict[UUID, list[ReadyRow]] = {}  # per import, ready to invite
+        self.requests: dict[tuple[UUID, str], UUID] = {}  # (inviter, number) -> request id
+        self.refused_rows: dict[UUID, set[int]] = {}  # per import, rows whose invite was refused
+        self.imports = self.quota = self.owners = self.validation = self.invitations = self
 
     def quota_of(self, owner_id: UUID) -> int:
         return self.quota_left.get(owner_id, self.default_quota)
@@ -86,6 +91,24 @@ class FakeImportsWork(FakeUnitOfWork):
     # Owners
     async def phone(self, owner_id: UUID) -> str | None:
         return self.phones.get(owner_id)
+
+    # InvitationRequests
+    async def ready(self, import_id: UUID, rows: Sequence[int] | None) -> list[ReadyRow]:
+        found = self.ready_rows.get(import_id, [])
+        return [r for r in found if rows is None or r.row_number in rows]
+
+    async def record(
+        self, inviter_id: UUID, import_id: UUID, asked: Sequence[tuple[UUID, ReadyRow]]
+    ) -> set[UUID]:
+        recorded = set()
+        for request_id, row in asked:
+            if (inviter_id, row.phone_e164) not in self.requests:
+                self.requests[inviter_id, row.phone_e164] = request_id
+                recorded.add(request_id)
+        return recorded
+
+    async def forget_refusals(self, import_id: UUID, row_numbers: Sequence[int]) -> None:
+        self.refused_rows.get(import_id, set()).difference_update(row_numbers)
 
     # Transactions: every unit of work is this one (a fake has nothing to roll back)
     @asynccontextmanager

@@ -11,7 +11,12 @@ from uuid import UUID
 
 from contacts_events import EventContext, IntegrationEvent
 from contacts_testing.unit_of_work import FakeUnitOfWork
-from invitations_service.domain.invitation import Invitation, NewInvitation, StagedRequest
+from invitations_service.domain.invitation import (
+    Invitation,
+    NewInvitation,
+    SentMessage,
+    StagedRequest,
+)
 from invitations_service.domain.request_batch import DailyKey
 from invitations_service.handlers.ports import Pair
 
@@ -34,6 +39,8 @@ class FakeInvitationsWork(FakeUnitOfWork):
         self.closed: set[UUID] = set()
         self.waiting: list[StagedRequest] = []
         self.contexts: list[EventContext | None] = []  # emit_in's, one per event (else None)
+        self.with_provider: dict[str, SentMessage] = {}  # provider's message id -> message
+        self.failed_deliveries: dict[UUID, str] = {}  # delivery -> the error recorded
         self.invitations = self.deliveries = self.cooldowns = self.daily_sends = self
         self.tenants = self.accounts = self.requests = self
 
@@ -131,6 +138,20 @@ class FakeInvitationsWork(FakeUnitOfWork):
 
     async def in_progress(self, invitation_id: UUID) -> bool:
         return invitation_id in self.sending or any(q[0] == invitation_id for q in self.queued)
+
+    async def sent_message(self, provider_message_id: str) -> SentMessage | None:
+        return self.with_provider.get(provider_message_id)
+
+    async def mark_failed(self, delivery_id: UUID, error: str) -> bool:
+        if delivery_id in self.failed_deliveries:
+            return False
+        self.failed_deliveries[delivery_id] = error
+        return True
+
+    async def delivery_failed(self, invitation_id: UUID) -> None:
+        found = self.stored[invitation_id]
+        if found.status == "sent":
+            self.stored[invitation_id] = replace(found, status="delivery_failed")
 
     # Cooldowns
     async def take(self, pair: Pair, now: datetime, cooldown: timedelta) -> datetime | None:

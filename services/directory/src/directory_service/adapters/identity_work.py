@@ -69,6 +69,9 @@ class SigningOnConnection:
     async def access_token(self, user: User, session_id: UUID) -> str:
         return await self.issuer.access_token(self.conn, user, session_id)
 
+    async def service_token(self, client_id: str) -> str:
+        return await self.issuer.service_token(self.conn, client_id)
+
 
 class PostgresIdentityWork(PostgresUsersWork):
     def __init__(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from contacts_servicekit.domain_errors import NotAuthenticated, NotPermitted
+from contacts_servicekit.domain_errors import NotPermitted
 from contacts_servicekit.openapi_conventions import created, problems
 from contacts_servicekit.web.idempotency import IdempotencyKey, IdempotentCall
 from contacts_servicekit.web.requests import CallerDep, transaction
@@ -27,9 +26,8 @@ from directory_service.entrypoints.auth_schemas import (
 )
 from directory_service.entrypoints.identity import IdentityDep, client_address, identity_work
 from directory_service.entrypoints.schemas import UserView
-from directory_service.handlers import sessions
+from directory_service.handlers import service_clients, sessions
 from directory_service.handlers import sign_in as sign_in_steps
-from directory_service.handlers.codes import spend
 
 router = APIRouter(prefix="/v1/auth", tags=["sign-in"])
 _LIMITED = (429, "Too many codes or attempts for this number or address")
@@ -107,11 +105,12 @@ async def issue_service_token(
 ) -> ServiceTokenView:
     """An access token with role `service` for a platform backend (HTTP Basic: its client id
     and secret, from `SERVICE_CLIENTS`), e.g. to register users whose numbers it verified."""
+    client_id, secret = (credentials.username, credentials.password) if credentials else (None, "")
     async with identity_work(request) as work:
-        limit = identity.sign_in_limits.attempts_per_address
-        await spend(work.limits, limit, f"address:{client_address(request)}", "sign-in attempts")
-        client = _known_client(identity.service_clients, credentials)
-        token = await identity.issuer.service_token(work.conn, client)
+        token = await service_clients.service_token(
+            work, identity.sign_in_limits, identity.service_clients, client_address(request),
+            client_id, secret,
+        )  # fmt: skip
     return ServiceTokenView(access_token=token, expires_in=identity.issuer.lifetime_seconds)
 
 
@@ -140,16 +139,3 @@ async def rotate_signing_key(
         key = await identity.issuer.keys.rotate(conn)
         view = SigningKeyView(kid=key.kid).model_dump(mode="json")
         return await call.respond(conn, 201, view, {"Location": "/.well-known/jwks.json"})
-
-
-def _known_client(clients: dict[str, str], credentials: HTTPBasicCredentials | None) -> str:
-    secret = clients.get(credentials.username) if credentials else None
-    given = credentials.password if credentials else ""
-    # compared even for an unknown client, so the time taken does not tell which ids exist
-    matched = hmac.compare_digest((secret or "").encode(), given.encode())
-    if secret is None or not matched:
-        raise NotAuthenticated(
-            "invalid_client", "Unknown client id or wrong secret.", "Authorization"
-        )
-    assert credentials is not None
-    return credentials.username

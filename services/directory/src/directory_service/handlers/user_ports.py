@@ -119,6 +119,9 @@ class AccessTokens(Protocol):
 
     async def access_token(self, user: User, session_id: UUID) -> str: ...
 
+    async def service_token(self, client_id: str) -> str:
+        """An access token with role `service` for a platform backend (its client id)."""
+
 
 class IdentityWork(UsersWork, Protocol):
     """The sign-in, session and verification use cases' work: a connection outside any

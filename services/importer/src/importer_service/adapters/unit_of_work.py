@@ -3,12 +3,11 @@ connection in a transaction, the events emitted written to the outbox when it en
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 from uuid import UUID
 
 import asyncpg
@@ -16,37 +15,13 @@ from contacts_events import EventContext
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.unit_of_work import UnitOfWork
 
-from importer_service.adapters import file_store, imports_repository, projection
+from importer_service.adapters import file_store, projection
 from importer_service.adapters.match_quota import MatchQuota
+from importer_service.adapters.postgres_imports import PostgresImports
 from importer_service.adapters.work_queue import Chunking
-from importer_service.domain.model import Import, NewImport
+from importer_service.domain.model import Import
 from importer_service.handlers import chunk_window, completion
 from importer_service.handlers.ports import Files, Imports, Owners, Quota, Validation
-
-
-class _Imports:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
-    async def get(self, import_id: UUID, *, for_update: bool = False) -> Import | None:
-        return await imports_repository.get(self.conn, import_id, for_update=for_update)
-
-    async def create(self, new: NewImport) -> None:
-        await imports_repository.create(self.conn, new)
-
-    async def save(self, job: Import) -> Import:
-        return await imports_repository.save(self.conn, job)
-
-    async def insert_rows(self, import_id: UUID, rows: Sequence[tuple[Any, ...]]) -> None:
-        await imports_repository.insert_rows(self.conn, import_id, rows)
-
-    async def forget_rows(self, import_id: UUID) -> None:
-        await self.conn.execute("DELETE FROM import_rows WHERE import_id = $1", import_id)
-
-    async def list_for_owner(
-        self, owner_id: UUID, limit: int, before: tuple[datetime, UUID] | None
-    ) -> list[Import]:
-        return await imports_repository.list_for_owner(self.conn, owner_id, limit, before)
 
 
 class _Quota:
@@ -109,7 +84,7 @@ class PostgresImportsWork(UnitOfWork):
     ) -> None:  # fmt: skip
         super().__init__(conn)
         self.outbox, self.context = outbox, context
-        self.imports: Imports = _Imports(conn)
+        self.imports: Imports = PostgresImports(conn)
         self.quota: Quota = _Quota(conn, quota)
         self.owners: Owners = _Owners(conn)
         self.files: Files = _Files(conn)

@@ -14,6 +14,7 @@ from contacts_servicekit.web.requests import CallerDep, connection
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from importer_service.adapters.invitation_requests import PostgresInvitingWork
 from importer_service.entrypoints.answers import answered_once
 from importer_service.entrypoints.app_state import rules_of
 from importer_service.entrypoints.cursors import CursorQuery, after_row, row_cursor
@@ -63,10 +64,11 @@ async def invite_rows(
     gets the first answer."""
 
     async def invite(conn: asyncpg.Connection) -> InvitationsView:
+        work = PostgresInvitingWork(conn)
         requested, skipped = await results.invite(
-            conn, outbox, caller.event_context(), caller.user_id, import_id, body.rows,
-            rules_of(request).retention,
-        )  # fmt: skip
+            work, caller.user_id, import_id, body.rows, rules_of(request).retention
+        )
+        await work.write_events(outbox, caller.event_context())
         return InvitationsView(requested=requested, skipped=skipped)
 
     return await answered_once(request, caller, idempotency_key, body.model_dump(), 200, invite)

@@ -12,6 +12,7 @@ from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.invitation_requests import PostgresInvitingWork
 from importer_service.domain.model import Import
 from importer_service.handlers.invitations import request_invitations
 
@@ -29,5 +30,7 @@ async def complete(
     )  # fmt: skip
     await outbox.add(conn, [event], context)
     if job.auto_invite:
-        requested, skipped = await request_invitations(conn, outbox, context, job, None)
+        work = PostgresInvitingWork(conn)
+        requested, skipped = await request_invitations(work, job, None)
+        await work.write_events(outbox, context)
         await imports.save(conn, job.invited(requested, skipped))

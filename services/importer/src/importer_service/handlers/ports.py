@@ -1,4 +1,5 @@
-"""What the use cases of the person importing (paste, upload, columns, start, read, list) need
+"""What the use cases of the person importing (paste, upload, columns, start, read, list,
+"Invite contact") need
 from the world, as protocols: a unit of work holding the repositories bound to one
 transaction, and `emit` for the events. Postgres implements them (adapters/unit_of_work.py);
 tests give an in-memory fake (tests/fake_work.py)."""
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -81,6 +83,36 @@ class Reader(Protocol):
         self, path: Path, fmt: FileFormat, sheet: str | None = None, encoding: str | None = None
     ) -> TableSummary:
         """The file's sheets, headers and first rows."""
+
+
+@dataclass(frozen=True)
+class ReadyRow:
+    """A row ready to be invited: its number and the name the message greets."""
+
+    row_number: int
+    phone_e164: str
+    name: str | None
+
+
+class InvitationRequests(Protocol):
+    """ "Invite contact": the requests an owner made of an import's rows (each number once)."""
+
+    async def ready(self, import_id: UUID, rows: Sequence[int] | None) -> list[ReadyRow]:
+        """The import's rows ready to invite (all, or those of `rows`), in row order."""
+
+    async def record(
+        self, inviter_id: UUID, import_id: UUID, asked: Sequence[tuple[UUID, ReadyRow]]
+    ) -> set[UUID]:
+        """Record each (request id, row); the ids recorded now (a number the inviter asked to
+        invite before, from any import, is skipped)."""
+
+    async def forget_refusals(self, import_id: UUID, row_numbers: Sequence[int]) -> None:
+        """Forget the earlier refusals of these rows: they are asked again."""
+
+
+class InvitingWork(EmitsEvents, Protocol):
+    imports: Imports
+    invitations: InvitationRequests
 
 
 class ImportsWork(EmitsEvents, Protocol):

@@ -16,16 +16,16 @@ import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 
 import asyncpg
-from contacts_events import EventContext, RowStatus
-from contacts_messaging.outbox import Outbox
+from contacts_events import RowStatus
 from contacts_servicekit.domain_errors import Conflicting
 
 from importer_service.adapters.sources.report import write_csv
 from importer_service.adapters.sources.report_xlsx import Cell, XlsxStream
 from importer_service.domain.model import Import, ImportStatus, row_name
 from importer_service.domain.retention import ImportRetention
-from importer_service.handlers.imports import with_rows
+from importer_service.handlers.imports import mine, rows_kept, with_rows
 from importer_service.handlers.invitations import request_invitations
+from importer_service.handlers.ports import InvitingWork
 
 PAGE_ROWS = 5000
 REPORT_STATUSES = (
@@ -43,13 +43,13 @@ _PAGE = (
 
 
 async def invite(
-    conn: asyncpg.Connection, outbox: Outbox, context: EventContext, owner_id: uuid.UUID,
-    import_id: uuid.UUID, rows: Sequence[int] | None, retention: ImportRetention,
+    work: InvitingWork, owner_id: uuid.UUID, import_id: uuid.UUID, rows: Sequence[int] | None,
+    retention: ImportRetention,
 ) -> tuple[int, int]:  # fmt: skip
     """ "Invite contact": the ready rows (all, or those chosen) not requested before by this
     owner (see `request_invitations`). Returns (requested now, skipped)."""
-    job = await completed(conn, owner_id, import_id, retention, "Invitations can be sent")
-    return await request_invitations(conn, outbox, context, job, rows)
+    job = rows_kept(mine(await work.imports.get(import_id), owner_id), retention)
+    return await request_invitations(work, when_completed(job, "Invitations can be sent"), rows)
 
 
 async def completed(
@@ -58,7 +58,12 @@ async def completed(
 ) -> Import:  # fmt: skip
     """The owner's import once completed, its rows still kept; 409 `import_not_completed`
     before, 410 `import_rows_purged` after its retention."""
-    job = await with_rows(conn, owner_id, import_id, retention)
+    return when_completed(await with_rows(conn, owner_id, import_id, retention), what)
+
+
+def when_completed(job: Import, what: str) -> Import:
+    """`job` once every row has its status; 409 `import_not_completed` before (`what` says
+    what waits for it)."""
     if job.status is not ImportStatus.COMPLETED:
         raise Conflicting(
             "import_not_completed",

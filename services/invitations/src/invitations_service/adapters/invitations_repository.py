@@ -9,8 +9,8 @@ from uuid import UUID
 import asyncpg
 from contacts_events import EventContext
 
+from invitations_service.adapters.delivery_context import CONTEXT_COLUMNS, context_values
 from invitations_service.domain.invitation import OPEN
-from invitations_service.handlers.sending.deliveries import CONTEXT_COLUMNS, context_values
 
 
 async def open_for(

@@ -18,8 +18,9 @@ from contacts_messaging.unit_of_work import UnitOfWork
 from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import daily_sends_repository as daily_sends
 from invitations_service.adapters import invitations_repository as invitations
+from invitations_service.adapters import provider_callbacks
 from invitations_service.adapters import tenants_repository as tenants
-from invitations_service.domain.invitation import Invitation, NewInvitation
+from invitations_service.domain.invitation import Invitation, NewInvitation, SentMessage
 from invitations_service.domain.request_batch import DailyKey
 from invitations_service.handlers.ports import (
     Accounts,
@@ -70,6 +71,9 @@ class _Invitations(_Bound):
         rows = await invitations.pending_page(self.conn, inviter_id, after, limit)
         return [invitation_of(row) for row in rows]
 
+    async def delivery_failed(self, invitation_id: UUID) -> None:
+        await provider_callbacks.invitation_failed(self.conn, invitation_id)
+
     async def close(self, invitation_id: UUID, status: str, invitee: UUID | None = None) -> None:
         await invitations.close(self.conn, invitation_id, status, invitee)
 
@@ -108,6 +112,12 @@ class _Deliveries(_Bound):
 
     async def in_progress(self, invitation_id: UUID) -> bool:
         return await deliveries.in_progress(self.conn, invitation_id)
+
+    async def sent_message(self, provider_message_id: str) -> SentMessage | None:
+        return await provider_callbacks.sent_message(self.conn, provider_message_id)
+
+    async def mark_failed(self, delivery_id: UUID, error: str) -> bool:
+        return await provider_callbacks.mark_failed(self.conn, delivery_id, error)
 
 
 class _Cooldowns(_Bound):

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from contacts_events import EventContext
+
 OPEN = ("pending", "sent", "delivery_failed")  # an invitation that can still be accepted
 
 
@@ -66,3 +68,14 @@ class StagedRequest:
     phone_e164: str | None
     email: str | None
     display_name: str | None  # the invitee's name as the importer sent it
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message the SMS provider accepted (its delivery), as a status callback finds it."""
+
+    delivery_id: UUID
+    invitation_id: UUID
+    inviter_id: UUID
+    send_count: int
+    context: EventContext | None  # the invite's or resend's (None: queued before it was kept)

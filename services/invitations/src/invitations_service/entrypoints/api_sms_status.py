@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contacts_channels import InvalidStatusCallback, is_valid_signature, parse_status_callback
-from contacts_messaging.api import HostDep
+from contacts_events import EventContext
+from contacts_messaging.api import unit_of_work
 from contacts_servicekit.errors import Invalid, NotAllowed
 from contacts_servicekit.openapi_conventions import problems
-from contacts_servicekit.web.requests import transaction
 from fastapi import APIRouter, Request, Response
 
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.handlers.sending.status import record_status
 
 router = APIRouter(prefix="/v1/sms", tags=["provider callbacks"])
@@ -41,7 +42,7 @@ _FORM = {  # read from the request itself: the signature covers every field, kno
     ),
     openapi_extra={"requestBody": _FORM},
 )
-async def receive_sms_status(request: Request, host: HostDep) -> Response:
+async def receive_sms_status(request: Request) -> Response:
     """Delivery status of one SMS, posted by the provider (form-encoded, `X-Twilio-Signature`
     signed with the account's auth token; anything unsigned is refused)."""
     form = {k: str(v) for k, v in (await request.form()).items()}
@@ -52,6 +53,6 @@ async def receive_sms_status(request: Request, host: HostDep) -> Response:
         update = parse_status_callback(form)
     except InvalidStatusCallback as error:
         raise Invalid("bad_callback", str(error)) from None
-    async with transaction(request) as conn:
-        await record_status(conn, host.outbox, update)
+    async with unit_of_work(request, PostgresInvitationsWork, EventContext()) as work:
+        await record_status(work, update)
     return Response(status_code=204)

@@ -13,7 +13,7 @@ from uuid import UUID
 from contacts_events import EventContext, IntegrationEvent
 from contacts_messaging.unit_of_work import EmitsEvents
 
-from invitations_service.domain.invitation import Invitation, NewInvitation
+from invitations_service.domain.invitation import Invitation, NewInvitation, SentMessage
 from invitations_service.domain.request_batch import DailyKey
 
 Pair = tuple[UUID, str]  # (inviter, destination: the E.164 number or the lower-case address)
@@ -35,6 +35,10 @@ class Invitations(Protocol):
         self, inviter_id: UUID, after: tuple[datetime, UUID] | None, limit: int
     ) -> list[Invitation]:
         """The inviter's open invitations, newest first, after `after` (created_at, id)."""
+
+    async def delivery_failed(self, invitation_id: UUID) -> None:
+        """A sent invitation's message failed after the provider took it (`delivery_failed`;
+        an invitation closed meanwhile stays as it is)."""
 
     async def close(self, invitation_id: UUID, status: str, invitee: UUID | None = None) -> None:
         """Close it (accepted, cancelled) and drop its queued messages."""
@@ -71,6 +75,13 @@ class Deliveries(Protocol):
 
     async def in_progress(self, invitation_id: UUID) -> bool:
         """Whether a message of the invitation is queued or with the provider."""
+
+    async def sent_message(self, provider_message_id: str) -> SentMessage | None:
+        """The message the provider knows by this id, with its invitation; None if unknown."""
+
+    async def mark_failed(self, delivery_id: UUID, error: str) -> bool:
+        """The sent message failed after the provider accepted it; False when that was
+        recorded before (a provider may call back more than once)."""
 
 
 class Cooldowns(Protocol):

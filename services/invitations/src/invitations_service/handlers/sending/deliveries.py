@@ -14,7 +14,6 @@ from datetime import timedelta
 from uuid import UUID
 
 import asyncpg
-from contacts_events import EventContext
 
 # A queued message of an invitation closed meanwhile (a retry, or a send given back after
 # the closure failed the queued ones) is dropped, never sent; a `sending` one whose lease ran
@@ -83,23 +82,6 @@ WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.
 """
 
 Attempt = tuple[UUID, int]  # (delivery_id, attempts) of one claimed attempt
-ContextValues = tuple[str, str | None, str | None, str | None]
-CONTEXT_COLUMNS = "correlation_id, causation_id, tenant, actor"  # in ContextValues order
-
-
-def context_values(context: EventContext) -> ContextValues:
-    """What a delivery keeps of the context of the request that queued it."""
-    return context.correlation_id, context.causation_id, context.tenant, context.actor
-
-
-def context_of(row: asyncpg.Record) -> EventContext | None:
-    """The context a delivery was queued in; None for one queued before contexts were kept."""
-    if row["correlation_id"] is None:
-        return None
-    return EventContext(
-        correlation_id=row["correlation_id"], causation_id=row["causation_id"],
-        tenant=row["tenant"], actor=row["actor"],
-    )  # fmt: skip
 
 
 async def claim(conn: asyncpg.Connection, limit: int, lease: timedelta) -> list[asyncpg.Record]:

@@ -26,6 +26,7 @@ from contacts_events import (
 from contacts_events.base import IntegrationEvent
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters.delivery_context import context_of
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers.sending import deliveries
 
@@ -71,7 +72,7 @@ async def record(
 def _in_their_contexts(events: list[Announced]) -> list[tuple[IntegrationEvent, EventContext]]:
     """Each event with the context of its delivery (a new one, shared, for the old rows)."""
     new = EventContext()
-    return [(event, deliveries.context_of(row) or new) for row, event in events]
+    return [(event, context_of(row) or new) for row, event in events]
 
 
 def _attempt(a: Attempt) -> deliveries.Attempt:

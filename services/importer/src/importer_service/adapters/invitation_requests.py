@@ -1,0 +1,61 @@
+"""The owner's invitation requests of an import's rows, on Postgres, and the small unit of work
+"Invite contact" runs in (the route's transaction, or the completing pipeline step's)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+from contacts_events import RowStatus
+from contacts_messaging.unit_of_work import UnitOfWork
+
+from importer_service.adapters import refusals
+from importer_service.adapters.postgres_imports import PostgresImports
+from importer_service.domain.model import row_name
+from importer_service.handlers.ports import Imports, InvitationRequests, ReadyRow
+
+_READY = (
+    "SELECT row_number, phone_e164, display_name, first_name, last_name FROM import_rows"
+    " WHERE import_id = $1 AND status = $2 AND ($3::int[] IS NULL OR row_number = ANY($3::int[]))"
+    " ORDER BY row_number"
+)
+_REQUEST = (
+    "INSERT INTO invitation_requests (request_id, inviter_id, phone_e164, import_id, row_number)"
+    " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::int[])"
+    " ON CONFLICT (inviter_id, phone_e164) DO NOTHING RETURNING request_id"
+)
+
+
+class PostgresInvitationRequests:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def ready(self, import_id: UUID, rows: Sequence[int] | None) -> list[ReadyRow]:
+        chosen = list(rows) if rows is not None else None
+        found = await self.conn.fetch(_READY, import_id, RowStatus.READY_TO_INVITE.value, chosen)
+        return [
+            ReadyRow(r["row_number"], r["phone_e164"],
+                     row_name(r["display_name"], r["first_name"], r["last_name"]))
+            for r in found
+        ]  # fmt: skip
+
+    async def record(
+        self, inviter_id: UUID, import_id: UUID, asked: Sequence[tuple[UUID, ReadyRow]]
+    ) -> set[UUID]:
+        inserted = await self.conn.fetch(
+            _REQUEST, [q for q, _ in asked], [inviter_id] * len(asked),
+            [r.phone_e164 for _, r in asked], [import_id] * len(asked),
+            [r.row_number for _, r in asked],
+        )  # fmt: skip
+        return {r["request_id"] for r in inserted}
+
+    async def forget_refusals(self, import_id: UUID, row_numbers: Sequence[int]) -> None:
+        await refusals.forget(self.conn, import_id, list(row_numbers))
+
+
+class PostgresInvitingWork(UnitOfWork):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        super().__init__(conn)
+        self.imports: Imports = PostgresImports(conn)
+        self.invitations: InvitationRequests = PostgresInvitationRequests(conn)
