@@ -4,6 +4,7 @@ average 7-15 took 10 s to import it, and the service never became ready."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -23,13 +24,16 @@ class _Settings(ServiceSettings):
 
 def _served_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
     """What `run_service` hands uvicorn (nothing is served)."""
-    for name in ("HTTP_WORKERS", "HTTP_WORKER_HEALTHCHECK_SECONDS", "PROMETHEUS_MULTIPROC_DIR"):
+    for name in ("HTTP_WORKERS", "HTTP_WORKER_HEALTHCHECK_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    # run_service sets these in os.environ (the metrics directory to one it deletes on return):
+    # set through monkeypatch first, so that each is put back as it was after the test, and
+    # the services this test process starts later do not inherit a deleted directory
     for name in ("CONTACTS_SERVICE_SETTINGS_CLASS", "CONTACTS_SERVICE_BUILD_APP",
-                 "CONTACTS_SERVICE_SUPERVISOR_PID"):  # fmt: skip
-        monkeypatch.setenv(name, "")  # run_service sets them; restored after the test
+                 "CONTACTS_SERVICE_SUPERVISOR_PID", "PROMETHEUS_MULTIPROC_DIR"):  # fmt: skip
+        monkeypatch.setenv(name, "")
     monkeypatch.setattr(sys, "argv", ["healthcheck_test-service"])
     served: dict[str, Any] = {}
     monkeypatch.setattr(runner.uvicorn, "run", lambda app, **options: served.update(options))
@@ -47,6 +51,13 @@ def test_several_workers_get_a_minute_to_answer_their_first_ping(
 def test_the_wait_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     served = _served_with(monkeypatch, HTTP_WORKERS="2", HTTP_WORKER_HEALTHCHECK_SECONDS="120")
     assert served["timeout_worker_healthcheck"] == 120
+
+
+def test_the_environment_is_left_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = dict(os.environ)
+    with monkeypatch.context() as inner:
+        _served_with(inner, HTTP_WORKERS="2")
+    assert dict(os.environ) == before
 
 
 def test_a_wait_of_zero_is_refused_naming_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
