@@ -11,7 +11,6 @@ import pytest
 from contacts_events.connect_id import display, generate
 from contacts_testing.platform_client import eventually
 from contacts_testing.web_adding import (
-    has_no_sideways_scroll,
     open_contacts,
     search_and_add,
     way,
@@ -106,4 +105,4 @@ async def test_add_new_contact_at_a_phone(visitor, client, new_phone):
         for target in [page.get_by_label("ConnectID"), page.get_by_role("button", name="Search")]:
             assert (await target.bounding_box())["height"] >= 44
         await search_and_add(person, bob.connect_id, "Bob Phone", "add-connect-id-phone")
-        assert await has_no_sideways_scroll(person)
+        assert await person.fits_the_width()

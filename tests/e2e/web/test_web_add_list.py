@@ -189,8 +189,7 @@ async def test_upload_and_columns_at_a_phones_width(visitor, new_phone, tmp_path
         await upload(pat, listed)
         await expect(pat.page.get_by_label("Phone number")).to_have_value("Mobile phone")
         await pat.check("add-list-columns-phone")
-        wide = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        assert await pat.page.evaluate(wide)
+        assert await pat.fits_the_width()
 
 
 async def test_a_csv_files_text_encoding_corrected_by_the_person(signed_up, new_phone, tmp_path):

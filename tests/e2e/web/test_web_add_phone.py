@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from contacts_testing.platform_client import eventually
-from contacts_testing.web_adding import has_no_sideways_scroll, paste_numbers, pasted_statuses
+from contacts_testing.web_adding import paste_numbers, pasted_statuses
 from contacts_testing.web_visitor import DESKTOP, PHONE
 from playwright.async_api import Page, expect
 
@@ -78,7 +78,7 @@ async def test_add_numbers_see_their_statuses_correct_them_and_invite(visitor, c
 
         await page.set_viewport_size(PHONE)
         await expect(rows(page).nth(2).locator("td").first).to_be_visible()
-        assert await has_no_sideways_scroll(person)
+        assert await person.fits_the_width()
         await person.check("statuses-phone")
         await page.set_viewport_size(DESKTOP)
 

@@ -96,7 +96,7 @@ async def test_resend_in_and_after_the_cool_down_and_delete_with_the_cross(
         await phone.sign_in(lea.phone)
         await phone.page.get_by_role("navigation", name="Bottom menu").get_by_role("link", name="Invitations").click()  # fmt: skip
         await expect(phone.page.locator(".invitation")).to_have_count(2)
-        assert await phone.page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert await phone.fits_the_width()
         await phone.check("invitations-phone")
 
 

@@ -70,11 +70,3 @@ async def search_and_add(person: WebVisitor, connect_id: str, name: str, screen:
         "Contact has been added to your contact list."
     )
     await person.check(f"{screen}-added")
-
-
-async def has_no_sideways_scroll(person: WebVisitor) -> bool:
-    return bool(
-        await person.page.evaluate(
-            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        )
-    )

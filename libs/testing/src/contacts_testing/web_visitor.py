@@ -96,6 +96,17 @@ class WebVisitor:
         path = self.messages_dir / "messages.jsonl"
         return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
+    async def fits_the_width(self) -> bool:
+        """Nothing on the page as it now stands is wider than the window. A link's click
+        returns before the next page has loaded, and a layout read while its stylesheets are
+        still on their way is laid out without them: the page's load comes first."""
+        await self.page.wait_for_load_state("load")
+        return bool(
+            await self.page.evaluate(
+                "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            )
+        )
+
     async def check(self, screen: str) -> None:
         """The page as it is now passes every page's checks; its screenshot is saved."""
         from axe_playwright_python.async_playwright import Axe
