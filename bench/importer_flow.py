@@ -281,14 +281,14 @@ async def _checks(
     try:
         row = await conn.fetchrow(
             "SELECT count(*) FILTER (WHERE status IS NULL) AS nulls, count(*) AS total,"
-            " count(DISTINCT row_number) AS distinct_rows FROM import_rows WHERE import_id = $1",
+            " count(DISTINCT row_number) AS distinct_rows FROM import_row_results WHERE import_id = $1",
             run.import_id,
         )
         stored = Counter(
             {
                 r["status"]: r["n"]
                 for r in await conn.fetch(
-                    "SELECT status, count(*) AS n FROM import_rows WHERE import_id = $1"
+                    "SELECT status, count(*) AS n FROM import_row_statuses WHERE import_id = $1"
                     " GROUP BY status",
                     run.import_id,
                 )

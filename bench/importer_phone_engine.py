@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 
 from importer_files import Population, raw_sample
-from importer_service.adapters.phone_workers import Checked, check_numbers
+from importer_service.adapters.chunk_workers import Checked, check_numbers
 from importer_service.domain import phones
 from importer_service.domain.phone_engine import PHONENUMBERS, RPHONENUMBERS, PhoneEngine
 from importer_service.domain.phones import raw_validation_rate

@@ -32,11 +32,11 @@ from contacts_messaging.relay import _CLAIM
 from contacts_messaging.topic_plan import TopicSpec
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
-from importer_service.adapters.phone_workers import PhoneCheckers
+from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.row_events import RowEventWriter
 from importer_service.domain.phones import check_phone, raw_validation_rate
 from importer_service.domain.statuses import RowOutcome
-from importer_service.handlers import chunk_steps
+from importer_service.handlers import chunk_outcomes, chunk_steps
 from kit import log
 
 PY_SPY_DEFAULT = "/tmp/importer-prof/bin/py-spy"  # noqa: S108 - installed outside the project
@@ -45,11 +45,11 @@ PY_SPY_DEFAULT = "/tmp/importer-prof/bin/py-spy"  # noqa: S108 - installed outsi
 SPECIFIC = [
     ("check_phone", "phones.py", "parse: check_phone (phonenumbers)"),
     ("classify", "statuses.py", "emit: classify"),
-    ("_row_event", "chunk_steps.py", "emit: row event fields (names, email)"),
+    ("_row_event", "chunk_outcomes.py", "emit: row event fields (names, email)"),
     ("records", "row_events.py", "emit: serialise ImportRowValidated records"),
     ("add_bulk", "outbox.py", "outbox: bulk row INSERT"),
     ("add", "outbox.py", "outbox: single events"),
-    ("store_outcomes", "imports_repository.py", "store_outcomes: COPY + UPDATE import_rows"),
+    ("store_outcomes", "imports_repository.py", "store_outcomes: COPY import_row_statuses"),
     ("rows_between", "imports_repository.py", "fetch the chunk's rows"),
     ("store", "chunk_checks.py", "parse: store the chunk's checks"),
     ("load", "chunk_checks.py", "emit: load the chunk's checks"),
@@ -304,10 +304,16 @@ async def _replay(
             if profile:
                 profiler.enable()
             if step == "parse":
-                await chunk_steps.parse(timed, job, first, last, PhoneCheckers(1))
+                await chunk_steps.parse(timed, job, first, last, ChunkWorkers(1))
                 await chunk_checks.find_duplicates(timed, job.import_id)
-            else:
-                await chunk_steps.emit(timed, outbox, EventContext(), job, first, last)
+            else:  # the chunk's statuses written again: the ones stored are set aside
+                await conn.execute(
+                    "DELETE FROM import_row_statuses WHERE import_id = $1"
+                    " AND row_number BETWEEN $2 AND $3", job.import_id, first, last,
+                )  # fmt: skip
+                await chunk_steps.emit(
+                    timed, outbox, EventContext(), job, first, last, ChunkWorkers(1)
+                )
             profiler.disable()
             done[step] = (time.perf_counter() - began, timed, profiler)
             if explain and step == "emit":
@@ -317,12 +323,20 @@ async def _replay(
     return done
 
 
+def _stored(row: Any) -> chunk_outcomes.StoredRow:
+    return (row["row_number"], row["raw_phone"], row["display_name"], row["first_name"],
+            row["last_name"], row["email"])  # fmt: skip
+
+
 async def _stage_costs(
     conn: asyncpg.Connection, job: Any, first: int, last: int, bootstrap: str, namespace: str
 ) -> list[tuple[str, float]]:
     """Microseconds per row of each Python stage of the pipeline, on the chunk's real rows,
     timed one stage at a time without a profiler (the service's own functions)."""
-    rows = await imports.rows_between(conn, job.import_id, first, last)
+    rows = await conn.fetch(
+        "SELECT * FROM import_row_results WHERE import_id = $1 AND row_number BETWEEN $2 AND $3"
+        " ORDER BY row_number", job.import_id, first, last,
+    )  # fmt: skip
     n = max(len(rows), 1)
     costs: list[tuple[str, float]] = []
 
@@ -343,7 +357,7 @@ async def _stage_costs(
     writer = RowEventWriter(job.import_id, job.owner_id, ImportSource(job.source),
                             EventContext(), "/services/importer")  # fmt: skip
     events = timed("emit: row event fields (name, email)",
-                   lambda: [chunk_steps._row_event(r, r["phone_e164"], o)
+                   lambda: [chunk_outcomes._row_event(_stored(r), r["phone_e164"], o)
                             for r, o in zip(rows, outcomes, strict=True)])  # fmt: skip
     framed = timed("emit: serialise ImportRowValidated records (value + framing)",
                    lambda: writer.records(events))  # fmt: skip

@@ -97,7 +97,7 @@ async def copy_out(dsn: str, schema: str, import_id: uuid.UUID, out: Path) -> Fi
     began = time.monotonic()
     try:
         await conn.copy_from_query(
-            "SELECT * FROM import_rows WHERE import_id = $1 ORDER BY row_number", import_id,
+            "SELECT * FROM import_row_results WHERE import_id = $1 ORDER BY row_number", import_id,
             output=str(out), format="csv",
         )  # fmt: skip
     finally:

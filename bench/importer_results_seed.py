@@ -26,8 +26,10 @@ OUTCOMES = [  # (share, status, reason code, reason)
     (0.01, "already_invited", "already_invited", "Already invited; the invitation is pending."),
     (0.01, "user_added", "user_added", "Already a user: added to your contacts."),
 ]
-COLUMNS = ("import_id", "row_number", "raw_phone", "display_name", "first_name", "last_name",
-           "email", "country", "phone_e164", "status", "reason_code", "reason", "matched_user_id")  # fmt: skip
+ROW_COLUMNS = ("import_id", "row_number", "raw_phone", "display_name", "first_name", "last_name",
+               "email", "country")  # fmt: skip
+STATUS_COLUMNS = ("import_id", "row_number", "phone_e164", "status", "reason_code", "reason",
+                  "matched_user_id")  # fmt: skip
 
 
 async def seed_completed_import(dsn: str, schema: str, rows: int) -> tuple[uuid.UUID, uuid.UUID]:
@@ -39,7 +41,13 @@ async def seed_completed_import(dsn: str, schema: str, rows: int) -> tuple[uuid.
         for first in range(2, rows + 2, CHUNK_ROWS):
             chunk = _rows(import_id, first, min(first + CHUNK_ROWS, rows + 2), random.Random(first))
             counts.update(str(row[9]) for row in chunk)
-            await conn.copy_records_to_table("import_rows", records=chunk, columns=COLUMNS)
+            await conn.copy_records_to_table(
+                "import_rows", records=[row[:8] for row in chunk], columns=ROW_COLUMNS
+            )
+            await conn.copy_records_to_table(
+                "import_row_statuses", records=[row[:2] + row[8:] for row in chunk],
+                columns=STATUS_COLUMNS,
+            )  # fmt: skip
         await conn.execute(
             "INSERT INTO imports (import_id, owner_id, source, filename, file_format, headers,"
             " mapping, default_region, status, total_rows, counts, rows_done, created_at,"
@@ -49,7 +57,7 @@ async def seed_completed_import(dsn: str, schema: str, rows: int) -> tuple[uuid.
             json.dumps({"phone": 2, "first_name": 0, "last_name": 1, "email": 3}), rows,
             json.dumps(counts), datetime.now(UTC),
         )  # fmt: skip
-        await conn.execute("VACUUM (ANALYZE) import_rows")
+        await conn.execute("VACUUM (ANALYZE) import_rows, import_row_statuses")
     finally:
         await conn.close()
     log(f"seeded import {import_id}: {rows:,} rows, {dict(counts)}")
@@ -79,7 +87,7 @@ async def pages(dsn: str, schema: str, import_id: uuid.UUID) -> AsyncIterator[li
     last = 0
     try:
         while rows := await conn.fetch(
-            "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
+            "SELECT * FROM import_row_results WHERE import_id = $1 AND row_number > $2"
             " ORDER BY row_number LIMIT $3", import_id, last, PAGE_ROWS,
         ):  # fmt: skip
             last = rows[-1]["row_number"]

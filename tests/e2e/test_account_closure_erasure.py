@@ -115,7 +115,9 @@ async def added_by_import(platform: dict[str, RunningService], phone: str) -> No
         "/v1/imports/pasted", json={"text": f"{phone}\n{new_mobile()}"}, headers=bearer(owner)
     )
     assert pasted.status_code == 201, pasted.text
-    rows = "SELECT count(*) FROM import_rows WHERE phone_e164 = $1 AND status = 'user_added'"
+    rows = (
+        "SELECT count(*) FROM import_row_statuses WHERE phone_e164 = $1 AND status = 'user_added'"
+    )
     await importer.until(lambda: _equals(importer.pool.fetchval(rows, phone), 1), seconds=60)
 
 

@@ -45,7 +45,7 @@ async def test_a_closure_stops_a_running_import_and_its_queued_work(importer: Im
     assert all(w["rows"] for w in written), "no ImportCompleted"
     assert all(w["created_at"] < closed_at for w in written), "nothing after the closure"
     unfinished = await importer.pool.fetchval(
-        "SELECT count(*) FROM import_rows WHERE import_id = $1 AND status IS NULL", import_id
+        "SELECT count(*) FROM import_row_results WHERE import_id = $1 AND status IS NULL", import_id
     )
     assert 0 < unfinished < ROWS
     leftovers = await importer.pool.fetchval(

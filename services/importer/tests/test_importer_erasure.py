@@ -33,7 +33,7 @@ async def test_a_closure_erases_the_number_from_every_import_that_held_it(
     query = "SELECT phone_e164 FROM registered_users WHERE user_id = $1"
     await importer.until(lambda: _equals(importer.pool.fetchval(query, leaver.user_id), "erased"))
     rows = await importer.pool.fetch(
-        "SELECT import_id, row_number, raw_phone, phone_e164, status FROM import_rows"
+        "SELECT import_id, row_number, raw_phone, phone_e164, status FROM import_row_results"
         " ORDER BY import_id = $1 DESC, row_number",
         matched,
     )

@@ -49,7 +49,8 @@ async def test_a_killed_importer_resumes_and_each_row_gets_one_status(
         assert done["status"] == "completed"
 
         unset = await importer.pool.fetchval(
-            "SELECT count(*) FROM import_rows WHERE import_id = $1 AND status IS NULL", import_id
+            "SELECT count(*) FROM import_row_results WHERE import_id = $1 AND status IS NULL",
+            import_id,
         )
         assert unset == 0
         assert sum(done["counts"].values()) == ROWS

@@ -55,7 +55,7 @@ async def settle(admin: asyncpg.Connection, run: BulkRun, since: datetime, secon
 
 async def check_rows(admin: asyncpg.Connection, run: BulkRun) -> int:
     rows = await admin.fetch(
-        "SELECT row_number, status FROM importer.import_rows WHERE import_id = $1",
+        "SELECT row_number, status FROM importer.import_row_results WHERE import_id = $1",
         uuid.UUID(run.import_id),
     )
     found = {r["row_number"]: r["status"] for r in rows}

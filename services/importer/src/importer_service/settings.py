@@ -59,8 +59,9 @@ class ImporterSettings(ServiceSettings):
     )  # fmt: skip
     import_parse_processes: int = Field(
         default_factory=available_cpus, ge=1,
-        description="IMPORT_PARSE_PROCESSES: processes checking a large chunk's numbers at once"
-        " (1: in the service's own process); default: the CPUs the container's limit allows",
+        description="IMPORT_PARSE_PROCESSES: processes sharing a large chunk's work per row (its"
+        " numbers' checks, then its statuses and events) at once (1: in the service's own"
+        " process); default: the CPUs the container's limit allows",
     )  # fmt: skip
     import_steps_in_flight: int = Field(
         default=2, ge=1, le=8,

@@ -46,11 +46,16 @@ async def erase_number_of(conn: asyncpg.Connection, user_id: UUID) -> None:
     await forget_responses(conn, [phone])
 
 
+_ERASE_ROWS = """
+WITH erased AS (
+    UPDATE import_row_statuses SET phone_e164 = $2 WHERE phone_e164 = $1
+    RETURNING import_id, row_number)
+UPDATE import_rows r SET raw_phone = $2, email = NULL FROM erased e
+WHERE r.import_id = e.import_id AND r.row_number = e.row_number RETURNING r.import_id
+"""
+
+
 async def _erase_rows(conn: asyncpg.Connection, phone: str) -> list[UUID]:
     """Redact the import rows with the number; the imports they belong to."""
-    rows = await conn.fetch(
-        "UPDATE import_rows SET raw_phone = $2, phone_e164 = $2, email = NULL"
-        " WHERE phone_e164 = $1 RETURNING import_id",
-        phone, ERASED,
-    )  # fmt: skip
+    rows = await conn.fetch(_ERASE_ROWS, phone, ERASED)
     return sorted({row["import_id"] for row in rows})

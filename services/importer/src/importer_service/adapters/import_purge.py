@@ -38,11 +38,12 @@ from importer_service.domain.retention import WAITING_FOR_OWNER, ImportRetention
 log = structlog.get_logger(__name__)
 
 IMPORT_TABLES = (
-    "import_rows", "import_duplicates", "invitation_refusals", "import_chunk_checks",
-    "import_files",
+    "import_row_statuses", "import_rows", "import_duplicates", "invitation_refusals",
+    "import_chunk_checks", "import_files",
 )  # fmt: skip
-"""What an import keeps besides itself, in the order it is deleted (rows first: an erasure
-that holds some of them is waited for before anything else of the import is touched)."""
+"""What an import keeps besides itself, in the order it is deleted (statuses and rows first,
+in the order an erasure locks them: one that holds some of them is waited for before anything
+else of the import is touched)."""
 EXPIRED_PER_TRANSACTION = 10  # each may hold a file of up to IMPORT_MAX_BYTES
 
 _NEXT = """SELECT import_id FROM imports WHERE rows_purged_at IS NULL AND finished_at < $1

@@ -28,9 +28,12 @@ ROW_FIELDS = (
     "last_name",
     "email",
     "country",
-    "reason_code",  # set when reading the row found a fault (a cell too long), else None
-    "reason",
+    "read_fault_code",  # set when reading the row found a fault (a cell too long), else None
+    "read_fault",
 )
+STATUS_FIELDS = (
+    "import_id", "row_number", "phone_e164", "status", "reason_code", "reason", "matched_user_id",
+)  # fmt: skip
 
 
 async def create(conn: asyncpg.Connection, new: NewImport) -> None:
@@ -124,7 +127,7 @@ async def page_of_rows(
     conn: asyncpg.Connection, import_id: UUID, after_row: int, limit: int, status: str | None
 ) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
+        "SELECT * FROM import_row_results WHERE import_id = $1 AND row_number > $2"
         " AND ($4::text IS NULL OR status = $4) ORDER BY row_number LIMIT $3",
         import_id,
         after_row,
@@ -137,27 +140,14 @@ async def page_of_rows(
 async def store_outcomes(
     conn: asyncpg.Connection, import_id: UUID, outcomes: Sequence[tuple[Any, ...]]
 ) -> None:
-    """Set (row_number, phone_e164, status, reason_code, reason, matched_user_id) of many rows
-    with one COPY and one UPDATE that touches only the chunk's rows (the row-number bounds
-    keep Postgres from scanning the whole import for every chunk)."""
-    if not outcomes:
-        return
-    numbers = [o[0] for o in outcomes]
-    await conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS row_outcomes (row_number integer, phone_e164 text,"
-        " status text, reason_code text, reason text, matched_user_id uuid) ON COMMIT DELETE ROWS"
+    """The final (row_number, phone_e164, status, reason_code, reason, matched_user_id) of
+    many rows, written once with one COPY (a row has one status: a second one for the same row
+    is refused by the table's key)."""
+    await conn.copy_records_to_table(
+        "import_row_statuses",
+        records=[(import_id, *outcome) for outcome in outcomes],
+        columns=STATUS_FIELDS,
     )
-    await conn.copy_records_to_table("row_outcomes", records=outcomes)
-    await conn.execute(
-        "UPDATE import_rows r SET phone_e164 = o.phone_e164, status = o.status,"
-        " reason_code = o.reason_code, reason = o.reason, matched_user_id = o.matched_user_id"
-        " FROM row_outcomes o WHERE r.import_id = $1 AND r.row_number BETWEEN $2 AND $3"
-        " AND r.row_number = o.row_number",
-        import_id,
-        min(numbers),
-        max(numbers),
-    )
-    await conn.execute("TRUNCATE row_outcomes")
 
 
 async def count_chunk_done(
@@ -186,7 +176,7 @@ _ADDED_COUNTS = """(SELECT coalesce(jsonb_object_agg(status, total), imports.cou
 
 async def status_counts(conn: asyncpg.Connection, import_id: UUID) -> dict[str, int]:
     rows = await conn.fetch(
-        "SELECT status, count(*) AS n FROM import_rows WHERE import_id = $1 GROUP BY status",
+        "SELECT status, count(*) AS n FROM import_row_statuses WHERE import_id = $1 GROUP BY status",
         import_id,
     )
     return {r["status"]: r["n"] for r in rows}

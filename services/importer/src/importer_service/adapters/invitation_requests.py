@@ -16,7 +16,7 @@ from importer_service.domain.model import row_name
 from importer_service.handlers.ports import Imports, InvitationRequests, ReadyRow
 
 _READY = (
-    "SELECT row_number, phone_e164, display_name, first_name, last_name FROM import_rows"
+    "SELECT row_number, phone_e164, display_name, first_name, last_name FROM import_row_results"
     " WHERE import_id = $1 AND status = $2 AND ($3::int[] IS NULL OR row_number = ANY($3::int[]))"
     " ORDER BY row_number"
 )

@@ -31,7 +31,8 @@ class PostgresImports:
         await imports_repository.insert_rows(self.conn, import_id, rows)
 
     async def forget_rows(self, import_id: UUID) -> None:
-        await self.conn.execute("DELETE FROM import_rows WHERE import_id = $1", import_id)
+        for table in ("import_row_statuses", "import_rows"):
+            await self.conn.execute(f"DELETE FROM {table} WHERE import_id = $1", import_id)
 
     async def list_for_owner(
         self, owner_id: UUID, limit: int, before: tuple[datetime, UUID] | None

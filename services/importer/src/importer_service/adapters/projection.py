@@ -132,7 +132,7 @@ async def contacts_among(
         SELECT contact_user_id AS user_id FROM owner_contacts
         WHERE owner_id = $1 AND contact_user_id = ANY($2::uuid[])
         UNION
-        SELECT r.matched_user_id FROM import_rows r JOIN imports i USING (import_id)
+        SELECT r.matched_user_id FROM import_row_statuses r JOIN imports i USING (import_id)
         WHERE r.matched_user_id = ANY($2::uuid[]) AND r.status = 'user_added'
           AND i.owner_id = $1 AND r.import_id <> $3
         """,

@@ -12,23 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from contacts_events import ImportRowMatched, ImportSource, RowStatus
-
-from importer_service.adapters.row_events import RowEvent
+from contacts_events import ImportRowMatched, ImportSource
 
 
 def row_matches(
-    import_id: UUID, owner_id: UUID, source: ImportSource, rows: Sequence[RowEvent]
+    import_id: UUID, owner_id: UUID, source: ImportSource, matched: Sequence[tuple[int, UUID]]
 ) -> list[ImportRowMatched]:
-    """An `ImportRowMatched` for each of `rows` whose status is `user_added`."""
+    """An `ImportRowMatched` for each `user_added` row: (row number, the user) each."""
     return [
         ImportRowMatched(
             import_id=import_id,
             owner_id=owner_id,
             source=source,
-            row_number=row.row_number,
-            matched_user_id=row.matched_user_id,
+            row_number=row_number,
+            matched_user_id=user,
         )
-        for row in rows
-        if row.status is RowStatus.USER_ADDED and row.matched_user_id is not None
+        for row_number, user in matched
     ]

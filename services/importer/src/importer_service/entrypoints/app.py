@@ -12,9 +12,9 @@ from contacts_servicekit.migrations import discover
 from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
 
+from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.import_purge import ImportPurge
-from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.sources.limits import SourceLimits
 from importer_service.adapters.work_queue import (
     EXPRESS_TOPIC,
@@ -49,9 +49,9 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         produces=[topics.IMPORTS, topics.MATCHES, WORK_TOPIC, EXPRESS_TOPIC],
     )
     use_phone_engine(settings.import_phone_engine)
-    checkers = PhoneCheckers(settings.import_parse_processes)
-    checkers.start()  # forked here, before uvicorn starts the event loop
-    host.add_background("phone-checkers", lambda _host: _close_on_stop(checkers))
+    workers = ChunkWorkers(settings.import_parse_processes)
+    workers.start()  # forked here, before uvicorn starts the event loop
+    host.add_background("chunk-workers", lambda _host: _close_on_stop(workers))
     reader = file_reader(settings)
     rules = ImportRules.of(settings)
     host.add_background("file-readers", lambda _host: _ready_until_stop(reader))
@@ -63,7 +63,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
             projections.bind(None),
         )
     )
-    pipeline = steps.bind(Pipeline(host.outbox, rules.chunking, checkers, reader, rules.quota))
+    pipeline = steps.bind(Pipeline(host.outbox, rules.chunking, workers, reader, rules.quota))
     # a work item is up to a chunk of rows: commit each step alone, so the chunk counter's row
     # lock (taken at the end of a step) is held only until its commit; a few steps side by side
     # (their order does not matter), so one's Python runs while another's statements do

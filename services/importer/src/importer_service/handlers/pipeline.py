@@ -27,9 +27,9 @@ from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
+from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.match_quota import MatchQuota
-from importer_service.adapters.phone_workers import PhoneCheckers
 from importer_service.adapters.work_queue import (
     Chunking,
     ChunkItem,
@@ -52,7 +52,7 @@ class Pipeline:
 
     outbox: Outbox
     chunking: Chunking
-    checkers: PhoneCheckers
+    workers: ChunkWorkers
     reader: FileReader
     quota: MatchQuota
 
@@ -82,7 +82,7 @@ async def parse(
     job = await _validating(conn, item)
     if job is None:
         return
-    rows = await chunk_steps.parse(conn, job, item.first_row, item.last_row, run.checkers)
+    rows = await chunk_steps.parse(conn, job, item.first_row, item.last_row, run.workers)
     done, count = await imports.count_chunk_done(conn, job.import_id, "parsed", rows, {})
     context = EventContext.caused_by(event)
     if done < count:
@@ -121,7 +121,9 @@ async def _emit_counted(
 ) -> None:
     """The emit step of `item`'s rows, counted; the next chunk queued, or the import completed
     after its last."""
-    counts = await chunk_steps.emit(conn, run.outbox, context, job, item.first_row, item.last_row)
+    counts = await chunk_steps.emit(
+        conn, run.outbox, context, job, item.first_row, item.last_row, run.workers
+    )
     rows = sum(counts.values())
     done, count = await imports.count_chunk_done(conn, job.import_id, "emitted", rows, counts)
     if done < count:

@@ -37,7 +37,7 @@ REPORT_HEADER = ("row", "phone", "name", "email", "status", "reason")
 RESULTS_HEADER = ("row", "phone", "first_name", "last_name", "display_name", "email", "country",
                   "status", "reason_code", "reason", "phone_e164")  # fmt: skip
 _PAGE = (
-    "SELECT * FROM import_rows WHERE import_id = $1 AND row_number > $2"
+    "SELECT * FROM import_row_results WHERE import_id = $1 AND row_number > $2"
     " AND ($3::text[] IS NULL OR status = ANY($3::text[])) ORDER BY row_number LIMIT $4"
 )
 

@@ -1,7 +1,7 @@
 """A chunk's numbers checked on worker processes give what checking them in-process gives."""
 
 import pytest
-from importer_service.adapters.phone_workers import PhoneCheckers, check_numbers
+from importer_service.adapters.chunk_workers import ChunkWorkers, check_numbers
 
 pytestmark = pytest.mark.unit
 
@@ -14,7 +14,7 @@ async def test_worker_processes_give_the_in_process_answers_in_order() -> None:
     ]
     raws += NUMBERS
     regions = [None if i % 3 else "GB" for i in range(len(raws))]
-    checkers = PhoneCheckers(2, min_rows_per_process=10)
+    checkers = ChunkWorkers(2, min_rows_per_process=10)
     checkers.start()
     try:
         spread = await checkers.check(raws, "FR", regions)
@@ -27,7 +27,7 @@ async def test_worker_processes_give_the_in_process_answers_in_order() -> None:
 
 
 async def test_a_small_chunk_stays_in_process() -> None:
-    checkers = PhoneCheckers(4, min_rows_per_process=1000)
+    checkers = ChunkWorkers(4, min_rows_per_process=1000)
     assert await checkers.check(NUMBERS, "FR", [None] * 7) == check_numbers(
         NUMBERS, "FR", [None] * 7
     )
