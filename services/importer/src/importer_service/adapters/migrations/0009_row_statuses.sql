@@ -43,10 +43,16 @@ CREATE INDEX import_row_statuses_by_matched_user ON import_row_statuses (matched
 
 -- Each row with its status, as `import_rows` read before: before validation, the reason is the
 -- fault found while reading the row, if any (validation then gives it as the row's status).
+-- Each row's status is looked up by its key, always (a lateral sub-query with LIMIT 1, which
+-- the planner keeps as it is): as a plain join, an import written since the last ANALYZE is
+-- estimated at one row, and Postgres scanned the whole import's statuses once per row (a
+-- 200,000-row import's check ran for 25 minutes).
 CREATE VIEW import_row_results AS
 SELECT r.import_id, r.row_number, r.raw_phone, r.display_name, r.first_name, r.last_name,
        r.email, r.country, s.phone_e164, s.status,
        coalesce(s.reason_code, r.read_fault_code) AS reason_code,
        coalesce(s.reason, r.read_fault) AS reason, s.matched_user_id
-FROM import_rows r LEFT JOIN import_row_statuses s
-    ON s.import_id = r.import_id AND s.row_number = r.row_number;
+FROM import_rows r LEFT JOIN LATERAL (
+    SELECT * FROM import_row_statuses s
+    WHERE s.import_id = r.import_id AND s.row_number = r.row_number LIMIT 1
+) s ON true;
