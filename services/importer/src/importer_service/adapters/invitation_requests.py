@@ -15,10 +15,16 @@ from importer_service.adapters.postgres_imports import PostgresImports
 from importer_service.domain.model import row_name
 from importer_service.handlers.ports import Imports, InvitationRequests, ReadyRow
 
+# Each row looked up by its key, always (lateral sub-queries with LIMIT 1, which the planner
+# keeps as they are): as plain joins, an import newer than the tables' statistics is estimated
+# at one row, and the plan may scan the whole import once per row (import_row_results too).
+_NAMES = (
+    "CROSS JOIN LATERAL (SELECT r.display_name, r.first_name, r.last_name FROM import_rows r"
+    " WHERE r.import_id = $1 AND r.row_number = s.row_number LIMIT 1) r"
+)
 _READY_COLUMNS = "s.row_number, s.phone_e164, r.display_name, r.first_name, r.last_name"
-_BOTH = "JOIN import_rows r ON r.import_id = s.import_id AND r.row_number = s.row_number"
 _READY = (
-    f"SELECT {_READY_COLUMNS} FROM import_row_statuses s {_BOTH}"
+    f"SELECT {_READY_COLUMNS} FROM import_row_statuses s {_NAMES}"
     " WHERE s.import_id = $1 AND s.status = $2 ORDER BY s.row_number"
 )
 # the rows chosen drive the look-up, one key probe each: as a filter (`= ANY`) on the ready
@@ -26,8 +32,9 @@ _READY = (
 # took minutes)
 _READY_AMONG = (
     f"SELECT {_READY_COLUMNS} FROM (SELECT DISTINCT unnest($3::int[]) AS row_number) chosen"
-    f" JOIN import_row_statuses s ON s.import_id = $1 AND s.row_number = chosen.row_number {_BOTH}"
-    " WHERE s.status = $2 ORDER BY s.row_number"
+    " CROSS JOIN LATERAL (SELECT s.row_number, s.phone_e164 FROM import_row_statuses s"
+    " WHERE s.import_id = $1 AND s.row_number = chosen.row_number AND s.status = $2 LIMIT 1) s"
+    f" {_NAMES} ORDER BY s.row_number"
 )
 _REQUEST = (
     "INSERT INTO invitation_requests (request_id, inviter_id, phone_e164, import_id, row_number)"
