@@ -236,6 +236,7 @@ def started(
     """`<name>-service` started and /ready, stopped when `cleanup` closes. `workers=None`: the
     platform's default HTTP workers (the benches measure the defaults)."""
     label = label or f"{name} service"
+    log_path.parent.mkdir(parents=True, exist_ok=True)  # another bench's home, maybe never run
     service = ServiceProcess(name, env, log_path, workers=workers)
     service.start()
     cleanup.callback(quietly, label, lambda: stop_service(service))

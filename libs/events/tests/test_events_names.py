@@ -1,7 +1,7 @@
 """Names lose invisible, direction-changing and control characters; scripts and emoji stay."""
 
 import pytest
-from contacts_events.names import clean_name, has_control_characters
+from contacts_events.names import _visible, clean_name, has_control_characters
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -58,3 +58,12 @@ def test_cleaning_is_idempotent(raw: str) -> None:
 )  # fmt: skip
 def test_control_characters_other_than_white_space_are_found(raw: str, control: bool) -> None:
     assert has_control_characters(raw) is control
+
+
+@given(st.text() | st.text(alphabet=st.sampled_from(HIDDEN + "\u034f\u17b4é名 \t")))
+def test_the_shortcut_for_text_with_nothing_hidden_cleans_as_the_character_walk_does(
+    raw: str,
+) -> None:
+    """Printable text without a letter that renders as nothing skips the walk; any text
+    cleans the same as if every character had been looked at."""
+    assert clean_name(raw) == " ".join(_visible(raw).split())

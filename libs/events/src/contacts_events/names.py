@@ -36,8 +36,8 @@ _EMOJI_MODIFIERS = frozenset("\ufe0f") | {chr(c) for c in range(0x1F3FB, 0x1F400
 def clean_name(raw: str) -> str:
     """`raw` without invisible, direction-changing and control characters, every run of white
     space one space, trimmed ("" when nothing visible is left)."""
-    if not (raw.isascii() and raw.isprintable()):
-        raw = _visible(raw)
+    if not (raw.isprintable() and _RENDERED_AS_NOTHING.isdisjoint(raw)):
+        raw = _visible(raw)  # a character at a time: only for text that may hide one
     return " ".join(raw.split())
 
 

@@ -13,6 +13,8 @@ from uuid import UUID
 
 import asyncpg
 
+from importer_service.adapters.joined_lists import INTS, JSON_TEXTS, TEXTS, joined, texts_json
+
 
 @dataclass(frozen=True, slots=True)
 class ChunkChecks:
@@ -30,11 +32,13 @@ async def store(
     """Idempotent: a step run again after a crash finds its row replaced."""
     await conn.execute(
         "INSERT INTO import_chunk_checks (import_id, first_row, row_numbers, phones, reason_codes,"
-        " reasons) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (import_id, first_row) DO UPDATE"
+        f" reasons) VALUES ($1, $2, {INTS.format('$3')}, {TEXTS.format('$4')},"
+        f" {TEXTS.format('$5')}, {JSON_TEXTS.format('$6')})"
+        " ON CONFLICT (import_id, first_row) DO UPDATE"
         " SET row_numbers = excluded.row_numbers, phones = excluded.phones,"
         " reason_codes = excluded.reason_codes, reasons = excluded.reasons",
-        import_id, first_row, checks.row_numbers, checks.phones, checks.reason_codes,
-        checks.reasons,
+        import_id, first_row, joined(checks.row_numbers), joined(checks.phones),
+        joined(checks.reason_codes), texts_json(checks.reasons),
     )  # fmt: skip
 
 
@@ -70,10 +74,10 @@ async def first_rows(
 ) -> dict[str, int]:
     """For those of `phones` several rows of the import have, the first of those rows."""
     rows = await conn.fetch(
-        "SELECT d.phone_e164, d.first_row FROM unnest($2::text[]) AS p(phone)"
+        f"SELECT d.phone_e164, d.first_row FROM unnest({TEXTS.format('$2')}) AS p(phone)"
         " JOIN import_duplicates d ON d.import_id = $1 AND d.phone_e164 = p.phone",
         import_id,
-        list(phones),
+        joined(phones),
     )
     return {r["phone_e164"]: r["first_row"] for r in rows}
 

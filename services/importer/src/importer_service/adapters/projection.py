@@ -10,6 +10,8 @@ from uuid import UUID
 
 import asyncpg
 
+from importer_service.adapters.joined_lists import TEXTS, joined
+
 
 async def upsert_user(
     conn: asyncpg.Connection, user_id: UUID, phone: str, version: datetime
@@ -116,8 +118,9 @@ async def owner_phone(conn: asyncpg.Connection, owner_id: UUID) -> str | None:
 
 async def users_by_phone(conn: asyncpg.Connection, phones: Sequence[str]) -> dict[str, UUID]:
     rows = await conn.fetch(
-        "SELECT phone_e164, user_id FROM registered_users WHERE active AND phone_e164 = ANY($1::text[])",
-        list(phones),
+        "SELECT phone_e164, user_id FROM registered_users WHERE active"
+        f" AND phone_e164 = ANY({TEXTS.format('$1')})",
+        joined(phones),
     )
     return {r["phone_e164"]: r["user_id"] for r in rows}
 
@@ -148,13 +151,14 @@ async def invited_among(
 ) -> set[str]:
     """Which of `phones` the owner has a pending invitation (or a request for one) to."""
     rows = await conn.fetch(
-        """
+        f"""
         SELECT phone_e164 FROM pending_invitations
-        WHERE inviter_id = $1 AND phone_e164 = ANY($2::text[]) AND NOT closed
+        WHERE inviter_id = $1 AND phone_e164 = ANY({TEXTS.format("$2")}) AND NOT closed
         UNION
-        SELECT phone_e164 FROM invitation_requests WHERE inviter_id = $1 AND phone_e164 = ANY($2::text[])
+        SELECT phone_e164 FROM invitation_requests
+        WHERE inviter_id = $1 AND phone_e164 = ANY({TEXTS.format("$2")})
         """,
         owner_id,
-        list(phones),
+        joined(phones),
     )
     return {r["phone_e164"] for r in rows}

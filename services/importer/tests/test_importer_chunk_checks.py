@@ -1,0 +1,52 @@
+"""A chunk's checks stored and read back as they were (adapters/chunk_checks.py), through the
+joined-text parameters of adapters/joined_lists.py: NULL numbers, a lone row, free-text
+reasons with commas, quotes and other scripts, and an empty chunk."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from importer_service.adapters import chunk_checks
+from importer_service.adapters.chunk_checks import ChunkChecks
+from importer_service.adapters.joined_lists import joined, texts_json
+
+from .conftest import ImporterUnderTest
+
+CHECKS = [
+    ChunkChecks(
+        [2, 3, 5, 9],
+        ["+33612345678", None, "+447700900123", None],
+        ["valid_mobile", "invalid_number", "valid_mobile", "unknown_country"],
+        ["", 'Not a phone number, "really".', "", "Unknown country: «Ελλάδα», 国 \\ 1."],
+    ),
+    ChunkChecks([7], [None], ["empty"], ["No phone number."]),
+    ChunkChecks([], [], [], []),
+]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("checks", CHECKS, ids=["mixed", "one-invalid-row", "empty"])
+async def test_a_chunks_checks_come_back_as_they_were_stored(
+    importer: ImporterUnderTest, checks: ChunkChecks
+) -> None:
+    import_id = uuid.uuid4()
+    async with importer.pool.acquire() as conn:
+        await chunk_checks.store(conn, import_id, 2, checks)
+        await chunk_checks.store(conn, import_id, 2, checks)  # a step run again: replaced
+        assert await chunk_checks.load(conn, import_id, 2) == checks
+        await chunk_checks.forget(conn, import_id)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("value", ["+33,6", "-", ""])
+def test_a_value_that_would_split_or_vanish_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="joined"):
+        joined(["+33612345678", value])
+
+
+@pytest.mark.unit
+def test_joined_values_and_json_texts() -> None:
+    assert joined([2, 3, None, "valid_mobile"]) == "2,3,-,valid_mobile"
+    assert joined([]) == ""
+    assert texts_json(['a, "b"', "é"]) == '["a, \\"b\\"", "é"]'
