@@ -38,7 +38,7 @@ from importer_service.domain.phones import raw_validation_rate
 from importer_stack import STATE_DIR, Infra, running_infra, running_scenario
 from kit import log, machine_lock, terminate_as_interrupt
 
-CHUNK_ROWS_DEFAULT = 10_000
+CHUNK_ROWS_DEFAULT = 20_000
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -51,7 +51,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="Kafka brokers: 1, or the three-node KRaft cluster (replication 3, "
                              "min ISR 2)")  # fmt: skip
     parser.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS_DEFAULT,
-                        help="IMPORT_CHUNK_ROWS of the importers (service default 10000)")  # fmt: skip
+                        help="IMPORT_CHUNK_ROWS of the importers (service default 20000)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated lists")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds one scenario may take, upload to last event")  # fmt: skip

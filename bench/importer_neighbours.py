@@ -63,7 +63,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--idle-pastes", type=int, default=20, help="pastes of the baseline")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=", ".join(SCENARIOS))
     parser.add_argument("--modes", default="windowed,as-before", help=", ".join(MODES))
-    parser.add_argument("--chunk-rows", type=int, default=10_000, help="IMPORT_CHUNK_ROWS")
+    parser.add_argument("--chunk-rows", type=int, default=20_000, help="IMPORT_CHUNK_ROWS")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per scenario")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated list")
     args = parser.parse_args(argv)

@@ -46,7 +46,10 @@ class ImporterSettings(ServiceSettings):
     import_parse_workers: int = Field(
         default=2, ge=1, description="IMPORT_PARSE_WORKERS: files read at once (others wait)"
     )
-    import_chunk_rows: int = Field(default=10_000, ge=1, description="IMPORT_CHUNK_ROWS")
+    import_chunk_rows: int = Field(
+        default=20_000, ge=1,
+        description="IMPORT_CHUNK_ROWS: rows per work item at most (20,000: bench/IMPORTER.md)",
+    )  # fmt: skip
     import_chunks_in_flight: int | None = Field(
         default=None, ge=1,
         description="IMPORT_CHUNKS_IN_FLIGHT: an import's work items queued at once per pass"

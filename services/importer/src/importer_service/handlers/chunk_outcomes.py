@@ -17,7 +17,7 @@ from contacts_events import RowStatus
 from importer_service.adapters.row_events import RowEvent, RowEventWriter
 from importer_service.domain.model import row_name
 from importer_service.domain.phones import PhoneCheck
-from importer_service.domain.statuses import RowOutcome, classify
+from importer_service.domain.statuses import READY_TO_INVITE, RowOutcome, classify
 
 VALID_CODE = "valid_mobile"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -37,6 +37,12 @@ class ChunkFacts:
     contacts: frozenset[UUID]  # those users already in the owner's contacts
     invited: frozenset[str]  # numbers the owner's invitation to is pending
     owner_phone: str | None
+
+    def known_numbers(self) -> frozenset[str]:
+        """The numbers these facts say anything about: any other valid number of the chunk is
+        ready to invite (`classify`'s last answer), with no need to ask."""
+        owner = {self.owner_phone} if self.owner_phone else set()
+        return frozenset(self.users.keys() | self.first_rows.keys() | self.invited | owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +69,16 @@ class ChunkOutcomes:
 def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter) -> ChunkOutcomes:
     outcomes: list[Outcome] = []
     events: list[RowEvent] = []
+    known = facts.known_numbers()
     for row, phone, code, reason in zip(
         check.rows, check.phones, check.reason_codes, check.reasons, strict=True
     ):
-        outcome = _outcome(row, phone, code, reason, facts)
+        if phone is None:
+            outcome = RowOutcome(RowStatus.INVALID, code, reason, None)
+        elif phone in known:
+            outcome = _classified(row, phone, facts)
+        else:  # most rows: what `classify` says of a valid number nothing is known about
+            outcome = READY_TO_INVITE
         outcomes.append(
             (row[0], phone, outcome.status.value, outcome.reason_code, outcome.reason,
              outcome.matched_user_id)
@@ -81,11 +93,7 @@ def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter)
     )  # fmt: skip
 
 
-def _outcome(
-    row: StoredRow, phone: str | None, code: str, reason: str, facts: ChunkFacts
-) -> RowOutcome:
-    if phone is None:
-        return RowOutcome(RowStatus.INVALID, code, reason, None)
+def _classified(row: StoredRow, phone: str, facts: ChunkFacts) -> RowOutcome:
     user = facts.users.get(phone)
     return classify(
         PhoneCheck(row[1], phone, VALID_CODE, ""),
