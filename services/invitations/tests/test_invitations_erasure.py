@@ -41,8 +41,12 @@ async def test_a_closure_erases_the_number_and_email_of_what_they_accepted(
         kept = await service.pool.fetch(f"SELECT {column} FROM {table}")
         assert {r[column] for r in kept} & {PHONE, EMAIL} == set()
         assert OTHER in {r[column] for r in kept}
-    sent = "SELECT count(*) FROM outbox WHERE key = $1::text::bytea AND sent_at IS NOT NULL"
-    assert [await service.pool.fetchval(sent, i) > 0 for i in invited] == [False, False, True]
+    # no event kept in the outbox holds the number or the address (their InvitationSent are
+    # gone; an InvitationAccepted the relay sends after the closure carries neither)
+    holding = "SELECT count(*) FROM outbox WHERE position(convert_to($1, 'UTF8') IN value) > 0"
+    assert [await service.pool.fetchval(holding, value) for value in (PHONE, EMAIL, OTHER)] == [
+        0, 0, 1,
+    ]  # fmt: skip
 
 
 async def _close(service: InvitationsUnderTest, user_id: uuid.UUID) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import signal
@@ -32,16 +33,25 @@ def _ports_of_this_worker() -> range:
     return range(start, start + size)
 
 
+_RECENT = collections.deque[int](maxlen=256)
+
+
 def free_port() -> int:
     """A free port outside the ephemeral range: no client socket can take it from a service
-    that is restarted on it."""
+    that is restarted on it. Never one of the last ports this process handed out: a fixture
+    that picks the ports of four services before any of them binds would otherwise give two
+    of them the same one now and then (seen in CI: the second failed to bind, and the tests
+    talked to the first)."""
     ports = _ports_of_this_worker()
     for port in random.sample(ports, min(200, len(ports))):
+        if port in _RECENT:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _RECENT.append(port)
             return port
     raise RuntimeError("no free port found in 30000-32699")
 
