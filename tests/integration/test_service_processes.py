@@ -9,11 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
-from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from contacts_testing.consumers import wait_until
 from contacts_testing.infra import TEST_STATE_DIR, LocalKafka
 from contacts_testing.service_process import ServiceProcess
+from contacts_testing.topic_checks import kafka_admin, topic_configs
 
 pytestmark = pytest.mark.integration
 
@@ -102,15 +101,9 @@ async def test_the_directory_topics_keep_their_history_for_projection_rebuilds(
         service.wait_for("/ready")
     finally:
         service.kill()
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
-    await admin.start()
-    try:
-        topic = f"{namespace}.directory.users"
-        described = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
-        entries = {e[0]: e[1] for e in described[0].resources[0][4]}
-        assert entries["retention.ms"] == "-1"
-    finally:
-        await admin.close()
+    async with kafka_admin(kafka_bootstrap) as admin:
+        configs = await topic_configs(admin, f"{namespace}.directory.users")
+    assert configs["retention.ms"] == "-1"
 
 
 def workers_of(pid: int) -> set[int]:
