@@ -159,6 +159,7 @@ async def drain(
         if profiler is not None:
             profiler.stop()
     standin = scenario.standin
+    assert standin is not None, "the drain counts the stand-in's requests: it runs in-process"
     return Drain(scenario.name, count, samples, statuses, len(standin.requests),
                  len(standin.delivered), len({r["To"] for r in standin.requests}), stack)  # fmt: skip
 

@@ -5,13 +5,16 @@ of the tests plus one `invitations-service` process on a fresh schema and Kafka 
 from __future__ import annotations
 
 import contextlib
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from contacts_testing.infra import LocalKafka, LocalPostgres
-from contacts_testing.service_process import ServiceProcess
+from contacts_testing.service_process import ServiceProcess, free_port
 from contacts_testing.sms_standin import SmsStandIn
 from importer_kafka import kafka_pids
 from kit import BenchHome, fresh_schema, postmaster_pid, started
@@ -29,7 +32,7 @@ class Scenario:
     bootstrap: str
     schema: str
     namespace: str
-    standin: SmsStandIn
+    standin: SmsStandIn | None  # None when it runs in a process of its own (`standin_apart`)
     service: ServiceProcess
     postmaster: int  # the bench's Postgres
     brokers: tuple[int, ...]  # the bench's Kafka
@@ -59,25 +62,61 @@ def running_scenario(
     name: str,
     env: dict[str, str],
     provider_delay: float = 0.0,
+    standin_apart: bool = False,
 ) -> Iterator[Scenario]:
     """A fresh schema and namespace, the SMS stand-in (answering after `provider_delay`
-    seconds), and the service sending through it."""
+    seconds; in this process, or with `standin_apart` in one of its own, so that a load
+    generator here does not hold the provider's answers back), and the service sending
+    through it."""
     postgres, kafka = infra
     stamp = time.strftime("%H%M%S")
     schema, namespace = f"bench_invitations_{name}_{stamp}", f"bv-{name}-{stamp}"
     with contextlib.ExitStack() as cleanup:
         fresh_schema(cleanup, postgres.admin_url, schema)
-        standin = cleanup.enter_context(SmsStandIn(delay_seconds=provider_delay))
+        if standin_apart:
+            standin, url = None, standin_process(cleanup, provider_delay)
+        else:
+            standin = cleanup.enter_context(SmsStandIn(delay_seconds=provider_delay))
+            url = standin.url
         settings = {
             "DATABASE_URL": postgres.admin_url, "DB_SCHEMA": schema,
             "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap, "KAFKA_NAMESPACE": namespace, **kafka.topic_env,
-            "SMS_PROVIDER": "http", "SMS_BASE_URL": standin.url, "SMS_ACCOUNT_SID": "AC1",
+            "SMS_PROVIDER": "http", "SMS_BASE_URL": url, "SMS_ACCOUNT_SID": "AC1",
             "SMS_AUTH_TOKEN": "bench", "SMS_SENDER_ID": "Contacts", **env,
         }  # fmt: skip
         log_path = STATE_DIR / "logs" / f"invitations-{name}-{stamp}.log"
-        label = f"invitations service (SMS stand-in {standin.url})"
+        label = f"invitations service (SMS stand-in {url})"
         service = started(cleanup, "invitations", settings, log_path, label, workers=1)
         yield Scenario(
             name, postgres.admin_url, kafka.bootstrap, schema, namespace, standin, service,
             postmaster_pid(postgres), tuple(kafka_pids(kafka)),
         )  # fmt: skip
+
+
+def standin_process(cleanup: contextlib.ExitStack, delay: float) -> str:
+    """The SMS stand-in in a process of its own, stopped with `cleanup`; its URL once it
+    answers."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - this interpreter, the bench's own module
+        [sys.executable, "-m", "contacts_testing.sms_standin", str(port), str(delay)],
+        stdout=subprocess.DEVNULL,
+    )
+    cleanup.callback(_stop, process)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the SMS stand-in exited ({process.returncode})")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return url
+        time.sleep(0.1)
+    raise RuntimeError(f"the SMS stand-in did not listen on {url} within 30 s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -5,7 +5,8 @@
 
 Starts its own Postgres (:26132) and Kafka (:29992, controller :29993) in
 /var/tmp/contacts-platform-bench-write-to-event, the invitations service with its SMS provider
-stand-in answering at once (invitations_stack), and the contacts service beside it on the same
+stand-in answering at once (invitations_stack; in a process of its own, so that the load
+generator's Python does not hold its answers back), and the contacts service beside it on the same
 namespace (contacts_stack.running_beside); registers owners and users (the contacts
 projection), and pre-adds the contacts the archives will move. Then, holding the machine-wide
 bench lock: --idle lone writes of each kind, half a second apart (the baseline), and an open
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     with (
         terminate_as_interrupt(),
         running_infra(PG_PORT, KAFKA_PORT, STATE_DIR) as (postgres, kafka),
-        running_scenario((postgres, kafka), "wte", env) as invitations,
+        running_scenario((postgres, kafka), "wte", env, standin_apart=True) as invitations,
         running_beside(
             postgres.admin_url, kafka, invitations.namespace, f"{invitations.schema}_c",
             STATE_DIR / "logs",

@@ -4,7 +4,7 @@ requests waiting. Locks are not modelled (one use case at a time)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
@@ -59,19 +59,23 @@ class FakeInvitationsWork(FakeUnitOfWork):
     async def get(self, invitation_id: UUID, *, for_update: bool = False) -> Invitation | None:
         return self.stored.get(invitation_id)
 
-    async def by_request(self, request_id: UUID) -> Invitation | None:
-        return next((i for i in self.stored.values() if i.request_id == request_id), None)
+    async def existing(
+        self, request_id: UUID, inviter_id: UUID, destination: str
+    ) -> Invitation | None:
+        made = next((i for i in self.stored.values() if i.request_id == request_id), None)
+        return made or await self.open_for(inviter_id, destination)
 
     async def open_for(self, inviter_id: UUID, destination: str) -> Invitation | None:
         return next((i for i in self.stored.values() if i.is_open and
                      (i.inviter_id, i.destination) == (inviter_id, destination)), None)  # fmt: skip
 
-    async def insert(self, new: NewInvitation) -> Invitation:
+    async def insert(self, new: NewInvitation, context: EventContext) -> Invitation:
         self.stored[new.invitation_id] = stored = Invitation(
             new.invitation_id, new.inviter_id, new.request_id, new.channel, new.phone_e164,
             new.email, new.invitee_name, "pending", 0, None, new.expires_at, datetime.now(UTC),
         )  # fmt: skip
         self.tokens[new.invitation_id] = new.token
+        await self.queue(new.invitation_id, "first", context)
         return stored
 
     async def pending_page(
@@ -127,8 +131,7 @@ class FakeInvitationsWork(FakeUnitOfWork):
         for invitation, context in zip(new, contexts, strict=True):
             destination = invitation.phone_e164 or (invitation.email or "").lower()
             if not await self.open_for(invitation.inviter_id, destination):
-                await self.insert(invitation)
-                await self.queue(invitation.invitation_id, "first", context)
+                await self.insert(invitation, context)
                 inserted.add(invitation.invitation_id)
         return inserted
 
@@ -172,11 +175,12 @@ class FakeInvitationsWork(FakeUnitOfWork):
         self.last_messages = {p: t for p, t in self.last_messages.items() if t >= ended}
 
     # DailySends
-    async def take_daily(self, key: DailyKey, day: date, cap: int) -> bool:
-        if self.counts.get((key, day), 0) >= cap:
-            return False
-        self.counts[key, day] = self.counts.get((key, day), 0) + 1
-        return True
+    async def take_daily(self, caps: Sequence[tuple[DailyKey, int]], day: date) -> DailyKey | None:
+        at_cap = next((key for key, cap in caps if self.counts.get((key, day), 0) >= cap), None)
+        if at_cap is None:  # counts nothing when refused (as Postgres after the rollback)
+            for key, _ in caps:
+                self.counts[key, day] = self.counts.get((key, day), 0) + 1
+        return at_cap
 
     async def locked_counts(self, day: date, keys: Iterable[DailyKey]) -> dict[DailyKey, int]:
         return {key: self.counts.get((key, day), 0) for key in keys}

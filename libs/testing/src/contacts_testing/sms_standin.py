@@ -107,3 +107,21 @@ async def _answer(send: Any, status: int, body: dict[str, str]) -> None:
     payload = json.dumps(body).encode()
     await send({"type": "http.response.start", "status": status, "headers": _JSON_HEADERS})
     await send({"type": "http.response.body", "body": payload})
+
+
+def main() -> None:
+    """Serve in this process until SIGTERM (a load generator's own process keeps the GIL
+    apart): `python -m contacts_testing.sms_standin PORT [DELAY_SECONDS]`."""
+    import signal
+    import sys
+
+    port, delay = int(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with SmsStandIn(delay_seconds=delay, port=port) as standin:
+        print(f"SMS stand-in on {standin.url}", flush=True)
+        stopped.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 import asyncpg
@@ -13,6 +13,17 @@ _ENSURE = """
 INSERT INTO daily_sends (scope, subject, day, count)
 SELECT scope, subject, $3, 0 FROM unnest($1::text[], $2::text[]) AS k(scope, subject)
 ON CONFLICT DO NOTHING
+"""
+# One send more against each key under its cap (`k.n` keeps the order the caller gives).
+_TAKE = """
+WITH k AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $4::int[]) WITH ORDINALITY AS k(scope, subject, cap, n)
+)
+INSERT INTO daily_sends AS d (scope, subject, day, count)
+SELECT scope, subject, $3, 1 FROM k WHERE cap > 0 ORDER BY n
+ON CONFLICT (scope, subject, day) DO UPDATE SET count = d.count + 1
+WHERE d.count < (SELECT k.cap FROM k WHERE k.scope = d.scope AND k.subject = d.subject)
+RETURNING d.scope, d.subject
 """
 # Inviters' rows before destinations' (as `take_daily` callers take them): no deadlock.
 _LOCK = """
@@ -28,16 +39,16 @@ WHERE d.scope = a.scope AND d.subject = a.subject AND d.day = $4
 
 
 async def take_daily(
-    conn: asyncpg.Connection, scope: str, subject: str, day: date, cap: int
-) -> bool:
-    """Count one send against `subject`'s cap for `day`; False (nothing counted) at the cap."""
-    taken = await conn.fetchval(
-        "INSERT INTO daily_sends (scope, subject, day, count) VALUES ($1, $2, $3, 1)"
-        " ON CONFLICT (scope, subject, day) DO UPDATE SET count = daily_sends.count + 1"
-        " WHERE daily_sends.count < $4 RETURNING true",
-        scope, subject, day, cap,
-    )  # fmt: skip
-    return bool(taken)
+    conn: asyncpg.Connection, caps: Sequence[tuple[DailyKey, int]], day: date
+) -> DailyKey | None:
+    """Count one send for `day` against each key under its cap, in one statement (rows taken
+    in `caps`' order); the first key at its cap, if any (see ports.DailySends)."""
+    keys = [key for key, _ in caps]
+    taken = await conn.fetch(
+        _TAKE, [k[0] for k in keys], [k[1] for k in keys], day, [cap for _, cap in caps]
+    )
+    counted = {(r["scope"], r["subject"]) for r in taken}
+    return next((key for key in keys if key not in counted), None)
 
 
 async def locked_counts(

@@ -12,20 +12,36 @@ from contacts_events import EventContext
 from invitations_service.adapters.delivery_context import CONTEXT_COLUMNS, context_values
 from invitations_service.domain.invitation import OPEN
 
+# The open statuses written into the statements (not a parameter): the planner then sees the
+# predicate of the partial indexes of open invitations, also in a prepared statement's generic
+# plan (with `status = ANY($n)` a busy inviter's open invitation was found by a sequential scan).
+IS_OPEN = "status IN ({})".format(", ".join(f"'{status}'" for status in OPEN))
+
 
 async def open_for(
     conn: asyncpg.Connection, inviter_id: UUID, destination: str
 ) -> asyncpg.Record | None:
     """The inviter's open invitation to the number or (lower-case) address."""
     return await conn.fetchrow(
-        "SELECT * FROM invitations WHERE inviter_id = $1 AND status = ANY($3::text[])"
+        f"SELECT * FROM invitations WHERE inviter_id = $1 AND {IS_OPEN}"
         " AND coalesce(phone_e164, lower(email)) = $2",
-        inviter_id, destination, list(OPEN),
+        inviter_id, destination,
     )  # fmt: skip
 
 
-async def by_request(conn: asyncpg.Connection, request_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM invitations WHERE request_id = $1", request_id)
+_EXISTING = f"""
+SELECT * FROM invitations
+WHERE request_id = $1 OR (inviter_id = $2 AND coalesce(phone_e164, lower(email)) = $3 AND {IS_OPEN})
+ORDER BY request_id = $1 DESC LIMIT 1
+"""
+
+
+async def existing(
+    conn: asyncpg.Connection, request_id: UUID, inviter_id: UUID, destination: str
+) -> asyncpg.Record | None:
+    """The invitation of the request, or else the inviter's open one to the destination (the
+    request id's index or the open destinations' index, one probe each)."""
+    return await conn.fetchrow(_EXISTING, request_id, inviter_id, destination)
 
 
 async def get(
@@ -38,10 +54,26 @@ async def get(
     )
 
 
-async def insert(conn: asyncpg.Connection, **fields: Any) -> None:
-    columns = ", ".join(fields)
-    values = ", ".join(f"${i}" for i in range(1, len(fields) + 1))
-    await conn.execute(f"INSERT INTO invitations ({columns}) VALUES ({values})", *fields.values())
+_INSERT_QUEUED = f"""
+WITH stored AS (
+    INSERT INTO invitations (invitation_id, inviter_id, request_id, import_id, channel,
+        phone_e164, email, invitee_name, token, expires_at, status)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending') RETURNING *
+), first_message AS (
+    INSERT INTO deliveries (delivery_id, invitation_id, kind, status, {CONTEXT_COLUMNS})
+    SELECT gen_random_uuid(), invitation_id, 'first', 'queued', $11, $12, $13, $14 FROM stored
+)
+SELECT * FROM stored
+"""
+
+
+async def insert_queued(
+    conn: asyncpg.Connection, new: tuple[Any, ...], context: EventContext
+) -> asyncpg.Record:
+    """Insert a pending invitation (values in NewInvitation's order) with its first message
+    queued in `context`; the invitation as stored."""
+    row: asyncpg.Record = await conn.fetchrow(_INSERT_QUEUED, *new, *context_values(context))
+    return row
 
 
 async def queue_delivery(
@@ -73,7 +105,7 @@ async def open_destinations(
         "SELECT i.inviter_id, p.destination FROM unnest($1::uuid[], $2::text[]) AS p(inviter_id, destination)"
         " JOIN invitations i ON i.inviter_id = p.inviter_id"
         " AND coalesce(i.phone_e164, lower(i.email)) = p.destination"
-        " WHERE i.status IN ('pending', 'sent', 'delivery_failed')",
+        f" WHERE i.{IS_OPEN}",
         [p[0] for p in pairs], [p[1] for p in pairs],
     )  # fmt: skip
     return {(r["inviter_id"], r["destination"]) for r in rows}
@@ -126,10 +158,10 @@ async def pending_page(
     conn: asyncpg.Connection, inviter_id: UUID, before: tuple[Any, UUID] | None, limit: int
 ) -> list[asyncpg.Record]:
     rows: list[asyncpg.Record] = await conn.fetch(
-        "SELECT * FROM invitations WHERE inviter_id = $1 AND status = ANY($2::text[])"
-        " AND ($3::timestamptz IS NULL OR (created_at, invitation_id) < ($3, $4))"
-        " ORDER BY created_at DESC, invitation_id DESC LIMIT $5",
-        inviter_id, list(OPEN), before[0] if before else None, before[1] if before else None, limit,
+        f"SELECT * FROM invitations WHERE inviter_id = $1 AND {IS_OPEN}"
+        " AND ($2::timestamptz IS NULL OR (created_at, invitation_id) < ($2, $3))"
+        " ORDER BY created_at DESC, invitation_id DESC LIMIT $4",
+        inviter_id, before[0] if before else None, before[1] if before else None, limit,
     )  # fmt: skip
     return rows
 
@@ -148,9 +180,9 @@ async def close(
     )
 
 
-_CANCEL_OPEN_OF = """
+_CANCEL_OPEN_OF = f"""
 UPDATE invitations SET status = 'cancelled', closed_at = now()
-WHERE inviter_id = $1 AND status = ANY($2::text[])
+WHERE inviter_id = $1 AND {IS_OPEN}
 RETURNING *
 """
 
@@ -158,7 +190,7 @@ RETURNING *
 async def cancel_open_of(conn: asyncpg.Connection, inviter_id: UUID) -> list[asyncpg.Record]:
     """Cancel every open invitation of the inviter and fail their queued messages; those
     cancelled now."""
-    rows: list[asyncpg.Record] = await conn.fetch(_CANCEL_OPEN_OF, inviter_id, list(OPEN))
+    rows: list[asyncpg.Record] = await conn.fetch(_CANCEL_OPEN_OF, inviter_id)
     await conn.execute(
         "UPDATE deliveries SET status = 'failed', last_error = 'invitation closed'"
         " WHERE invitation_id = ANY($1::uuid[]) AND status = 'queued'",
@@ -173,9 +205,9 @@ async def open_matching(
     rows: list[asyncpg.Record] = await conn.fetch(
         "SELECT *, CASE WHEN token = $3 THEN 'invitation_token' WHEN phone_e164 = $1 THEN 'phone'"
         " ELSE 'email' END AS matched_by FROM invitations"
-        " WHERE status = ANY($4::text[]) AND expires_at > now()"
+        f" WHERE {IS_OPEN} AND expires_at > now()"
         " AND (token = $3 OR phone_e164 = $1 OR lower(email) = lower($2)) FOR UPDATE",
-        phone, email, token, list(OPEN),
+        phone, email, token,
     )  # fmt: skip
     return rows
 
@@ -184,7 +216,6 @@ async def expire_due(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Close the open invitations past their expiry; those expired now."""
     rows: list[asyncpg.Record] = await conn.fetch(
         "UPDATE invitations SET status = 'expired', closed_at = now()"
-        " WHERE status = ANY($1::text[]) AND expires_at <= now() RETURNING *",
-        list(OPEN),
+        f" WHERE {IS_OPEN} AND expires_at <= now() RETURNING *"
     )
     return rows

@@ -4,7 +4,7 @@ bound to one connection (in a transaction for changes)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import astuple, fields
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -50,20 +50,18 @@ class _Invitations(_Bound):
         row = await invitations.get(self.conn, invitation_id, for_update=for_update)
         return invitation_of(row) if row else None
 
-    async def by_request(self, request_id: UUID) -> Invitation | None:
-        row = await invitations.by_request(self.conn, request_id)
+    async def existing(
+        self, request_id: UUID, inviter_id: UUID, destination: str
+    ) -> Invitation | None:
+        row = await invitations.existing(self.conn, request_id, inviter_id, destination)
         return invitation_of(row) if row else None
 
     async def open_for(self, inviter_id: UUID, destination: str) -> Invitation | None:
         row = await invitations.open_for(self.conn, inviter_id, destination)
         return invitation_of(row) if row else None
 
-    async def insert(self, new: NewInvitation) -> Invitation:
-        values = {field.name: getattr(new, field.name) for field in fields(NewInvitation)}
-        await invitations.insert(self.conn, **values, status="pending")
-        stored = await self.get(new.invitation_id)
-        assert stored is not None
-        return stored
+    async def insert(self, new: NewInvitation, context: EventContext) -> Invitation:
+        return invitation_of(await invitations.insert_queued(self.conn, astuple(new), context))
 
     async def pending_page(
         self, inviter_id: UUID, after: tuple[datetime, UUID] | None, limit: int
@@ -135,8 +133,8 @@ class _Cooldowns(_Bound):
 
 
 class _DailySends(_Bound):
-    async def take_daily(self, key: DailyKey, day: date, cap: int) -> bool:
-        return await daily_sends.take_daily(self.conn, *key, day, cap)
+    async def take_daily(self, caps: Sequence[tuple[DailyKey, int]], day: date) -> DailyKey | None:
+        return await daily_sends.take_daily(self.conn, caps, day)
 
     async def locked_counts(self, day: date, keys: Iterable[DailyKey]) -> dict[DailyKey, int]:
         return await daily_sends.locked_counts(self.conn, day, keys)

@@ -60,9 +60,7 @@ async def invite(
     if await work.accounts.hold_open([inviter_id]):
         raise AccountClosed
     destination = phone or (email or "").lower()
-    existing = await work.invitations.by_request(request_id) or await work.invitations.open_for(
-        inviter_id, destination
-    )
+    existing = await work.invitations.existing(request_id, inviter_id, destination)
     if existing is not None:
         return existing, False
     if phone and policy.country_allow_list:
@@ -78,21 +76,22 @@ async def invite(
         if opened is not None:
             return opened, False
         raise cooling
-    if not await work.daily_sends.take_daily(
-        inviter_key(inviter_id), now.date(), policy.inviter_daily_cap
-    ):
+    inviter, to_destination = inviter_key(inviter_id), destination_key(destination)
+    at_cap = await work.daily_sends.take_daily(
+        [(inviter, policy.inviter_daily_cap), (to_destination, policy.destination_daily_cap)],
+        now.date(),
+    )
+    if at_cap == inviter:
         raise inviter_cap_reached(policy, now)
-    if not await work.daily_sends.take_daily(
-        destination_key(destination), now.date(), policy.destination_daily_cap
-    ):
+    if at_cap == to_destination:
         raise destination_cap_reached(policy, now)
     created = await work.invitations.insert(
         NewInvitation(
             uuid.uuid4(), inviter_id, request_id, import_id, channel, phone, email, invitee_name,
             secrets.token_urlsafe(24), now + policy.expiry,
-        )
+        ),
+        context,
     )  # fmt: skip
-    await work.deliveries.queue(created.invitation_id, "first", context)
     return created, True
 
 
@@ -109,8 +108,8 @@ async def resend(
     cooling = await _cooldown_refusal(work, policy, (inviter_id, found.destination), now)
     if cooling is not None:
         raise cooling
-    if not await work.daily_sends.take_daily(
-        destination_key(found.destination), now.date(), policy.destination_daily_cap
+    if await work.daily_sends.take_daily(
+        [(destination_key(found.destination), policy.destination_daily_cap)], now.date()
     ):
         raise destination_cap_reached(
             policy, now,

@@ -5,7 +5,7 @@ them (adapters/unit_of_work.py); tests give in-memory fakes (tests/fake_invitati
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -23,13 +23,18 @@ class Invitations(Protocol):
     async def get(self, invitation_id: UUID, *, for_update: bool = False) -> Invitation | None:
         """The invitation, locked for the transaction with `for_update`."""
 
-    async def by_request(self, request_id: UUID) -> Invitation | None: ...
+    async def existing(
+        self, request_id: UUID, inviter_id: UUID, destination: str
+    ) -> Invitation | None:
+        """The invitation the request made, or else the inviter's open invitation to the
+        number or (lower-case) address (one look-up: `invite` asks it of every request)."""
 
     async def open_for(self, inviter_id: UUID, destination: str) -> Invitation | None:
         """The inviter's open invitation to the number or (lower-case) address."""
 
-    async def insert(self, new: NewInvitation) -> Invitation:
-        """Store a pending invitation; as stored."""
+    async def insert(self, new: NewInvitation, context: EventContext) -> Invitation:
+        """Store a pending invitation with its first message queued in `context` (that of the
+        request asking for it); as stored."""
 
     async def pending_page(
         self, inviter_id: UUID, after: tuple[datetime, UUID] | None, limit: int
@@ -96,8 +101,10 @@ class Cooldowns(Protocol):
 
 
 class DailySends(Protocol):
-    async def take_daily(self, key: DailyKey, day: date, cap: int) -> bool:
-        """Count one more for the day unless the cap is reached; whether it was counted."""
+    async def take_daily(self, caps: Sequence[tuple[DailyKey, int]], day: date) -> DailyKey | None:
+        """Count one more send for the day against each key, each under its cap: None; or
+        the first key (in `caps`' order) already at its cap, and the caller refuses the send
+        (its transaction rolls back whatever was counted against the others)."""
 
     async def locked_counts(self, day: date, keys: Iterable[DailyKey]) -> dict[DailyKey, int]: ...
 
