@@ -13,7 +13,8 @@ bench lock: --idle lone writes of each kind, half a second apart (the baseline),
 loop of --rate writes/s for --seconds (add contact, archive, invite, in turn). It reads
 `contacts.contacts` and `invitations.invitations` back and prints, per kind and overall, the
 percentiles of the time from each write's due time to its event's CreateTime (the relay's
-producer sets it), and what the loaded phase cost (write_to_event_costs). `--no-wake` runs the
+producer sets it), what the loaded phase cost (write_to_event_costs), and where a loaded
+invite's time went after its HTTP answer (write_to_event_stages). `--no-wake` runs the
 invitations service with its delivery worker polling only (DELIVERY_WAKE=false), `--linger-ms`
 sets DELIVERY_CLAIM_LINGER_MS. See bench/README.md, "Write to event".
 """
@@ -40,6 +41,7 @@ from kit import log, machine_lock, terminate_as_interrupt
 from measure import print_table, summarise
 from write_to_event_costs import costs, print_costs
 from write_to_event_load import KINDS, Write, find_events, open_loop, sessions
+from write_to_event_stages import print_invite_stages
 
 OWNERS, USERS = 20, 400
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-write-to-event")  # noqa: S108 - its own
@@ -174,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         began = time.monotonic()
         asyncio.run(find_events(kafka.bootstrap, topics, idle + loaded, 180))
         log(f"events read back in {time.monotonic() - began:.1f} s")
-    report(idle, loaded, args.rate, args.seconds)
+        report(idle, loaded, args.rate, args.seconds)
+        print_invite_stages(postgres.admin_url, invitations.schema, loaded, args.seconds)
     return 0
 
 

@@ -18,12 +18,16 @@ class _Batch:
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.values: list[bytes] = []
+        self.closed = False
 
     def append(self, *, timestamp: None, key: bytes, value: bytes, headers: Any) -> object | None:
-        if len(self.values) == self.capacity:
+        if len(self.values) == self.capacity or self.closed:
             return None  # full, as aiokafka's BatchBuilder says it
         self.values.append(value)
         return object()
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class _Producer:
@@ -33,6 +37,7 @@ class _Producer:
     def __init__(self, capacity: int, failing: set[bytes], partitions: int = 1) -> None:
         self.capacity, self.failing, self.partitions = capacity, failing, partitions
         self.sent: list[tuple[int, list[bytes]]] = []
+        self.open_when_sent = 0
 
     def create_batch(self) -> _Batch:
         return _Batch(self.capacity)
@@ -42,6 +47,7 @@ class _Producer:
 
     async def send_batch(self, batch: _Batch, topic: str, partition: int) -> asyncio.Task[None]:
         self.sent.append((partition, batch.values))
+        self.open_when_sent += not batch.closed
         return asyncio.create_task(self._outcome(batch))
 
     async def _outcome(self, batch: _Batch) -> None:
@@ -89,3 +95,13 @@ async def test_every_batch_is_sent_in_order_when_none_fails() -> None:
         [b"v1", b"v2", b"v3"], [b"v4", b"v5", b"v6"], [b"v7"]
     ]  # fmt: skip
     assert (sent, failed, error) == ([1, 2, 3, 4, 5, 6, 7], [], None)
+
+
+async def test_every_batch_is_closed_before_the_producer_gets_it() -> None:
+    """aiokafka drains a closed batch at once; an open one (the last, partly filled batch of a
+    claim) would first wait linger_ms, and the relay's whole cycle with it."""
+    producer = _Producer(capacity=2, failing=set(), partitions=8)
+    sent, failed, _, _ = await _relay(producer)._send(_rows([b"a", b"a", b"a", b"c"]))
+    assert (sorted(sent), failed) == ([1, 2, 3, 4], [])
+    assert len(producer.sent) == 3
+    assert producer.open_when_sent == 0

@@ -173,6 +173,7 @@ class OutboxRelay:
         broker and partition anyway, so waiting costs little.)"""
         topic, partition = where
         for index, (batch, _) in enumerate(queue):
+            batch.close()  # complete: an open batch would wait the producer's linger_ms first
             try:
                 await (await self.producer.send_batch(batch, topic, partition=partition))
             except Exception as exc:

@@ -40,7 +40,7 @@ from invitations_service.handlers.sending.wake import DeliveryWake
 log = structlog.get_logger(__name__)
 
 CLAIM_HORIZON_SECONDS = 1.0  # claim no more than can start within this (and a quarter lease)
-RECORD_LINGER_SECONDS = 0.05  # while sends are in flight, results this close are recorded together
+RECORD_LINGER_SECONDS = 0.05  # results of sends in flight together are recorded together
 RECORD_BATCH = 500
 
 
@@ -60,8 +60,6 @@ class DeliveryWorker:
         self.sent = 0
         self._sending: set[asyncio.Task[None]] = set()
         self._slot_freed = asyncio.Event()
-        self._none_sending = asyncio.Event()  # set while no send is in flight
-        self._none_sending.set()
         self.wake = wake or DeliveryWake(0.0)  # without one, only the poll finds new messages
         self._results: asyncio.Queue[Attempt] = asyncio.Queue()
 
@@ -109,15 +107,12 @@ class DeliveryWorker:
         for row in claimed:
             task = asyncio.create_task(self._send(row, self.pacer.book(), lease_ends))
             self._sending.add(task)
-            self._none_sending.clear()
             task.add_done_callback(self._sent)
         return len(claimed)
 
     def _sent(self, task: asyncio.Task[Any]) -> None:
         self._sending.discard(task)
         self._slot_freed.set()
-        if not self._sending:
-            self._none_sending.set()
 
     async def _claim(self, limit: int) -> tuple[list[asyncpg.Record], float]:
         """Claim up to `limit` due deliveries; and when (time.monotonic) their lease ends."""
@@ -182,12 +177,13 @@ class DeliveryWorker:
                     await asyncio.sleep(1)
 
     async def _linger_while_sending(self) -> None:
-        """While sends are in flight, more results come soon: wait for them (at most
-        RECORD_LINGER_SECONDS) to record them together."""
-        if self._sending:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(RECORD_LINGER_SECONDS):
-                    await self._none_sending.wait()
+        """The sends in flight when a result comes in answer soon: wait for them (at most
+        RECORD_LINGER_SECONDS) to record their results together. Sends started meanwhile are
+        not waited for: under a steady flow of invitations one is always in flight, and
+        waiting until none was held every result for the whole linger."""
+        in_flight = set(self._sending)
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=RECORD_LINGER_SECONDS)
 
     async def _record(self, attempts: list[Attempt]) -> None:
         if not attempts:
