@@ -1,12 +1,12 @@
 """The outbox relay: publishes committed outbox rows to Kafka and marks them sent.
 
 One relay per service instance. Rows are claimed in order with `FOR UPDATE SKIP LOCKED`
-inside a transaction that also holds a per-schema advisory lock, so when several instances
-run only one publishes at a time and events of one key never overtake each other. A relay
-sleeps until `LISTEN/NOTIFY` says a transaction wrote events (with a slow safety poll), sends
-a whole batch before awaiting the acknowledgements (as record batches per partition, built
-in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a claim stops at
-`max_bytes`), and retries with back-off while Kafka or
+inside a transaction that also holds a per-schema advisory lock (lock, claim and read in one
+statement), so when several instances run only one publishes at a time and events of one key
+never overtake each other. A relay sleeps until `LISTEN/NOTIFY` says a transaction wrote
+events (with a slow safety poll), sends a whole batch before awaiting the acknowledgements (as
+record batches per partition, built in aiokafka's C record builder; bulk rows are expanded,
+see bulk.py, and a claim stops at `max_bytes`), and retries with back-off while Kafka or
 Postgres is unavailable: nothing is marked sent before Kafka has acknowledged it.
 """
 
@@ -31,13 +31,23 @@ from contacts_messaging.retention import Expiry, purge_expired
 
 log = structlog.get_logger(__name__)
 
+# One round trip: the schema's relay lock (taken once, an InitPlan: when another instance
+# holds it, nothing is scanned), up to $2 pending rows claimed in order, and those read whose
+# bytes before them stay under $3 (at least the first: a claim stops after the row that
+# reaches the budget); `claimed` says how many were claimed, read or not.
 _CLAIM = """
-SELECT position, octet_length(value) AS size FROM outbox
-WHERE sent_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED
-"""
-_READ = """
-SELECT position, topic, key, value, headers, bulk FROM outbox
-WHERE position = ANY($1::bigint[]) ORDER BY position
+WITH claimed AS (
+    SELECT position, octet_length(value) AS size FROM outbox
+    WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) AND sent_at IS NULL
+    ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED
+), within AS (
+    SELECT position, sum(size) OVER (ORDER BY position) - size AS before,
+           count(*) OVER () AS claimed
+    FROM claimed
+)
+SELECT o.position, o.topic, o.key, o.value, o.headers, o.bulk, w.claimed
+FROM within w JOIN outbox o USING (position)
+WHERE w.before < $3 ORDER BY o.position
 """
 
 
@@ -99,15 +109,11 @@ class OutboxRelay:
         """Publish one batch of pending rows; return how many events Kafka acknowledged."""
         self._backlog = False
         async with self.pool.acquire() as conn, conn.transaction():
-            if not await conn.fetchval(
-                "SELECT pg_try_advisory_xact_lock(hashtext($1))", self.channel
-            ):
-                return 0  # another instance is relaying this schema
-            claimed = await conn.fetch(_CLAIM, self.batch_size)
-            if not claimed:
-                return 0
-            rows = await conn.fetch(_READ, _within(claimed, self.max_bytes))
-            self._backlog = len(claimed) == self.batch_size or len(rows) < len(claimed)
+            rows = await conn.fetch(_CLAIM, self.channel, self.batch_size, self.max_bytes)
+            if not rows:
+                return 0  # nothing pending, or another instance is relaying this schema
+            claimed = rows[0]["claimed"]
+            self._backlog = claimed == self.batch_size or len(rows) < claimed
             sent, failed, error, produced = await self._send(rows)
             if sent:
                 await conn.execute(
@@ -201,17 +207,6 @@ class OutboxRelay:
     async def _wait_for_work(self) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.safety_poll_seconds)
-
-
-def _within(claimed: list[Any], max_bytes: int) -> list[int]:
-    """The claimed positions up to the one that reaches `max_bytes` (at least one)."""
-    positions, total = [], 0
-    for row in claimed:
-        positions.append(row["position"])
-        total += row["size"]
-        if total >= max_bytes:
-            break
-    return positions
 
 
 def _event_type(headers: Headers) -> str:
