@@ -43,21 +43,23 @@ FROM claimed c JOIN invitations i ON i.invitation_id = c.invitation_id
 LEFT JOIN directory_users u ON u.user_id = i.inviter_id
 """
 
+# The attempts still `sending` are marked sent, and each one's invitation counts one more send
+# (every message that went out counts; only an open invitation becomes `sent`: one accepted or
+# cancelled while its message was in flight stays closed), in one statement.
 _SENT = """
-UPDATE deliveries d SET status = 'sent', sent_at = now(), provider_message_id = r.provider_id
-FROM unnest($1::uuid[], $2::int[], $3::text[]) AS r(delivery_id, attempts, provider_id)
-WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.attempts
-RETURNING d.delivery_id
-"""
-
-# Every message that went out counts; only an open invitation becomes `sent` (one accepted or
-# cancelled while its message was in flight stays closed).
-_COUNT_SENDS = """
-UPDATE invitations i SET send_count = i.send_count + s.n, last_sent_at = now(),
-    status = CASE WHEN i.status IN ('pending', 'sent', 'delivery_failed') THEN 'sent' ELSE i.status END
-FROM (SELECT id, count(*)::int AS n FROM unnest($1::uuid[]) AS id GROUP BY id) AS s
-WHERE i.invitation_id = s.id
-RETURNING i.invitation_id, i.send_count
+WITH marked AS (
+    UPDATE deliveries d SET status = 'sent', sent_at = now(), provider_message_id = r.provider_id
+    FROM unnest($1::uuid[], $2::int[], $3::text[]) AS r(delivery_id, attempts, provider_id)
+    WHERE d.delivery_id = r.delivery_id AND d.status = 'sending' AND d.attempts = r.attempts
+    RETURNING d.delivery_id, d.invitation_id
+), counted AS (
+    UPDATE invitations i SET send_count = i.send_count + s.n, last_sent_at = now(),
+        status = CASE WHEN i.status IN ('pending', 'sent', 'delivery_failed') THEN 'sent' ELSE i.status END
+    FROM (SELECT invitation_id, count(*)::int AS n FROM marked GROUP BY invitation_id) AS s
+    WHERE i.invitation_id = s.invitation_id
+    RETURNING i.invitation_id, i.send_count
+)
+SELECT m.delivery_id, c.send_count FROM marked m JOIN counted c USING (invitation_id)
 """
 
 _REQUEUE = """
@@ -94,21 +96,14 @@ async def claim(conn: asyncpg.Connection, limit: int, lease: timedelta) -> list[
 
 async def mark_sent(
     conn: asyncpg.Connection, sent: list[tuple[UUID, int, str | None]]
-) -> set[UUID]:
-    """(delivery_id, attempts, provider message id) accepted by the provider; those recorded."""
+) -> dict[UUID, int]:
+    """(delivery_id, attempts, provider message id) accepted by the provider: those recorded,
+    each with its invitation's send count now (one more for each message recorded)."""
     if not sent:
-        return set()
-    ids, attempts, provider_ids = (list(column) for column in zip(*sent, strict=True))
-    return {r["delivery_id"] for r in await conn.fetch(_SENT, ids, attempts, provider_ids)}
-
-
-async def count_sends(conn: asyncpg.Connection, invitation_ids: list[UUID]) -> dict[UUID, int]:
-    """One more send for each invitation (open or not: the message went out); its send count
-    now."""
-    if not invitation_ids:
         return {}
-    rows = await conn.fetch(_COUNT_SENDS, invitation_ids)
-    return {r["invitation_id"]: r["send_count"] for r in rows}
+    ids, attempts, provider_ids = (list(column) for column in zip(*sent, strict=True))
+    rows = await conn.fetch(_SENT, ids, attempts, provider_ids)
+    return {r["delivery_id"]: r["send_count"] for r in rows}
 
 
 async def requeue(

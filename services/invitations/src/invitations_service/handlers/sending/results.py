@@ -94,15 +94,14 @@ def _error(a: Attempt) -> str:
 async def _record_sent(
     conn: asyncpg.Connection, sent: list[Attempt], recorded: Recorded
 ) -> list[Announced]:
-    done = await deliveries.mark_sent(
+    sends = await deliveries.mark_sent(
         conn, [(*_attempt(a), a.result.provider_message_id if a.result else None) for a in sent]
     )
-    sent = [a for a in sent if a.delivery["delivery_id"] in done]
-    sends = await deliveries.count_sends(conn, [a.delivery["invitation_id"] for a in sent])
+    sent = [a for a in sent if a.delivery["delivery_id"] in sends]
     recorded.sent += [a.delivery["channel"] for a in sent]
     # Announced even if the invitation was accepted or cancelled while the message was in
     # flight: it went out. Consumers keep a closed invitation closed (the importer does).
-    return [(a.delivery, _sent_event(a.delivery, sends[a.delivery["invitation_id"]])) for a in sent]
+    return [(a.delivery, _sent_event(a.delivery, sends[a.delivery["delivery_id"]])) for a in sent]
 
 
 def _sent_event(row: asyncpg.Record, sends: int) -> IntegrationEvent:

@@ -1,8 +1,8 @@
 """The delivery worker: sends queued messages through their channel, many at a time, at the
 provider's rate.
 
-Due deliveries are claimed in a committed transaction (status `sending`, one more attempt, a
-lease) before any is handed to the provider, with the delivery id as the provider's
+Due deliveries are claimed by one statement, committed on its own (status `sending`, one
+more attempt, a lease) before any is handed to the provider, with the delivery id as the provider's
 idempotency key. Up to `concurrency` sends are in flight at once; each waits for its turn
 from the pacer (`per_second` starts a second, across all of them), and the worker claims no
 more than can start within a second. A send starts only in the first half of its lease and
@@ -119,7 +119,7 @@ class DeliveryWorker:
         self.wake.claiming()
         metrics.count_claim()
         lease_ends = time.monotonic() + self._lease_seconds  # the lease starts after this
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with self.pool.acquire() as conn:  # one statement: committed when it returns
             claimed = await deliveries.claim(conn, limit, self.lease)
         return claimed, lease_ends
 
