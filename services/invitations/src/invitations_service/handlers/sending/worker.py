@@ -2,10 +2,10 @@
 provider's rate.
 
 Due deliveries are claimed by one statement, committed on its own (status `sending`, one
-more attempt, a lease) before any is handed to the provider, with the delivery id as the provider's
-idempotency key. Up to `concurrency` sends are in flight at once; each waits for its turn
-from the pacer (`per_second` starts a second, across all of them), and the worker claims no
-more than can start within a second. A send starts only in the first half of its lease and
+more attempt, a lease) before any is handed to the provider, with the delivery id as the
+provider's idempotency key. Up to `concurrency` sends are in flight at once; each waits for
+its turn from the pacer (`per_second` starts a second, across all of them), and the worker
+claims no more than can start within a second. A send starts only in the first half of its lease and
 is abandoned before the lease ends (then retried), so one attempt is never in flight twice; a
 worker that dies mid-send leaves the claim to expire, and the next attempt uses the same key,
 which the provider recognises: one message, not two. The results are recorded in batches
