@@ -91,7 +91,7 @@ async def set_archived(
     await work.contacts.set_archived(owner_id, contact_id, archived)
     event_type = ContactArchived if archived else ContactUnarchived
     work.emit(event_type(owner_id=owner_id, contact_user_id=contact_id))
-    return await detail(work, owner_id, contact_id)
+    return current._replace(archived=archived)  # the row is locked: nothing else changed
 
 
 def _unknown_connect_id() -> Missing:
