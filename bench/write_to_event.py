@@ -1,7 +1,7 @@
 """API write to its event on Kafka (issue 18, target 3: p99 < 100 ms at 200 writes/s). Not a test.
 
     uv run python bench/write_to_event.py [--rate 200] [--seconds 40] [--idle 10]
-        [--linger-ms 20 | --no-wake]
+        [--no-handover]
 
 Starts its own Postgres (:26132) and Kafka (:29992, controller :29993) in
 /var/tmp/contacts-platform-bench-write-to-event, the invitations service with its SMS provider
@@ -14,9 +14,9 @@ loop of --rate writes/s for --seconds (add contact, archive, invite, in turn). I
 `contacts.contacts` and `invitations.invitations` back and prints, per kind and overall, the
 percentiles of the time from each write's due time to its event's CreateTime (the relay's
 producer sets it), what the loaded phase cost (write_to_event_costs), and where a loaded
-invite's time went after its HTTP answer (write_to_event_stages). `--no-wake` runs the
-invitations service with its delivery worker polling only (DELIVERY_WAKE=false), `--linger-ms`
-sets DELIVERY_CLAIM_LINGER_MS. See bench/README.md, "Write to event".
+invite's time went after its HTTP answer (write_to_event_stages). `--no-handover` runs the
+invitations service with its API queueing messages for the delivery worker's poll
+(DELIVERY_HANDOVER=false). See bench/README.md, "Write to event".
 """
 
 from __future__ import annotations
@@ -142,12 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200, help="writes per second (open loop)")
     parser.add_argument("--seconds", type=float, default=40, help="how long the load lasts")
     parser.add_argument("--idle", type=int, default=10, help="lone writes of each kind, idle")
-    parser.add_argument("--linger-ms", type=float, help="DELIVERY_CLAIM_LINGER_MS")
-    parser.add_argument("--no-wake", action="store_true", help="DELIVERY_WAKE=false: poll only")
+    parser.add_argument(
+        "--no-handover", action="store_true",
+        help="DELIVERY_HANDOVER=false: an invite's message is queued, the worker's poll finds it",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    env = {**SERVICE_ENV, "DELIVERY_WAKE": "false" if args.no_wake else "true"}
-    if args.linger_ms is not None:
-        env["DELIVERY_CLAIM_LINGER_MS"] = str(args.linger_ms)
+    env = {**SERVICE_ENV, "DELIVERY_HANDOVER": "false" if args.no_handover else "true"}
     owners, users = people(OWNERS, "Owner"), people(USERS, "User")
     ahead, idle, loaded = plan(owners, users, int(args.rate * args.seconds), args.idle)
     with (

@@ -2,10 +2,11 @@
 the timestamps the invitations service keeps (write_to_event.py prints it after the loaded
 phase; one clock: the services, Postgres and the bench share the machine).
 
-- *answer to claim*: the HTTP answer to the start of the delivery worker's claim transaction
-  (`claimed_until` minus the lease): the wake and its linger.
-- *claim to record*: the claim to the start of the transaction that recorded the send
-  (`deliveries.sent_at`): the claim's commit, the provider's answer, the recorder's linger.
+- *answer to record*: the HTTP answer to the start of the transaction that recorded the send
+  (`deliveries.sent_at`): the send's start (at once for a message handed over at the commit;
+  after the worker's claim otherwise), the provider's answer, the recorder's linger. The
+  table's title says how many invites' messages were claimed in their own request (their
+  claim, `claimed_until` minus the lease, before the answer) and so handed over.
 - *record to relay*: that transaction's start to the start of the relay's transaction that
   published the event (`outbox.sent_at`): the record's commit, NOTIFY, the relay's wake.
 - *relay to Kafka*: the relay's transaction start to the record's CreateTime (the producer's
@@ -39,23 +40,22 @@ def print_invite_stages(dsn: str, schema: str, writes: Sequence[Write], seconds:
     invites = {w.event_key: w for w in writes if w.kind == "invite" and w.event_ms and w.answered}
     rows = asyncio.run(_times(dsn, schema, list(invites)))
     stages: dict[str, list[float]] = {
-        "answer to claim": [], "claim to record": [], "record to relay": [], "relay to Kafka": [],
-    }  # fmt: skip
+        "answer to record": [],
+        "record to relay": [],
+        "relay to Kafka": [],
+    }
+    handed = 0
     for row in rows:
         write = invites[row["id"]]
         assert write.event_ms is not None
-        marks = [
-            write.answered,
-            row["claimed"],
-            row["recorded"],
-            row["relayed"],
-            write.event_ms / 1000,
-        ]
+        handed += float(row["claimed"]) < write.answered
+        marks = [write.answered, row["recorded"], row["relayed"], write.event_ms / 1000]
         for name, start, end in zip(stages, marks, marks[1:], strict=False):
             stages[name].append((float(end) - float(start)) * 1000)
     rate = f"{len(invites) / seconds:.0f}/s"
     print_table(
-        f"an invite after its HTTP answer ({len(rows)} of {len(invites)} invites: stage by stage)",
+        f"an invite after its HTTP answer ({len(rows)} of {len(invites)} invites, {handed} claimed"
+        " in their request: stage by stage)",
         [summarise(name, rate, times, len(times), seconds) for name, times in stages.items()],
     )
 

@@ -34,16 +34,17 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
         gt=0,
         description="DELIVERY_LEASE_SECONDS: a send not recorded by then is retried",
     )
-    delivery_wake: bool = Field(
+    delivery_handover: bool = Field(
         default=True,
-        description="DELIVERY_WAKE: an invite or resend through the API wakes this process's "
-        "delivery worker at its commit (false: the worker finds it at its next poll, within 0.5 s)",
+        description="DELIVERY_HANDOVER: the message of an invite or resend through the API is "
+        "claimed for this process's delivery worker in the request's transaction and handed to "
+        "it at the commit (false: queued, and the worker finds it at its next poll, within 0.5 s)",
     )
     delivery_claim_linger_ms: float = Field(
         default=20,
         ge=0,
-        description="DELIVERY_CLAIM_LINGER_MS: a woken delivery worker claims no sooner than this "
-        "after its previous claim, so that woken claims stay under 1000 / this a second",
+        description="DELIVERY_CLAIM_LINGER_MS: a woken delivery worker (it gave messages back to "
+        "the queue) claims no sooner than this after its previous claim",
     )
     failed_request_retention_days: float = Field(
         default=30,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -54,38 +54,70 @@ async def get(
     )
 
 
-_INSERT_QUEUED = f"""
+# A message queued for the delivery worker, or (with a lease: `claim_for`) already claimed by
+# this process's worker, to be handed to it when the transaction commits (sending/handover.py):
+# `sending`, its first attempt, the lease from now on. Either way it is read back with what the
+# worker's claim reads (deliveries.py, `_CLAIM`), the inviter's name included.
+_CLAIMED_OR_QUEUED = """
+    CASE WHEN $CLAIM::interval IS NULL THEN 'queued' ELSE 'sending' END,
+    CASE WHEN $CLAIM::interval IS NULL THEN 0 ELSE 1 END, now() + $CLAIM::interval"""
+_DELIVERY_READ_BACK = f"delivery_id, kind, attempts, {CONTEXT_COLUMNS}"
+_INVITER_NAME = "coalesce(u.display_name, 'A contact') AS inviter_name"
+
+_INSERT_FIRST = f"""
 WITH stored AS (
     INSERT INTO invitations (invitation_id, inviter_id, request_id, import_id, channel,
         phone_e164, email, invitee_name, token, expires_at, status)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending') RETURNING *
 ), first_message AS (
-    INSERT INTO deliveries (delivery_id, invitation_id, kind, status, {CONTEXT_COLUMNS})
-    SELECT gen_random_uuid(), invitation_id, 'first', 'queued', $11, $12, $13, $14 FROM stored
+    INSERT INTO deliveries (delivery_id, invitation_id, kind, {CONTEXT_COLUMNS}, status, attempts,
+        claimed_until)
+    SELECT gen_random_uuid(), invitation_id, 'first', $11, $12, $13, $14,{_CLAIMED_OR_QUEUED}
+    FROM stored
+    RETURNING {_DELIVERY_READ_BACK}
 )
-SELECT * FROM stored
-"""
+SELECT s.*, f.*, {_INVITER_NAME}
+FROM stored s CROSS JOIN first_message f LEFT JOIN directory_users u ON u.user_id = s.inviter_id
+""".replace("$CLAIM", "$15")
 
 
-async def insert_queued(
-    conn: asyncpg.Connection, new: tuple[Any, ...], context: EventContext
-) -> asyncpg.Record:
+async def insert_first(
+    conn: asyncpg.Connection, new: tuple[Any, ...], context: EventContext,
+    claim_for: timedelta | None,
+) -> asyncpg.Record:  # fmt: skip
     """Insert a pending invitation (values in NewInvitation's order) with its first message
-    queued in `context`; the invitation as stored."""
-    row: asyncpg.Record = await conn.fetchrow(_INSERT_QUEUED, *new, *context_values(context))
+    queued in `context`, or claimed for `claim_for`; the invitation as stored, with its message
+    as the delivery worker reads a claimed one."""
+    row: asyncpg.Record = await conn.fetchrow(
+        _INSERT_FIRST, *new, *context_values(context), claim_for
+    )
     return row
+
+
+_QUEUE = f"""
+WITH queued AS (
+    INSERT INTO deliveries (delivery_id, invitation_id, kind, {CONTEXT_COLUMNS}, status, attempts,
+        claimed_until)
+    VALUES ($1, $2, $3, $4, $5, $6, $7,{_CLAIMED_OR_QUEUED})
+    RETURNING invitation_id, {_DELIVERY_READ_BACK}
+)
+SELECT q.*, i.inviter_id, i.request_id, i.import_id, i.channel, i.phone_e164, i.email,
+    i.invitee_name, i.token, i.expires_at, i.send_count, {_INVITER_NAME}
+FROM queued q JOIN invitations i USING (invitation_id)
+LEFT JOIN directory_users u ON u.user_id = i.inviter_id
+""".replace("$CLAIM", "$8")
 
 
 async def queue_delivery(
     conn: asyncpg.Connection, delivery_id: UUID, invitation_id: UUID, kind: str,
-    context: EventContext,
-) -> None:  # fmt: skip
-    """Queue a message, with the context of the request that asks for it."""
-    await conn.execute(
-        f"INSERT INTO deliveries (delivery_id, invitation_id, kind, status, {CONTEXT_COLUMNS})"
-        " VALUES ($1, $2, $3, 'queued', $4, $5, $6, $7)",
-        delivery_id, invitation_id, kind, *context_values(context),
-    )  # fmt: skip
+    context: EventContext, claim_for: timedelta | None,
+) -> asyncpg.Record:  # fmt: skip
+    """Queue a message (or claim it for `claim_for`), with the context of the request that asks
+    for it; the message as the delivery worker reads a claimed one."""
+    row: asyncpg.Record = await conn.fetchrow(
+        _QUEUE, delivery_id, invitation_id, kind, *context_values(context), claim_for
+    )
+    return row
 
 
 async def invited_requests(conn: asyncpg.Connection, request_ids: list[UUID]) -> set[UUID]:

@@ -35,6 +35,18 @@ DELIVERY_CLAIMS = Counter(
     "Claims of due deliveries by the delivery worker (a transaction each, whether it found any).",
 )
 
+HANDED_OVER = Counter(
+    "invitation_deliveries_handed_over_total",
+    "Messages an API request claimed for this process's delivery worker and handed to it at its "
+    "commit (handlers/sending/handover.py); taken='false' when the worker gave one back to the "
+    "queue because it could not start it within its claim horizon.",
+    ["taken"],
+)
+
+
+def count_handed_over(*, taken: bool) -> None:
+    HANDED_OVER.labels(taken=str(taken).lower()).inc()
+
 
 def count_sent(channel: str) -> None:
     SENT.labels(channel=channel).inc()

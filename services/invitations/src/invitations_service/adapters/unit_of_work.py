@@ -34,6 +34,7 @@ from invitations_service.handlers.ports import (
 )
 from invitations_service.handlers.sending import deliveries
 from invitations_service.handlers.sending import queue as requests_queue
+from invitations_service.handlers.sending.handover import Claims
 
 
 def invitation_of(row: asyncpg.Record) -> Invitation:
@@ -45,7 +46,23 @@ class _Bound:
         self.conn = conn
 
 
-class _Invitations(_Bound):
+class _Queueing(_Bound):
+    """Queues messages; with `claims`, claims them for this process's worker instead."""
+
+    def __init__(self, conn: asyncpg.Connection, claims: Claims | None) -> None:
+        super().__init__(conn)
+        self.claims = claims
+
+    def _claim_for(self) -> timedelta | None:
+        return self.claims.lease if self.claims is not None else None
+
+    def _queued(self, message: asyncpg.Record) -> asyncpg.Record:
+        if self.claims is not None:
+            self.claims.rows.append(message)
+        return message
+
+
+class _Invitations(_Queueing):
     async def get(self, invitation_id: UUID, *, for_update: bool = False) -> Invitation | None:
         row = await invitations.get(self.conn, invitation_id, for_update=for_update)
         return invitation_of(row) if row else None
@@ -61,7 +78,8 @@ class _Invitations(_Bound):
         return invitation_of(row) if row else None
 
     async def insert(self, new: NewInvitation, context: EventContext) -> Invitation:
-        return invitation_of(await invitations.insert_queued(self.conn, astuple(new), context))
+        row = await invitations.insert_first(self.conn, astuple(new), context, self._claim_for())
+        return invitation_of(self._queued(row))
 
     async def pending_page(
         self, inviter_id: UUID, after: tuple[datetime, UUID] | None, limit: int
@@ -104,9 +122,13 @@ class _Invitations(_Bound):
         return await invitations.insert_pending(self.conn, rows, contexts, new[0].expires_at)
 
 
-class _Deliveries(_Bound):
+class _Deliveries(_Queueing):
     async def queue(self, invitation_id: UUID, kind: str, context: EventContext) -> None:
-        await invitations.queue_delivery(self.conn, uuid.uuid4(), invitation_id, kind, context)
+        self._queued(
+            await invitations.queue_delivery(
+                self.conn, uuid.uuid4(), invitation_id, kind, context, self._claim_for()
+            )
+        )
 
     async def in_progress(self, invitation_id: UUID) -> bool:
         return await deliveries.in_progress(self.conn, invitation_id)
@@ -179,10 +201,13 @@ class _RequestsQueue(_Bound):
 
 
 class PostgresInvitationsWork(UnitOfWork):
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    """With `claims`, the messages it queues are claimed for this process's delivery worker
+    and collected there, to be handed to it at the commit (handlers/sending/handover.py)."""
+
+    def __init__(self, conn: asyncpg.Connection, claims: Claims | None = None) -> None:
         super().__init__(conn)
-        self.invitations: Invitations = _Invitations(conn)
-        self.deliveries: Deliveries = _Deliveries(conn)
+        self.invitations: Invitations = _Invitations(conn, claims)
+        self.deliveries: Deliveries = _Deliveries(conn, claims)
         self.cooldowns: Cooldowns = _Cooldowns(conn)
         self.daily_sends: DailySends = _DailySends(conn)
         self.tenants: Tenants = _Tenants(conn)

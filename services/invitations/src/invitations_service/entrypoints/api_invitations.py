@@ -22,7 +22,7 @@ from invitations_service.domain.invitation import Invitation
 from invitations_service.domain.invitee import Asked
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers import inviting
-from invitations_service.handlers.sending.wake import waking
+from invitations_service.handlers.sending.handover import Claims, HandOver
 
 router = APIRouter(prefix="/v1/invitations", tags=["invitations"])
 _NAMESPACE = uuid.UUID("6f1d2a52-3c1e-4c57-9a57-3bcb1f0c5a10")
@@ -79,9 +79,21 @@ def _policy(request: Request) -> Policy:
     return policy
 
 
-def _work(request: Request, caller: Caller) -> AbstractAsyncContextManager[PostgresInvitationsWork]:
-    """The request's transaction; the events emitted in it go out in the caller's context."""
-    return unit_of_work(request, PostgresInvitationsWork, caller.event_context())
+def _work(
+    request: Request, caller: Caller, claims: Claims | None = None
+) -> AbstractAsyncContextManager[PostgresInvitationsWork]:
+    """The request's transaction; the events emitted in it go out in the caller's context, the
+    messages it queues are claimed in `claims` (if any)."""
+    return unit_of_work(
+        request, lambda conn: PostgresInvitationsWork(conn, claims), caller.event_context()
+    )
+
+
+def _handing_over(request: Request) -> AbstractAsyncContextManager[Claims | None]:
+    """Around the request's transaction: the messages it queues go to this process's delivery
+    worker at the commit (handlers/sending/handover.py)."""
+    handover: HandOver = request.app.state.delivery_handover
+    return handover.handing()
 
 
 @router.post(
@@ -119,7 +131,7 @@ async def create_invitation(
     )
     tenant = caller.principal.tenant_id or caller.principal.company_id
     with refusals_counted():
-        async with waking(request.app.state.delivery_wake), _work(request, caller) as work:
+        async with _handing_over(request) as claims, _work(request, caller, claims) as work:
             if (earlier := await call.earlier_response(work.conn)) is not None:
                 return earlier
             invitation, is_new = await inviting.invite_asked(
@@ -162,7 +174,7 @@ async def resend_invitation(
     cool-down after the caller's last message to the destination (of any invitation), or past
     the daily cap of the destination."""
     with refusals_counted():
-        async with waking(request.app.state.delivery_wake), _work(request, caller) as work:
+        async with _handing_over(request) as claims, _work(request, caller, claims) as work:
             found = await inviting.resend(
                 work, _policy(request), caller.event_context(), caller.user_id, invitation_id
             )

@@ -21,6 +21,7 @@ from invitations_service.entrypoints import (
 from invitations_service.handlers.accepting import directory
 from invitations_service.handlers.closures import closure
 from invitations_service.handlers.expiry import ExpiryTask
+from invitations_service.handlers.sending.handover import HandOver
 from invitations_service.handlers.sending.processor import RequestProcessor
 from invitations_service.handlers.sending.requests import request_batch_handlers, requests
 from invitations_service.handlers.sending.wake import DeliveryWake
@@ -36,6 +37,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
     policy = settings.policy()
     processor = RequestProcessor(policy, host.outbox)
     wake = DeliveryWake(settings.delivery_claim_linger_ms / 1000)
+    handover = HandOver()
     host.add_subscription(
         Subscription(
             "invitations.requests",
@@ -62,9 +64,11 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
             per_second=settings.sends_per_second, concurrency=settings.send_concurrency,
             lease=timedelta(seconds=settings.delivery_lease_seconds), wake=wake,
         )  # fmt: skip
+        handover.attach(worker if settings.delivery_handover else None)
         try:
             await worker.run()
         finally:
+            handover.attach(None)
             await built.close()
 
     async def handle_requests(running: ServiceHost) -> None:
@@ -84,7 +88,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
         description="SMS and email invitations: pending list, resend, delete, acceptance.",
     )  # fmt: skip
     app.state.policy = policy
-    app.state.delivery_wake = wake if settings.delivery_wake else None  # set by invites, resends
+    app.state.delivery_handover = handover  # invites and resends hand their messages over
     app.state.sms_callback = (
         settings.status_callback_url,
         settings.sms_auth_token.get_secret_value(),

@@ -49,6 +49,7 @@ class Recorded:
     sent: list[str] = field(default_factory=list)  # the channel of each message recorded sent
     failed: list[tuple[str, bool]] = field(default_factory=list)  # (channel, given up)
     given_up: list[tuple[str, str]] = field(default_factory=list)  # (invitation_id, reason_code)
+    given_back: int = 0  # claimed attempts never sent, queued again
 
 
 async def record(
@@ -64,6 +65,7 @@ async def record(
     events += await _record_given_up(conn, given_up, recorded)
     unsent = [a for a in attempts if a.result is None and a.failure is None]
     await deliveries.give_back(conn, [_attempt(a) for a in unsent])
+    recorded.given_back = len(unsent)
     if events:
         await outbox.add_each(conn, _in_their_contexts(events))
     return recorded

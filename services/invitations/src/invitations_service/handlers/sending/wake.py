@@ -1,16 +1,17 @@
-"""Waking this process's delivery worker when one of its requests queued a message, instead of
-leaving the message to the worker's next poll (up to `idle_seconds`, half a second, later).
+"""Waking this process's delivery worker when messages were queued again by it (handed over by
+its API but not startable at once: handover.py), instead of leaving them to the worker's next
+poll (up to `idle_seconds`, half a second, later).
 
-The wake is in-process: the API sets it once the transaction that queued the message has
-committed, so a claim that follows sees the row, and no `pg_notify` is added to the
-queueing statement (a notifying commit takes a cluster-wide lock until its WAL is flushed:
-a wake per invitation through Postgres made both services fall seconds behind at 200 writes
-a second, bench/README.md "write to event"). Other instances, and messages queued by the
-request processor, are found by the poll as before.
+The wake is in-process: it is set once the transaction that queued the messages again has
+committed, so a claim that follows sees the rows, and no `pg_notify` is added to a queueing
+statement (a notifying commit takes a cluster-wide lock until its WAL is flushed: a wake per
+invitation through Postgres made both services fall seconds behind at 200 writes a second,
+bench/README.md "write to event"). Other instances, and messages queued by the request
+processor, are found by the poll.
 
 Wakes are coalesced: a woken worker claims no sooner than `linger_seconds` after its previous
 claim (as the relay's producer lingers), so claims per second stay at most `1 / linger`
-however many invitations arrive, and everything queued meanwhile is claimed together.
+however many messages come back, and everything queued meanwhile is claimed together.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import AsyncIterator
 
 
 class DeliveryWake:
@@ -50,12 +50,3 @@ class DeliveryWake:
         finally:
             self.waiting = False
         await asyncio.sleep(max(0.0, self._last_claim + self.linger_seconds - time.monotonic()))
-
-
-@contextlib.asynccontextmanager
-async def waking(wake: DeliveryWake | None) -> AsyncIterator[None]:
-    """Wake the worker when the block ends without an error: entered before the transaction,
-    it exits after the commit."""
-    yield
-    if wake is not None:
-        wake.queued()

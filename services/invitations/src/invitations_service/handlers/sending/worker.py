@@ -11,8 +11,11 @@ worker that dies mid-send leaves the claim to expire, and the next attempt uses 
 which the provider recognises: one message, not two. The results are recorded in batches
 (results.py), and counted in the metrics once committed.
 
-An idle worker claims again when its poll (`idle_seconds`) is due, or sooner when this
-process's API queued a message (`wake`, wake.py: coalesced, so claims stay bounded).
+A message this process's API queued is claimed for this worker in the request's transaction
+and handed to it at the commit (`take`, handover.py): sent at once, without a claim, or given
+back to the queue when it could not start within the claim horizon. An idle worker claims
+again when its poll (`idle_seconds`) is due, or sooner when it gave messages back (`wake`,
+wake.py: coalesced, so claims stay bounded).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -62,10 +65,17 @@ class DeliveryWorker:
         self._slot_freed = asyncio.Event()
         self.wake = wake or DeliveryWake(0.0)  # without one, only the poll finds new messages
         self._results: asyncio.Queue[Attempt] = asyncio.Queue()
+        self._running = False
+
+    @property
+    def accepting(self) -> bool:
+        """Whether messages may be claimed for it (handover.py): it runs, and is not stopping."""
+        return self._running
 
     async def run(self, idle_seconds: float = 0.5) -> None:
         """Deliver until cancelled (expiry is a task of its own: handlers/expiry.py)."""
         recorder = asyncio.create_task(self._record_results())
+        self._running = True
         try:
             while True:
                 try:
@@ -78,7 +88,22 @@ class DeliveryWorker:
                     log.warning("delivery.worker_retry", error=repr(exc))
                     await asyncio.sleep(2)
         finally:
+            self._running = False
             await self._stop(recorder)
+
+    def take(self, claimed: Sequence[asyncpg.Record], lease_ends: float) -> None:
+        """Messages claimed for this worker by its process's requests, their transactions
+        committed (handover.py): each sent now, as a claimed one, if it can start within the
+        claim horizon (a free slot, the pacer not booked further ahead); otherwise given back
+        to the queue by the recorder, and the worker woken to claim it when it can."""
+        for row in claimed:
+            taken = self._running and len(self._sending) < self.concurrency
+            taken = taken and self.pacer.bookable_within(self._horizon) > 0
+            metrics.count_handed_over(taken=taken)
+            if taken:
+                self._start_sending(row, lease_ends)
+            else:
+                self._results.put_nowait(Attempt(row))  # neither sent nor failed: given back
 
     async def deliver_due(self) -> int:
         """Claim one batch (at most `concurrency`), send it and record the results; how many
@@ -105,10 +130,13 @@ class DeliveryWorker:
     async def _start(self, wanted: int) -> int:
         claimed, lease_ends = await self._claim(wanted)
         for row in claimed:
-            task = asyncio.create_task(self._send(row, self.pacer.book(), lease_ends))
-            self._sending.add(task)
-            task.add_done_callback(self._sent)
+            self._start_sending(row, lease_ends)
         return len(claimed)
+
+    def _start_sending(self, row: asyncpg.Record, lease_ends: float) -> None:
+        task = asyncio.create_task(self._send(row, self.pacer.book(), lease_ends))
+        self._sending.add(task)
+        task.add_done_callback(self._sent)
 
     def _sent(self, task: asyncio.Task[Any]) -> None:
         self._sending.discard(task)
@@ -190,6 +218,8 @@ class DeliveryWorker:
             return
         async with self.pool.acquire() as conn, conn.transaction():
             recorded = await record(conn, self.outbox, self.policy, attempts)
+        if recorded.given_back:
+            self.wake.queued()  # queued again: claimed when the worker can start them
         self.sent += len(recorded.sent)
         for channel in recorded.sent:
             metrics.count_sent(channel)
