@@ -16,6 +16,9 @@ from contacts_messaging.bulk import Template, template_json
 
 _COLUMNS = ("event_id", "topic", "key", "value", "headers")
 _COPY_THRESHOLD = 64
+_INSERT = (
+    "INSERT INTO outbox (event_id, topic, key, value, headers) VALUES ($1, $2, $3, $4, $5::jsonb)"
+)
 
 
 class Outbox:
@@ -55,12 +58,10 @@ class Outbox:
             rows.append((envelope.id, topic, record.key, record.value, headers))
         if len(rows) >= _COPY_THRESHOLD:
             await conn.copy_records_to_table("outbox", records=rows, columns=_COLUMNS)
-        elif rows:
-            await conn.executemany(
-                "INSERT INTO outbox (event_id, topic, key, value, headers)"
-                " VALUES ($1, $2, $3, $4, $5::jsonb)",
-                rows,
-            )
+        elif len(rows) > 1:
+            await conn.executemany(_INSERT, rows)
+        elif rows:  # most writes: one event, without executemany's batching machinery
+            await conn.execute(_INSERT, *rows[0])
         return envelopes
 
     async def add_bulk(

@@ -1,13 +1,19 @@
 """The outbox relay: publishes committed outbox rows to Kafka and marks them sent.
 
-One relay per service instance. Rows are claimed in order with `FOR UPDATE SKIP LOCKED`
-inside a transaction that also holds a per-schema advisory lock (lock, claim and read in one
-statement), so when several instances run only one publishes at a time and events of one key
-never overtake each other. A relay sleeps until `LISTEN/NOTIFY` says a transaction wrote
-events (with a slow safety poll), sends a whole batch before awaiting the acknowledgements (as
-record batches per partition, built in aiokafka's C record builder; bulk rows are expanded,
-see bulk.py, and a claim stops at `max_bytes`), and retries with back-off while Kafka or
-Postgres is unavailable: nothing is marked sent before Kafka has acknowledged it.
+One relay per service instance, and one of a schema's relays leads at a time: the one whose
+connection of its own holds the schema's relay lock (a session-level advisory lock; the others
+wait for it on theirs, and one of them takes over the moment the leader's connection closes,
+its process stopped or dead). So events of one key never overtake each other across
+instances, and the relays that do not lead cost nothing. The leader claims rows in order and
+reads them in one statement, and marks them sent in one more, each committed on its own:
+nothing is marked sent before Kafka has acknowledged it, and a leader that dies in between
+leaves its rows to the next one (published again: consumers deduplicate by event id). It
+sleeps until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow
+safety poll), sends a whole batch before awaiting the acknowledgements (as record batches per
+partition, built in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a
+claim stops at `max_bytes`), and retries with back-off while Kafka or Postgres is unavailable.
+A relay of an older release (a transaction-level lock on the same key, taken per claim) and a
+leader exclude each other too, so a rolling upgrade keeps the order.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -23,6 +30,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 from contacts_events.kafka_binding import Headers
+from contacts_servicekit.identifiers import sql_identifier
 
 from contacts_messaging import bulk
 from contacts_messaging.backoff import Backoff
@@ -31,24 +39,23 @@ from contacts_messaging.retention import Expiry, purge_expired
 
 log = structlog.get_logger(__name__)
 
-# One round trip: the schema's relay lock (taken once, an InitPlan: when another instance
-# holds it, nothing is scanned), up to $2 pending rows claimed in order, and those read whose
-# bytes before them stay under $3 (at least the first: a claim stops after the row that
-# reaches the budget); `claimed` says how many were claimed, read or not.
+# One round trip: up to $1 pending rows in order, and those read whose bytes before them stay
+# under $2 (at least the first: a claim stops after the row that reaches the budget);
+# `claimed` says how many were pending in the claim, read or not. Only the leader claims.
 _CLAIM = """
-WITH claimed AS (
+WITH pending AS (
     SELECT position, octet_length(value) AS size FROM outbox
-    WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) AND sent_at IS NULL
-    ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED
+    WHERE sent_at IS NULL ORDER BY position LIMIT $1
 ), within AS (
     SELECT position, sum(size) OVER (ORDER BY position) - size AS before,
            count(*) OVER () AS claimed
-    FROM claimed
+    FROM pending
 )
 SELECT o.position, o.topic, o.key, o.value, o.headers, o.bulk, w.claimed
 FROM within w JOIN outbox o USING (position)
-WHERE w.before < $3 ORDER BY o.position
+WHERE w.before < $2 ORDER BY o.position
 """
+_LEAD = "SELECT pg_advisory_lock(hashtext($1))"  # waits while another relay holds it
 
 
 class OutboxRelay:
@@ -69,6 +76,7 @@ class OutboxRelay:
         self.pool = pool
         self.dsn = dsn
         self.producer = producer
+        self.schema = schema
         self.channel = f"{schema}.outbox"
         self.batch_size = batch_size
         self.max_bytes = max_bytes  # a claim stops after the row that reaches it
@@ -81,51 +89,71 @@ class OutboxRelay:
         self._backlog = False  # the last claim left pending rows behind
 
     async def run(self) -> None:
-        """Publish until cancelled."""
+        """Publish until cancelled: wait to lead, then publish whenever events are written."""
         backoff = Backoff()
-        listener: asyncpg.Connection | None = None
-        try:
-            while True:
-                try:
-                    if listener is None or listener.is_closed():
-                        listener = await self._listen()
-                    self._wake.clear()
-                    await self.publish_batch()
-                    backoff.reset()
-                    await self._purge_now_and_then()
-                    if not self._backlog:
-                        await self._wait_for_work()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    delay = backoff.next_delay()
-                    log.warning("outbox.relay_retry", error=repr(exc), retry_in=round(delay, 2))
-                    await asyncio.sleep(delay)
-        finally:
-            if listener is not None and not listener.is_closed():
-                await listener.close()
+        while True:
+            try:
+                async with self.leading() as conn:
+                    while True:
+                        self._wake.clear()
+                        await self.publish_batch(conn)
+                        backoff.reset()
+                        await self._purge_now_and_then()
+                        if not self._backlog:
+                            await self._wait_for_work()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                delay = backoff.next_delay()
+                log.warning("outbox.relay_retry", error=repr(exc), retry_in=round(delay, 2))
+                await asyncio.sleep(delay)
 
-    async def publish_batch(self) -> int:
-        """Publish one batch of pending rows; return how many events Kafka acknowledged."""
+    @contextlib.asynccontextmanager
+    async def leading(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection of its own, once it holds the schema's relay lock (waiting as long as
+        another relay holds it), listening for the outbox's notifications; closed at the end,
+        which lets the next relay lead."""
+        conn = await asyncpg.connect(
+            self.dsn,
+            server_settings={
+                "application_name": f"{self.channel}-relay",
+                "search_path": sql_identifier(self.schema),
+                "statement_timeout": "0",  # the wait to lead has no end
+                "lock_timeout": "0",
+            },
+        )
+        try:
+            await conn.execute(_LEAD, self.channel)
+            await conn.add_listener(self.channel, self._notified)
+            log.info("outbox.relay_leading", channel=self.channel)
+            yield conn
+        finally:
+            await conn.close()
+
+    def _notified(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def publish_batch(self, conn: asyncpg.Connection) -> int:
+        """Publish one batch of pending rows on the leading connection (`leading`); return how
+        many events Kafka acknowledged."""
         self._backlog = False
-        async with self.pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(_CLAIM, self.channel, self.batch_size, self.max_bytes)
-            if not rows:
-                return 0  # nothing pending, or another instance is relaying this schema
-            claimed = rows[0]["claimed"]
-            self._backlog = claimed == self.batch_size or len(rows) < claimed
-            sent, failed, error, produced = await self._send(rows)
-            if sent:
-                await conn.execute(
-                    "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])", sent
-                )
-            if failed:
-                await conn.execute(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
-                    " WHERE position = ANY($1::bigint[])",
-                    failed,
-                    error,
-                )
+        rows = await conn.fetch(_CLAIM, self.batch_size, self.max_bytes)
+        if not rows:
+            return 0
+        claimed = rows[0]["claimed"]
+        self._backlog = claimed == self.batch_size or len(rows) < claimed
+        sent, failed, error, produced = await self._send(rows)
+        if sent:
+            await conn.execute(
+                "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])", sent
+            )
+        if failed:
+            await conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
+                " WHERE position = ANY($1::bigint[])",
+                failed,
+                error,
+            )
         events = sum(n for _, _, n in produced)
         self.published += events
         count_produced(produced)
@@ -196,13 +224,6 @@ class OutboxRelay:
             purged = await self.purge_sent()
             if purged:
                 log.info("outbox.purged", rows=purged)
-
-    async def _listen(self) -> asyncpg.Connection:
-        listener = await asyncpg.connect(
-            self.dsn, server_settings={"application_name": f"{self.channel}-relay"}
-        )
-        await listener.add_listener(self.channel, lambda *_: self._wake.set())
-        return listener
 
     async def _wait_for_work(self) -> None:
         with contextlib.suppress(TimeoutError):
