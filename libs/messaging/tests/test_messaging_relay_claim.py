@@ -1,6 +1,6 @@
-"""The relay's claim, one statement on real Postgres and Kafka: it stops after the row that
-reaches the byte budget; and a relay leads (claims at all) only once no other relay of the
-schema holds its lock."""
+"""The relay's claim, one statement on real Postgres and Kafka: it marks the previous batch
+sent and stops after the row that reaches the byte budget; and a relay leads (claims at all)
+only once no other relay of the schema holds its lock."""
 
 from __future__ import annotations
 
@@ -57,11 +57,13 @@ async def test_a_claim_stops_after_the_row_that_reaches_the_byte_budget(
 
     async with relay.leading() as conn:
         assert await relay.publish_batch(conn) == 2
+        assert await pending(schema_pool) == 7  # sent; marked by the next claim
+        assert await relay.publish_batch(conn) == 2  # not the first two again
         assert await pending(schema_pool) == 5
-        assert await relay.publish_batch(conn) == 2
         assert await relay.publish_batch(conn) == 2
         assert await relay.publish_batch(conn) == 1
         assert await relay.publish_batch(conn) == 0
+    assert relay.published == 7
     sent = await schema_pool.fetch("SELECT position FROM outbox WHERE sent_at IS NOT NULL")
     assert len(sent) == 7
 

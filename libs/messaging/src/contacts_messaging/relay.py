@@ -5,9 +5,10 @@ connection of its own holds the schema's relay lock (a session-level advisory lo
 wait for it on theirs, and one of them takes over the moment the leader's connection closes,
 its process stopped or dead). So events of one key never overtake each other across
 instances, and the relays that do not lead cost nothing. The leader claims rows in order and
-reads them in one statement, and marks them sent in one more, each committed on its own:
-nothing is marked sent before Kafka has acknowledged it, and a leader that dies in between
-leaves its rows to the next one (published again: consumers deduplicate by event id). It
+reads them in one statement committed on its own, which also marks the previous batch sent
+(when nothing more is pending, one more statement marks it): nothing is marked sent before
+Kafka has acknowledged it, and a leader that dies before the mark leaves its rows to the next
+one (published again: consumers deduplicate by event id). It
 sleeps until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow
 safety poll), sends a whole batch before awaiting the acknowledgements (as record batches per
 partition, built in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a
@@ -39,13 +40,17 @@ from contacts_messaging.retention import Expiry, purge_expired
 
 log = structlog.get_logger(__name__)
 
-# One round trip: up to $1 pending rows in order, and those read whose bytes before them stay
-# under $2 (at least the first: a claim stops after the row that reaches the budget);
-# `claimed` says how many were pending in the claim, read or not. Only the leader claims.
+# One round trip: the rows the previous batch sent marked sent ($3), and up to $1 pending rows
+# in order, those read whose bytes before them stay under $2 (at least the first: a claim stops
+# after the row that reaches the budget); `claimed` says how many were pending in the claim,
+# read or not. The statement's snapshot still shows the rows it marks as pending: they are left
+# out by position. Only the leader claims.
 _CLAIM = """
-WITH pending AS (
+WITH marked AS (
+    UPDATE outbox SET sent_at = now() WHERE position = ANY($3::bigint[])
+), pending AS (
     SELECT position, octet_length(value) AS size FROM outbox
-    WHERE sent_at IS NULL ORDER BY position LIMIT $1
+    WHERE sent_at IS NULL AND position <> ALL($3::bigint[]) ORDER BY position LIMIT $1
 ), within AS (
     SELECT position, sum(size) OVER (ORDER BY position) - size AS before,
            count(*) OVER () AS claimed
@@ -55,6 +60,7 @@ SELECT o.position, o.topic, o.key, o.value, o.headers, o.bulk, w.claimed
 FROM within w JOIN outbox o USING (position)
 WHERE w.before < $2 ORDER BY o.position
 """
+_MARK = "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])"
 _LEAD = "SELECT pg_advisory_lock(hashtext($1))"  # waits while another relay holds it
 
 
@@ -84,9 +90,11 @@ class OutboxRelay:
         self.safety_poll_seconds = safety_poll_seconds
         self.retention_seconds = retention_seconds
         self._wake = asyncio.Event()
-        self.published = 0  # events acknowledged by Kafka since start
+        self.published = 0  # events acknowledged by Kafka and marked sent since start
         self._next_purge = 0.0
         self._backlog = False  # the last claim left pending rows behind
+        self._unmarked: list[int] = []  # positions sent and acknowledged, not yet marked sent
+        self._unmarked_produced: list[tuple[str, str, int]] = []  # their events, for the counts
 
     async def run(self) -> None:
         """Publish until cancelled: wait to lead, then publish whenever events are written."""
@@ -99,7 +107,8 @@ class OutboxRelay:
                         await self.publish_batch(conn)
                         backoff.reset()
                         await self._purge_now_and_then()
-                        if not self._backlog:
+                        if not self._backlog and not self._wake.is_set():
+                            await self.mark_sent(conn)  # no next claim to mark them soon
                             await self._wait_for_work()
             except asyncio.CancelledError:
                 raise
@@ -128,6 +137,9 @@ class OutboxRelay:
             log.info("outbox.relay_leading", channel=self.channel)
             yield conn
         finally:
+            with contextlib.suppress(Exception):  # if the connection is gone, so is the lead:
+                await asyncio.wait_for(self.mark_sent(conn), 5)  # the next leader resends them
+            self._unmarked, self._unmarked_produced = [], []
             await conn.close()
 
     def _notified(self, *_: Any) -> None:
@@ -135,31 +147,41 @@ class OutboxRelay:
 
     async def publish_batch(self, conn: asyncpg.Connection) -> int:
         """Publish one batch of pending rows on the leading connection (`leading`); return how
-        many events Kafka acknowledged."""
+        many events Kafka acknowledged. The rows sent are marked sent by the next batch's claim
+        (or `mark_sent`): under load, one statement a batch."""
         self._backlog = False
-        rows = await conn.fetch(_CLAIM, self.batch_size, self.max_bytes)
+        rows = await conn.fetch(_CLAIM, self.batch_size, self.max_bytes, self._unmarked)
+        self._marked()
         if not rows:
             return 0
         claimed = rows[0]["claimed"]
         self._backlog = claimed == self.batch_size or len(rows) < claimed
         sent, failed, error, produced = await self._send(rows)
-        if sent:
-            await conn.execute(
-                "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])", sent
-            )
+        self._unmarked, self._unmarked_produced = sent, produced
         if failed:
+            await self.mark_sent(conn)
             await conn.execute(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
                 " WHERE position = ANY($1::bigint[])",
                 failed,
                 error,
             )
-        events = sum(n for _, _, n in produced)
-        self.published += events
-        count_produced(produced)
         if failed:
             raise RuntimeError(f"{len(failed)} outbox rows not acknowledged by Kafka: {error}")
-        return events
+        return sum(n for _, _, n in produced)
+
+    async def mark_sent(self, conn: asyncpg.Connection) -> None:
+        """Mark the rows of the last batch sent now, not at the next claim."""
+        if self._unmarked:
+            await conn.execute(_MARK, self._unmarked)
+            self._marked()
+
+    def _marked(self) -> None:
+        """The last batch's rows are marked sent: its events count as published from now on
+        (`published`, events_produced_total), as the outbox's backlog stops counting them."""
+        produced, self._unmarked, self._unmarked_produced = self._unmarked_produced, [], []
+        self.published += sum(n for _, _, n in produced)
+        count_produced(produced)
 
     async def purge_sent(self) -> int:
         """Delete rows sent longer ago than the retention; return how many."""

@@ -7,7 +7,17 @@ from uuid import UUID
 
 import asyncpg
 
-from contacts_service.adapters import projection
+# The contact's name, ConnectID and company copied from the projection in the insert itself
+# (one round trip): a user the projection does not know yet is added without them, and the
+# projection fills them in when it learns of the user.
+_INSERT = """
+INSERT INTO contacts (owner_id, contact_user_id, display_name, sort_name, connect_id,
+                      contact_company_id, source, import_id, invitation_id)
+SELECT $1, $2, u.display_name, coalesce(u.sort_name, ''), u.connect_id,
+       (SELECT company_id FROM company_members WHERE user_id = $2 LIMIT 1), $3, $4, $5
+FROM (VALUES (1)) AS one LEFT JOIN directory_users u ON u.user_id = $2
+ON CONFLICT DO NOTHING RETURNING true
+"""
 
 
 async def insert(
@@ -19,19 +29,9 @@ async def insert(
     invitation_id: UUID | None = None,
 ) -> bool:
     """Add a personal contact; False when the owner already has this contact (nothing changes)."""
-    known = await projection.user(conn, contact_user_id)
-    company = await projection.company_of(conn, contact_user_id)
     added = await conn.fetchval(
-        """
-        INSERT INTO contacts (owner_id, contact_user_id, display_name, sort_name, connect_id,
-                              contact_company_id, source, import_id, invitation_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        ON CONFLICT DO NOTHING RETURNING true
-        """,
-        owner_id, contact_user_id,
-        known["display_name"] if known else None, known["sort_name"] if known else "",
-        known["connect_id"] if known else None, company, source, import_id, invitation_id,
-    )  # fmt: skip
+        _INSERT, owner_id, contact_user_id, source, import_id, invitation_id
+    )
     return bool(added)
 
 

@@ -77,13 +77,6 @@ async def user(conn: asyncpg.Connection, user_id: UUID) -> asyncpg.Record | None
     )
 
 
-async def company_of(conn: asyncpg.Connection, user_id: UUID) -> UUID | None:
-    company: UUID | None = await conn.fetchval(
-        "SELECT company_id FROM company_members WHERE user_id = $1 LIMIT 1", user_id
-    )
-    return company
-
-
 async def upsert_company(conn: asyncpg.Connection, company_id: UUID, name: str | None) -> None:
     await conn.execute(
         "INSERT INTO companies (company_id, name) VALUES ($1, $2)"
