@@ -6,7 +6,8 @@ wait for it on theirs, and one of them takes over the moment the leader's connec
 its process stopped or dead). So events of one key never overtake each other across
 instances, and the relays that do not lead cost nothing. The leader claims rows in order and
 reads them in one statement committed on its own, which also marks the previous batch sent
-(when nothing more is pending, one more statement marks it): nothing is marked sent before
+(when no claim follows within `mark_within`, one more statement marks it; the marks do not
+wait for their WAL flush: one lost in a crash means a republication): nothing is marked sent before
 Kafka has acknowledged it, and a leader that dies before the mark leaves its rows to the next
 one (published again: consumers deduplicate by event id). It
 sleeps until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow
@@ -77,6 +78,7 @@ class OutboxRelay:
         batch_size: int = 1000,
         max_bytes: int = 16 * 1024 * 1024,
         safety_poll_seconds: float = 5.0,
+        mark_within: float = 0.1,
         retention_seconds: float = 24 * 3600,
     ) -> None:
         self.pool = pool
@@ -88,6 +90,7 @@ class OutboxRelay:
         self.max_bytes = max_bytes  # a claim stops after the row that reaches it
         self._partitioner = DefaultPartitioner()  # make_producer's: murmur2 of the key
         self.safety_poll_seconds = safety_poll_seconds
+        self.mark_within = mark_within  # a batch waits this long for the next claim to mark it
         self.retention_seconds = retention_seconds
         self._wake = asyncio.Event()
         self.published = 0  # events acknowledged by Kafka and marked sent since start
@@ -107,9 +110,8 @@ class OutboxRelay:
                         await self.publish_batch(conn)
                         backoff.reset()
                         await self._purge_now_and_then()
-                        if not self._backlog and not self._wake.is_set():
-                            await self.mark_sent(conn)  # no next claim to mark them soon
-                            await self._wait_for_work()
+                        if not self._backlog:
+                            await self._wait_for_work(conn)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -129,6 +131,9 @@ class OutboxRelay:
                 "search_path": sql_identifier(self.schema),
                 "statement_timeout": "0",  # the wait to lead has no end
                 "lock_timeout": "0",
+                # A mark lost in a crash of Postgres only means its rows are published again
+                # (consumers deduplicate): the relay does not wait for its marks' WAL flush.
+                "synchronous_commit": "off",
             },
         )
         try:
@@ -247,9 +252,18 @@ class OutboxRelay:
             if purged:
                 log.info("outbox.purged", rows=purged)
 
-    async def _wait_for_work(self) -> None:
+    async def _wait_for_work(self, conn: asyncpg.Connection) -> None:
+        """Until events are written (or the safety poll). The last batch is marked sent by the
+        next claim if that comes within `mark_within` seconds, by a statement of its own
+        otherwise: a steady flow of events costs one statement a batch."""
+        if self._unmarked and not await self._woken_within(self.mark_within):
+            await self.mark_sent(conn)
+        await self._woken_within(self.safety_poll_seconds)
+
+    async def _woken_within(self, seconds: float) -> bool:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.safety_poll_seconds)
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        return self._wake.is_set()
 
 
 def _event_type(headers: Headers) -> str:
