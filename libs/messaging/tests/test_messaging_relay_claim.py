@@ -82,17 +82,21 @@ async def test_a_relay_leads_only_when_no_other_holds_the_schemas_lock(
     schema_pool, relay_of, new_topic
 ):
     """Another relay leading (or one of an older release, inside its claim's transaction):
-    this one waits, then leads and publishes the moment the lock is free."""
+    this one waits, holding back no vacuum, then leads and publishes once the lock is free."""
     await write(schema_pool, await new_topic(), 3)
-    relay = relay_of()
+    relay = relay_of(lead_poll_seconds=0.05)
 
     async with schema_pool.acquire() as other, other.transaction():
         await other.execute("SELECT pg_advisory_xact_lock(hashtext($1))", relay.channel)
         task = asyncio.create_task(relay.run())
         try:
-            await wait_until(lambda: waiting_for_the_lock(schema_pool, relay.channel), seconds=30)
-            assert not task.done()
+            await wait_until(lambda: relay.state == "waiting", seconds=30)
             assert await pending(schema_pool) == 3  # nothing claimed while it waits
+            held = []
+            for _ in range(5):  # a wait inside a statement would hold one all along
+                await asyncio.sleep(0.05)
+                held.append(await snapshot_held(schema_pool, relay.channel))
+            assert not all(held)
         except BaseException:
             task.cancel()
             raise
@@ -106,13 +110,13 @@ async def test_a_relay_leads_only_when_no_other_holds_the_schemas_lock(
 
 async def test_when_the_leader_stops_another_relay_takes_over(schema_pool, relay_of, new_topic):
     topic = await new_topic()
-    first, second = relay_of(), relay_of()
+    first, second = relay_of(), relay_of(lead_poll_seconds=0.05)
     leader = asyncio.create_task(first.run())
     await write(schema_pool, topic, 2)
     await wait_until(lambda: none_pending(schema_pool), seconds=30)
     follower = asyncio.create_task(second.run())
     try:
-        await wait_until(lambda: waiting_for_the_lock(schema_pool, second.channel), seconds=30)
+        await wait_until(lambda: second.state == "waiting", seconds=30)
         leader.cancel()  # its connection closes: the lock is free
         await asyncio.gather(leader, return_exceptions=True)
         await write(schema_pool, topic, 3)
@@ -121,16 +125,14 @@ async def test_when_the_leader_stops_another_relay_takes_over(schema_pool, relay
         follower.cancel()
         await asyncio.gather(follower, return_exceptions=True)
     assert (first.published, second.published) == (2, 3)
+    assert second.state == "stopped"
 
 
-async def waiting_for_the_lock(schema_pool, channel: str) -> bool:
-    """Whether a relay of the schema (`channel`) waits for an advisory lock."""
-    return bool(
-        await schema_pool.fetchval(
-            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-            " WHERE l.locktype = 'advisory' AND NOT l.granted AND a.application_name = $1",
-            f"{channel}-relay",
-        )
+async def snapshot_held(schema_pool, channel: str) -> bool | None:
+    """Whether the relay's connection holds a snapshot (None: no such connection)."""
+    return await schema_pool.fetchval(
+        "SELECT backend_xmin IS NOT NULL FROM pg_stat_activity WHERE application_name = $1",
+        f"{channel}-relay",
     )
 
 

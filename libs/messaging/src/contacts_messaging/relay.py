@@ -1,21 +1,22 @@
 """The outbox relay: publishes committed outbox rows to Kafka and marks them sent.
 
 One relay per service instance, and one of a schema's relays leads at a time: the one whose
-connection of its own holds the schema's relay lock (a session-level advisory lock; the others
-wait for it on theirs, and one of them takes over the moment the leader's connection closes,
-its process stopped or dead). So events of one key never overtake each other across
-instances, and the relays that do not lead cost nothing. The leader claims rows in order and
-reads them in one statement committed on its own, which also marks the previous batch sent
-(when no claim follows within `mark_within`, one more statement marks it; the marks do not
-wait for their WAL flush: one lost in a crash means a republication): nothing is marked sent before
-Kafka has acknowledged it, and a leader that dies before the mark leaves its rows to the next
-one (published again: consumers deduplicate by event id). It
-sleeps until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow
-safety poll), sends a whole batch before awaiting the acknowledgements (as record batches per
+connection of its own holds the schema's relay lock (a session-level advisory lock). The others
+try to take it every second on theirs (one statement each, never a wait inside a statement,
+which would hold back vacuum), and one of them leads within a second of the leader's
+connection closing, its process stopped or dead. So events of one key never overtake each
+other across instances, and the relays that do not lead cost next to nothing. The leader
+claims and reads rows in order in one statement committed on its own, which also marks the
+previous batch sent (when no claim follows within `mark_within`, one more statement marks it;
+the marks do not wait for their WAL flush). Nothing is marked sent before Kafka has
+acknowledged it, and a leader that dies before the mark (or whose mark a crash of Postgres
+lost) leaves its rows to be published again: consumers deduplicate by event id. It sleeps
+until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow safety
+poll), sends a whole batch before awaiting the acknowledgements (as record batches per
 partition, built in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a
-claim stops at `max_bytes`), and retries with back-off while Kafka or Postgres is unavailable.
-A relay of an older release (a transaction-level lock on the same key, taken per claim) and a
-leader exclude each other too, so a rolling upgrade keeps the order.
+claim stops at `max_bytes`), and retries with back-off while Kafka or Postgres is
+unavailable. A relay of an older release (a transaction-level lock on the same key, taken per
+claim) and a leader exclude each other too, so a rolling upgrade keeps the order.
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ FROM within w JOIN outbox o USING (position)
 WHERE w.before < $2 ORDER BY o.position
 """
 _MARK = "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])"
-_LEAD = "SELECT pg_advisory_lock(hashtext($1))"  # waits while another relay holds it
+# Tried again every `lead_poll_seconds`, never waited for in a statement: a statement waiting
+# for a lock keeps its snapshot, which would hold back the vacuum of every table (and leave the
+# outbox's index full of dead entries that every claim walks) for as long as the leader leads.
+_LEAD = "SELECT pg_try_advisory_lock(hashtext($1))"
 
 
 class OutboxRelay:
@@ -79,6 +83,7 @@ class OutboxRelay:
         max_bytes: int = 16 * 1024 * 1024,
         safety_poll_seconds: float = 5.0,
         mark_within: float = 0.1,
+        lead_poll_seconds: float = 1.0,
         retention_seconds: float = 24 * 3600,
     ) -> None:
         self.pool = pool
@@ -91,6 +96,8 @@ class OutboxRelay:
         self._partitioner = DefaultPartitioner()  # make_producer's: murmur2 of the key
         self.safety_poll_seconds = safety_poll_seconds
         self.mark_within = mark_within  # a batch waits this long for the next claim to mark it
+        self.lead_poll_seconds = lead_poll_seconds  # a waiting relay tries to lead this often
+        self.state = "stopped"  # "waiting" to lead, "leading"
         self.retention_seconds = retention_seconds
         self._wake = asyncio.Event()
         self.published = 0  # events acknowledged by Kafka and marked sent since start
@@ -121,30 +128,32 @@ class OutboxRelay:
 
     @contextlib.asynccontextmanager
     async def leading(self) -> AsyncIterator[asyncpg.Connection]:
-        """A connection of its own, once it holds the schema's relay lock (waiting as long as
-        another relay holds it), listening for the outbox's notifications; closed at the end,
-        which lets the next relay lead."""
+        """A connection of its own, once it holds the schema's relay lock (tried every
+        `lead_poll_seconds` while another relay holds it), listening for the outbox's
+        notifications; closed at the end, which lets the next relay lead."""
         conn = await asyncpg.connect(
             self.dsn,
             server_settings={
                 "application_name": f"{self.channel}-relay",
                 "search_path": sql_identifier(self.schema),
-                "statement_timeout": "0",  # the wait to lead has no end
-                "lock_timeout": "0",
                 # A mark lost in a crash of Postgres only means its rows are published again
                 # (consumers deduplicate): the relay does not wait for its marks' WAL flush.
                 "synchronous_commit": "off",
             },
         )
         try:
-            await conn.execute(_LEAD, self.channel)
+            self.state = "waiting"
+            while not await conn.fetchval(_LEAD, self.channel):  # noqa: ASYNC110 - a poll of Postgres
+                await asyncio.sleep(self.lead_poll_seconds)
             await conn.add_listener(self.channel, self._notified)
+            self.state = "leading"
             log.info("outbox.relay_leading", channel=self.channel)
             yield conn
         finally:
             with contextlib.suppress(Exception):  # if the connection is gone, so is the lead:
                 await asyncio.wait_for(self.mark_sent(conn), 5)  # the next leader resends them
             self._unmarked, self._unmarked_produced = [], []
+            self.state = "stopped"
             await conn.close()
 
     def _notified(self, *_: Any) -> None:
