@@ -79,11 +79,17 @@ async def timeline(platform: dict[str, RunningService], user_id: str) -> dict[st
     closed_at = "SELECT closed_at FROM closed_accounts WHERE user_id = $1::uuid"
     directory = platform["directory"].pool
     closed = await directory.fetchval(closed_at, user_id)
-    claimed = await directory.fetchval(
-        "SELECT sent_at FROM outbox WHERE key = $1::text::bytea"
-        " AND headers::text LIKE '%UserDeactivated%'",
-        user_id,
-    )
+    claimed = None
+    for _ in range(300):  # the relay marks its row sent after Kafka's acknowledgement, which
+        claimed = await directory.fetchval(  # the consumers may beat on a slow machine
+            "SELECT sent_at FROM outbox WHERE key = $1::text::bytea"
+            " AND headers::text LIKE '%UserDeactivated%'",
+            user_id,
+        )
+        if claimed is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert claimed is not None, "the directory's relay never marked its UserDeactivated sent"
     recorded = {name: await platform[name].pool.fetchval(closed_at, user_id) for name in PROBES}
     return {"relay claim": (claimed - closed).total_seconds()} | {
         f"kafka+consumer {name}": (at - claimed).total_seconds() for name, at in recorded.items()
