@@ -144,7 +144,8 @@ class FaultCase:
         return run
 
     async def _bulk(self, run: BulkRun) -> None:
-        """The bulk run, then whatever runs in the background (cancelled if the run fails)."""
+        """The bulk run, then whatever runs in the background (cancelled if the run fails).
+        A service that exited on its own meanwhile fails the case, whatever else failed."""
         self._bulk_run = asyncio.create_task(run.run())
         try:
             try:
@@ -154,9 +155,19 @@ class FaultCase:
                     raise
             self.bulk_done.set()
             await asyncio.gather(*self.background)  # raises a background failure
+        except Exception as failure:
+            self._no_crash(failure)
+            raise
         finally:
             for task in self.background:
                 task.cancel()
+        self._no_crash()
+
+    def _no_crash(self, failure: BaseException | None = None) -> None:
+        if crashed := self.platform.crashed():
+            raise AssertionError(
+                f"services exited on their own (exit codes): {crashed}"
+            ) from failure
 
     def _records_twice(self) -> int:
         """Records the audit read more than once by event id: a relay that resent what Kafka
@@ -169,7 +180,8 @@ class FaultCase:
             "case": self.name, "rows": self.rows, "seconds": round(time.monotonic() - began, 1),
             "phases": {k: round(v, 1) for k, v in run.phases.items()},
             "drain_after_run": round(drained, 1), "recoveries": self.recoveries,
-            "checked": checked, "records_on_kafka_twice": self._records_twice(), **self.notes,
+            "checked": checked, "records_on_kafka_twice": self._records_twice(),
+            "client_retries": run.retried, **self.notes,
         }  # fmt: skip
         with REPORT.open("a") as out:
             out.write(json.dumps(line) + "\n")

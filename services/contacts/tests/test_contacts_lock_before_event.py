@@ -19,7 +19,7 @@ from contacts_service.entrypoints.app import OWN_MIGRATIONS
 from contacts_service.handlers import contacts
 from contacts_servicekit.domain_errors import Missing
 from contacts_servicekit.migrations import migrate
-from contacts_testing.lock_race import outbox_names, second_writer
+from contacts_testing.lock_race import Work, outbox_names, second_writer
 
 pytestmark = pytest.mark.integration
 OUTBOX = Outbox("/tests")
@@ -79,3 +79,50 @@ async def test_an_add_by_connect_id_waiting_for_the_contacts_closure_adds_nothin
             await adding
         assert await outbox_names(first) == []
         assert await first.fetchval("SELECT count(*) FROM contacts") == 0
+
+
+def add_after_holding_open(owner: uuid.UUID, contact: uuid.UUID) -> Work:
+    """An add as the use cases and the additions consumer make one: both accounts held open,
+    then the insert, which copies the contact's name from the projection."""
+
+    async def add(conn: asyncpg.Connection) -> object:
+        assert not await closed_accounts.hold_open(conn, (owner, contact))
+        return await contacts_repository.insert(conn, owner, contact, ContactSource.INVITATION)
+
+    return add
+
+
+async def name_in_list(conn: asyncpg.Connection, owner: uuid.UUID, contact: uuid.UUID) -> str:
+    return await conn.fetchval(
+        "SELECT display_name FROM contacts WHERE owner_id = $1 AND contact_user_id = $2",
+        owner, contact,
+    )  # fmt: skip
+
+
+async def test_an_add_waiting_for_the_contacts_registration_copies_their_name(pool):
+    """The invitee registered (the projection's transaction is open) while the inviter's add
+    of them runs: the add waits, then copies the name committed."""
+    owner, invitee = uuid.uuid4(), uuid.uuid4()
+    async with pool.acquire() as first, pool.acquire() as second:
+        async with first.transaction():
+            await projection.upsert_user(first, invitee, generate(), "Bob Invitee", datetime.now(UTC))  # fmt: skip
+            adding = await second_writer(first, second, add_after_holding_open(owner, invitee))  # fmt: skip
+        assert await adding
+        assert await name_in_list(first, owner, invitee) == "Bob Invitee"
+
+
+async def test_a_registration_waiting_for_an_add_of_the_user_fills_in_their_name(pool):
+    """The add came first (the projection had not heard of the invitee: no name yet); the
+    registration waits for it, then names the contact it added."""
+    owner, invitee = uuid.uuid4(), uuid.uuid4()
+
+    async def register(conn: asyncpg.Connection) -> object:
+        return await projection.upsert_user(conn, invitee, generate(), "Bob Invitee", datetime.now(UTC))  # fmt: skip
+
+    async with pool.acquire() as first, pool.acquire() as second:
+        async with first.transaction():
+            assert await (add_after_holding_open(owner, invitee))(first)
+            assert await name_in_list(first, owner, invitee) is None
+            registering = await second_writer(first, second, register)
+        assert await registering
+        assert await name_in_list(first, owner, invitee) == "Bob Invitee"

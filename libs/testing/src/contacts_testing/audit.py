@@ -53,6 +53,8 @@ class AuditConsumer:
     seen: Counter[uuid.UUID] = field(default_factory=Counter)
     summaries: list[Any] = field(default_factory=list)
     undecodable: list[Undecodable] = field(default_factory=list)
+    read_errors: int = 0
+    last_read_error: str | None = None
     _consumer: AIOKafkaConsumer | None = None
     _task: asyncio.Task[None] | None = None
 
@@ -100,19 +102,31 @@ class AuditConsumer:
             await self._consumer.stop()
 
     async def _read(self) -> None:
+        """Read until `stop`. A broker down or restarting makes `getmany` raise (the client
+        reconnects), and aiokafka may raise a CancelledError of its own (a fetch it cancelled
+        in a rebalance): neither ends the reading, only `stop` cancelling this task does."""
         assert self._consumer is not None
         while True:
             try:
                 batches = await self._consumer.getmany(timeout_ms=500, max_records=10_000)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the broker is down or restarting: the client reconnects
-                await asyncio.sleep(1)
+            except asyncio.CancelledError as exc:
+                if _being_cancelled():
+                    raise
+                await self._after(exc)
+                continue
+            except Exception as exc:
+                await self._after(exc)
                 continue
             for records in batches.values():
                 for record in records:
                     self._take(record)
             await asyncio.sleep(0)
+
+    async def _after(self, error: BaseException) -> None:
+        """Note a failed read (a wait that times out says the last one) and pause a moment."""
+        self.read_errors += 1
+        self.last_read_error = f"{type(error).__name__}: {error}"
+        await asyncio.sleep(1)
 
     def _take(self, record: Any) -> None:
         try:
@@ -163,10 +177,12 @@ class AuditConsumer:
             found = self.matching(name, key=key, correlation_id=correlation_id, where=where)
             if len(found) >= count:
                 return found
+            self._still_reading()
             if time.monotonic() > deadline:
                 raise AssertionError(
                     f"{len(found)} of {count} {name or 'event'}(s) (key={key}, "
                     f"correlation={correlation_id}) on Kafka after {seconds} s"
+                    f" ({self._reading_trouble()})"
                 )
             await asyncio.sleep(0.1)
 
@@ -175,6 +191,29 @@ class AuditConsumer:
         wanted = set(ids)
         deadline = time.monotonic() + seconds
         while missing := wanted - self.seen.keys():
+            self._still_reading()
             if time.monotonic() > deadline:
-                raise AssertionError(f"{len(missing)} of {len(wanted)} events never reached Kafka")
+                raise AssertionError(
+                    f"{len(missing)} of {len(wanted)} events never reached Kafka"
+                    f" ({self._reading_trouble()})"
+                )
             await asyncio.sleep(0.5)
+
+    def _reading_trouble(self) -> str:
+        if not self.read_errors:
+            return "the audit consumer read without an error"
+        return f"the audit consumer's reads failed {self.read_errors} times, last: {self.last_read_error}"
+
+    def _still_reading(self) -> None:
+        """Raise at once if the reading task ended: what it would have read is not coming, and
+        a wait would end in a misleading "never reached Kafka" after its whole timeout."""
+        if self._task is None or not self._task.done():
+            return
+        error = None if self._task.cancelled() else self._task.exception()
+        raise AssertionError(f"the audit consumer stopped reading: {error!r}") from error
+
+
+def _being_cancelled() -> bool:
+    """Whether this task was asked to stop (rather than handed a CancelledError by a library)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

@@ -49,6 +49,7 @@ class BulkRun:
     joined: dict[str, str] = field(default_factory=dict)  # phone -> user id
     registered: dict[str, str] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
+    retried: list[str] = field(default_factory=list)  # requests asked again, and why
 
     async def run(self) -> None:
         started = time.monotonic()
@@ -146,11 +147,22 @@ class BulkRun:
         )
 
     async def _invite(self) -> None:
+        """ "Invite contact" as a tenant's backend asks it: with an `Idempotency-Key`, asked
+        again (the same key) when the connection fails before the answer (a lost answer must
+        not lose the invitations, nor send them twice)."""
         assert self.owner is not None
-        invited = await self.client.importer.post(
-            f"/v1/imports/{self.import_id}/invitations",
-            json={"rows": self.mix.invited_rows}, headers=self.owner.auth,
-        )  # fmt: skip
+        headers = {**self.owner.auth, "Idempotency-Key": str(uuid.uuid4())}
+        path, body = f"/v1/imports/{self.import_id}/invitations", {"rows": self.mix.invited_rows}
+
+        async def attempt() -> httpx.Response | None:
+            try:
+                return await self.client.importer.post(path, json=body, headers=headers)
+            except httpx.TransportError as lost:
+                self.retried.append(f"invite: {lost!r}")
+                return None
+
+        invited = await eventually(attempt, lambda r: r is not None and r.status_code < 500, 120)
+        assert invited is not None
         assert invited.json() == {"requested": len(self.mix.invited), "skipped": 0}, invited.text
         fifth = len(self.mix.invited) // 5
 

@@ -19,6 +19,7 @@ and roles on a second cluster, and only there; the others stay on the first.
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -174,10 +175,18 @@ class LocalPlatform:
         self.kafka.start()
         for cluster in self.clusters:
             cluster.start()
+        for name, code in self.crashed().items():
+            print(f"{name} had exited on its own ({code}): see {self.services[name].log_path}", file=sys.stderr)  # fmt: skip
         for service in self.services.values():
             if service.process is None or service.process.poll() is not None:
                 service.start()
         self.wait_ready()
+
+    def crashed(self) -> dict[str, int]:
+        """The services whose process ended though no test killed or stopped it, with their
+        exit codes: a fault test fails on one (a crash is not a fault it injected)."""
+        exits = {name: s.exited_unasked() for name, s in self.services.items()}
+        return {name: code for name, code in exits.items() if code is not None}
 
     def stop(self) -> None:
         for service in self.services.values():

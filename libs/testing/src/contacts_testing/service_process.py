@@ -69,6 +69,7 @@ class ServiceProcess:
     workers: int | None = 1
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
+    _stopped: bool = False  # by `kill` or `terminate`: an exit the tests asked for
 
     @property
     def url(self) -> str:
@@ -80,6 +81,7 @@ class ServiceProcess:
         if self.workers is not None:
             env.setdefault("HTTP_WORKERS", str(self.workers))
         self._log = self.log_path.open("ab")
+        self._stopped = False
         self.process = subprocess.Popen(  # noqa: S603 - our own console script
             [str(executable)], env=env, stdout=self._log, stderr=subprocess.STDOUT
         )
@@ -119,12 +121,20 @@ class ServiceProcess:
     def terminate(self, seconds: float = 20) -> int:
         """SIGTERM and wait; return the exit code."""
         assert self.process is not None
+        self._stopped = True
         self.process.send_signal(signal.SIGTERM)
         code = self.process.wait(seconds)
         self._close()
         return code
 
+    def exited_unasked(self) -> int | None:
+        """The exit code if the process ended though nobody killed or stopped it: a crash."""
+        if self.process is None or self._stopped:
+            return None
+        return self.process.poll()
+
     def kill(self) -> None:
+        self._stopped = True
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)

@@ -31,6 +31,17 @@ async def hold_open(conn: asyncpg.Connection, user_ids: Iterable[UUID]) -> set[U
     return {row["user_id"] for row in rows}
 
 
+async def hold_exclusively(conn: asyncpg.Connection, user_id: UUID) -> None:
+    """Take the account's lock as a closure does, until the transaction ends: work that held
+    the account open (`hold_open`) has committed by then, and work that holds it open later
+    waits for this transaction, so its next statements read what this one wrote (a copy of
+    the user's profile, say, that such work copies into rows of its own)."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(k[1], k[2]) FROM (SELECT account_lock_key($1) AS k) AS key",
+        user_id,
+    )
+
+
 async def is_open(conn: asyncpg.Connection, user_id: UUID) -> bool:
     """`hold_open` for one account: True (and held open) unless it is closed."""
     return not await hold_open(conn, [user_id])

@@ -2,6 +2,13 @@
 
 Every write is idempotent (upserts, deletes) and user rows only move forward in time, so
 events can be replayed, redelivered, or rebuilt from the topics without harm.
+
+A contact row copies its user's name, ConnectID and company from here when it is added, and
+a change here is copied into the user's contact rows. An add holds both accounts open first
+(`hold_open`), and a change of what adds copy takes the user's account lock exclusively
+first (`hold_exclusively`): so either the add commits first and the change's copy sees its
+row, or the add waits and copies the change. Without the lock, an invitee's name that came
+in while their contacts were being added was missing from the inviter's list for good.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+from contacts_messaging.accounts import store as closed_accounts
 
 from contacts_service.domain.names import sort_name
 
@@ -18,6 +26,7 @@ async def upsert_user(
     conn: asyncpg.Connection, user_id: UUID, connect_id: str, display_name: str, version: datetime
 ) -> bool:
     """Record the user's current profile; False when a newer one is already there."""
+    await closed_accounts.hold_exclusively(conn, user_id)
     applied = await conn.fetchval(
         """
         INSERT INTO directory_users (user_id, connect_id, display_name, sort_name, active, version)
@@ -87,6 +96,7 @@ async def upsert_company(conn: asyncpg.Connection, company_id: UUID, name: str |
 
 
 async def add_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) -> None:
+    await closed_accounts.hold_exclusively(conn, user_id)
     await upsert_company(conn, company_id, None)
     known = await user(conn, user_id)
     added = await conn.fetchval(
@@ -103,6 +113,7 @@ async def add_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) 
 
 
 async def remove_member(conn: asyncpg.Connection, company_id: UUID, user_id: UUID) -> None:
+    await closed_accounts.hold_exclusively(conn, user_id)
     removed = await conn.execute(
         "DELETE FROM company_members WHERE company_id = $1 AND user_id = $2", company_id, user_id
     )
