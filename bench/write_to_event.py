@@ -1,7 +1,7 @@
 """API write to its event on Kafka (issue 18, target 3: p99 < 100 ms at 200 writes/s). Not a test.
 
     uv run python bench/write_to_event.py [--rate 200] [--seconds 40] [--idle 10]
-        [--no-handover]
+        [--owners 20] [--no-handover]
 
 Starts its own Postgres (:26132) and Kafka (:29992, controller :29993) in
 /var/tmp/contacts-platform-bench-write-to-event, the invitations service with its SMS provider
@@ -16,7 +16,10 @@ percentiles of the time from each write's due time to its event's CreateTime (th
 producer sets it), what the loaded phase cost (write_to_event_costs), and where a loaded
 invite's time went after its HTTP answer (write_to_event_stages). `--no-handover` runs the
 invitations service with its API queueing messages for the delivery worker's poll
-(DELIVERY_HANDOVER=false). See bench/README.md, "Write to event".
+(DELIVERY_HANDOVER=false). `--owners` spreads the writes over that many owners (20: each
+owner writes 10 times a second at 200/s, and its writes queue on its counter rows, which a
+person never does; 1,000: a twentieth of a write a second each). See bench/README.md,
+"Write to event".
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from write_to_event_costs import costs, print_costs
 from write_to_event_load import KINDS, Write, find_events, open_loop, sessions
 from write_to_event_stages import print_invite_stages
 
-OWNERS, USERS = 20, 400
+USERS = 400  # the contacts the owners add and archive
 STATE_DIR = Path("/var/tmp/contacts-platform-bench-write-to-event")  # noqa: S108 - its own
 PG_PORT, KAFKA_PORT = 26132, 29992  # and 29993 for Kafka's controller
 SERVICE_ENV = {  # the limits of a real deployment would refuse a bench's thousands of SMS
@@ -87,7 +90,7 @@ def plan(owners: list[UserRegistered], users: list[UserRegistered], writes: int,
     random.Random(18).shuffle(pairs)
     per_kind = writes // 3 + idle + 1
     if 2 * per_kind > len(pairs):
-        raise SystemExit(f"{writes} writes need more than {OWNERS} x {USERS} pairs")
+        raise SystemExit(f"{writes} writes need more than {len(owners)} x {len(users)} pairs")
     adds, archives = pairs[:per_kind], pairs[per_kind : 2 * per_kind]
     phones = (f"+3361{n:07d}" for n in itertools.count())
     made = {
@@ -142,13 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=200, help="writes per second (open loop)")
     parser.add_argument("--seconds", type=float, default=40, help="how long the load lasts")
     parser.add_argument("--idle", type=int, default=10, help="lone writes of each kind, idle")
+    parser.add_argument("--owners", type=int, default=20, help="users whose lists are written")
     parser.add_argument(
         "--no-handover", action="store_true",
         help="DELIVERY_HANDOVER=false: an invite's message is queued, the worker's poll finds it",
     )  # fmt: skip
     args = parser.parse_args(argv)
     env = {**SERVICE_ENV, "DELIVERY_HANDOVER": "false" if args.no_handover else "true"}
-    owners, users = people(OWNERS, "Owner"), people(USERS, "User")
+    owners, users = people(args.owners, "Owner"), people(USERS, "User")
     ahead, idle, loaded = plan(owners, users, int(args.rate * args.seconds), args.idle)
     with (
         terminate_as_interrupt(),
