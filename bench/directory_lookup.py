@@ -28,7 +28,7 @@ import asyncpg
 from contacts_servicekit.auth import mint_token
 from contacts_servicekit.settings import AuthSettings
 from contacts_testing.infra import REPO_ROOT
-from directory_service.adapters.rate_limiter import Limit
+from directory_service.domain.rate_limits import Limit
 from directory_stack import SCHEMA, STATE_DIR, Stack, running_stack
 from kit import log, machine_lock, terminate_as_interrupt
 from measure import Row, print_table

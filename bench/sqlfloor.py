@@ -14,7 +14,7 @@ import time
 from contacts_events import connect_id
 from contacts_servicekit.db import create_pool
 from directory_service.adapters import lookups
-from directory_service.adapters.rate_limiter import Limit
+from directory_service.domain.rate_limits import Limit
 from measure import Row, summarise
 
 SUBJECTS = 1_000  # own subjects: the floor never spends the HTTP requesters' tokens

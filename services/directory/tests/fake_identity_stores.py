@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from directory_service.adapters.rate_limiter import Decision, Limit
 from directory_service.domain.credentials import PresentedToken
 from directory_service.domain.model import User
 from directory_service.domain.one_time_codes import Attempt, Purpose
+from directory_service.domain.rate_limits import Decision, Limit
 
 from .fake_users_state import RefreshToken, Session, State, StoredCode
 

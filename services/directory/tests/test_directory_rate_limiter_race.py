@@ -8,8 +8,8 @@ import uuid
 import asyncpg
 import pytest
 from contacts_events.connect_id import generate
-from directory_service.adapters import lookups
-from directory_service.adapters.rate_limiter import Limit
+from directory_service.adapters import lookups, rate_limiter
+from directory_service.domain.rate_limits import Limit
 
 pytestmark = pytest.mark.integration
 
@@ -25,7 +25,7 @@ async def test_two_first_look_ups_at_once_spend_two_tokens(
                                      server_settings={**settings, "application_name": name})  # fmt: skip
     try:
         async with first.transaction():  # the first look-up creates the bucket, not yet committed
-            await first.fetchrow(lookups._LOOK_UP, *limit.arguments(subject), wanted)
+            await first.fetchrow(lookups._LOOK_UP, *rate_limiter.arguments(limit, subject), wanted)
             second = asyncio.create_task(lookups.look_up(pool, limit, subject, wanted))
             waiting = "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'"
             for _ in range(300):  # the second one waits on the first's new row

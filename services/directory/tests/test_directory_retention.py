@@ -14,9 +14,9 @@ import pytest
 from contacts_servicekit.db import create_pool
 from contacts_testing.codes import wait_for_code
 from contacts_testing.consumers import wait_until
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.adapters.retention import directory_expiries
 from directory_service.domain.credentials import SessionRules
+from directory_service.domain.rate_limits import Limit
 
 from .conftest import bearer, company_run_by, register
 from .membership_offers import answer, offer

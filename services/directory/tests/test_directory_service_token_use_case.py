@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from contacts_servicekit.domain_errors import LimitReached, NotAuthenticated
-from directory_service.adapters.rate_limiter import Limit
+from directory_service.domain.rate_limits import Limit
 from directory_service.handlers.service_clients import service_token
 from directory_service.handlers.sign_in import SignInLimits
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 from contacts_servicekit.domain_errors import LimitReached, NotAuthenticated, Refused
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.one_time_codes import Purpose
+from directory_service.domain.rate_limits import Limit
 from directory_service.handlers import sessions, sign_in
 from directory_service.handlers.codes import Codes
 from directory_service.handlers.sign_in import NewUser, SignedIn, SignInLimits

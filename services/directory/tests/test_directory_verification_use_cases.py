@@ -9,8 +9,8 @@ import uuid
 import pytest
 from contacts_events import ProfileField, UserProfileChanged
 from contacts_servicekit.domain_errors import Conflicting, LimitReached, Missing, Refused
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.one_time_codes import Purpose
+from directory_service.domain.rate_limits import Limit
 from directory_service.handlers import verifications
 from directory_service.handlers.codes import Codes
 from directory_service.handlers.verifications import NewDestination

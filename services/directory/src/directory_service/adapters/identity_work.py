@@ -17,11 +17,11 @@ from contacts_messaging.outbox import Outbox
 
 from directory_service.adapters import codes_repository as codes
 from directory_service.adapters import rate_limiter
-from directory_service.adapters.rate_limiter import Decision, Limit
 from directory_service.adapters.token_issuer import TokenIssuer
 from directory_service.adapters.user_work import PostgresUsersWork
 from directory_service.domain.model import User
 from directory_service.domain.one_time_codes import Attempt, Purpose
+from directory_service.domain.rate_limits import Decision, Limit
 from directory_service.handlers.user_ports import AccessTokens, CodeStore, RateLimits
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncpg
 from contacts_events import connect_id as cid
 
-from directory_service.adapters.rate_limiter import BUCKET, Decision, Limit
+from directory_service.adapters.rate_limiter import BUCKET, arguments
 from directory_service.domain.model import PublicProfile
+from directory_service.domain.rate_limits import Decision, Limit
 
 _LOOK_UP = f"""
 WITH {BUCKET}, profile AS (
@@ -36,9 +37,9 @@ async def look_up(
 ) -> tuple[Decision, PublicProfile | None]:
     """Whether `subject` may look up now and, if anyone has `connect_id`, their profile."""
     async with pool.acquire() as conn:
-        row = await conn.fetchrow(_LOOK_UP, *limit.arguments(subject), connect_id)
+        row = await conn.fetchrow(_LOOK_UP, *arguments(limit, subject), connect_id)
         if row is not None and row["counted"] is None:  # lost the race to create the bucket
-            row = await conn.fetchrow(_LOOK_UP, *limit.arguments(subject), connect_id)
+            row = await conn.fetchrow(_LOOK_UP, *arguments(limit, subject), connect_id)
     assert row is not None  # the bucket always yields its one row
     decision = Decision.of(row["available"], limit)
     if row["connect_id"] is None:

@@ -11,11 +11,9 @@ the same statement, and so in one round trip (see ``lookups.py``).
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import asyncpg
-from contacts_servicekit.domain_errors import QuotaPolicy
+
+from directory_service.domain.rate_limits import Decision, Limit
 
 # $1 subject, $2 action, $3 burst, $4 refill per second; `bucket.available` is the balance
 # before this statement took its token (the token is taken only when available >= 1);
@@ -42,40 +40,9 @@ bucket AS (
 # `counted` is NULL and the caller runs the statement again (now the row exists and is locked).
 
 
-@dataclass(frozen=True)
-class Limit:
-    """`burst` requests at once, then `per_minute` more each minute."""
-
-    action: str
-    burst: int
-    per_minute: float
-
-    @property
-    def per_second(self) -> float:
-        return self.per_minute / 60
-
-    @property
-    def policy(self) -> QuotaPolicy:
-        """The limit as the RateLimit-Policy header states it: `burst` requests in the time
-        an empty bucket takes to fill again."""
-        return QuotaPolicy(self.action, self.burst, math.ceil(self.burst / self.per_second))
-
-    def arguments(self, subject: str) -> tuple[str, str, int, float]:
-        """The values of :data:`BUCKET`'s parameters $1 to $4."""
-        return subject, self.action, self.burst, self.per_second
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    retry_after_seconds: int  # 0 when allowed
-
-    @classmethod
-    def of(cls, available: float, limit: Limit) -> Decision:
-        """Allowed when a whole token was available; else when the next one will be."""
-        if available >= 1:
-            return cls(True, 0)
-        return cls(False, max(1, math.ceil((1 - available) / limit.per_second)))
+def arguments(limit: Limit, subject: str) -> tuple[str, str, int, float]:
+    """The values of :data:`BUCKET`'s parameters $1 to $4."""
+    return subject, limit.action, limit.burst, limit.per_second
 
 
 _TAKE = f"WITH {BUCKET} SELECT bucket.available, (SELECT counted FROM spend) AS counted FROM bucket"
@@ -83,8 +50,8 @@ _TAKE = f"WITH {BUCKET} SELECT bucket.available, (SELECT counted FROM spend) AS 
 
 async def take(conn: asyncpg.Connection, limit: Limit, subject: str) -> Decision:
     """Take one token of ``limit`` for ``subject`` (a statement of its own)."""
-    row = await conn.fetchrow(_TAKE, *limit.arguments(subject))
+    row = await conn.fetchrow(_TAKE, *arguments(limit, subject))
     if row is not None and row["counted"] is None:  # lost the race to create the bucket
-        row = await conn.fetchrow(_TAKE, *limit.arguments(subject))
+        row = await conn.fetchrow(_TAKE, *arguments(limit, subject))
     assert row is not None
     return Decision.of(row["available"], limit)

@@ -15,8 +15,8 @@ from datetime import timedelta
 
 from contacts_messaging.retention import Expiry
 
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.credentials import SessionRules
+from directory_service.domain.rate_limits import Limit
 
 # An expired code is never read again (`take_attempt` wants `expires_at > now()`), and a
 # request for a code replaces the row anyway: an hour is only a margin for slow requests.

@@ -13,10 +13,10 @@ from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
 
 from directory_service.adapters.code_sender import ChannelCodeSender
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.adapters.retention import directory_expiries
 from directory_service.adapters.signing_keys import SigningKeys
 from directory_service.adapters.token_issuer import TokenIssuer
+from directory_service.domain.rate_limits import Limit
 from directory_service.entrypoints import (
     api_auth,
     api_companies,

@@ -15,8 +15,8 @@ from contacts_servicekit.web.requests import connection
 from fastapi import Depends, Request
 
 from directory_service.adapters.identity_work import PostgresIdentityWork
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.adapters.token_issuer import TokenIssuer
+from directory_service.domain.rate_limits import Limit
 from directory_service.handlers.codes import Codes
 from directory_service.handlers.sign_in import SignInLimits
 

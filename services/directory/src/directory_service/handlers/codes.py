@@ -13,7 +13,6 @@ from uuid import UUID
 from contacts_servicekit.domain_errors import LimitReached
 
 from directory_service.adapters.code_sender import CodeSender
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.code_messages import CodeMessage
 from directory_service.domain.one_time_codes import (
     CodeRules,
@@ -23,6 +22,7 @@ from directory_service.domain.one_time_codes import (
     matches,
     new_code,
 )
+from directory_service.domain.rate_limits import Limit
 from directory_service.handlers.user_ports import CodeStore, RateLimits
 
 MessageFor = Callable[[str, timedelta], CodeMessage]  # (code, lifetime) -> the message

@@ -10,9 +10,9 @@ from contacts_events.connect_id import ConnectId
 from contacts_servicekit.domain_errors import LimitReached, Missing
 
 from directory_service.adapters import lookups
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.adapters.token_issuer import TokenIssuer
 from directory_service.domain.model import PublicProfile
+from directory_service.domain.rate_limits import Limit
 
 
 @dataclass(frozen=True)

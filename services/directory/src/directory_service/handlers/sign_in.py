@@ -13,11 +13,11 @@ from functools import partial
 
 from contacts_servicekit.domain_errors import Refused
 
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.code_messages import sign_in_sms
 from directory_service.domain.credentials import Tokens
 from directory_service.domain.model import User
 from directory_service.domain.one_time_codes import Purpose, code_not_valid
+from directory_service.domain.rate_limits import Limit
 from directory_service.handlers import sessions
 from directory_service.handlers.codes import Codes, spend
 from directory_service.handlers.user_ports import IdentityWork

@@ -18,10 +18,10 @@ from uuid import UUID
 from contacts_events.connect_id import ConnectId
 from contacts_messaging.unit_of_work import EmitsEvents
 
-from directory_service.adapters.rate_limiter import Decision, Limit
 from directory_service.domain.credentials import PresentedToken, SessionRules
 from directory_service.domain.model import Company, User
 from directory_service.domain.one_time_codes import Attempt, Purpose
+from directory_service.domain.rate_limits import Decision, Limit
 
 
 class Accounts(Protocol):

@@ -12,10 +12,10 @@ from uuid import UUID
 
 from contacts_events import ProfileField
 
-from directory_service.adapters.rate_limiter import Limit
 from directory_service.domain.code_messages import new_email_message, new_phone_sms
 from directory_service.domain.model import User
 from directory_service.domain.one_time_codes import Purpose, code_not_valid
+from directory_service.domain.rate_limits import Limit
 from directory_service.handlers import users
 from directory_service.handlers.codes import Codes, MessageFor, spend
 from directory_service.handlers.user_ports import IdentityWork

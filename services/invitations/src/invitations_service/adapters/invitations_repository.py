@@ -57,7 +57,7 @@ async def get(
 # A message queued for the delivery worker, or (with a lease: `claim_for`) already claimed by
 # this process's worker, to be handed to it when the transaction commits (sending/handover.py):
 # `sending`, its first attempt, the lease from now on. Either way it is read back with what the
-# worker's claim reads (deliveries.py, `_CLAIM`), the inviter's name included.
+# worker's claim reads (deliveries_repository.py, `_CLAIM`), the inviter's name included.
 _CLAIMED_OR_QUEUED = """
     CASE WHEN $CLAIM::interval IS NULL THEN 'queued' ELSE 'sending' END,
     CASE WHEN $CLAIM::interval IS NULL THEN 0 ELSE 1 END, now() + $CLAIM::interval"""

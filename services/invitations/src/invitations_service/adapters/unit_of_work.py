@@ -17,6 +17,7 @@ from contacts_messaging.unit_of_work import UnitOfWork
 
 from invitations_service.adapters import cooldowns_repository as cooldowns
 from invitations_service.adapters import daily_sends_repository as daily_sends
+from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters import provider_callbacks
 from invitations_service.adapters import tenants_repository as tenants
@@ -32,7 +33,6 @@ from invitations_service.handlers.ports import (
     RequestsQueue,
     Tenants,
 )
-from invitations_service.handlers.sending import deliveries
 from invitations_service.handlers.sending import queue as requests_queue
 from invitations_service.handlers.sending.handover import Claims
 

@@ -5,8 +5,9 @@
 - `processor.py`: takes the queue a batch at a time; `decide.py` turns a batch into
   invitations, each with its first message queued, or refusals (the rules:
   domain/request_batch.py).
-- `worker.py`: the delivery worker, claiming queued messages (`deliveries.py`, the
-  `deliveries` table) and sending many at once at the provider's rate (`pacing.py`);
+- `worker.py`: the delivery worker, claiming queued messages (the `deliveries` table, in
+  adapters/deliveries_repository.py) and sending many at once at the provider's rate
+  (`pacing.py`);
   `results.py` records what the provider answered, `status.py` what its callback reports
   later.
 

@@ -26,9 +26,9 @@ from contacts_events import (
 from contacts_events.base import IntegrationEvent
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters.delivery_context import context_of
 from invitations_service.domain.policy import Policy
-from invitations_service.handlers.sending import deliveries
 
 MAX_RETRY_AFTER = timedelta(minutes=5)  # the most a provider's Retry-After delays a retry
 Announced = tuple[asyncpg.Record, IntegrationEvent]  # a delivery and an event about it

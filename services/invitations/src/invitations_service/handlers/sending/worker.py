@@ -32,10 +32,10 @@ import structlog
 from contacts_channels import Channel, DeliveryFailure, Message, TemporaryFailure
 from contacts_messaging.outbox import Outbox
 
+from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import metrics
 from invitations_service.adapters.invitation_wording import Invitation, invitation_message
 from invitations_service.domain.policy import Policy
-from invitations_service.handlers.sending import deliveries
 from invitations_service.handlers.sending.pacing import SendPacer
 from invitations_service.handlers.sending.results import Attempt, record
 from invitations_service.handlers.sending.wake import DeliveryWake
