@@ -41,6 +41,14 @@ class ImporterUnderTest(RunningService):
             await asyncio.sleep(0.1)
         raise AssertionError(f"import {import_id} did not finish: {job}")
 
+    async def pasted(self, owner: uuid.UUID, text: str) -> dict:
+        """`text` pasted by `owner`, once its import finished (the import's view)."""
+        made = await self.http.post(
+            "/v1/imports/pasted", json={"text": text}, headers=bearer(owner)
+        )
+        assert made.status_code == 201, made.text
+        return await self.finished(owner, made.json()["import_id"])
+
     async def rows(self, owner: uuid.UUID, import_id: str) -> list[dict]:
         found, params = [], {"limit": 1000}
         while True:

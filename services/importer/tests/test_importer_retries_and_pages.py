@@ -3,7 +3,11 @@ every list pages with an opaque cursor."""
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import pytest
+from importer_service.adapters import imports_repository
 
 from .conftest import bearer
 from .files import csv_bytes
@@ -104,3 +108,54 @@ async def _quota_left(importer, owner) -> tuple[float, object]:
         "SELECT rows_left, updated_at FROM match_quota WHERE owner_id = $1", owner
     )
     return row["rows_left"], row["updated_at"]
+
+
+async def test_the_rows_of_one_status_page_in_row_order(importer):
+    """A page of one status reads that status's rows only (the statuses' index, not every
+    row of the import), a page at a time, in row order."""
+    owner = await importer.register("+33612361030", "Owner")
+    me = bearer(owner.user_id)
+    job = await importer.pasted(owner.user_id, "06 12 36 30 01, 12, 06 12 36 30 02, 0612, 06 12 36 30 03")  # fmt: skip
+    rows = f"/v1/imports/{job['import_id']}/rows"
+
+    async def pages(status: str) -> list[list[int]]:
+        found, params = [], {"status": status, "limit": 1}
+        while True:
+            page = (await importer.http.get(rows, params=params, headers=me)).json()
+            found.append([(r["row_number"], r["status"]) for r in page["items"]])
+            if page["next_cursor"] is None:
+                return found
+            params = {**params, "cursor": page["next_cursor"]}
+
+    assert await pages("invalid") == [[(2, "invalid")], [(4, "invalid")]]
+    assert [r for page in await pages("ready_to_invite") for r in page] == [
+        (1, "ready_to_invite"), (3, "ready_to_invite"), (5, "ready_to_invite")
+    ]  # fmt: skip
+    assert await pages("user_added") == [[]]
+    every = (await importer.http.get(rows, params={"limit": 10}, headers=me)).json()["items"]
+    assert [r["row_number"] for r in every] == [1, 2, 3, 4, 5]
+    assert every[1]["raw_phone"] == "12" and every[1]["reason_code"]
+    unknown = await importer.http.get(rows, params={"status": "format_error"}, headers=me)
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "status"), unknown.text
+
+
+async def test_a_page_of_one_status_reads_only_that_many_rows_of_the_file(importer):
+    """With the indexes as a large import uses them: a page of a status that 2 rows of 200
+    have reads 2 of the file's rows, not every row before them."""
+    owner = await importer.register("+33612361040", "Owner")
+    numbers = [f"06 12 37 {n // 100:02d} {n % 100:02d}" for n in range(198)] + ["12", "0612"]
+    job = await importer.pasted(owner.user_id, ", ".join(numbers))
+    async with importer.pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        plan = await conn.fetchval(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) {imports_repository._PAGE_OF_STATUS}",
+            uuid.UUID(job["import_id"]), 0, 3, "invalid",
+        )  # fmt: skip
+    assert _rows_read(json.loads(plan)[0]["Plan"], "import_rows") == 2
+
+
+def _rows_read(node: dict, table: str) -> int:
+    here = 0
+    if node.get("Relation Name") == table:
+        here = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+    return here + sum(_rows_read(child, table) for child in node.get("Plans", []))

@@ -8,6 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 import asyncpg
+from contacts_events import RowStatus
 from contacts_messaging.api import OutboxDep
 from contacts_servicekit.web.idempotency import IdempotencyKey
 from contacts_servicekit.web.requests import CallerDep, connection
@@ -36,7 +37,7 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 @router.get("/{import_id}/rows", response_model=RowPage, responses=problems(404, ROWS_PURGED))
 async def list_rows(
     import_id: UUID, request: Request, caller: CallerDep, cursor: CursorQuery = None,
-    limit: Limit = 100, status: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Limit = 100, status: RowStatus | None = None,
 ) -> RowPage:  # fmt: skip
     """The rows in order, `limit` at a time (`cursor`: the previous page's `next_cursor`):
     for review before importing, with their statuses after (`status`: only those)."""
