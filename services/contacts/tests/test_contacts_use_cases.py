@@ -46,16 +46,15 @@ class FakeContactsWork(FakeUnitOfWork):
         return next(c for c, u in self.users.items() if u == user)
 
     # PersonalContacts
-    async def insert(self, owner_id: UUID, contact_user_id: UUID, source: str) -> bool:
+    async def insert(self, owner_id: UUID, contact_user_id: UUID, source: str) -> Contact | None:
         if (owner_id, contact_user_id) in self.personal:
-            return False
+            return None
         self.personal[owner_id, contact_user_id] = False
-        return True
+        return self._personal(owner_id, contact_user_id)
 
-    async def lock_state(self, owner_id: UUID, contact_user_id: UUID) -> str | None:
+    async def lock(self, owner_id: UUID, contact_user_id: UUID) -> Contact | None:
         self.locked.append((owner_id, contact_user_id))
-        archived = self.personal.get((owner_id, contact_user_id))
-        return None if archived is None else ("archived" if archived else "active")
+        return self._personal(owner_id, contact_user_id)
 
     async def set_archived(self, owner_id: UUID, contact_user_id: UUID, archived: bool) -> None:
         assert (owner_id, contact_user_id) in self.locked, "changed without its lock"
@@ -63,13 +62,16 @@ class FakeContactsWork(FakeUnitOfWork):
 
     # ContactViews
     async def one(self, owner_id: UUID, contact_id: UUID) -> Contact | None:
-        if (owner_id, contact_id) in self.personal:
-            name = next(u.display_name for u in self.users.values() if u.user_id == contact_id)
-            return Contact(
-                contact_id, Kind.USER, None, name, None, None, ContactSource.CONNECT_ID,
-                ADDED_AT, self.personal[owner_id, contact_id], sort_name(name),
-            )  # fmt: skip
-        return self.managed.get((owner_id, contact_id))
+        return self._personal(owner_id, contact_id) or self.managed.get((owner_id, contact_id))
+
+    def _personal(self, owner_id: UUID, contact_id: UUID) -> Contact | None:
+        if (owner_id, contact_id) not in self.personal:
+            return None
+        name = next(u.display_name for u in self.users.values() if u.user_id == contact_id)
+        return Contact(
+            contact_id, Kind.USER, None, name, None, None, ContactSource.CONNECT_ID,
+            ADDED_AT, self.personal[owner_id, contact_id], sort_name(name),
+        )  # fmt: skip
 
     async def page_and_total(
         self, owner_id: UUID, which: ListName, name_range: tuple[str, str] | None,

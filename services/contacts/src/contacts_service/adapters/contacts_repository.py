@@ -7,17 +7,30 @@ from uuid import UUID
 
 import asyncpg
 
+from contacts_service.adapters.listing import PERSONAL_CONTACT
+from contacts_service.domain.model import Contact
+
 # The contact's name, ConnectID and company copied from the projection in the insert itself
 # (one round trip): a user the projection does not know yet is added without them, and the
-# projection fills them in when it learns of the user.
-_INSERT = """
-INSERT INTO contacts (owner_id, contact_user_id, display_name, sort_name, connect_id,
-                      contact_company_id, source, import_id, invitation_id)
-SELECT $1, $2, u.display_name, coalesce(u.sort_name, ''), u.connect_id,
-       (SELECT company_id FROM company_members WHERE user_id = $2 LIMIT 1), $3, $4, $5
-FROM (VALUES (1)) AS one LEFT JOIN directory_users u ON u.user_id = $2
-ON CONFLICT DO NOTHING RETURNING true
+# projection fills them in when it learns of the user (projection.py says why an add running
+# meanwhile cannot miss it).
+_ADD = """
+WITH added AS (
+    INSERT INTO contacts (owner_id, contact_user_id, display_name, sort_name, connect_id,
+                          contact_company_id, source, import_id, invitation_id)
+    SELECT $1, $2, u.display_name, coalesce(u.sort_name, ''), u.connect_id,
+           (SELECT company_id FROM company_members WHERE user_id = $2 LIMIT 1), $3, $4, $5
+    FROM (VALUES (1)) AS one LEFT JOIN directory_users u ON u.user_id = $2
+    ON CONFLICT DO NOTHING RETURNING *
+)
 """
+_INSERT = _ADD + "SELECT true FROM added"
+_INSERT_AS_CONTACT = _ADD + PERSONAL_CONTACT.format(contacts="added")
+_LOCK = (
+    PERSONAL_CONTACT.format(contacts="contacts")
+    + """
+WHERE c.owner_id = $1 AND c.contact_user_id = $2 FOR UPDATE OF c"""
+)
 
 
 async def insert(
@@ -35,16 +48,20 @@ async def insert(
     return bool(added)
 
 
-async def state(conn: asyncpg.Connection, owner_id: UUID, contact_user_id: UUID) -> str | None:
-    """'active', 'archived', or None when not a personal contact."""
-    archived_at = await conn.fetchrow(
-        "SELECT archived_at FROM contacts WHERE owner_id = $1 AND contact_user_id = $2 FOR UPDATE",
-        owner_id,
-        contact_user_id,
-    )
-    if archived_at is None:
-        return None
-    return "active" if archived_at["archived_at"] is None else "archived"
+async def insert_as_contact(
+    conn: asyncpg.Connection, owner_id: UUID, contact_user_id: UUID, source: str
+) -> Contact | None:
+    """`insert`, answering with the contact as the detail view shows it (the same round trip);
+    None when the owner already has this contact."""
+    row = await conn.fetchrow(_INSERT_AS_CONTACT, owner_id, contact_user_id, source, None, None)
+    return Contact(**dict(row)) if row is not None else None
+
+
+async def lock(conn: asyncpg.Connection, owner_id: UUID, contact_user_id: UUID) -> Contact | None:
+    """The personal contact, locked (FOR UPDATE) until the transaction ends; None when the
+    owner has no personal contact of this user."""
+    row = await conn.fetchrow(_LOCK, owner_id, contact_user_id)
+    return Contact(**dict(row)) if row is not None else None
 
 
 async def set_archived(

@@ -28,14 +28,16 @@ _NOT_ACTIVE_PERSONAL = (
     " AND c.contact_user_id = m.user_id AND c.archived_at IS NULL)"
 )
 
-# Each branch ends in an open WHERE clause, completed by the query that uses it.
-_PERSONAL = f"""
+# A personal contact `c` (owner $1) as a Contact: its columns and where they come from.
+PERSONAL_CONTACT = f"""
 SELECT c.contact_user_id AS contact_id, 'user' AS kind, c.connect_id, c.display_name,
        co.name AS company_name,
        CASE WHEN c.contact_company_id = {_MY_COMPANY} THEN 'colleague' END AS managed_by,
        c.source, c.added_at, c.archived_at IS NOT NULL AS archived, c.sort_name
-FROM contacts c LEFT JOIN companies co ON co.company_id = c.contact_company_id
-WHERE c.owner_id = $1"""
+FROM {{contacts}} c LEFT JOIN companies co ON co.company_id = c.contact_company_id"""
+
+# Each branch ends in an open WHERE clause, completed by the query that uses it.
+_PERSONAL = PERSONAL_CONTACT.format(contacts="contacts") + "\nWHERE c.owner_id = $1"
 _COLLEAGUES = f"""
 SELECT m.user_id, 'user', u.connect_id, u.display_name, co.name, 'colleague',
        NULL::text, NULL::timestamptz,

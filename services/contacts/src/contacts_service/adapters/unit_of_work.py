@@ -27,11 +27,13 @@ class _Bound:
 
 
 class _PersonalContacts(_Bound):
-    async def insert(self, owner_id: UUID, contact_user_id: UUID, source: str) -> bool:
-        return await contacts_repository.insert(self.conn, owner_id, contact_user_id, source)
+    async def insert(self, owner_id: UUID, contact_user_id: UUID, source: str) -> Contact | None:
+        return await contacts_repository.insert_as_contact(
+            self.conn, owner_id, contact_user_id, source
+        )
 
-    async def lock_state(self, owner_id: UUID, contact_user_id: UUID) -> str | None:
-        return await contacts_repository.state(self.conn, owner_id, contact_user_id)
+    async def lock(self, owner_id: UUID, contact_user_id: UUID) -> Contact | None:
+        return await contacts_repository.lock(self.conn, owner_id, contact_user_id)
 
     async def set_archived(self, owner_id: UUID, contact_user_id: UUID, archived: bool) -> None:
         await contacts_repository.set_archived(self.conn, owner_id, contact_user_id, archived)

@@ -37,7 +37,8 @@ async def add_by_connect_id(work: ContactsWork, owner_id: UUID, connect_id: Conn
         raise AccountClosed
     if closed:
         raise _unknown_connect_id()
-    if not await work.contacts.insert(owner_id, found.user_id, ContactSource.CONNECT_ID):
+    added = await work.contacts.insert(owner_id, found.user_id, ContactSource.CONNECT_ID)
+    if added is None:
         raise Conflicting(
             "already_contact", f"{found.display_name} is already in your contacts.", "connect_id"
         )
@@ -46,7 +47,7 @@ async def add_by_connect_id(work: ContactsWork, owner_id: UUID, connect_id: Conn
             owner_id=owner_id, contact_user_id=found.user_id, source=ContactSource.CONNECT_ID
         )
     )
-    return await detail(work, owner_id, found.user_id)
+    return added
 
 
 async def list_contacts(
@@ -76,8 +77,8 @@ async def set_archived(
     """Move a personal contact between the lists. Idempotent; managed contacts are refused."""
     # Locked first (FOR UPDATE), then read: a repeat that waited for the first archive answers
     # with the state that one committed, not the one it saw before waiting.
-    locked = await work.contacts.lock_state(owner_id, contact_id)
-    current = await detail(work, owner_id, contact_id)
+    locked = await work.contacts.lock(owner_id, contact_id)
+    current = locked or await detail(work, owner_id, contact_id)  # a managed one, or Missing
     if current.managed_by is not None:
         if not archived:
             return current  # managed contacts are always active
@@ -86,7 +87,7 @@ async def set_archived(
             f"This contact is managed by your company ({_MANAGED[current.managed_by]}) "
             "and cannot be archived.",
         )
-    if locked == ("archived" if archived else "active"):
+    if current.archived == archived:
         return current
     await work.contacts.set_archived(owner_id, contact_id, archived)
     event_type = ContactArchived if archived else ContactUnarchived

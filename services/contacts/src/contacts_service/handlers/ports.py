@@ -21,12 +21,13 @@ class KnownUser(NamedTuple):
 
 
 class PersonalContacts(Protocol):
-    async def insert(self, owner_id: UUID, contact_user_id: UUID, source: str) -> bool:
-        """Add; False when the owner already has this contact (nothing changes)."""
+    async def insert(self, owner_id: UUID, contact_user_id: UUID, source: str) -> Contact | None:
+        """Add; the contact as the detail view shows it, or None when the owner already has
+        this contact (nothing changes)."""
 
-    async def lock_state(self, owner_id: UUID, contact_user_id: UUID) -> str | None:
-        """Lock the personal contact for the transaction: 'active', 'archived', or None when
-        it is not a personal contact of the owner."""
+    async def lock(self, owner_id: UUID, contact_user_id: UUID) -> Contact | None:
+        """Lock the personal contact for the transaction; it as the detail view shows it, or
+        None when it is not a personal contact of the owner."""
 
     async def set_archived(self, owner_id: UUID, contact_user_id: UUID, archived: bool) -> None: ...
 
