@@ -147,9 +147,9 @@ class BulkRun:
         )
 
     async def _invite(self) -> None:
-        """ "Invite contact" as a tenant's backend asks it: with an `Idempotency-Key`, asked
-        again (the same key) when the connection fails before the answer (a lost answer must
-        not lose the invitations, nor send them twice)."""
+        """Ask "Invite contact" as a tenant's backend does: with an `Idempotency-Key`, and
+        again with the same key when the connection fails before the answer (a lost answer
+        must neither lose the invitations nor send them twice)."""
         assert self.owner is not None
         headers = {**self.owner.auth, "Idempotency-Key": str(uuid.uuid4())}
         path, body = f"/v1/imports/{self.import_id}/invitations", {"rows": self.mix.invited_rows}
