@@ -8,12 +8,12 @@ import time
 
 import pytest
 
-from .conftest import QUICK, SECOND_INSTANCE_PORTS, SIZES
+from .conftest import QUICK, SECOND_INSTANCE_PORTS, SIZES_IN_CI
 
 pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
 
 
-@pytest.mark.parametrize("rows", SIZES)  # not SIZES_IN_CI: docs/testing.md says why
+@pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_second_instances_join_and_leave_mid_import(fault_case, rows):
     case = fault_case(rows, f"{77 if rows == QUICK else 78}21")
 

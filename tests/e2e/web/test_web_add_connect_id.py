@@ -13,6 +13,7 @@ from contacts_testing.platform_client import eventually
 from contacts_testing.web_adding import (
     open_contacts,
     search_and_add,
+    search_connect_id,
     way,
 )
 from contacts_testing.web_visitor import PHONE
@@ -62,8 +63,7 @@ async def test_add_by_connect_id_at_a_desktop_and_its_refusals(visitor, client, 
             (ann.connect_id, "This is your own ConnectID."),
         ]
         for connect_id, words in refusals:
-            await page.get_by_label("ConnectID").fill(connect_id)
-            await page.get_by_role("button", name="Search").click()
+            await search_connect_id(person, connect_id)
             await page.get_by_role("button", name="Add to contact").click()
             await expect(page.locator("#lookup-result")).to_have_text(words)
         await person.check("add-connect-id-refused")
@@ -72,8 +72,7 @@ async def test_add_by_connect_id_at_a_desktop_and_its_refusals(visitor, client, 
             (mistyped(bob.connect_id), "This is not a valid ConnectID: a character is probably"),
             (bob.connect_id[:-1], "A ConnectID has 9 letters and digits"),
         ]:
-            await page.get_by_label("ConnectID").fill(connect_id)
-            await page.get_by_role("button", name="Search").click()
+            await search_connect_id(person, connect_id)
             await expect(page.locator("#lookup-result")).to_contain_text(words)
         await person.check("add-connect-id-not-found")
 

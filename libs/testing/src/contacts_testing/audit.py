@@ -1,4 +1,4 @@
-"""An audit consumer: its own consumer group on every platform topic, decoding each record as a
+"""An audit consumer: every partition of every platform topic, decoding each record as a
 CloudEvent, so that tests can wait for the events a flow must produce and count what is on Kafka.
 
     async with AuditConsumer(bootstrap) as audit:
@@ -11,6 +11,11 @@ the events kept whole; every event is counted in `seen` by id whatever `keep` sa
 `summarise` may note a small fact of any event (kept in `summaries` unless None), so a test of
 a large import can check hundreds of thousands of events without holding their payloads.
 With `from_now`, only the events published after `start()` returned are read.
+
+It belongs to no consumer group: it assigns itself each partition and keeps its own position.
+A group member can lose its membership (a heartbeat late under load, the coordinator's broker
+restarted) and one with no committed offsets rejoins at the partitions' ends, silently skipping
+what was published meanwhile; a consumer of no group has no membership to lose.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from contacts_events import topics
 from contacts_events.envelope import CloudEvent
 from contacts_events.kafka_binding import EventDecodeError, from_record
+from contacts_messaging.kafka import partitions_of
 from contacts_messaging.kafka_connection import Kafka, client_options
+
+from contacts_testing.topic_checks import kafka_admin
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +48,7 @@ class Undecodable:
 
 @dataclass
 class AuditConsumer:
-    """Reads every platform topic (under `namespace`) from the beginning, in a group of its own."""
+    """Reads every platform topic (under `namespace`) from the beginning, or from `start()`."""
 
     kafka: Kafka
     namespace: str = ""
@@ -48,7 +56,7 @@ class AuditConsumer:
     keep: Callable[[CloudEvent], bool] = lambda _event: True
     summarise: Callable[[CloudEvent], Any] | None = None
     from_now: bool = False
-    group: str = field(default_factory=lambda: f"audit-{uuid.uuid4().hex[:8]}")
+    name: str = field(default_factory=lambda: f"audit-{uuid.uuid4().hex[:8]}")
     events: list[CloudEvent] = field(default_factory=list)
     seen: Counter[uuid.UUID] = field(default_factory=Counter)
     summaries: list[Any] = field(default_factory=list)
@@ -68,31 +76,37 @@ class AuditConsumer:
     async def start(self) -> None:
         names = [topics.namespaced(t, self.namespace) for t in self.topic_names]
         self._consumer = AIOKafkaConsumer(
-            *names,
             **client_options(self.kafka),
-            group_id=self.group,
-            auto_offset_reset="latest" if self.from_now else "earliest",
+            group_id=None,
             enable_auto_commit=False,
+            auto_offset_reset="earliest",
             isolation_level="read_committed",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
         await self._consumer.start()
-        await self._wait_for_assignment(set(names))
-        self._task = asyncio.create_task(self._read(), name=f"audit {self.group}")
-
-    async def _wait_for_assignment(self, names: set[str], seconds: float = 60) -> None:
-        """Poll until the group gave this consumer every topic: from then on nothing published
-        is missed, even with `from_now`."""
-        assert self._consumer is not None
-        deadline = time.monotonic() + seconds
-        while {tp.topic for tp in self._consumer.assignment()} != names:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"audit consumer never assigned {sorted(names)}")
-            for records in (await self._consumer.getmany(timeout_ms=200)).values():
-                for record in records:
-                    self._take(record)
-        for partition in self._consumer.assignment():  # resolves `latest` to an offset now
+        partitions = await self._partitions_of(names)
+        self._consumer.assign(partitions)
+        if self.from_now:
+            await self._consumer.seek_to_end(*partitions)
+        else:
+            await self._consumer.seek_to_beginning(*partitions)
+        for partition in partitions:  # resolves the seeks to offsets now: nothing later is missed
             await self._consumer.position(partition)
+        self._task = asyncio.create_task(self._read(), name=self.name)
+
+    async def _partitions_of(self, names: list[str], seconds: float = 60) -> list[TopicPartition]:
+        """Every partition of `names`, once the broker knows each topic (a platform starting
+        creates them a moment after the test may have started this consumer)."""
+        async with kafka_admin(self.kafka) as admin:
+            deadline = time.monotonic() + seconds
+            while True:
+                known = await partitions_of(admin, names)
+                if set(known) == set(names) and all(known.values()):
+                    return [TopicPartition(t, p) for t, ps in known.items() for p in ps]
+                if time.monotonic() > deadline:
+                    missing = sorted(set(names) - {t for t, ps in known.items() if ps})
+                    raise AssertionError(f"the audit consumer never found topics {missing}")
+                await asyncio.sleep(0.2)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -103,8 +117,8 @@ class AuditConsumer:
 
     async def _read(self) -> None:
         """Read until `stop`. A broker down or restarting makes `getmany` raise (the client
-        reconnects), and aiokafka may raise a CancelledError of its own (a fetch it cancelled
-        in a rebalance): neither ends the reading, only `stop` cancelling this task does."""
+        reconnects), and aiokafka may raise a CancelledError of its own (a fetch it cancelled):
+        neither ends the reading, only `stop` cancelling this task does."""
         assert self._consumer is not None
         while True:
             try:

@@ -12,14 +12,14 @@ from contextlib import asynccontextmanager
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from contacts_messaging.kafka_connection import client_options
+from contacts_messaging.kafka_connection import Kafka, client_options
 
 KNOWN_WITHIN_SECONDS = 15.0
 
 
 @asynccontextmanager
-async def kafka_admin(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
-    admin = AIOKafkaAdminClient(**client_options(bootstrap), request_timeout_ms=15_000)
+async def kafka_admin(kafka: Kafka) -> AsyncIterator[AIOKafkaAdminClient]:
+    admin = AIOKafkaAdminClient(**client_options(kafka), request_timeout_ms=15_000)
     await admin.start()
     try:
         yield admin

@@ -5,6 +5,7 @@ what a browser test needs, such as a number the importer already knows as a user
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 from contacts_client import AsyncContactsPlatform, Row
@@ -57,10 +58,22 @@ async def paste_numbers(person: WebVisitor, numbers: str) -> None:
     await expect(person.page.get_by_role("heading", name="Consult the statuses")).to_be_visible()
 
 
+async def search_connect_id(person: WebVisitor, connect_id: str) -> None:
+    """Type a ConnectID and Search; return once its answer replaced what was shown before (a
+    click sooner could land on the previous answer's Add to contact, and that answer would then
+    be replaced by the search's)."""
+    page = person.page
+    await page.get_by_label("ConnectID").fill(connect_id)
+    async with page.expect_response(
+        lambda r: r.request.method == "GET" and "/contacts/add/connect-id" in r.url
+    ):
+        await page.get_by_role("button", name="Search").click()
+    await expect(page.get_by_role("search")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
+
+
 async def search_and_add(person: WebVisitor, connect_id: str, name: str, screen: str) -> None:
     """Type a ConnectID, Search, see the profile, Add to contact, see it added."""
-    await person.page.get_by_label("ConnectID").fill(connect_id)
-    await person.page.get_by_role("button", name="Search").click()
+    await search_connect_id(person, connect_id)
     card = person.page.get_by_role("article")
     await expect(card.get_by_role("heading", name=name)).to_be_visible()
     await expect(card).to_contain_text(connect_id)
