@@ -7,15 +7,16 @@ phase; one clock: the services, Postgres and the bench share the machine).
   after the worker's claim otherwise), the provider's answer, the recorder's linger. The
   table's title says how many invites' messages were claimed in their own request (their
   claim, `claimed_until` minus the lease, before the answer) and so handed over.
-- *record to relay*: that transaction's start to the start of the relay's transaction that
-  published the event (`outbox.sent_at`): the record's commit, NOTIFY, the relay's wake.
-- *relay to Kafka*: the relay's transaction start to the record's CreateTime (the producer's
-  append): its claim and read of the outbox rows.
+- *record to Kafka*: that transaction's start to the record's CreateTime (the producer's
+  append): the record's commit, NOTIFY, the relay's wake, its claim of the outbox rows (the
+  relay marks a batch sent with its next claim, so `outbox.sent_at` no longer tells when it
+  claimed one).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Sequence
 
 import asyncpg
@@ -26,11 +27,9 @@ from write_to_event_load import Write
 _TIMES = """
 SELECT i.invitation_id::text AS id,
        extract(epoch FROM d.claimed_until) - $2 AS claimed,
-       extract(epoch FROM d.sent_at) AS recorded,
-       extract(epoch FROM o.sent_at) AS relayed
+       extract(epoch FROM d.sent_at) AS recorded
 FROM invitations i
 JOIN deliveries d ON d.invitation_id = i.invitation_id AND d.kind = 'first' AND d.status = 'sent'
-JOIN outbox o ON o.key = convert_to(i.invitation_id::text, 'UTF8') AND o.sent_at IS NOT NULL
 WHERE i.invitation_id = ANY($1::uuid[])
 """
 LEASE_SECONDS = InvitationsSettings.model_fields["delivery_lease_seconds"].default
@@ -41,16 +40,15 @@ def print_invite_stages(dsn: str, schema: str, writes: Sequence[Write], seconds:
     rows = asyncio.run(_times(dsn, schema, list(invites)))
     stages: dict[str, list[float]] = {
         "answer to record": [],
-        "record to relay": [],
-        "relay to Kafka": [],
+        "record to Kafka": [],
     }
     handed = 0
     for row in rows:
         write = invites[row["id"]]
         assert write.event_ms is not None
         handed += float(row["claimed"]) < write.answered
-        marks = [write.answered, row["recorded"], row["relayed"], write.event_ms / 1000]
-        for name, start, end in zip(stages, marks, marks[1:], strict=False):
+        marks = [write.answered, row["recorded"], write.event_ms / 1000]
+        for name, (start, end) in zip(stages, itertools.pairwise(marks), strict=True):
             stages[name].append((float(end) - float(start)) * 1000)
     rate = f"{len(invites) / seconds:.0f}/s"
     print_table(

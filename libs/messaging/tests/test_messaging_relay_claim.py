@@ -1,8 +1,10 @@
-"""The relay's claim, one statement on real Postgres and Kafka: it stops after the row that
-reaches the byte budget, and takes nothing while another relay of the schema holds its lock."""
+"""The relay's claim, one statement on real Postgres and Kafka: it marks the previous batch
+sent and stops after the row that reaches the byte budget; and a relay leads (claims at all)
+only once no other relay of the schema holds its lock."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -10,6 +12,7 @@ from contacts_events.envelope import EventContext
 from contacts_messaging.kafka import make_producer
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
+from contacts_testing.consumers import wait_until
 from contacts_testing.events import probe_type
 
 pytestmark = pytest.mark.integration
@@ -52,12 +55,15 @@ async def test_a_claim_stops_after_the_row_that_reaches_the_byte_budget(
     assert len(set(sizes)) == 1
     relay = relay_of(max_bytes=2 * sizes[0])  # the second row reaches it
 
-    assert await relay.publish_batch() == 2
-    assert await pending(schema_pool) == 5
-    assert await relay.publish_batch() == 2
-    assert await relay.publish_batch() == 2
-    assert await relay.publish_batch() == 1
-    assert await relay.publish_batch() == 0
+    async with relay.leading() as conn:
+        assert await relay.publish_batch(conn) == 2
+        assert await pending(schema_pool) == 7  # sent; marked by the next claim
+        assert await relay.publish_batch(conn) == 2  # not the first two again
+        assert await pending(schema_pool) == 5
+        assert await relay.publish_batch(conn) == 2
+        assert await relay.publish_batch(conn) == 1
+        assert await relay.publish_batch(conn) == 0
+    assert relay.published == 7
     sent = await schema_pool.fetch("SELECT position FROM outbox WHERE sent_at IS NOT NULL")
     assert len(sent) == 7
 
@@ -66,20 +72,69 @@ async def test_a_row_larger_than_the_budget_is_claimed_alone(schema_pool, relay_
     await write(schema_pool, await new_topic(), 2)
     relay = relay_of(max_bytes=1)
 
-    assert await relay.publish_batch() == 1
-    assert await relay.publish_batch() == 1
+    async with relay.leading() as conn:
+        assert await relay.publish_batch(conn) == 1
+        assert await relay.publish_batch(conn) == 1
     assert await pending(schema_pool) == 0
 
 
-async def test_nothing_is_claimed_while_another_relay_holds_the_schemas_lock(
-    schema_pool, service_schema, relay_of, new_topic
+async def test_a_relay_leads_only_when_no_other_holds_the_schemas_lock(
+    schema_pool, relay_of, new_topic
 ):
+    """Another relay leading (or one of an older release, inside its claim's transaction):
+    this one waits, holding back no vacuum, then leads and publishes once the lock is free."""
     await write(schema_pool, await new_topic(), 3)
-    relay = relay_of()
+    relay = relay_of(lead_poll_seconds=0.05)
 
     async with schema_pool.acquire() as other, other.transaction():
         await other.execute("SELECT pg_advisory_xact_lock(hashtext($1))", relay.channel)
-        assert await relay.publish_batch() == 0
-        assert await pending(schema_pool) == 3
-    assert await relay.publish_batch() == 3
-    assert await pending(schema_pool) == 0
+        task = asyncio.create_task(relay.run())
+        try:
+            await wait_until(lambda: relay.state == "waiting", seconds=30)
+            assert await pending(schema_pool) == 3  # nothing claimed while it waits
+            held = []
+            for _ in range(5):  # a wait inside a statement would hold one all along
+                await asyncio.sleep(0.05)
+                held.append(await snapshot_held(schema_pool, relay.channel))
+            assert not all(held)
+        except BaseException:
+            task.cancel()
+            raise
+    try:
+        await wait_until(lambda: none_pending(schema_pool), seconds=30)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert relay.published == 3
+
+
+async def test_when_the_leader_stops_another_relay_takes_over(schema_pool, relay_of, new_topic):
+    topic = await new_topic()
+    first, second = relay_of(), relay_of(lead_poll_seconds=0.05)
+    leader = asyncio.create_task(first.run())
+    await write(schema_pool, topic, 2)
+    await wait_until(lambda: none_pending(schema_pool), seconds=30)
+    follower = asyncio.create_task(second.run())
+    try:
+        await wait_until(lambda: second.state == "waiting", seconds=30)
+        leader.cancel()  # its connection closes: the lock is free
+        await asyncio.gather(leader, return_exceptions=True)
+        await write(schema_pool, topic, 3)
+        await wait_until(lambda: none_pending(schema_pool), seconds=30)
+    finally:
+        follower.cancel()
+        await asyncio.gather(follower, return_exceptions=True)
+    assert (first.published, second.published) == (2, 3)
+    assert second.state == "stopped"
+
+
+async def snapshot_held(schema_pool, channel: str) -> bool | None:
+    """Whether the relay's connection holds a snapshot (None: no such connection)."""
+    return await schema_pool.fetchval(
+        "SELECT backend_xmin IS NOT NULL FROM pg_stat_activity WHERE application_name = $1",
+        f"{channel}-relay",
+    )
+
+
+async def none_pending(schema_pool) -> bool:
+    return await pending(schema_pool) == 0

@@ -25,7 +25,8 @@ EVENTS_CONSUMED = Counter(
 )
 EVENTS_PRODUCED = Counter(
     "events_produced_total",
-    "Events the outbox relay published and Kafka acknowledged, by topic and event type.",
+    "Events the outbox relay published and Kafka acknowledged, by topic and event type (counted"
+    " once their outbox rows are marked sent, as they leave `outbox_backlog_events`).",
     ("topic", "type"),
 )
 OUTBOX_BACKLOG = Gauge(

@@ -1,13 +1,22 @@
 """The outbox relay: publishes committed outbox rows to Kafka and marks them sent.
 
-One relay per service instance. Rows are claimed in order with `FOR UPDATE SKIP LOCKED`
-inside a transaction that also holds a per-schema advisory lock (lock, claim and read in one
-statement), so when several instances run only one publishes at a time and events of one key
-never overtake each other. A relay sleeps until `LISTEN/NOTIFY` says a transaction wrote
-events (with a slow safety poll), sends a whole batch before awaiting the acknowledgements (as
-record batches per partition, built in aiokafka's C record builder; bulk rows are expanded,
-see bulk.py, and a claim stops at `max_bytes`), and retries with back-off while Kafka or
-Postgres is unavailable: nothing is marked sent before Kafka has acknowledged it.
+One relay per service instance, and one of a schema's relays leads at a time: the one whose
+connection of its own holds the schema's relay lock (a session-level advisory lock). The others
+try to take it every second on theirs (one statement each, never a wait inside a statement,
+which would hold back vacuum), and one of them leads within a second of the leader's
+connection closing, its process stopped or dead. So events of one key never overtake each
+other across instances, and the relays that do not lead cost next to nothing. The leader
+claims and reads rows in order in one statement committed on its own, which also marks the
+previous batch sent (when no claim follows within `mark_within`, one more statement marks it;
+the marks do not wait for their WAL flush). Nothing is marked sent before Kafka has
+acknowledged it, and a leader that dies before the mark (or whose mark a crash of Postgres
+lost) leaves its rows to be published again: consumers deduplicate by event id. It sleeps
+until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow safety
+poll), sends a whole batch before awaiting the acknowledgements (as record batches per
+partition, built in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a
+claim stops at `max_bytes`), and retries with back-off while Kafka or Postgres is
+unavailable. A relay of an older release (a transaction-level lock on the same key, taken per
+claim) and a leader exclude each other too, so a rolling upgrade keeps the order.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
@@ -23,6 +33,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 from contacts_events.kafka_binding import Headers
+from contacts_servicekit.identifiers import sql_identifier
 
 from contacts_messaging import bulk
 from contacts_messaging.backoff import Backoff
@@ -31,24 +42,31 @@ from contacts_messaging.retention import Expiry, purge_expired
 
 log = structlog.get_logger(__name__)
 
-# One round trip: the schema's relay lock (taken once, an InitPlan: when another instance
-# holds it, nothing is scanned), up to $2 pending rows claimed in order, and those read whose
-# bytes before them stay under $3 (at least the first: a claim stops after the row that
-# reaches the budget); `claimed` says how many were claimed, read or not.
+# One round trip: the rows the previous batch sent marked sent ($3), and up to $1 pending rows
+# in order, those read whose bytes before them stay under $2 (at least the first: a claim stops
+# after the row that reaches the budget); `claimed` says how many were pending in the claim,
+# read or not. The statement's snapshot still shows the rows it marks as pending: they are left
+# out by position. Only the leader claims.
 _CLAIM = """
-WITH claimed AS (
+WITH marked AS (
+    UPDATE outbox SET sent_at = now() WHERE position = ANY($3::bigint[])
+), pending AS (
     SELECT position, octet_length(value) AS size FROM outbox
-    WHERE (SELECT pg_try_advisory_xact_lock(hashtext($1))) AND sent_at IS NULL
-    ORDER BY position LIMIT $2 FOR UPDATE SKIP LOCKED
+    WHERE sent_at IS NULL AND position <> ALL($3::bigint[]) ORDER BY position LIMIT $1
 ), within AS (
     SELECT position, sum(size) OVER (ORDER BY position) - size AS before,
            count(*) OVER () AS claimed
-    FROM claimed
+    FROM pending
 )
 SELECT o.position, o.topic, o.key, o.value, o.headers, o.bulk, w.claimed
 FROM within w JOIN outbox o USING (position)
-WHERE w.before < $3 ORDER BY o.position
+WHERE w.before < $2 ORDER BY o.position
 """
+_MARK = "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])"
+# Tried again every `lead_poll_seconds`, never waited for in a statement: a statement waiting
+# for a lock keeps its snapshot, which would hold back the vacuum of every table (and leave the
+# outbox's index full of dead entries that every claim walks) for as long as the leader leads.
+_LEAD = "SELECT pg_try_advisory_lock(hashtext($1))"
 
 
 class OutboxRelay:
@@ -64,74 +82,120 @@ class OutboxRelay:
         batch_size: int = 1000,
         max_bytes: int = 16 * 1024 * 1024,
         safety_poll_seconds: float = 5.0,
+        mark_within: float = 0.1,
+        lead_poll_seconds: float = 1.0,
         retention_seconds: float = 24 * 3600,
     ) -> None:
         self.pool = pool
         self.dsn = dsn
         self.producer = producer
+        self.schema = schema
         self.channel = f"{schema}.outbox"
         self.batch_size = batch_size
         self.max_bytes = max_bytes  # a claim stops after the row that reaches it
         self._partitioner = DefaultPartitioner()  # make_producer's: murmur2 of the key
         self.safety_poll_seconds = safety_poll_seconds
+        self.mark_within = mark_within  # a batch waits this long for the next claim to mark it
+        self.lead_poll_seconds = lead_poll_seconds  # a waiting relay tries to lead this often
+        self.state = "stopped"  # "waiting" to lead, "leading"
         self.retention_seconds = retention_seconds
         self._wake = asyncio.Event()
-        self.published = 0  # events acknowledged by Kafka since start
+        self.published = 0  # events acknowledged by Kafka and marked sent since start
         self._next_purge = 0.0
         self._backlog = False  # the last claim left pending rows behind
+        self._unmarked: list[int] = []  # positions sent and acknowledged, not yet marked sent
+        self._unmarked_produced: list[tuple[str, str, int]] = []  # their events, for the counts
 
     async def run(self) -> None:
-        """Publish until cancelled."""
+        """Publish until cancelled: wait to lead, then publish whenever events are written."""
         backoff = Backoff()
-        listener: asyncpg.Connection | None = None
-        try:
-            while True:
-                try:
-                    if listener is None or listener.is_closed():
-                        listener = await self._listen()
-                    self._wake.clear()
-                    await self.publish_batch()
-                    backoff.reset()
-                    await self._purge_now_and_then()
-                    if not self._backlog:
-                        await self._wait_for_work()
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    delay = backoff.next_delay()
-                    log.warning("outbox.relay_retry", error=repr(exc), retry_in=round(delay, 2))
-                    await asyncio.sleep(delay)
-        finally:
-            if listener is not None and not listener.is_closed():
-                await listener.close()
+        while True:
+            try:
+                async with self.leading() as conn:
+                    while True:
+                        self._wake.clear()
+                        await self.publish_batch(conn)
+                        backoff.reset()
+                        await self._purge_now_and_then()
+                        if not self._backlog:
+                            await self._wait_for_work(conn)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                delay = backoff.next_delay()
+                log.warning("outbox.relay_retry", error=repr(exc), retry_in=round(delay, 2))
+                await asyncio.sleep(delay)
 
-    async def publish_batch(self) -> int:
-        """Publish one batch of pending rows; return how many events Kafka acknowledged."""
+    @contextlib.asynccontextmanager
+    async def leading(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection of its own, once it holds the schema's relay lock (tried every
+        `lead_poll_seconds` while another relay holds it), listening for the outbox's
+        notifications; closed at the end, which lets the next relay lead."""
+        conn = await asyncpg.connect(
+            self.dsn,
+            server_settings={
+                "application_name": f"{self.channel}-relay",
+                "search_path": sql_identifier(self.schema),
+                # A mark lost in a crash of Postgres only means its rows are published again
+                # (consumers deduplicate): the relay does not wait for its marks' WAL flush.
+                "synchronous_commit": "off",
+            },
+        )
+        try:
+            self.state = "waiting"
+            while not await conn.fetchval(_LEAD, self.channel):  # noqa: ASYNC110 - a poll of Postgres
+                await asyncio.sleep(self.lead_poll_seconds)
+            await conn.add_listener(self.channel, self._notified)
+            self.state = "leading"
+            log.info("outbox.relay_leading", channel=self.channel)
+            yield conn
+        finally:
+            with contextlib.suppress(Exception):  # if the connection is gone, so is the lead:
+                await asyncio.wait_for(self.mark_sent(conn), 5)  # the next leader resends them
+            self._unmarked, self._unmarked_produced = [], []
+            self.state = "stopped"
+            await conn.close()
+
+    def _notified(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def publish_batch(self, conn: asyncpg.Connection) -> int:
+        """Publish one batch of pending rows on the leading connection (`leading`); return how
+        many events Kafka acknowledged. The rows sent are marked sent by the next batch's claim
+        (or `mark_sent`): under load, one statement a batch."""
         self._backlog = False
-        async with self.pool.acquire() as conn, conn.transaction():
-            rows = await conn.fetch(_CLAIM, self.channel, self.batch_size, self.max_bytes)
-            if not rows:
-                return 0  # nothing pending, or another instance is relaying this schema
-            claimed = rows[0]["claimed"]
-            self._backlog = claimed == self.batch_size or len(rows) < claimed
-            sent, failed, error, produced = await self._send(rows)
-            if sent:
-                await conn.execute(
-                    "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])", sent
-                )
-            if failed:
-                await conn.execute(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
-                    " WHERE position = ANY($1::bigint[])",
-                    failed,
-                    error,
-                )
-        events = sum(n for _, _, n in produced)
-        self.published += events
-        count_produced(produced)
+        rows = await conn.fetch(_CLAIM, self.batch_size, self.max_bytes, self._unmarked)
+        self._marked()
+        if not rows:
+            return 0
+        claimed = rows[0]["claimed"]
+        self._backlog = claimed == self.batch_size or len(rows) < claimed
+        sent, failed, error, produced = await self._send(rows)
+        self._unmarked, self._unmarked_produced = sent, produced
+        if failed:
+            await self.mark_sent(conn)
+            await conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = $2"
+                " WHERE position = ANY($1::bigint[])",
+                failed,
+                error,
+            )
         if failed:
             raise RuntimeError(f"{len(failed)} outbox rows not acknowledged by Kafka: {error}")
-        return events
+        return sum(n for _, _, n in produced)
+
+    async def mark_sent(self, conn: asyncpg.Connection) -> None:
+        """Mark the rows of the last batch sent now, not at the next claim."""
+        if self._unmarked:
+            await conn.execute(_MARK, self._unmarked)
+            self._marked()
+
+    def _marked(self) -> None:
+        """The last batch's rows are marked sent: its events count as published from now on
+        (`published`, events_produced_total), as the outbox's backlog stops counting them."""
+        produced, self._unmarked, self._unmarked_produced = self._unmarked_produced, [], []
+        self.published += sum(n for _, _, n in produced)
+        count_produced(produced)
 
     async def purge_sent(self) -> int:
         """Delete rows sent longer ago than the retention; return how many."""
@@ -197,16 +261,18 @@ class OutboxRelay:
             if purged:
                 log.info("outbox.purged", rows=purged)
 
-    async def _listen(self) -> asyncpg.Connection:
-        listener = await asyncpg.connect(
-            self.dsn, server_settings={"application_name": f"{self.channel}-relay"}
-        )
-        await listener.add_listener(self.channel, lambda *_: self._wake.set())
-        return listener
+    async def _wait_for_work(self, conn: asyncpg.Connection) -> None:
+        """Until events are written (or the safety poll). The last batch is marked sent by the
+        next claim if that comes within `mark_within` seconds, by a statement of its own
+        otherwise: a steady flow of events costs one statement a batch."""
+        if self._unmarked and not await self._woken_within(self.mark_within):
+            await self.mark_sent(conn)
+        await self._woken_within(self.safety_poll_seconds)
 
-    async def _wait_for_work(self) -> None:
+    async def _woken_within(self, seconds: float) -> bool:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self.safety_poll_seconds)
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        return self._wake.is_set()
 
 
 def _event_type(headers: Headers) -> str:

@@ -2,9 +2,9 @@
 
 With ``HTTP_WORKERS=N`` (N > 1) uvicorn's supervisor serves the port with N worker processes;
 each builds the whole service (pool, outbox relay, consumers) as a separate instance would,
-which the platform supports: the relay takes turns under an advisory lock and the consumer
-group shares the partitions. Each worker learns what to build from two environment variables
-the supervisor sets (see :func:`worker_app`), and unless ``PROMETHEUS_MULTIPROC_DIR`` is
+which the platform supports: one worker's outbox relay leads under an advisory lock (the
+others wait to take over) and the consumer group shares the partitions. Each worker learns
+what to build from two environment variables the supervisor sets (see :func:`worker_app`), and unless ``PROMETHEUS_MULTIPROC_DIR`` is
 given, the supervisor makes a fresh one so that ``/metrics`` of any worker sums them all.
 
 ``<service>-service migrate`` applies the service's migrations and exits instead of serving
