@@ -36,7 +36,7 @@ from contacts_messaging.accounts.closed_set import ClosedAccounts
 from contacts_messaging.accounts.guard import refuse_closed
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
-from contacts_messaging.inbox import BatchHandler, Handler, InboxConsumer
+from contacts_messaging.inbox import BatchHandler, BatchLocks, Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.kafka_connection import broker_options
 from contacts_messaging.metrics_refresh import MessagingGauges
@@ -67,6 +67,7 @@ class Subscription:
     max_records: int = 500  # per batch (and so per transaction)
     batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)  # see inbox.py
     side_by_side: bool = False  # a batch's events applied at once, unordered (see inbox.py)
+    locks: BatchLocks | None = None  # a batch's locks, taken first (see inbox.py)
 
     def namespaced(self, namespace: str) -> Subscription:
         return replace(
@@ -174,6 +175,7 @@ class ServiceHost:
                 events=sub.events,
                 batch_handlers=sub.batch_handlers,
                 side_by_side=sub.side_by_side,
+                locks=sub.locks,
             )
             subscriber = subscribe(broker, consumer, sub.topics, max_records=sub.max_records)
             self._subscribers.append((sub.group, subscriber))

@@ -17,6 +17,10 @@ order, in the same transaction: two round trips instead of four per event. If a 
 fails for a reason of its own, that transaction rolls back and the batch is applied one event
 at a time as above (so a bad event is still retried alone and dead-lettered).
 
+A consumer may take locks for the whole batch before its first event is applied (`locks`,
+e.g. accounts/batch_locks.py), in each transaction it applies events in: taken event by event
+across a batch, locks two transactions both want can be taken in opposite orders.
+
 A consumer whose events do not depend on each other (the importer's work items: one chunk of
 rows each) may apply a batch's events side by side (`side_by_side`): each in a transaction of
 its own, on a connection of its own, all awaited before the offsets are committed. While one
@@ -53,6 +57,9 @@ BatchHandler = Callable[[Sequence[CloudEvent], asyncpg.Connection], Awaitable[No
 """Applies several events of one name, in their order, inside the inbox's transaction. In
 addition to that name's `Handler`, which applies the events one at a time when a batch fails."""
 
+BatchLocks = Callable[[Sequence[CloudEvent], asyncpg.Connection], Awaitable[None]]
+"""Takes the locks a batch's events need, in the inbox's transaction, before they are applied."""
+
 _RECORD = """
 INSERT INTO inbox (consumer, event_id, event_type, topic, partition, "offset")
 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true
@@ -85,6 +92,7 @@ class InboxConsumer:
         after_commit: Callable[[Sequence[CloudEvent]], Awaitable[None]] | None = None,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
         side_by_side: bool = False,
+        locks: BatchLocks | None = None,
     ) -> None:
         self.pool = pool
         self.group = group
@@ -95,6 +103,7 @@ class InboxConsumer:
         self.events = events  # the event types this consumer can read
         self.after_commit = after_commit  # observation / fault-injection point for tests
         self.side_by_side = side_by_side  # each event of a batch in its own transaction, at once
+        self.locks = locks  # taken for a transaction's events before the first is applied
         self.applied = 0
         self.duplicates = 0
 
@@ -153,6 +162,7 @@ class InboxConsumer:
         ok: list[tuple[str, str]] = []  # (topic, event name) of each applied event, for metrics
         duplicates: list[tuple[str, str]] = []
         async with self.pool.acquire() as conn, conn.transaction():
+            await self._lock(conn, [item.event for item in batch])
             for item in batch:
                 try:
                     with bound_contextvars(
@@ -188,6 +198,7 @@ class InboxConsumer:
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 fresh = await self._record_many(conn, batch)
+                await self._lock(conn, [item.event for item in fresh])
                 for name, run in itertools.groupby(fresh, key=lambda item: item.event.name):
                     await self.batch_handlers[name]([item.event for item in run], conn)
         except Exception as exc:
@@ -199,6 +210,10 @@ class InboxConsumer:
         duplicates = [item for item in batch if id(item) not in taken]
         await self._committed([item.event for item in fresh], _names(fresh), _names(duplicates))
         return True
+
+    async def _lock(self, conn: asyncpg.Connection, events: list[CloudEvent]) -> None:
+        if self.locks is not None and events:
+            await self.locks(events, conn)
 
     async def _committed(
         self,

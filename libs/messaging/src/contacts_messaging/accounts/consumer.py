@@ -9,12 +9,15 @@ hooks must be idempotent anyway, since a user may be closed by more than one eve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from uuid import UUID
 
 import asyncpg
 from contacts_events import UserDeactivated, topics
+from contacts_events.base import IntegrationEvent
 from contacts_events.envelope import CloudEvent
 
 from contacts_messaging.accounts import store
+from contacts_messaging.accounts.batch_locks import held_exclusively
 from contacts_messaging.handlers import EventHandlers
 from contacts_messaging.host import Subscription
 from contacts_messaging.inbox import Handler
@@ -33,7 +36,16 @@ async def record_closure(
         await hook(event, conn)
 
 
+def closed_account(data: IntegrationEvent) -> tuple[UUID, ...]:
+    """The account a closure takes exclusively (`store.record_closed`)."""
+    return (data.user_id,) if isinstance(data, UserDeactivated) else ()
+
+
 def closed_accounts_subscription(service: str, *hooks: Handler) -> Subscription:
     """The group of `service`, running `hooks` (an `EventHandlers` registry's bound handler
-    for `UserDeactivated`, or a hand-written `Handler`) after each closure is recorded."""
-    return Subscription(f"{service}.accounts", (topics.DIRECTORY_USERS,), closures.bind(hooks))
+    for `UserDeactivated`, or a hand-written `Handler`) after each closure is recorded. A
+    batch's closed accounts are locked first (batch_locks), before any hook writes a row."""
+    return Subscription(
+        f"{service}.accounts", (topics.DIRECTORY_USERS,), closures.bind(hooks),
+        locks=held_exclusively(closed_account),
+    )  # fmt: skip

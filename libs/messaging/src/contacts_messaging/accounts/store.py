@@ -42,6 +42,14 @@ async def hold_exclusively(conn: asyncpg.Connection, user_id: UUID) -> None:
     )
 
 
+async def hold_all_exclusively(conn: asyncpg.Connection, user_ids: Iterable[UUID]) -> None:
+    """`hold_exclusively` for every one of these accounts, taken in id order (as `hold_open`
+    takes its), so that two transactions taking theirs this way never wait in a cycle."""
+    ids = list(user_ids)
+    if ids:
+        await conn.execute("SELECT hold_accounts_exclusively($1::uuid[])", ids)
+
+
 async def is_open(conn: asyncpg.Connection, user_id: UUID) -> bool:
     """`hold_open` for one account: True (and held open) unless it is closed."""
     return not await hold_open(conn, [user_id])

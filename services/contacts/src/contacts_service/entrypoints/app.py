@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from contacts_events import UserDeactivated, topics
+from contacts_messaging.accounts.batch_locks import held_exclusively, held_open
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription
 from contacts_messaging.outbox import Outbox
@@ -12,9 +13,9 @@ from fastapi import FastAPI
 
 from contacts_service.entrypoints import api_contacts
 from contacts_service.entrypoints.add_grants import grant_verifier
-from contacts_service.handlers.additions import additions
+from contacts_service.handlers.additions import accounts_added, additions
 from contacts_service.handlers.closures import closure
-from contacts_service.handlers.projections import directory_projection
+from contacts_service.handlers.projections import accounts_changed, directory_projection
 from contacts_service.settings import ContactsSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
@@ -29,8 +30,14 @@ def subscriptions(outbox: Outbox) -> list[Subscription]:
             DIRECTORY_GROUP,
             (topics.DIRECTORY_USERS, topics.DIRECTORY_COMPANIES),
             directory_projection.bind(None),
+            locks=held_exclusively(accounts_changed),
         ),
-        Subscription(ADDITIONS_GROUP, (topics.MATCHES, topics.INVITATIONS), additions.bind(outbox)),
+        Subscription(
+            ADDITIONS_GROUP,
+            (topics.MATCHES, topics.INVITATIONS),
+            additions.bind(outbox),
+            locks=held_open(accounts_added),
+        ),
         closed_accounts_subscription("contacts", closure.bound(UserDeactivated, outbox)),
     ]
 

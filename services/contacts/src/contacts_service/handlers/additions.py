@@ -19,6 +19,7 @@ from contacts_events import (
     ImportSource,
     InvitationAccepted,
 )
+from contacts_events.base import IntegrationEvent
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.accounts import store as closed_accounts
 from contacts_messaging.handlers import EventHandlers
@@ -34,6 +35,16 @@ _IMPORT_SOURCES = {
 
 additions = EventHandlers[Outbox]()
 """The group's handlers; they announce each contact added through the outbox bound here."""
+
+
+def accounts_added(data: IntegrationEvent) -> tuple[UUID, ...]:
+    """The accounts an addition holds open (`_add`): a batch takes them all first
+    (contacts_messaging.accounts.batch_locks)."""
+    if isinstance(data, ImportRowMatched):
+        return (data.owner_id, data.matched_user_id)
+    if isinstance(data, InvitationAccepted):
+        return (data.inviter_id, data.invitee_user_id)
+    return ()
 
 
 @additions.on(ImportRowMatched)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import asyncpg
 from contacts_events import (
     CompanyCreated,
@@ -13,6 +15,7 @@ from contacts_events import (
     UserProfileChanged,
     UserRegistered,
 )
+from contacts_events.base import IntegrationEvent
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.handlers import EventHandlers
 
@@ -20,6 +23,15 @@ from contacts_service.adapters import projection
 
 directory_projection = EventHandlers[None]()
 """The group's handlers; they need nothing but the connection (`bind(None)`)."""
+
+_COPIED = (UserRegistered, UserProfileChanged, CompanyMemberJoined, CompanyMemberLeft)
+
+
+def accounts_changed(data: IntegrationEvent) -> tuple[UUID, ...]:
+    """The account whose copies an event changes, which its handler takes exclusively
+    (adapters/projection.py): a batch takes them all first
+    (contacts_messaging.accounts.batch_locks)."""
+    return (data.user_id,) if isinstance(data, _COPIED) else ()
 
 
 @directory_projection.on(UserRegistered, UserProfileChanged)
