@@ -116,7 +116,8 @@ class AuthSettings(EnvironmentSettings):
 # each keeping its pool's connections open (a connection opened under load costs a request
 # several milliseconds; lowering DB_POOL_MAX below 10 there needs DB_POOL_MIN lowered too).
 # The other services keep one process: the importer's phone checks have processes of their
-# own, and the invitations' pacing is per process (SENDS_PER_SECOND).
+# own, and the invitations' work is its delivery worker's (one per process, sharing
+# SENDS_PER_SECOND with the others).
 READ_SERVICE_WORKERS = 2
 READ_SERVICE_POOL_MIN = 10
 

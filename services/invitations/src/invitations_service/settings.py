@@ -27,7 +27,8 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
     sends_per_second: float = Field(
         default=20,
         gt=0,
-        description="SENDS_PER_SECOND: the provider's rate, per worker, across its concurrent sends",
+        description="SENDS_PER_SECOND: the provider's rate, shared by every delivery worker of "
+        "the service (one per process), across their concurrent sends",
     )
     delivery_lease_seconds: float = Field(
         default=120,

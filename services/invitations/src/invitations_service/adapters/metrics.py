@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from contacts_servicekit.domain_errors import DomainError, LimitReached, Refused
 from contacts_servicekit.errors import ApiError, Invalid, TooManyRequests
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from invitations_service.domain.policy import refusal_code
 
@@ -42,6 +42,18 @@ HANDED_OVER = Counter(
     "queue because it could not start it within its claim horizon.",
     ["taken"],
 )
+
+SEND_RATE = Gauge(
+    "invitation_send_rate_per_second",
+    "The rate this process's delivery worker paces its sends at: its share of SENDS_PER_SECOND, "
+    "which the service's workers divide among those running (handlers/sending/rate_share.py); "
+    "summed over an instance's processes.",
+    multiprocess_mode="livesum",
+)
+
+
+def set_send_rate(per_second: float) -> None:
+    SEND_RATE.set(per_second)
 
 
 def count_handed_over(*, taken: bool) -> None:

@@ -13,6 +13,7 @@ from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
 
 from invitations_service.adapters.retention import invitations_expiries
+from invitations_service.adapters.send_workers_repository import SendWorkers
 from invitations_service.entrypoints import (
     api_destination_countries,
     api_invitations,
@@ -23,6 +24,7 @@ from invitations_service.handlers.closures import closure
 from invitations_service.handlers.expiry import ExpiryTask
 from invitations_service.handlers.sending.handover import HandOver
 from invitations_service.handlers.sending.processor import RequestProcessor
+from invitations_service.handlers.sending.rate_share import LIVE_FOR
 from invitations_service.handlers.sending.requests import request_batch_handlers, requests
 from invitations_service.handlers.sending.wake import DeliveryWake
 from invitations_service.handlers.sending.worker import DeliveryWorker
@@ -63,6 +65,7 @@ def build_app(settings: InvitationsSettings) -> FastAPI:
             running.pool, running.outbox, {"sms": built.sms, "email": built.email}, policy, settings.invite_link_base,
             per_second=settings.sends_per_second, concurrency=settings.send_concurrency,
             lease=timedelta(seconds=settings.delivery_lease_seconds), wake=wake,
+            workers=SendWorkers(running.pool, LIVE_FOR),
         )  # fmt: skip
         handover.attach(worker if settings.delivery_handover else None)
         try:

@@ -3,7 +3,8 @@
 Each send books its start time: the first at once, each next one `1 / per_second` after the
 previous booking (a token bucket of depth one). Booking is synchronous, so sends started
 together by one event loop never share a start, and any window of `w` seconds holds at most
-`w * per_second + 1` starts.
+`w * per_second + 1` starts. `per_second` is this worker's share of the provider's rate
+(rate_share.py), and changes when workers come and go.
 """
 
 from __future__ import annotations
@@ -19,6 +20,15 @@ class SendPacer:
         self.interval = 1 / per_second
         self._clock = clock
         self._next = -math.inf
+
+    def set_rate(self, per_second: float) -> None:
+        """Pace the sends booked from now on at `per_second`."""
+        self.per_second = per_second
+        self.interval = 1 / per_second
+
+    def hold_until(self, at: float) -> None:
+        """Book no start before `at` (the `clock`'s time)."""
+        self._next = max(self._next, at)
 
     def book(self) -> float:
         """Book the next start: the `clock` time at which that send may begin."""

@@ -1,5 +1,5 @@
 """The delivery worker: sends queued messages through their channel, many at a time, at the
-provider's rate.
+provider's rate (SENDS_PER_SECOND, shared by the service's workers: rate_share.py).
 
 Due deliveries are claimed by one statement, committed on its own (status `sending`, one
 more attempt, a lease) before any is handed to the provider, with the delivery id as the
@@ -37,6 +37,7 @@ from invitations_service.adapters import metrics
 from invitations_service.adapters.invitation_wording import Invitation, invitation_message
 from invitations_service.domain.policy import Policy
 from invitations_service.handlers.sending.pacing import SendPacer
+from invitations_service.handlers.sending.rate_share import RateShare, Workers
 from invitations_service.handlers.sending.results import Attempt, record
 from invitations_service.handlers.sending.wake import DeliveryWake
 
@@ -55,10 +56,13 @@ class DeliveryWorker:
         self, pool: asyncpg.Pool, outbox: Outbox, channels: Mapping[str, Channel], policy: Policy,
         link_base: str, per_second: float = 20.0, concurrency: int = 20,
         lease: timedelta = timedelta(minutes=2), wake: DeliveryWake | None = None,
+        workers: Workers | None = None,
     ) -> None:  # fmt: skip
         self.pool, self.outbox, self.channels, self.policy = pool, outbox, channels, policy
         self.link_base = link_base.rstrip("/")
         self.pacer = SendPacer(per_second)
+        # `per_second` shared with the service's other workers (None: this worker's alone)
+        self.share = RateShare(workers, self.pacer, per_second) if workers is not None else None
         self.concurrency, self.lease = concurrency, lease
         self._lease_seconds = lease.total_seconds()
         self._horizon = min(CLAIM_HORIZON_SECONDS, self._lease_seconds / 4)
@@ -77,7 +81,11 @@ class DeliveryWorker:
 
     async def run(self, idle_seconds: float = 0.5) -> None:
         """Deliver until cancelled (expiry is a task of its own: handlers/expiry.py)."""
+        share = self.share
+        if share is not None:
+            await share.join()
         recorder = asyncio.create_task(self._record_results())
+        sharing = asyncio.create_task(share.keep()) if share is not None else None
         self._running = True
         try:
             while True:
@@ -93,6 +101,10 @@ class DeliveryWorker:
         finally:
             self._running = False
             await self._stop(recorder)
+            if share is not None and sharing is not None:
+                sharing.cancel()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(share.leave(), 5)  # its share goes to the others
 
     def take(self, claimed: Sequence[asyncpg.Record], lease_ends: float) -> None:
         """Messages claimed for this worker by its process's requests, their transactions
