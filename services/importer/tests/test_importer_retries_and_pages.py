@@ -7,7 +7,7 @@ import json
 import uuid
 
 import pytest
-from importer_service.adapters import imports_repository
+from importer_service.adapters import import_rows_repository
 
 from .conftest import bearer
 from .files import csv_bytes
@@ -148,7 +148,7 @@ async def test_a_page_of_one_status_reads_only_that_many_rows_of_the_file(import
     async with importer.pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL enable_seqscan = off")
         plan = await conn.fetchval(
-            f"EXPLAIN (ANALYZE, FORMAT JSON) {imports_repository._PAGE_OF_STATUS}",
+            f"EXPLAIN (ANALYZE, FORMAT JSON) {import_rows_repository._PAGE_OF_STATUS}",
             uuid.UUID(job["import_id"]), 0, 3, "invalid",
         )  # fmt: skip
     assert _rows_read(json.loads(plan)[0]["Plan"], "import_rows") == 2

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from importer_service.adapters import imports_repository
+from importer_service.adapters import import_rows_repository, imports_repository
 from importer_service.domain.model import Import, NewImport
 
 
@@ -28,7 +28,7 @@ class PostgresImports:
         return await imports_repository.save(self.conn, job)
 
     async def insert_rows(self, import_id: UUID, rows: Sequence[tuple[Any, ...]]) -> None:
-        await imports_repository.insert_rows(self.conn, import_id, rows)
+        await import_rows_repository.insert_rows(self.conn, import_id, rows)
 
     async def forget_rows(self, import_id: UUID) -> None:
         for table in ("import_row_statuses", "import_rows"):

@@ -18,7 +18,7 @@ from contacts_events import EventContext, ImportSource
 from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks, projection
-from importer_service.adapters import imports_repository as imports
+from importer_service.adapters import import_rows_repository as import_rows
 from importer_service.adapters.chunk_checks import ChunkChecks
 from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.metrics import count_rows_validated
@@ -33,7 +33,7 @@ async def parse(
 ) -> int:
     """Parse every number of the chunk; the statuses wait for the whole import to be parsed.
     Returns how many rows the chunk has."""
-    rows = await imports.rows_between(
+    rows = await import_rows.rows_between(
         conn,
         job.import_id,
         first,
@@ -68,7 +68,7 @@ async def emit(
     records are made by the workers (`chunk_outcomes`), slice by slice."""
     rows = [
         tuple(row)
-        for row in await imports.rows_between(
+        for row in await import_rows.rows_between(
             conn, job.import_id, first, last,
             "row_number, raw_phone, display_name, first_name, last_name, email",
         )
@@ -88,7 +88,7 @@ async def emit(
         ],
     )  # fmt: skip
     for part in parts:
-        await imports.store_outcomes(conn, job.import_id, part.outcomes)
+        await import_rows.store_outcomes(conn, job.import_id, part.outcomes)
     await writer.write(conn, outbox, [part.records for part in parts])
     matched = [match for part in parts for match in part.user_added]
     await outbox.add(conn, row_matches(job.import_id, job.owner_id, source, matched), context)

@@ -11,6 +11,7 @@ from contacts_events import EventContext, ImportCompleted, ImportCounts, RowStat
 from contacts_messaging.outbox import Outbox
 
 from importer_service.adapters import chunk_checks
+from importer_service.adapters import import_rows_repository as import_rows
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.invitation_requests import PostgresInvitingWork
 from importer_service.domain.model import Import
@@ -21,7 +22,7 @@ async def complete(
     conn: asyncpg.Connection, outbox: Outbox, context: EventContext, job: Import
 ) -> None:
     await chunk_checks.forget(conn, job.import_id)
-    found = await imports.status_counts(conn, job.import_id)
+    found = await import_rows.status_counts(conn, job.import_id)
     counts = {status.value: found.get(status.value, 0) for status in RowStatus}
     job = await imports.save(conn, job.completed(counts, datetime.now(UTC)))
     event = ImportCompleted(

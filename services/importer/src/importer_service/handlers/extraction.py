@@ -17,6 +17,7 @@ import asyncpg
 import structlog
 
 from importer_service.adapters import file_store
+from importer_service.adapters import import_rows_repository as import_rows
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.sources.mapping import ColumnMapping
@@ -64,7 +65,7 @@ async def _store_rows(
         aclosing(reader.rows(path, fmt, job.sheet, mapping, job.encoding)) as batches,
     ):
         async for rows in batches:
-            await imports.insert_rows(conn, job.import_id, rows)
+            await import_rows.insert_rows(conn, job.import_id, rows)
             total += len(rows)
     return total
 

@@ -30,7 +30,7 @@ class Imports(Protocol):
         """Write the import's unsaved changes; the import with none left."""
 
     async def insert_rows(self, import_id: UUID, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Add rows (`imports_repository.ROW_FIELDS` order) to the import."""
+        """Add rows (`import_rows_repository.ROW_FIELDS` order) to the import."""
 
     async def forget_rows(self, import_id: UUID) -> None:
         """Delete the rows read from its file (they are to be read again)."""

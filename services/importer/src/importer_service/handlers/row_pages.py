@@ -7,7 +7,7 @@ import uuid
 
 import asyncpg
 
-from importer_service.adapters import imports_repository as imports
+from importer_service.adapters import import_rows_repository as import_rows
 from importer_service.adapters import refusals
 from importer_service.domain.retention import ImportRetention
 from importer_service.handlers.imports import with_rows
@@ -19,7 +19,7 @@ async def rows(
 ) -> tuple[list[asyncpg.Record], bool]:  # fmt: skip
     """Up to `limit` rows after row `after` (of `status` only, if given); whether more follow."""
     await with_rows(conn, owner_id, import_id, retention)
-    found = await imports.page_of_rows(conn, import_id, after, limit + 1, status)
+    found = await import_rows.page_of_rows(conn, import_id, after, limit + 1, status)
     return found[:limit], len(found) > limit
 
 

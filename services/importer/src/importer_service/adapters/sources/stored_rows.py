@@ -18,7 +18,7 @@ from importer_service.adapters.sources.mapping import LABELS, ColumnMapping
 StoredRow = tuple[int, str, str | None, str | None, str | None, str | None, str | None,
                   str | None, str | None]  # fmt: skip
 """row_number, raw_phone, display_name, first_name, last_name, email, country, reason_code,
-reason: the order of `imports_repository.ROW_FIELDS`."""
+reason: the order of `import_rows_repository.ROW_FIELDS`."""
 
 STORED_FIELDS = ("phone", "display_name", "first_name", "last_name", "email", "country")
 
