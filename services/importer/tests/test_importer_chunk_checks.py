@@ -1,6 +1,7 @@
 """A chunk's checks stored and read back as they were (adapters/chunk_checks.py), through the
 joined-text parameters of adapters/joined_lists.py: NULL numbers, a lone row, free-text
-reasons with commas, quotes and other scripts, and an empty chunk."""
+reasons with commas, quotes and other scripts, and an empty chunk. A valid number's code and
+sentence, always `valid_mobile`'s, are not stored."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from importer_service.adapters import chunk_checks
 from importer_service.adapters.chunk_checks import ChunkChecks
 from importer_service.adapters.joined_lists import joined, texts_json
+from importer_service.domain.phone_reasons import VALID_MOBILE
 
 from .conftest import ImporterUnderTest
 
@@ -17,8 +19,13 @@ CHECKS = [
     ChunkChecks(
         [2, 3, 5, 9],
         ["+33612345678", None, "+447700900123", None],
-        ["valid_mobile", "invalid_number", "valid_mobile", "unknown_country"],
-        ["", 'Not a phone number, "really".', "", "Unknown country: «Ελλάδα», 国 \\ 1."],
+        [VALID_MOBILE.code, "invalid_number", VALID_MOBILE.code, "unknown_country"],
+        [
+            VALID_MOBILE.sentence,
+            'Not a phone number, "really".',
+            VALID_MOBILE.sentence,
+            "Unknown country: «Ελλάδα», 国 \\ 1.",
+        ],
     ),
     ChunkChecks([7], [None], ["empty"], ["No phone number."]),
     ChunkChecks([], [], [], []),
@@ -35,6 +42,12 @@ async def test_a_chunks_checks_come_back_as_they_were_stored(
         await chunk_checks.store(conn, import_id, 2, checks)
         await chunk_checks.store(conn, import_id, 2, checks)  # a step run again: replaced
         assert await chunk_checks.load(conn, import_id, 2) == checks
+        stored = await conn.fetchrow(
+            "SELECT reason_codes, reasons FROM import_chunk_checks WHERE import_id = $1", import_id
+        )
+        invalid = [phone is None for phone in checks.phones]
+        assert [code is not None for code in stored["reason_codes"]] == invalid
+        assert [reason is not None for reason in stored["reasons"]] == invalid
         await chunk_checks.forget(conn, import_id)
 
 

@@ -119,3 +119,25 @@ def test_event_ids_are_version_4_uuids_and_distinct() -> None:
     assert all(i.version == 4 and i.variant == uuid.RFC_4122 for i in ids)
     assert [str(i).encode() for i in ids] == texts  # the canonical text form
     assert len(set(ids)) == 2000
+
+
+def test_a_writers_outcomes_stay_each_rows_own_beyond_those_it_keeps() -> None:
+    """The writer writes each outcome's fields once and keeps a few dozen: rows of many
+    outcomes (a hundred `Same number as row N.`) in one chunk are still each their own."""
+    rows = [
+        row_event(row_number=n + 2, status=RowStatus.DUPLICATE_IN_IMPORT,
+                  reason_code="duplicate_in_import", reason=f"Same number as row {n + 1}.")
+        if n % 3 else row_event(row_number=n + 2)
+        for n in range(300)
+    ]  # fmt: skip
+    records = through_the_writer(rows, ImportSource.FILE, CONTEXT)
+    for row, (value, _headers) in zip(rows, records, strict=True):
+        assert value == through_pydantic(row, ImportSource.FILE, CONTEXT).value
+
+
+def test_an_outcome_the_model_refuses_is_refused_every_time() -> None:
+    writer = RowEventWriter(IMPORT, OWNER, ImportSource.FILE, CONTEXT, SOURCE)
+    for _ in range(2):
+        with pytest.raises(ValidationError):
+            writer.records([row_event(reason_code="Not A Code")])
+    assert writer.records([row_event()])  # the writer still writes good rows

@@ -3,17 +3,24 @@
 Parsing writes one row per chunk (arrays in row order) instead of updating every import row;
 once the whole import is parsed, one statement finds the numbers several rows share and the
 first of those rows. The emit pass reads both and writes each row once, with its final status.
+A valid number's code and sentence are always `valid_mobile`'s: they are stored as NULL (most
+rows of a list are valid, and their sentence was a megabyte of JSON a chunk) and read back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
 import asyncpg
 
 from importer_service.adapters.joined_lists import INTS, JSON_TEXTS, TEXTS, joined, texts_json
+from importer_service.domain.phone_reasons import VALID_MOBILE
+
+T = TypeVar("T")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,8 @@ async def store(
     conn: asyncpg.Connection, import_id: UUID, first_row: int, checks: ChunkChecks
 ) -> None:
     """Idempotent: a step run again after a crash finds its row replaced."""
+    codes = _of_invalid(checks.phones, checks.reason_codes, None)
+    reasons = _of_invalid(checks.phones, checks.reasons, None)
     await conn.execute(
         "INSERT INTO import_chunk_checks (import_id, first_row, row_numbers, phones, reason_codes,"
         f" reasons) VALUES ($1, $2, {INTS.format('$3')}, {TEXTS.format('$4')},"
@@ -37,8 +46,8 @@ async def store(
         " ON CONFLICT (import_id, first_row) DO UPDATE"
         " SET row_numbers = excluded.row_numbers, phones = excluded.phones,"
         " reason_codes = excluded.reason_codes, reasons = excluded.reasons",
-        import_id, first_row, joined(checks.row_numbers), joined(checks.phones),
-        joined(checks.reason_codes), texts_json(checks.reasons),
+        import_id, first_row, joined(checks.row_numbers), joined(checks.phones), joined(codes),
+        texts_json(reasons),
     )  # fmt: skip
 
 
@@ -51,7 +60,17 @@ async def load(conn: asyncpg.Connection, import_id: UUID, first_row: int) -> Chu
     )
     if row is None:
         return None
-    return ChunkChecks(row["row_numbers"], row["phones"], row["reason_codes"], row["reasons"])
+    phones = row["phones"]
+    return ChunkChecks(
+        row["row_numbers"], phones,
+        _of_invalid(phones, row["reason_codes"], VALID_MOBILE.code),
+        _of_invalid(phones, row["reasons"], VALID_MOBILE.sentence),
+    )  # fmt: skip
+
+
+def _of_invalid(phones: Sequence[str | None], values: Sequence[T], valid: V) -> list[T | V]:
+    """`values` where the number is invalid, `valid` where it is valid."""
+    return [valid if p is not None else v for p, v in zip(phones, values, strict=True)]
 
 
 async def find_duplicates(conn: asyncpg.Connection, import_id: UUID) -> None:

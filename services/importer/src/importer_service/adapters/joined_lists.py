@@ -23,8 +23,8 @@ def joined(values: Sequence[str | int | None]) -> str:
     return text
 
 
-def texts_json(values: Sequence[str]) -> str:
-    """Free text for `JSON_TEXTS`, in order."""
+def texts_json(values: Sequence[str | None]) -> str:
+    """Free text for `JSON_TEXTS`, in order (None as NULL)."""
     return json.dumps(list(values), ensure_ascii=False)
 
 
