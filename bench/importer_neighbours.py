@@ -66,7 +66,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--chunk-rows", type=int, default=20_000, help="IMPORT_CHUNK_ROWS")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per scenario")
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated list")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra importer setting, every mode (repeatable)")  # fmt: skip
     args = parser.parse_args(argv)
+    args.extra_env = dict(item.split("=", 1) for item in args.env)
     args.pair_rows = args.pair_rows or args.rows
     args.scenario_list = [s for s in args.scenarios.split(",") if s]
     args.mode_list = [m for m in args.modes.split(",") if m]
@@ -109,7 +112,7 @@ async def _beside_large(
 
 def neighbours(args: argparse.Namespace, infra: Infra, population: Population, mode: str) -> None:
     contacts = contact_list(population, args.rows, "csv")
-    env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **MODES[mode]}
+    env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **args.extra_env, **MODES[mode]}
     with running_scenario(infra, f"nb_{mode.replace('-', '_')}", 1, env) as scenario:
         asyncio.run(seed(infra, scenario, population))
         with machine_lock(f"neighbours {mode}", wait_seconds=None):
@@ -129,7 +132,7 @@ def lone(args: argparse.Namespace, infra: Infra, population: Population, modes: 
     with contextlib.ExitStack() as stack:
         scenarios = {}
         for mode in modes:
-            env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **MODES[mode]}
+            env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **args.extra_env, **MODES[mode]}
             name = f"lone_{mode.replace('-', '_')}"
             scenarios[mode] = stack.enter_context(running_scenario(infra, name, 1, env))
             asyncio.run(seed(infra, scenarios[mode], population))
@@ -154,7 +157,7 @@ def _print_large(run: ImportRun, rows: int) -> None:
 def pair(args: argparse.Namespace, infra: Infra, population: Population, mode: str) -> None:
     contacts = contact_list(population, args.pair_rows, "csv")
     owners = [population.owner_id, uuid.UUID(int=population.owner_id.int ^ 1)]
-    env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **MODES[mode]}
+    env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), **args.extra_env, **MODES[mode]}
     with running_scenario(infra, f"pair_{mode.replace('-', '_')}", 1, env) as scenario:
         asyncio.run(seed(infra, scenario, population))
         with machine_lock(f"pair {mode}", wait_seconds=None):

@@ -43,5 +43,5 @@ def test_chunk_steps_run_side_by_side_as_set(in_flight: int, side_by_side: bool)
     assert (express.max_records, express.side_by_side) == (1, False)
 
 
-def test_four_steps_are_in_flight_by_default() -> None:
-    assert ImporterSettings().import_steps_in_flight == 4
+def test_two_steps_are_in_flight_by_default() -> None:
+    assert ImporterSettings().import_steps_in_flight == 2

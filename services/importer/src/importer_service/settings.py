@@ -67,9 +67,9 @@ class ImporterSettings(ServiceSettings):
         " process); default: the CPUs the container's limit allows",
     )  # fmt: skip
     import_steps_in_flight: int = Field(
-        default=4, ge=1, le=8,
+        default=2, ge=1, le=8,
         description="IMPORT_STEPS_IN_FLIGHT: chunk steps one process runs at once (one's Python"
-        " while others wait for Postgres or the workers); 1: one after the other (4:"
+        " while others wait for Postgres or the workers); 1: one after the other (2:"
         " bench/IMPORTER.md)",
     )  # fmt: skip
     import_progress_poll_seconds: float = Field(
