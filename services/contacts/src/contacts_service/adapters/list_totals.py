@@ -1,10 +1,11 @@
 """How many contacts a list, or a search in it, holds: the SQL the list statements embed
 (listing.py), sharing their parameters ($1 the owner, $2 and $3 the name range).
 
-Every counter read here is kept by the same statement-level triggers (`count_rows`), in the
-transaction that changes the rows, whatever writes them: `list_sizes` (a whole list,
-migration 0005), `name_counts` (a list's names by their first three letters, 0003) and
-`company_contact_counts` (the owner's personal contacts who work for a company, 0004). A
+Every counter read here is kept by statement-level triggers of one shape (planned once:
+migration 0006), in the transaction that changes the rows, whatever writes them: `list_sizes`
+(a whole list, migration 0005), `name_counts` (a list's names by their first three letters,
+0003) and `company_contact_counts` (the owner's personal contacts who work for a company,
+0004). A
 search by a longer prefix narrows the range enough to count it from the name indexes.
 Colleagues who are also personal contacts are listed once, on the personal side, so they are
 subtracted from the members.
