@@ -150,8 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         "--no-handover", action="store_true",
         help="DELIVERY_HANDOVER=false: an invite's message is queued, the worker's poll finds it",
     )  # fmt: skip
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra invitations service setting (repeatable)")  # fmt: skip
     args = parser.parse_args(argv)
-    env = {**SERVICE_ENV, "DELIVERY_HANDOVER": "false" if args.no_handover else "true"}
+    env = {
+        **SERVICE_ENV, "DELIVERY_HANDOVER": "false" if args.no_handover else "true",
+        **dict(item.split("=", 1) for item in args.env),
+    }  # fmt: skip
     owners, users = people(args.owners, "Owner"), people(USERS, "User")
     ahead, idle, loaded = plan(owners, users, int(args.rate * args.seconds), args.idle)
     with (
