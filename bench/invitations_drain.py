@@ -45,7 +45,7 @@ from invitations_profile import drain_profiler
 from invitations_report import Drain, Sample, StackCpu, print_created, print_drain
 from invitations_stack import Scenario, running_infra, running_scenario
 from kit import log, terminate_as_interrupt
-from measure import machine_busy, postgres_cpu, process_cpu
+from measure import machine_busy, postgres_cpu, process_cpu, process_tree_cpu
 
 _DEPTHS = """
 SELECT (SELECT count(*) FROM inbox WHERE consumer LIKE '%invitations.requests') AS handled,
@@ -98,7 +98,7 @@ def requests(import_id: uuid.UUID, inviter: uuid.UUID, rows: range) -> list[Invi
 
 def stack_cpu(scenario: Scenario) -> StackCpu:
     return StackCpu(
-        process_cpu(scenario.pid), postgres_cpu(scenario.postmaster),
+        process_tree_cpu(scenario.pid), postgres_cpu(scenario.postmaster),
         sum(process_cpu(pid) for pid in scenario.brokers), process_cpu(os.getpid()),
         machine_busy(), time.monotonic(),
     )  # fmt: skip
@@ -124,7 +124,7 @@ async def drain(
     depths = _DEPTHS.format(staged=_STAGED if queue else "SELECT 0")  # before request batches
     published = [0]
     samples: list[Sample] = []
-    cpu0, began, stack0 = process_cpu(scenario.pid), time.monotonic(), stack_cpu(scenario)
+    cpu0, began, stack0 = process_tree_cpu(scenario.pid), time.monotonic(), stack_cpu(scenario)
     sender = asyncio.create_task(publish(scenario, count, published))
     if profiler is not None:
         log(f"py-spy: service pid {scenario.pid}, bench and stand-in pid {os.getpid()}")
@@ -137,7 +137,7 @@ async def drain(
                 seconds=time.monotonic() - began, published=published[0], handled=row["handled"],
                 staged=row["staged"], invitations=row["invitations"], queued=row["queued"], sent=row["sent"],
                 outbox=row["outbox"], rss_kb=status_kb(scenario.pid, "VmRSS"),
-                cpu_seconds=process_cpu(scenario.pid) - cpu0,
+                cpu_seconds=process_tree_cpu(scenario.pid) - cpu0,
             ))  # fmt: skip
             if row["sent"] >= count and row["outbox"] == 0:
                 break

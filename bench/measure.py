@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kit import process_children
+
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -78,6 +80,11 @@ def process_cpu(pid: int, *, with_reaped_children: bool = False) -> float:
     if with_reaped_children:
         ticks += int(fields[13]) + int(fields[14])
     return ticks / _TICK
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its live children (a service's HTTP workers)."""
+    return sum(process_cpu(p) for p in (pid, *process_children(pid)))
 
 
 def postgres_cpu(postmaster: int) -> float:

@@ -12,8 +12,7 @@ import asyncpg
 import httpx
 from contacts_testing.service_process import ServiceProcess
 from invitations_stack import Scenario
-from kit import process_children
-from measure import postgres_cpu, process_cpu
+from measure import postgres_cpu, process_tree_cpu
 
 CLAIMS = "invitation_delivery_claims_total"
 
@@ -28,8 +27,7 @@ class Costs:
 
 def service_cpu(service: ServiceProcess) -> float:
     assert service.process is not None
-    pid = service.process.pid
-    return sum(process_cpu(p) for p in (pid, *process_children(pid)))
+    return process_tree_cpu(service.process.pid)
 
 
 def claims_of(url: str) -> float | None:

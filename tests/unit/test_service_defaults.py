@@ -28,10 +28,14 @@ def test_the_read_services_serve_from_two_processes_with_warm_pools(
     assert (loaded.http_workers, loaded.db_pool_min, loaded.db_pool_max) == (2, 10, 10)
 
 
-@pytest.mark.parametrize("settings", [ImporterSettings, InvitationsSettings])
-def test_the_importer_and_invitations_keep_one_process(settings: type[ServiceSettings]) -> None:
-    loaded = settings.load()
+def test_the_importer_keeps_one_process() -> None:
+    loaded = ImporterSettings.load()
     assert (loaded.http_workers, loaded.db_pool_min) == (1, 1)
+
+
+def test_the_invitations_serve_from_two_processes_with_small_pools() -> None:
+    loaded = InvitationsSettings.load()
+    assert (loaded.http_workers, loaded.db_pool_min) == (2, 1)
 
 
 def test_a_smaller_pool_for_a_read_service_names_both_settings(

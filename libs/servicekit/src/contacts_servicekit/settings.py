@@ -115,11 +115,15 @@ class AuthSettings(EnvironmentSettings):
 # bench/CONTACTS.md: lists p99 < 25 ms at 500/s in two), so they default to two processes,
 # each keeping its pool's connections open (a connection opened under load costs a request
 # several milliseconds; lowering DB_POOL_MAX below 10 there needs DB_POOL_MIN lowered too).
-# The other services keep one process: the importer's phone checks have processes of their
-# own, and the invitations' work is its delivery worker's (one per process, sharing
-# SENDS_PER_SECOND with the others).
+# The importer keeps one process: its phone checks have processes of their own.
 READ_SERVICE_WORKERS = 2
 READ_SERVICE_POOL_MIN = 10
+# The invitations service runs two as well (its pools stay small): each process has its own
+# delivery worker (they share SENDS_PER_SECOND), and an invite's way to its InvitationSent
+# (send, record, relay) shares the process's event loop with the API. With two, an invite's
+# event came at half the p99 of one at 200 writes/s, and 100,000 invitations drained at
+# 1,464/s against 1,266 (bench/README.md, "Two invitations processes").
+INVITATIONS_WORKERS = 2
 
 
 class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, RetentionSettings):

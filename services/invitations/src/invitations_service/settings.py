@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from contacts_channels import ChannelSettings
-from contacts_servicekit.settings import ServiceSettings
+from contacts_servicekit.settings import INVITATIONS_WORKERS, ServiceSettings
 from pydantic import Field
 
 from invitations_service.domain.policy import Policy
@@ -16,6 +16,9 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
     service_name: str = "invitations"
     db_schema: str = "invitations"
     http_port: int = 8004
+    # An invite's path after its answer crosses the delivery worker, its recorder and the
+    # relay, each sharing its process's one event loop with the API: see INVITATIONS_WORKERS.
+    http_workers: int = Field(default=INVITATIONS_WORKERS, ge=1, le=64)
     invitation_expiry_days: int = Field(default=30, ge=1, description="INVITATION_EXPIRY_DAYS")
     resend_cooldown_minutes: float = Field(default=10, ge=0, description="RESEND_COOLDOWN_MINUTES")
     destination_daily_cap: int = Field(default=5, ge=1, description="DESTINATION_DAILY_CAP")
