@@ -48,9 +48,8 @@ async def test_no_counting_trigger_runs_sql_built_as_text(schema_pool, service_s
             " AND t.tgname NOT LIKE '%\\_truncated'",
             list(COUNTED),
         )
-    assert (
-        len(functions) == 21
-    )  # 7 counters (3 on contacts, 2 on each other table), each on insert, update, delete
+    # 7 counters (3 on contacts, 2 on each other table), each on insert, update and delete
+    assert len(functions) == 21
     assert [f["tgname"] for f in functions if "EXECUTE" in f["prosrc"].upper()] == []
 
 

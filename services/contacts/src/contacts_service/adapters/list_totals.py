@@ -5,10 +5,9 @@ Every counter read here is kept by statement-level triggers of one shape (planne
 migration 0006), in the transaction that changes the rows, whatever writes them: `list_sizes`
 (a whole list, migration 0005), `name_counts` (a list's names by their first three letters,
 0003) and `company_contact_counts` (the owner's personal contacts who work for a company,
-0004). A
-search by a longer prefix narrows the range enough to count it from the name indexes.
-Colleagues who are also personal contacts are listed once, on the personal side, so they are
-subtracted from the members.
+0004). A search by a longer prefix narrows the range enough to count it from the name
+indexes. Colleagues who are also personal contacts are listed once, on the personal side, so
+they are subtracted from the members.
 """
 
 from __future__ import annotations
