@@ -36,6 +36,7 @@ from importer_profile import PY_SPY_DEFAULT, PySpy, explain_chunk
 from importer_report import Result, print_report
 from importer_service.domain.phones import raw_validation_rate
 from importer_stack import STATE_DIR, Infra, running_infra, running_scenario
+from importer_watch import children_of
 from kit import log, machine_lock, terminate_as_interrupt
 
 CHUNK_ROWS_DEFAULT = 20_000
@@ -111,7 +112,8 @@ def run_scenario(
             profiler = None
             if args.profile:
                 out = STATE_DIR / "profiles" / f"{fmt}{instances}-{time.strftime('%H%M%S')}"
-                profiler = PySpy(Path(args.py_spy), scenario.pids(), out)
+                workers = children_of(scenario.pids())
+                profiler = PySpy(Path(args.py_spy), scenario.pids() + workers, out)
             deadline = time.monotonic() + args.timeout
             run = asyncio.run(
                 run_import(

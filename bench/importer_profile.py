@@ -23,7 +23,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from contacts_events import EventContext, ImportSource, RowStatus
+from contacts_events import EventContext, ImportSource
 from contacts_messaging import bulk
 from contacts_messaging.bulk import template_json
 from contacts_messaging.kafka import ensure_topics, make_producer
@@ -35,7 +35,6 @@ from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.row_events import RowEventWriter
 from importer_service.domain.phones import check_phone, raw_validation_rate
-from importer_service.domain.statuses import RowOutcome
 from importer_service.handlers import chunk_outcomes, chunk_steps
 from kit import log
 
@@ -45,7 +44,7 @@ PY_SPY_DEFAULT = "/tmp/importer-prof/bin/py-spy"  # noqa: S108 - installed outsi
 SPECIFIC = [
     ("check_phone", "phones.py", "parse: check_phone (phonenumbers)"),
     ("classify", "statuses.py", "emit: classify"),
-    ("_row_event", "chunk_outcomes.py", "emit: row event fields (names, email)"),
+    ("_row_events", "chunk_outcomes.py", "emit: row columns (names, emails)"),
     ("records", "row_events.py", "emit: serialise ImportRowValidated records"),
     ("add_bulk", "outbox.py", "outbox: bulk row INSERT"),
     ("add", "outbox.py", "outbox: single events"),
@@ -258,10 +257,10 @@ def _label(query: str) -> str:
 _FOCUS = [
     ("check_phone", "parse: check_phone"),
     ("classify", "emit: classify"),
-    ("_row_event", "emit: row event fields"),
+    ("_row_events", "emit: row columns (names, emails)"),
     ("records", "emit: serialise records (RowEventWriter.records)"),
-    ("_email", "emit: _email regex"),
-    ("row_name", "emit: row_name"),
+    ("row_emails", "emit: row_emails"),
+    ("row_names", "emit: row_names"),
 ]
 
 
@@ -350,20 +349,19 @@ async def _stage_costs(
           lambda: [check_phone(r["raw_phone"], job.default_region, r["country"]) for r in rows])  # fmt: skip
     timed("raw phonenumbers parse + is_valid_number (same rows)",
           lambda: raw_validation_rate([r["raw_phone"] for r in rows], job.default_region))  # fmt: skip
-    outcomes = [
-        RowOutcome(RowStatus(r["status"]), r["reason_code"], r["reason"], r["matched_user_id"])
-        for r in rows
-    ]
+    check = chunk_outcomes.ChunkCheck([_stored(r) for r in rows], [r["phone_e164"] for r in rows],
+                                      [r["reason_code"] for r in rows], [r["reason"] for r in rows])  # fmt: skip
     writer = RowEventWriter(job.import_id, job.owner_id, ImportSource(job.source),
                             EventContext(), "/services/importer")  # fmt: skip
-    events = timed("emit: row event fields (name, email)",
-                   lambda: [chunk_outcomes._row_event(_stored(r), r["phone_e164"], o)
-                            for r, o in zip(rows, outcomes, strict=True)])  # fmt: skip
+    table = timed("emit: row columns (names, emails)",
+                  lambda: chunk_outcomes._row_events(
+                      check, [r["status"] for r in rows], list(check.reason_codes),
+                      list(check.reasons), [r["matched_user_id"] for r in rows]))  # fmt: skip
     framed = timed("emit: serialise ImportRowValidated records (value + framing)",
-                   lambda: writer.records(events))  # fmt: skip
+                   lambda: writer.records(table))  # fmt: skip
     template = json.loads(template_json(writer.template))
     records = timed("relay: expand the bulk row",
-                    lambda: list(bulk.expand(template, b"".join(framed))))  # fmt: skip
+                    lambda: list(bulk.expand(template, framed)))  # fmt: skip
     topic = f"{namespace}.bench.scratch"
     await ensure_topics(bootstrap, [TopicSpec(topic, partitions=8)])
     producer = make_producer(bootstrap, "bench-relay-probe")

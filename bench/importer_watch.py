@@ -43,18 +43,25 @@ def reset_peak(pid: int) -> bool:
 
 
 def children_of(parents: list[int]) -> list[int]:
-    """Live child processes of `parents` (an importer's phone-check workers)."""
-    found = []
+    """Live descendants of `parents` (an importer's worker processes, which its fork server,
+    one of its children, forks)."""
+    parent_of: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-            if int(stat[stat.rindex(")") + 2 :].split()[1]) in parents:
-                found.append(int(entry.name))
+            parent_of[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-    return found
+    found: list[int] = []
+    wanted = set(parents)
+    while True:
+        more = [pid for pid, parent in parent_of.items() if parent in wanted and pid not in found]
+        if not more:
+            return found
+        found += more
+        wanted = set(more)
 
 
 def _with_workers_cpu(pid: int) -> float:

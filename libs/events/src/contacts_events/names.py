@@ -29,14 +29,14 @@ from __future__ import annotations
 import unicodedata
 
 ZERO_WIDTH_JOINER = "\u200d"
-_RENDERED_AS_NOTHING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+RENDERED_AS_NOTHING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
 _EMOJI_MODIFIERS = frozenset("\ufe0f") | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 
 
 def clean_name(raw: str) -> str:
     """`raw` without invisible, direction-changing and control characters, every run of white
     space one space, trimmed ("" when nothing visible is left)."""
-    if not (raw.isprintable() and _RENDERED_AS_NOTHING.isdisjoint(raw)):
+    if not (raw.isprintable() and RENDERED_AS_NOTHING.isdisjoint(raw)):
         raw = _visible(raw)  # a character at a time: only for text that may hide one
     return " ".join(raw.split())
 
@@ -57,9 +57,7 @@ def _visible(raw: str) -> str:
 def _is_hidden(char: str) -> bool:
     category = unicodedata.category(char)
     return (
-        category == "Cf"
-        or char in _RENDERED_AS_NOTHING
-        or (category == "Cc" and not char.isspace())
+        category == "Cf" or char in RENDERED_AS_NOTHING or (category == "Cc" and not char.isspace())
     )
 
 

@@ -9,26 +9,30 @@ pays. With `IMPORT_PARSE_PROCESSES` > 1 a large chunk is split into that many sl
 in the worker processes at once, and the event loop stays free meanwhile for Postgres, the
 relay and the HTTP API. Small chunks are done in the loop: a process hop would cost more.
 
-The workers are forked once at start-up, before the event loop and its threads exist (`spawn`
-would re-import the whole service in each: 2-3 s and 250 MB apiece). The objects imported so
-far are frozen first (`gc.freeze`), so the workers' garbage collection does not touch, and so
-copy, the pages they share with the service. Should a worker die, the work goes on in-process.
+The workers come from a fork server (`forkserver`), started in the background when the service
+starts: a fresh interpreter that imports only the workers' modules, and forks each worker from
+that one-threaded state. Forking the service itself would copy its threads' locks mid-use: polars'
+thread pool (the emit step's columns, a file's reading) then deadlocks in the child. Each
+worker is told the phone engine the service chose and dies with the fork server, which ends with
+the service. Should a worker die, the work goes on in-process.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 import structlog
 from contacts_servicekit.process import die_with_parent
 
+from importer_service.adapters import row_columns
+from importer_service.domain import phone_engine, phones
 from importer_service.domain.phones import check_phone
 
 log = structlog.get_logger(__name__)
@@ -38,6 +42,11 @@ Checked = tuple[list[str | None], list[str], list[str]]
 """Per number, in order: E.164 when it may be invited (else None), reason code, sentence."""
 
 MIN_ROWS_PER_PROCESS = 1000
+WORKER_MODULES = (
+    "importer_service.adapters.chunk_workers",
+    "importer_service.handlers.chunk_outcomes",
+)
+"""What the fork server imports once, so that no worker imports them again."""
 
 
 def check_numbers(
@@ -60,7 +69,7 @@ class ChunkWorkers:
     def __init__(self, processes: int, min_rows_per_process: int = MIN_ROWS_PER_PROCESS) -> None:
         self.processes = processes
         self.min_rows_per_process = min_rows_per_process
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Future[ProcessPoolExecutor] | None = None
 
     async def check(
         self, raws: Sequence[str], default_region: str, row_regions: Sequence[str | None]
@@ -90,34 +99,78 @@ class ChunkWorkers:
         `work` must be a module-level function of picklable arguments."""
         if len(arguments) <= 1 or self.processes <= 1:
             return [work(*args) for args in arguments]
-        if self._pool is None:
-            self.start()
-        assert self._pool is not None
+        pool = await self._started()
+        if pool is None:
+            return [work(*args) for args in arguments]
         loop = asyncio.get_running_loop()
         try:
             return list(
                 await asyncio.gather(
-                    *(loop.run_in_executor(self._pool, work, *args) for args in arguments)
+                    *(loop.run_in_executor(pool, work, *args) for args in arguments)
                 )
             )
-        except BrokenProcessPool:
-            log.warning("chunk_workers.broken", fallback="in-process")
-            self.processes = 1
-            self.close()
+        except BrokenProcessPool as error:
+            self._give_up("chunk_workers.broken", error)
             return [work(*args) for args in arguments]
 
+    async def _started(self) -> ProcessPoolExecutor | None:
+        """The workers, once started (None: they could not be, the work stays in-process)."""
+        self.start()
+        assert self._pool is not None
+        try:
+            return await asyncio.wrap_future(self._pool)
+        except Exception as error:  # any failure to start: the work stays in-process
+            self._give_up("chunk_workers.not_started", error)
+            return None
+
+    def _give_up(self, event: str, error: BaseException) -> None:
+        log.warning(event, fallback="in-process", error=repr(error))
+        self.processes = 1
+        self.close()
+
     def start(self) -> None:
-        """Fork the workers now (call it before the event loop starts)."""
+        """Start the workers in the background (the fork server takes a second or two to
+        import their modules); `spread` waits for them."""
         if self.processes <= 1 or self._pool is not None:
             return
-        gc.freeze()
-        self._pool = ProcessPoolExecutor(
-            self.processes, mp_context=multiprocessing.get_context("fork"),
-            initializer=die_with_parent, initargs=(os.getpid(),),
-        )  # fmt: skip
-        self._pool.submit(check_numbers, [], "GB", []).result()  # forks all of them
+        self._pool = Future()
+        threading.Thread(
+            target=self._launch, args=(self._pool,), name="chunk-workers-start", daemon=True
+        ).start()
+
+    def _launch(self, started: Future[ProcessPoolExecutor]) -> None:
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(WORKER_MODULES))
+            pool = ProcessPoolExecutor(
+                self.processes, mp_context=context, initializer=_worker_start,
+                initargs=(phones.engine_in_use().name,),
+            )  # fmt: skip
+            for ready in [pool.submit(_ready) for _ in range(self.processes)]:
+                ready.result()
+        except BaseException as error:  # handed to whoever waits for the pool
+            started.set_exception(error)
+        else:
+            started.set_result(pool)
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.add_done_callback(_shut_down)
             self._pool = None
+
+
+def _shut_down(started: Future[ProcessPoolExecutor]) -> None:
+    if started.exception() is None:
+        started.result().shutdown(wait=False, cancel_futures=True)
+
+
+def _worker_start(engine: str) -> None:
+    """In each worker: end with the fork server (which ends with the service), read numbers
+    with the service's engine, and make the name pattern of the emit step's columns."""
+    die_with_parent(os.getppid())
+    phones.use_engine(phone_engine.ENGINES[engine])
+    row_columns.warm()
+
+
+def _ready() -> int:
+    return os.getpid()

@@ -73,7 +73,8 @@ _engine = choose(RUST)[0]
 
 def use_engine(engine: PhoneEngine) -> None:
     """The engine `check_phone` reads numbers with from now on, in this process and the
-    processes it forks later (the service's start-up chooses it, see `phone_engine.choose`)."""
+    chunk workers it starts later, which are told it (the service's start-up chooses it, see
+    `phone_engine.choose`)."""
     global _engine
     _engine = engine
 

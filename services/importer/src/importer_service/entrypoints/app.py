@@ -12,6 +12,7 @@ from contacts_servicekit.migrations import discover
 from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
 
+from importer_service.adapters import row_columns
 from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.import_purge import ImportPurge
@@ -49,8 +50,9 @@ def build_app(settings: ImporterSettings) -> FastAPI:
         produces=[topics.IMPORTS, topics.MATCHES, WORK_TOPIC, EXPRESS_TOPIC],
     )
     use_phone_engine(settings.import_phone_engine)
+    row_columns.warm()
     workers = ChunkWorkers(settings.import_parse_processes)
-    workers.start()  # forked here, before uvicorn starts the event loop
+    workers.start()  # in the background: a fork server, then its worker processes
     host.add_background("chunk-workers", lambda _host: _close_on_stop(workers))
     reader = file_reader(settings)
     rules = ImportRules.of(settings)
@@ -96,7 +98,7 @@ def build_app(settings: ImporterSettings) -> FastAPI:
 def use_phone_engine(name: str) -> phone_engine.PhoneEngine:
     """Check numbers with the engine `IMPORT_PHONE_ENGINE` names, or with phonenumbers, saying
     why, when the Rust engine's metadata is older than phonenumbers' (before the phone-check
-    workers are forked: they inherit it)."""
+    workers start: they are told it)."""
     engine, fallback = phone_engine.choose(name)
     if fallback is not None:
         log.warning(

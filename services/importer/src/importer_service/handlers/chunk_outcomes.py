@@ -2,25 +2,30 @@
 `ImportRowValidated` record. A pure function of plain values, so that the chunk's slices run
 in the worker processes (`ChunkWorkers.outcomes`) while the service's own core does the I/O:
 this is most of the emit step's Python (bench/IMPORTER.md, "the emit step on the workers").
+
+Most rows are valid numbers the importer knows nothing about (`ready_to_invite`) or invalid
+ones: their statuses, names, emails and records are made a column at a time (polars); only the
+rows whose numbers the chunk's facts name go through `classify` one by one.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+import polars as pl
 from contacts_events import RowStatus
 
-from importer_service.adapters.row_events import RowEvent, RowEventWriter
-from importer_service.domain.model import row_name
+from importer_service.adapters.row_columns import row_emails, row_names
+from importer_service.adapters.row_events import ROW_COLUMNS, RowEventWriter
 from importer_service.domain.phones import PhoneCheck
 from importer_service.domain.statuses import READY_TO_INVITE, RowOutcome, classify
 
 VALID_CODE = "valid_mobile"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+RAW_PHONE_MAX = 256
+_STORED = ("row_number", "raw_phone", "display_name", "first_name", "last_name", "email")
 
 StoredRow = tuple[int, str, str | None, str | None, str | None, str | None]
 """(row_number, raw_phone, display_name, first_name, last_name, email), as stored."""
@@ -67,30 +72,52 @@ class ChunkOutcomes:
 
 
 def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter) -> ChunkOutcomes:
-    outcomes: list[Outcome] = []
-    events: list[RowEvent] = []
+    ready, phones = READY_TO_INVITE, check.phones
+    statuses = [RowStatus.INVALID.value if p is None else ready.status.value for p in phones]
+    codes = [c if p is None else ready.reason_code for p, c in _with(phones, check.reason_codes)]
+    reasons = [r if p is None else ready.reason for p, r in _with(phones, check.reasons)]
+    matched: list[UUID | None] = [None] * len(phones)
     known = facts.known_numbers()
-    for row, phone, code, reason in zip(
-        check.rows, check.phones, check.reason_codes, check.reasons, strict=True
-    ):
-        if phone is None:
-            outcome = RowOutcome(RowStatus.INVALID, code, reason, None)
-        elif phone in known:
-            outcome = _classified(row, phone, facts)
-        else:  # most rows: what `classify` says of a valid number nothing is known about
-            outcome = READY_TO_INVITE
-        outcomes.append(
-            (row[0], phone, outcome.status.value, outcome.reason_code, outcome.reason,
-             outcome.matched_user_id)
-        )  # fmt: skip
-        events.append(_row_event(row, phone, outcome))
+    for at, phone in [(at, p) for at, p in enumerate(phones) if p is not None and p in known]:
+        outcome = _classified(check.rows[at], phone, facts)
+        statuses[at] = outcome.status.value
+        codes[at], reasons[at] = outcome.reason_code, outcome.reason
+        matched[at] = outcome.matched_user_id
+    numbers = [row[0] for row in check.rows]
+    outcomes = list(zip(numbers, phones, statuses, codes, reasons, matched, strict=True))
     return ChunkOutcomes(
         outcomes,
-        b"".join(writer.records(events)),
-        [(e.row_number, e.matched_user_id) for e in events
-         if e.status is RowStatus.USER_ADDED and e.matched_user_id is not None],
-        Counter(outcome[2] for outcome in outcomes),
+        writer.records(_row_events(check, statuses, codes, reasons, matched)),
+        [(row[0], user) for row, status, user in zip(check.rows, statuses, matched, strict=True)
+         if status == RowStatus.USER_ADDED.value and user is not None],
+        Counter(statuses),
     )  # fmt: skip
+
+
+def _with(phones: Sequence[str | None], values: Sequence[str]) -> zip[tuple[str | None, str]]:
+    return zip(phones, values, strict=True)
+
+
+def _row_events(
+    check: ChunkCheck, statuses: list[str], codes: list[str], reasons: list[str],
+    matched: list[UUID | None],
+) -> pl.DataFrame:  # fmt: skip
+    """The slice's rows as `RowEventWriter.records` takes them."""
+    columns = list(zip(*check.rows, strict=True)) or [()] * len(_STORED)
+    stored = pl.DataFrame(
+        [pl.Series(name, column, pl.Int64 if name == "row_number" else pl.String)
+         for name, column in zip(_STORED, columns, strict=True)]
+    )  # fmt: skip
+    return stored.with_columns(
+        pl.col("raw_phone").str.slice(0, RAW_PHONE_MAX),
+        pl.Series("phone_e164", list(check.phones), pl.String),
+        pl.Series("status", statuses, pl.String),
+        pl.Series("reason_code", codes, pl.String),
+        pl.Series("reason", reasons, pl.String),
+        row_names(stored).alias("display_name"),
+        row_emails(stored).alias("email"),
+        pl.Series("matched_user_id", [None if u is None else str(u) for u in matched], pl.String),
+    ).select(ROW_COLUMNS)
 
 
 def _classified(row: StoredRow, phone: str, facts: ChunkFacts) -> RowOutcome:
@@ -101,20 +128,3 @@ def _classified(row: StoredRow, phone: str, facts: ChunkFacts) -> RowOutcome:
         owner_phone=facts.owner_phone, registered_user=user,
         is_contact=user in facts.contacts, is_invited=phone in facts.invited,
     )  # fmt: skip
-
-
-def _row_event(row: StoredRow, phone: str | None, outcome: RowOutcome) -> RowEvent:
-    number, raw_phone, display_name, first_name, last_name, email = row
-    return RowEvent(
-        row_number=number, raw_phone=raw_phone[:256],
-        phone_e164=phone if outcome.status is not RowStatus.INVALID else None,
-        status=outcome.status, reason_code=outcome.reason_code, reason=outcome.reason,
-        display_name=row_name(display_name, first_name, last_name),
-        email=_email(email), matched_user_id=outcome.matched_user_id,
-    )  # fmt: skip
-
-
-def _email(value: str | None) -> str | None:
-    """The row's email when it has the shape of one (events carry only well-formed ones)."""
-    text = (value or "").strip()
-    return text if len(text) <= 254 and _EMAIL.match(text) else None
