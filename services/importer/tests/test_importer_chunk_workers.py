@@ -1,7 +1,11 @@
 """A chunk's numbers checked on worker processes give what checking them in-process gives."""
 
+import os
+
+import polars as pl
 import pytest
-from importer_service.adapters.chunk_workers import ChunkWorkers, check_numbers
+from importer_service.adapters.chunk_workers import ChunkWorkers, check_numbers, worker_identity
+from importer_service.domain import phone_engine, phones
 
 pytestmark = pytest.mark.unit
 
@@ -32,3 +36,23 @@ async def test_a_small_chunk_stays_in_process() -> None:
         NUMBERS, "FR", [None] * 7
     )
     assert checkers._pool is None
+
+
+async def test_workers_start_after_polars_ran_here_and_read_with_its_engine() -> None:
+    """A worker forked from a process whose polars threads ran hung in its first `select`:
+    the workers come from a fork server, and are told the engine the service chose."""
+    assert (
+        pl.DataFrame({"a": [1, 2]}).select(pl.col("a").sum(), pl.col("a").max().alias("b")).height
+    )
+    chosen = phones.engine_in_use()
+    phones.use_engine(phone_engine.PHONENUMBERS)
+    workers = ChunkWorkers(2, min_rows_per_process=1)
+    try:
+        workers.start()
+        answers = await workers.spread(worker_identity, [(), ()])
+        assert workers._pool is not None  # it did use the processes
+    finally:
+        workers.close()
+        phones.use_engine(chosen)
+    assert [engine for _pid, engine in answers] == [phone_engine.PHONENUMBERS.name] * 2
+    assert os.getpid() not in {pid for pid, _engine in answers}

@@ -139,6 +139,7 @@ class ChunkWorkers:
         ).start()
 
     def _launch(self, started: Future[ProcessPoolExecutor]) -> None:
+        pool: ProcessPoolExecutor | None = None
         try:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(list(WORKER_MODULES))
@@ -146,9 +147,11 @@ class ChunkWorkers:
                 self.processes, mp_context=context, initializer=_worker_start,
                 initargs=(phones.engine_in_use().name,),
             )  # fmt: skip
-            for ready in [pool.submit(_ready) for _ in range(self.processes)]:
+            for ready in [pool.submit(worker_identity) for _ in range(self.processes)]:
                 ready.result()
         except BaseException as error:  # handed to whoever waits for the pool
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
             started.set_exception(error)
         else:
             started.set_result(pool)
@@ -172,5 +175,6 @@ def _worker_start(engine: str) -> None:
     row_columns.warm()
 
 
-def _ready() -> int:
-    return os.getpid()
+def worker_identity() -> tuple[int, str]:
+    """A worker's process id and phone engine (what its start-up is checked with)."""
+    return os.getpid(), phones.engine_in_use().name
