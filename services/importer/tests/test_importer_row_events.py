@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
 import pytest
 from contacts_events import EventContext, ImportRowValidated, ImportSource, RowStatus
 from contacts_events.envelope import CloudEvent
@@ -13,11 +16,40 @@ from contacts_events.kafka_binding import from_record, to_record
 from contacts_messaging.bulk import expand, template_json
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from importer_service.adapters.row_events import RowEvent, RowEventWriter, row_table, uuid4_texts
+from importer_service.adapters.row_events import ROW_COLUMNS, RowEventWriter, uuid4_texts
 from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
 pytestmark = pytest.mark.unit
+
+
+@dataclass(frozen=True, slots=True)
+class RowEvent:
+    """What one row's event says (`phone_e164` None for invalid rows)."""
+
+    row_number: int
+    raw_phone: str
+    phone_e164: str | None
+    status: RowStatus
+    reason_code: str
+    reason: str
+    display_name: str | None
+    email: str | None
+    matched_user_id: uuid.UUID | None
+
+
+def row_table(rows: Sequence[RowEvent]) -> pl.DataFrame:
+    """Row events as the rows `RowEventWriter.records` takes."""
+    return pl.DataFrame(
+        [
+            (r.row_number, r.raw_phone, r.phone_e164, r.status.value, r.reason_code, r.reason,
+             r.display_name, r.email, None if r.matched_user_id is None else str(r.matched_user_id))
+            for r in rows
+        ],
+        schema={name: pl.Int64 if name == "row_number" else pl.String for name in ROW_COLUMNS},
+        orient="row",
+    )  # fmt: skip
+
 
 IMPORT, OWNER, USER = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 SOURCE = "/services/importer"

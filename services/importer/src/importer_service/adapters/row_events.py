@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import ESCAPE_DCT
 from uuid import UUID
@@ -33,7 +32,7 @@ ROW_COLUMNS = (
     "row_number", "raw_phone", "phone_e164", "status", "reason_code", "reason", "display_name",
     "email", "matched_user_id",
 )  # fmt: skip
-"""The columns of `RowEventWriter.records`' rows: `RowEvent`'s fields, the user id as text."""
+"""The columns of `RowEventWriter.records`' rows: the event's own fields, the user id as text."""
 _MATCHED = [s.value for s in (RowStatus.USER_ADDED, RowStatus.ALREADY_CONTACT, RowStatus.SELF)]
 # The model's own patterns (catalog/values.py), run by the same kind of engine (Rust regex).
 _E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -47,34 +46,6 @@ _U32 = struct.Struct("<I")
 # A version 4 UUID from 16 random bytes: the version nibble and the RFC 4122 variant bits.
 _UUID_KEEP = int.from_bytes(b"\xff" * 6 + b"\x0f\xff\x3f" + b"\xff" * 7)
 _UUID_SET = int.from_bytes(b"\x00" * 6 + b"\x40\x00\x80" + b"\x00" * 7)
-
-
-@dataclass(frozen=True, slots=True)
-class RowEvent:
-    """What one row's event says (`phone_e164` None for invalid rows)."""
-
-    row_number: int
-    raw_phone: str
-    phone_e164: str | None
-    status: RowStatus
-    reason_code: str
-    reason: str
-    display_name: str | None
-    email: str | None
-    matched_user_id: UUID | None
-
-
-def row_table(rows: Sequence[RowEvent]) -> pl.DataFrame:
-    """Row events as the rows of `RowEventWriter.records` (for a few rows, and the tests)."""
-    return pl.DataFrame(
-        [
-            (r.row_number, r.raw_phone, r.phone_e164, r.status.value, r.reason_code, r.reason,
-             r.display_name, r.email, None if r.matched_user_id is None else str(r.matched_user_id))
-            for r in rows
-        ],
-        schema={name: pl.Int64 if name == "row_number" else pl.String for name in ROW_COLUMNS},
-        orient="row",
-    )  # fmt: skip
 
 
 class RowEventWriter:
