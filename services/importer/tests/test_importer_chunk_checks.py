@@ -52,10 +52,13 @@ async def test_a_chunks_checks_come_back_as_they_were_stored(
 
 
 @pytest.mark.unit
-@pytest.mark.parametrize("value", ["+33,6", "-", ""])
+@pytest.mark.parametrize("value", ["+33,6", "-", "", ",", "+33,"])
 def test_a_value_that_would_split_or_vanish_is_refused(value: str) -> None:
-    with pytest.raises(ValueError, match="joined"):
-        joined(["+33612345678", value])
+    """Anywhere in the list, among text only (checked on the joined text) or with numbers and
+    NULLs (checked value by value)."""
+    for values in (["+33612345678", value], [value, "+33612345678"], [value], [2, None, value]):
+        with pytest.raises(ValueError, match="joined"):
+            joined(values)
 
 
 @pytest.mark.unit
