@@ -1,6 +1,10 @@
 """A chunk's numbers checked on worker processes give what checking them in-process gives."""
 
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -56,3 +60,50 @@ async def test_workers_start_after_polars_ran_here_and_read_with_its_engine() ->
         phones.use_engine(chosen)
     assert [engine for _pid, engine in answers] == [phone_engine.PHONENUMBERS.name] * 2
     assert os.getpid() not in {pid for pid, _engine in answers}
+
+
+SERVICE = """
+import asyncio
+from importer_service.adapters.chunk_workers import ChunkWorkers, worker_identity
+async def main():
+    workers = ChunkWorkers(2, min_rows_per_process=1)
+    workers.start()
+    await workers.spread(worker_identity, [(), ()])
+    print("ready", flush=True)
+    await asyncio.sleep(600)
+asyncio.run(main())
+"""
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return children + [d for child in children for d in _descendants(child)]
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def test_the_workers_and_their_fork_server_end_when_the_service_is_killed() -> None:
+    """SIGKILL leaves the service no time to stop its pool: its workers (and the fork server,
+    which waits for them) must still end, not live on as orphans of 100-200 MB each."""
+    service = subprocess.Popen([sys.executable, "-c", SERVICE], stdout=subprocess.PIPE, text=True)
+    try:
+        assert service.stdout is not None and service.stdout.readline().strip() == "ready"
+        left = _descendants(service.pid)
+        assert len(left) >= 3  # the fork server and its two workers (and a resource tracker)
+        service.kill()
+        service.wait()
+        deadline = time.monotonic() + 30
+        while any(_running(pid) for pid in left) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in left if _running(pid)]
+    finally:
+        service.kill()

@@ -13,8 +13,8 @@ The workers come from a fork server (`forkserver`), started in the background wh
 starts: a fresh interpreter that imports only the workers' modules, and forks each worker from
 that one-threaded state. Forking the service itself would copy its threads' locks mid-use: polars'
 thread pool (the emit step's columns, a file's reading) then deadlocks in the child. Each
-worker is told the phone engine the service chose and dies with the fork server, which ends with
-the service. Should a worker die, the work goes on in-process.
+worker is told the phone engine the service chose and dies with the service (the fork server
+then ends too). Should a worker die, the work goes on in-process.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 import structlog
-from contacts_servicekit.process import die_with_parent
+from contacts_servicekit.process import die_with, die_with_parent
 
 from importer_service.adapters import row_columns
 from importer_service.domain import phone_engine, phones
@@ -145,7 +145,7 @@ class ChunkWorkers:
             context.set_forkserver_preload(list(WORKER_MODULES))
             pool = ProcessPoolExecutor(
                 self.processes, mp_context=context, initializer=_worker_start,
-                initargs=(phones.engine_in_use().name,),
+                initargs=(phones.engine_in_use().name, os.getpid()),
             )  # fmt: skip
             for ready in [pool.submit(worker_identity) for _ in range(self.processes)]:
                 ready.result()
@@ -167,9 +167,13 @@ def _shut_down(started: Future[ProcessPoolExecutor]) -> None:
         started.result().shutdown(wait=False, cancel_futures=True)
 
 
-def _worker_start(engine: str) -> None:
-    """In each worker: end with the fork server (which ends with the service), read numbers
-    with the service's engine, and make the name pattern of the emit step's columns."""
+def _worker_start(engine: str, service: int) -> None:
+    """In each worker: end with the service and with the fork server, read numbers with the
+    service's engine, and make the name pattern of the emit step's columns. (The service's
+    end would tell a worker nothing else: the fork server hands each worker both ends of its
+    pool's pipes, and the end of the server's own liveness pipe, so without this the workers
+    and the server would wait for each other for good, as orphans.)"""
+    die_with(service)
     die_with_parent(os.getppid())
     phones.use_engine(phone_engine.ENGINES[engine])
     row_columns.warm()
