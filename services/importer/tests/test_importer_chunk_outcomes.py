@@ -110,3 +110,19 @@ def test_a_chunk_is_shared_out_only_when_each_slice_is_large_enough() -> None:
     assert workers.slices(10_000) == [slice(0, 5000), slice(5000, 10_000)]
     assert workers.slices(0) == [slice(0, 0)]
     assert ChunkWorkers(1).slices(10_000) == [slice(0, 10_000)]
+
+
+def test_long_texts_are_cut_as_the_event_allows_and_other_scripts_kept() -> None:
+    rows = [
+        (2, "x" * 300, "N" * 250, None, None, " zoë@example.org "),
+        (3, "06 12 34 56 78", None, "李", "\u200b小龙", "ada@exa mple.org"),
+    ]
+    check = ChunkCheck(rows, [None, "+33612345678"], ["invalid_number", "valid_mobile"],
+                       ["Not a phone number.", ""])  # fmt: skip
+    by = writer()
+    first, second = events(
+        chunk_outcomes(check, ChunkFacts({}, {}, frozenset(), frozenset(), None), by), by
+    )
+    assert first.raw_phone == "x" * 256 and first.display_name == "N" * 200
+    assert first.email == "zoë@example.org"
+    assert second.display_name == "李 小龙" and second.email is None
