@@ -34,6 +34,20 @@ async def test_worker_processes_give_the_in_process_answers_in_order() -> None:
     assert phones[1] == "+33612340001" and codes[1] == "valid_mobile"
 
 
+def test_the_workers_start_only_for_rows_they_would_share() -> None:
+    checkers = ChunkWorkers(2, min_rows_per_process=1000)
+    checkers.prepare_for(1999)  # one slice: in-process
+    assert checkers._pool is None
+    try:
+        checkers.prepare_for(2000)
+        assert checkers._pool is not None
+    finally:
+        checkers.close()
+    alone = ChunkWorkers(1)
+    alone.prepare_for(1_000_000)
+    assert alone._pool is None
+
+
 async def test_a_small_chunk_stays_in_process() -> None:
     checkers = ChunkWorkers(4, min_rows_per_process=1000)
     assert await checkers.check(NUMBERS, "FR", [None] * 7) == check_numbers(

@@ -9,8 +9,10 @@ pays. With `IMPORT_PARSE_PROCESSES` > 1 a large chunk is split into that many sl
 in the worker processes at once, and the event loop stays free meanwhile for Postgres, the
 relay and the HTTP API. Small chunks are done in the loop: a process hop would cost more.
 
-The workers come from a fork server (`forkserver`), started in the background when the service
-starts: a fresh interpreter that imports only the workers' modules, and forks each worker from
+The workers come from a fork server (`forkserver`), started in the background when an import
+first needs them (`prepare_for`: a file's extraction past the rows of two slices, else the
+first chunk that large; most instances' imports are pastes and short lists, which never pay
+for it): a fresh interpreter that imports only the workers' modules, and forks each worker from
 that one-threaded state. Forking the service itself would copy its threads' locks mid-use: polars'
 thread pool (the emit step's columns, a file's reading) then deadlocks in the child. Each
 worker is told the phone engine the service chose and dies with the service (the fork server
@@ -127,6 +129,12 @@ class ChunkWorkers:
         log.warning(event, fallback="in-process", error=repr(error))
         self.processes = 1
         self.close()
+
+    def prepare_for(self, rows: int) -> None:
+        """Start the workers now if a chunk of `rows` rows would be shared out among them (so
+        that they are ready when the chunk comes: a file's extraction calls it as it reads)."""
+        if len(self.slices(rows)) > 1:
+            self.start()
 
     def start(self) -> None:
         """Start the workers in the background (the fork server takes a second or two to

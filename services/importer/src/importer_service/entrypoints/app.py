@@ -52,7 +52,8 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     use_phone_engine(settings.import_phone_engine)
     row_columns.warm()
     workers = ChunkWorkers(settings.import_parse_processes)
-    workers.start()  # in the background: a fork server, then its worker processes
+    # started when an import first needs them (ChunkWorkers.prepare_for): a fork server, then
+    # its worker processes
     host.add_background("chunk-workers", lambda _host: _close_on_stop(workers))
     reader = file_reader(settings)
     rules = ImportRules.of(settings)

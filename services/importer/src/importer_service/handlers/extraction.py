@@ -10,6 +10,7 @@ the database down) still raises, so the work item is retried and, at worst, dead
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import aclosing
 from uuid import UUID
 
@@ -31,7 +32,12 @@ UNSTORABLE = (
 )
 
 
-async def extract_rows(conn: asyncpg.Connection, import_id: UUID, reader: FileReader) -> None:
+async def extract_rows(
+    conn: asyncpg.Connection, import_id: UUID, reader: FileReader,
+    rows_read: Callable[[int], None] = lambda _rows: None,
+) -> None:  # fmt: skip
+    """Store every row of the import's file; `rows_read` hears how many so far, batch by batch
+    (the chunk workers start as soon as they will be needed)."""
     job = await imports.get(conn, import_id, for_update=True)
     if (
         job is None
@@ -42,7 +48,7 @@ async def extract_rows(conn: asyncpg.Connection, import_id: UUID, reader: FileRe
         return  # replaced, or already extracted by an earlier delivery
     fmt, mapping = FileFormat(job.file_format), ColumnMapping(**job.mapping)
     try:
-        total = await _store_rows(conn, job, fmt, mapping, reader)
+        total = await _store_rows(conn, job, fmt, mapping, reader, rows_read)
     except UnsupportedFile as error:
         await _fail(conn, job, error.code, error.message)
         return
@@ -55,7 +61,7 @@ async def extract_rows(conn: asyncpg.Connection, import_id: UUID, reader: FileRe
 
 async def _store_rows(
     conn: asyncpg.Connection, job: Import, fmt: FileFormat, mapping: ColumnMapping,
-    reader: FileReader,
+    reader: FileReader, rows_read: Callable[[int], None],
 ) -> int:  # fmt: skip
     """Every row, in a savepoint: a file refused half-way keeps none of its rows."""
     total = 0
@@ -67,6 +73,7 @@ async def _store_rows(
         async for rows in batches:
             await import_rows.insert_rows(conn, job.import_id, rows)
             total += len(rows)
+            rows_read(total)
     return total
 
 

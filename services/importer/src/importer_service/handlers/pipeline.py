@@ -65,7 +65,7 @@ steps = EventHandlers[Pipeline]()
 async def extract(
     item: ExtractRows, event: CloudEvent, conn: asyncpg.Connection, run: Pipeline
 ) -> None:
-    await extract_rows(conn, item.import_id, run.reader)
+    await extract_rows(conn, item.import_id, run.reader, run.workers.prepare_for)
     job = await imports.get(conn, item.import_id)
     # checked after the reading: a closure meanwhile waited for nothing
     if job is None or not await still_open(conn, job):
