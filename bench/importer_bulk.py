@@ -112,8 +112,9 @@ def run_scenario(
             profiler = None
             if args.profile:
                 out = STATE_DIR / "profiles" / f"{fmt}{instances}-{time.strftime('%H%M%S')}"
-                workers = children_of(scenario.pids())
-                profiler = PySpy(Path(args.py_spy), scenario.pids() + workers, out)
+                profiler = PySpy(
+                    Path(args.py_spy), lambda: scenario.pids() + children_of(scenario.pids()), out
+                )
             deadline = time.monotonic() + args.timeout
             run = asyncio.run(
                 run_import(

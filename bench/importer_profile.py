@@ -126,12 +126,13 @@ def summarise_collapsed(
 class PySpy:
     """`py-spy record` attached to each process (the importers by default) from start() to
     stop() (non-blocking, so they are not paused), then a table of where their samples went,
-    sorted by `bucket` (every thread of a process: the bench's own servers in threads too)."""
+    sorted by `bucket` (every thread of a process: the bench's own servers in threads too).
+    `pids` is called at start(): processes started meanwhile (chunk workers) are included."""
 
     RATE = 97
 
     def __init__(
-        self, executable: Path, pids: list[int], out_dir: Path, name: str = "importer",
+        self, executable: Path, pids: Callable[[], list[int]], out_dir: Path, name: str = "importer",
         bucket: Callable[[Sequence[str]], str] = bucket_of,
     ) -> None:  # fmt: skip
         self.executable = executable
@@ -146,7 +147,7 @@ class PySpy:
             log(f"--profile: no py-spy at {self.executable}; not profiling")
             return
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        for pid in self.pids:
+        for pid in self.pids():
             out = self.out_dir / f"{self.name}-{pid}.collapsed"
             command = [str(self.executable), "record", "--pid", str(pid), "--rate", str(self.RATE),
                        "--nonblocking", "--format", "raw", "--output", str(out)]  # fmt: skip

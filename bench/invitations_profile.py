@@ -42,4 +42,4 @@ def drain_profiler(executable: str, service_pid: int, scenario: str) -> PySpy:
     state directory."""
     out = STATE_DIR / "profiles" / f"{scenario}-{time.strftime('%H%M%S')}"
     bucket = functools.partial(bucket_of, specific=SPECIFIC, generic=GENERIC)
-    return PySpy(Path(executable), [service_pid, os.getpid()], out, "invitations", bucket)
+    return PySpy(Path(executable), lambda: [service_pid, os.getpid()], out, "invitations", bucket)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from contacts_testing.consumers import wait_until
 from contacts_testing.infra import TEST_STATE_DIR, LocalKafka
+from contacts_testing.processes import descendants, running
 from contacts_testing.service_process import ServiceProcess
 from contacts_testing.topic_checks import kafka_admin, topic_configs
 
@@ -46,13 +47,23 @@ async def test_a_service_starts_migrates_is_ready_and_stops_cleanly(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
         )}  # fmt: skip
         assert {"outbox", "inbox", "schema_migrations"} <= tables
+        assert service.process is not None
+        if name == "importer":  # its relay runs in a process of its own (OUTBOX_RELAY_PROCESS)
+            await wait_until(lambda: "outbox.relay_leading" in service.log_path.read_text())
+        helpers = descendants(service.process.pid)  # the importer's relay, its file reader
+        relays = [pid for pid in helpers if b"contacts_messaging.relay_process" in _cmdline(pid)]
+        assert len(relays) == (1 if name == "importer" else 0)  # OUTBOX_RELAY_PROCESS
         # uvicorn re-raises SIGTERM after a graceful shutdown, so the code is -15 either way;
         # the log says whether the lifespan (relay, consumers, pool) was closed in order
         assert service.terminate() in (0, -15)
+        assert not [pid for pid in helpers if running(pid)]  # stopped with the service
         lines = service.log_path.read_text().splitlines()
         records = [json.loads(line) for line in lines]  # every line JSON, FastStream's too
-        assert "Application shutdown complete." in {r["event"] for r in records}
+        events = {r["event"] for r in records}
+        assert "Application shutdown complete." in events
         assert {r["service"] for r in records} == {name}
+        if name == "importer":
+            assert "outbox.relay_process_stopping" in events
     finally:
         service.kill()
 
@@ -118,12 +129,8 @@ def workers_of(pid: int) -> set[int]:
     return workers
 
 
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(") ")[1][0] != "Z"
-    except FileNotFoundError:
-        return False
+def _cmdline(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
 
 
 def ready_requests_counted(exposition: str) -> float:
@@ -164,7 +171,7 @@ async def test_http_workers_serve_one_port_from_several_processes_and_stop_with_
                 padded = await http.get("/health", headers={"X-Pad": "a" * 20_000})
                 assert padded.status_code == 431
         assert service.terminate() in (0, -15)
-        assert not any(alive(pid) for pid in workers)
+        assert not any(running(pid) for pid in workers)
         assert service.log_path.read_text().count("Application shutdown complete") == 2
     finally:
         service.kill()
@@ -183,4 +190,4 @@ async def test_http_workers_end_when_their_supervisor_is_killed(
         assert len(workers) == 2
     finally:
         service.kill()  # SIGKILL: no graceful shutdown of the workers by the supervisor
-    await wait_until(lambda: not any(alive(pid) for pid in workers), seconds=30)
+    await wait_until(lambda: not any(running(pid) for pid in workers), seconds=30)

@@ -4,10 +4,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import polars as pl
 import pytest
+from contacts_testing.processes import descendants, running
 from importer_service.adapters.chunk_workers import ChunkWorkers, check_numbers, worker_identity
 from importer_service.domain import phone_engine, phones
 
@@ -89,35 +89,19 @@ asyncio.run(main())
 """
 
 
-def _descendants(pid: int) -> list[int]:
-    try:
-        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-    return children + [d for child in children for d in _descendants(child)]
-
-
-def _running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
-
-
 def test_the_workers_and_their_fork_server_end_when_the_service_is_killed() -> None:
     """SIGKILL leaves the service no time to stop its pool: its workers (and the fork server,
     which waits for them) must still end, not live on as orphans of 100-200 MB each."""
     service = subprocess.Popen([sys.executable, "-c", SERVICE], stdout=subprocess.PIPE, text=True)
     try:
         assert service.stdout is not None and service.stdout.readline().strip() == "ready"
-        left = _descendants(service.pid)
+        left = descendants(service.pid)
         assert len(left) >= 3  # the fork server and its two workers (and a resource tracker)
         service.kill()
         service.wait()
         deadline = time.monotonic() + 30
-        while any(_running(pid) for pid in left) and time.monotonic() < deadline:
+        while any(running(pid) for pid in left) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not [pid for pid in left if _running(pid)]
+        assert not [pid for pid in left if running(pid)]
     finally:
         service.kill()

@@ -2,7 +2,8 @@
 
 Start-up never waits for Kafka: the HTTP API comes up as soon as Postgres is migrated, the
 outbox accepts events at once, and a background task creates the topics, starts the
-producer and the subscribers, and then relays, retrying with back-off while Kafka is down.
+producer and the subscribers, and then relays, retrying with back-off while Kafka is down
+(with `OUTBOX_RELAY_PROCESS`, the relay runs in a process of its own: relay_process.py).
 `/ready` says whether both Postgres and Kafka answer right now, and whether the service's
 work is still running: the relay, every background loop and every consumer group (a task that
 ended with an error is named there, so an orchestrator can restart the process).
@@ -42,6 +43,7 @@ from contacts_messaging.kafka_connection import broker_options
 from contacts_messaging.metrics_refresh import MessagingGauges
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.relay import OutboxRelay
+from contacts_messaging.relay_process import RelayProcess
 from contacts_messaging.retention import Purge, RetentionPurge, messaging_expiries
 from contacts_messaging.schema import with_messaging
 from contacts_messaging.subscription import subscribe
@@ -98,6 +100,7 @@ class ServiceHost:
         self.outbox = Outbox(f"/services/{settings.service_name}", settings.kafka_namespace)
         self.consumers: list[InboxConsumer] = []
         self.kafka_started = False
+        self.relay_process: RelayProcess | None = None  # with OUTBOX_RELAY_PROCESS, once started
         self._pool: asyncpg.Pool | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[tuple[str, Callable[[ServiceHost], Coroutine[Any, Any, None]]]] = []
@@ -285,8 +288,11 @@ class ServiceHost:
                 log.warning("kafka.unavailable", error=repr(exc), retry_in=round(delay, 2))
                 await asyncio.sleep(delay)
         log.info("kafka.connected", topics=sorted(self._topics()))
-        relay = OutboxRelay(self.pool, s.database_url, self._producer, s.db_schema)
-        await relay.run()
+        if s.outbox_relay_process:
+            self.relay_process = RelayProcess(s)
+            await self.relay_process.run()
+        else:
+            await OutboxRelay(self.pool, s.database_url, self._producer, s.db_schema).run()
 
     async def _retry_until_up(self, what: str, connect):  # type: ignore[no-untyped-def]
         backoff = Backoff(initial=0.5, maximum=5.0)

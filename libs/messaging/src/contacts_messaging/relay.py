@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import asyncpg
@@ -62,6 +62,9 @@ SELECT o.position, o.topic, o.key, o.value, o.headers, o.bulk, w.claimed
 FROM within w JOIN outbox o USING (position)
 WHERE w.before < $2 ORDER BY o.position
 """
+Produced = list[tuple[str, str, int]]
+"""The events of a batch Kafka acknowledged: (topic, event type, how many) per outbox row."""
+
 _MARK = "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])"
 # Tried again every `lead_poll_seconds`, never waited for in a statement: a statement waiting
 # for a lock keeps its snapshot, which would hold back the vacuum of every table (and leave the
@@ -85,6 +88,7 @@ class OutboxRelay:
         mark_within: float = 0.1,
         lead_poll_seconds: float = 1.0,
         retention_seconds: float = 24 * 3600,
+        report: Callable[[Produced], object] = count_produced,
     ) -> None:
         self.pool = pool
         self.dsn = dsn
@@ -99,12 +103,13 @@ class OutboxRelay:
         self.lead_poll_seconds = lead_poll_seconds  # a waiting relay tries to lead this often
         self.state = "stopped"  # "waiting" to lead, "leading"
         self.retention_seconds = retention_seconds
+        self.report = report  # the events of each batch marked sent (events_produced_total)
         self._wake = asyncio.Event()
         self.published = 0  # events acknowledged by Kafka and marked sent since start
         self._next_purge = 0.0
         self._backlog = False  # the last claim left pending rows behind
         self._unmarked: list[int] = []  # positions sent and acknowledged, not yet marked sent
-        self._unmarked_produced: list[tuple[str, str, int]] = []  # their events, for the counts
+        self._unmarked_produced: Produced = []  # their events, for the counts
 
     async def run(self) -> None:
         """Publish until cancelled: wait to lead, then publish whenever events are written."""
@@ -195,15 +200,14 @@ class OutboxRelay:
         (`published`, events_produced_total), as the outbox's backlog stops counting them."""
         produced, self._unmarked, self._unmarked_produced = self._unmarked_produced, [], []
         self.published += sum(n for _, _, n in produced)
-        count_produced(produced)
+        if produced:
+            self.report(produced)
 
     async def purge_sent(self) -> int:
         """Delete rows sent longer ago than the retention; return how many."""
         return await purge_expired(self.pool, Expiry("outbox", "sent_at", self.retention_seconds))
 
-    async def _send(
-        self, rows: list[Any]
-    ) -> tuple[list[int], list[int], str | None, list[tuple[str, str, int]]]:
+    async def _send(self, rows: list[Any]) -> tuple[list[int], list[int], str | None, Produced]:
         """Send the rows' records; return (sent positions, failed ones, error, and the topic,
         event type and number of the events sent per row)."""
         counts: dict[int, int] = {}

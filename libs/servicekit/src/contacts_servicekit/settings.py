@@ -181,6 +181,12 @@ class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, Rete
     http_max_headers: int = Field(
         default=100, ge=10, description="HTTP_MAX_HEADERS: most header fields (431 above)"
     )
+    outbox_relay_process: bool = Field(
+        default=False,
+        description="OUTBOX_RELAY_PROCESS: the outbox relay in a process of its own, not in the"
+        " service's event loop (the importer's default: its relay sends a million events an"
+        " import)",
+    )
     log_level: str = "INFO"
     log_format: LogFormat = "auto"
 

@@ -91,6 +91,12 @@ class ImporterSettings(ServiceSettings):
         " phonenumbers; rphonenumbers is used only when its metadata is not older than"
         " phonenumbers' (see domain/phone_engine.py)",
     )
+    outbox_relay_process: bool = Field(
+        default=True,
+        description="OUTBOX_RELAY_PROCESS: the outbox relay in a process of its own (an import's"
+        " million events no longer share the event loop with its chunk steps:"
+        " bench/IMPORTER.md); false: in the service's process",
+    )
     fallback_region: str = Field(
         default="GB",
         description="FALLBACK_REGION: when neither the request nor the user's number says",
