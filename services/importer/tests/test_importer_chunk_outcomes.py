@@ -20,6 +20,8 @@ from importer_service.handlers.chunk_outcomes import (
     chunk_outcomes,
 )
 
+from .status_rows import decoded
+
 pytestmark = pytest.mark.unit
 
 IMPORT, OWNER, ADA, BEA = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -58,7 +60,9 @@ def events(made: ChunkOutcomes, by: RowEventWriter) -> list[ImportRowValidated]:
 def test_each_row_gets_its_status_its_event_and_the_counts_add_up() -> None:
     by = writer()
     made = chunk_outcomes(ChunkCheck(ROWS, PHONES, CODES, REASONS), FACTS, by)
-    assert [(o[0], o[2], o[3]) for o in made.outcomes] == [
+    stored = [status[1:] for status in decoded(made.statuses)]  # as COPY writes them
+    assert {status[0] for status in decoded(made.statuses)} == {IMPORT}
+    assert [(o[0], o[2], o[3]) for o in stored] == [
         (2, "user_added", "user_added"),
         (3, "invalid", "invalid_number"),
         (4, "already_contact", "already_contact"),
@@ -67,10 +71,11 @@ def test_each_row_gets_its_status_its_event_and_the_counts_add_up() -> None:
         (7, "already_invited", "already_invited"),
         (8, "self", "self"),
     ]
-    assert made.outcomes[1][1] is None and made.outcomes[1][4] == "Not a phone number."
-    assert made.outcomes[3][4] == "Same number as row 2."
+    assert stored[1][1] is None and stored[1][4] == "Not a phone number."
+    assert stored[3][4] == "Same number as row 2."
+    assert [o[5] for o in stored] == [ADA, None, BEA, None, None, None, OWNER]
     assert made.user_added == [(2, ADA)]
-    assert made.counts == Counter(o[2] for o in made.outcomes) and sum(made.counts.values()) == 7
+    assert made.counts == Counter(o[2] for o in stored) and sum(made.counts.values()) == 7
     sent = events(made, by)
     assert [e.row_number for e in sent] == [2, 3, 4, 5, 6, 7, 8]
     assert [e.display_name for e in sent[:3]] == ["Ada Marsh", "Eve", "Bea"]
@@ -99,7 +104,7 @@ async def test_the_workers_give_the_in_process_answers_slice_by_slice() -> None:
         assert workers._pool is not None  # it did use the processes
     finally:
         workers.close()
-    assert [o for part in parts for o in part.outcomes] == alone.outcomes
+    assert b"".join(part.statuses for part in parts) == alone.statuses
     assert [e for part in parts for e in events(part, by)] == events(alone, by)
     assert sum((part.counts for part in parts), Counter()) == alone.counts
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
+from importer_service.adapters.status_copy import COLUMNS, copy_body
 from importer_service.domain.model import stored_name
 
 ROW_FIELDS = (
@@ -23,9 +24,6 @@ ROW_FIELDS = (
     "read_fault_code",  # set when reading the row found a fault (a cell too long), else None
     "read_fault",
 )
-STATUS_FIELDS = (
-    "import_id", "row_number", "phone_e164", "status", "reason_code", "reason", "matched_user_id",
-)  # fmt: skip
 
 
 async def insert_rows(
@@ -94,17 +92,12 @@ async def page_of_rows(
     return rows
 
 
-async def store_outcomes(
-    conn: asyncpg.Connection, import_id: UUID, outcomes: Sequence[tuple[Any, ...]]
-) -> None:
-    """The final (row_number, phone_e164, status, reason_code, reason, matched_user_id) of
-    many rows, written once with one COPY (a row has one status: a second one for the same row
-    is refused by the table's key)."""
-    await conn.copy_records_to_table(
-        "import_row_statuses",
-        records=[(import_id, *outcome) for outcome in outcomes],
-        columns=STATUS_FIELDS,
-    )
+async def store_statuses(conn: asyncpg.Connection, parts: Sequence[bytes]) -> None:
+    """Rows' final statuses, written once with one binary COPY of `parts` (status_copy's
+    tuples; a row has one status: a second one for the same row is refused by the table's
+    key)."""
+    body = memoryview(copy_body(parts))  # as a buffer: asyncpg takes bytes for a file's path
+    await conn.copy_to_table("import_row_statuses", source=body, columns=COLUMNS, format="binary")
 
 
 async def status_counts(conn: asyncpg.Connection, import_id: UUID) -> dict[str, int]:

@@ -1,5 +1,5 @@
-"""The emit step's work per row, apart from Postgres: each row's final status, and its
-`ImportRowValidated` record. A pure function of plain values, so that the chunk's slices run
+"""The emit step's work per row, apart from Postgres: each row's final status (as the binary
+`COPY` tuples of `import_row_statuses`: status_copy), and its `ImportRowValidated` record. A pure function of plain values, so that the chunk's slices run
 in the worker processes (`ChunkWorkers.outcomes`) while the service's own core does the I/O:
 this is most of the emit step's Python (bench/IMPORTER.md, "the emit step on the workers").
 
@@ -20,6 +20,7 @@ from contacts_events import RowStatus
 
 from importer_service.adapters.row_columns import row_emails, row_names
 from importer_service.adapters.row_events import ROW_COLUMNS, RowEventWriter
+from importer_service.adapters.status_copy import status_tuples
 from importer_service.domain.phones import PhoneCheck
 from importer_service.domain.statuses import READY_TO_INVITE, RowOutcome, classify
 
@@ -29,8 +30,6 @@ _STORED = ("row_number", "raw_phone", "display_name", "first_name", "last_name",
 
 StoredRow = tuple[int, str, str | None, str | None, str | None, str | None]
 """(row_number, raw_phone, display_name, first_name, last_name, email), as stored."""
-Outcome = tuple[int, str | None, str, str, str, UUID | None]
-"""(row_number, phone_e164, status, reason_code, reason, matched_user_id): a row's status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +61,11 @@ class ChunkCheck:
 
 @dataclass(frozen=True, slots=True)
 class ChunkOutcomes:
-    """The slice's statuses (for `import_row_statuses`), its framed records (for the bulk
-    outbox row, joined), its `user_added` rows and how many rows got each status."""
+    """The slice's statuses (binary `COPY` tuples for `import_row_statuses`: status_copy), its
+    framed records (for the bulk outbox row, joined), its `user_added` rows and how many rows
+    got each status."""
 
-    outcomes: list[Outcome]
+    statuses: bytes
     records: bytes
     user_added: list[tuple[int, UUID]]
     counts: Counter[str]
@@ -84,9 +84,8 @@ def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter)
         codes[at], reasons[at] = outcome.reason_code, outcome.reason
         matched[at] = outcome.matched_user_id
     numbers = [row[0] for row in check.rows]
-    outcomes = list(zip(numbers, phones, statuses, codes, reasons, matched, strict=True))
     return ChunkOutcomes(
-        outcomes,
+        status_tuples(UUID(writer.import_id), numbers, phones, statuses, codes, reasons, matched),
         writer.records(_row_events(check, statuses, codes, reasons, matched)),
         [(row[0], user) for row, status, user in zip(check.rows, statuses, matched, strict=True)
          if status == RowStatus.USER_ADDED.value and user is not None],

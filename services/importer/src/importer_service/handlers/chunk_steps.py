@@ -3,8 +3,8 @@
 Parsing reads the chunk's numbers, checks them (on the worker processes for large chunks, see
 chunk_workers) and stores the results as one row per chunk (`chunk_checks`). The emit step
 reads them back with the rows, looks up what the importer knows of the numbers, has the
-workers classify and serialise (chunk_outcomes), and writes each row's final status once (one
-COPY into `import_row_statuses`), the chunk's `ImportRowValidated` events as one bulk outbox
+workers classify and serialise (chunk_outcomes: the records, and the statuses as binary COPY
+tuples), and writes each row's final status once (one COPY into `import_row_statuses`), the chunk's `ImportRowValidated` events as one bulk outbox
 row, and an `ImportRowMatched` per `user_added` row (for the contacts service,
 row_matches.py). Lookups for a chunk are a handful of set queries, never one per row.
 """
@@ -87,8 +87,7 @@ async def emit(
             for s in workers.slices(len(rows))
         ],
     )  # fmt: skip
-    for part in parts:
-        await import_rows.store_outcomes(conn, job.import_id, part.outcomes)
+    await import_rows.store_statuses(conn, [part.statuses for part in parts])
     await writer.write(conn, outbox, [part.records for part in parts])
     matched = [match for part in parts for match in part.user_added]
     await outbox.add(conn, row_matches(job.import_id, job.owner_id, source, matched), context)
