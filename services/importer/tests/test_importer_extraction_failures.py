@@ -1,7 +1,8 @@
 """The extraction use case on the importer's real schema: a fault of the file found only while
 its rows are read (its worker stopped by a limit, a sheet gone, text Postgres refuses) ends
 the import `failed` with the reason and keeps none of its rows; a bug still raises, so the
-work item is retried and dead-lettered as before."""
+work item is retried and dead-lettered as before. And what the chunk workers are told as the
+rows are read."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from importer_service.adapters.sources.mapping import ColumnMapping
 from importer_service.adapters.sources.sniff import FileFormat
 from importer_service.adapters.sources.stored_rows import StoredRow
 from importer_service.adapters.worker_process import WorkerLimits
-from importer_service.handlers.extraction import extract_rows
+from importer_service.handlers.extraction import BYTES_PER_ROW_AT_LEAST, extract_rows
 
 from .conftest import ImporterUnderTest, bearer
 from .files import csv_bytes
@@ -105,3 +106,16 @@ async def test_a_bug_still_raises_so_that_the_work_item_is_dead_lettered(importe
         await extracted(importer, import_id, StubReader(RuntimeError("a bug")))
     status = "SELECT status FROM imports WHERE import_id = $1"
     assert await importer.pool.fetchval(status, import_id) == "extracting"
+
+
+async def test_the_rows_a_file_may_hold_are_told_before_its_first_row_then_the_count(
+    importer,
+) -> None:
+    content = csv_bytes([["Mobile"], *[[f"06123456{n:02d}"] for n in range(60)]])
+    import_id = await ready_to_extract(importer, "l3.csv", content)
+    told: list[int] = []
+    second: StoredRow = (3, "+447400100003", "Bo", None, None, None, None, None, None)
+    async with importer.pool.acquire() as conn, conn.transaction():
+        await extract_rows(conn, import_id, StubReader([second]), told.append)
+    # the file's size first (the workers start while the rows are read), then the rows so far
+    assert told == [len(content) // BYTES_PER_ROW_AT_LEAST, 1, 2]

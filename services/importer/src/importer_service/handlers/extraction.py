@@ -26,6 +26,11 @@ from importer_service.adapters.sources.sniff import FileFormat, UnsupportedFile
 from importer_service.domain.model import Import, ImportStatus
 
 log = structlog.get_logger(__name__)
+BYTES_PER_ROW_AT_LEAST = 10
+"""A row of a list takes at least this many bytes of its file (a number and a line's end): a
+file's size over it is as many rows as it may hold, which the chunk workers are told before
+the first row is read (a compressed workbook's rows may take fewer: then they hear the count
+as the rows come)."""
 UNSTORABLE = (
     "A cell of the file holds characters that cannot be stored. Save the file again as CSV "
     "UTF-8 or .xlsx from your spreadsheet and upload it again."
@@ -34,10 +39,11 @@ UNSTORABLE = (
 
 async def extract_rows(
     conn: asyncpg.Connection, import_id: UUID, reader: FileReader,
-    rows_read: Callable[[int], None] = lambda _rows: None,
+    rows_expected: Callable[[int], None] = lambda _rows: None,
 ) -> None:  # fmt: skip
-    """Store every row of the import's file; `rows_read` hears how many so far, batch by batch
-    (the chunk workers start as soon as they will be needed)."""
+    """Store every row of the import's file; `rows_expected` hears how many it may hold before
+    the first is read, then how many so far, batch by batch (the chunk workers start as soon as
+    they may be needed: their start takes seconds, a workbook's extraction not many more)."""
     job = await imports.get(conn, import_id, for_update=True)
     if (
         job is None
@@ -48,7 +54,7 @@ async def extract_rows(
         return  # replaced, or already extracted by an earlier delivery
     fmt, mapping = FileFormat(job.file_format), ColumnMapping(**job.mapping)
     try:
-        total = await _store_rows(conn, job, fmt, mapping, reader, rows_read)
+        total = await _store_rows(conn, job, fmt, mapping, reader, rows_expected)
     except UnsupportedFile as error:
         await _fail(conn, job, error.code, error.message)
         return
@@ -61,7 +67,7 @@ async def extract_rows(
 
 async def _store_rows(
     conn: asyncpg.Connection, job: Import, fmt: FileFormat, mapping: ColumnMapping,
-    reader: FileReader, rows_read: Callable[[int], None],
+    reader: FileReader, rows_expected: Callable[[int], None],
 ) -> int:  # fmt: skip
     """Every row, in a savepoint: a file refused half-way keeps none of its rows."""
     total = 0
@@ -70,10 +76,11 @@ async def _store_rows(
         conn.transaction(),
         aclosing(reader.rows(path, fmt, job.sheet, mapping, job.encoding)) as batches,
     ):
+        rows_expected(path.stat().st_size // BYTES_PER_ROW_AT_LEAST)
         async for rows in batches:
             await import_rows.insert_rows(conn, job.import_id, rows)
             total += len(rows)
-            rows_read(total)
+            rows_expected(total)
     return total
 
 
