@@ -45,3 +45,12 @@ def test_chunk_steps_run_side_by_side_as_set(in_flight: int, side_by_side: bool)
 
 def test_two_steps_are_in_flight_by_default() -> None:
     assert ImporterSettings().import_steps_in_flight == 2
+
+
+def test_the_chunk_workers_start_with_the_service_unless_told(monkeypatch) -> None:
+    """The default: a fresh instance's first large import finds its workers ready (the tests'
+    own environment says false: contacts_testing.fixtures)."""
+    monkeypatch.delenv("IMPORT_WORKERS_AT_START", raising=False)
+    assert ImporterSettings().import_workers_at_start is True
+    monkeypatch.setenv("IMPORT_WORKERS_AT_START", "false")
+    assert ImporterSettings().import_workers_at_start is False

@@ -94,7 +94,9 @@ def test_the_workers_and_their_fork_server_end_when_the_service_is_killed() -> N
     which waits for them) must still end, not live on as orphans of 100-200 MB each."""
     service = subprocess.Popen([sys.executable, "-c", SERVICE], stdout=subprocess.PIPE, text=True)
     try:
-        assert service.stdout is not None and service.stdout.readline().strip() == "ready"
+        assert service.stdout is not None
+        while service.stdout.readline().strip() != "ready":  # after structlog's lines
+            assert service.poll() is None
         left = descendants(service.pid)
         assert len(left) >= 3  # the fork server and its two workers (and a resource tracker)
         service.kill()

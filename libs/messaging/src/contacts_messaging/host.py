@@ -100,7 +100,6 @@ class ServiceHost:
         self.outbox = Outbox(f"/services/{settings.service_name}", settings.kafka_namespace)
         self.consumers: list[InboxConsumer] = []
         self.kafka_started = False
-        self.relay_process: RelayProcess | None = None  # with OUTBOX_RELAY_PROCESS, once started
         self._pool: asyncpg.Pool | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._background: list[tuple[str, Callable[[ServiceHost], Coroutine[Any, Any, None]]]] = []
@@ -289,8 +288,7 @@ class ServiceHost:
                 await asyncio.sleep(delay)
         log.info("kafka.connected", topics=sorted(self._topics()))
         if s.outbox_relay_process:
-            self.relay_process = RelayProcess(s)
-            await self.relay_process.run()
+            await RelayProcess(s).run()
         else:
             await OutboxRelay(self.pool, s.database_url, self._producer, s.db_schema).run()
 

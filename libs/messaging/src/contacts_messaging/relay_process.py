@@ -2,13 +2,13 @@
 
 A service's relay shares its event loop with everything else the service does. In the importer
 that loop also runs the chunk steps (their Postgres statements, the hand-overs to the chunk
-workers): the relay's record batches and their zstd took about half of the loop's busy time
-during a million-row import, and a step's `COPY` of statuses waited behind them with its
+workers): the relay's record batches, their zstd and aiokafka took about 40 % of the loop's
+busy time during a million-row import, and a step's `COPY` of statuses waited behind them with its
 transaction open. In a process of its own the relay gets a core of its own when one is free,
 and the steps stop waiting for it (bench/IMPORTER.md, "the relay in a process of its own").
 
-`RelayProcess.run` starts the process (spawned: a fresh interpreter, none of the service's
-threads) once Kafka is reachable, and starts it again after back-off whenever it ends: its
+`RelayProcess.run` starts the process (`python -m`: a fresh interpreter that imports the relay,
+not the service) once Kafka is reachable, and starts it again after back-off whenever it ends: its
 events wait in the outbox meanwhile, and the relay lock goes with its connection, so another
 instance's relay may lead until it is back. When the service stops, so does the relay (SIGTERM,
 then SIGKILL after `stop_seconds`); when the service dies, even by SIGKILL, the relay ends too
@@ -110,9 +110,8 @@ class RelayProcess:
             await asyncio.sleep(delay)
 
     async def _start(self) -> tuple[asyncio.subprocess.Process, Connection]:
-        """The process (`python -m contacts_messaging.relay_process`: it imports the relay and
-        the settings' class, not the service), given the settings on its standard input and
-        the pipe's write end for its reports."""
+        """The process (`python -m contacts_messaging.relay_process`), given its settings on
+        its standard input and the pipe's write end for its reports."""
         read_end, write_end = os.pipe()
         try:
             process = await asyncio.create_subprocess_exec(
@@ -125,9 +124,14 @@ class RelayProcess:
         finally:
             os.close(write_end)  # the process's now: its end closes the pipe
         assert process.stdin is not None
-        process.stdin.write(pickle.dumps(self.settings))
-        await process.stdin.drain()
-        process.stdin.close()
+        try:
+            process.stdin.write(pickle.dumps(self.settings))
+            await process.stdin.drain()
+            process.stdin.close()
+        except BaseException:  # cancelled meanwhile, say: no process left unwatched
+            os.close(read_end)
+            await _ended(process, 0, terminate=True)
+            raise
         self.pid = process.pid
         self.started += 1
         log.info("outbox.relay_process_started", pid=process.pid)

@@ -36,9 +36,14 @@ from contacts_testing.parallel import (  # noqa: F401 - its hooks
 def pytest_configure(config: pytest.Config) -> None:
     """Services the tests build in this process or start from it (they inherit its
     environment) make their topics for the tests' single broker, unless the environment says
-    otherwise (a run against a cluster)."""
+    otherwise (a run against a cluster), and importers start their chunk workers only when
+    needed."""
     for name, value in SINGLE_BROKER_TOPICS.items():
         os.environ.setdefault(name, value)
+    # An importer starts its chunk workers (three processes, seconds of CPU) as it starts; the
+    # tests start hundreds of importers that never need them, and CI took 8 minutes longer:
+    # theirs start when an import first needs them (a test of the setting asks for it).
+    os.environ.setdefault("IMPORT_WORKERS_AT_START", "false")
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,12 @@ def running(pid: int) -> bool:
 
 
 def descendants(pid: int) -> list[int]:
-    """The processes `pid` started, and theirs, down to the last generation."""
-    try:
-        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """The processes `pid` started, and theirs, down to the last generation (from any of their
+    threads: /proc lists a child under the thread that started it)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
     return children + [d for child in children for d in descendants(child)]

@@ -66,6 +66,13 @@ class ImporterSettings(ServiceSettings):
         " numbers' checks, then its statuses and events) at once (1: in the service's own"
         " process); default: the CPUs the container's limit allows",
     )  # fmt: skip
+    import_workers_at_start: bool = Field(
+        default=True,
+        description="IMPORT_WORKERS_AT_START: start the IMPORT_PARSE_PROCESSES chunk workers (a"
+        " fork server, then the workers: seconds of CPU) in the background as the service"
+        " starts, so that its first large import does not wait for them; false: when an"
+        " import first needs them (the tests' many short-lived importers)",
+    )
     import_steps_in_flight: int = Field(
         default=2, ge=1, le=8,
         description="IMPORT_STEPS_IN_FLIGHT: chunk steps one process runs at once (one's Python"

@@ -158,10 +158,12 @@ class ChunkWorkers:
             for ready in [pool.submit(worker_identity) for _ in range(self.processes)]:
                 ready.result()
         except BaseException as error:  # handed to whoever waits for the pool
+            log.warning("chunk_workers.start_failed", error=repr(error))
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
             started.set_exception(error)
         else:
+            log.info("chunk_workers.started", processes=self.processes)
             started.set_result(pool)
 
     def close(self) -> None:

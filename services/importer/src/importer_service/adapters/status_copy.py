@@ -1,10 +1,11 @@
 """A chunk's final statuses as the body of a binary `COPY` into `import_row_statuses`, made on
 the chunk workers with the rest of the emit step's work per row (chunk_outcomes).
 
-The service's own process then only hands the bytes to Postgres: before, it unpickled each
-row's status as a tuple from the workers and asyncpg encoded it again, about 1.7 µs a row on
-the event loop every step waits for (bench/IMPORTER.md, "the statuses' COPY made on the
-workers"). The format is Postgres' binary `COPY` (a header, then per tuple a field count and
+The service's own process then only hands the bytes to Postgres: before, the workers pickled
+each row's status as a tuple, the service unpickled it (the round trip alone 0.8 µs a row) and
+asyncpg encoded it again, on the event loop every step waits for; the encoding here costs the
+worker 0.8 µs a row (bench/IMPORTER.md, "the relay in a process of its own, the statuses' COPY
+made on the workers"). The format is Postgres' binary `COPY` (a header, then per tuple a field count and
 each field as a length and its bytes, -1 for NULL, then a trailer); a chunk's statuses repeat
 a handful of (status, reason code, reason) triples, each encoded once.
 """

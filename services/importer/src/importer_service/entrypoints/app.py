@@ -52,9 +52,8 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     use_phone_engine(settings.import_phone_engine)
     row_columns.warm()
     workers = ChunkWorkers(settings.import_parse_processes)
-    # started when an import first needs them (ChunkWorkers.prepare_for): a fork server, then
-    # its worker processes
-    host.add_background("chunk-workers", lambda _host: _close_on_stop(workers))
+    start_now = settings.import_workers_at_start  # else when an import first needs them
+    host.add_background("chunk-workers", lambda _host: _chunk_workers(workers, start_now))
     reader = file_reader(settings)
     rules = ImportRules.of(settings)
     host.add_background("file-readers", lambda _host: _ready_until_stop(reader))
@@ -131,6 +130,15 @@ async def _close_on_stop(workers: _Workers) -> None:
         await asyncio.Event().wait()
     finally:
         workers.close()
+
+
+async def _chunk_workers(workers: ChunkWorkers, start_now: bool) -> None:
+    """The chunk workers, started now in the background (a fork server, then its workers)
+    with IMPORT_WORKERS_AT_START, else when an import first needs them (`prepare_for`); all
+    ended at the stop."""
+    if start_now:
+        workers.start()
+    await _close_on_stop(workers)
 
 
 async def _ready_until_stop(reader: FileReader) -> None:
