@@ -3,7 +3,7 @@
 import pytest
 from contacts_events import topics
 from importer_service.adapters.work_queue import EXPRESS_TOPIC, WORK_TOPIC
-from importer_service.entrypoints.app import build_app
+from importer_service.entrypoints.app import STEP_ROUNDS_A_BATCH, build_app
 from importer_service.settings import ImporterSettings
 
 pytestmark = pytest.mark.unit
@@ -32,15 +32,16 @@ def test_small_imports_have_a_consumer_group_of_their_own() -> None:
     assert set(groups["importer.express"].handlers) == set(groups["importer.workers"].handlers)
 
 
-@pytest.mark.parametrize(("in_flight", "side_by_side"), [(2, True), (1, False), (3, True)])
-def test_chunk_steps_run_side_by_side_as_set(in_flight: int, side_by_side: bool) -> None:
-    """IMPORT_STEPS_IN_FLIGHT work items a batch, applied at once when more than one; the
-    express lane keeps one step a batch."""
+@pytest.mark.parametrize("in_flight", [2, 1, 3])
+def test_chunk_steps_run_side_by_side_as_set(in_flight: int) -> None:
+    """IMPORT_STEPS_IN_FLIGHT work items at once, each in its own transaction, out of a batch
+    of a few rounds of them; the express lane keeps one step a batch."""
     settings = ImporterSettings(import_steps_in_flight=in_flight)
     groups = {sub.group: sub for sub in build_app(settings).state.host.subscriptions}
     workers, express = groups["importer.workers"], groups["importer.express"]
-    assert (workers.max_records, workers.side_by_side) == (in_flight, side_by_side)
-    assert (express.max_records, express.side_by_side) == (1, False)
+    assert workers.side_by_side == in_flight
+    assert workers.max_records == in_flight * STEP_ROUNDS_A_BATCH
+    assert (express.max_records, express.side_by_side) == (1, 0)
 
 
 def test_two_steps_are_in_flight_by_default() -> None:

@@ -68,7 +68,7 @@ class Subscription:
     events: EventRegistry = registry  # the event types this group can read
     max_records: int = 500  # per batch (and so per transaction)
     batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)  # see inbox.py
-    side_by_side: bool = False  # a batch's events applied at once, unordered (see inbox.py)
+    side_by_side: int = 0  # > 0: a batch's events applied this many at once (see inbox.py)
     locks: BatchLocks | None = None  # a batch's locks, taken first (see inbox.py)
 
     def namespaced(self, namespace: str) -> Subscription:

@@ -22,11 +22,13 @@ e.g. accounts/batch_locks.py), in each transaction it applies events in: taken e
 across a batch, locks two transactions both want can be taken in opposite orders.
 
 A consumer whose events do not depend on each other (the importer's work items: one chunk of
-rows each) may apply a batch's events side by side (`side_by_side`): each in a transaction of
-its own, on a connection of its own, all awaited before the offsets are committed. While one
-waits for Postgres the other runs its Python, so one process keeps two cores busy. The order
-of the batch's events is then not kept, and a transient failure of one lets the others commit
-first: the rewind redelivers them too, and the inbox skips them.
+rows each) may apply a batch's events side by side (`side_by_side=n`): each in a transaction
+of its own, on a connection of its own, at most n at once, each one finished starting the next
+of the batch (never in lockstep: a long event does not hold the other slots idle), all awaited
+before the offsets are committed. While one waits for Postgres another runs its Python, so one
+process keeps two cores busy. The order of the batch's events is then not kept, and a transient
+failure of one lets the others commit first (none starts after it): the rewind redelivers them
+too, and the inbox skips those that committed.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class InboxConsumer:
         events: EventRegistry = registry,
         after_commit: Callable[[Sequence[CloudEvent]], Awaitable[None]] | None = None,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
-        side_by_side: bool = False,
+        side_by_side: int = 0,
         locks: BatchLocks | None = None,
     ) -> None:
         self.pool = pool
@@ -102,7 +104,7 @@ class InboxConsumer:
         self.max_attempts = max_attempts
         self.events = events  # the event types this consumer can read
         self.after_commit = after_commit  # observation / fault-injection point for tests
-        self.side_by_side = side_by_side  # each event of a batch in its own transaction, at once
+        self.side_by_side = side_by_side  # > 0: each in its own transaction, this many at once
         self.locks = locks  # taken for a transaction's events before the first is applied
         self.applied = 0
         self.duplicates = 0
@@ -141,10 +143,25 @@ class InboxConsumer:
         return [] if await self._applied_together(batch) else await self._apply(batch)
 
     async def _apply_side_by_side(self, batch: list[_Pending]) -> list[_Pending]:
-        """Each item in its own transaction, all at once. Every one runs to its end (none is
-        cancelled halfway) before the first transient failure, if any, is raised."""
+        """Each item in its own transaction, `side_by_side` at once, the next one started as
+        soon as one ends. Once one has failed for a transient reason no other starts (the
+        rewind redelivers them); those running run to their end (none is cancelled halfway)
+        before the failure is raised."""
+        slots = asyncio.Semaphore(self.side_by_side)
+        transient: list[BaseException] = []
+
+        async def apply_in_a_slot(item: _Pending) -> list[_Pending]:
+            async with slots:
+                if transient:
+                    return []
+                try:
+                    return await self._apply([item])
+                except BaseException as exc:
+                    transient.append(exc)
+                    raise
+
         outcomes = await asyncio.gather(
-            *(self._apply([item]) for item in batch), return_exceptions=True
+            *(apply_in_a_slot(item) for item in batch), return_exceptions=True
         )
         failed: list[_Pending] = []
         for outcome in outcomes:

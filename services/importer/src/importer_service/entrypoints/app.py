@@ -39,6 +39,7 @@ from importer_service.settings import ImporterSettings
 
 MIGRATIONS = Path(__file__).parents[1] / "adapters" / "migrations"
 OWN_MIGRATIONS = discover("importer", MIGRATIONS)  # after the messaging library's
+STEP_ROUNDS_A_BATCH = 4  # work items a batch: IMPORT_STEPS_IN_FLIGHT x this (bench/IMPORTER.md)
 
 log = structlog.get_logger(__name__)
 
@@ -68,11 +69,12 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     pipeline = steps.bind(Pipeline(host.outbox, rules.chunking, workers, reader, rules.quota))
     # a work item is up to a chunk of rows: commit each step alone, so the chunk counter's row
     # lock (taken at the end of a step) is held only until its commit; a few steps side by side
-    # (their order does not matter), so one's Python runs while another's statements do
+    # (their order does not matter), so one's Python runs while another's statements do; a
+    # batch of a few rounds of them, so that a slot freed takes the next item at once
     in_flight = settings.import_steps_in_flight
     host.add_subscription(
         Subscription("importer.workers", (WORK_TOPIC,), pipeline, events=work_items,
-                     max_records=in_flight, side_by_side=in_flight > 1)
+                     max_records=in_flight * STEP_ROUNDS_A_BATCH, side_by_side=in_flight)
     )  # fmt: skip
     # small imports' steps, read beside the large ones' (work_queue: the express lane)
     express_steps = {step.name: pipeline[step.name] for step in express_items.events()}
