@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +57,13 @@ def running_stack(extra_env: dict[str, str]) -> Iterator[Stack]:
 
 @contextlib.contextmanager
 def running_beside(
-    dsn: str, kafka: LocalKafka, namespace: str, schema: str, log_dir: Path
-) -> Iterator[ServiceProcess]:
+    dsn: str, kafka: LocalKafka, namespace: str, schema: str, log_dir: Path,
+    extra: Mapping[str, str] | None = None,
+) -> Iterator[ServiceProcess]:  # fmt: skip
     """The contacts service on another bench's Postgres and Kafka namespace (beside that
-    bench's services, as in a deployment), on a fresh `schema`; both gone on exit."""
+    bench's services, as in a deployment), on a fresh `schema`, with `extra` settings; both
+    gone on exit."""
     with contextlib.ExitStack() as cleanup:
         fresh_schema(cleanup, dsn, schema)
-        env = {**_settings(dsn, kafka, schema, namespace), "LOG_LEVEL": "INFO"}
+        env = {**_settings(dsn, kafka, schema, namespace), "LOG_LEVEL": "INFO", **(extra or {})}
         yield started(cleanup, "contacts", env, log_dir / f"contacts-{schema}.log")

@@ -1,7 +1,7 @@
 """API write to its event on Kafka (issue 18, target 3: p99 < 100 ms at 200 writes/s). Not a test.
 
     uv run python bench/write_to_event.py [--rate 200] [--seconds 40] [--idle 10]
-        [--owners 20] [--no-handover]
+        [--owners 20] [--no-handover] [--env NAME=VALUE ...] [--contacts-env NAME=VALUE ...]
 
 Starts its own Postgres (:26132) and Kafka (:29992, controller :29993) in
 /var/tmp/contacts-platform-bench-write-to-event, the invitations service with its SMS provider
@@ -18,7 +18,8 @@ invite's time went after its HTTP answer (write_to_event_stages). `--no-handover
 invitations service with its API queueing messages for the delivery worker's poll
 (DELIVERY_HANDOVER=false). `--owners` spreads the writes over that many owners (20: each
 owner writes 10 times a second at 200/s, and its writes queue on its counter rows, which a
-person never does; 1,000: a twentieth of a write a second each). See bench/README.md,
+person never does; 1,000: a twentieth of a write a second each). `--env` and `--contacts-env`
+add settings of the invitations and the contacts service. See bench/README.md,
 "Write to event".
 """
 
@@ -152,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra invitations service setting (repeatable)")  # fmt: skip
+    parser.add_argument("--contacts-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra contacts service setting (repeatable)")  # fmt: skip
     args = parser.parse_args(argv)
     env = {
         **SERVICE_ENV, "DELIVERY_HANDOVER": "false" if args.no_handover else "true",
@@ -165,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         running_scenario((postgres, kafka), "wte", env, standin_apart=True) as invitations,
         running_beside(
             postgres.admin_url, kafka, invitations.namespace, f"{invitations.schema}_c",
-            STATE_DIR / "logs",
+            STATE_DIR / "logs", dict(item.split("=", 1) for item in args.contacts_env),
         ) as contacts,
     ):  # fmt: skip
         schema = f"{invitations.schema}_c"
