@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit import process_children
+from contacts_testing.processes import descendants
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -83,8 +83,9 @@ def process_cpu(pid: int, *, with_reaped_children: bool = False) -> float:
 
 
 def process_tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and its live children (a service's HTTP workers)."""
-    return sum(process_cpu(p) for p in (pid, *process_children(pid)))
+    """CPU seconds of a process and its live descendants (a service's HTTP workers, and each
+    one's outbox relay process)."""
+    return sum(process_cpu(p) for p in (pid, *descendants(pid)))
 
 
 def postgres_cpu(postmaster: int) -> float:
