@@ -86,7 +86,7 @@ def running_scenario(
         }  # fmt: skip
         log_path = STATE_DIR / "logs" / f"invitations-{name}-{stamp}.log"
         label = f"invitations service (SMS stand-in {url})"
-        service = started(cleanup, "invitations", settings, log_path, label, workers=1)
+        service = started(cleanup, "invitations", settings, log_path, label)  # its own default
         yield Scenario(
             name, postgres.admin_url, kafka.bootstrap, schema, namespace, standin, service,
             postmaster_pid(postgres), tuple(kafka_pids(kafka)),

@@ -18,6 +18,7 @@ from contacts_testing.topic_checks import kafka_admin, topic_configs
 pytestmark = pytest.mark.integration
 
 SERVICES = ("directory", "contacts", "importer", "invitations")
+RELAY_APART = {"contacts", "importer", "invitations"}  # OUTBOX_RELAY_PROCESS by default
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -48,11 +49,11 @@ async def test_a_service_starts_migrates_is_ready_and_stops_cleanly(
         )}  # fmt: skip
         assert {"outbox", "inbox", "schema_migrations"} <= tables
         assert service.process is not None
-        if name == "importer":  # its relay runs in a process of its own (OUTBOX_RELAY_PROCESS)
+        if name in RELAY_APART:  # its relay runs in a process of its own
             await wait_until(lambda: "outbox.relay_leading" in service.log_path.read_text())
-        helpers = descendants(service.process.pid)  # the importer's relay, its file reader
+        helpers = descendants(service.process.pid)  # the relay, the importer's file reader
         relays = [pid for pid in helpers if b"contacts_messaging.relay_process" in _cmdline(pid)]
-        assert len(relays) == (1 if name == "importer" else 0)  # OUTBOX_RELAY_PROCESS
+        assert len(relays) == (1 if name in RELAY_APART else 0)
         # uvicorn re-raises SIGTERM after a graceful shutdown, so the code is -15 either way;
         # the log says whether the lifespan (relay, consumers, pool) was closed in order
         assert service.terminate() in (0, -15)
@@ -62,7 +63,7 @@ async def test_a_service_starts_migrates_is_ready_and_stops_cleanly(
         events = {r["event"] for r in records}
         assert "Application shutdown complete." in events
         assert {r["service"] for r in records} == {name}
-        if name == "importer":
+        if name in RELAY_APART:
             assert "outbox.relay_process_stopping" in events
     finally:
         service.kill()
