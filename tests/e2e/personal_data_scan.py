@@ -39,6 +39,23 @@ async def tables_holding(pool: asyncpg.Pool, schemas: list[str], values: list[st
     return found
 
 
+async def outbox_rows_holding(
+    pool: asyncpg.Pool, schemas: list[str], values: list[str]
+) -> list[str]:
+    """What a failure needs to say of each outbox row still holding one of `values`: its event
+    type, when it was written and sent, its attempts, last error and erasure flag."""
+    rows = []
+    for schema in schemas:
+        query = (
+            f"SELECT headers, created_at, sent_at, attempts, last_error, forget_when_sent"
+            f' FROM "{schema}".outbox, unnest($1::text[]) AS v'
+            f" WHERE position(convert_to(v, 'UTF8') in value) > 0"
+        )
+        for row in await pool.fetch(query, values):
+            rows.append(f"{schema}: {dict(row)}")
+    return rows
+
+
 async def records_holding(bootstrap: str, topics: list[str], values: list[str]) -> list[str]:
     """`topic@offset` of every record (value, key or header) that holds one of `values`, read
     from the beginning of each topic by a consumer of no group."""

@@ -29,6 +29,7 @@ from contacts_testing.running_service import RunningService
 
 from .personal_data_scan import (
     hurry_the_cleaner,
+    outbox_rows_holding,
     partition_of,
     records_holding,
     tables_holding,
@@ -76,7 +77,8 @@ async def test_a_closed_accounts_number_and_email_are_nowhere_to_be_read(
             if not left:
                 return
             await asyncio.sleep(1)
-        raise AssertionError(f"the closed account's number or email is still in {left}")
+        rows = await outbox_rows_holding(admin, schemas, [phone, email])
+        raise AssertionError(f"the closed account's number or email is still in {left}: {rows}")
     finally:
         await admin.close()
 

@@ -18,7 +18,7 @@ from contacts_testing.topic_checks import kafka_admin, topic_configs
 pytestmark = pytest.mark.integration
 
 SERVICES = ("directory", "contacts", "importer", "invitations")
-RELAY_APART = {"importer"}  # OUTBOX_RELAY_PROCESS by default
+RELAY_APART = {"contacts", "importer", "invitations"}  # OUTBOX_RELAY_PROCESS by default
 
 
 @pytest.mark.parametrize("name", SERVICES)

@@ -40,15 +40,15 @@ def test_the_invitations_serve_from_two_processes_with_small_pools() -> None:
 
 @pytest.mark.parametrize(
     ("settings", "own_process"),
-    [(ImporterSettings, True), (ContactsSettings, False), (InvitationsSettings, False),
+    [(ImporterSettings, True), (ContactsSettings, True), (InvitationsSettings, True),
      (DirectorySettings, False)],
 )  # fmt: skip
-def test_the_importer_runs_its_outbox_relay_in_a_process_of_its_own(
+def test_the_writing_services_run_their_outbox_relay_in_a_process_of_its_own(
     settings: type[ServiceSettings], own_process: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The importer's out of the event loop of its chunk steps (bench/IMPORTER.md); the others'
-    in their loop for now (bench/README.md, write_to_event.py: measured faster apart, but an
-    erasure test failed once so). OUTBOX_RELAY_PROCESS says otherwise."""
+    """Out of the event loop that serves the API and the consumers (an import's chunk steps:
+    bench/IMPORTER.md; an API write's event: bench/README.md, write_to_event.py); the
+    directory's few events stay in its loop. OUTBOX_RELAY_PROCESS says otherwise."""
     assert settings.load().outbox_relay_process is own_process
     monkeypatch.setenv("OUTBOX_RELAY_PROCESS", str(not own_process).lower())
     assert settings.load().outbox_relay_process is not own_process

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from contacts_messaging.kafka import make_producer
+from contacts_messaging.relay import OutboxRelay
 
 
 @pytest.fixture
@@ -16,3 +17,18 @@ async def producer(kafka_bootstrap: str) -> AsyncIterator[Any]:
     await producer.start()
     yield producer
     await producer.stop()
+
+
+@pytest.fixture
+async def relay_of(
+    schema_pool: Any, service_schema: str, postgres_admin_url: str, kafka_bootstrap: str
+) -> AsyncIterator[Any]:
+    """Makes relays of the test's schema (options as OutboxRelay's) on one started producer."""
+    producer = make_producer(kafka_bootstrap, "t")
+    await producer.start()
+    try:
+        yield lambda **options: OutboxRelay(
+            schema_pool, postgres_admin_url, producer, service_schema, **options
+        )
+    finally:
+        await producer.stop()

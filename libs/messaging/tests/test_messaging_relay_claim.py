@@ -9,25 +9,11 @@ import uuid
 
 import pytest
 from contacts_events.envelope import EventContext
-from contacts_messaging.kafka import make_producer
 from contacts_messaging.outbox import Outbox
-from contacts_messaging.relay import OutboxRelay
 from contacts_testing.consumers import wait_until
 from contacts_testing.events import probe_type
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def relay_of(schema_pool, service_schema, postgres_admin_url, kafka_bootstrap):
-    producer = make_producer(kafka_bootstrap, "t")
-    await producer.start()
-    try:
-        yield lambda **options: OutboxRelay(
-            schema_pool, postgres_admin_url, producer, service_schema, **options
-        )
-    finally:
-        await producer.stop()
 
 
 async def write(schema_pool, topic: str, count: int) -> list[int]:

@@ -3,8 +3,8 @@ messaging migrations): sent outbox rows and stored idempotent responses.
 
 Each service calls these from the transaction that handles the closure, with what it knows of
 the person (see docs/data-retention.md). Rows are deleted, not rewritten: a sent outbox row is
-kept only for diagnosis until the relay purges it, and a stored response only answers a retry,
-which after the closure is refused anyway.
+kept only for diagnosis until the relay purges it (an unsent one, once sent), and a stored
+response only answers a retry, which after the closure is refused anyway.
 """
 
 from __future__ import annotations
@@ -23,13 +23,22 @@ def personal_values(*values: str | None) -> list[str]:
     return [value for value in values if value and value != ERASED]
 
 
-async def forget_sent_events(conn: asyncpg.Connection, keys: Iterable[str]) -> int:
-    """Delete the outbox rows already sent whose record key is one of `keys` (the aggregates
-    whose events carried the person's number: their user id, an import, an invitation); rows
-    not sent yet stay, as the relay still owes them to Kafka. Returns how many were deleted."""
+async def forget_events(conn: asyncpg.Connection, keys: Iterable[str]) -> int:
+    """Forget the outbox rows whose record key is one of `keys` (the aggregates whose events
+    carried the person's number: their user id, an import, an invitation). Rows already sent
+    are deleted; a row not sent yet still owes its event to Kafka, so it is flagged and the
+    relay deletes it as soon as Kafka acknowledged it (relay.py), not a retention later.
+    Returns how many were deleted now.
+
+    Flagged first, then deleted: the flag's row locks keep the relay from marking a row sent
+    between the two statements (a mark waiting on them skips the flagged row, which is then
+    published again and deleted: consumers deduplicate)."""
     encoded = [key.encode() for key in keys]
     if not encoded:
         return 0
+    await conn.execute(
+        "UPDATE outbox SET forget_when_sent = true WHERE key = ANY($1::bytea[])", encoded
+    )
     result = await conn.execute(
         "DELETE FROM outbox WHERE sent_at IS NOT NULL AND key = ANY($1::bytea[])", encoded
     )

@@ -42,14 +42,17 @@ from contacts_messaging.retention import Expiry, purge_expired
 
 log = structlog.get_logger(__name__)
 
-# One round trip: the rows the previous batch sent marked sent ($3), and up to $1 pending rows
+# One round trip: the rows the previous batch sent marked sent ($3; deleted instead if an account
+# closure flagged them `forget_when_sent`, erasure.py), and up to $1 pending rows
 # in order, those read whose bytes before them stay under $2 (at least the first: a claim stops
 # after the row that reaches the budget); `claimed` says how many were pending in the claim,
 # read or not. The statement's snapshot still shows the rows it marks as pending: they are left
 # out by position. Only the leader claims.
 _CLAIM = """
 WITH marked AS (
-    UPDATE outbox SET sent_at = now() WHERE position = ANY($3::bigint[])
+    UPDATE outbox SET sent_at = now() WHERE position = ANY($3::bigint[]) AND NOT forget_when_sent
+), forgotten AS (
+    DELETE FROM outbox WHERE position = ANY($3::bigint[]) AND forget_when_sent
 ), pending AS (
     SELECT position, octet_length(value) AS size FROM outbox
     WHERE sent_at IS NULL AND position <> ALL($3::bigint[]) ORDER BY position LIMIT $1
@@ -65,7 +68,12 @@ WHERE w.before < $2 ORDER BY o.position
 Produced = list[tuple[str, str, int]]
 """The events of a batch Kafka acknowledged: (topic, event type, how many) per outbox row."""
 
-_MARK = "UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])"
+_MARK = """
+WITH forgotten AS (
+    DELETE FROM outbox WHERE position = ANY($1::bigint[]) AND forget_when_sent
+)
+UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[]) AND NOT forget_when_sent
+"""
 # Tried again every `lead_poll_seconds`, never waited for in a statement: a statement waiting
 # for a lock keeps its snapshot, which would hold back the vacuum of every table (and leave the
 # outbox's index full of dead entries that every claim walks) for as long as the leader leads.

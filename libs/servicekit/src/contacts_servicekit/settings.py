@@ -184,8 +184,8 @@ class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, Rete
     outbox_relay_process: bool = Field(
         default=False,
         description="OUTBOX_RELAY_PROCESS: the outbox relay in a process of its own, not in the"
-        " service's event loop (the importer's default: its relay sends a million events an"
-        " import)",
+        " service's event loop (the default of the importer, the contacts and the invitations"
+        " service: see their settings)",
     )
     log_level: str = "INFO"
     log_format: LogFormat = "auto"

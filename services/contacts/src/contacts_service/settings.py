@@ -15,3 +15,9 @@ class ContactsSettings(ServiceSettings):
     # Lists are read far more than written: see READ_SERVICE_WORKERS.
     http_workers: int = Field(default=READ_SERVICE_WORKERS, ge=1, le=64)
     db_pool_min: int = Field(default=READ_SERVICE_POOL_MIN, ge=0)
+    outbox_relay_process: bool = Field(
+        default=True,
+        description="OUTBOX_RELAY_PROCESS: the outbox relay in a process of its own, its"
+        " batches out of the API's event loop (bench/README.md, write_to_event.py); false: in"
+        " the service's process",
+    )

@@ -19,6 +19,12 @@ class InvitationsSettings(ServiceSettings, ChannelSettings):  # type: ignore[mis
     # An invite's path after its answer crosses the delivery worker, its recorder and the
     # relay, each sharing its process's one event loop with the API: see INVITATIONS_WORKERS.
     http_workers: int = Field(default=INVITATIONS_WORKERS, ge=1, le=64)
+    outbox_relay_process: bool = Field(
+        default=True,
+        description="OUTBOX_RELAY_PROCESS: the outbox relay in a process of its own, out of the"
+        " event loop the API, the delivery worker and its recorder share (bench/README.md,"
+        " write_to_event.py); false: in the service's process",
+    )
     invitation_expiry_days: int = Field(default=30, ge=1, description="INVITATION_EXPIRY_DAYS")
     resend_cooldown_minutes: float = Field(default=10, ge=0, description="RESEND_COOLDOWN_MINUTES")
     destination_daily_cap: int = Field(default=5, ge=1, description="DESTINATION_DAILY_CAP")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncpg
 from contacts_messaging.erasure import (
     ERASED,
+    forget_events,
     forget_responses,
-    forget_sent_events,
     personal_values,
 )
 
@@ -35,5 +35,5 @@ async def erase_contact_details(conn: asyncpg.Connection, user: User) -> None:
         "DELETE FROM rate_limits WHERE substr(subject, strpos(subject, ':') + 1) = ANY($1::text[])",
         values,
     )
-    await forget_sent_events(conn, [str(user.user_id)])
+    await forget_events(conn, [str(user.user_id)])
     await forget_responses(conn, values)

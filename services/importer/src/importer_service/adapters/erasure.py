@@ -15,7 +15,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import asyncpg
-from contacts_messaging.erasure import ERASED, forget_responses, forget_sent_events
+from contacts_messaging.erasure import ERASED, forget_events, forget_responses
 
 FINISHED = ["completed", "failed", "replaced"]  # the uploaded file is no longer read
 
@@ -42,7 +42,7 @@ async def erase_number_of(conn: asyncpg.Connection, user_id: UUID) -> None:
     await conn.execute(
         "UPDATE invitation_refusals SET phone_e164 = $2 WHERE phone_e164 = $1", phone, ERASED
     )
-    await forget_sent_events(conn, [str(i) for i in imports])
+    await forget_events(conn, [str(i) for i in imports])
     await forget_responses(conn, [phone])
 
 

@@ -18,8 +18,8 @@ from uuid import UUID
 import asyncpg
 from contacts_messaging.erasure import (
     ERASED,
+    forget_events,
     forget_responses,
-    forget_sent_events,
     personal_values,
 )
 
@@ -57,5 +57,5 @@ async def erase_details_of(conn: asyncpg.Connection, user_id: UUID, closed_at: d
         "DELETE FROM daily_sends WHERE scope = 'destination' AND lower(subject) = ANY($1::text[])",
         destinations,
     )
-    await forget_sent_events(conn, [str(row["invitation_id"]) for row in rows])
+    await forget_events(conn, [str(row["invitation_id"]) for row in rows])
     await forget_responses(conn, values)
