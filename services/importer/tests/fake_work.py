@@ -117,9 +117,9 @@ class FakeImportsWork(FakeUnitOfWork):
         yield self
 
     # Validation
-    async def queue_first_chunks(self, job: Import) -> int:
+    async def queue_first_chunks(self, job: Import) -> tuple[int, int]:
         self.queued[job.import_id] = math.ceil((job.total_rows or 0) / CHUNK_ROWS)
-        return self.queued[job.import_id]
+        return self.queued[job.import_id], CHUNK_ROWS
 
     async def complete(self, job: Import) -> None:
         await self.save(job.completed({}, datetime(2026, 3, 1, tzinfo=UTC)))

@@ -106,13 +106,14 @@ def test_each_method_changes_the_status_exactly_when_the_table_allows_it(
 
 
 def test_a_change_notes_the_columns_it_touched_and_no_others():
-    started = an_import(S.EXTRACTED).started(4, NOW)
+    started = an_import(S.EXTRACTED).started(4, NOW, 5_000)
 
     assert started.unsaved == {
         "status", "chunk_count", "parsed_chunks", "emitted_chunks", "rows_parsed", "rows_done",
-        "counts", "error", "started_at",
+        "counts", "error", "started_at", "chunk_rows",
     }  # fmt: skip
-    assert (started.chunk_count, started.parsed_chunks, started.rows_done) == (4, 0, 0)
+    assert (started.chunk_count, started.chunk_rows, started.parsed_chunks) == (4, 5_000, 0)
+    assert started.rows_done == 0
     assert started.counts is None and started.started_at == NOW
     assert an_import(S.UPLOADED).unsaved == frozenset()
 

@@ -9,7 +9,7 @@ from importer_service.adapters.work_queue import (
     EXPRESS_LANE,
     EXPRESS_TOPIC,
     MAIN_LANE,
-    MIN_CHUNK_ROWS,
+    SMALLEST_CHUNK_ROWS,
     WORK_TOPIC,
     Chunking,
     EmitChunk,
@@ -18,6 +18,7 @@ from importer_service.adapters.work_queue import (
     ExpressParseChunk,
     ExtractRows,
     ParseChunk,
+    chunk_rows,
     chunks,
     spread_keys,
 )
@@ -31,23 +32,29 @@ def _cut(size: int, partitions: int = PARTITIONS) -> Chunking:
     return Chunking(rows=size, partitions=partitions)
 
 
+def _chunks(first: int, last: int, chunking: Chunking) -> list[tuple[int, int]]:
+    return chunks(first, last, chunk_rows(last - first + 1, chunking))
+
+
 def test_chunks_cover_every_row_once() -> None:
     for first, last, size in [(2, 1_048_577, 10_000), (2, 100_001, 10_000), (1, 20, 7), (5, 5, 3)]:
-        ranges = chunks(first, last, _cut(size))
+        ranges = _chunks(first, last, _cut(size))
         covered = [n for a, b in ranges for n in range(a, b + 1)]
         assert covered == list(range(first, last + 1))
 
 
-def test_a_mid_sized_import_gets_two_chunks_per_partition_but_never_tiny_ones() -> None:
-    assert len(chunks(2, 100_001, _cut(10_000))) == 2 * PARTITIONS
-    assert len(chunks(2, 1_048_577, _cut(10_000))) == 105  # large: the configured size
-    assert {b - a + 1 for a, b in chunks(1, 5_000, _cut(10_000))} == {MIN_CHUNK_ROWS}
-    assert chunks(1, 20, _cut(7)) == [(1, 7), (8, 14), (15, 20)]  # a smaller setting still wins
+def test_a_mid_sized_import_gets_two_chunks_per_partition_but_never_small_ones() -> None:
+    assert len(_chunks(2, 100_001, _cut(10_000))) == 2 * PARTITIONS  # 6,250 rows each
+    assert len(_chunks(2, 1_048_577, _cut(10_000))) == 105  # large: the configured size
+    assert {b - a + 1 for a, b in _chunks(1, 20_000, _cut(10_000))} == {SMALLEST_CHUNK_ROWS}
+    assert _chunks(1, 20, _cut(7)) == [(1, 7), (8, 14), (15, 20)]  # a smaller setting still wins
 
 
-def test_more_work_partitions_make_more_chunks() -> None:
-    assert len(chunks(2, 240_001, _cut(10_000, partitions=24))) == 48
-    assert len(chunks(2, 240_001, _cut(10_000, partitions=8))) == 24
+def test_more_work_partitions_make_more_chunks_down_to_the_smallest() -> None:
+    assert len(_chunks(2, 480_001, _cut(20_000, partitions=24))) == 48
+    assert len(_chunks(2, 480_001, _cut(20_000, partitions=8))) == 24
+    # 24 partitions would cut a 100,000-row list into 48 chunks of 2,084 rows: 20 of 5,000
+    assert len(_chunks(2, 100_001, _cut(20_000, partitions=24))) == 20
 
 
 def test_an_imports_chunks_take_the_partitions_in_turn() -> None:

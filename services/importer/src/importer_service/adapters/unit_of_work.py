@@ -64,7 +64,7 @@ class _Validation:
     def __init__(self, work: PostgresImportsWork, chunking: Chunking) -> None:
         self.work, self.chunking = work, chunking
 
-    async def queue_first_chunks(self, job: Import) -> int:
+    async def queue_first_chunks(self, job: Import) -> tuple[int, int]:
         work = self.work
         await work.write_emitted()
         parse = self.chunking.lane(job.total_rows).parse

@@ -62,6 +62,8 @@ class Import:
     finished_at: datetime | None  # when it became completed, failed or replaced
     rows_purged_at: datetime | None  # when the retention purge deleted its rows and file
     started_at: datetime | None = None  # when its validation started
+    chunk_rows: int | None = None  # rows per work item, chosen at its start (None: not yet,
+    # or started by an earlier release: chunk_window.row_chunks)
     unsaved: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """The columns changed since it was read, which `imports_repository.save` writes: only
     those, so the counters the chunk steps add to meanwhile are never written back stale."""
@@ -121,11 +123,13 @@ class Import:
         self._while(ImportStatus.EXTRACTED, ImportStatus.VALIDATING)
         return self._changed(error=error)
 
-    def started(self, chunk_count: int, at: datetime) -> Import:
-        """Its validation queued in `chunk_count` chunks: progress and counts from zero."""
+    def started(self, chunk_count: int, at: datetime, chunk_rows: int | None = None) -> Import:
+        """Its validation queued in `chunk_count` chunks of `chunk_rows` rows: progress and
+        counts from zero."""
         return self._became(
             ImportStatus.VALIDATING, chunk_count=chunk_count, parsed_chunks=0, emitted_chunks=0,
             rows_parsed=0, rows_done=0, counts=None, error=None, started_at=at,
+            chunk_rows=chunk_rows,
         )  # fmt: skip
 
     def completed(self, counts: dict[str, int], at: datetime) -> Import:

@@ -68,8 +68,9 @@ class Owners(Protocol):
 class Validation(Protocol):
     """The pipeline's side of a start (handlers/chunk_window.py, completion.py)."""
 
-    async def queue_first_chunks(self, job: Import) -> int:
-        """Queue the first parse chunks of the import; how many chunks it has in all."""
+    async def queue_first_chunks(self, job: Import) -> tuple[int, int]:
+        """Queue the first parse chunks of the import; how many chunks it has in all, and how
+        many rows each."""
 
     async def complete(self, job: Import) -> None:
         """Complete a validating import (one with no rows has no chunk to do it)."""

@@ -32,8 +32,8 @@ async def start_validation(work: ImportsWork, job: Import) -> Import:
     """Queue the first parse chunks of an extracted import (in the caller's transaction), on
     its lane; the others follow as they finish (chunk_window). An import of no rows has no
     chunk to complete it: it completes now."""
-    count = await work.validation.queue_first_chunks(job)
-    job = await work.imports.save(job.started(count, datetime.now(UTC)))
+    count, rows_each = await work.validation.queue_first_chunks(job)
+    job = await work.imports.save(job.started(count, datetime.now(UTC), rows_each))
     if not count:
         await work.validation.complete(job)
     return job
