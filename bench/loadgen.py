@@ -34,6 +34,7 @@ class Result:
     sent_ns: int  # Unix time the request was due (latency counts from then)
     url: str
     error: str
+    wait_ns: int = 0  # due time to the send (pacer's own lateness; 0 from the other tools)
 
 
 def write_targets(path: Path, targets: Iterable[Target]) -> None:

@@ -62,12 +62,15 @@ def ensure_pacer() -> Path:
     return PACER
 
 
-def attack(targets: Path, rate: int, seconds: float, output: Path) -> None:
+def attack(
+    targets: Path, rate: float, seconds: float, output: Path, connections: int = CONNECTIONS,
+    timeout: str = REQUEST_TIMEOUT,
+) -> None:  # fmt: skip
     """`rate` requests/s for `seconds` over the targets (loadgen.write_targets, used in file
     order); one CSV line per request goes to `output`."""
     command = [
         str(PACER), f"--targets={targets}", f"--rate={rate}", f"--duration={seconds}",
-        f"--connections={CONNECTIONS}", f"--timeout={REQUEST_TIMEOUT.removesuffix('s')}",
+        f"--connections={connections}", f"--timeout={timeout.removesuffix('s')}",
         f"--output={output}",
     ]  # fmt: skip
     subprocess.run(command, check=True, timeout=seconds + 60, start_new_session=True)  # noqa: S603
@@ -78,6 +81,6 @@ def read_results(output: Path) -> list[Result]:
     that got no answer has code 0 and the error (`timeout`, or the connection error)."""
     with output.open(newline="") as rows:
         return [
-            Result(int(code), int(latency), int(due), url, error)
-            for due, code, latency, url, error in csv.reader(rows)
+            Result(int(code), int(latency), int(due), url, error, int(wait))
+            for due, code, latency, url, error, wait in csv.reader(rows)
         ]

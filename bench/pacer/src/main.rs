@@ -7,8 +7,9 @@
 //!
 //! Each of the `--connections` workers owns one keep-alive connection per host; the next due
 //! request goes to the first worker free. Results stay in memory and are written as CSV at
-//! the end, one line per request in the order due: `due_unix_ns,status,latency_ns,url,error`
-//! (status 0 when no answer came: `timeout`, or the connection error).
+//! the end, one line per request in the order due:
+//! `due_unix_ns,status,latency_ns,url,error,wait_ns` (status 0 when no answer came: `timeout`,
+//! or the connection error; `wait_ns` from the due time to the send, pacer's own lateness).
 
 mod output;
 mod targets;
@@ -22,7 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::{SendRequest, handshake};
 use hyper_util::rt::TokioIo;
@@ -53,7 +54,7 @@ struct Args {
     /// error "timeout"
     #[arg(long, default_value_t = 5.0)]
     timeout: f64,
-    /// CSV file: due_unix_ns,status,latency_ns,url,error
+    /// CSV file: due_unix_ns,status,latency_ns,url,error,wait_ns
     #[arg(long)]
     output: PathBuf,
 }
@@ -62,6 +63,7 @@ struct Args {
 pub struct Outcome {
     pub status: u16,
     pub latency_ns: u64,
+    pub wait_ns: u64, // due time to send: no free worker, or the timer late
     pub error: Option<String>,
 }
 
@@ -85,7 +87,7 @@ impl Plan {
     }
 }
 
-type Connection = SendRequest<Empty<Bytes>>;
+type Connection = SendRequest<Full<Bytes>>;
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -165,6 +167,7 @@ async fn worker(plan: Arc<Plan>) -> std::io::Result<Vec<(usize, Outcome)>> {
         }
         let due = plan.start + Duration::from_nanos(plan.offset_ns(i));
         timer.sleep_until(due).await?;
+        let wait_ns = due.elapsed().as_nanos() as u64;
         let target = plan.target(i);
         let connection = &mut connections[target.host];
         let sent = exchange(connection, target, plan.targets.hosts[target.host]);
@@ -182,6 +185,7 @@ async fn worker(plan: Arc<Plan>) -> std::io::Result<Vec<(usize, Outcome)>> {
             Outcome {
                 status,
                 latency_ns,
+                wait_ns,
                 error,
             },
         ));

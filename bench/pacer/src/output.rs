@@ -1,5 +1,5 @@
 //! The results as CSV (RFC 4180), one line per request in the order due, no header line:
-//! `due_unix_ns,status,latency_ns,url,error`.
+//! `due_unix_ns,status,latency_ns,url,error,wait_ns`.
 
 use std::path::Path;
 
@@ -22,6 +22,7 @@ pub fn write(
             outcome.latency_ns.to_string().as_str(),
             plan.target(i).url.as_str(),
             outcome.error.as_deref().unwrap_or(""),
+            outcome.wait_ns.to_string().as_str(),
         ])?;
     }
     out.flush()?;

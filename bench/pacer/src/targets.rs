@@ -1,7 +1,7 @@
 //! Targets, one JSON object a line, in vegeta's `-format=json` (what bench/loadgen.py
-//! writes): `{"method": "GET", "url": "http://host:port/path", "header": {"Name": ["value"]}}`.
-//! Everything a request needs is parsed here once, so that sending one only clones
-//! reference-counted parts.
+//! writes): `{"method": "GET", "url": "http://host:port/path", "header": {"Name": ["value"]},
+//! "body": "<base64>"}` (`body` optional). Everything a request needs is parsed here once, so
+//! that sending one only clones reference-counted parts.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -9,7 +9,9 @@ use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::Path;
 
-use http_body_util::Empty;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use http_body_util::Full;
 use hyper::body::Bytes;
 use hyper::header::{HOST, HeaderName, HeaderValue};
 use hyper::{Method, Request, Uri};
@@ -31,6 +33,7 @@ pub struct Target {
     method: Method,
     path: Uri,                               // origin form: /path?query
     headers: Vec<(HeaderName, HeaderValue)>, // Host first
+    body: Bytes,                             // empty: no body
 }
 
 pub struct Targets {
@@ -39,8 +42,8 @@ pub struct Targets {
 }
 
 impl Target {
-    pub fn request(&self) -> Request<Empty<Bytes>> {
-        let mut request = Request::new(Empty::new());
+    pub fn request(&self) -> Request<Full<Bytes>> {
+        let mut request = Request::new(Full::new(self.body.clone()));
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = self.path.clone();
         let headers = request.headers_mut();
@@ -80,9 +83,10 @@ fn parse(
     hosts: &mut Vec<SocketAddr>,
 ) -> Result<Target, String> {
     let line: Line = serde_json::from_str(line).map_err(|e| e.to_string())?;
-    if line.body.is_some_and(|body| !body.is_empty()) {
-        return Err("request bodies are not supported".into());
-    }
+    let body = match line.body.as_deref() {
+        None | Some("") => Bytes::new(),
+        Some(text) => Bytes::from(STANDARD.decode(text).map_err(|e| format!("body: {e}"))?),
+    };
     let uri: Uri = line
         .url
         .parse()
@@ -129,6 +133,7 @@ fn parse(
             .map_err(|e| format!("method {:?}: {e}", line.method))?,
         path: path.parse().map_err(|e| format!("path {path:?}: {e}"))?,
         headers,
+        body,
         host,
         url: line.url,
     })
