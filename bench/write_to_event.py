@@ -36,6 +36,7 @@ import itertools
 import os
 import random
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -48,7 +49,7 @@ from contacts_testing.publisher import EventPublisher
 from invitations_stack import running_infra, running_scenario
 from kit import log, machine_lock, terminate_as_interrupt
 from measure import print_table, summarise
-from write_to_event_costs import costs, print_costs
+from write_to_event_costs import Costs, costs, print_costs
 from write_to_event_load import KINDS, Write, find_events, open_loop, session
 from write_to_event_stages import print_invite_stages
 
@@ -219,11 +220,14 @@ def main(argv: list[str] | None = None) -> int:
             load = os.getloadavg()
             print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
             open_loop(idle, 2.0, contacts.url, invitations.service.url, STATE_DIR)
-            if warm:
-                open_loop(warm, args.rate, contacts.url, invitations.service.url, STATE_DIR)
-            before = costs(invitations, contacts)
-            open_loop(loaded, args.rate, contacts.url, invitations.service.url, STATE_DIR)
-            print_costs(before, costs(invitations, contacts), len(loaded))
+            # warm-up and measured writes in one open loop (no pause, no new connections
+            # between them); the costs are read once the warm-up's writes were due
+            before: list[Costs] = []
+            warmed = threading.Timer(len(warm) / args.rate, lambda: before.append(costs(invitations, contacts)))  # fmt: skip
+            warmed.start()
+            open_loop(warm + loaded, args.rate, contacts.url, invitations.service.url, STATE_DIR)
+            warmed.join()
+            print_costs(before[0], costs(invitations, contacts), len(loaded))
             load = os.getloadavg()
             print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         topics = [f"{invitations.namespace}.{t}" for t in ("contacts.contacts", "invitations.invitations")]  # fmt: skip

@@ -54,6 +54,11 @@ struct Args {
     /// error "timeout"
     #[arg(long, default_value_t = 5.0)]
     timeout: f64,
+    /// Seconds a keep-alive connection may sit unused before a request opens a new one
+    /// instead (below the server's own keep-alive timeout, uvicorn's 5 s: a request sent as
+    /// the server closes an idle connection would be reset, and no request is retried)
+    #[arg(long, default_value_t = 4.0)]
+    idle: f64,
     /// CSV file: due_unix_ns,status,latency_ns,url,error,wait_ns
     #[arg(long)]
     output: PathBuf,
@@ -74,6 +79,7 @@ pub struct Plan {
     interval_ns: f64,
     start: Instant,
     timeout: Duration,
+    idle: Duration,
     next: AtomicUsize, // the next request no worker has taken yet
 }
 
@@ -103,8 +109,8 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<(), String> {
     let positive = |x: f64| x.is_finite() && x > 0.0;
     let duration_ok = args.duration.is_finite() && args.duration >= 0.0;
-    if !positive(args.rate) || !positive(args.timeout) || !duration_ok {
-        return Err("need --rate > 0, --timeout > 0 and --duration >= 0".into());
+    if !positive(args.rate) || !positive(args.timeout) || !positive(args.idle) || !duration_ok {
+        return Err("need --rate > 0, --timeout > 0, --idle > 0 and --duration >= 0".into());
     }
     if args.connections == 0 {
         return Err("need --connections >= 1".into());
@@ -123,6 +129,7 @@ fn run(args: Args) -> Result<(), String> {
         interval_ns: 1e9 / args.rate,
         start,
         timeout: Duration::from_secs_f64(args.timeout),
+        idle: Duration::from_secs_f64(args.idle),
         next: AtomicUsize::new(0),
     });
     let outcomes = runtime.block_on(attack(&plan, args.connections))?;
@@ -159,6 +166,7 @@ async fn worker(plan: Arc<Plan>) -> std::io::Result<Vec<(usize, Outcome)>> {
     let mut timer = Timer::new()?;
     let mut connections: Vec<Option<Connection>> =
         plan.targets.hosts.iter().map(|_| None).collect();
+    let mut last_used: Vec<Instant> = plan.targets.hosts.iter().map(|_| Instant::now()).collect();
     let mut done = Vec::new();
     loop {
         let i = plan.next.fetch_add(1, Ordering::Relaxed);
@@ -170,6 +178,9 @@ async fn worker(plan: Arc<Plan>) -> std::io::Result<Vec<(usize, Outcome)>> {
         let wait_ns = due.elapsed().as_nanos() as u64;
         let target = plan.target(i);
         let connection = &mut connections[target.host];
+        if last_used[target.host].elapsed() > plan.idle {
+            *connection = None; // the server may be closing it: open another
+        }
         let sent = exchange(connection, target, plan.targets.hosts[target.host]);
         let (status, error) = match tokio::time::timeout(plan.timeout, sent).await {
             Ok(Ok(status)) => (status, None),
@@ -179,6 +190,7 @@ async fn worker(plan: Arc<Plan>) -> std::io::Result<Vec<(usize, Outcome)>> {
         if error.is_some() {
             *connection = None; // its state is unknown: the next request opens another
         }
+        last_used[target.host] = Instant::now();
         let latency_ns = due.elapsed().as_nanos() as u64;
         done.push((
             i,

@@ -290,7 +290,10 @@ class ServiceHost:
         if s.outbox_relay_process:
             await RelayProcess(s).run()
         else:
-            await OutboxRelay(self.pool, s.database_url, self._producer, s.db_schema).run()
+            await OutboxRelay(
+                self.pool, s.database_url, self._producer, s.db_schema,
+                linger_seconds=s.outbox_relay_linger_ms / 1000,
+            ).run()  # fmt: skip
 
     async def _retry_until_up(self, what: str, connect):  # type: ignore[no-untyped-def]
         backoff = Backoff(initial=0.5, maximum=5.0)

@@ -95,6 +95,7 @@ class OutboxRelay:
         safety_poll_seconds: float = 5.0,
         mark_within: float = 0.1,
         lead_poll_seconds: float = 1.0,
+        linger_seconds: float = 0.0,
         retention_seconds: float = 24 * 3600,
         report: Callable[[Produced], object] = count_produced,
     ) -> None:
@@ -109,6 +110,11 @@ class OutboxRelay:
         self.safety_poll_seconds = safety_poll_seconds
         self.mark_within = mark_within  # a batch waits this long for the next claim to mark it
         self.lead_poll_seconds = lead_poll_seconds  # a waiting relay tries to lead this often
+        # a woken relay claims no sooner than this after its previous claim: a steady flow of
+        # events goes in fewer, larger batches (fewer claims and produce requests), while an
+        # event written after a quiet spell is claimed at once
+        self.linger_seconds = linger_seconds
+        self._last_claim = 0.0
         self.state = "stopped"  # "waiting" to lead, "leading"
         self.retention_seconds = retention_seconds
         self.report = report  # the events of each batch marked sent (events_produced_total)
@@ -132,6 +138,7 @@ class OutboxRelay:
                         await self._purge_now_and_then()
                         if not self._backlog:
                             await self._wait_for_work(conn)
+                            await self._linger()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -177,6 +184,7 @@ class OutboxRelay:
         many events Kafka acknowledged. The rows sent are marked sent by the next batch's claim
         (or `mark_sent`): under load, one statement a batch."""
         self._backlog = False
+        self._last_claim = time.monotonic()
         rows = await conn.fetch(_CLAIM, self.batch_size, self.max_bytes, self._unmarked)
         self._marked()
         if not rows:
@@ -280,6 +288,12 @@ class OutboxRelay:
         if self._unmarked and not await self._woken_within(self.mark_within):
             await self.mark_sent(conn)
         await self._woken_within(self.safety_poll_seconds)
+
+    async def _linger(self) -> None:
+        """Until `linger_seconds` after the previous claim (at once if that is past)."""
+        wait = self._last_claim + self.linger_seconds - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     async def _woken_within(self, seconds: float) -> bool:
         with contextlib.suppress(TimeoutError):

@@ -56,6 +56,7 @@ class RelaySettings:
     database_url: str
     db_schema: str
     kafka: KafkaConnectionSettings
+    linger_seconds: float
     log_level: str
     log_format: str
 
@@ -67,6 +68,7 @@ class RelaySettings:
             database_url=settings.database_url,
             db_schema=settings.db_schema,
             kafka=KafkaConnectionSettings.model_construct(**kafka),  # validated already
+            linger_seconds=settings.outbox_relay_linger_ms / 1000,
             log_level=settings.log_level,
             log_format=settings.log_format,
         )
@@ -212,8 +214,9 @@ async def _relaying(settings: RelaySettings, reports: Connection) -> None:
     try:
         await _started(producer)
         relay = OutboxRelay(
-            pool, settings.database_url, producer, settings.db_schema, report=reports.send
-        )
+            pool, settings.database_url, producer, settings.db_schema,
+            linger_seconds=settings.linger_seconds, report=reports.send,
+        )  # fmt: skip
         await relay.run()
     finally:
         with contextlib.suppress(Exception):

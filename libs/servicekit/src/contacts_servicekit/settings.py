@@ -187,6 +187,12 @@ class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, Rete
         " service's event loop (the default of the importer, the contacts and the invitations"
         " service: see their settings)",
     )
+    outbox_relay_linger_ms: float = Field(
+        default=20, ge=0, le=1000,
+        description="OUTBOX_RELAY_LINGER_MS: a relay woken by a commit claims no sooner than this"
+        " after its previous claim (a steady flow goes in fewer, larger batches; an event after"
+        " a quiet spell is claimed at once)",
+    )  # fmt: skip
     log_level: str = "INFO"
     log_format: LogFormat = "auto"
 
