@@ -9,7 +9,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/kafka.sh"  # fetch, new_cluster_id, stop_with
 
 NODES=(1 2 3)
-JAVA=(java -Xms256m -Xmx512m -XX:+UseG1GC
+# shellcheck disable=SC2206
+JAVA=(java -Xmx512m "${KAFKA_JVM[@]}" ${KAFKA_JVM_OPTS:-}  # kafka.sh says why
   -Dlog4j2.configurationFile="$REPO_ROOT/deploy/local/kafka/log4j2.properties"
   -cp "$KAFKA_LIBS/*")
 

@@ -51,7 +51,14 @@ group.initial.rebalance.delay.ms=0
 PROPS
 }
 
-JAVA=(java -Xms256m -Xmx768m -XX:+UseG1GC
+# The broker's JIT stops at C1 (TieredStopAtLevel=1): a broker started here (a developer's,
+# a test's, a benchmark's) spent about as much CPU compiling its hot code with C2 in its first
+# minutes as serving requests, on the platform's two cores (docs/architecture.md, "Running
+# without Docker"). KAFKA_JVM_OPTS adds options after these (word-split), e.g.
+# KAFKA_JVM_OPTS=-XX:TieredStopAtLevel=4 for C2 again.
+KAFKA_JVM=(-Xms256m -XX:+UseG1GC -XX:TieredStopAtLevel=1)
+# shellcheck disable=SC2206
+JAVA=(java -Xmx768m "${KAFKA_JVM[@]}" ${KAFKA_JVM_OPTS:-}
   -Dlog4j2.configurationFile="$REPO_ROOT/deploy/local/kafka/log4j2.properties"
   -cp "$KAFKA_LIBS/*")
 
