@@ -8,14 +8,10 @@ import time
 
 import pytest
 
-from .conftest import QUICK, SIZES_IN_CI
+from .conftest import FULL, IN_CI, QUICK, SIZES_IN_CI, block
 from .outage_work import accept_work_during_outage, prepare_outage_work
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
-
-
-def block(rows: int, case: int) -> str:
-    return f"{77 if rows == QUICK else 78}{case:02d}"
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the larger variants are `slow`
 
 
 async def crash_and_restart(case, component, down_seconds: float) -> None:
@@ -41,7 +37,7 @@ async def test_postgres_restarted_mid_import(fault_case, rows):
 @pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_kafka_down_for_a_minute_while_the_apis_accept_work(fault_case, rows):
     case = fault_case(rows, block(rows, 13))
-    outage = 60 if rows != QUICK else 20
+    outage = {QUICK: 20, IN_CI: 40, FULL: 60}[rows]
     work = await prepare_outage_work(case.platform, case.block)
 
     async def outage_mid_import():

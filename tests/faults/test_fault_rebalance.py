@@ -8,14 +8,14 @@ import time
 
 import pytest
 
-from .conftest import QUICK, SECOND_INSTANCE_PORTS, SIZES_IN_CI
+from .conftest import SECOND_INSTANCE_PORTS, SIZES_IN_CI, block
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the larger variants are `slow`
 
 
 @pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_second_instances_join_and_leave_mid_import(fault_case, rows):
-    case = fault_case(rows, f"{77 if rows == QUICK else 78}21")
+    case = fault_case(rows, block(rows, 21))
 
     async def rebalance_twice():
         started = time.monotonic()

@@ -7,13 +7,9 @@ import asyncio
 
 import pytest
 
-from .conftest import QUICK, SIZES, SIZES_IN_CI
+from .conftest import SIZES, SIZES_IN_CI, block
 
-pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the 200,000-row variants are `slow`
-
-
-def block(rows: int, case: int) -> str:
-    return f"{77 if rows == QUICK else 78}{case:02d}"
+pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # the larger variants are `slow`
 
 
 async def kill_and_restart(case, *names: str) -> None:

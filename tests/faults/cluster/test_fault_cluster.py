@@ -15,16 +15,12 @@ import pytest
 from contacts_testing.kafka_cluster import NODES, LocalKafkaCluster
 from contacts_testing.local_platform import SERVICE_NAMES
 
-from ..conftest import QUICK
+from ..conftest import QUICK, block
 from ..outage_work import accept_work_during_outage, prepare_outage_work
 from .conftest import CLUSTER_SIZES
 from .progress import Counter, Progress
 
 pytestmark = [pytest.mark.fault, pytest.mark.e2e]  # both sizes `slow` (see CLUSTER_SIZES)
-
-
-def block(rows: int, case: int) -> str:
-    return f"{77 if rows == QUICK else 78}{case:02d}"
 
 
 def cluster_of(case) -> LocalKafkaCluster:
