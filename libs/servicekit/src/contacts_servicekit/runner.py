@@ -53,14 +53,7 @@ def run_service(
     if command == "migrate":
         raise SystemExit(run_migrations(settings, list(migrations)))
     _bound_heads(settings)
-    serving: dict[str, Any] = {
-        "host": settings.http_host,
-        "port": settings.http_port,
-        "http": _dotted(BoundedHeadProtocol),  # by name: worker processes import it
-        "log_config": None,
-        "access_log": False,
-        "timeout_graceful_shutdown": 10,
-    }
+    serving = uvicorn_options(settings)
     if settings.http_workers == 1:
         app = _frozen_after_startup(build_app(settings))
         uvicorn.run(app, **serving)
@@ -79,6 +72,22 @@ def run_service(
     with tempfile.TemporaryDirectory(prefix=f"{settings.service_name}-metrics-") as metrics_dir:
         os.environ[MULTIPROCESS_DIR_VARIABLE] = metrics_dir  # one /metrics summing all workers
         _serve_workers(settings.http_workers, serving)
+
+
+def uvicorn_options(settings: ServiceSettings) -> dict[str, Any]:
+    """How uvicorn serves the port, whatever the number of workers."""
+    return {
+        "host": settings.http_host,
+        "port": settings.http_port,
+        "http": _dotted(BoundedHeadProtocol),  # by name: worker processes import it
+        "log_config": None,
+        "access_log": False,
+        "timeout_graceful_shutdown": 10,
+        # An idle connection is closed after this long (uvicorn's own 5 s equals httpx's pool
+        # expiry and is shorter than aiohttp's and proxies': a request sent on a pooled
+        # connection as the server closes it is reset). See HTTP_KEEP_ALIVE_SECONDS.
+        "timeout_keep_alive": settings.http_keep_alive_seconds,
+    }
 
 
 def _command(settings_class: type[ServiceSettings]) -> str:

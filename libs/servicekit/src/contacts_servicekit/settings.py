@@ -163,6 +163,15 @@ class ServiceSettings(AuthSettings, KafkaConnectionSettings, TopicSettings, Rete
         "it; a worker starting on busy cores (importing the service takes seconds) needs more "
         "than uvicorn's 5 s",
     )
+    http_keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        le=3600,
+        description="HTTP_KEEP_ALIVE_SECONDS: how long an idle client connection is kept open "
+        "for its next request; longer than the clients' and proxies' own idle limits (httpx 5 s, "
+        "aiohttp 15 s, ingress-nginx and cloud load balancers 60 s), so that they close first "
+        "and never send a request on a connection the service is closing",
+    )
     http_max_in_flight: int = Field(
         default=256,
         ge=1,
