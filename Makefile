@@ -19,7 +19,7 @@ test:          ## lint, type-check and run the whole test suite against real Kaf
 test-slow:     ## only the `slow` tests: the fault cases with 200,000-row imports (~35 min)
 	RUN_SLOW=1 scripts/test.sh -m "slow and not ci"
 
-test-slow-ci:  ## the `slow` cases CI runs (~8 min; marked `ci`): five fault cases with 100,000-row imports
+test-slow-ci:  ## the `slow` cases CI runs (~6 min; marked `ci`): five fault cases with 50,000-row imports
 	RUN_SLOW=1 scripts/test.sh -m "slow and ci"
 
 test-unit:     ## only the tests without I/O

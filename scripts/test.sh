@@ -10,7 +10,8 @@ scripts/install_helm.sh --background  # minutes of Go build, overlapping what ru
 echo "== ruff" && uv run ruff check . && uv run ruff format --check .
 echo "== mypy" && uv run mypy
 # The long fault cases (marked `slow`, see docs/testing.md) run only with RUN_SLOW=1;
-# TEST_MARKERS chooses otherwise (CI: "not slow or ci", the slow cases it keeps too); a `-m`
+# TEST_MARKERS chooses otherwise (CI: the `ci` sizes of five fault cases instead of their
+# quick ones, see .ci/run); a `-m`
 # given here replaces this default.
 markers=(-m "${TEST_MARKERS:-not slow}")
 [[ ${RUN_SLOW:-0} == 1 ]] && markers=()

@@ -37,7 +37,7 @@ async def test_postgres_restarted_mid_import(fault_case, rows):
 @pytest.mark.parametrize("rows", SIZES_IN_CI)
 async def test_kafka_down_for_a_minute_while_the_apis_accept_work(fault_case, rows):
     case = fault_case(rows, block(rows, 13))
-    outage = {QUICK: 20, IN_CI: 40, FULL: 60}[rows]
+    outage = {QUICK: 20, IN_CI: 30, FULL: 60}[rows]
     work = await prepare_outage_work(case.platform, case.block)
 
     async def outage_mid_import():

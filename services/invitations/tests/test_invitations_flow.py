@@ -11,21 +11,28 @@ from contacts_events.connect_id import generate
 from contacts_events.kafka_binding import from_record
 from contacts_events.topics import namespaced
 from contacts_testing.kafka_reader import read_topic
+from contacts_testing.platform_client import eventually
 
 from .conftest import bearer, running_invitations
 
 pytestmark = pytest.mark.integration
 
 
-async def events_for(service, kafka_bootstrap, invitation_id):
-    records = await read_topic(
-        kafka_bootstrap, namespaced(topics.INVITATIONS, service.namespace), expect=10_000, seconds=4
-    )
-    return [
-        from_record(r.key, r.value, r.headers)
-        for r in records
-        if r.key == str(invitation_id).encode()
-    ]
+async def events_for(service, kafka_bootstrap, invitation_id, count=2):
+    """The invitation's events on its topic once `count` of them are there: the relay publishes
+    each after its commit, later on a busy machine (one 4 s read once found neither, with three
+    test workers on two cores)."""
+
+    async def read():
+        topic = namespaced(topics.INVITATIONS, service.namespace)
+        records = await read_topic(kafka_bootstrap, topic, expect=10_000, seconds=4)
+        return [
+            from_record(r.key, r.value, r.headers)
+            for r in records
+            if r.key == str(invitation_id).encode()
+        ]
+
+    return await eventually(read, lambda events: len(events) >= count, seconds=60)
 
 
 async def pending(service, inviter):
