@@ -101,7 +101,11 @@ class ServiceProcess:
                 raise AssertionError(f"{self.name} /ready stayed {answer.json()}")
             time.sleep(0.2)
 
-    def wait_for(self, path: str, status: int = 200, seconds: float = 60) -> httpx.Response:
+    def wait_for(self, path: str, status: int = 200, seconds: float = 180) -> httpx.Response:
+        """The first answer of `path` with `status`. A process that exits fails this at once;
+        one still starting gets `seconds`: three minutes, as a service started beside another
+        worker's three-node secured Kafka cluster wrote nothing at all for a minute (CI, 7 Dec;
+        the same start takes 2-4 s on a quiet machine)."""
         deadline = time.monotonic() + seconds
         last: Any = None
         while time.monotonic() < deadline:
