@@ -46,6 +46,7 @@ SPECIFIC = [
     ("classify", "statuses.py", "emit: classify"),
     ("_row_events", "chunk_outcomes.py", "emit: row columns (names, emails)"),
     ("records", "row_events.py", "emit: serialise ImportRowValidated records"),
+    ("pack", "bulk.py", "emit: pack the records (zstd)"),
     ("add_bulk", "outbox.py", "outbox: bulk row INSERT"),
     ("add", "outbox.py", "outbox: single events"),
     ("store_statuses", "import_rows_repository.py", "store_statuses: COPY import_row_statuses"),
@@ -58,7 +59,7 @@ SPECIFIC = [
     ("contacts_among", "projection.py", "emit: lookups"),
     ("invited_among", "projection.py", "emit: lookups"),
     ("owner_phone", "projection.py", "emit: lookups"),
-    ("expand", "bulk.py", "relay: expand bulk rows"),
+    ("expand", "bulk.py", "relay: expand bulk rows (zstd, then the frames)"),
     ("_send", "relay.py", "relay: record batches (append, send_batch)"),
     ("publish_batch", "relay.py", "relay: claim + mark sent (Postgres)"),
     ("extract_rows", "extraction.py", "extraction (file -> COPY import_rows)"),
@@ -361,9 +362,10 @@ async def _stage_costs(
                       list(check.reasons), [r["matched_user_id"] for r in rows]))  # fmt: skip
     framed = timed("emit: serialise ImportRowValidated records (value + framing)",
                    lambda: writer.records(table))  # fmt: skip
+    packed = timed("emit: pack the records (zstd, on the workers)", lambda: bulk.pack(framed))
     template = json.loads(template_json(writer.template))
-    records = timed("relay: expand the bulk row",
-                    lambda: list(bulk.expand(template, framed)))  # fmt: skip
+    records = timed("relay: expand the bulk row (zstd, then the frames)",
+                    lambda: list(bulk.expand(template, packed.data)))  # fmt: skip
     topic = f"{namespace}.bench.scratch"
     await ensure_topics(bootstrap, [TopicSpec(topic, partitions=8)])
     producer = make_producer(bootstrap, "bench-relay-probe")

@@ -155,8 +155,9 @@ async def test_bulk_rows_are_expanded_in_order_between_single_events(
         await outbox.add(conn, [probe(probe_id=key, seq=0)], EventContext())
         for chunk in range(3):  # 3 bulk rows of 1,500 records, over several record batches
             values = [b'{"seq": %d}' % (1 + chunk * 1500 + i) for i in range(1500)]
-            framed = [bulk.frame(v, [str(uuid.uuid4()).encode()]) for v in values]
-            await outbox.add_bulk(conn, topic, str(key).encode(), template, framed)
+            framed = b"".join(bulk.frame(v, [str(uuid.uuid4()).encode()]) for v in values)
+            parts = [bulk.pack(framed[:1000]), bulk.pack(framed[1000:])]  # joined before read
+            await outbox.add_bulk(conn, topic, str(key).encode(), template, parts)
         await outbox.add(conn, [probe(probe_id=key, seq=4501)], EventContext())
     producer = make_producer(kafka_bootstrap, "t")
     await producer.start()

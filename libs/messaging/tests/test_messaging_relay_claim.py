@@ -1,6 +1,7 @@
 """The relay's claim, one statement on real Postgres and Kafka: it marks the previous batch
-sent and stops after the row that reaches the byte budget; and a relay leads (claims at all)
-only once no other relay of the schema holds its lock."""
+sent and stops after the row that reaches the byte budget (a packed bulk row counting its
+records before compression); and a relay leads (claims at all) only once no other relay of the
+schema holds its lock."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import uuid
 
 import pytest
 from contacts_events.envelope import EventContext
+from contacts_messaging import bulk
 from contacts_messaging.outbox import Outbox
 from contacts_testing.consumers import wait_until
 from contacts_testing.events import probe_type
@@ -61,6 +63,30 @@ async def test_a_row_larger_than_the_budget_is_claimed_alone(schema_pool, relay_
     async with relay.leading() as conn:
         assert await relay.publish_batch(conn) == 1
         assert await relay.publish_batch(conn) == 1
+    assert await pending(schema_pool) == 0
+
+
+async def test_a_packed_bulk_row_counts_its_records_before_compression(
+    schema_pool, relay_of, new_topic
+):
+    """Three bulk rows of 400 alike records (compressed to a few hundred bytes each, 33.6 KB
+    once expanded) against a budget of 50 KB: two rows a claim (the second reaches it), as if
+    they were stored expanded. Counted by their stored bytes, all three would come in the first claim, and a
+    claim of compressed rows could hold eight times its budget in the relay's memory."""
+    topic = await new_topic()
+    template = [("content-type", b"application/json"), ("ce_id", None), ("ce_type", b"t.v1")]
+    async with schema_pool.acquire() as conn, conn.transaction():
+        for _ in range(3):
+            framed = b"".join(bulk.frame(b'{"seq": 1}' * 4, [b"i" * 36]) for _ in range(400))
+            packed = bulk.pack(framed)
+            assert len(packed.data) * 20 < packed.expanded_bytes == len(framed) == 33_600
+            await Outbox("/services/test").add_bulk(conn, topic, b"k", template, [packed])
+    relay = relay_of(max_bytes=50_000)
+
+    async with relay.leading() as conn:
+        assert await relay.publish_batch(conn) == 800
+        assert await relay.publish_batch(conn) == 400
+        assert await relay.publish_batch(conn) == 0
     assert await pending(schema_pool) == 0
 
 

@@ -54,7 +54,9 @@ def writer() -> RowEventWriter:
 
 def events(made: ChunkOutcomes, by: RowEventWriter) -> list[ImportRowValidated]:
     template = json.loads(template_json(by.template))
-    return [ImportRowValidated.model_validate_json(v) for v, _ in expand(template, made.records)]
+    return [
+        ImportRowValidated.model_validate_json(v) for v, _ in expand(template, made.records.data)
+    ]
 
 
 def test_each_row_gets_its_status_its_event_and_the_counts_add_up() -> None:

@@ -12,7 +12,7 @@ from contacts_events.envelope import CloudEvent, EventContext
 from contacts_events.kafka_binding import to_record
 from contacts_events.topics import namespaced
 
-from contacts_messaging.bulk import Template, template_json
+from contacts_messaging.bulk import Packed, Template, template_json
 
 _COLUMNS = ("event_id", "topic", "key", "value", "headers")
 _COPY_THRESHOLD = 64
@@ -70,17 +70,19 @@ class Outbox:
         topic: str,
         key: bytes,
         template: Template,
-        records: Sequence[bytes],
+        records: Sequence[Packed],
     ) -> None:
         """Many records of one topic and key as one outbox row (see bulk.py): `records` are
-        framed with `bulk.frame` against `template`. Same transaction rule as `add`."""
+        framed with `bulk.frame` against `template` and packed (`bulk.pack`), in parts that
+        follow each other. Same transaction rule as `add`."""
         if not conn.is_in_transaction():
             raise RuntimeError("Outbox.add_bulk must run inside the state change's transaction")
         if not records:
             return
         await conn.execute(
-            "INSERT INTO outbox (event_id, topic, key, value, headers, bulk)"
-            " VALUES ($1, $2, $3, $4, $5::jsonb, true)",
-            uuid.uuid4(), namespaced(topic, self.namespace), key, b"".join(records),
-            template_json(template),
+            "INSERT INTO outbox (event_id, topic, key, value, headers, bulk, expanded_bytes)"
+            " VALUES ($1, $2, $3, $4, $5::jsonb, true, $6)",
+            uuid.uuid4(), namespaced(topic, self.namespace), key,
+            b"".join(part.data for part in records), template_json(template),
+            sum(part.expanded_bytes for part in records),
         )  # fmt: skip

@@ -14,9 +14,10 @@ lost) leaves its rows to be published again: consumers deduplicate by event id. 
 until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow safety
 poll), sends a whole batch before awaiting the acknowledgements (as record batches per
 partition, built in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a
-claim stops at `max_bytes`), and retries with back-off while Kafka or Postgres is
-unavailable. A relay of an older release (a transaction-level lock on the same key, taken per
-claim) and a leader exclude each other too, so a rolling upgrade keeps the order.
+claim stops at `max_bytes` of records, counted before compression), and retries with
+back-off while Kafka or Postgres is unavailable. A relay of an older release (a
+transaction-level lock on the same key, taken per claim) and a leader exclude each other too,
+so a rolling upgrade keeps the order.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ WITH marked AS (
 ), forgotten AS (
     DELETE FROM outbox WHERE position = ANY($3::bigint[]) AND forget_when_sent
 ), pending AS (
-    SELECT position, octet_length(value) AS size FROM outbox
+    SELECT position, coalesce(expanded_bytes, octet_length(value)) AS size FROM outbox
     WHERE sent_at IS NULL AND position <> ALL($3::bigint[]) ORDER BY position LIMIT $1
 ), within AS (
     SELECT position, sum(size) OVER (ORDER BY position) - size AS before,

@@ -25,7 +25,7 @@ import asyncpg
 import polars as pl
 from contacts_events import EventContext, ImportRowValidated, ImportSource, RowStatus
 from contacts_events.envelope import event_type
-from contacts_messaging.bulk import Template
+from contacts_messaging.bulk import Packed, Template
 from contacts_messaging.outbox import Outbox
 
 ROW_COLUMNS = (
@@ -123,7 +123,7 @@ class RowEventWriter:
         return event.model_dump_json()
 
     async def write(
-        self, conn: asyncpg.Connection, outbox: Outbox, records: Sequence[bytes]
+        self, conn: asyncpg.Connection, outbox: Outbox, records: Sequence[Packed]
     ) -> None:
         await outbox.add_bulk(
             conn, ImportRowValidated.topic, self.import_id.encode(), self.template, records
