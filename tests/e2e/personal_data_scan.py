@@ -1,6 +1,7 @@
 """Where a person's phone number or email can still be read after their account closed: every
-text, bytea, json and array column of every table of the services' schemas, and every record
-of a topic read from its beginning by a fresh consumer."""
+text, bytea, json and array column of every table of the services' schemas (an outbox's bulk
+rows once decompressed: libs/messaging bulk.py), and every record of a topic read from its
+beginning by a fresh consumer."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.partitioner import murmur2
+from contacts_messaging.bulk import framed_records
 
 SEARCHED_TYPES = ("text", "character varying", "bytea", "jsonb", "json", "ARRAY")
 
@@ -36,7 +38,13 @@ async def tables_holding(pool: asyncpg.Pool, schemas: list[str], values: list[st
         query = f"SELECT EXISTS (SELECT FROM {name}, unnest($1::text[]) AS v WHERE {test})"
         if await pool.fetchval(query, values):
             found.append(f"{col['table_schema']}.{col['table_name']}.{col['column_name']}")
+    for schema in schemas:
+        if await _bulk_rows_holding(pool, schema, values, "position"):
+            found.append(f"{schema}.outbox.value (a bulk row, decompressed)")
     return found
+
+
+_DETAILS = "headers, created_at, sent_at, attempts, last_error, forget_when_sent"
 
 
 async def outbox_rows_holding(
@@ -47,13 +55,28 @@ async def outbox_rows_holding(
     rows = []
     for schema in schemas:
         query = (
-            f"SELECT headers, created_at, sent_at, attempts, last_error, forget_when_sent"
-            f' FROM "{schema}".outbox, unnest($1::text[]) AS v'
+            f'SELECT {_DETAILS} FROM "{schema}".outbox, unnest($1::text[]) AS v'
             f" WHERE position(convert_to(v, 'UTF8') in value) > 0"
         )
         for row in await pool.fetch(query, values):
             rows.append(f"{schema}: {dict(row)}")
+        for row in await _bulk_rows_holding(pool, schema, values, _DETAILS):
+            rows.append(f"{schema} (a bulk row, decompressed): {row}")
     return rows
+
+
+async def _bulk_rows_holding(
+    pool: asyncpg.Pool, schema: str, values: list[str], columns: str
+) -> list[dict[str, object]]:
+    """`columns` of each outbox bulk row whose records hold one of `values`: stored
+    compressed, their bytes hide the text from the SQL searches above."""
+    needles = [value.encode() for value in values]
+    rows = await pool.fetch(f'SELECT {columns}, value FROM "{schema}".outbox WHERE bulk')
+    return [
+        {name: value for name, value in row.items() if name != "value"}
+        for row in rows
+        if any(needle in framed_records(row["value"]) for needle in needles)
+    ]
 
 
 async def records_holding(bootstrap: str, topics: list[str], values: list[str]) -> list[str]:

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from contacts_messaging.bulk import ZSTD_MAGIC, expand, frame, pack, template_json
+from contacts_messaging.bulk import ZSTD_MAGIC, expand, frame, framed_records, pack, template_json
 
 pytestmark = pytest.mark.unit
 
@@ -33,7 +33,9 @@ def test_packed_parts_joined_come_back_as_the_records_framed() -> None:
     parts = [pack(b"".join(first)), pack(b"".join(second))]
     assert [p.expanded_bytes for p in parts] == [len(b"".join(first)), len(b"".join(second))]
     assert all(p.data.startswith(ZSTD_MAGIC) for p in parts)
-    records = list(expand(json.loads(template_json(template)), b"".join(p.data for p in parts)))
+    joined = b"".join(p.data for p in parts)
+    assert framed_records(joined) == b"".join(first + second)
+    records = list(expand(json.loads(template_json(template)), joined))
     assert records == [(b'{"n": %d}' % i, [("id", b"id-%d" % i)]) for i in range(300)] + [
         ("é".encode() * i, [("id", b"")]) for i in range(5)
     ]
@@ -44,6 +46,7 @@ def test_a_row_written_before_packing_is_read_as_it_is() -> None:
     at an upgrade: the relay reads them unchanged."""
     blob = b"".join(frame(b"v%d" % i, [b"id"]) for i in range(3))
     assert not blob.startswith(ZSTD_MAGIC)
+    assert framed_records(blob) is blob
     assert list(expand([["id", None]], blob)) == [(b"v%d" % i, [("id", b"id")]) for i in range(3)]
 
 

@@ -65,12 +65,18 @@ def frame(value: bytes, slots: Sequence[bytes]) -> bytes:
     return b"".join(parts)
 
 
+def framed_records(blob: bytes) -> bytes:
+    """A bulk row's value as its framed records: decompressed when it was packed."""
+    if blob[: len(ZSTD_MAGIC)] == ZSTD_MAGIC:
+        return bytes(cramjam.zstd.decompress(blob))
+    return blob
+
+
 def expand(
     template: Sequence[Sequence[str | None]], blob: bytes
 ) -> Iterator[tuple[bytes, Headers]]:
     """The records of a bulk row's value (packed or not): (value, headers) each."""
-    if blob[: len(ZSTD_MAGIC)] == ZSTD_MAGIC:
-        blob = bytes(cramjam.zstd.decompress(blob))
+    blob = framed_records(blob)
     base: Headers = []
     slots: list[tuple[int, str]] = []
     for index, (name, text) in enumerate(template):
