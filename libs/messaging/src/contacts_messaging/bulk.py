@@ -35,7 +35,7 @@ Template = Sequence[tuple[str, bytes | None]]
 _LENGTH = struct.Struct("<I")
 frame_length = _LENGTH.pack
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # the first four bytes of every zstd frame
-ZSTD_LEVEL = 1  # 1.1 µs a record of 960 bytes, 93 bytes out (level 3: 1.6 µs, 100 bytes)
+ZSTD_LEVEL = 1  # about 1 µs a record; level 3 took half as long again, for no smaller output
 
 
 @dataclass(frozen=True, slots=True)
