@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
-import json
 import pstats
 import signal
 import subprocess
@@ -25,9 +24,10 @@ from uuid import UUID
 import asyncpg
 from contacts_events import EventContext, ImportSource
 from contacts_messaging import bulk
-from contacts_messaging.bulk import template_json
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.outbox import Outbox
+from contacts_messaging.producer_settings import ProducerSettings
+from contacts_messaging.record_batch import PrebuiltBatch
 from contacts_messaging.relay import _CLAIM
 from contacts_messaging.topic_plan import TopicSpec
 from importer_service.adapters import chunk_checks
@@ -45,8 +45,8 @@ SPECIFIC = [
     ("check_phone", "phones.py", "parse: check_phone (phonenumbers)"),
     ("classify", "statuses.py", "emit: classify"),
     ("_row_events", "chunk_outcomes.py", "emit: row columns (names, emails)"),
-    ("records", "row_events.py", "emit: serialise ImportRowValidated records"),
-    ("pack", "bulk.py", "emit: pack the records (zstd)"),
+    ("records", "row_events.py", "emit: serialise ImportRowValidated records (values)"),
+    ("pack", "bulk.py", "emit: record batches (build, zstd)"),
     ("add_bulk", "outbox.py", "outbox: bulk row INSERT"),
     ("add", "outbox.py", "outbox: single events"),
     ("store_statuses", "import_rows_repository.py", "store_statuses: COPY import_row_statuses"),
@@ -59,8 +59,7 @@ SPECIFIC = [
     ("contacts_among", "projection.py", "emit: lookups"),
     ("invited_among", "projection.py", "emit: lookups"),
     ("owner_phone", "projection.py", "emit: lookups"),
-    ("expand", "bulk.py", "relay: expand bulk rows (zstd, then the frames)"),
-    ("_send", "relay.py", "relay: record batches (append, send_batch)"),
+    ("_send", "relay.py", "relay: record batches (send_batch; single events appended)"),
     ("publish_batch", "relay.py", "relay: claim + mark sent (Postgres)"),
     ("extract_rows", "extraction.py", "extraction (file -> COPY import_rows)"),
     ("process", "inbox.py", "inbox + pipeline glue (handler code outside the steps above)"),
@@ -314,7 +313,14 @@ async def _replay(
                     " AND row_number BETWEEN $2 AND $3", job.import_id, first, last,
                 )  # fmt: skip
                 await chunk_steps.emit(
-                    timed, outbox, EventContext(), job, first, last, ChunkWorkers(1)
+                    timed,
+                    outbox,
+                    EventContext(),
+                    job,
+                    first,
+                    last,
+                    ChunkWorkers(1),
+                    ProducerSettings.load(),
                 )
             profiler.disable()
             done[step] = (time.perf_counter() - began, timed, profiler)
@@ -355,36 +361,29 @@ async def _stage_costs(
     check = chunk_outcomes.ChunkCheck([_stored(r) for r in rows], [r["phone_e164"] for r in rows],
                                       [r["reason_code"] for r in rows], [r["reason"] for r in rows])  # fmt: skip
     writer = RowEventWriter(job.import_id, job.owner_id, ImportSource(job.source),
-                            EventContext(), "/services/importer")  # fmt: skip
+                            EventContext(), "/services/importer", ProducerSettings.load())  # fmt: skip
     table = timed("emit: row columns (names, emails)",
                   lambda: chunk_outcomes._row_events(
                       check, [r["status"] for r in rows], list(check.reason_codes),
                       list(check.reasons), [r["matched_user_id"] for r in rows]))  # fmt: skip
-    framed = timed("emit: serialise ImportRowValidated records (value + framing)",
+    packed = timed("emit: ImportRowValidated record batches (values, batches, zstd; workers)",
                    lambda: writer.records(table))  # fmt: skip
-    packed = timed("emit: pack the records (zstd, on the workers)", lambda: bulk.pack(framed))
-    template = json.loads(template_json(writer.template))
-    records = timed("relay: expand the bulk row (zstd, then the frames)",
-                    lambda: list(bulk.expand(template, packed.data)))  # fmt: skip
+    row = {"value": bulk.joined([packed]).data}
+    stored = timed("relay: the bulk row's batches apart", lambda: bulk.stored_batches(row["value"]))
+    assert stored is not None
     topic = f"{namespace}.bench.scratch"
     await ensure_topics(bootstrap, [TopicSpec(topic, partitions=8)])
     producer = make_producer(bootstrap, "bench-relay-probe")
     await producer.start()
     try:
-        key = str(job.import_id).encode()
         began = time.perf_counter()
-        futures, batch = [], producer.create_batch()
-        for value, headers in records:
-            if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:
-                futures.append(await producer.send_batch(batch, topic, partition=0))
-                batch = producer.create_batch()
-                batch.append(timestamp=None, key=key, value=value, headers=headers)
-        futures.append(await producer.send_batch(batch, topic, partition=0))
-        costs.append(("relay: record batches (append + send_batch, as OutboxRelay._send)",
+        futures = [await producer.send_batch(PrebuiltBatch(batch), topic, partition=0)
+                   for batch in stored]  # fmt: skip
+        costs.append(("relay: send_batch of each prebuilt batch (as OutboxRelay._send)",
                       (time.perf_counter() - began) / n * 1e6))  # fmt: skip
         began = time.perf_counter()
         await asyncio.gather(*futures)
-        costs.append(("relay: awaiting the acks after the sends",
+        costs.append(("relay: awaiting the acks after the sends (CRC, request)",
                       (time.perf_counter() - began) / n * 1e6))  # fmt: skip
     finally:
         await producer.stop()

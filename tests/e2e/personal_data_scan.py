@@ -5,6 +5,7 @@ beginning by a fresh consumer."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 
@@ -13,7 +14,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.partitioner import murmur2
-from contacts_messaging.bulk import framed_records
+from contacts_messaging.bulk import expand
 
 SEARCHED_TYPES = ("text", "character varying", "bytea", "jsonb", "json", "ARRAY")
 
@@ -71,12 +72,22 @@ async def _bulk_rows_holding(
     """`columns` of each outbox bulk row whose records hold one of `values`: stored
     compressed, their bytes hide the text from the SQL searches above."""
     needles = [value.encode() for value in values]
-    rows = await pool.fetch(f'SELECT {columns}, value FROM "{schema}".outbox WHERE bulk')
+    rows = await pool.fetch(
+        f'SELECT {columns}, headers::text, value FROM "{schema}".outbox WHERE bulk'
+    )
     return [
-        {name: value for name, value in row.items() if name != "value"}
+        {name: value for name, value in row.items() if name not in ("headers", "value")}
         for row in rows
-        if any(needle in framed_records(row["value"]) for needle in needles)
+        if any(needle in _readable(row["headers"], row["value"]) for needle in needles)
     ]
+
+
+def _readable(headers: str, value: bytes) -> bytes:
+    """A bulk row's records (values and headers) as plain bytes, decompressed."""
+    return b"\n".join(
+        b"\n".join([record, *(text for _, text in record_headers)])
+        for record, record_headers in expand(json.loads(headers), value)
+    )
 
 
 async def records_holding(bootstrap: str, topics: list[str], values: list[str]) -> list[str]:

@@ -12,8 +12,10 @@ from contacts_events.kafka_binding import from_record
 from contacts_messaging import bulk
 from contacts_messaging.kafka import make_producer
 from contacts_messaging.outbox import Outbox
+from contacts_messaging.producer_settings import ProducerSettings
 from contacts_messaging.relay import OutboxRelay
 from contacts_testing.consumers import wait_until
+from contacts_testing.earlier_bulk_rows import compressed, framed
 from contacts_testing.events import probe_registry, probe_type
 from contacts_testing.kafka_reader import read_topic
 
@@ -153,12 +155,24 @@ async def test_bulk_rows_are_expanded_in_order_between_single_events(
     outbox = Outbox("/s")
     async with schema_pool.acquire() as conn, conn.transaction():
         await outbox.add(conn, [probe(probe_id=key, seq=0)], EventContext())
+        packing = ProducerSettings.model_validate({"kafka_producer_batch_bytes": 16 * 1024})
         for chunk in range(3):  # 3 bulk rows of 1,500 records, over several record batches
             values = [b'{"seq": %d}' % (1 + chunk * 1500 + i) for i in range(1500)]
-            framed = b"".join(bulk.frame(v, [str(uuid.uuid4()).encode()]) for v in values)
-            parts = [bulk.pack(framed[:1000]), bulk.pack(framed[1000:])]  # joined before read
+            records = [(v, [str(uuid.uuid4()).encode()]) for v in values]
+            parts = [  # two workers' slices, joined
+                bulk.pack(str(key).encode(), template, records[:1000], packing),
+                bulk.pack(str(key).encode(), template, records[1000:], packing),
+            ]
             await outbox.add_bulk(conn, topic, str(key).encode(), template, parts)
-        await outbox.add(conn, [probe(probe_id=key, seq=4501)], EventContext())
+        # and a bulk row of the release before, still in the outbox at an upgrade
+        plain = b"".join(framed(b'{"seq": %d}' % seq, [str(uuid.uuid4()).encode()])
+                         for seq in range(4501, 4601))  # fmt: skip
+        await conn.execute(
+            "INSERT INTO outbox (event_id, topic, key, value, headers, bulk, expanded_bytes)"
+            " VALUES ($1, $2, $3, $4, $5::jsonb, true, $6)", uuid.uuid4(), topic,
+            str(key).encode(), compressed(plain), bulk.template_json(template), len(plain),
+        )  # fmt: skip
+        await outbox.add(conn, [probe(probe_id=key, seq=4601)], EventContext())
     producer = make_producer(kafka_bootstrap, "t")
     await producer.start()
     # a byte budget of one bulk row: the relay claims one at a time and must keep going
@@ -168,7 +182,7 @@ async def test_bulk_rows_are_expanded_in_order_between_single_events(
     )  # fmt: skip
     task = asyncio.create_task(relay.run())
     try:
-        records = await read_topic(kafka_bootstrap, topic, expect=4502, seconds=60)
+        records = await read_topic(kafka_bootstrap, topic, expect=4602, seconds=60)
         unsent = "SELECT count(*) = 0 FROM outbox WHERE sent_at IS NULL"
         await wait_until(lambda: schema_pool.fetchval(unsent), seconds=30)
     finally:
@@ -177,9 +191,9 @@ async def test_bulk_rows_are_expanded_in_order_between_single_events(
     assert {r.key for r in records} == {str(key).encode()}
     assert len({r.partition for r in records}) == 1  # one key, one partition
     seqs = [json.loads(r.value)["seq"] for r in records]
-    assert seqs == list(range(4502))  # in outbox order, the bulk rows' records in theirs
+    assert seqs == list(range(4602))  # in outbox order, the bulk rows' records in theirs
     bulk_records = records[1:-1]
     assert [name for name, _ in bulk_records[0].headers] == ["content-type", "ce_id", "ce_type"]
-    assert len({dict(r.headers)["ce_id"] for r in bulk_records}) == 4500
+    assert len({dict(r.headers)["ce_id"] for r in bulk_records}) == 4600
     assert all(dict(r.headers)["ce_type"] == b"t.v1" for r in bulk_records)
-    assert relay.published == 4502
+    assert relay.published == 4602

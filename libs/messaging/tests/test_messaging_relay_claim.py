@@ -1,6 +1,6 @@
 """The relay's claim, one statement on real Postgres and Kafka: it marks the previous batch
-sent and stops after the row that reaches the byte budget (a packed bulk row counting its
-records before compression); and a relay leads (claims at all) only once no other relay of the
+sent and stops after the row that reaches the byte budget (a compressed bulk row of the
+release before counting its records expanded); and a relay leads (claims at all) only once no other relay of the
 schema holds its lock."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from contacts_events.envelope import EventContext
 from contacts_messaging import bulk
 from contacts_messaging.outbox import Outbox
 from contacts_testing.consumers import wait_until
+from contacts_testing.earlier_bulk_rows import compressed, framed
 from contacts_testing.events import probe_type
 
 pytestmark = pytest.mark.integration
@@ -66,21 +67,25 @@ async def test_a_row_larger_than_the_budget_is_claimed_alone(schema_pool, relay_
     assert await pending(schema_pool) == 0
 
 
-async def test_a_packed_bulk_row_counts_its_records_before_compression(
+async def test_a_compressed_bulk_row_of_the_release_before_counts_its_records_expanded(
     schema_pool, relay_of, new_topic
 ):
-    """Three bulk rows of 400 alike records (compressed to a few hundred bytes each, 33.6 KB
-    once expanded) against a budget of 50 KB: two rows a claim (the second reaches it), as if
-    they were stored expanded. Counted by their stored bytes, all three would come in the first claim, and a
-    claim of compressed rows could hold eight times its budget in the relay's memory."""
+    """Three bulk rows of the release before (400 alike records framed, zstd-compressed to a
+    few hundred bytes each, 33.6 KB once expanded, as the relay holds them) against a budget of
+    50 KB: two rows a claim (the second reaches it). Counted by their stored bytes, all three
+    would come in the first claim, eight times the budget in the relay's memory."""
     topic = await new_topic()
     template = [("content-type", b"application/json"), ("ce_id", None), ("ce_type", b"t.v1")]
     async with schema_pool.acquire() as conn, conn.transaction():
         for _ in range(3):
-            framed = b"".join(bulk.frame(b'{"seq": 1}' * 4, [b"i" * 36]) for _ in range(400))
-            packed = bulk.pack(framed)
-            assert len(packed.data) * 20 < packed.expanded_bytes == len(framed) == 33_600
-            await Outbox("/services/test").add_bulk(conn, topic, b"k", template, [packed])
+            plain = b"".join(framed(b'{"seq": 1}' * 4, [b"i" * 36]) for _ in range(400))
+            value = compressed(plain)
+            assert len(value) * 20 < len(plain) == 33_600
+            await conn.execute(
+                "INSERT INTO outbox (event_id, topic, key, value, headers, bulk, expanded_bytes)"
+                " VALUES ($1, $2, 'k', $3, $4::jsonb, true, $5)",
+                uuid.uuid4(), topic, value, bulk.template_json(template), len(plain),
+            )  # fmt: skip
     relay = relay_of(max_bytes=50_000)
 
     async with relay.leading() as conn:

@@ -10,7 +10,8 @@ from collections import Counter
 
 import pytest
 from contacts_events import EventContext, ImportRowValidated, ImportSource
-from contacts_messaging.bulk import expand, template_json
+from contacts_messaging.bulk import expand, joined, template_json
+from contacts_messaging.producer_settings import ProducerSettings
 from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.row_events import RowEventWriter
 from importer_service.handlers.chunk_outcomes import (
@@ -23,6 +24,7 @@ from importer_service.handlers.chunk_outcomes import (
 from .status_rows import decoded
 
 pytestmark = pytest.mark.unit
+PACKING = ProducerSettings()  # zstd, batches of 1 MB: the defaults
 
 IMPORT, OWNER, ADA, BEA = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 ROWS = [  # (row_number, raw_phone, display_name, first_name, last_name, email)
@@ -49,13 +51,14 @@ FACTS = ChunkFacts(
 
 def writer() -> RowEventWriter:
     context = EventContext(tenant="acme", actor=str(OWNER))
-    return RowEventWriter(IMPORT, OWNER, ImportSource.FILE, context, "/services/importer")
+    return RowEventWriter(IMPORT, OWNER, ImportSource.FILE, context, "/services/importer", PACKING)
 
 
 def events(made: ChunkOutcomes, by: RowEventWriter) -> list[ImportRowValidated]:
     template = json.loads(template_json(by.template))
     return [
-        ImportRowValidated.model_validate_json(v) for v, _ in expand(template, made.records.data)
+        ImportRowValidated.model_validate_json(v)
+        for v, _ in expand(template, joined([made.records]).data)
     ]
 
 

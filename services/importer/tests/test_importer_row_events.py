@@ -13,7 +13,8 @@ import pytest
 from contacts_events import EventContext, ImportRowValidated, ImportSource, RowStatus
 from contacts_events.envelope import CloudEvent
 from contacts_events.kafka_binding import from_record, to_record
-from contacts_messaging.bulk import expand, template_json
+from contacts_messaging.bulk import expand, joined, template_json
+from contacts_messaging.producer_settings import ProducerSettings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from importer_service.adapters.row_events import ROW_COLUMNS, RowEventWriter, uuid4_texts
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 from pydantic_core import PydanticSerializationError
 
 pytestmark = pytest.mark.unit
+PACKING = ProducerSettings()  # zstd, batches of 1 MB: the defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +79,9 @@ def vars_of(row: RowEvent) -> dict[str, Any]:
 
 
 def through_the_writer(rows: list[RowEvent], source: ImportSource, context: EventContext) -> Any:
-    writer = RowEventWriter(IMPORT, OWNER, source, context, SOURCE)
-    blob = writer.records(row_table(rows))
-    return list(expand(json.loads(template_json(writer.template)), blob))
+    writer = RowEventWriter(IMPORT, OWNER, source, context, SOURCE, PACKING)
+    packed = writer.records(row_table(rows))
+    return list(expand(json.loads(template_json(writer.template)), joined([packed]).data))
 
 
 def assert_same(row: RowEvent, source: ImportSource = ImportSource.FILE,
@@ -138,7 +140,7 @@ def test_any_text_is_escaped_as_pydantic_escapes_it(
 
 
 def test_a_row_the_model_refuses_is_refused() -> None:
-    writer = RowEventWriter(IMPORT, OWNER, ImportSource.FILE, CONTEXT, SOURCE)
+    writer = RowEventWriter(IMPORT, OWNER, ImportSource.FILE, CONTEXT, SOURCE, PACKING)
     with pytest.raises(ValidationError):
         writer.records(row_table([row_event(status=RowStatus.USER_ADDED, matched_user_id=None)]))
     with pytest.raises(ValidationError):
@@ -169,7 +171,7 @@ def test_a_writers_outcomes_stay_each_rows_own_beyond_those_it_keeps() -> None:
 
 
 def test_an_outcome_the_model_refuses_is_refused_every_time() -> None:
-    writer = RowEventWriter(IMPORT, OWNER, ImportSource.FILE, CONTEXT, SOURCE)
+    writer = RowEventWriter(IMPORT, OWNER, ImportSource.FILE, CONTEXT, SOURCE, PACKING)
     for _ in range(2):
         with pytest.raises(ValidationError):
             writer.records(row_table([row_event(reason_code="Not A Code")]))

@@ -3,53 +3,85 @@
 A producer of many events at once (an import's chunk of `ImportRowValidated`) writes one row
 instead of one per event, so Postgres inserts, claims and marks one row per chunk. The row's
 `headers` column holds a header template, `[[name, value], ...]`, where a `null` value is a
-slot filled per record; its `value` column holds the records, each framed as
+slot filled per record (each record's own header, such as its event id).
 
-    u32 length + record value, then for each slot in order: u32 length + header value
+The row's `value` is `BATCHES` then the records as complete Kafka record batches
+(record_batch.py), built and compressed by the producer (the importer's chunk workers, in
+parts that are joined): the relay sends each batch as it is, with no work per record, and the
+bytes that cross from the workers to Postgres (TOAST, WAL) and back to the relay are the
+compressed ones (a 100,000-row import's 47 MB of records: about 6 MB). The row's
+`expanded_bytes`, which the relay's claim counts, is then the value's own size: the relay
+holds the batches as they are.
 
-(little-endian). The relay expands the row back into records with exactly those headers, in
-the template's order.
-
-The value is stored compressed: the producer `pack`s its framed records into zstd frames (one
-per part, joined), so the bytes that cross from the importer's workers to its service, to
-Postgres (TOAST, WAL) and back to the relay are about an eighth of the records' (a
-100,000-row import's 47 MB of records: 6 MB); the row's `expanded_bytes` keeps their size
-before compression, which the relay's claim counts. A value that starts with zstd's frame
-magic number is compressed; any other is framed records as they are (rows written by a
-release before this one): uncompressed, its first four bytes would say a first record of
-4,247,762,216 bytes. Measured: bench/IMPORTER.md ("the bulk rows compressed").
+Rows of the two releases before are still read (an upgrade finds them in the outbox): records
+framed as `u32 length + value`, then for each slot `u32 length + header value` (little-endian),
+stored as they are, or compressed as zstd frames (they start with `ZSTD_MAGIC`; their
+`expanded_bytes` is their size once decompressed). Measured: bench/IMPORTER.md ("the bulk rows
+compressed", "the bulk rows as record batches").
 """
 
 from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import cramjam
 from contacts_events.kafka_binding import Headers
 
+from contacts_messaging import record_batch
+from contacts_messaging.producer_settings import ProducerSettings
+
 Template = Sequence[tuple[str, bytes | None]]
 
-_LENGTH = struct.Struct("<I")
-frame_length = _LENGTH.pack
+BATCHES = b"\xffKB2"  # a value of record batches; framed records would start with a 4 GB length
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # the first four bytes of every zstd frame
-ZSTD_LEVEL = 1  # about 1 µs a record; level 3 took half as long again, for no smaller output
+_LENGTH = struct.Struct("<I")
 
 
 @dataclass(frozen=True, slots=True)
 class Packed:
-    """Framed records as a bulk row stores them: zstd frames of them, and their size before."""
+    """A part of a bulk row's value, and the bytes the relay holds to send it."""
 
     data: bytes
     expanded_bytes: int
 
 
-def pack(framed: bytes) -> Packed:
-    """Framed records (`frame`, joined) compressed for a bulk row; packed parts may be
-    joined (zstd reads frames one after another)."""
-    return Packed(bytes(cramjam.zstd.compress(framed, level=ZSTD_LEVEL)), len(framed))
+def pack(
+    key: bytes,
+    template: Template,
+    records: Iterable[tuple[bytes, Sequence[bytes]]],
+    packing: ProducerSettings,
+) -> Packed:
+    """Records (each its value and its slots' header values, in the template's order) as a
+    part of a bulk row: record batches as `packing` says (codec, batch size). Parts of one
+    key may be joined (`joined`)."""
+    base: Headers = [(name, value or b"") for name, value in template]
+    slots = [index for index, (_, value) in enumerate(template) if value is None]
+
+    def with_headers() -> Iterator[tuple[bytes, Headers]]:
+        for value, slot_values in records:
+            headers = base.copy()
+            for index, slot_value in zip(slots, slot_values, strict=True):
+                headers[index] = (base[index][0], slot_value)
+            yield value, headers
+
+    batches = b"".join(
+        record_batch.build(
+            key,
+            with_headers(),
+            compression=packing.compression_type,
+            batch_bytes=packing.kafka_producer_batch_bytes,
+        )
+    )
+    return Packed(batches, len(batches))
+
+
+def joined(parts: Sequence[Packed]) -> Packed:
+    """A bulk row's value from its parts, in order."""
+    data = BATCHES + b"".join(part.data for part in parts)
+    return Packed(data, len(data))
 
 
 def template_json(template: Template) -> str:
@@ -57,26 +89,35 @@ def template_json(template: Template) -> str:
     return json.dumps([[name, None if v is None else v.decode()] for name, v in template])
 
 
-def frame(value: bytes, slots: Sequence[bytes]) -> bytes:
-    """One record of a bulk row: its value and its slot header values."""
-    parts = [frame_length(len(value)), value]
-    for slot in slots:
-        parts += (frame_length(len(slot)), slot)
-    return b"".join(parts)
-
-
-def framed_records(blob: bytes) -> bytes:
-    """A bulk row's value as its framed records: decompressed when it was packed."""
-    if blob[: len(ZSTD_MAGIC)] == ZSTD_MAGIC:
-        return bytes(cramjam.zstd.decompress(blob))
-    return blob
+def stored_batches(blob: bytes) -> list[bytes] | None:
+    """The record batches of a bulk row's value, or None for a row of an earlier release."""
+    if blob[: len(BATCHES)] != BATCHES:
+        return None
+    return record_batch.split(memoryview(blob)[len(BATCHES) :])
 
 
 def expand(
     template: Sequence[Sequence[str | None]], blob: bytes
 ) -> Iterator[tuple[bytes, Headers]]:
-    """The records of a bulk row's value (packed or not): (value, headers) each."""
-    blob = framed_records(blob)
+    """The records of a bulk row's value, of any release: (value, headers) each."""
+    batches = stored_batches(blob)
+    if batches is not None:
+        for batch in batches:
+            yield from record_batch.records(batch)
+        return
+    yield from _framed(template, _decompressed(blob))
+
+
+def _decompressed(blob: bytes) -> bytes:
+    if blob[: len(ZSTD_MAGIC)] == ZSTD_MAGIC:
+        return bytes(cramjam.zstd.decompress(blob))
+    return blob
+
+
+def _framed(
+    template: Sequence[Sequence[str | None]], blob: bytes
+) -> Iterator[tuple[bytes, Headers]]:
+    """The records of a row of an earlier release (framed, decompressed)."""
     base: Headers = []
     slots: list[tuple[int, str]] = []
     for index, (name, text) in enumerate(template):

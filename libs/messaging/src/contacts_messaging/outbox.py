@@ -12,7 +12,7 @@ from contacts_events.envelope import CloudEvent, EventContext
 from contacts_events.kafka_binding import to_record
 from contacts_events.topics import namespaced
 
-from contacts_messaging.bulk import Packed, Template, template_json
+from contacts_messaging.bulk import Packed, Template, joined, template_json
 
 _COLUMNS = ("event_id", "topic", "key", "value", "headers")
 _COPY_THRESHOLD = 64
@@ -70,19 +70,18 @@ class Outbox:
         topic: str,
         key: bytes,
         template: Template,
-        records: Sequence[Packed],
+        parts: Sequence[Packed],
     ) -> None:
-        """Many records of one topic and key as one outbox row (see bulk.py): `records` are
-        framed with `bulk.frame` against `template` and packed (`bulk.pack`), in parts that
-        follow each other. Same transaction rule as `add`."""
+        """Many records of one topic and key as one outbox row (see bulk.py): `parts` made by
+        `bulk.pack` with the same key and template, in order. Same transaction rule as `add`."""
         if not conn.is_in_transaction():
             raise RuntimeError("Outbox.add_bulk must run inside the state change's transaction")
-        if not records:
+        if not parts:
             return
+        value = joined(parts)
         await conn.execute(
             "INSERT INTO outbox (event_id, topic, key, value, headers, bulk, expanded_bytes)"
             " VALUES ($1, $2, $3, $4, $5::jsonb, true, $6)",
-            uuid.uuid4(), namespaced(topic, self.namespace), key,
-            b"".join(part.data for part in records), template_json(template),
-            sum(part.expanded_bytes for part in records),
+            uuid.uuid4(), namespaced(topic, self.namespace), key, value.data,
+            template_json(template), value.expanded_bytes,
         )  # fmt: skip

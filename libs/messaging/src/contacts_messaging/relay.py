@@ -13,8 +13,8 @@ acknowledged it, and a leader that dies before the mark (or whose mark a crash o
 lost) leaves its rows to be published again: consumers deduplicate by event id. It sleeps
 until `LISTEN/NOTIFY` on that connection says a transaction wrote events (with a slow safety
 poll), sends a whole batch before awaiting the acknowledgements (as record batches per
-partition, built in aiokafka's C record builder; bulk rows are expanded, see bulk.py, and a
-claim stops at `max_bytes` of records, counted before compression), and retries with
+partition, built in aiokafka's C record builder; a bulk row's batches, built by its producer,
+are sent as they are, see bulk.py; a claim stops at `max_bytes` of records), and retries with
 back-off while Kafka or Postgres is unavailable. A relay of an older release (a
 transaction-level lock on the same key, taken per claim) and a leader exclude each other too,
 so a rolling upgrade keeps the order.
@@ -39,6 +39,7 @@ from contacts_servicekit.identifiers import sql_identifier
 from contacts_messaging import bulk
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.metrics import count_produced, type_label
+from contacts_messaging.record_batch import PrebuiltBatch
 from contacts_messaging.retention import Expiry, purge_expired
 
 log = structlog.get_logger(__name__)
@@ -236,6 +237,13 @@ class OutboxRelay:
             if (topic, key) not in partitions:
                 partitions[topic, key] = await self._partition(topic, key)
             queue = batches.setdefault((topic, partitions[topic, key]), [])
+            prebuilt = bulk.stored_batches(row["value"]) if row["bulk"] else None
+            if prebuilt is not None:  # a bulk row's batches, sent as they are
+                kinds[position] = _template_event_type(_json(row["headers"]))
+                for batch in map(PrebuiltBatch, prebuilt):
+                    queue.append((batch, {position}))
+                    counts[position] = counts.get(position, 0) + batch.record_count()
+                continue
             for value, headers in _records(row):
                 if position not in kinds:  # a bulk row holds events of one type
                     kinds[position] = _event_type(headers)
@@ -307,8 +315,13 @@ def _event_type(headers: Headers) -> str:
     return type_label(ce_type.decode() if ce_type is not None else None)
 
 
+def _template_event_type(template: list[list[str | None]]) -> str:
+    return _event_type([(name, text.encode()) for name, text in template if name and text])
+
+
 def _records(row: Any) -> Any:
-    """(value, headers) of each record an outbox row carries: one, or a bulk row's many."""
+    """(value, headers) of each record an outbox row carries: one, or the many of a bulk row
+    of an earlier release (bulk.py)."""
     if row["bulk"]:
         return bulk.expand(_json(row["headers"]), row["value"])
     headers: Headers = [(name, value.encode()) for name, value in _json(row["headers"])]

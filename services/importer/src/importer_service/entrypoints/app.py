@@ -8,6 +8,7 @@ import structlog
 from contacts_events import UserDeactivated, topics
 from contacts_messaging.accounts.consumer import closed_accounts_subscription
 from contacts_messaging.host import ServiceHost, Subscription
+from contacts_messaging.producer_settings import ProducerSettings
 from contacts_servicekit.migrations import discover
 from contacts_servicekit.web.app import service_app
 from fastapi import FastAPI
@@ -66,7 +67,10 @@ def build_app(settings: ImporterSettings) -> FastAPI:
             projections.bind(None),
         )
     )
-    pipeline = steps.bind(Pipeline(host.outbox, rules.chunking, workers, reader, rules.quota))
+    packing = ProducerSettings.load()
+    pipeline = steps.bind(
+        Pipeline(host.outbox, rules.chunking, workers, reader, rules.quota, packing)
+    )
     # a work item is up to a chunk of rows: commit each step alone, so the chunk counter's row
     # lock (taken at the end of a step) is held only until its commit; a few steps side by side
     # (their order does not matter), so one's Python runs while another's statements do; a

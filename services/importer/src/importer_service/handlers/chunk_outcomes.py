@@ -17,7 +17,7 @@ from uuid import UUID
 
 import polars as pl
 from contacts_events import RowStatus
-from contacts_messaging.bulk import Packed, pack
+from contacts_messaging.bulk import Packed
 
 from importer_service.adapters.row_columns import row_emails, row_names
 from importer_service.adapters.row_events import ROW_COLUMNS, RowEventWriter
@@ -63,8 +63,8 @@ class ChunkCheck:
 @dataclass(frozen=True, slots=True)
 class ChunkOutcomes:
     """The slice's statuses (binary `COPY` tuples for `import_row_statuses`: status_copy), its
-    framed records packed (`bulk.pack`: compressed here, on the worker, for the bulk outbox
-    row), its `user_added` rows and how many rows got each status."""
+    records as compressed Kafka record batches (`bulk.pack`: built here, on the worker, for the
+    bulk outbox row), its `user_added` rows and how many rows got each status."""
 
     statuses: bytes
     records: Packed
@@ -87,7 +87,7 @@ def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter)
     numbers = [row[0] for row in check.rows]
     return ChunkOutcomes(
         status_tuples(UUID(writer.import_id), numbers, phones, statuses, codes, reasons, matched),
-        pack(writer.records(_row_events(check, statuses, codes, reasons, matched))),
+        writer.records(_row_events(check, statuses, codes, reasons, matched)),
         [(row[0], user) for row, status, user in zip(check.rows, statuses, matched, strict=True)
          if status == RowStatus.USER_ADDED.value and user is not None],
         Counter(statuses),

@@ -4,8 +4,9 @@ Parsing reads the chunk's numbers, checks them (on the worker processes for larg
 chunk_workers) and stores the results as one row per chunk (`chunk_checks`). The emit step
 reads them back with the rows, looks up what the importer knows of the numbers, has the
 workers classify and serialise (chunk_outcomes: the records, and the statuses as binary COPY
-tuples), and writes each row's final status once (one COPY into `import_row_statuses`), the chunk's `ImportRowValidated` events as one bulk outbox
-row, and an `ImportRowMatched` per `user_added` row (for the contacts service,
+tuples), and writes each row's final status once (one COPY into `import_row_statuses`), the
+chunk's `ImportRowValidated` events as one bulk outbox row (record batches the workers built
+with the producers' `packing`), and an `ImportRowMatched` per `user_added` row (for the contacts service,
 row_matches.py). Lookups for a chunk are a handful of set queries, never one per row.
 """
 
@@ -16,6 +17,7 @@ from collections import Counter
 import asyncpg
 from contacts_events import EventContext, ImportSource
 from contacts_messaging.outbox import Outbox
+from contacts_messaging.producer_settings import ProducerSettings
 
 from importer_service.adapters import chunk_checks, projection
 from importer_service.adapters import import_rows_repository as import_rows
@@ -62,6 +64,7 @@ async def emit(
     first: int,
     last: int,
     workers: ChunkWorkers,
+    packing: ProducerSettings,
 ) -> Counter[str]:
     """Final statuses of the chunk's rows, one ImportRowValidated per row and one
     ImportRowMatched per `user_added` row; how many rows got each status. The statuses and
@@ -78,7 +81,7 @@ async def emit(
         raise RuntimeError(f"import {job.import_id}: rows {first}..{last} were not parsed")
     facts = await _facts(conn, job, [p for p in checks.phones if p is not None])
     source = ImportSource(job.source)
-    writer = RowEventWriter(job.import_id, job.owner_id, source, context, outbox.source)
+    writer = RowEventWriter(job.import_id, job.owner_id, source, context, outbox.source, packing)
     parts = await workers.spread(
         chunk_outcomes,
         [

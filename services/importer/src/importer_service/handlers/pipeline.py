@@ -24,6 +24,7 @@ from contacts_events import EventContext
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.handlers import EventHandlers
 from contacts_messaging.outbox import Outbox
+from contacts_messaging.producer_settings import ProducerSettings
 
 from importer_service.adapters import chunk_checks
 from importer_service.adapters import imports_repository as imports
@@ -55,6 +56,7 @@ class Pipeline:
     workers: ChunkWorkers
     reader: FileReader
     quota: MatchQuota
+    packing: ProducerSettings  # how the bulk rows' record batches are built (the producers')
 
 
 steps = EventHandlers[Pipeline]()
@@ -122,7 +124,7 @@ async def _emit_counted(
     """The emit step of `item`'s rows, counted; the next chunk queued, or the import completed
     after its last."""
     counts = await chunk_steps.emit(
-        conn, run.outbox, context, job, item.first_row, item.last_row, run.workers
+        conn, run.outbox, context, job, item.first_row, item.last_row, run.workers, run.packing
     )
     rows = sum(counts.values())
     done, count = await imports.count_chunk_done(conn, job.import_id, "emitted", rows, counts)
