@@ -29,7 +29,7 @@ from contacts_testing.publisher import EventPublisher
 from importer_files import MAPPING, ContactList, Population
 from importer_sizes import Footprint, footprint, wal_lsn
 from importer_stack import Infra, Scenario, pg_log_size, slow_plans
-from importer_watch import AuditConsumer, CpuSnapshot, MemoryWatch, PostgresWatch, reset_peak
+from importer_watch import AuditConsumer, CpuSnapshot, MemoryWatch, TreeWatch, reset_peak
 from kit import log
 
 POLL_SECONDS = 0.25
@@ -124,6 +124,7 @@ class ImportRun:
     audit: AuditConsumer | None = None
     checks: list[tuple[str, bool, str]] = field(default_factory=list)
     postgres_cpu: dict[str, float] = field(default_factory=dict)  # by kind of process
+    importer_cpu: dict[str, float] = field(default_factory=dict)  # the same, of all importers
     statements: list[tuple[str, int, float, float]] = field(default_factory=list)
     slow_plans: list[tuple[str, int, float, str]] = field(default_factory=list)
 
@@ -204,8 +205,10 @@ async def run_import(
             if pg_stats:
                 await _reset_statements(infra.dsn)
                 log_offset = pg_log_size()
-            memory.postgres = PostgresWatch(postmaster)
+            memory.postgres = TreeWatch.for_postgres(postmaster)
+            memory.importers = TreeWatch.for_importers(pids)
             memory.postgres.sample()
+            memory.importers.sample()
             before = CpuSnapshot.take(pids, postmaster, kafka)
             started = time.time()
             response = await http.post(f"{path}/start", headers=me)
@@ -224,9 +227,11 @@ async def run_import(
             run.validate_cpu = before.until(CpuSnapshot.take(pids, postmaster, kafka))
             run.validate_peak_kb = memory.peaks_kb()
             run.footprint = await footprint(infra.dsn, scenario.schema, upload_lsn)
-            memory.postgres.sample()
+            for tree in (memory.postgres, memory.importers):
+                tree.sample()
             run.postgres_cpu = memory.postgres.by_kind()
-            memory.postgres = None
+            run.importer_cpu = memory.importers.by_kind()
+            memory.postgres = memory.importers = None
             if pg_stats:
                 run.statements = await _top_statements(infra.dsn, scenario.schema)
                 run.slow_plans = slow_plans(log_offset)

@@ -128,10 +128,11 @@ def print_report(results: list[Result]) -> None:
             f"| {cpus}"
         )
     for r in results:
-        if r.run.postgres_cpu:
-            kinds = sorted(r.run.postgres_cpu.items(), key=lambda kv: -kv[1])
-            print(f"  Postgres CPU of {r.name} x{r.instances} by process: "
-                  + ", ".join(f"{k} {v:.1f} s" for k, v in kinds if v >= 0.05))  # fmt: skip
+        for what, spent in (("Postgres", r.run.postgres_cpu), ("Importers'", r.run.importer_cpu)):
+            kinds = sorted(spent.items(), key=lambda kv: -kv[1])
+            if kinds:
+                print(f"  {what} CPU of {r.name} x{r.instances} by process: "
+                      + ", ".join(f"{k} {v:.2f} s" for k, v in kinds if v >= 0.01))  # fmt: skip
     for r in results:
         if r.run.statements:
             print(f"\nTop statements of {r.name} x{r.instances} (pg_stat_statements, from start"

@@ -11,6 +11,7 @@ import resource
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,28 +80,49 @@ def _postgres_kind(pid: int) -> str:
     return title or "?"
 
 
-@dataclass
-class PostgresWatch:
-    """CPU seconds of Postgres by kind of process (client backends, autovacuum workers,
-    checkpointer, walwriter...), sampled often so that short-lived workers are counted too."""
+def _importer_kind(pid: int, is_root: bool) -> str:
+    """What a process of an importer's tree is, from its command line."""
+    if is_root:
+        return "service"
+    line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    kinds = [("relay_process", "outbox relay"), ("worker_main", "file readers"),
+             ("forkserver", "chunk workers"), ("resource_tracker", "resource tracker")]  # fmt: skip
+    return next((kind for marker, kind in kinds if marker in line), "other")
 
-    postmaster: int
+
+@dataclass
+class TreeWatch:
+    """CPU seconds of the processes under `roots` by kind, sampled often so that short-lived
+    ones count too: Postgres's backends (kind from their title) or an importer's processes
+    (its service, relay, chunk workers, file readers: `for_importers`)."""
+
+    roots: list[int]
+    kind_of: Callable[[int, bool], str]  # (pid, whether it is a root)
+    with_roots: bool = False
     first: dict[int, float] = field(default_factory=dict)
     last: dict[int, tuple[str, float]] = field(default_factory=dict)
     started: bool = False
 
+    @classmethod
+    def for_postgres(cls, postmaster: int) -> TreeWatch:
+        return cls([postmaster], lambda pid, _root: _postgres_kind(pid))
+
+    @classmethod
+    def for_importers(cls, pids: list[int]) -> TreeWatch:
+        return cls(pids, _importer_kind, with_roots=True)
+
     def sample(self) -> None:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            pid = int(entry.name)
+        pids = (
+            [*self.roots, *children_of(self.roots)] if self.with_roots else children_of(self.roots)
+        )
+        for pid in pids:
             try:
-                fields = (entry / "stat").read_text()
+                fields = Path(f"/proc/{pid}/stat").read_text()
                 fields_after = fields[fields.rindex(")") + 2 :].split()
-                if int(fields_after[1]) != self.postmaster:
-                    continue
                 cpu = (int(fields_after[11]) + int(fields_after[12])) / _TICK
-                kind = self.last[pid][0] if pid in self.last else _postgres_kind(pid)
+                kind = (
+                    self.last[pid][0] if pid in self.last else self.kind_of(pid, pid in self.roots)
+                )
             except (OSError, ValueError, IndexError):
                 continue
             if pid not in self.last:
@@ -109,7 +131,7 @@ class PostgresWatch:
         self.started = True
 
     def by_kind(self) -> dict[str, float]:
-        """CPU seconds since the first sample, by kind of Postgres process."""
+        """CPU seconds since the first sample, by kind of process."""
         kinds: dict[str, float] = {}
         for pid, (kind, cpu) in self.last.items():
             kinds[kind] = kinds.get(kind, 0.0) + cpu - self.first.get(pid, 0.0)
@@ -122,7 +144,8 @@ class MemoryWatch:
 
     pids: list[int]
     polled_kb: dict[int, int] = field(default_factory=dict)
-    postgres: PostgresWatch | None = None  # sampled every second alongside, when set
+    postgres: TreeWatch | None = None  # sampled every second alongside, when set
+    importers: TreeWatch | None = None  # the same
 
     def sample(self) -> None:
         for pid in [*self.pids, *children_of(self.pids)]:
@@ -137,8 +160,9 @@ class MemoryWatch:
         beats = 0
         while not stop.is_set():
             self.sample()
-            if self.postgres is not None and beats % 5 == 0:
-                self.postgres.sample()
+            for tree in (self.postgres, self.importers):
+                if tree is not None and beats % 5 == 0:
+                    tree.sample()
             beats += 1
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), period)

@@ -7,17 +7,19 @@ import time
 
 import pytest
 from aiokafka.record.default_records import DefaultRecordBatch
+from aiokafka.record.util import decode_varint, encode_varint
 from contacts_messaging.bulk import (
     BATCHES,
     ZSTD_MAGIC,
+    Packed,
     expand,
     joined,
-    pack,
     stored_batches,
     template_json,
 )
+from contacts_messaging.bulk import pack as bulk_pack
 from contacts_messaging.producer_settings import ProducerSettings
-from contacts_messaging.record_batch import CODECS, PrebuiltBatch, split
+from contacts_messaging.record_batch import CODECS, PrebuiltBatch, RecordShape, split, varint
 from contacts_testing.earlier_bulk_rows import compressed, framed
 
 pytestmark = pytest.mark.unit
@@ -36,6 +38,12 @@ def records(count: int, start: int = 0) -> list[tuple[bytes, list[bytes]]]:
     return [(values[i % 4] + b"%d" % i, [b"id-%d" % i, b"s" * (i % 7)]) for i in range(start, start + count)]  # fmt: skip
 
 
+def pack(key: bytes, template, sent, settings: ProducerSettings) -> Packed:
+    """`bulk.pack` of records made a row at a time (`RecordShape.tail`)."""
+    shape = RecordShape.of(key, template)
+    return bulk_pack([shape.tail(value, slots) for value, slots in sent], settings)
+
+
 def headers_of(slots: list[bytes]) -> list[tuple[str, bytes]]:
     return [("a", b"1"), ("id", slots[0]), ("b", "é".encode()), ("subject", slots[1])]
 
@@ -50,7 +58,7 @@ def test_records_come_back_in_order_with_their_slots_filled_in_the_templates_ord
     assert row.data.startswith(BATCHES) and row.expanded_bytes == len(row.data)
     batches = stored_batches(row.data)
     assert batches is not None and len(batches) > 5
-    codec = CODECS[None if compression == "none" else compression]
+    codec = CODECS[None if compression == "none" else compression][0]
     assert {DefaultRecordBatch(batch).compression_type for batch in batches} == {codec}
     back = list(expand(json.loads(template_json(TEMPLATE)), row.data))
     assert back == [(value, headers_of(slots)) for value, slots in sent]
@@ -124,3 +132,18 @@ def test_rows_of_the_two_releases_before_are_read_as_they_were() -> None:
         list(expand(template, zstd[:-3]))
     with pytest.raises(Exception):  # noqa: B017, PT011 - struct.error or ValueError
         list(expand(template, plain[:-2]))
+
+
+@pytest.mark.parametrize(
+    "value", [0, 1, 63, 64, 127, 128, 300, 8191, 8192, 16383, 16384, 2**31 - 1, -1, -64, -65]
+)
+def test_varints_are_kafkas(value: int) -> None:
+    written = bytearray()
+    encode_varint(value, written.append)
+    assert varint(value) == bytes(written)
+    assert decode_varint(bytearray(varint(value)), 0) == (value, len(written))
+
+
+def test_a_record_needs_a_value_for_each_slot() -> None:
+    with pytest.raises(ValueError, match="1 slot values for 2 slots"):
+        RecordShape.of(b"k", TEMPLATE).tail(b"v", [b"only one"])

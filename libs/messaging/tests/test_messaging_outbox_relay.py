@@ -13,6 +13,7 @@ from contacts_messaging import bulk
 from contacts_messaging.kafka import make_producer
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.producer_settings import ProducerSettings
+from contacts_messaging.record_batch import RecordShape
 from contacts_messaging.relay import OutboxRelay
 from contacts_testing.consumers import wait_until
 from contacts_testing.earlier_bulk_rows import compressed, framed
@@ -158,11 +159,9 @@ async def test_bulk_rows_are_expanded_in_order_between_single_events(
         packing = ProducerSettings.model_validate({"kafka_producer_batch_bytes": 16 * 1024})
         for chunk in range(3):  # 3 bulk rows of 1,500 records, over several record batches
             values = [b'{"seq": %d}' % (1 + chunk * 1500 + i) for i in range(1500)]
-            records = [(v, [str(uuid.uuid4()).encode()]) for v in values]
-            parts = [  # two workers' slices, joined
-                bulk.pack(str(key).encode(), template, records[:1000], packing),
-                bulk.pack(str(key).encode(), template, records[1000:], packing),
-            ]
+            shape = RecordShape.of(str(key).encode(), template)
+            tails = [shape.tail(v, [str(uuid.uuid4()).encode()]) for v in values]
+            parts = [bulk.pack(tails[:1000], packing), bulk.pack(tails[1000:], packing)]
             await outbox.add_bulk(conn, topic, str(key).encode(), template, parts)
         # and a bulk row of the release before, still in the outbox at an upgrade
         plain = b"".join(framed(b'{"seq": %d}' % seq, [str(uuid.uuid4()).encode()])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import cramjam
@@ -48,34 +48,18 @@ class Packed:
     expanded_bytes: int
 
 
-def pack(
-    key: bytes,
-    template: Template,
-    records: Iterable[tuple[bytes, Sequence[bytes]]],
-    packing: ProducerSettings,
-) -> Packed:
-    """Records (each its value and its slots' header values, in the template's order) as a
-    part of a bulk row: record batches as `packing` says (codec, batch size). Parts of one
+def pack(tails: Sequence[bytes], packing: ProducerSettings) -> Packed:
+    """Records, each as its tail (`record_batch.RecordShape`: the row's key and template), as
+    a part of a bulk row: record batches as `packing` says (codec, batch size). Parts of one
     key may be joined (`joined`)."""
-    base: Headers = [(name, value or b"") for name, value in template]
-    slots = [index for index, (_, value) in enumerate(template) if value is None]
-
-    def with_headers() -> Iterator[tuple[bytes, Headers]]:
-        for value, slot_values in records:
-            headers = base.copy()
-            for index, slot_value in zip(slots, slot_values, strict=True):
-                headers[index] = (base[index][0], slot_value)
-            yield value, headers
-
-    batches = b"".join(
-        record_batch.build(
-            key,
-            with_headers(),
+    data = b"".join(
+        record_batch.batches(
+            tails,
             compression=packing.compression_type,
             batch_bytes=packing.kafka_producer_batch_bytes,
         )
     )
-    return Packed(batches, len(batches))
+    return Packed(data, len(data))
 
 
 def joined(parts: Sequence[Packed]) -> Packed:

@@ -7,6 +7,12 @@ producer id, epoch and the partition's base sequence, as aiokafka does for its o
 the batch's timestamp (the send's, as for any event the relay sends: each record's delta is 0),
 and the CRC over them. The broker checks that CRC and the sequence, as for any batch.
 
+A record is `length, attributes, timestamp delta, offset delta`, then its *tail*: key, value
+and headers, each length a zigzag varint. Records of one key and header template differ only
+in their value and their slots' header values, so a producer can make the tails a column at a
+time (`RecordShape` gives the bytes around those; the importer joins them with polars) and
+`batches` adds the heads, which depend on the record's place in its batch.
+
 The batch header (KIP-98), big-endian: base offset q, length i, partition leader epoch i,
 magic b, CRC I (CRC-32C of everything after it), attributes h (the codec in the low three
 bits), last offset delta i, first timestamp q, max timestamp q, producer id q, producer
@@ -17,64 +23,126 @@ from __future__ import annotations
 
 import struct
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import cramjam
-from aiokafka.record.default_records import DefaultRecordBatch, DefaultRecordBatchBuilder
+from aiokafka.codec import gzip_encode, lz4_encode, snappy_encode
+from aiokafka.record.default_records import DefaultRecordBatch
 from aiokafka.record.util import calc_crc32c
 from contacts_events.kafka_binding import Headers
 
-HEADER_BYTES = 61
-_LENGTH = struct.Struct(">qi")  # base offset, length of the rest
+_HEADER = struct.Struct(">qiibIhiqqqhii")
+HEADER_BYTES = _HEADER.size  # 61
+_AFTER_LENGTH = 12  # the batch length counts the bytes after itself
 _CRC_AT, _ATTRIBUTES_AT, _TIMESTAMPS_AT, _PRODUCER_AT, _COUNT_AT = 17, 21, 27, 43, 57
-_AFTER_LENGTH = 12
-_CODEC_MASK = 0x07
-CODECS = {None: 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
-"""Kafka's codec ids, by the name `ProducerSettings.compression_type` gives."""
+_NO_LEADER_EPOCH = -1
 ZSTD_LEVEL = 1  # aiokafka's batches use level 3: half as long again, for no smaller batch
+CODECS: dict[str | None, tuple[int, Callable[[bytes], bytes] | None]] = {
+    None: (0, None),
+    "gzip": (1, gzip_encode),
+    "snappy": (2, snappy_encode),
+    "lz4": (3, lz4_encode),
+    "zstd": (4, lambda data: bytes(cramjam.zstd.compress(data, level=ZSTD_LEVEL))),
+}
+"""Kafka's codec id and the compression, by the name `ProducerSettings.compression_type` gives."""
 
 
-def build(
-    key: bytes,
-    records: Iterable[tuple[bytes, Headers]],
-    *,
-    compression: str | None,
-    batch_bytes: int,
+def varint(value: int) -> bytes:
+    """Kafka's varint: zigzag, then seven bits a byte, lowest first."""
+    number = (value << 1) ^ (value >> 63)
+    out = bytearray()
+    while number >= 0x80:
+        out.append((number & 0x7F) | 0x80)
+        number >>= 7
+    out.append(number)
+    return bytes(out)
+
+
+_VARINTS = [varint(n) for n in range(1 << 14)]  # the lengths and offset deltas of most records
+
+
+def _varint(value: int) -> bytes:
+    return _VARINTS[value] if value < len(_VARINTS) else varint(value)
+
+
+@dataclass(frozen=True)
+class RecordShape:
+    """The bytes of a record's tail that every record of one key and header template shares:
+    `tail = key_and_value_length_before + varint(len(value)) + value + pieces[0] +
+    varint(len(slot 1)) + slot 1 + pieces[1] + ... + pieces[-1]`, a slot being a header of the
+    template whose value (`None` there) each record has its own."""
+
+    key: bytes
+    pieces: tuple[bytes, ...]  # around the slots' values: one more than the slots
+
+    @classmethod
+    def of(cls, key: bytes, template: Sequence[tuple[str, bytes | None]]) -> RecordShape:
+        pieces, piece = [], bytearray(_varint(len(template)))
+        for name, value in template:
+            encoded = name.encode()
+            piece += _varint(len(encoded)) + encoded
+            if value is None:
+                pieces.append(bytes(piece))
+                piece = bytearray()
+            else:
+                piece += _varint(len(value)) + value
+        return cls(key, (*pieces, bytes(piece)))
+
+    @property
+    def before_value(self) -> bytes:
+        """The key, with its length: the tail's start, before the value's length."""
+        return _varint(len(self.key)) + self.key
+
+    def tail(self, value: bytes, slots: Sequence[bytes]) -> bytes:
+        """One record's tail (a row at a time; the importer makes them a column at a time)."""
+        if len(slots) != len(self.pieces) - 1:
+            raise ValueError(f"record: {len(slots)} slot values for {len(self.pieces) - 1} slots")
+        parts = [self.before_value, _varint(len(value)), value, self.pieces[0]]
+        for slot, piece in zip(slots, self.pieces[1:], strict=True):
+            parts += (_varint(len(slot)), slot, piece)
+        return b"".join(parts)
+
+
+def batches(
+    tails: Sequence[bytes], *, compression: str | None, batch_bytes: int
 ) -> Iterator[bytes]:
-    """The records (value, headers), all of `key`, as complete record batches of at most
-    `batch_bytes` of records before compression (or one record, when a record alone is more),
-    compressed with `compression`; no producer id yet (the relay's `PrebuiltBatch` sets it)."""
+    """The records of `tails`, in order, as complete record batches of at most `batch_bytes` of
+    records before compression (or one record, when a record alone is more), compressed with
+    `compression`; no producer id yet (the relay's `PrebuiltBatch` sets it)."""
+    parts: list[bytes] = []
+    size = HEADER_BYTES
+    for tail in tails:
+        delta = _varint(len(parts) // 2)
+        head = _varint(2 + len(delta) + len(tail)) + b"\x00\x00" + delta  # attributes, time
+        if parts and size + len(head) + len(tail) > batch_bytes:
+            yield _batch(parts, compression)
+            parts, size = [], HEADER_BYTES
+            delta = _varint(0)
+            head = _varint(2 + len(delta) + len(tail)) + b"\x00\x00" + delta
+        parts += (head, tail)
+        size += len(head) + len(tail)
+    if parts:
+        yield _batch(parts, compression)
+
+
+def _batch(parts: list[bytes], compression: str | None) -> bytes:
+    codec, compress = CODECS[compression]
+    records = b"".join(parts)
+    if compress is not None:
+        packed = compress(records)
+        if len(packed) < len(records):  # else, as Kafka's producers do, left uncompressed
+            records = packed
+        else:
+            codec = 0
+    count = len(parts) // 2
     now = int(time.time() * 1000)
-    builder = _builder(compression, batch_bytes)
-    offset = 0
-    for value, headers in records:
-        if builder.append(offset, now, key, value, headers) is None:  # full: the next batch
-            yield _finished(builder, compression)
-            builder, offset = _builder(compression, batch_bytes), 0
-            builder.append(offset, now, key, value, headers)
-        offset += 1
-    if offset:
-        yield _finished(builder, compression)
-
-
-def _builder(compression: str | None, batch_bytes: int) -> DefaultRecordBatchBuilder:
-    # zstd is compressed here at a lower level than aiokafka's; any other codec by aiokafka
-    codec = 0 if compression == "zstd" else CODECS[compression]
-    return DefaultRecordBatchBuilder(2, codec, 0, -1, -1, -1, batch_bytes)
-
-
-def _finished(builder: DefaultRecordBatchBuilder, compression: str | None) -> bytes:
-    built = bytes(builder.build())
-    if compression != "zstd":
-        return built
-    records = cramjam.zstd.compress(built[HEADER_BYTES:], level=ZSTD_LEVEL)
-    if len(records) >= len(built) - HEADER_BYTES:
-        return built  # as Kafka's own producers do: a batch compression makes no smaller
-    batch = bytearray(built[:HEADER_BYTES])
-    batch += records
-    struct.pack_into(">i", batch, 8, len(batch) - _AFTER_LENGTH)
-    attributes = struct.unpack_from(">h", batch, _ATTRIBUTES_AT)[0] & ~_CODEC_MASK
-    struct.pack_into(">h", batch, _ATTRIBUTES_AT, attributes | CODECS["zstd"])
+    batch = bytearray(HEADER_BYTES + len(records))
+    _HEADER.pack_into(
+        batch, 0, 0, len(batch) - _AFTER_LENGTH, _NO_LEADER_EPOCH, 2, 0, codec, count - 1,
+        now, now, -1, -1, -1, count,
+    )  # fmt: skip
+    batch[HEADER_BYTES:] = records
     _sign(batch)
     return bytes(batch)
 
@@ -85,20 +153,21 @@ def _sign(batch: bytearray) -> None:
 
 def split(blob: bytes | memoryview) -> list[bytes]:
     """Record batches written one after another, apart (each checked whole)."""
-    view, batches, at = memoryview(blob), [], 0
+    view, found, at = memoryview(blob), [], 0
     while at < len(view):
         if len(view) - at < HEADER_BYTES:
             raise ValueError("record batches: a truncated batch header")
-        end = at + _AFTER_LENGTH + _LENGTH.unpack_from(view, at)[1]
+        end = at + _AFTER_LENGTH + struct.unpack_from(">i", view, at + 8)[0]
         if end > len(view) or end - at < HEADER_BYTES:
             raise ValueError("record batches: a batch's length runs past the value")
-        batches.append(bytes(view[at:end]))
+        found.append(bytes(view[at:end]))
         at = end
-    return batches
+    return found
 
 
 def records(batch: bytes) -> Iterator[tuple[bytes, Headers]]:
-    """The (value, headers) of each record of a batch, its CRC checked first."""
+    """The (value, headers) of each record of a batch, its CRC checked first (aiokafka's
+    reader: the same code as any consumer's)."""
     read = DefaultRecordBatch(batch)
     if not read.validate_crc():
         raise ValueError("record batch: its CRC does not match its content")

@@ -27,6 +27,7 @@ from contacts_events.envelope import event_type
 from contacts_messaging.bulk import Packed, Template, pack
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.producer_settings import ProducerSettings
+from contacts_messaging.record_batch import RecordShape, varint
 
 ROW_COLUMNS = (
     "row_number", "raw_phone", "phone_e164", "status", "reason_code", "reason", "display_name",
@@ -55,7 +56,6 @@ class RowEventWriter:
         event_source: str, packing: ProducerSettings,
     ) -> None:  # fmt: skip
         self.import_id = str(import_id)
-        self._key = self.import_id.encode()
         self._packing = packing  # the producers' codec and batch size, for the record batches
         self._owner_id = owner_id
         self._source = source
@@ -84,6 +84,7 @@ class RowEventWriter:
             for name, value in attributes
             if value is not None or name in slots
         ]
+        self._shape = RecordShape.of(self.import_id.encode(), self.template)
 
     def records(self, rows: pl.DataFrame) -> Packed:
         """The rows' records as a part of the bulk row (its record batches, bulk.pack), each
@@ -92,11 +93,14 @@ class RowEventWriter:
         values = rows.select(pl.when(_fits()).then(self._value())).to_series()
         values = self._through_the_model_where_unfit(rows, values)
         subjects = pl.concat_str(pl.lit(f"{self.import_id}/rows/"), pl.col("row_number"))
-        columns = pl.DataFrame(
-            {"value": values, "id": uuid4_texts(rows.height), "subject": rows.select(subjects)}
-        ).select(pl.all().cast(pl.Binary))
-        records = ((value, (id_, subject)) for value, id_, subject in columns.iter_rows())
-        return pack(self._key, self.template, records, self._packing)
+        slots = pl.DataFrame(
+            {
+                "value": values,
+                "id": uuid4_texts(rows.height),
+                "subject": rows.select(subjects).to_series(),
+            }
+        )
+        return pack(_tails(slots, self._shape), self._packing)
 
     def _value(self) -> pl.Expr:
         """The event's JSON, as `ImportRowValidated.model_dump_json()` writes it, for a row
@@ -130,7 +134,9 @@ class RowEventWriter:
     async def write(
         self, conn: asyncpg.Connection, outbox: Outbox, records: Sequence[Packed]
     ) -> None:
-        await outbox.add_bulk(conn, ImportRowValidated.topic, self._key, self.template, records)
+        await outbox.add_bulk(
+            conn, ImportRowValidated.topic, self._shape.key, self.template, records
+        )
 
 
 def uuid4_texts(count: int) -> pl.Series:
@@ -149,6 +155,27 @@ def uuid4_texts(count: int) -> pl.Series:
             separator="-",
         )
     ).to_series()  # fmt: skip
+
+
+def _tails(columns: pl.DataFrame, shape: RecordShape) -> list[bytes]:
+    """Each record's tail (`RecordShape`), a column at a time: `columns` are the value and the
+    template's slots in order (`ce_id`, `ce_subject`), each after its length as a varint."""
+    lengths = columns.select(pl.all().str.len_bytes())
+    found = pl.concat(lengths.get_columns()).unique().to_list()
+    varints = {n: varint(n) for n in found}
+    prefixes = lengths.select(
+        pl.all().replace_strict(varints, return_dtype=pl.Binary).name.suffix("_length")
+    )
+    both = pl.concat([columns, prefixes], how="horizontal")
+    tail = pl.lit(shape.before_value, pl.Binary)
+    for name, piece in zip(columns.columns, shape.pieces, strict=True):
+        tail = (
+            tail
+            + pl.col(f"{name}_length")
+            + pl.col(name).cast(pl.Binary)
+            + pl.lit(piece, pl.Binary)
+        )
+    return both.select(tail).to_series().to_list()
 
 
 def _fits() -> pl.Expr:

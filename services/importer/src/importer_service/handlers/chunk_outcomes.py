@@ -74,9 +74,12 @@ class ChunkOutcomes:
 
 def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter) -> ChunkOutcomes:
     ready, phones = READY_TO_INVITE, check.phones
-    statuses = [RowStatus.INVALID.value if p is None else ready.status.value for p in phones]
-    codes = [c if p is None else ready.reason_code for p, c in _with(phones, check.reason_codes)]
-    reasons = [r if p is None else ready.reason for p, r in _with(phones, check.reasons)]
+    invalid, ready_status, ready_code, ready_reason = (  # read once, not once a row
+        RowStatus.INVALID.value, ready.status.value, ready.reason_code, ready.reason
+    )  # fmt: skip
+    statuses = [invalid if p is None else ready_status for p in phones]
+    codes = [c if p is None else ready_code for p, c in _with(phones, check.reason_codes)]
+    reasons = [r if p is None else ready_reason for p, r in _with(phones, check.reasons)]
     matched: list[UUID | None] = [None] * len(phones)
     known = facts.known_numbers()
     for at, phone in [(at, p) for at, p in enumerate(phones) if p is not None and p in known]:
@@ -88,8 +91,8 @@ def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter)
     return ChunkOutcomes(
         status_tuples(UUID(writer.import_id), numbers, phones, statuses, codes, reasons, matched),
         writer.records(_row_events(check, statuses, codes, reasons, matched)),
-        [(row[0], user) for row, status, user in zip(check.rows, statuses, matched, strict=True)
-         if status == RowStatus.USER_ADDED.value and user is not None],
+        [(check.rows[at][0], user) for at, user in enumerate(matched)
+         if user is not None and statuses[at] == RowStatus.USER_ADDED.value],
         Counter(statuses),
     )  # fmt: skip
 
