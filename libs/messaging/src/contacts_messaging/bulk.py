@@ -9,7 +9,8 @@ The row's `value` is `BATCHES` then the records as complete Kafka record batches
 (record_batch.py), built and compressed by the producer (the importer's chunk workers, in
 parts that are joined): the relay sends each batch as it is, with no work per record, and the
 bytes that cross from the workers to Postgres (TOAST, WAL) and back to the relay are the
-compressed ones (a 100,000-row import's 47 MB of records: about 6 MB). The row's
+compressed ones (a 100,000-row import's 47 MB of records: about 7 MB, each record's constant
+headers included). The row's
 `expanded_bytes`, which the relay's claim counts, is then the value's own size: the relay
 holds the batches as they are.
 
