@@ -4,10 +4,13 @@ sent outbox rows of those imports; rows and imports of other numbers are untouch
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from contacts_events import DeactivationReason, UserDeactivated
+from importer_service.adapters.erasure import _ERASE_ROWS
 
 from .conftest import ImporterUnderTest, bearer, running_importer
 
@@ -16,7 +19,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 async def importer(postgres_admin_url, kafka_bootstrap, tmp_path):
-    async with running_importer(postgres_admin_url, kafka_bootstrap, tmp_path) as it:
+    # the newest statuses summarised only when a test says so
+    settings = {"IMPORT_SUMMARY_SECONDS": "3600"}
+    async with running_importer(postgres_admin_url, kafka_bootstrap, tmp_path, **settings) as it:
         yield it
 
 
@@ -61,3 +66,53 @@ async def _finished_import(importer: ImporterUnderTest, owner: uuid.UUID, text: 
 
 async def _equals(value: object, expected: object) -> bool:
     return await value == expected  # type: ignore[misc]
+
+
+async def test_the_erasure_finds_a_number_among_a_million_rows_through_its_bloom_index(
+    importer: ImporterUnderTest,
+):
+    """With as many stored statuses as a large import leaves, the erasure's statement reads the
+    number's rows through `import_row_statuses_number_bloom` (a bloom summary per 32 pages) rather
+    than every row, and finds them in summarised ranges and in the newest, not yet summarised
+    ones alike."""
+    phone, others = "+447400555666", uuid.uuid4()
+    fill = """
+        INSERT INTO import_row_statuses (import_id, row_number, phone_e164, status)
+        SELECT $1, g, '+4479' || lpad(g::text, 8, '0'), 'ready_to_invite'
+        FROM generate_series($2::int, $3::int) AS g
+    """
+    mark = "UPDATE import_row_statuses SET phone_e164 = $2 WHERE import_id = $1 AND row_number = $3"
+    await importer.pool.execute(fill, others, 1, 1_000_000)
+    await importer.pool.execute(mark, others, phone, 123_456)
+    await importer.pool.execute(
+        "SELECT brin_summarize_new_values('import_row_statuses_number_bloom')"
+    )
+    await importer.pool.execute(fill, others, 1_000_001, 1_000_100)  # after the summaries
+    await importer.pool.execute(mark, others, phone, 1_000_050)
+    await importer.pool.execute("ANALYZE import_row_statuses")
+
+    async with importer.pool.acquire() as conn:
+        erasure = conn.transaction()
+        await erasure.start()
+        plan = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {_ERASE_ROWS}", phone, "erased")
+        erased = await conn.fetch(
+            "SELECT row_number FROM import_row_statuses WHERE import_id = $1"
+            " AND phone_e164 = 'erased' ORDER BY row_number",
+            others,
+        )
+        await erasure.rollback()
+    assert [r["row_number"] for r in erased] == [123_456, 1_000_050]
+    nodes = list(_nodes(json.loads(plan)[0]["Plan"]))
+    types = [n["Node Type"] for n in nodes]
+    assert "Seq Scan" not in types, types
+    index_scan = next(n for n in nodes if n["Node Type"] == "Bitmap Index Scan")
+    assert index_scan["Index Name"] == "import_row_statuses_number_bloom"
+    heap = next(n for n in nodes if n["Node Type"] == "Bitmap Heap Scan")
+    read = heap.get("Exact Heap Blocks", 0) + heap.get("Lossy Heap Blocks", 0)
+    assert read < 1_000, f"{read} heap pages read for one number"  # the table has about 10,000
+
+
+def _nodes(plan: dict) -> Iterator[dict]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
