@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 from importer_service.adapters import chunk_checks
-from importer_service.adapters.chunk_checks import ChunkChecks
-from importer_service.adapters.joined_lists import joined, texts_json
+from importer_service.adapters.chunk_checks import CheckedSlice, ChunkChecks
+from importer_service.adapters.joined_lists import joined, joined_ints, joined_parts, texts_json
 from importer_service.domain.phone_reasons import VALID_MOBILE
 
 from .conftest import ImporterUnderTest
@@ -37,10 +37,14 @@ CHECKS = [
 async def test_a_chunks_checks_come_back_as_they_were_stored(
     importer: ImporterUnderTest, checks: ChunkChecks
 ) -> None:
-    import_id = uuid.uuid4()
+    import_id, half = uuid.uuid4(), len(checks.row_numbers) // 2
+    slices = [  # as two workers checked them: the first one's slice empty for a lone row
+        CheckedSlice.of(checks.phones[s], checks.reason_codes[s], checks.reasons[s])
+        for s in (slice(0, half), slice(half, None))
+    ]
     async with importer.pool.acquire() as conn:
-        await chunk_checks.store(conn, import_id, 2, checks)
-        await chunk_checks.store(conn, import_id, 2, checks)  # a step run again: replaced
+        await chunk_checks.store(conn, import_id, 2, checks.row_numbers, slices)
+        await chunk_checks.store(conn, import_id, 2, checks.row_numbers, slices)  # run again
         assert await chunk_checks.load(conn, import_id, 2) == checks
         stored = await conn.fetchrow(
             "SELECT reason_codes, reasons FROM import_chunk_checks WHERE import_id = $1", import_id
@@ -65,4 +69,19 @@ def test_a_value_that_would_split_or_vanish_is_refused(value: str) -> None:
 def test_joined_values_and_json_texts() -> None:
     assert joined([2, 3, None, "valid_mobile"]) == "2,3,-,valid_mobile"
     assert joined([]) == ""
+    assert joined_ints([2, 30, 400]) == "2,30,400"
+    assert joined_parts(["2,3", "", "-", ""]) == joined([2, 3, None])
     assert texts_json(['a, "b"', "é"]) == '["a, \\"b\\"", "é"]'
+
+
+@pytest.mark.unit
+def test_a_fault_found_while_reading_a_row_refuses_its_number() -> None:
+    """A row whose cell was too long to store is refused with that fault, whatever its
+    (cut) number read as; the other rows keep their checks."""
+    checked = CheckedSlice.of(
+        ["+33612345678", "+33612345679"], [VALID_MOBILE.code] * 2, [VALID_MOBILE.sentence] * 2,
+        {1: ("cell_too_long", "A cell is too long.")},
+    )  # fmt: skip
+    assert checked == CheckedSlice(
+        "+33612345678,-", "-,cell_too_long", 'null, "A cell is too long."'
+    )

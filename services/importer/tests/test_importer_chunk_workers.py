@@ -8,6 +8,7 @@ import time
 import polars as pl
 import pytest
 from contacts_testing.processes import descendants, running
+from importer_service.adapters.chunk_checks import CheckedSlice
 from importer_service.adapters.chunk_workers import ChunkWorkers, check_numbers, worker_identity
 from importer_service.domain import phone_engine, phones
 
@@ -22,16 +23,24 @@ async def test_worker_processes_give_the_in_process_answers_in_order() -> None:
     ]
     raws += NUMBERS
     regions = [None if i % 3 else "GB" for i in range(len(raws))]
+    faults = {3: ("cell_too_long", "Too long."), 60: ("cell_too_long", "Too long.")}
     checkers = ChunkWorkers(2, min_rows_per_process=10)
     checkers.start()
     try:
-        spread = await checkers.check(raws, "FR", regions)
+        spread = await checkers.check(raws, "FR", regions, faults)
         assert checkers._pool is not None  # it did use the processes
     finally:
         checkers.close()
-    assert spread == check_numbers(raws, "FR", regions)
-    phones, codes, _reasons = spread
+    halves = (slice(0, 39), slice(39, 77))  # 77 numbers, in two slices; a fault in each
+    assert spread == [
+        CheckedSlice.of(*check_numbers(raws[s], "FR", regions[s]),
+                        {at - s.start: f for at, f in faults.items() if s.start <= at < s.stop})
+        for s in halves
+    ]  # fmt: skip
+    phones, codes, _reasons = check_numbers(raws, "FR", regions)
     assert phones[1] == "+33612340001" and codes[1] == "valid_mobile"
+    assert spread[0].phones.split(",")[:4] == [*(p or "-" for p in phones[:3]), "-"]
+    assert spread[1].codes.split(",")[60 - 39] == "cell_too_long"
 
 
 def test_the_workers_start_only_for_rows_they_would_share() -> None:
@@ -50,9 +59,9 @@ def test_the_workers_start_only_for_rows_they_would_share() -> None:
 
 async def test_a_small_chunk_stays_in_process() -> None:
     checkers = ChunkWorkers(4, min_rows_per_process=1000)
-    assert await checkers.check(NUMBERS, "FR", [None] * 7) == check_numbers(
-        NUMBERS, "FR", [None] * 7
-    )
+    assert await checkers.check(NUMBERS, "FR", [None] * 7, {}) == [
+        CheckedSlice.of(*check_numbers(NUMBERS, "FR", [None] * 7))
+    ]
     assert checkers._pool is None
 
 

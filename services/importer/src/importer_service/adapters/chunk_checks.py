@@ -9,14 +9,22 @@ rows of a list are valid, and their sentence was a megabyte of JSON a chunk) and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from uuid import UUID
 
 import asyncpg
 
-from importer_service.adapters.joined_lists import INTS, JSON_TEXTS, TEXTS, joined, texts_json
+from importer_service.adapters.joined_lists import (
+    INTS,
+    JSON_TEXTS,
+    TEXTS,
+    joined,
+    joined_ints,
+    joined_parts,
+    texts_json,
+)
 from importer_service.domain.phone_reasons import VALID_MOBILE
 
 T = TypeVar("T")
@@ -33,12 +41,41 @@ class ChunkChecks:
     reasons: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedSlice:
+    """A slice of a chunk's checks as `store` writes them, made where they were checked (a
+    chunk worker), so that the service only joins the slices' texts: the numbers (`joined`),
+    the codes of the invalid ones (`joined`, NULL where valid), their sentences (the elements
+    of a JSON array, null where valid)."""
+
+    phones: str
+    codes: str
+    reasons_json: str
+
+    @classmethod
+    def of(
+        cls, phones: Sequence[str | None], codes: Sequence[str], reasons: Sequence[str],
+        faults: Mapping[int, tuple[str, str]] | None = None,
+    ) -> CheckedSlice:  # fmt: skip
+        """The slice's checks, with the rows of `faults` (index in the slice: code and
+        sentence of a fault found while reading the row, such as a cell too long) refused."""
+        if faults:
+            phones, codes, reasons = list(phones), list(codes), list(reasons)
+            for at, (code, reason) in faults.items():
+                phones[at], codes[at], reasons[at] = None, code, reason
+        return cls(
+            joined(phones),
+            joined(_of_invalid(phones, codes, None)),
+            texts_json(_of_invalid(phones, reasons, None))[1:-1],
+        )
+
+
 async def store(
-    conn: asyncpg.Connection, import_id: UUID, first_row: int, checks: ChunkChecks
-) -> None:
-    """Idempotent: a step run again after a crash finds its row replaced."""
-    codes = _of_invalid(checks.phones, checks.reason_codes, None)
-    reasons = _of_invalid(checks.phones, checks.reasons, None)
+    conn: asyncpg.Connection, import_id: UUID, first_row: int, row_numbers: Sequence[int],
+    slices: Sequence[CheckedSlice],
+) -> None:  # fmt: skip
+    """The chunk's checks, its `slices` in row order. Idempotent: a step run again after a
+    crash finds its row replaced."""
     await conn.execute(
         "INSERT INTO import_chunk_checks (import_id, first_row, row_numbers, phones, reason_codes,"
         f" reasons) VALUES ($1, $2, {INTS.format('$3')}, {TEXTS.format('$4')},"
@@ -46,8 +83,10 @@ async def store(
         " ON CONFLICT (import_id, first_row) DO UPDATE"
         " SET row_numbers = excluded.row_numbers, phones = excluded.phones,"
         " reason_codes = excluded.reason_codes, reasons = excluded.reasons",
-        import_id, first_row, joined(checks.row_numbers), joined(checks.phones), joined(codes),
-        texts_json(reasons),
+        import_id, first_row, joined_ints(row_numbers),
+        joined_parts([part.phones for part in slices]),
+        joined_parts([part.codes for part in slices]),
+        f"[{joined_parts([part.reasons_json for part in slices])}]",
     )  # fmt: skip
 
 

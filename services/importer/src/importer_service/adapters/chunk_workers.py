@@ -25,7 +25,7 @@ import asyncio
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -34,6 +34,7 @@ import structlog
 from contacts_servicekit.process import die_with, die_with_parent
 
 from importer_service.adapters import row_columns
+from importer_service.adapters.chunk_checks import CheckedSlice
 from importer_service.domain import phone_engine, phones
 from importer_service.domain.phones import check_phone
 
@@ -65,6 +66,15 @@ def check_numbers(
     return phones, codes, reasons
 
 
+def check_slice(
+    raws: Sequence[str], default_region: str, row_regions: Sequence[str | None],
+    faults: Mapping[int, tuple[str, str]],
+) -> CheckedSlice:  # fmt: skip
+    """A slice's checks as they are stored (`faults`: its rows refused while being read, by
+    index in the slice)."""
+    return CheckedSlice.of(*check_numbers(raws, default_region, row_regions), faults)
+
+
 class ChunkWorkers:
     """`processes` <= 1: all the work in the caller's process."""
 
@@ -74,19 +84,17 @@ class ChunkWorkers:
         self._pool: Future[ProcessPoolExecutor] | None = None
 
     async def check(
-        self, raws: Sequence[str], default_region: str, row_regions: Sequence[str | None]
-    ) -> Checked:
-        """The phone checks of a chunk's numbers, in order."""
-        parts = await self.spread(
-            check_numbers,
-            [(raws[s], default_region, row_regions[s]) for s in self.slices(len(raws))],
-        )
-        phones, codes, reasons = [], [], []
-        for part_phones, part_codes, part_reasons in parts:
-            phones += part_phones
-            codes += part_codes
-            reasons += part_reasons
-        return phones, codes, reasons
+        self, raws: Sequence[str], default_region: str, row_regions: Sequence[str | None],
+        faults: Mapping[int, tuple[str, str]],
+    ) -> list[CheckedSlice]:  # fmt: skip
+        """The phone checks of a chunk's numbers, slice by slice in order, as they are stored
+        (`faults`: rows refused while being read, by index in the chunk)."""
+        return await self.spread(
+            check_slice,
+            [(raws[s], default_region, row_regions[s],
+              {at - s.start: fault for at, fault in faults.items() if s.start <= at < s.stop})
+             for s in self.slices(len(raws))],
+        )  # fmt: skip
 
     def slices(self, rows: int) -> list[slice]:
         """How a chunk of `rows` rows is shared out: one slice per process, or one slice in

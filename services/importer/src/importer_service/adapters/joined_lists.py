@@ -31,6 +31,17 @@ def joined(values: Sequence[str | int | None]) -> str:
     return text
 
 
+def joined_ints(values: Sequence[int]) -> str:
+    """Integers for `INTS` (none may be None): `joined`'s answer, converted in C."""
+    return SEPARATOR.join(map(str, values))
+
+
+def joined_parts(parts: Sequence[str]) -> str:
+    """`joined(a + b + ...)` from `joined(a)`, `joined(b)`, ...: the parts of empty lists
+    (empty text) left out."""
+    return SEPARATOR.join(part for part in parts if part)
+
+
 def texts_json(values: Sequence[str | None]) -> str:
     """Free text for `JSON_TEXTS`, in order (None as NULL)."""
     return json.dumps(list(values), ensure_ascii=False)

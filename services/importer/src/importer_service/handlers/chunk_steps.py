@@ -21,7 +21,6 @@ from contacts_messaging.producer_settings import ProducerSettings
 
 from importer_service.adapters import chunk_checks, projection
 from importer_service.adapters import import_rows_repository as import_rows
-from importer_service.adapters.chunk_checks import ChunkChecks
 from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.metrics import count_rows_validated
 from importer_service.adapters.row_events import RowEventWriter
@@ -42,16 +41,15 @@ async def parse(
         last,
         "row_number, raw_phone, country, read_fault_code, read_fault",
     )
-    phones, codes, reasons = await workers.check(
-        [r["raw_phone"] for r in rows], job.default_region, [r["country"] for r in rows]
+    faults = {
+        at: (row["read_fault_code"], row["read_fault"])
+        for at, row in enumerate(rows)
+        if row["read_fault_code"] is not None  # found while reading it (a cell too long)
+    }
+    checked = await workers.check(
+        [r["raw_phone"] for r in rows], job.default_region, [r["country"] for r in rows], faults
     )
-    for index, row in enumerate(rows):
-        if row["read_fault_code"] is not None:  # found while reading it (a cell too long)
-            phones[index], codes[index], reasons[index] = (
-                None, row["read_fault_code"], row["read_fault"]
-            )  # fmt: skip
-    checks = ChunkChecks([r["row_number"] for r in rows], phones, codes, reasons)
-    await chunk_checks.store(conn, job.import_id, first, checks)
+    await chunk_checks.store(conn, job.import_id, first, [r["row_number"] for r in rows], checked)
     count_rows_validated(len(rows))
     return len(rows)
 
