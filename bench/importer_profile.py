@@ -30,7 +30,7 @@ from contacts_messaging.producer_settings import ProducerSettings
 from contacts_messaging.record_batch import PrebuiltBatch
 from contacts_messaging.relay import _CLAIM
 from contacts_messaging.topic_plan import TopicSpec
-from importer_service.adapters import chunk_checks
+from importer_service.adapters import chunk_checks, row_frames
 from importer_service.adapters import imports_repository as imports
 from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.row_events import RowEventWriter
@@ -52,6 +52,8 @@ SPECIFIC = [
     ("store_statuses", "import_rows_repository.py", "store_statuses: COPY import_row_statuses"),
     ("status_tuples", "status_copy.py", "emit: the statuses' COPY tuples"),
     ("rows_between", "import_rows_repository.py", "fetch the chunk's rows"),
+    ("rows_csv", "row_frames.py", "emit: fetch the chunk's rows (CSV COPY)"),
+    ("rows_frame", "row_frames.py", "emit: read the rows' CSV (polars)"),
     ("store", "chunk_checks.py", "parse: store the chunk's checks"),
     ("load", "chunk_checks.py", "emit: load the chunk's checks"),
     ("users_by_phone", "projection.py", "emit: lookups"),
@@ -331,11 +333,6 @@ async def _replay(
     return done
 
 
-def _stored(row: Any) -> chunk_outcomes.StoredRow:
-    return (row["row_number"], row["raw_phone"], row["display_name"], row["first_name"],
-            row["last_name"], row["email"])  # fmt: skip
-
-
 async def _stage_costs(
     conn: asyncpg.Connection, job: Any, first: int, last: int, bootstrap: str, namespace: str
 ) -> list[tuple[str, float]]:
@@ -358,13 +355,16 @@ async def _stage_costs(
           lambda: [check_phone(r["raw_phone"], job.default_region, r["country"]) for r in rows])  # fmt: skip
     timed("raw phonenumbers parse + is_valid_number (same rows)",
           lambda: raw_validation_rate([r["raw_phone"] for r in rows], job.default_region))  # fmt: skip
-    check = chunk_outcomes.ChunkCheck([_stored(r) for r in rows], [r["phone_e164"] for r in rows],
+    csv = await row_frames.rows_csv(conn, job.import_id, first, last)
+    check = chunk_outcomes.ChunkCheck(csv, [r["row_number"] for r in rows],
+                                      [r["phone_e164"] for r in rows],
                                       [r["reason_code"] for r in rows], [r["reason"] for r in rows])  # fmt: skip
     writer = RowEventWriter(job.import_id, job.owner_id, ImportSource(job.source),
                             EventContext(), "/services/importer", ProducerSettings.load())  # fmt: skip
+    stored = timed("emit: the rows' CSV read (workers)", lambda: row_frames.rows_frame(csv))
     table = timed("emit: row columns (names, emails)",
                   lambda: chunk_outcomes._row_events(
-                      check, [r["status"] for r in rows], list(check.reason_codes),
+                      stored, check, [r["status"] for r in rows], list(check.reason_codes),
                       list(check.reasons), [r["matched_user_id"] for r in rows]))  # fmt: skip
     packed = timed("emit: ImportRowValidated record batches (values, batches, zstd; workers)",
                    lambda: writer.records(table))  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from uuid import UUID
 
 StatusRow = tuple[UUID, int, str | None, str, str, str, UUID | None]
@@ -29,3 +30,18 @@ def decoded(tuples: bytes) -> list[StatusRow]:
             reason.decode(), None if user is None else UUID(bytes=user),
         ))  # fmt: skip
     return rows
+
+
+def rows_csv(
+    rows: Sequence[tuple[int, str | None, str | None, str | None, str | None, str | None]],
+) -> bytes:
+    """Stored rows (row_number, raw_phone, display_name, first_name, last_name, email) as
+    Postgres' CSV `COPY` writes them (row_frames.rows_csv): NULL an empty field, every text
+    quoted (Postgres quotes only where needed; both read alike)."""
+
+    def field(value: int | str | None) -> str:
+        if value is None:
+            return ""
+        return str(value) if isinstance(value, int) else '"' + value.replace('"', '""') + '"'
+
+    return "".join(",".join(map(field, row)) + "\n" for row in rows).encode()

@@ -21,7 +21,7 @@ from importer_service.handlers.chunk_outcomes import (
     chunk_outcomes,
 )
 
-from .status_rows import decoded
+from .status_rows import decoded, rows_csv
 
 pytestmark = pytest.mark.unit
 PACKING = ProducerSettings()  # zstd, batches of 1 MB: the defaults
@@ -49,6 +49,11 @@ FACTS = ChunkFacts(
 )
 
 
+def rows_of(rows: list) -> tuple[bytes, list[int]]:
+    """`ChunkCheck`'s first two fields: the rows as the service fetches them, their numbers."""
+    return rows_csv(rows), [row[0] for row in rows]
+
+
 def writer() -> RowEventWriter:
     context = EventContext(tenant="acme", actor=str(OWNER))
     return RowEventWriter(IMPORT, OWNER, ImportSource.FILE, context, "/services/importer", PACKING)
@@ -64,7 +69,7 @@ def events(made: ChunkOutcomes, by: RowEventWriter) -> list[ImportRowValidated]:
 
 def test_each_row_gets_its_status_its_event_and_the_counts_add_up() -> None:
     by = writer()
-    made = chunk_outcomes(ChunkCheck(ROWS, PHONES, CODES, REASONS), FACTS, by)
+    made = chunk_outcomes(ChunkCheck(*rows_of(ROWS), PHONES, CODES, REASONS), FACTS, by)
     stored = [status[1:] for status in decoded(made.statuses)]  # as COPY writes them
     assert {status[0] for status in decoded(made.statuses)} == {IMPORT}
     assert [(o[0], o[2], o[3]) for o in stored] == [
@@ -96,7 +101,7 @@ async def test_the_workers_give_the_in_process_answers_slice_by_slice() -> None:
     codes = ["valid_mobile" if p else "invalid_number" for p in phones]
     reasons = ["" if p else "Not a phone number." for p in phones]
     by = writer()
-    alone = chunk_outcomes(ChunkCheck(rows, phones, codes, reasons), FACTS, by)
+    alone = chunk_outcomes(ChunkCheck(*rows_of(rows), phones, codes, reasons), FACTS, by)
     workers = ChunkWorkers(2, min_rows_per_process=10)
     workers.start()
     try:
@@ -104,7 +109,10 @@ async def test_the_workers_give_the_in_process_answers_slice_by_slice() -> None:
         assert len(slices) == 2
         parts = await workers.spread(
             chunk_outcomes,
-            [(ChunkCheck(rows[s], phones[s], codes[s], reasons[s]), FACTS, by) for s in slices],
+            [
+                (ChunkCheck(*rows_of(rows[s]), phones[s], codes[s], reasons[s]), FACTS, by)
+                for s in slices
+            ],
         )
         assert workers._pool is not None  # it did use the processes
     finally:
@@ -127,7 +135,7 @@ def test_long_texts_are_cut_as_the_event_allows_and_other_scripts_kept() -> None
         (2, "x" * 300, "N" * 250, None, None, " zoë@example.org "),
         (3, "06 12 34 56 78", None, "李", "\u200b小龙", "ada@exa mple.org"),
     ]
-    check = ChunkCheck(rows, [None, "+33612345678"], ["invalid_number", "valid_mobile"],
+    check = ChunkCheck(*rows_of(rows), [None, "+33612345678"], ["invalid_number", "valid_mobile"],
                        ["Not a phone number.", ""])  # fmt: skip
     by = writer()
     first, second = events(
@@ -136,3 +144,15 @@ def test_long_texts_are_cut_as_the_event_allows_and_other_scripts_kept() -> None
     assert first.raw_phone == "x" * 256 and first.display_name == "N" * 200
     assert first.email == "zoë@example.org"
     assert second.display_name == "李 小龙" and second.email is None
+
+
+def test_rows_other_than_those_parsed_are_refused() -> None:
+    """The rows fetched for the emit step must be the rows whose checks it has (a row missing,
+    or another slice's): never a status given to the wrong row."""
+    fetched, numbers = rows_of(ROWS)
+    for expected in ([2, 3, 4, 5, 6, 7, 9], [2, 3, 4, 5, 6, 7]):
+        check = ChunkCheck(fetched, expected, PHONES[: len(expected)], CODES[: len(expected)],
+                           REASONS[: len(expected)])  # fmt: skip
+        with pytest.raises(RuntimeError, match="not those that were parsed"):
+            chunk_outcomes(check, FACTS, writer())
+    assert numbers == [2, 3, 4, 5, 6, 7, 8]

@@ -21,16 +21,13 @@ from contacts_messaging.bulk import Packed
 
 from importer_service.adapters.row_columns import row_emails, row_names
 from importer_service.adapters.row_events import ROW_COLUMNS, RowEventWriter
+from importer_service.adapters.row_frames import rows_frame
 from importer_service.adapters.status_copy import status_tuples
 from importer_service.domain.phones import PhoneCheck
 from importer_service.domain.statuses import READY_TO_INVITE, RowOutcome, classify
 
 VALID_CODE = "valid_mobile"
 RAW_PHONE_MAX = 256
-_STORED = ("row_number", "raw_phone", "display_name", "first_name", "last_name", "email")
-
-StoredRow = tuple[int, str, str | None, str | None, str | None, str | None]
-"""(row_number, raw_phone, display_name, first_name, last_name, email), as stored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +49,11 @@ class ChunkFacts:
 
 @dataclass(frozen=True, slots=True)
 class ChunkCheck:
-    """A slice of a chunk: its stored rows and, in the same order, their phone checks."""
+    """A slice of a chunk: its stored rows (`row_frames.rows_csv`) and, in the same order, the
+    numbers of the rows that were checked and their phone checks."""
 
-    rows: Sequence[StoredRow]
+    rows: bytes
+    row_numbers: Sequence[int]
     phones: Sequence[str | None]  # E.164 when valid, else None
     reason_codes: Sequence[str]
     reasons: Sequence[str]
@@ -73,6 +72,10 @@ class ChunkOutcomes:
 
 
 def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter) -> ChunkOutcomes:
+    stored = rows_frame(check.rows)
+    numbers = list(check.row_numbers)
+    if not stored.get_column("row_number").equals(pl.Series("row_number", numbers, pl.Int64)):
+        raise RuntimeError(f"import {writer.import_id}: the rows are not those that were parsed")
     ready, phones = READY_TO_INVITE, check.phones
     invalid, ready_status, ready_code, ready_reason = (  # read once, not once a row
         RowStatus.INVALID.value, ready.status.value, ready.reason_code, ready.reason
@@ -82,16 +85,16 @@ def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter)
     reasons = [r if p is None else ready_reason for p, r in _with(phones, check.reasons)]
     matched: list[UUID | None] = [None] * len(phones)
     known = facts.known_numbers()
+    raws = stored.get_column("raw_phone")
     for at, phone in [(at, p) for at, p in enumerate(phones) if p is not None and p in known]:
-        outcome = _classified(check.rows[at], phone, facts)
+        outcome = _classified(numbers[at], raws[at], phone, facts)
         statuses[at] = outcome.status.value
         codes[at], reasons[at] = outcome.reason_code, outcome.reason
         matched[at] = outcome.matched_user_id
-    numbers = [row[0] for row in check.rows]
     return ChunkOutcomes(
         status_tuples(UUID(writer.import_id), numbers, phones, statuses, codes, reasons, matched),
-        writer.records(_row_events(check, statuses, codes, reasons, matched)),
-        [(check.rows[at][0], user) for at, user in enumerate(matched)
+        writer.records(_row_events(stored, check, statuses, codes, reasons, matched)),
+        [(numbers[at], user) for at, user in enumerate(matched)
          if user is not None and statuses[at] == RowStatus.USER_ADDED.value],
         Counter(statuses),
     )  # fmt: skip
@@ -102,15 +105,10 @@ def _with(phones: Sequence[str | None], values: Sequence[str]) -> zip[tuple[str 
 
 
 def _row_events(
-    check: ChunkCheck, statuses: list[str], codes: list[str], reasons: list[str],
-    matched: list[UUID | None],
+    stored: pl.DataFrame, check: ChunkCheck, statuses: list[str], codes: list[str],
+    reasons: list[str], matched: list[UUID | None],
 ) -> pl.DataFrame:  # fmt: skip
     """The slice's rows as `RowEventWriter.records` takes them."""
-    columns = list(zip(*check.rows, strict=True)) or [()] * len(_STORED)
-    stored = pl.DataFrame(
-        [pl.Series(name, column, pl.Int64 if name == "row_number" else pl.String)
-         for name, column in zip(_STORED, columns, strict=True)]
-    )  # fmt: skip
     return stored.with_columns(
         pl.col("raw_phone").str.slice(0, RAW_PHONE_MAX),
         pl.Series("phone_e164", list(check.phones), pl.String),
@@ -123,11 +121,11 @@ def _row_events(
     ).select(ROW_COLUMNS)
 
 
-def _classified(row: StoredRow, phone: str, facts: ChunkFacts) -> RowOutcome:
+def _classified(row_number: int, raw: str, phone: str, facts: ChunkFacts) -> RowOutcome:
     user = facts.users.get(phone)
     return classify(
-        PhoneCheck(row[1], phone, VALID_CODE, ""),
-        first_row_with_number=facts.first_rows.get(phone), row_number=row[0],
+        PhoneCheck(raw, phone, VALID_CODE, ""),
+        first_row_with_number=facts.first_rows.get(phone), row_number=row_number,
         owner_phone=facts.owner_phone, registered_user=user,
         is_contact=user in facts.contacts, is_invited=phone in facts.invited,
     )  # fmt: skip

@@ -1,13 +1,15 @@
 """The two per-chunk steps of the pipeline: parse the numbers, then give final statuses.
 
 Parsing reads the chunk's numbers, checks them (on the worker processes for large chunks, see
-chunk_workers) and stores the results as one row per chunk (`chunk_checks`). The emit step
-reads them back with the rows, looks up what the importer knows of the numbers, has the
-workers classify and serialise (chunk_outcomes: the records, and the statuses as binary COPY
-tuples), and writes each row's final status once (one COPY into `import_row_statuses`), the
-chunk's `ImportRowValidated` events as one bulk outbox row (record batches the workers built
-with the producers' `packing`), and an `ImportRowMatched` per `user_added` row (for the contacts service,
-row_matches.py). Lookups for a chunk are a handful of set queries, never one per row.
+chunk_workers: they hand back each slice's checks ready to store) and stores the results as
+one row per chunk (`chunk_checks`). The emit step reads them back, looks up what the importer
+knows of the numbers, fetches each slice's rows as CSV (`row_frames`: the workers read them)
+and has the workers classify and serialise (chunk_outcomes: the records, and the statuses as
+binary COPY tuples), and writes each row's final status once (one COPY into
+`import_row_statuses`), the chunk's `ImportRowValidated` events as one bulk outbox row (record
+batches the workers built with the producers' `packing`), and an `ImportRowMatched` per
+`user_added` row (for the contacts service, row_matches.py). Lookups for a chunk are a handful
+of set queries, never one per row.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from contacts_events import EventContext, ImportSource
 from contacts_messaging.outbox import Outbox
 from contacts_messaging.producer_settings import ProducerSettings
 
-from importer_service.adapters import chunk_checks, projection
+from importer_service.adapters import chunk_checks, projection, row_frames
 from importer_service.adapters import import_rows_repository as import_rows
 from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.metrics import count_rows_validated
@@ -67,25 +69,20 @@ async def emit(
     """Final statuses of the chunk's rows, one ImportRowValidated per row and one
     ImportRowMatched per `user_added` row; how many rows got each status. The statuses and
     records are made by the workers (`chunk_outcomes`), slice by slice."""
-    rows = [
-        tuple(row)
-        for row in await import_rows.rows_between(
-            conn, job.import_id, first, last,
-            "row_number, raw_phone, display_name, first_name, last_name, email",
-        )
-    ]  # fmt: skip
     checks = await chunk_checks.load(conn, job.import_id, first)
-    if checks is None or checks.row_numbers != [r[0] for r in rows]:
+    if checks is None:
         raise RuntimeError(f"import {job.import_id}: rows {first}..{last} were not parsed")
     facts = await _facts(conn, job, [p for p in checks.phones if p is not None])
     source = ImportSource(job.source)
     writer = RowEventWriter(job.import_id, job.owner_id, source, context, outbox.source, packing)
+    slices = [(s, checks.row_numbers[s]) for s in workers.slices(len(checks.row_numbers))]
     parts = await workers.spread(
         chunk_outcomes,
         [
-            (ChunkCheck(rows[s], checks.phones[s], checks.reason_codes[s], checks.reasons[s]),
+            (ChunkCheck(await _rows_csv(conn, job, numbers), numbers, checks.phones[s],
+                        checks.reason_codes[s], checks.reasons[s]),
              facts, writer)
-            for s in workers.slices(len(rows))
+            for s, numbers in slices
         ],
     )  # fmt: skip
     await import_rows.store_statuses(conn, [part.statuses for part in parts])
@@ -93,6 +90,14 @@ async def emit(
     matched = [match for part in parts for match in part.user_added]
     await outbox.add(conn, row_matches(job.import_id, job.owner_id, source, matched), context)
     return sum((part.counts for part in parts), Counter())
+
+
+async def _rows_csv(conn: asyncpg.Connection, job: Import, numbers: list[int]) -> bytes:
+    """The slice's stored rows as the workers read them (`row_frames`); the workers check that
+    they are the rows `numbers` names."""
+    if not numbers:
+        return b""
+    return await row_frames.rows_csv(conn, job.import_id, numbers[0], numbers[-1])
 
 
 async def _facts(conn: asyncpg.Connection, job: Import, phones: list[str]) -> ChunkFacts:
