@@ -87,11 +87,6 @@ class ImporterSettings(ServiceSettings):
         default=15, gt=0, le=300,
         description="IMPORT_PROGRESS_HEARTBEAT_SECONDS: a comment on a quiet progress stream",
     )  # fmt: skip
-    import_summary_seconds: float = Field(
-        default=10, gt=0, le=3600,
-        description="IMPORT_SUMMARY_SECONDS: how often the numbers of newly stored statuses are"
-        " summarised in the index an account closure's erasure reads",
-    )  # fmt: skip
     import_retention_days: float = Field(
         default=30,
         description="IMPORT_RETENTION_DAYS: how long a finished import keeps its rows and file, "

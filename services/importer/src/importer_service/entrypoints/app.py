@@ -18,7 +18,6 @@ from importer_service.adapters.chunk_workers import ChunkWorkers
 from importer_service.adapters.file_reader import FileReader
 from importer_service.adapters.import_purge import ImportPurge
 from importer_service.adapters.sources.limits import SourceLimits
-from importer_service.adapters.status_summaries import summarise_every
 from importer_service.adapters.work_queue import (
     EXPRESS_TOPIC,
     WORK_TOPIC,
@@ -61,8 +60,6 @@ def build_app(settings: ImporterSettings) -> FastAPI:
     rules = ImportRules.of(settings)
     host.add_background("file-readers", lambda _host: _ready_until_stop(reader))
     host.add_purge(ImportPurge(rules.retention))
-    every = settings.import_summary_seconds
-    host.add_background("status-summaries", lambda host: summarise_every(host.pool, every))
     host.add_subscription(
         Subscription(
             "importer.projections",
