@@ -51,9 +51,8 @@ SPECIFIC = [
     ("add", "outbox.py", "outbox: single events"),
     ("store_statuses", "import_rows_repository.py", "store_statuses: COPY import_row_statuses"),
     ("status_tuples", "status_copy.py", "emit: the statuses' COPY tuples"),
-    ("rows_between", "import_rows_repository.py", "fetch the chunk's rows"),
-    ("rows_csv", "row_frames.py", "emit: fetch the chunk's rows (CSV COPY)"),
-    ("rows_frame", "row_frames.py", "emit: read the rows' CSV (polars)"),
+    ("rows_csv", "row_frames.py", "fetch the chunk's rows (CSV COPY)"),
+    ("rows_frame", "row_frames.py", "read the rows' CSV (polars; workers)"),
     ("store", "chunk_checks.py", "parse: store the chunk's checks"),
     ("load", "chunk_checks.py", "emit: load the chunk's checks"),
     ("users_by_phone", "projection.py", "emit: lookups"),
@@ -355,13 +354,15 @@ async def _stage_costs(
           lambda: [check_phone(r["raw_phone"], job.default_region, r["country"]) for r in rows])  # fmt: skip
     timed("raw phonenumbers parse + is_valid_number (same rows)",
           lambda: raw_validation_rate([r["raw_phone"] for r in rows], job.default_region))  # fmt: skip
-    csv = await row_frames.rows_csv(conn, job.import_id, first, last)
+    csv = await row_frames.rows_csv(conn, job.import_id, first, last, row_frames.EMIT)
     check = chunk_outcomes.ChunkCheck(csv, [r["row_number"] for r in rows],
                                       [r["phone_e164"] for r in rows],
                                       [r["reason_code"] for r in rows], [r["reason"] for r in rows])  # fmt: skip
     writer = RowEventWriter(job.import_id, job.owner_id, ImportSource(job.source),
                             EventContext(), "/services/importer", ProducerSettings.load())  # fmt: skip
-    stored = timed("emit: the rows' CSV read (workers)", lambda: row_frames.rows_frame(csv))
+    stored = timed(
+        "emit: the rows' CSV read (workers)", lambda: row_frames.rows_frame(csv, row_frames.EMIT)
+    )
     table = timed("emit: row columns (names, emails)",
                   lambda: chunk_outcomes._row_events(
                       stored, check, [r["status"] for r in rows], list(check.reason_codes),

@@ -1,4 +1,5 @@
-"""Binary `COPY` tuples of statuses (adapters/status_copy.py) read back, as a test's check."""
+"""Binary `COPY` tuples of statuses (adapters/status_copy.py) read back, as a test's check; rows
+as the CSV the workers read (adapters/row_frames.py)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,10 @@ def decoded(tuples: bytes) -> list[StatusRow]:
     return rows
 
 
-def rows_csv(
-    rows: Sequence[tuple[int, str | None, str | None, str | None, str | None, str | None]],
-) -> bytes:
-    """Stored rows (row_number, raw_phone, display_name, first_name, last_name, email) as
-    Postgres' CSV `COPY` writes them (row_frames.rows_csv): NULL an empty field, every text
-    quoted (Postgres quotes only where needed; both read alike)."""
+def rows_csv(rows: Sequence[Sequence[int | str | None]]) -> bytes:
+    """Stored rows (the columns of a `row_frames` schema, in order) as Postgres' CSV `COPY`
+    writes them (row_frames.rows_csv): NULL an empty field, every text quoted (Postgres quotes
+    only where needed; both read alike)."""
 
     def field(value: int | str | None) -> str:
         if value is None:

@@ -39,12 +39,13 @@ async def test_a_chunks_checks_come_back_as_they_were_stored(
 ) -> None:
     import_id, half = uuid.uuid4(), len(checks.row_numbers) // 2
     slices = [  # as two workers checked them: the first one's slice empty for a lone row
-        CheckedSlice.of(checks.phones[s], checks.reason_codes[s], checks.reasons[s])
+        CheckedSlice.of(checks.row_numbers[s], checks.phones[s], checks.reason_codes[s],
+                        checks.reasons[s])
         for s in (slice(0, half), slice(half, None))
-    ]
+    ]  # fmt: skip
     async with importer.pool.acquire() as conn:
-        await chunk_checks.store(conn, import_id, 2, checks.row_numbers, slices)
-        await chunk_checks.store(conn, import_id, 2, checks.row_numbers, slices)  # run again
+        await chunk_checks.store(conn, import_id, 2, slices)
+        await chunk_checks.store(conn, import_id, 2, slices)  # a step run again: replaced
         assert await chunk_checks.load(conn, import_id, 2) == checks
         stored = await conn.fetchrow(
             "SELECT reason_codes, reasons FROM import_chunk_checks WHERE import_id = $1", import_id
@@ -79,9 +80,9 @@ def test_a_fault_found_while_reading_a_row_refuses_its_number() -> None:
     """A row whose cell was too long to store is refused with that fault, whatever its
     (cut) number read as; the other rows keep their checks."""
     checked = CheckedSlice.of(
-        ["+33612345678", "+33612345679"], [VALID_MOBILE.code] * 2, [VALID_MOBILE.sentence] * 2,
-        {1: ("cell_too_long", "A cell is too long.")},
+        [4, 5], ["+33612345678", "+33612345679"], [VALID_MOBILE.code] * 2,
+        [VALID_MOBILE.sentence] * 2, {1: ("cell_too_long", "A cell is too long.")},
     )  # fmt: skip
     assert checked == CheckedSlice(
-        "+33612345678,-", "-,cell_too_long", 'null, "A cell is too long."'
+        "4,5", "+33612345678,-", "-,cell_too_long", 'null, "A cell is too long."', 2
     )

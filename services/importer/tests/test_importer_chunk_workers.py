@@ -12,6 +12,8 @@ from importer_service.adapters.chunk_checks import CheckedSlice
 from importer_service.adapters.chunk_workers import ChunkWorkers, check_numbers, worker_identity
 from importer_service.domain import phone_engine, phones
 
+from .status_rows import rows_csv
+
 pytestmark = pytest.mark.unit
 
 NUMBERS = ["06 12 34 56 78", "+44 7400 123456", "01 23 45 67 89", "abc", "", "0612", "+33 6 99"]
@@ -24,16 +26,21 @@ async def test_worker_processes_give_the_in_process_answers_in_order() -> None:
     raws += NUMBERS
     regions = [None if i % 3 else "GB" for i in range(len(raws))]
     faults = {3: ("cell_too_long", "Too long."), 60: ("cell_too_long", "Too long.")}
+    numbers = [n + 2 + (n > 50) for n in range(len(raws))]  # from row 2, a blank line skipped
+    rows = [
+        (number, raw, region, *faults.get(at, (None, None)))
+        for at, (number, raw, region) in enumerate(zip(numbers, raws, regions, strict=True))
+    ]
+    halves = (slice(0, 39), slice(39, 77))  # 77 numbers, in two slices; a fault in each
     checkers = ChunkWorkers(2, min_rows_per_process=10)
     checkers.start()
     try:
-        spread = await checkers.check(raws, "FR", regions, faults)
+        spread = await checkers.check([rows_csv(rows[s]) for s in halves], "FR")
         assert checkers._pool is not None  # it did use the processes
     finally:
         checkers.close()
-    halves = (slice(0, 39), slice(39, 77))  # 77 numbers, in two slices; a fault in each
     assert spread == [
-        CheckedSlice.of(*check_numbers(raws[s], "FR", regions[s]),
+        CheckedSlice.of(numbers[s], *check_numbers(raws[s], "FR", regions[s]),
                         {at - s.start: f for at, f in faults.items() if s.start <= at < s.stop})
         for s in halves
     ]  # fmt: skip
@@ -41,6 +48,14 @@ async def test_worker_processes_give_the_in_process_answers_in_order() -> None:
     assert phones[1] == "+33612340001" and codes[1] == "valid_mobile"
     assert spread[0].phones.split(",")[:4] == [*(p or "-" for p in phones[:3]), "-"]
     assert spread[1].codes.split(",")[60 - 39] == "cell_too_long"
+    assert spread[1].row_numbers.split(",")[-1] == "79" and spread[1].rows == 38
+
+
+def test_a_chunk_is_shared_out_by_row_number() -> None:
+    checkers = ChunkWorkers(2, min_rows_per_process=1000)
+    assert checkers.row_ranges(2, 2000) == [(2, 2000)]
+    assert checkers.row_ranges(2, 10_001) == [(2, 5001), (5002, 10_001)]
+    assert ChunkWorkers(1).row_ranges(7, 9) == [(7, 9)]
 
 
 def test_the_workers_start_only_for_rows_they_would_share() -> None:
@@ -59,8 +74,9 @@ def test_the_workers_start_only_for_rows_they_would_share() -> None:
 
 async def test_a_small_chunk_stays_in_process() -> None:
     checkers = ChunkWorkers(4, min_rows_per_process=1000)
-    assert await checkers.check(NUMBERS, "FR", [None] * 7, {}) == [
-        CheckedSlice.of(*check_numbers(NUMBERS, "FR", [None] * 7))
+    rows = [(n, raw, None, None, None) for n, raw in enumerate(NUMBERS, start=2)]
+    assert await checkers.check([rows_csv(rows)], "FR") == [
+        CheckedSlice.of(list(range(2, 9)), *check_numbers(NUMBERS, "FR", [None] * 7))
     ]
     assert checkers._pool is None
 

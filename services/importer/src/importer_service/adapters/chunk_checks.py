@@ -44,18 +44,20 @@ class ChunkChecks:
 @dataclass(frozen=True, slots=True)
 class CheckedSlice:
     """A slice of a chunk's checks as `store` writes them, made where they were checked (a
-    chunk worker), so that the service only joins the slices' texts: the numbers (`joined`),
-    the codes of the invalid ones (`joined`, NULL where valid), their sentences (the elements
-    of a JSON array, null where valid)."""
+    chunk worker), so that the service only joins the slices' texts: the row numbers and the
+    numbers (`joined`), the codes of the invalid ones (`joined`, NULL where valid), their
+    sentences (the elements of a JSON array, null where valid); and how many rows."""
 
+    row_numbers: str
     phones: str
     codes: str
     reasons_json: str
+    rows: int
 
     @classmethod
     def of(
-        cls, phones: Sequence[str | None], codes: Sequence[str], reasons: Sequence[str],
-        faults: Mapping[int, tuple[str, str]] | None = None,
+        cls, row_numbers: Sequence[int], phones: Sequence[str | None], codes: Sequence[str],
+        reasons: Sequence[str], faults: Mapping[int, tuple[str, str]] | None = None,
     ) -> CheckedSlice:  # fmt: skip
         """The slice's checks, with the rows of `faults` (index in the slice: code and
         sentence of a fault found while reading the row, such as a cell too long) refused."""
@@ -64,16 +66,17 @@ class CheckedSlice:
             for at, (code, reason) in faults.items():
                 phones[at], codes[at], reasons[at] = None, code, reason
         return cls(
+            joined_ints(row_numbers),
             joined(phones),
             joined(_of_invalid(phones, codes, None)),
             texts_json(_of_invalid(phones, reasons, None))[1:-1],
+            len(row_numbers),
         )
 
 
 async def store(
-    conn: asyncpg.Connection, import_id: UUID, first_row: int, row_numbers: Sequence[int],
-    slices: Sequence[CheckedSlice],
-) -> None:  # fmt: skip
+    conn: asyncpg.Connection, import_id: UUID, first_row: int, slices: Sequence[CheckedSlice]
+) -> None:
     """The chunk's checks, its `slices` in row order. Idempotent: a step run again after a
     crash finds its row replaced."""
     await conn.execute(
@@ -83,7 +86,8 @@ async def store(
         " ON CONFLICT (import_id, first_row) DO UPDATE"
         " SET row_numbers = excluded.row_numbers, phones = excluded.phones,"
         " reason_codes = excluded.reason_codes, reasons = excluded.reasons",
-        import_id, first_row, joined_ints(row_numbers),
+        import_id, first_row,
+        joined_parts([part.row_numbers for part in slices]),
         joined_parts([part.phones for part in slices]),
         joined_parts([part.codes for part in slices]),
         f"[{joined_parts([part.reasons_json for part in slices])}]",

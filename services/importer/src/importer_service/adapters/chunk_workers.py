@@ -3,9 +3,9 @@ emit step's statuses and records (handlers/chunk_outcomes.py).
 
 A check costs about 5 µs a number on the Rust engine (`IMPORT_PHONE_ENGINE=rphonenumbers`, the
 default) and 22-28 µs on phonenumbers; a row's status and event about 9 µs; all of it on the
-importer's one core unless spread. Handing a slice to a worker costs about 0.45 µs a row for
-the checks and 1 µs for the statuses and events (measured, bench/IMPORTER.md), so spreading
-pays. With `IMPORT_PARSE_PROCESSES` > 1 a large chunk is split into that many slices, worked on
+importer's one core unless spread. A slice's rows go to its worker as the CSV Postgres
+wrote (row_frames), and its checks come back ready to store: handing it over costs the service
+about 0.2 µs a row in either step (measured, bench/IMPORTER.md), so spreading pays. With `IMPORT_PARSE_PROCESSES` > 1 a large chunk is split into that many slices, worked on
 in the worker processes at once, and the event loop stays free meanwhile for Postgres, the
 relay and the HTTP API. Small chunks are done in the loop: a process hop would cost more.
 
@@ -25,16 +25,18 @@ import asyncio
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+import polars as pl
 import structlog
 from contacts_servicekit.process import die_with, die_with_parent
 
 from importer_service.adapters import row_columns
 from importer_service.adapters.chunk_checks import CheckedSlice
+from importer_service.adapters.row_frames import PARSE, rows_frame
 from importer_service.domain import phone_engine, phones
 from importer_service.domain.phones import check_phone
 
@@ -66,13 +68,20 @@ def check_numbers(
     return phones, codes, reasons
 
 
-def check_slice(
-    raws: Sequence[str], default_region: str, row_regions: Sequence[str | None],
-    faults: Mapping[int, tuple[str, str]],
-) -> CheckedSlice:  # fmt: skip
-    """A slice's checks as they are stored (`faults`: its rows refused while being read, by
-    index in the slice)."""
-    return CheckedSlice.of(*check_numbers(raws, default_region, row_regions), faults)
+def check_slice(rows_csv: bytes, default_region: str) -> CheckedSlice:
+    """A slice's checks as they are stored, from its rows (`row_frames.PARSE`, as CSV): rows
+    refused while being read (a cell too long) keep that fault, whatever their number."""
+    rows = rows_frame(rows_csv, PARSE)
+    faulty = rows.with_row_index("at").filter(pl.col("read_fault_code").is_not_null())
+    return CheckedSlice.of(
+        rows.get_column("row_number").to_list(),
+        *check_numbers(
+            rows.get_column("raw_phone").to_list(), default_region,
+            rows.get_column("country").to_list(),
+        ),
+        {at: (code, reason) for at, code, reason in
+         faulty.select("at", "read_fault_code", "read_fault").iter_rows()},
+    )  # fmt: skip
 
 
 class ChunkWorkers:
@@ -83,18 +92,15 @@ class ChunkWorkers:
         self.min_rows_per_process = min_rows_per_process
         self._pool: Future[ProcessPoolExecutor] | None = None
 
-    async def check(
-        self, raws: Sequence[str], default_region: str, row_regions: Sequence[str | None],
-        faults: Mapping[int, tuple[str, str]],
-    ) -> list[CheckedSlice]:  # fmt: skip
-        """The phone checks of a chunk's numbers, slice by slice in order, as they are stored
-        (`faults`: rows refused while being read, by index in the chunk)."""
-        return await self.spread(
-            check_slice,
-            [(raws[s], default_region, row_regions[s],
-              {at - s.start: fault for at, fault in faults.items() if s.start <= at < s.stop})
-             for s in self.slices(len(raws))],
-        )  # fmt: skip
+    async def check(self, rows_csv: Sequence[bytes], default_region: str) -> list[CheckedSlice]:
+        """The phone checks of a chunk's slices (`row_ranges`, each fetched as CSV), in order,
+        as they are stored."""
+        return await self.spread(check_slice, [(part, default_region) for part in rows_csv])
+
+    def row_ranges(self, first: int, last: int) -> list[tuple[int, int]]:
+        """The chunk of rows `first`..`last` shared out as `slices` shares out its rows (by row
+        number: a file's rows may have gaps where blank lines were skipped, rarely)."""
+        return [(first + s.start, first + s.stop - 1) for s in self.slices(last - first + 1)]
 
     def slices(self, rows: int) -> list[slice]:
         """How a chunk of `rows` rows is shared out: one slice per process, or one slice in

@@ -45,19 +45,6 @@ def _with_stored_names(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return (number, phone, *names, *others)
 
 
-async def rows_between(
-    conn: asyncpg.Connection, import_id: UUID, first: int, last: int, columns: str = "*"
-) -> list[asyncpg.Record]:
-    rows: list[asyncpg.Record] = await conn.fetch(
-        f"SELECT {columns} FROM import_rows WHERE import_id = $1 AND row_number BETWEEN $2 AND $3"
-        " ORDER BY row_number",
-        import_id,
-        first,
-        last,
-    )
-    return rows
-
-
 # A page of one status walks that status's rows in the statuses' index (import, status, row)
 # and reads each one's file row by its key: through `import_row_results`, whose rows are the
 # file's, a status that 2 rows of a million have was found by reading all million.

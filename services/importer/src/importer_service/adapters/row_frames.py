@@ -1,5 +1,6 @@
-"""A chunk's stored rows, as the emit step's workers read them: Postgres' CSV `COPY` of the
-columns the events need, read back with polars on the worker.
+"""A chunk's stored rows, as the workers read them: Postgres' CSV `COPY` of the columns a step
+needs (`PARSE`: the numbers to check; `EMIT`: what the events carry), read back with polars on
+the worker.
 
 Fetched as records, the rows cost the service 1.7-1.8 µs a row (asyncpg's decoding, a tuple
 each, pickling them to a worker) and the worker 1.4 (unpickling, then a polars column from each
@@ -15,31 +16,40 @@ from uuid import UUID
 import asyncpg
 import polars as pl
 
-SCHEMA = {
+Schema = dict[str, type[pl.DataType]]
+
+PARSE: Schema = {
+    "row_number": pl.Int64, "raw_phone": pl.String, "country": pl.String,
+    "read_fault_code": pl.String, "read_fault": pl.String,
+}  # fmt: skip
+"""The parse step's columns, in the order of its CSV."""
+
+EMIT: Schema = {
     "row_number": pl.Int64, "raw_phone": pl.String, "display_name": pl.String,
     "first_name": pl.String, "last_name": pl.String, "email": pl.String,
 }  # fmt: skip
-"""The columns, in the order of the CSV."""
-
-_ROWS = (
-    f"SELECT {', '.join(SCHEMA)} FROM import_rows"
-    " WHERE import_id = $1 AND row_number BETWEEN $2 AND $3 ORDER BY row_number"
-)
+"""The emit step's columns, in the order of its CSV."""
 
 
-async def rows_csv(conn: asyncpg.Connection, import_id: UUID, first: int, last: int) -> bytes:
-    """The import's rows `first`..`last` (`SCHEMA`'s columns, in row order) as CSV."""
+async def rows_csv(
+    conn: asyncpg.Connection, import_id: UUID, first: int, last: int, schema: Schema
+) -> bytes:
+    """The import's rows `first`..`last` (`schema`'s columns, in row order) as CSV."""
     parts: list[bytes] = []
 
     async def keep(data: bytes) -> None:
         parts.append(data)
 
-    await conn.copy_from_query(_ROWS, import_id, first, last, output=keep, format="csv")
+    query = (
+        f"SELECT {', '.join(schema)} FROM import_rows"
+        " WHERE import_id = $1 AND row_number BETWEEN $2 AND $3 ORDER BY row_number"
+    )
+    await conn.copy_from_query(query, import_id, first, last, output=keep, format="csv")
     return b"".join(parts)
 
 
-def rows_frame(csv: bytes) -> pl.DataFrame:
-    """The rows of `rows_csv` as a frame of `SCHEMA`."""
+def rows_frame(csv: bytes, schema: Schema) -> pl.DataFrame:
+    """The rows of `rows_csv` as a frame of `schema`."""
     if not csv:
-        return pl.DataFrame(schema=SCHEMA)
-    return pl.read_csv(csv, has_header=False, schema=SCHEMA)
+        return pl.DataFrame(schema=schema)
+    return pl.read_csv(csv, has_header=False, schema=schema)

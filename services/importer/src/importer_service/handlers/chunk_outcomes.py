@@ -21,7 +21,7 @@ from contacts_messaging.bulk import Packed
 
 from importer_service.adapters.row_columns import row_emails, row_names
 from importer_service.adapters.row_events import ROW_COLUMNS, RowEventWriter
-from importer_service.adapters.row_frames import rows_frame
+from importer_service.adapters.row_frames import EMIT, rows_frame
 from importer_service.adapters.status_copy import status_tuples
 from importer_service.domain.phones import PhoneCheck
 from importer_service.domain.statuses import READY_TO_INVITE, RowOutcome, classify
@@ -49,7 +49,7 @@ class ChunkFacts:
 
 @dataclass(frozen=True, slots=True)
 class ChunkCheck:
-    """A slice of a chunk: its stored rows (`row_frames.rows_csv`) and, in the same order, the
+    """A slice of a chunk: its stored rows (`row_frames.rows_csv` of `EMIT`) and, in the same order, the
     numbers of the rows that were checked and their phone checks."""
 
     rows: bytes
@@ -72,7 +72,7 @@ class ChunkOutcomes:
 
 
 def chunk_outcomes(check: ChunkCheck, facts: ChunkFacts, writer: RowEventWriter) -> ChunkOutcomes:
-    stored = rows_frame(check.rows)
+    stored = rows_frame(check.rows, EMIT)
     numbers = list(check.row_numbers)
     if not stored.get_column("row_number").equals(pl.Series("row_number", numbers, pl.Int64)):
         raise RuntimeError(f"import {writer.import_id}: the rows are not those that were parsed")

@@ -36,24 +36,14 @@ async def parse(
 ) -> int:
     """Parse every number of the chunk; the statuses wait for the whole import to be parsed.
     Returns how many rows the chunk has."""
-    rows = await import_rows.rows_between(
-        conn,
-        job.import_id,
-        first,
-        last,
-        "row_number, raw_phone, country, read_fault_code, read_fault",
-    )
-    faults = {
-        at: (row["read_fault_code"], row["read_fault"])
-        for at, row in enumerate(rows)
-        if row["read_fault_code"] is not None  # found while reading it (a cell too long)
-    }
-    checked = await workers.check(
-        [r["raw_phone"] for r in rows], job.default_region, [r["country"] for r in rows], faults
-    )
-    await chunk_checks.store(conn, job.import_id, first, [r["row_number"] for r in rows], checked)
-    count_rows_validated(len(rows))
-    return len(rows)
+    ranges = workers.row_ranges(first, last)
+    parts = [await row_frames.rows_csv(conn, job.import_id, a, b, row_frames.PARSE)
+             for a, b in ranges]  # fmt: skip
+    checked = await workers.check(parts, job.default_region)
+    await chunk_checks.store(conn, job.import_id, first, checked)
+    rows = sum(part.rows for part in checked)
+    count_rows_validated(rows)
+    return rows
 
 
 async def emit(
@@ -97,7 +87,7 @@ async def _rows_csv(conn: asyncpg.Connection, job: Import, numbers: list[int]) -
     they are the rows `numbers` names."""
     if not numbers:
         return b""
-    return await row_frames.rows_csv(conn, job.import_id, numbers[0], numbers[-1])
+    return await row_frames.rows_csv(conn, job.import_id, numbers[0], numbers[-1], row_frames.EMIT)
 
 
 async def _facts(conn: asyncpg.Connection, job: Import, phones: list[str]) -> ChunkFacts:
