@@ -3,9 +3,10 @@ emit step's statuses and records (handlers/chunk_outcomes.py).
 
 A check costs about 5 µs a number on the Rust engine (`IMPORT_PHONE_ENGINE=rphonenumbers`, the
 default) and 22-28 µs on phonenumbers; a row's status and event about 9 µs; all of it on the
-importer's one core unless spread. A slice's rows go to its worker as the CSV Postgres
-wrote (row_frames), and its checks come back ready to store: handing it over costs the service
-about 0.2 µs a row in either step (measured, bench/IMPORTER.md), so spreading pays. With `IMPORT_PARSE_PROCESSES` > 1 a large chunk is split into that many slices, worked on
+importer's one core unless spread. A slice's rows go to its worker as the CSV Postgres wrote
+(row_frames), and its checks come back ready to store: handing it over costs the service about
+0.2 µs a row in either step (measured, bench/IMPORTER.md), so spreading pays. With
+`IMPORT_PARSE_PROCESSES` > 1 a large chunk is split into that many slices, worked on
 in the worker processes at once, and the event loop stays free meanwhile for Postgres, the
 relay and the HTTP API. Small chunks are done in the loop: a process hop would cost more.
 

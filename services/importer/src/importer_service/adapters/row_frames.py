@@ -2,10 +2,11 @@
 needs (`PARSE`: the numbers to check; `EMIT`: what the events carry), read back with polars on
 the worker.
 
-Fetched as records, the rows cost the service 1.7-1.8 µs a row (asyncpg's decoding, a tuple
-each, pickling them to a worker) and the worker 1.4 (unpickling, then a polars column from each
-Python list); as the bytes of a CSV `COPY`, 0.4 and 0.2 (bench/IMPORTER.md, "the emit step's
-rows as CSV"). Postgres writes NULL as an empty field and an empty text as `""`; polars reads
+Fetched as records, the emit step's rows cost the service 1.7-1.8 µs a row (asyncpg's
+decoding, a tuple each, pickling them to a worker) and the worker 1.4 (unpickling, then a
+polars column from each Python list); as the bytes of a CSV `COPY`, 0.4 and 0.2; the parse
+step's 0.6-0.7 and 0.04 against 0.16-0.26 and 0.16-0.21 (bench/IMPORTER.md, "the steps' rows
+as CSV"). Postgres writes NULL as an empty field and an empty text as `""`; polars reads
 them back as null and "" (tested with quotes, separators, line breaks, other scripts).
 """
 

@@ -49,8 +49,8 @@ class ChunkFacts:
 
 @dataclass(frozen=True, slots=True)
 class ChunkCheck:
-    """A slice of a chunk: its stored rows (`row_frames.rows_csv` of `EMIT`) and, in the same order, the
-    numbers of the rows that were checked and their phone checks."""
+    """A slice of a chunk: its stored rows (`row_frames.rows_csv` of `EMIT`) and, in the same
+    order, the numbers of the rows that were checked and their phone checks."""
 
     rows: bytes
     row_numbers: Sequence[int]
