@@ -18,8 +18,8 @@ from .conftest import ImporterUnderTest
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-ROWS = 12_000
-AT_START = Chunking(rows=20_000, partitions=8)  # 750 rows for two a partition: 5,000 at least
+ROWS = 24_000
+AT_START = Chunking(rows=20_000, partitions=8)  # 1,500 rows for two a partition: 10,000 at least
 LATER = Chunking(rows=2_000, partitions=24)  # what another instance's settings say
 
 
@@ -46,10 +46,10 @@ async def test_the_chunks_of_a_start_are_kept_whatever_the_later_settings(
         assert started is not None
         later = await row_chunks(conn, started, LATER)
 
-    assert size == 5_000
-    assert at_start == [(2, 5_001), (5_002, 10_001), (10_002, 12_001)]
-    assert later == (5_000, at_start)
-    assert started.chunk_rows == 5_000
+    assert size == 10_000
+    assert at_start == [(2, 10_001), (10_002, 20_001), (20_002, 24_001)]
+    assert later == (10_000, at_start)
+    assert started.chunk_rows == 10_000
 
 
 async def test_an_import_started_by_an_earlier_release_keeps_its_rule(
@@ -63,4 +63,4 @@ async def test_an_import_started_by_an_earlier_release_keeps_its_rule(
         size, chunks = await row_chunks(conn, started, AT_START)
 
     assert started.chunk_rows is None
-    assert (size, len(chunks)) == (1_000, 12)  # 750 for two a partition, 1,000 at least then
+    assert (size, len(chunks)) == (1_500, 16)  # 1,500 for two a partition, 1,000 at least then

@@ -44,7 +44,7 @@ def test_chunks_cover_every_row_once() -> None:
 
 
 def test_a_mid_sized_import_gets_two_chunks_per_partition_but_never_small_ones() -> None:
-    assert len(_chunks(2, 100_001, _cut(10_000))) == 2 * PARTITIONS  # 6,250 rows each
+    assert len(_chunks(2, 200_001, _cut(20_000))) == 2 * PARTITIONS  # 12,500 rows each
     assert len(_chunks(2, 1_048_577, _cut(10_000))) == 105  # large: the configured size
     assert {b - a + 1 for a, b in _chunks(1, 20_000, _cut(10_000))} == {SMALLEST_CHUNK_ROWS}
     assert _chunks(1, 20, _cut(7)) == [(1, 7), (8, 14), (15, 20)]  # a smaller setting still wins
@@ -53,8 +53,8 @@ def test_a_mid_sized_import_gets_two_chunks_per_partition_but_never_small_ones()
 def test_more_work_partitions_make_more_chunks_down_to_the_smallest() -> None:
     assert len(_chunks(2, 480_001, _cut(20_000, partitions=24))) == 48
     assert len(_chunks(2, 480_001, _cut(20_000, partitions=8))) == 24
-    # 24 partitions would cut a 100,000-row list into 48 chunks of 2,084 rows: 20 of 5,000
-    assert len(_chunks(2, 100_001, _cut(20_000, partitions=24))) == 20
+    # 24 partitions would cut a 100,000-row list into 48 chunks of 2,084 rows: 10 of 10,000
+    assert len(_chunks(2, 100_001, _cut(20_000, partitions=24))) == 10
 
 
 def test_an_imports_chunks_take_the_partitions_in_turn() -> None:

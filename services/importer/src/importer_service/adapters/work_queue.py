@@ -22,11 +22,13 @@ from contacts_events.registry import EventRegistry
 
 WORK_TOPIC = "importer.work"
 EXPRESS_TOPIC = "importer.express.work"  # ends in .work: the work family's topic settings
-SMALLEST_CHUNK_ROWS = 5_000
+SMALLEST_CHUNK_ROWS = 10_000
 """A mid-sized import's chunks are never smaller: each step has fixed costs (its transaction,
 its inbox row, its hand-over to a chunk worker, its place in the window), which a 2,084-row
 chunk (a 100,000-row list cut for 24 partitions) paid 48 times a pass: 0.61-0.63 x the raw
-phone rate where 5,000-6,250-row chunks gave 0.72-0.88 (bench/IMPORTER.md, 7 Dec)."""
+phone rate where 5,000-6,250-row chunks gave 0.72-0.88, and once the service decoded no rows,
+10 chunks of 10,000 rows 1.06-1.16 where 20 of 5,000 gave 0.96-1.08 (bench/IMPORTER.md, 7
+Dec)."""
 EARLIER_SMALLEST_CHUNK_ROWS = 1_000  # the rule of the imports started before `chunk_rows`
 EXPRESS_ROWS = 1_000
 work_items = EventRegistry()
