@@ -10,7 +10,9 @@ time, time to all statuses stored (`completed`), time to all `ImportRowValidated
 audit consumer reads `importer.imports`), peak RSS of each importer process, and each rate beside
 the raw single-process phonenumbers parse + validate rate measured in the same run, with the
 target's ratio (issue 18: end-to-end at least the raw rate, with one importer or more; peak
-< 512 MB). See bench/IMPORTER.md.
+< 512 MB). Instances sharing this host get its cores between them as chunk workers
+(`IMPORT_PARSE_PROCESSES` = cores / instances, docs/deployment.md; `--env` overrides it).
+See bench/IMPORTER.md.
 
 It starts its own Postgres (:25832) and Kafka (:29692; with --brokers 3 the three-node cluster
 on :29694-29696, topics with 3 copies and min ISR 2) in /var/tmp/contacts-platform-bench-importer,
@@ -29,6 +31,7 @@ import time
 from pathlib import Path
 
 import phonenumbers
+from contacts_servicekit.cpus import available_cpus
 from importer_files import ContactList, Population, contact_list, raw_sample
 from importer_flow import run_import, seed
 from importer_kafka import idle_brokers_cores
@@ -92,13 +95,22 @@ def measure_raw_rate(numbers: list[str]) -> float:
     return max(raw_validation_rate(numbers, "FR") for _ in range(2))
 
 
+def host_share(instances: int) -> int:
+    """Chunk workers per importer when `instances` share this host, as docs/deployment.md
+    tells an operator to set them without a container's CPU limit: cores / importers (each
+    would otherwise count every core and start that many workers, four on two cores)."""
+    return max(1, available_cpus() // instances)
+
+
 def run_scenario(
     args: argparse.Namespace, infra: Infra, population: Population, contacts: ContactList,
     fmt: str, instances: int, sample: list[str],
 ) -> Result:  # fmt: skip
     name = f"{fmt}-{contacts.rows // 1000}k"
-    env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), "LOG_LEVEL": "INFO"}
+    env = {"IMPORT_CHUNK_ROWS": str(args.chunk_rows), "LOG_LEVEL": "INFO",
+           "IMPORT_PARSE_PROCESSES": str(host_share(instances))}  # fmt: skip
     env.update(dict(item.split("=", 1) for item in args.env))
+    log(f"{name} x{instances}: IMPORT_PARSE_PROCESSES={env['IMPORT_PARSE_PROCESSES']} each")
     with running_scenario(infra, f"{fmt}{instances}", instances, env) as scenario:
         asyncio.run(seed(infra, scenario, population))
         with machine_lock(f"importer bench {name} x{instances}", wait_seconds=None):

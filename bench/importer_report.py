@@ -171,13 +171,23 @@ def print_report(results: list[Result]) -> None:
             f"{' then '.join(f'{v:,.0f}' for v in r.raw_rates)} (drift {r.raw_drift:.0%}); "
             f"peak {peak:.0f} MB "
             f"({'meets' if peak < TARGET_PEAK_MB else 'MISSES'} < {TARGET_PEAK_MB}); "
-            f"load at start {r.load[0]:.2f}"
+            f"load at start {r.load[0]:.2f}{_against_one(r, results)}"
         )
     print("\nCorrectness checks")
     for r in results:
         for name, passed, detail in r.run.checks:
             print(f"  {r.name:<10} x{r.instances} {'ok  ' if passed else 'FAIL'} {name}"
                   + ("" if passed else f": {detail}"))  # fmt: skip
+
+
+def _against_one(r: Result, results: list[Result]) -> str:
+    """Several importers against one on the same list in this run (issue 18: faster)."""
+    one = next((o for o in results if o.name == r.name and o.instances == 1), None)
+    if r.instances == 1 or one is None:
+        return ""
+    ratio = r.rate(r.run.kafka_s) / one.rate(one.run.kafka_s)
+    verdict = "meets: faster than one" if ratio > 1 else "MISSES: not faster than one"
+    return f"; {ratio:.2f} x one importer's rate ({verdict})"
 
 
 def _per_cpu_second(rows: int, seconds: float) -> str:
