@@ -218,5 +218,7 @@ class FakeInvitationsWork(FakeUnitOfWork):
         return set(user_ids) & self.closed
 
     # RequestsQueue
-    async def drop_inviter(self, inviter_id: UUID) -> None:
+    async def take_inviters(self, inviter_id: UUID) -> list[StagedRequest]:
+        taken = [r for r in self.waiting if r.inviter_id == inviter_id]
         self.waiting = [r for r in self.waiting if r.inviter_id != inviter_id]
+        return taken

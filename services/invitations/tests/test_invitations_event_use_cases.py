@@ -80,15 +80,31 @@ async def test_a_closed_or_expired_invitation_is_never_accepted() -> None:
     assert work.events == []
 
 
-async def test_an_inviters_closure_drops_their_requests_and_cancels_their_open_invitations() -> (
+async def test_an_inviters_closure_refuses_their_waiting_requests_and_cancels_their_open_ones() -> (
     None
 ):
     work, other = FakeInvitationsWork(), uuid.uuid4()
     open_one = await invite(work)
-    work.waiting = [request(INVITER, "+33612345601"), request(other, "+33612345602")]
+    first, second = request(INVITER, "+33612345601", 1), request(INVITER, "+33612345603", 2)
+    work.waiting = [first, request(other, "+33612345602"), second]
+    work.events.clear()
+    work.contexts.clear()
     await close_inviter(work, INVITER)
     assert [r.inviter_id for r in work.waiting] == [other]
-    assert work.events == [
+    refused = [e for e in work.events if isinstance(e, InvitationRefused)]
+    assert [(e.request_id, e.phone_e164, e.reason_code) for e in refused] == [
+        (first.request_id, "+33612345601", "account_closed"),
+        (second.request_id, "+33612345603", "account_closed"),
+    ]
+    assert refused[0].invitation_id == refused_invitation_id(first.request_id)
+    assert (refused[0].import_id, refused[0].row_number) == (first.import_id, 1)
+    contexts = [c for e, c in zip(work.events, work.contexts, strict=True)
+                if isinstance(e, InvitationRefused)]  # fmt: skip
+    assert [(c.correlation_id, c.causation_id) for c in contexts if c] == [
+        ("import-1", str(first.event_id)),
+        ("import-2", str(second.event_id)),
+    ]
+    assert [e for e in work.events if not isinstance(e, InvitationRefused)] == [
         InvitationCancelled(
             invitation_id=open_one.invitation_id, inviter_id=INVITER,
             request_id=open_one.request_id, reason=CancellationReason.INVITER_DEACTIVATED,

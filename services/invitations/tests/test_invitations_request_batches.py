@@ -1,6 +1,7 @@
 """Queued InvitationRequested are handled a batch at a time with the rules of one request at
 a time: duplicates, refused numbers, caps, redelivery; refusals counted once committed; a
-request that breaks its batch is set aside (real Postgres, the processor in this process)."""
+request that breaks its batch is set aside; an inviter's closure refuses what still waits
+(real Postgres, the processor in this process)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from contacts_events import EventContext, InvitationChannel, InvitationRefused, 
 from contacts_events.envelope import CloudEvent
 from contacts_messaging.outbox import Outbox
 from contacts_servicekit.migrations import discover, migrate
+from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.domain.policy import Policy
 from invitations_service.entrypoints.app import MIGRATIONS
+from invitations_service.handlers.closures import close_inviter
 from invitations_service.handlers.sending import queue as requests_queue
 from invitations_service.handlers.sending.processor import RequestProcessor
 from invitations_service.handlers.sending.requests import refused_invitation_id
@@ -192,6 +195,36 @@ async def test_a_kafka_batch_is_queued_with_one_statement_as_one_at_a_time(schem
 
     assert kept(together) == kept(alone)
     assert [r["event_id"] for r in together] == [e.id for e in events[:3]]
+
+
+async def test_a_closure_refuses_the_inviters_waiting_requests_in_order_but_not_those_held(
+    schema_pool, migrated
+):
+    inviter, other = uuid.uuid4(), uuid.uuid4()
+    mine = [requested(inviter, f"+3361234200{row}", row) for row in (1, 2, 3)]
+    theirs = requested(other, "+33612342009", 9)
+    await stage(schema_pool, [mine[0], theirs, *mine[1:]])
+    await schema_pool.execute(
+        "UPDATE invitation_requests SET failed_at = now(), error = 'x' WHERE request_id = $1",
+        mine[1].request_id,
+    )  # set aside for a person: refused too
+    async with schema_pool.acquire() as processing, processing.transaction():
+        await processing.execute(  # a processor holds this one: it will refuse it itself
+            "SELECT 1 FROM invitation_requests WHERE request_id = $1 FOR UPDATE",
+            mine[2].request_id,
+        )
+        async with schema_pool.acquire() as conn, conn.transaction():
+            work = PostgresInvitationsWork(conn)
+            await close_inviter(work, inviter)
+            await work.write_events(Outbox("/tests"), EventContext())
+
+    refused = [e.data for e in await outbox_events(schema_pool)]
+    assert [(type(r), r.request_id, r.row_number) for r in refused] == [
+        (InvitationRefused, mine[0].request_id, 1), (InvitationRefused, mine[1].request_id, 2),
+    ]  # fmt: skip
+    assert {r.reason_code for r in refused} == {"account_closed"}  # type: ignore[union-attr]
+    left = await schema_pool.fetch("SELECT request_id FROM invitation_requests ORDER BY position")
+    assert [r["request_id"] for r in left] == [theirs.request_id, mine[2].request_id]
 
 
 @pytest.fixture

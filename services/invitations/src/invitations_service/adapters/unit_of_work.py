@@ -21,7 +21,12 @@ from invitations_service.adapters import deliveries_repository as deliveries
 from invitations_service.adapters import invitations_repository as invitations
 from invitations_service.adapters import provider_callbacks
 from invitations_service.adapters import tenants_repository as tenants
-from invitations_service.domain.invitation import Invitation, NewInvitation, SentMessage
+from invitations_service.domain.invitation import (
+    Invitation,
+    NewInvitation,
+    SentMessage,
+    StagedRequest,
+)
 from invitations_service.domain.request_batch import DailyKey
 from invitations_service.handlers.ports import (
     Accounts,
@@ -196,8 +201,8 @@ class _Accounts(_Bound):
 
 
 class _RequestsQueue(_Bound):
-    async def drop_inviter(self, inviter_id: UUID) -> None:
-        await requests_queue.drop_inviter(self.conn, inviter_id)
+    async def take_inviters(self, inviter_id: UUID) -> list[StagedRequest]:
+        return await requests_queue.take_inviters(self.conn, inviter_id)
 
 
 class PostgresInvitationsWork(UnitOfWork):

@@ -1,8 +1,9 @@
 """What the invitations service does when an inviter's account closes (consumer group
 `invitations.accounts`, in the transaction that records the closure): their requests still
-waiting are dropped, their open invitations cancelled (`InvitationCancelled`, reason
-`inviter_deactivated`, with the request id as any cancellation) and the messages queued for
-them never sent. Requests that arrive afterwards are refused (`account_closed`), and the
+waiting are refused (`InvitationRefused`, reason `account_closed`, as a request arriving
+later is: whoever saw an `InvitationRequested` sees its end), their open invitations cancelled
+(`InvitationCancelled`, reason `inviter_deactivated`, with the request id as any
+cancellation) and the messages queued for them never sent. Requests that arrive afterwards are refused (`account_closed`), and the
 API's invite holds the inviter open until it commits, so nothing is created after the closure.
 """
 
@@ -24,6 +25,7 @@ from contacts_servicekit.domain_errors import DomainError, NotPermitted
 
 from invitations_service.adapters.unit_of_work import PostgresInvitationsWork
 from invitations_service.handlers.ports import InvitationsWork
+from invitations_service.handlers.sending.refusals import announce_refusal
 
 INVITER_CLOSED = "account_closed"
 
@@ -34,8 +36,9 @@ def inviter_closed() -> DomainError:
 
 
 async def close_inviter(work: InvitationsWork, inviter_id: uuid.UUID) -> None:
-    """Drop the inviter's waiting requests and cancel their open invitations."""
-    await work.requests.drop_inviter(inviter_id)
+    """Refuse the inviter's waiting requests and cancel their open invitations."""
+    for waiting in await work.requests.take_inviters(inviter_id):
+        announce_refusal(work, waiting, inviter_closed())
     cancelled = await work.invitations.cancel_open_of(inviter_id)
     work.emit(
         *(

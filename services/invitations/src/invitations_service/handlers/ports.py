@@ -13,7 +13,12 @@ from uuid import UUID
 from contacts_events import EventContext, IntegrationEvent
 from contacts_messaging.unit_of_work import EmitsEvents
 
-from invitations_service.domain.invitation import Invitation, NewInvitation, SentMessage
+from invitations_service.domain.invitation import (
+    Invitation,
+    NewInvitation,
+    SentMessage,
+    StagedRequest,
+)
 from invitations_service.domain.request_batch import DailyKey
 
 Pair = tuple[UUID, str]  # (inviter, destination: the E.164 number or the lower-case address)
@@ -137,8 +142,9 @@ class Accounts(Protocol):
 
 
 class RequestsQueue(Protocol):
-    async def drop_inviter(self, inviter_id: UUID) -> None:
-        """Forget the inviter's waiting requests."""
+    async def take_inviters(self, inviter_id: UUID) -> list[StagedRequest]:
+        """Take the inviter's waiting requests out of the queue (their account closed), in
+        their order; those a processor holds at that moment are left to it."""
 
 
 class InvitationsWork(EmitsEvents, Protocol):

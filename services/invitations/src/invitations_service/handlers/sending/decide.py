@@ -18,8 +18,6 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-import structlog
-from contacts_events import EventContext, InvitationChannel, InvitationRefused
 from contacts_servicekit.domain_errors import DomainError
 
 from invitations_service.domain.destinations import refused_country, region_of
@@ -40,9 +38,7 @@ from invitations_service.domain.request_batch import (
 from invitations_service.handlers.closures import inviter_closed
 from invitations_service.handlers.destinations import tenant_of
 from invitations_service.handlers.ports import InvitationsWork, Tenants
-from invitations_service.handlers.sending.requests import refused_invitation_id
-
-log = structlog.get_logger(__name__)
+from invitations_service.handlers.sending.refusals import announce_refusal, request_context
 
 
 async def handle_batch(
@@ -64,7 +60,7 @@ async def handle_batch(
     await _create(work, policy, staged, candidates, decisions, now)
     refused = [(row, d.refusal) for row, d in zip(staged, decisions, strict=True) if d.refusal]
     for row, refusal in refused:
-        _announce_refusal(work, row, refusal)
+        announce_refusal(work, row, refusal)
     return [refusal_code(refusal) for _, refusal in refused]
 
 
@@ -146,7 +142,7 @@ async def _create(
         if d.create
     ]
     inserted = await work.invitations.insert_pending(
-        [new for new, _, _ in created], [_context(row) for _, row, _ in created]
+        [new for new, _, _ in created], [request_context(row) for _, row, _ in created]
     )
     added: Counter[tuple[str, str]] = Counter()
     messaged = []  # the pairs whose cool-down starts now
@@ -164,24 +160,3 @@ def _new_invitation(row: StagedRequest, c: Candidate, expires_at: datetime) -> N
         uuid.uuid4(), row.inviter_id, row.request_id, row.import_id, row.channel, phone,
         row.email, row.display_name, secrets.token_urlsafe(24), expires_at,
     )  # fmt: skip
-
-
-def _context(row: StagedRequest) -> EventContext:
-    """The context of what a staged request causes: caused by its InvitationRequested."""
-    return EventContext(
-        correlation_id=row.correlation_id, causation_id=str(row.event_id),
-        tenant=row.tenant, actor=row.actor,
-    )  # fmt: skip
-
-
-def _announce_refusal(work: InvitationsWork, row: StagedRequest, refusal: DomainError) -> None:
-    code = refusal_code(refusal)
-    announced = InvitationRefused(
-        invitation_id=refused_invitation_id(row.request_id), inviter_id=row.inviter_id,
-        request_id=row.request_id, import_id=row.import_id, row_number=row.row_number,
-        channel=InvitationChannel(row.channel), phone_e164=row.phone_e164,
-        email=row.email, reason_code=code, reason=refusal.message[:500],
-    )  # fmt: skip
-    work.emit_in(_context(row), announced)
-    log.info("invitation.refused", request_id=str(row.request_id), reason=code,
-             message=refusal.message)  # fmt: skip

@@ -100,11 +100,13 @@ async def mark_failed(conn: asyncpg.Connection, position: int, error: str) -> No
     )  # fmt: skip
 
 
-async def drop_inviter(conn: asyncpg.Connection, inviter_id: UUID) -> None:
-    """Forget the inviter's waiting requests (their account closed). Those a processor holds
-    right now are skipped, not waited for: it will refuse them (decide.py)."""
-    await conn.execute(
+async def take_inviters(conn: asyncpg.Connection, inviter_id: UUID) -> list[StagedRequest]:
+    """The inviter's requests, waiting or failed, removed from the queue (their account
+    closed), in order. Those a processor holds right now are skipped, not waited for: it will
+    refuse them itself (decide.py)."""
+    rows = await conn.fetch(
         "DELETE FROM invitation_requests WHERE position = ANY(SELECT position FROM"
-        " invitation_requests WHERE inviter_id = $1 FOR UPDATE SKIP LOCKED)",
+        " invitation_requests WHERE inviter_id = $1 FOR UPDATE SKIP LOCKED) RETURNING *",
         inviter_id,
     )
+    return [_staged(row) for row in sorted(rows, key=lambda row: row["position"])]
