@@ -21,6 +21,7 @@ from invitations_service.handlers.sending import queue as requests_queue
 from invitations_service.handlers.sending.processor import RequestProcessor
 from invitations_service.handlers.sending.requests import refused_invitation_id
 from prometheus_client import REGISTRY
+from structlog.testing import capture_logs
 
 from .conftest import outbox_events
 
@@ -208,6 +209,12 @@ async def test_a_closure_refuses_the_inviters_waiting_requests_in_order_but_not_
         "UPDATE invitation_requests SET failed_at = now(), error = 'x' WHERE request_id = $1",
         mine[1].request_id,
     )  # set aside for a person: refused too
+    await schema_pool.execute(  # set aside, and no InvitationRefused can say it: skipped, logged
+        "INSERT INTO invitation_requests (request_id, event_id, correlation_id, inviter_id,"
+        " channel, phone_e164, failed_at, error) VALUES ($1, $2, 'c', $3, 'fax', '+33612342008',"
+        " now(), 'CheckViolation')",
+        uuid.uuid4(), uuid.uuid4(), inviter,
+    )  # fmt: skip
     async with schema_pool.acquire() as processing, processing.transaction():
         await processing.execute(  # a processor holds this one: it will refuse it itself
             "SELECT 1 FROM invitation_requests WHERE request_id = $1 FOR UPDATE",
@@ -215,7 +222,8 @@ async def test_a_closure_refuses_the_inviters_waiting_requests_in_order_but_not_
         )
         async with schema_pool.acquire() as conn, conn.transaction():
             work = PostgresInvitationsWork(conn)
-            await close_inviter(work, inviter)
+            with capture_logs() as logs:
+                await close_inviter(work, inviter)
             await work.write_events(Outbox("/tests"), EventContext())
 
     refused = [e.data for e in await outbox_events(schema_pool)]
@@ -225,6 +233,9 @@ async def test_a_closure_refuses_the_inviters_waiting_requests_in_order_but_not_
     assert {r.reason_code for r in refused} == {"account_closed"}  # type: ignore[union-attr]
     left = await schema_pool.fetch("SELECT request_id FROM invitation_requests ORDER BY position")
     assert [r["request_id"] for r in left] == [theirs.request_id, mine[2].request_id]
+    assert [e["event"] for e in logs if e["log_level"] == "error"] == [
+        "invitation.refusal_not_announced"
+    ]
 
 
 @pytest.fixture

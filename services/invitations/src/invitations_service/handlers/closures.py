@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
+import structlog
 from contacts_events import (
     CancellationReason,
     EventContext,
@@ -28,6 +29,7 @@ from invitations_service.handlers.ports import InvitationsWork
 from invitations_service.handlers.sending.refusals import announce_refusal
 
 INVITER_CLOSED = "account_closed"
+log = structlog.get_logger(__name__)
 
 
 def inviter_closed() -> DomainError:
@@ -38,7 +40,11 @@ def inviter_closed() -> DomainError:
 async def close_inviter(work: InvitationsWork, inviter_id: uuid.UUID) -> None:
     """Refuse the inviter's waiting requests and cancel their open invitations."""
     for waiting in await work.requests.take_inviters(inviter_id):
-        announce_refusal(work, waiting, inviter_closed())
+        try:
+            announce_refusal(work, waiting, inviter_closed())
+        except ValueError as error:  # a request set aside as unmakeable can be unsayable too
+            log.error("invitation.refusal_not_announced", request_id=str(waiting.request_id),
+                      reason=INVITER_CLOSED, error=str(error)[:500])  # fmt: skip
     cancelled = await work.invitations.cancel_open_of(inviter_id)
     work.emit(
         *(
