@@ -37,6 +37,7 @@ from contacts_messaging.accounts.closed_set import ClosedAccounts
 from contacts_messaging.accounts.guard import refuse_closed
 from contacts_messaging.backoff import Backoff
 from contacts_messaging.dead_letters import DeadLetters
+from contacts_messaging.faststream_log import FASTSTREAM_LOGGER
 from contacts_messaging.inbox import BatchHandler, BatchLocks, Handler, InboxConsumer
 from contacts_messaging.kafka import ensure_topics, make_producer
 from contacts_messaging.kafka_connection import broker_options
@@ -51,9 +52,6 @@ from contacts_messaging.topic_plan import NotEnoughBrokers, plan_topics
 
 log = structlog.get_logger(__name__)
 
-# FastStream's lines go through the platform's logging (JSON lines, the service's fields)
-# instead of its own handler on stdout, which wrote coloured text lines into the service's log.
-FASTSTREAM_LOGGER = logging.getLogger("contacts_messaging.faststream")
 EXIT_CONFIGURATION = 78  # sysexits.h EX_CONFIG
 METRICS_REFRESH_SECONDS = 10.0  # multiprocess mode only; otherwise gauges refresh on scrape
 
