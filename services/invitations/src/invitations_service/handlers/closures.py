@@ -1,10 +1,11 @@
 """What the invitations service does when an inviter's account closes (consumer group
 `invitations.accounts`, in the transaction that records the closure): their requests still
-waiting are refused (`InvitationRefused`, reason `account_closed`, as a request arriving
-later is: whoever saw an `InvitationRequested` sees its end), their open invitations cancelled
-(`InvitationCancelled`, reason `inviter_deactivated`, with the request id as any
-cancellation) and the messages queued for them never sent. Requests that arrive afterwards are refused (`account_closed`), and the
-API's invite holds the inviter open until it commits, so nothing is created after the closure.
+waiting (or set aside after a failure) are refused (`InvitationRefused`, reason
+`account_closed`, as a request arriving later is: whoever saw an `InvitationRequested` sees
+its end), their open invitations cancelled (`InvitationCancelled`, reason
+`inviter_deactivated`, with the request id as any cancellation) and the messages queued for
+them never sent. The API's invite holds the inviter open until it commits, so nothing is
+created after the closure.
 """
 
 from __future__ import annotations

@@ -143,8 +143,8 @@ class Accounts(Protocol):
 
 class RequestsQueue(Protocol):
     async def take_inviters(self, inviter_id: UUID) -> list[StagedRequest]:
-        """Take the inviter's waiting requests out of the queue (their account closed), in
-        their order; those a processor holds at that moment are left to it."""
+        """Take the inviter's requests, waiting or set aside, out of the queue (their account
+        closed), in their order; those a processor holds at that moment are left to it."""
 
 
 class InvitationsWork(EmitsEvents, Protocol):
